@@ -1,0 +1,166 @@
+// The built-in inference engine: a GGUF model on llama.cpp (node-llama-cpp, CPU, one thread — two threads stall
+// on a shared 2-core machine and give bitwise the same numbers). Generation reads the raw next-token distribution
+// and chooses in our code, so every position carries its token id and top-k logprobs, and sampling is seeded.
+import { getLlama, LlamaLogLevel, type ControlledEvaluateInputItem, type LlamaModel, type LlamaContext } from 'node-llama-cpp';
+import { Template } from '@huggingface/jinja';
+import { createPrng } from '../../../domain/tiny-model/prng.ts';
+import { chooseToken } from '../../../domain/sampling/token-sampler.ts';
+import { createTextDelta } from '../../../domain/sampling/text-delta.ts';
+import { createSequencePool, type SequencePool } from './sequence-pool.ts';
+
+export type TokenLogprob = { id: number; logprob: number };
+export type GeneratedToken = TokenLogprob & { top: TokenLogprob[]; text: string };
+export type FinishReason = 'stop' | 'length';
+export type ChatMessage = { role: string; content: string };
+
+export type GenerateRequest = {
+  promptIds: readonly number[];
+  maxTokens: number;
+  temperature: number;
+  topP: number;
+  seed: number;
+  topK: number;
+  stop: readonly string[];
+  /** keep generating past end-of-generation tokens (verification runs need a fixed number of positions) */
+  ignoreEos?: boolean;
+  signal?: AbortSignal;
+};
+
+export type GenerationEvent =
+  | { type: 'token'; token: GeneratedToken }
+  /** text held back until the end (a stop-sequence prefix or half a character) that belongs to no new token */
+  | { type: 'text'; text: string }
+  | { type: 'finish'; reason: FinishReason };
+
+export type ScoredPosition = {
+  claimed: TokenLogprob;
+  top: TokenLogprob[];
+  /** reference logprobs of extra tokens the caller asked about (e.g. the host's own top-k) */
+  extra: Map<number, number>;
+};
+
+export type LlamaEngineOptions = { modelPath: string; sequences?: number; queueLimit?: number; contextSize?: number };
+
+export type LlamaEngine = {
+  readonly contextLength: number;
+  tokenize(text: string, options?: { special?: boolean }): number[];
+  detokenize(ids: readonly number[]): string;
+  renderChat(messages: readonly ChatMessage[]): string;
+  isEndOfGeneration(id: number): boolean;
+  generate(request: GenerateRequest): AsyncGenerator<GenerationEvent>;
+  score(promptIds: readonly number[], claimedIds: readonly number[], topK: number, extra?: readonly (readonly number[])[]): Promise<ScoredPosition[]>;
+  close(): Promise<void>;
+};
+
+const toLogprobs = (probabilities: Map<number, number>, k: number): TokenLogprob[] =>
+  [...probabilities.entries()].slice(0, k).map(([id, p]) => ({ id, logprob: Math.log(p) }));
+
+export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<LlamaEngine> {
+  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+  const model: LlamaModel = await llama.loadModel({ modelPath: options.modelPath });
+  const sequences = options.sequences ?? 4;
+  const contextSize = options.contextSize ?? 2048;
+  const context: LlamaContext = await model.createContext({ contextSize, sequences, threads: 1, batchSize: 512 });
+  const pool: SequencePool = createSequencePool(
+    Array.from({ length: sequences }, () => context.getSequence()),
+    options.queueLimit ?? 16,
+  );
+  const template = new Template(String(model.fileInfo.metadata.tokenizer?.chat_template ?? ''));
+  const detokenize = (ids: readonly number[]): string => model.detokenize([...ids] as never);
+
+  async function* generate(request: GenerateRequest): AsyncGenerator<GenerationEvent> {
+    const sequence = await pool.acquire();
+    try {
+      const prng = createPrng(request.seed);
+      const decoder = createTextDelta(detokenize, request.stop);
+      const ids = request.promptIds as number[];
+      let input: ControlledEvaluateInputItem[] = [
+        ...(ids.slice(0, -1) as never[]),
+        [ids.at(-1) as never, { generateNext: { probabilities: true } }],
+      ];
+      for (let produced = 0; produced < request.maxTokens; produced++) {
+        if (request.signal?.aborted) return;
+        const result = await sequence.controlledEvaluate(input);
+        const probabilities = result.at(-1)?.next.probabilities;
+        if (!probabilities) throw new Error('ENGINE_NO_DISTRIBUTION');
+        const id = chooseToken([...probabilities.entries()], request.temperature, request.topP, prng.nextUnit());
+        const top = toLogprobs(probabilities, request.topK);
+        const logprob = Math.log(probabilities.get(id as never) ?? 0);
+        if (!request.ignoreEos && model.isEogToken(id as never)) {
+          const tail = decoder.flush();
+          if (tail.text) yield { type: 'text', text: tail.text };
+          yield { type: 'finish', reason: 'stop' };
+          return;
+        }
+        const delta = decoder.push(id);
+        yield { type: 'token', token: { id, logprob, top, text: delta.text } };
+        if (delta.stopped) {
+          yield { type: 'finish', reason: 'stop' };
+          return;
+        }
+        input = [[id as never, { generateNext: { probabilities: true } }]];
+      }
+      const tail = decoder.flush();
+      if (tail.text) yield { type: 'text', text: tail.text };
+      yield { type: 'finish', reason: tail.stopped ? 'stop' : 'length' };
+    } finally {
+      await pool.release(sequence);
+    }
+  }
+
+  async function score(
+    promptIds: readonly number[],
+    claimedIds: readonly number[],
+    topK: number,
+    extra: readonly (readonly number[])[] = [],
+  ): Promise<ScoredPosition[]> {
+    if (promptIds.length === 0 || claimedIds.length === 0) return [];
+    const sequence = await pool.acquire();
+    try {
+      // Teacher forcing: the distribution for claimed token i is produced at the input token before it.
+      const context = [...promptIds, ...claimedIds.slice(0, -1)];
+      const firstScored = promptIds.length - 1;
+      const input: ControlledEvaluateInputItem[] = context.map((token, at) => {
+        if (at < firstScored) return token as never;
+        const i = at - firstScored;
+        const tokens = [claimedIds[i] as number, ...(extra[i] ?? [])];
+        return [
+          token as never,
+          { generateNext: { logits: { filter: { tokens: tokens as never[], includeTop: topK } }, totalLogitWeight: true } },
+        ];
+      });
+      const results = await sequence.controlledEvaluate(input);
+      return claimedIds.map((claimed, i) => {
+        const next = results[firstScored + i]?.next;
+        if (!next?.logits || next.totalLogitWeight === undefined) throw new Error('ENGINE_NO_LOGITS');
+        const logits = [...next.logits.entries()] as Array<[number, number]>;
+        const maxLogit = (logits[0] as [number, number])[1];
+        const logNorm = Math.log(next.totalLogitWeight);
+        const lp = (logit: number): number => logit - maxLogit - logNorm;
+        const byId = new Map(logits.map(([id, logit]) => [id, lp(logit)]));
+        return {
+          claimed: { id: claimed, logprob: byId.get(claimed) as number },
+          top: logits.slice(0, topK).map(([id, logit]) => ({ id, logprob: lp(logit) })),
+          extra: new Map((extra[i] ?? []).map((id) => [id, byId.get(id) as number])),
+        };
+      });
+    } finally {
+      await pool.release(sequence);
+    }
+  }
+
+  return {
+    contextLength: context.contextSize,
+    tokenize: (text, opts) => [...model.tokenize(text, opts?.special ?? false)] as number[],
+    detokenize,
+    renderChat: (messages) => template.render({ messages, add_generation_prompt: true }),
+    isEndOfGeneration: (id) => model.isEogToken(id as never),
+    generate,
+    score,
+    async close() {
+      await context.dispose();
+      await model.dispose();
+      await llama.dispose();
+    },
+  };
+}
