@@ -1,0 +1,45 @@
+// The architecture as rules: who may import whom (see STYLE.md). Checked by `npm test`.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'domain-is-pure',
+      comment: 'src/domain imports only src/domain (and node:crypto for hashing and signatures)',
+      severity: 'error',
+      from: { path: '^src/domain' },
+      to: { pathNot: ['^src/domain', '^crypto$', 'node:crypto'] },
+    },
+    {
+      name: 'contracts-only-domain-values',
+      severity: 'error',
+      from: { path: '^src/contracts' },
+      to: { path: '^src/(app|adapters|main|cli|sdk)' },
+    },
+    {
+      name: 'app-not-adapters',
+      comment: 'use cases depend on ports, never on Fastify, Kysely or undici adapters',
+      severity: 'error',
+      from: { path: '^src/app' },
+      to: { path: ['^src/(adapters|main|cli)', 'node_modules/(fastify|kysely|pg|undici|node-llama-cpp)'] },
+    },
+    {
+      name: 'adapters-not-main',
+      severity: 'error',
+      from: { path: '^src/adapters' },
+      to: { path: '^src/(main|cli)' },
+    },
+    {
+      name: 'only-cli-imports-main',
+      severity: 'error',
+      from: { path: '^src', pathNot: ['^src/(cli|main)'] },
+      to: { path: '^src/main' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// `npm test`: installs the system packages the tests need when they are missing (Debian's PostgreSQL), then runs
+// the type check, lint, the architecture rules and the whole suite — on PGlite, and the database tests again on a
+// real PostgreSQL server that test/support starts. Exits non-zero on the first failure.
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+function run(title, command, args, env = {}) {
+  console.log(`\n▶ ${title}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`✖ ${title} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function postgresBinDir() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).filter((v) => existsSync(`${root}/${v}/bin/initdb`)).sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? `${root}/${versions[0]}/bin` : undefined;
+}
+
+function ensurePostgres() {
+  if (process.env.DATABASE_URL || postgresBinDir()) return;
+  console.log('\n▶ installing PostgreSQL from Debian packages (apt-get)');
+  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql`, { stdio: 'inherit' });
+  if (!postgresBinDir()) throw new Error('PostgreSQL is still missing after apt-get install postgresql');
+}
+
+ensurePostgres();
+run('type check', 'npx', ['tsc', '--noEmit']);
+run('lint', 'npx', ['eslint', '.']);
+run('architecture rules', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
+run('tests (embedded PGlite)', 'npx', ['vitest', 'run']);
+run('database tests (PostgreSQL server)', 'npx', ['vitest', 'run', 'test/market'], { AGORA_TEST_DATABASE: 'postgres' });

@@ -1,0 +1,158 @@
+// The built-in engine's own HTTP surface in the OpenAI wire format — what the market forwards requests to.
+// Logprob entries carry token ids (as llama-server's do) so the market can meter and verify exact tokens.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { chatCompletionRequestSchema, completionRequestSchema } from '../../../contracts/openai/completion-request.ts';
+import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
+import { EngineBusyError } from '../../engines/builtin/sequence-pool.ts';
+import type { GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
+import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
+import { parseRequest } from '../openai/parse-request.ts';
+import { openSseStream } from '../openai/sse-stream.ts';
+import {
+  chatPromptIds,
+  collectGeneration,
+  completionPromptIds,
+  generationSettings,
+  logprobEntry,
+} from './engine-completion.ts';
+
+export type EngineServerOptions = { engine: LlamaEngine; modelId: string; sha256: string; quantization: string };
+
+type Shape = {
+  object: string;
+  chunkObject: string;
+  choice(text: string, logprobs: unknown, finishReason: string | null): object;
+  chunkChoice(text: string | null, logprobs: unknown, finishReason: string | null, first: boolean): object;
+  logprobs(entries: ReturnType<typeof logprobEntry>[]): unknown;
+};
+
+const chatShape: Shape = {
+  object: 'chat.completion',
+  chunkObject: 'chat.completion.chunk',
+  choice: (text, logprobs, finish_reason) => ({ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs, finish_reason }),
+  chunkChoice: (text, logprobs, finish_reason, first) => ({
+    index: 0,
+    delta: finish_reason ? {} : first ? { role: 'assistant', content: text ?? '' } : { content: text ?? '' },
+    logprobs,
+    finish_reason,
+  }),
+  logprobs: (entries) => ({ content: entries, refusal: null }),
+};
+
+const completionShape: Shape = {
+  object: 'text_completion',
+  chunkObject: 'text_completion',
+  choice: (text, logprobs, finish_reason) => ({ index: 0, text, logprobs, finish_reason }),
+  chunkChoice: (text, logprobs, finish_reason) => ({ index: 0, text: text ?? '', logprobs, finish_reason }),
+  logprobs: (entries) => ({
+    tokens: entries.map((e) => e.token),
+    token_ids: entries.map((e) => e.id),
+    token_logprobs: entries.map((e) => e.logprob),
+    top_logprobs: entries.map((e) => Object.fromEntries(e.top_logprobs.map((t) => [t.token, t.logprob]))),
+    top_logprobs_ids: entries.map((e) => e.top_logprobs.map((t) => ({ id: t.id, logprob: t.logprob }))),
+  }),
+};
+
+export function buildEngineServer(options: EngineServerOptions): FastifyInstance {
+  const { engine, modelId } = options;
+  const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes });
+  installOpenAiErrorHandler(app);
+
+  const run = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    shape: Shape,
+    prepare: (signal: AbortSignal) => { settings: GenerateRequest; logprobsK: number | null; includeUsage: boolean; stream: boolean },
+  ) => {
+    const abort = new AbortController();
+    // The request's own 'close' fires once its body is read; only the response closing early means the client left.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    });
+    const { settings, logprobsK, includeUsage, stream } = prepare(abort.signal);
+    const id = `${shape === chatShape ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const envelope = { id, object: shape.object, created, model: modelId, system_fingerprint: options.sha256.slice(0, 16) };
+    const usage = (completion: number) => ({ prompt_tokens: settings.promptIds.length, completion_tokens: completion, total_tokens: settings.promptIds.length + completion });
+    try {
+      if (!stream) {
+        const result = await collectGeneration(engine, settings);
+        const logprobs = logprobsK === null ? null : shape.logprobs(result.tokens.map((t) => logprobEntry(engine, t, logprobsK)));
+        return { ...envelope, choices: [shape.choice(result.text, logprobs, result.finishReason)], usage: usage(result.tokens.length) };
+      }
+      const events = engine.generate(settings);
+      const first = await events.next();
+      const sse = openSseStream(reply, { 'x-request-id': request.id });
+      const chunk = { ...envelope, object: shape.chunkObject };
+      let completion = 0;
+      let started = false;
+      try {
+        for (let next = first; !next.done; next = await events.next()) {
+          if (sse.closed) return reply;
+          const event = next.value;
+          if (event.type === 'finish') {
+            sse.send({ ...chunk, choices: [shape.chunkChoice(null, null, event.reason, false)] });
+            continue;
+          }
+          const text = event.type === 'token' ? event.token.text : event.text;
+          const logprobs = event.type === 'token' && logprobsK !== null ? shape.logprobs([logprobEntry(engine, event.token, logprobsK)]) : null;
+          if (event.type === 'token') completion++;
+          sse.send({ ...chunk, choices: [shape.chunkChoice(text, logprobs, null, !started)] });
+          started = true;
+        }
+      } catch (error) {
+        // Mid-stream failure: an error event and no [DONE], so clients know the answer is incomplete.
+        request.log.error({ err: error }, 'generation failed mid-stream');
+        sse.send(new ApiError(500, 'server_error', 'The engine failed while generating.', 'engine_failed').toBody());
+        sse.end();
+        return reply;
+      } finally {
+        await events.return(undefined);
+      }
+      if (includeUsage) sse.send({ ...chunk, choices: [], usage: usage(completion) });
+      sse.done();
+      sse.end();
+      return reply;
+    } catch (error) {
+      if (error instanceof EngineBusyError) throw new ApiError(503, 'service_unavailable', error.message, 'engine_busy', null, { 'retry-after': '1' });
+      throw error;
+    }
+  };
+
+  app.post('/v1/chat/completions', async (request, reply) => {
+    const body = parseRequest(chatCompletionRequestSchema, request.body);
+    return run(request, reply, chatShape, (signal) => {
+      const k = body.logprobs ? body.top_logprobs ?? 0 : null;
+      return {
+        settings: generationSettings(engine, chatPromptIds(engine, body), body, k ?? 1, signal),
+        logprobsK: k,
+        includeUsage: body.stream_options?.include_usage === true,
+        stream: body.stream === true,
+      };
+    });
+  });
+
+  app.post('/v1/completions', async (request, reply) => {
+    const body = parseRequest(completionRequestSchema, request.body);
+    return run(request, reply, completionShape, (signal) => ({
+      settings: generationSettings(engine, completionPromptIds(engine, body), body, body.logprobs ?? 1, signal),
+      logprobsK: body.logprobs ?? null,
+      includeUsage: body.stream_options?.include_usage === true,
+      stream: body.stream === true,
+    }));
+  });
+
+  const modelCard = () => ({
+    id: modelId,
+    object: 'model',
+    created: 0,
+    owned_by: 'agora',
+    context_length: engine.contextLength,
+    sku: { model: modelId, digest: `sha256:${options.sha256}`, quantization: options.quantization },
+  });
+  app.get('/v1/models', async () => ({ object: 'list', data: [modelCard()] }));
+  app.get('/health', async () => ({ status: 'ok', model: modelId }));
+  return app;
+}

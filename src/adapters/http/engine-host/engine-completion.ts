@@ -1,0 +1,102 @@
+// Runs one OpenAI-style request on the built-in engine and shapes the result: a request becomes prompt ids and
+// generation settings; engine events become choice text, logprob entries (with token ids) and usage.
+import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelope.ts';
+import type { ChatCompletionRequest, CompletionRequest } from '../../../contracts/openai/completion-request.ts';
+import type { FinishReason, GeneratedToken, GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
+
+export const DEFAULT_MAX_TOKENS = 128;
+
+export type LogprobEntry = {
+  token: string;
+  id: number;
+  logprob: number;
+  bytes: number[];
+  top_logprobs: Array<{ token: string; id: number; logprob: number; bytes: number[] }>;
+};
+
+type CommonRequest = Pick<ChatCompletionRequest, 'max_tokens' | 'temperature' | 'top_p' | 'seed' | 'stop' | 'presence_penalty' | 'frequency_penalty' | 'logit_bias'>;
+
+function rejectUnsupported(request: CommonRequest & { tools?: unknown; response_format?: { type: string } }): void {
+  const unsupported: Array<[string, boolean]> = [
+    ['tools', Array.isArray(request.tools) && request.tools.length > 0],
+    ['response_format', request.response_format !== undefined && request.response_format.type !== 'text'],
+    ['presence_penalty', (request.presence_penalty ?? 0) !== 0],
+    ['frequency_penalty', (request.frequency_penalty ?? 0) !== 0],
+    ['logit_bias', request.logit_bias != null && Object.keys(request.logit_bias).length > 0],
+  ];
+  for (const [param, used] of unsupported) {
+    if (used) throw invalidRequest(`The built-in engine does not support '${param}'.`, param, 'unsupported_parameter');
+  }
+}
+
+export function chatPromptIds(engine: LlamaEngine, request: ChatCompletionRequest): number[] {
+  rejectUnsupported(request);
+  const messages = request.messages.map((m, i) => {
+    if (m.content == null || typeof m.content === 'string') return { role: m.role, content: m.content ?? '' };
+    const text = m.content.map((part) => {
+      if (part.type !== 'text') throw invalidRequest(`This model accepts text only; messages[${i}] has '${part.type}'.`, `messages.${i}.content`, 'unsupported_content');
+      return (part as { text: string }).text;
+    });
+    return { role: m.role, content: text.join('') };
+  });
+  return engine.tokenize(engine.renderChat(messages), { special: true });
+}
+
+export function completionPromptIds(engine: LlamaEngine, request: CompletionRequest): number[] {
+  rejectUnsupported(request);
+  if (request.echo) throw invalidRequest("The built-in engine does not support 'echo'.", 'echo', 'unsupported_parameter');
+  if (request.suffix) throw invalidRequest("The built-in engine does not support 'suffix'.", 'suffix', 'unsupported_parameter');
+  const prompt = typeof request.prompt === 'string' ? request.prompt : (request.prompt[0] as string);
+  const ids = engine.tokenize(prompt);
+  if (ids.length === 0) throw invalidRequest('The prompt is empty.', 'prompt', 'empty_prompt');
+  return ids;
+}
+
+export function generationSettings(
+  engine: LlamaEngine,
+  promptIds: number[],
+  request: CommonRequest & { max_completion_tokens?: number | null | undefined },
+  topK: number,
+  signal: AbortSignal,
+): GenerateRequest {
+  const room = engine.contextLength - promptIds.length;
+  if (room < 1) {
+    throw new ApiError(400, 'invalid_request_error', `The prompt has ${promptIds.length} tokens; this model's context is ${engine.contextLength}.`, 'context_length_exceeded', 'messages');
+  }
+  const asked = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
+  const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
+  return {
+    promptIds,
+    maxTokens: Math.min(asked, room),
+    temperature: request.temperature ?? 1,
+    topP: request.top_p ?? 1,
+    seed: request.seed ?? Math.floor(Math.random() * 2 ** 31),
+    topK: Math.max(topK, 1),
+    stop,
+    signal,
+  };
+}
+
+export function logprobEntry(engine: LlamaEngine, token: GeneratedToken, topK: number): LogprobEntry {
+  const describe = (id: number, logprob: number) => {
+    const text = engine.detokenize([id]);
+    return { token: text, id, logprob, bytes: [...Buffer.from(text, 'utf8')] };
+  };
+  return { ...describe(token.id, token.logprob), top_logprobs: token.top.slice(0, topK).map((t) => describe(t.id, t.logprob)) };
+}
+
+export type CollectedGeneration = { text: string; tokens: GeneratedToken[]; finishReason: FinishReason };
+
+export async function collectGeneration(engine: LlamaEngine, settings: GenerateRequest): Promise<CollectedGeneration> {
+  const tokens: GeneratedToken[] = [];
+  let text = '';
+  let finishReason: FinishReason = 'length';
+  for await (const event of engine.generate(settings)) {
+    if (event.type === 'token') {
+      tokens.push(event.token);
+      text += event.token.text;
+    } else if (event.type === 'text') text += event.text;
+    else finishReason = event.reason;
+  }
+  return { text, tokens, finishReason };
+}

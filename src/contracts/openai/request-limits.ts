@@ -1,0 +1,9 @@
+// Hard bounds on what a /v1 request may contain; documented in docs/api.md.
+export const REQUEST_LIMITS = {
+  maxMessages: 256,
+  maxStopSequences: 4,
+  maxTopLogprobs: 20,
+  maxN: 1,
+  maxJsonDepth: 32,
+  maxBodyBytes: 1_048_576,
+} as const;
