@@ -103,7 +103,7 @@ describe('engine HTTP surface', () => {
       expect(statuses).toContain(503);
       const busy = responses.find((r) => r.status === 503) as Response;
       expect(busy.headers.get('retry-after')).toBe('1');
-      expect((await busy.json()).error.code).toBe('engine_busy');
+      expect(((await busy.json()) as { error: { code: string } }).error.code).toBe("engine_busy");
     } finally {
       await started.server.close();
       await small.close();

@@ -1,0 +1,125 @@
+// Budget leases and the billing batch writer on SQL. A lease moves credits into the account's holds in one
+// transaction, within the credits and the key's spend limits (the key row is locked, so gateways on other
+// instances queue behind it); a batch applies captures and lease returns in order, in one transaction.
+import type { Kysely, Transaction } from 'kysely';
+import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
+import type { BillingOperation, BillingWriter, LeaseOutcome, LeaseRequest, LeaseStore } from '../../app/ports.ts';
+import type { Schema } from './schema.ts';
+import { utcDay, writeLedgerTransaction } from './ledger-writes.ts';
+
+const min = (...values: bigint[]): bigint => values.reduce((a, b) => (b < a ? b : a));
+
+async function acquireLease(db: Kysely<Schema>, request: LeaseRequest): Promise<LeaseOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const key = await trx.selectFrom('api_keys').selectAll().where('id', '=', request.keyId).forUpdate().executeTakeFirst();
+    if (!key || key.revoked_at || (key.expires_at && key.expires_at.getTime() <= request.nowMs)) return { ok: false, reason: 'key_inactive' };
+    const credits = await trx
+      .selectFrom('ledger_accounts')
+      .select('balance')
+      .where('id', '=', ledgerAccount.credits(request.accountId))
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const leased = await trx
+      .selectFrom('budget_leases')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<bigint>('amount'), eb.lit(0)).as('total'))
+      .where('key_id', '=', request.keyId)
+      .executeTakeFirstOrThrow();
+    const leasedTotal = BigInt(leased.total);
+    const limits: bigint[] = [];
+    if (key.spend_limit_total !== null) limits.push(key.spend_limit_total - key.spent_total - leasedTotal);
+    if (key.spend_limit_daily !== null) {
+      const today = await trx
+        .selectFrom('key_daily_spend')
+        .select('spent')
+        .where('key_id', '=', request.keyId)
+        .where('day', '=', utcDay(request.nowMs))
+        .executeTakeFirst();
+      limits.push(key.spend_limit_daily - (today?.spent ?? 0n) - leasedTotal);
+    }
+    const headroom = limits.length ? min(...limits) : request.wantNanos;
+    if (headroom < request.minNanos) return { ok: false, reason: 'spend_limit' };
+    if (credits.balance < request.minNanos) return { ok: false, reason: 'insufficient_funds' };
+    const amount = min(request.wantNanos, credits.balance, headroom);
+    await writeLedgerTransaction(
+      trx,
+      transfer(`lease:${request.leaseId}`, 'lease', ledgerAccount.credits(request.accountId), ledgerAccount.holds(request.accountId), amount),
+    );
+    await trx
+      .insertInto('budget_leases')
+      .values({
+        id: request.leaseId,
+        key_id: request.keyId,
+        account_id: request.accountId,
+        instance_id: request.instanceId,
+        amount,
+        expires_at: new Date(request.expiresAtMs),
+      })
+      .execute();
+    return { ok: true, amount };
+  });
+}
+
+async function returnLease(trx: Transaction<Schema>, leaseId: string): Promise<void> {
+  const lease = await trx.deleteFrom('budget_leases').where('id', '=', leaseId).returning(['account_id', 'amount']).executeTakeFirst();
+  if (!lease || lease.amount === 0n) return;
+  await writeLedgerTransaction(
+    trx,
+    transfer(`lease-return:${leaseId}`, 'lease_return', ledgerAccount.holds(lease.account_id), ledgerAccount.credits(lease.account_id), lease.amount),
+  );
+}
+
+async function applyCapture(trx: Transaction<Schema>, op: Extract<BillingOperation, { type: 'capture' }>): Promise<void> {
+  const { usage } = op;
+  const recorded = await trx
+    .insertInto('usage_records')
+    .values({
+      request_id: usage.requestId,
+      account_id: usage.accountId,
+      key_id: usage.keyId,
+      key_prefix: usage.keyPrefix,
+      model_id: usage.modelId,
+      host_id: usage.hostId,
+      prompt_tokens: usage.promptTokens,
+      completion_tokens: usage.completionTokens,
+      prompt_price: usage.promptPrice,
+      completion_price: usage.completionPrice,
+      cost: usage.cost,
+      status: usage.status,
+    })
+    .onConflict((oc) => oc.column('request_id').doNothing())
+    .returning('request_id')
+    .executeTakeFirst();
+  // The usage record and the capture are written together: an existing record means this capture already happened.
+  if (!recorded || !op.transaction) return;
+  await writeLedgerTransaction(trx, op.transaction);
+  const cost = usage.cost;
+  await trx.updateTable('budget_leases').set((eb) => ({ amount: eb('amount', '-', cost) })).where('id', '=', op.leaseId).execute();
+  await trx.updateTable('api_keys').set((eb) => ({ spent_total: eb('spent_total', '+', cost) })).where('id', '=', op.keyId).execute();
+  await trx
+    .insertInto('key_daily_spend')
+    .values({ key_id: op.keyId, day: op.day, spent: cost })
+    .onConflict((oc) => oc.columns(['key_id', 'day']).doUpdateSet((eb) => ({ spent: eb('key_daily_spend.spent', '+', cost) })))
+    .execute();
+}
+
+export function createKyselyBillingStore(db: Kysely<Schema>): LeaseStore & BillingWriter {
+  return {
+    acquire: (request) => acquireLease(db, request),
+    async renew(leaseIds, expiresAtMs) {
+      await db.updateTable('budget_leases').set({ expires_at: new Date(expiresAtMs) }).where('id', 'in', [...leaseIds]).execute();
+    },
+    async reclaimExpired(nowMs) {
+      const expired = await db.selectFrom('budget_leases').select('id').where('expires_at', '<', new Date(nowMs)).execute();
+      for (const { id } of expired) await db.transaction().execute((trx) => returnLease(trx, id));
+      return expired.length;
+    },
+    async write(operations) {
+      await db.transaction().execute(async (trx) => {
+        for (const op of operations) {
+          if (op.type === 'capture') await applyCapture(trx, op);
+          else await returnLease(trx, op.leaseId);
+        }
+      });
+    },
+  };
+}

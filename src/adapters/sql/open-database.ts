@@ -1,0 +1,84 @@
+// Opens the market's database: a real PostgreSQL server when a URL is given, else embedded PGlite in a data
+// directory. Both return int8 as bigint, and both run the same migrations on open (safe to re-run).
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type Migration } from 'kysely';
+import { KyselyPGlite } from 'kysely-pglite';
+import pg from 'pg';
+import * as initial from './migrations/001-initial.ts';
+import type { Schema } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+export type Database = { db: Kysely<Schema>; kind: DatabaseKind; close(): Promise<void> };
+export type DatabaseLocation = { url: string } | { dataDir: string };
+
+const MIGRATIONS: Record<string, Migration> = { '001-initial': initial };
+
+/**
+ * PGlite is one session: kysely-pglite hands every caller the same connection, so two concurrent transactions
+ * would interleave their statements. This driver lends the connection to one caller at a time.
+ */
+class ExclusiveDriver implements Driver {
+  private queue: Promise<void> = Promise.resolve();
+  constructor(private readonly inner: Driver) {}
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void;
+    const previous = this.queue;
+    this.queue = new Promise((resolve) => (release = resolve));
+    await previous;
+    const connection = await this.inner.acquireConnection();
+    (connection as DatabaseConnection & { release?: () => void }).release = release;
+    return connection;
+  }
+  beginTransaction(connection: DatabaseConnection, settings: Parameters<Driver['beginTransaction']>[1]): Promise<void> {
+    return this.inner.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.rollbackTransaction(connection);
+  }
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.inner.releaseConnection(connection);
+    (connection as DatabaseConnection & { release?: () => void }).release?.();
+  }
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
+}
+
+function exclusiveDialect(inner: Dialect): Dialect {
+  return {
+    createAdapter: () => inner.createAdapter(),
+    createDriver: () => new ExclusiveDriver(inner.createDriver()),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+  };
+}
+
+async function migrate(db: Kysely<Schema>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`DATABASE_MIGRATION_FAILED: ${failed?.migrationName ?? ''} ${String(error)}`);
+}
+
+export async function openDatabase(location: DatabaseLocation): Promise<Database> {
+  if ('url' in location) {
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: 10,
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? BigInt : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    });
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    await migrate(db);
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const client = await PGlite.create({ dataDir: location.dataDir });
+  const db = new Kysely<Schema>({ dialect: exclusiveDialect(new KyselyPGlite(client).dialect) });
+  await migrate(db);
+  return { db, kind: 'pglite', close: () => db.destroy() };
+}

@@ -1,0 +1,71 @@
+// Kysely table types. Money columns are BIGINT nano-units and arrive as bigint from both drivers (PGlite by
+// default, pg through a per-pool type parser) — never a JS number.
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Money = bigint;
+
+export type LedgerAccountKind = 'credits' | 'holds' | 'host_earnings' | 'platform_fees' | 'treasury' | 'funding';
+
+export type Schema = {
+  accounts: { id: string; name: string; created_at: Generated<Timestamp> };
+  ledger_accounts: {
+    id: string;
+    owner_id: string | null;
+    kind: LedgerAccountKind;
+    balance: Generated<Money>;
+    allow_negative: Generated<boolean>;
+  };
+  ledger_transactions: { id: Generated<string>; idempotency_key: string; kind: string; created_at: Generated<Timestamp> };
+  ledger_entries: { transaction_id: string; ledger_account_id: string; amount: Money };
+  api_keys: {
+    id: string;
+    account_id: string;
+    parent_key_id: string | null;
+    name: string;
+    prefix: string;
+    hash: string;
+    role: 'buyer' | 'operator';
+    models: string[] | null;
+    spend_limit_total: Money | null;
+    spend_limit_daily: Money | null;
+    spent_total: Generated<Money>;
+    expires_at: Timestamp | null;
+    revoked_at: Timestamp | null;
+    created_at: Generated<Timestamp>;
+    updated_at: Generated<Timestamp>;
+  };
+  key_daily_spend: { key_id: string; day: string; spent: Money };
+  budget_leases: { id: string; key_id: string; account_id: string; instance_id: string; amount: Money; expires_at: Timestamp };
+  hosts: { id: string; name: string; base_url: string; engine_kind: string; created_at: Generated<Timestamp> };
+  models: {
+    id: string;
+    name: string;
+    context_length: number;
+    prompt_price: Money;
+    completion_price: Money;
+    default_max_tokens: number;
+    max_tokens_cap: number;
+    tokenizer_dir: string;
+    digest: string;
+    quantization: string;
+    created_at: Generated<Timestamp>;
+  };
+  model_hosts: { model_id: string; host_id: string; upstream_model: string };
+  usage_records: {
+    request_id: string;
+    account_id: string;
+    key_id: string;
+    key_prefix: string;
+    model_id: string;
+    host_id: string | null;
+    prompt_tokens: number;
+    completion_tokens: number;
+    prompt_price: Money;
+    completion_price: Money;
+    cost: Money;
+    status: string;
+    created_at: Generated<Timestamp>;
+  };
+  settings: { key: string; value: string };
+};

@@ -1,0 +1,61 @@
+// The interfaces use cases need from the outside world. Adapters implement them; use cases take narrow picks.
+import type { LedgerTransaction } from '../domain/ledger/transaction.ts';
+import type { Nanos } from '../domain/money/nanos.ts';
+
+export type Clock = { nowMs(): number };
+export type Ids = { newId(prefix: string): string; newSecret(): string };
+export type Scheduler = { every(ms: number, task: () => Promise<void> | void): { stop(): void } };
+export type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+
+export type KeyRole = 'buyer' | 'operator';
+
+export type ApiKeyRecord = {
+  id: string;
+  accountId: string;
+  parentKeyId: string | null;
+  name: string;
+  prefix: string;
+  role: KeyRole;
+  models: string[] | null;
+  spendLimitTotal: Nanos | null;
+  spendLimitDaily: Nanos | null;
+  expiresAtMs: number | null;
+  revokedAtMs: number | null;
+  updatedAtMs: number;
+};
+
+export type KeyStore = {
+  findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  changedSince(updatedAtMs: number): Promise<Array<ApiKeyRecord & { hash: string }>>;
+};
+
+export type LeaseRequest = { leaseId: string; keyId: string; accountId: string; instanceId: string; wantNanos: Nanos; minNanos: Nanos; expiresAtMs: number; nowMs: number };
+export type LeaseOutcome = { ok: true; amount: Nanos } | { ok: false; reason: 'insufficient_funds' | 'spend_limit' | 'key_inactive' };
+
+export type LeaseStore = {
+  acquire(request: LeaseRequest): Promise<LeaseOutcome>;
+  renew(leaseIds: readonly string[], expiresAtMs: number): Promise<void>;
+  /** returns leases whose holder did not renew them (a crashed or stopped gateway) to their accounts' credits */
+  reclaimExpired(nowMs: number): Promise<number>;
+};
+
+export type UsageRecord = {
+  requestId: string;
+  accountId: string;
+  keyId: string;
+  keyPrefix: string;
+  modelId: string;
+  hostId: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  promptPrice: Nanos;
+  completionPrice: Nanos;
+  cost: Nanos;
+  status: string;
+};
+
+export type BillingOperation =
+  | { type: 'capture'; leaseId: string; keyId: string; day: string; transaction: LedgerTransaction | undefined; usage: UsageRecord }
+  | { type: 'return-lease'; leaseId: string };
+
+export type BillingWriter = { write(operations: readonly BillingOperation[]): Promise<void> };

@@ -1,0 +1,49 @@
+// Ledger transactions as data: balanced by construction (every builder's entries sum to zero) and identified by
+// an idempotency key, so a retried operation is recognised and never applied twice.
+import { splitCost, type Nanos } from '../money/nanos.ts';
+
+export type LedgerEntry = { account: string; amount: Nanos };
+export type LedgerTransaction = { idempotencyKey: string; kind: string; entries: LedgerEntry[] };
+
+export class LedgerRuleError extends Error {
+  constructor(readonly code: 'LEDGER_UNBALANCED' | 'LEDGER_NON_POSITIVE_AMOUNT', message: string) {
+    super(`${code}: ${message}`);
+  }
+}
+
+export const ledgerAccount = {
+  credits: (accountId: string) => `${accountId}:credits`,
+  holds: (accountId: string) => `${accountId}:holds`,
+  hostEarnings: (hostId: string) => `host:${hostId}:earnings`,
+  funding: 'market:funding',
+  platformFees: 'market:platform_fees',
+  treasury: 'market:treasury',
+} as const;
+
+export function assertBalanced(tx: LedgerTransaction): LedgerTransaction {
+  const sum = tx.entries.reduce((total, e) => total + e.amount, 0n);
+  if (sum !== 0n) throw new LedgerRuleError('LEDGER_UNBALANCED', `${tx.idempotencyKey} sums to ${sum}`);
+  if (tx.entries.some((e) => e.amount === 0n)) throw new LedgerRuleError('LEDGER_NON_POSITIVE_AMOUNT', `${tx.idempotencyKey} has a zero entry`);
+  return tx;
+}
+
+export function transfer(idempotencyKey: string, kind: string, from: string, to: string, amount: Nanos): LedgerTransaction {
+  if (amount <= 0n) throw new LedgerRuleError('LEDGER_NON_POSITIVE_AMOUNT', `${idempotencyKey}: ${amount}`);
+  return assertBalanced({ idempotencyKey, kind, entries: [{ account: from, amount: -amount }, { account: to, amount }] });
+}
+
+/** Capture of one request's cost from the buyer's holds: the host's earnings and the platform's take. */
+export function captureTransaction(
+  requestId: string,
+  buyerAccountId: string,
+  hostId: string,
+  cost: Nanos,
+  takeRateBps: bigint,
+): LedgerTransaction | undefined {
+  if (cost === 0n) return undefined;
+  const { host, platform } = splitCost(cost, takeRateBps);
+  const entries: LedgerEntry[] = [{ account: ledgerAccount.holds(buyerAccountId), amount: -cost }];
+  if (host > 0n) entries.push({ account: ledgerAccount.hostEarnings(hostId), amount: host });
+  if (platform > 0n) entries.push({ account: ledgerAccount.platformFees, amount: platform });
+  return assertBalanced({ idempotencyKey: `capture:${requestId}`, kind: 'capture', entries });
+}
