@@ -59,3 +59,22 @@ export type BillingOperation =
   | { type: 'return-lease'; leaseId: string };
 
 export type BillingWriter = { write(operations: readonly BillingOperation[]): Promise<void> };
+
+export type UpstreamCall = { baseUrl: string; path: string; body: object; signal: AbortSignal };
+export type UpstreamResponse = { kind: 'json'; body: unknown } | { kind: 'stream'; events: AsyncGenerator<unknown> };
+
+/** Where an upstream call failed: before any byte (safe to retry elsewhere), with an HTTP error, or mid-stream. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly phase: 'connect' | 'status' | 'mid_stream' | 'timeout',
+    message: string,
+    readonly status?: number,
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export type EngineClient = { send(call: UpstreamCall & { stream: boolean }): Promise<UpstreamResponse> };
+
+export type Tokenizer = { encode(text: string): number[]; renderChat(messages: ReadonlyArray<{ role: string; content: string }>): string };

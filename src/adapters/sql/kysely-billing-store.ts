@@ -5,7 +5,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
 import type { BillingOperation, BillingWriter, LeaseOutcome, LeaseRequest, LeaseStore } from '../../app/ports.ts';
 import type { Schema } from './schema.ts';
-import { utcDay, writeLedgerTransaction } from './ledger-writes.ts';
+import { writeLedgerTransaction } from './ledger-writes.ts';
+import { utcDay } from '../../app/billing/utc-day.ts';
 
 const min = (...values: bigint[]): bigint => values.reduce((a, b) => (b < a ? b : a));
 

@@ -29,5 +29,4 @@ export async function ensureLedgerAccount(
   await trx.insertInto('ledger_accounts').values({ id, owner_id: ownerId, kind }).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 
-export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 

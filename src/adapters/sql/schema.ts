@@ -1,8 +1,8 @@
 // Kysely table types. Money columns are BIGINT nano-units and arrive as bigint from both drivers (PGlite by
 // default, pg through a per-pool type parser) — never a JS number.
-import type { ColumnType, Generated } from 'kysely';
+import type { Generated } from 'kysely';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = Date;
 type Money = bigint;
 
 export type LedgerAccountKind = 'credits' | 'holds' | 'host_earnings' | 'platform_fees' | 'treasury' | 'funding';

@@ -1,0 +1,190 @@
+// The operator's records on SQL: accounts with their ledger accounts, credit grants, keys, models, hosts, usage
+// and balances. Money moves only through balanced ledger transactions.
+import { sql, type Kysely } from 'kysely';
+import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
+import type { Nanos } from '../../domain/money/nanos.ts';
+import type { KeyRole } from '../../app/ports.ts';
+import type { MarketStore, ModelRecord, HostRecord, NewKey, UsageRow } from '../../app/market-store.ts';
+import type { Schema } from './schema.ts';
+import { ensureLedgerAccount, writeLedgerTransaction } from './ledger-writes.ts';
+import { toKeyRecord } from './kysely-key-store.ts';
+
+export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
+  const balanceOf = async (id: string): Promise<Nanos> =>
+    (await db.selectFrom('ledger_accounts').select('balance').where('id', '=', id).executeTakeFirst())?.balance ?? 0n;
+
+  return {
+    async createAccount(id, name) {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('accounts').values({ id, name }).execute();
+        await ensureLedgerAccount(trx, ledgerAccount.credits(id), id, 'credits');
+        await ensureLedgerAccount(trx, ledgerAccount.holds(id), id, 'holds');
+      });
+    },
+    async accountExists(id) {
+      return (await db.selectFrom('accounts').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+    },
+    async listAccounts() {
+      const rows = await db
+        .selectFrom('accounts')
+        .leftJoin('ledger_accounts as c', (j) => j.onRef('c.owner_id', '=', 'accounts.id').on('c.kind', '=', 'credits'))
+        .leftJoin('ledger_accounts as h', (j) => j.onRef('h.owner_id', '=', 'accounts.id').on('h.kind', '=', 'holds'))
+        .select(['accounts.id', 'accounts.name', 'c.balance as credits', 'h.balance as holds'])
+        .where('accounts.id', '!=', 'market')
+        .orderBy('accounts.created_at')
+        .execute();
+      return rows.map((r) => ({ id: r.id, name: r.name, credits: r.credits ?? 0n, holds: r.holds ?? 0n }));
+    },
+    async grantCredits(accountId, amount, idempotencyKey) {
+      return db.transaction().execute((trx) =>
+        writeLedgerTransaction(trx, transfer(`grant:${idempotencyKey}`, 'grant', ledgerAccount.funding, ledgerAccount.credits(accountId), amount)),
+      );
+    },
+    async balances(accountId) {
+      return { credits: await balanceOf(ledgerAccount.credits(accountId)), holds: await balanceOf(ledgerAccount.holds(accountId)) };
+    },
+    balanceOf,
+    async insertKey(key: NewKey) {
+      await db
+        .insertInto('api_keys')
+        .values({
+          id: key.id,
+          account_id: key.accountId,
+          parent_key_id: key.parentKeyId,
+          name: key.name,
+          prefix: key.prefix,
+          hash: key.hash,
+          role: key.role,
+          models: key.models,
+          spend_limit_total: key.spendLimitTotal,
+          spend_limit_daily: key.spendLimitDaily,
+          expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs),
+        })
+        .execute();
+    },
+    async findKey(id) {
+      const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toKeyRecord(row) : undefined;
+    },
+    async listKeys(filter: { accountId?: string; role?: KeyRole }) {
+      let q = db.selectFrom('api_keys').selectAll().orderBy('created_at');
+      if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
+      if (filter.role) q = q.where('role', '=', filter.role);
+      return (await q.execute()).map((row) => ({ ...toKeyRecord(row), spentTotal: row.spent_total }));
+    },
+    async revokeKey(id) {
+      const row = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: sql`now()`, updated_at: sql`clock_timestamp()` })
+        .where((eb) => eb.or([eb('id', '=', id), eb('parent_key_id', '=', id)]))
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
+      return row.length > 0;
+    },
+    async replaceOperatorKey(key) {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('api_keys').set({ revoked_at: sql`now()`, updated_at: sql`clock_timestamp()` }).where('role', '=', 'operator').where('revoked_at', 'is', null).execute();
+        await trx
+          .insertInto('api_keys')
+          .values({ id: key.id, account_id: key.accountId, parent_key_id: null, name: key.name, prefix: key.prefix, hash: key.hash, role: 'operator', models: null, spend_limit_total: null, spend_limit_daily: null, expires_at: null })
+          .execute();
+      });
+    },
+    async upsertModel(model: ModelRecord) {
+      const values = {
+        id: model.id,
+        name: model.name,
+        context_length: model.contextLength,
+        prompt_price: model.promptPrice,
+        completion_price: model.completionPrice,
+        default_max_tokens: model.defaultMaxTokens,
+        max_tokens_cap: model.maxTokensCap,
+        tokenizer_dir: model.tokenizerDir,
+        digest: model.digest,
+        quantization: model.quantization,
+      };
+      const { id: _id, ...updates } = values;
+      await db.insertInto('models').values(values).onConflict((oc) => oc.column('id').doUpdateSet(updates)).execute();
+    },
+    async listModels() {
+      const rows = await db.selectFrom('models').selectAll().orderBy('id').execute();
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        contextLength: r.context_length,
+        promptPrice: r.prompt_price,
+        completionPrice: r.completion_price,
+        defaultMaxTokens: r.default_max_tokens,
+        maxTokensCap: r.max_tokens_cap,
+        tokenizerDir: r.tokenizer_dir,
+        digest: r.digest,
+        quantization: r.quantization,
+      }));
+    },
+    async upsertHost(host: HostRecord, modelId: string, upstreamModel: string) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('hosts')
+          .values({ id: host.id, name: host.name, base_url: host.baseUrl, engine_kind: host.engineKind })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ name: host.name, base_url: host.baseUrl, engine_kind: host.engineKind }))
+          .execute();
+        await ensureLedgerAccount(trx, ledgerAccount.hostEarnings(host.id), null, 'host_earnings');
+        await trx
+          .insertInto('model_hosts')
+          .values({ model_id: modelId, host_id: host.id, upstream_model: upstreamModel })
+          .onConflict((oc) => oc.columns(['model_id', 'host_id']).doUpdateSet({ upstream_model: upstreamModel }))
+          .execute();
+      });
+    },
+    async listRoutes() {
+      const rows = await db
+        .selectFrom('model_hosts')
+        .innerJoin('hosts', 'hosts.id', 'model_hosts.host_id')
+        .select(['model_hosts.model_id', 'model_hosts.upstream_model', 'hosts.id', 'hosts.name', 'hosts.base_url', 'hosts.engine_kind'])
+        .execute();
+      return rows.map((r) => ({
+        modelId: r.model_id,
+        upstreamModel: r.upstream_model,
+        host: { id: r.id, name: r.name, baseUrl: r.base_url, engineKind: r.engine_kind },
+      }));
+    },
+    async listUsage(accountId, limit) {
+      const rows = await db.selectFrom('usage_records').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(limit).execute();
+      return rows.map(
+        (r): UsageRow => ({
+          requestId: r.request_id,
+          keyPrefix: r.key_prefix,
+          modelId: r.model_id,
+          hostId: r.host_id,
+          promptTokens: r.prompt_tokens,
+          completionTokens: r.completion_tokens,
+          promptPrice: r.prompt_price,
+          completionPrice: r.completion_price,
+          cost: r.cost,
+          status: r.status,
+          createdAtMs: r.created_at.getTime(),
+        }),
+      );
+    },
+    async spendByKey(accountId) {
+      const rows = await db.selectFrom('api_keys').select(['prefix', 'name', 'spent_total']).where('account_id', '=', accountId).where('role', '=', 'buyer').execute();
+      return rows.map((r) => ({ prefix: r.prefix, name: r.name, spent: r.spent_total }));
+    },
+    async getSetting(key) {
+      return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+    },
+    async setSetting(key, value) {
+      await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    },
+    async ledgerTotals() {
+      const row = await db
+        .selectFrom('ledger_accounts')
+        .select((eb) => [eb.fn.coalesce(eb.fn.sum<bigint>('balance'), eb.lit(0)).as('total'), eb.fn.countAll<number>().as('accounts')])
+        .executeTakeFirstOrThrow();
+      const negative = await db.selectFrom('ledger_accounts').select('id').where('balance', '<', 0n).where('allow_negative', '=', false).execute();
+      return { sum: BigInt(row.total), negativeAccounts: negative.map((n) => n.id) };
+    },
+  };
+}
+

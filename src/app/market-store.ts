@@ -1,0 +1,71 @@
+// The store port for the operator's records (accounts, credits, keys, catalog, usage). Implemented on SQL.
+import type { Nanos } from '../domain/money/nanos.ts';
+import type { ApiKeyRecord, KeyRole } from './ports.ts';
+
+export type ModelRecord = {
+  id: string;
+  name: string;
+  contextLength: number;
+  promptPrice: Nanos;
+  completionPrice: Nanos;
+  defaultMaxTokens: number;
+  maxTokensCap: number;
+  tokenizerDir: string;
+  digest: string;
+  quantization: string;
+};
+
+export type HostRecord = { id: string; name: string; baseUrl: string; engineKind: string };
+export type RouteRecord = { modelId: string; upstreamModel: string; host: HostRecord };
+
+export type NewKey = {
+  id: string;
+  accountId: string;
+  parentKeyId: string | null;
+  name: string;
+  prefix: string;
+  hash: string;
+  role: KeyRole;
+  models: string[] | null;
+  spendLimitTotal: Nanos | null;
+  spendLimitDaily: Nanos | null;
+  expiresAtMs: number | null;
+};
+
+export type UsageRow = {
+  requestId: string;
+  keyPrefix: string;
+  modelId: string;
+  hostId: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  promptPrice: Nanos;
+  completionPrice: Nanos;
+  cost: Nanos;
+  status: string;
+  createdAtMs: number;
+};
+
+export type MarketStore = {
+  createAccount(id: string, name: string): Promise<void>;
+  accountExists(id: string): Promise<boolean>;
+  listAccounts(): Promise<Array<{ id: string; name: string; credits: Nanos; holds: Nanos }>>;
+  /** false when this idempotency key was already used (nothing granted twice) */
+  grantCredits(accountId: string, amount: Nanos, idempotencyKey: string): Promise<boolean>;
+  balances(accountId: string): Promise<{ credits: Nanos; holds: Nanos }>;
+  balanceOf(ledgerAccountId: string): Promise<Nanos>;
+  insertKey(key: NewKey): Promise<void>;
+  findKey(id: string): Promise<ApiKeyRecord | undefined>;
+  listKeys(filter: { accountId?: string; role?: KeyRole }): Promise<Array<ApiKeyRecord & { spentTotal: Nanos }>>;
+  revokeKey(id: string): Promise<boolean>;
+  replaceOperatorKey(key: NewKey): Promise<void>;
+  upsertModel(model: ModelRecord): Promise<void>;
+  listModels(): Promise<ModelRecord[]>;
+  upsertHost(host: HostRecord, modelId: string, upstreamModel: string): Promise<void>;
+  listRoutes(): Promise<RouteRecord[]>;
+  listUsage(accountId: string, limit: number): Promise<UsageRow[]>;
+  spendByKey(accountId: string): Promise<Array<{ prefix: string; name: string; spent: Nanos }>>;
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+  ledgerTotals(): Promise<{ sum: Nanos; negativeAccounts: string[] }>;
+};

@@ -1,0 +1,225 @@
+// The paid request path: check the key's scope, meter the prompt, lock the price, hold the most the request can
+// cost, forward to a host (retrying another before the first byte), count the completion tokens ourselves, then
+// capture the actual cost and release the rest. The response streams through as it comes.
+import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
+import type { ChatCompletionRequest, CompletionRequest } from '../../contracts/openai/completion-request.ts';
+import { captureTransaction } from '../../domain/ledger/transaction.ts';
+import { costOf, holdFor, type LockedPrice } from '../../domain/ledger/request-cost.ts';
+import { formatNanos, type Nanos } from '../../domain/money/nanos.ts';
+import type { SpendBudget, Hold } from '../billing/spend-budget.ts';
+import { utcDay } from '../billing/utc-day.ts';
+import { UpstreamError, type ApiKeyRecord, type Clock, type EngineClient, type Logger } from '../ports.ts';
+import type { HostRouter } from './host-router.ts';
+import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
+import { countPromptTokens } from './prompt-metering.ts';
+import { completionText, completionTokenIds, shapeChoiceLogprobs } from './upstream-output.ts';
+
+export type CompletionInput =
+  | { kind: 'chat'; body: ChatCompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal }
+  | { kind: 'text'; body: CompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal };
+
+export type StreamEvent = object | '[DONE]';
+export type Served = { kind: 'json'; body: object } | { kind: 'stream'; events: AsyncGenerator<StreamEvent, void, undefined> };
+
+export type ServeCompletionDeps = {
+  catalog: MarketCatalog;
+  router: HostRouter;
+  budget: SpendBudget;
+  engines: EngineClient;
+  clock: Clock;
+  logger: Logger;
+  takeRateBps: bigint;
+};
+
+const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
+
+function usedParameters(body: object): string[] {
+  return Object.entries(body)
+    .filter(([, v]) => v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
+    .map(([k]) => k);
+}
+
+function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: CatalogModel; routes: ModelRoute[] } {
+  const model = deps.catalog.get(input.body.model);
+  if (!model) throw new ApiError(404, 'not_found_error', `The model '${input.body.model}' does not exist.`, 'model_not_found', 'model');
+  if (input.key.models && !input.key.models.includes(model.id)) {
+    throw new ApiError(403, 'permission_error', `This key may not use the model '${model.id}'.`, 'model_not_allowed', 'model');
+  }
+  if (model.routes.length === 0) throw new ApiError(503, 'service_unavailable', `No host is serving '${model.id}' right now.`, 'no_host_available');
+  const used = usedParameters(input.body);
+  const routes = model.routes.filter((r) => !used.some((p) => r.capabilities.unsupportedParameters.includes(p)));
+  if (routes.length === 0) {
+    const param = used.find((p) => model.routes.every((r) => r.capabilities.unsupportedParameters.includes(p))) ?? null;
+    throw invalidRequest(`The model '${model.id}' does not support '${param}'.`, param, 'unsupported_parameter');
+  }
+  return { model, routes };
+}
+
+function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: number): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...input.body, model: route.upstreamModel, max_tokens: maxTokens };
+  for (const extension of AGORA_EXTENSIONS) delete body[extension];
+  delete body.max_completion_tokens;
+  if (input.body.stream) body.stream_options = { include_usage: true };
+  // Ask for token ids where the engine can give them; they are stripped again unless the buyer asked.
+  if (input.kind === 'chat' && route.capabilities.tokenIdsInChatLogprobs) {
+    body.logprobs = true;
+    body.top_logprobs = input.body.logprobs ? input.body.top_logprobs ?? 0 : 0;
+  }
+  if (input.kind === 'text' && route.capabilities.tokenIdsInCompletionLogprobs) body.logprobs = input.body.logprobs ?? 0;
+  return body;
+}
+
+const refusal = {
+  insufficient_funds: () => new ApiError(402, 'insufficient_quota', 'The account does not have enough credits for this request.', 'insufficient_credits'),
+  spend_limit: () => new ApiError(403, 'permission_error', "This request would exceed the key's spend limit.", 'spend_limit_exceeded'),
+  key_inactive: () => new ApiError(403, 'permission_error', 'This key is revoked or expired.', 'key_inactive'),
+};
+
+export async function serveCompletion(deps: ServeCompletionDeps, input: CompletionInput): Promise<Served> {
+  const { model, routes } = modelFor(deps, input);
+  const promptTokens = countPromptTokens(model.tokenizer, input);
+  const room = model.contextLength - promptTokens;
+  if (room < 1) {
+    throw invalidRequest(`The prompt has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`, 'messages', 'context_length_exceeded');
+  }
+  const asked = (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ?? input.body.max_tokens ?? model.defaultMaxTokens;
+  const maxTokens = Math.min(asked, model.maxTokensCap, room);
+  const price: LockedPrice = { promptNanos: model.promptPrice, completionNanos: model.completionPrice };
+  const held = await deps.budget.hold(input.key, holdFor(price, promptTokens, maxTokens));
+  if (!held.ok) throw refusal[held.reason]();
+  const hold: Hold = held.hold;
+
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  input.signal.addEventListener('abort', onAbort, { once: true });
+  let settled = false;
+  const settle = (hostId: string | null, completionTokens: number, status: string): Nanos => {
+    if (settled) return 0n;
+    settled = true;
+    input.signal.removeEventListener('abort', onAbort);
+    const tokensBilled = hostId === null ? 0 : promptTokens;
+    const cost = hostId === null ? 0n : costOf(price, tokensBilled, completionTokens, maxTokens);
+    const delivered = Math.min(completionTokens, maxTokens);
+    deps.budget.settle(hold, cost, {
+      type: 'capture',
+      leaseId: hold.leaseId,
+      keyId: input.key.id,
+      day: utcDay(deps.clock.nowMs()),
+      transaction: hostId === null ? undefined : captureTransaction(input.requestId, input.key.accountId, hostId, cost, deps.takeRateBps),
+      usage: {
+        requestId: input.requestId,
+        accountId: input.key.accountId,
+        keyId: input.key.id,
+        keyPrefix: input.key.prefix,
+        modelId: model.id,
+        hostId,
+        promptTokens: tokensBilled,
+        completionTokens: hostId === null ? 0 : delivered,
+        promptPrice: price.promptNanos,
+        completionPrice: price.completionNanos,
+        cost,
+        status,
+      },
+    });
+    return cost;
+  };
+
+  const wantsLogprobs = Boolean(input.body.logprobs);
+  const usageBlock = (completionTokens: number, cost: Nanos) => ({
+    prompt_tokens: promptTokens,
+    completion_tokens: Math.min(completionTokens, maxTokens),
+    total_tokens: promptTokens + Math.min(completionTokens, maxTokens),
+    ...(input.body.usage?.include ? { cost: formatNanos(cost) } : {}),
+  });
+  const responseId = `${input.kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${input.requestId}`;
+
+  let lastFailure: UpstreamError | undefined;
+  for (const route of deps.router.candidates(routes)) {
+    const done = deps.router.begin(route.host.id);
+    let response;
+    try {
+      response = await deps.engines.send({
+        baseUrl: route.host.baseUrl,
+        path: input.kind === 'chat' ? '/v1/chat/completions' : '/v1/completions',
+        body: upstreamBody(input, route, maxTokens),
+        signal: abort.signal,
+        stream: input.body.stream === true,
+      });
+    } catch (error) {
+      done();
+      if (!(error instanceof UpstreamError) || input.signal.aborted) {
+        settle(null, 0, 'client_closed');
+        throw error;
+      }
+      if (error.phase === 'status' && error.status !== undefined && error.status < 500) {
+        settle(null, 0, 'rejected_by_host');
+        const message = (error.body as { error?: { message?: string } } | undefined)?.error?.message ?? 'The host refused the request.';
+        throw new ApiError(400, 'invalid_request_error', message, 'rejected_by_host');
+      }
+      deps.logger.warn({ host: route.host.id, phase: error.phase, status: error.status }, 'host failed before the first byte; trying another');
+      lastFailure = error;
+      continue;
+    }
+
+    if (response.kind === 'json') {
+      done();
+      const body = response.body as { choices?: Array<Record<string, unknown>> };
+      const choice = body.choices?.[0] ?? {};
+      const ids = completionTokenIds(input.kind, route.capabilities, choice);
+      const completionTokens = ids ? ids.length : model.tokenizer.encode(completionText(input.kind, choice)).length;
+      const cost = settle(route.host.id, completionTokens, 'ok');
+      return {
+        kind: 'json',
+        body: {
+          ...body,
+          id: responseId,
+          model: model.id,
+          choices: (body.choices ?? []).map((c) => shapeChoiceLogprobs(c, wantsLogprobs)),
+          usage: usageBlock(completionTokens, cost),
+        },
+      };
+    }
+    return { kind: 'stream', events: relayStream(response.events, route, done) };
+  }
+  settle(null, 0, 'no_host_succeeded');
+  if (lastFailure?.phase === 'timeout') throw new ApiError(504, 'server_error', 'The host did not answer in time.', 'host_timeout');
+  throw new ApiError(502, 'server_error', 'No host could serve the request; nothing was charged.', 'host_failed');
+
+  async function* relayStream(upstream: AsyncGenerator<unknown>, route: ModelRoute, done: () => void): AsyncGenerator<StreamEvent, void, undefined> {
+    let idCount = 0;
+    let text = '';
+    let status = 'client_closed';
+    const counted = () => (route.capabilities[input.kind === 'chat' ? 'tokenIdsInChatLogprobs' : 'tokenIdsInCompletionLogprobs'] ? idCount : model.tokenizer.encode(text).length);
+    try {
+      for (;;) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = await upstream.next();
+        } catch (error) {
+          status = 'host_failed_mid_stream';
+          deps.logger.warn({ host: route.host.id, err: String(error) }, 'host failed mid-stream');
+          yield new ApiError(502, 'server_error', 'The host failed while streaming; you are billed only for the tokens delivered.', 'host_failed_mid_stream').toBody();
+          return;
+        }
+        if (next.done) break;
+        const chunk = next.value as { choices?: Array<Record<string, unknown>> };
+        if (!chunk.choices || chunk.choices.length === 0) continue;
+        const choice = chunk.choices[0] as Record<string, unknown>;
+        idCount += completionTokenIds(input.kind, route.capabilities, choice)?.length ?? 0;
+        text += completionText(input.kind, choice);
+        yield { ...chunk, id: responseId, model: model.id, choices: chunk.choices.map((c) => shapeChoiceLogprobs(c, wantsLogprobs)) };
+      }
+      status = 'ok';
+      const cost = settle(route.host.id, counted(), status);
+      if (input.body.stream_options?.include_usage) {
+        yield { id: responseId, object: input.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: Math.floor(deps.clock.nowMs() / 1000), model: model.id, choices: [], usage: usageBlock(counted(), cost) };
+      }
+      yield '[DONE]';
+    } finally {
+      done();
+      abort.abort();
+      settle(route.host.id, counted(), status);
+      await upstream.return(undefined);
+    }
+  }
+}

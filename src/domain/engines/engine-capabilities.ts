@@ -1,0 +1,28 @@
+// What each kind of OpenAI-wire engine can do, as data: the gateway reads this table instead of branching on
+// engine names. Sources: each engine's documented OpenAI-compatible API (llama.cpp server README, vLLM's
+// OpenAI-compatible server docs, Ollama's OpenAI compatibility page).
+export type EngineCapabilities = {
+  /** chat logprob entries carry the token id (`logprobs.content[].id`), so completion tokens are counted exactly */
+  tokenIdsInChatLogprobs: boolean;
+  /** completion logprobs carry `token_ids` */
+  tokenIdsInCompletionLogprobs: boolean;
+  /** parameters the engine cannot honour: a request using them is refused with 400 before it is forwarded */
+  unsupportedParameters: readonly string[];
+};
+
+export const ENGINE_KINDS = ['builtin', 'llama.cpp', 'vllm', 'ollama', 'openai-compatible'] as const;
+export type EngineKind = (typeof ENGINE_KINDS)[number];
+
+export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
+  builtin: {
+    tokenIdsInChatLogprobs: true,
+    tokenIdsInCompletionLogprobs: true,
+    unsupportedParameters: ['tools', 'tool_choice', 'response_format', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'echo', 'suffix'],
+  },
+  'llama.cpp': { tokenIdsInChatLogprobs: true, tokenIdsInCompletionLogprobs: false, unsupportedParameters: ['echo'] },
+  vllm: { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: [] },
+  ollama: { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'] },
+  'openai-compatible': { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: [] },
+};
+
+export const isEngineKind = (value: string): value is EngineKind => (ENGINE_KINDS as readonly string[]).includes(value);
