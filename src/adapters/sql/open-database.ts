@@ -1,6 +1,6 @@
 // Opens the market's database: a real PostgreSQL server when a URL is given, else embedded PGlite in a data
 // directory. Both return int8 as bigint, and both run the same migrations on open (safe to re-run).
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type Migration } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
@@ -77,7 +77,8 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     await migrate(db);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  const client = await PGlite.create({ dataDir: location.dataDir });
+  // PGlite returns small int8 values as JS numbers by default; money must always be bigint.
+  const client = await PGlite.create({ dataDir: location.dataDir, parsers: { [types.INT8]: (value: string) => BigInt(value) } });
   const db = new Kysely<Schema>({ dialect: exclusiveDialect(new KyselyPGlite(client).dialect) });
   await migrate(db);
   return { db, kind: 'pglite', close: () => db.destroy() };

@@ -44,7 +44,7 @@ export function createKeyAuthenticator(deps: { keys: KeyStore; clock: Clock }): 
       }
     },
     forget(keyId) {
-      for (const [hash, key] of byHash) if (key.id === keyId) byHash.delete(hash);
+      for (const [hash, key] of byHash) if (key.id === keyId || key.parentKeyId === keyId) byHash.delete(hash);
     },
   };
 }

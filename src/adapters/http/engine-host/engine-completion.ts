@@ -5,6 +5,8 @@ import type { ChatCompletionRequest, CompletionRequest } from '../../../contract
 import type { FinishReason, GeneratedToken, GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
 
 export const DEFAULT_MAX_TOKENS = 128;
+// The tiny model samples raw byte tokens at temperature 1 (broken characters); 0.7 keeps its text readable.
+export const DEFAULT_TEMPERATURE = 0.7;
 
 export type LogprobEntry = {
   token: string;
@@ -68,7 +70,7 @@ export function generationSettings(
   return {
     promptIds,
     maxTokens: Math.min(asked, room),
-    temperature: request.temperature ?? 1,
+    temperature: request.temperature ?? DEFAULT_TEMPERATURE,
     topP: request.top_p ?? 1,
     seed: request.seed ?? Math.floor(Math.random() * 2 ** 31),
     topK: Math.max(topK, 1),

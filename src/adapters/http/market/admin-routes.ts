@@ -1,0 +1,59 @@
+// The operator's admin API: accounts, credits, keys, engines, and the ledger check. Operator key only.
+import type { FastifyInstance } from 'fastify';
+import { createAccount, grantCredits, issueKey, revokeKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
+import type { MarketStore } from '../../../app/market-store.ts';
+import { createAccountSchema, createKeySchema, grantCreditsSchema, registerEngineSchema } from '../../../contracts/admin/admin-requests.ts';
+import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { formatNanos } from '../../../domain/money/nanos.ts';
+import { parseRequest } from '../openai/parse-request.ts';
+import { keyLimitsFromBody, keyView } from './views.ts';
+
+export type AdminRouteDeps = { admin: AccountAdminDeps; store: MarketStore; reloadCatalog: () => Promise<void> };
+
+export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
+  const operator = { config: { auth: 'operator' as const } };
+
+  app.post('/admin/accounts', operator, async (request, reply) => {
+    const body = parseRequest(createAccountSchema, request.body);
+    const id = await createAccount(deps.admin, body.name, body.id);
+    return reply.status(201).send({ id, name: body.name });
+  });
+  app.get('/admin/accounts', operator, async () => ({
+    object: 'list',
+    data: (await deps.store.listAccounts()).map((a) => ({ id: a.id, name: a.name, available: formatNanos(a.credits), held: formatNanos(a.holds) })),
+  }));
+  app.post<{ Params: { id: string } }>('/admin/accounts/:id/credits', operator, async (request) => {
+    const body = parseRequest(grantCreditsSchema, request.body);
+    const { granted } = await grantCredits(deps.admin, request.params.id, body.amount, body.idempotency_key);
+    const { credits } = await deps.store.balances(request.params.id);
+    return { account_id: request.params.id, granted, duplicate: !granted, available: formatNanos(credits) };
+  });
+
+  app.post('/admin/keys', operator, async (request, reply) => {
+    const body = parseRequest(createKeySchema, request.body);
+    const issued = await issueKey(deps.admin, body.account_id, 'buyer', keyLimitsFromBody(body));
+    return reply.status(201).send({ ...keyView(issued.record), key: issued.key });
+  });
+  app.get<{ Querystring: { account_id?: string } }>('/admin/keys', operator, async (request) => ({
+    object: 'list',
+    data: (await deps.store.listKeys({ role: 'buyer', ...(request.query.account_id ? { accountId: request.query.account_id } : {}) })).map(keyView),
+  }));
+  app.post<{ Params: { id: string } }>('/admin/keys/:id/revoke', operator, async (request) => {
+    await revokeKey(deps.admin, request.params.id);
+    return { id: request.params.id, revoked: true };
+  });
+
+  app.post('/admin/engines', operator, async (request, reply) => {
+    const body = parseRequest(registerEngineSchema, request.body);
+    const model = (await deps.store.listModels()).find((m) => m.id === body.model_id);
+    if (!model) throw new ApiError(404, 'not_found_error', `No model '${body.model_id}' in the catalog.`, 'model_not_found', 'model_id');
+    await deps.store.upsertHost({ id: body.id, name: body.name, baseUrl: body.base_url.replace(/\/+$/, '').replace(/\/v1$/, ''), engineKind: body.engine_kind }, body.model_id, body.upstream_model);
+    await deps.reloadCatalog();
+    return reply.status(201).send({ id: body.id, model_id: body.model_id, engine_kind: body.engine_kind });
+  });
+
+  app.get('/admin/ledger/check', operator, async () => {
+    const totals = await deps.store.ledgerTotals();
+    return { balanced: totals.sum === 0n, sum: formatNanos(totals.sum), negative_accounts: totals.negativeAccounts, ok: totals.sum === 0n && totals.negativeAccounts.length === 0 };
+  });
+}

@@ -1,0 +1,48 @@
+// The market's HTTP server: every route declares its callers, one auth hook enforces them, errors use the OpenAI
+// envelope, every response carries x-request-id, and metrics are labelled by route template.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { KeyAuthenticator } from '../../../app/auth/key-authenticator.ts';
+import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
+import type { MarketMetrics } from '../../observability/market-metrics.ts';
+import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
+import { registerAdminRoutes, type AdminRouteDeps } from './admin-routes.ts';
+import { installAuthHook, requireRouteAuth, type RouteAuth } from './route-auth.ts';
+import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
+import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
+
+export type MarketServerDeps = {
+  authenticator: KeyAuthenticator;
+  metrics: MarketMetrics;
+  logger: FastifyBaseLogger;
+  v1: V1RouteDeps;
+  admin: AdminRouteDeps;
+  system: Omit<SystemRouteDeps, 'metrics'>;
+};
+
+export type MarketServer = { app: FastifyInstance; routes: Array<{ method: string; url: string; auth: RouteAuth }> };
+
+export function buildMarketServer(deps: MarketServerDeps): MarketServer {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: REQUEST_LIMITS.maxBodyBytes,
+    genReqId: () => randomUUID().replaceAll('-', ''),
+    requestIdHeader: false,
+  });
+  const routes: MarketServer['routes'] = [];
+  requireRouteAuth(app, routes);
+  installOpenAiErrorHandler(app);
+  installAuthHook(app, deps.authenticator);
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.requests.inc({ route, method: request.method, status_class: `${Math.floor(reply.statusCode / 100)}xx` });
+    deps.metrics.requestSeconds.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+  });
+  registerV1Routes(app, deps.v1);
+  registerAdminRoutes(app, deps.admin);
+  registerSystemRoutes(app, { ...deps.system, metrics: deps.metrics.registry });
+  return { app, routes };
+}

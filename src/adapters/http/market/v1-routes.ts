@@ -1,0 +1,111 @@
+// The buyer's /v1 surface: completions (streaming and not), models, credits, usage and delegated keys.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { issueSubKey, revokeKey, createAccount, grantCredits, issueKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
+import type { MarketStore } from '../../../app/market-store.ts';
+import { serveCompletion, type CompletionInput, type ServeCompletionDeps } from '../../../app/v1/serve-completion.ts';
+import type { ApiKeyRecord } from '../../../app/ports.ts';
+import { keyLimitsSchema, signUpSchema } from '../../../contracts/admin/admin-requests.ts';
+import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { chatCompletionRequestSchema, completionRequestSchema } from '../../../contracts/openai/completion-request.ts';
+import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
+import { parseRequest } from '../openai/parse-request.ts';
+import { openSseStream } from '../openai/sse-stream.ts';
+import { keyLimitsFromBody, keyView, modelCard } from './views.ts';
+
+export type V1RouteDeps = { serve: ServeCompletionDeps; admin: AccountAdminDeps; store: MarketStore; starterCredits: Nanos };
+
+async function respond(request: FastifyRequest, reply: FastifyReply, deps: V1RouteDeps, build: (key: ApiKeyRecord, signal: AbortSignal) => CompletionInput) {
+  const abort = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  });
+  const served = await serveCompletion(deps.serve, build(request.apiKey as ApiKeyRecord, abort.signal));
+  if (served.kind === 'json') return served.body;
+  const sse = openSseStream(reply, { 'x-request-id': request.id });
+  try {
+    for await (const event of served.events) {
+      if (sse.closed) break;
+      sse.send(event);
+    }
+  } finally {
+    await served.events.return(undefined);
+    sse.end();
+  }
+  return reply;
+}
+
+export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void {
+  const buyer = { config: { auth: 'buyer' as const } };
+  const open = { config: { auth: 'public' as const } };
+
+  app.post('/v1/chat/completions', buyer, (request, reply) =>
+    respond(request, reply, deps, (key, signal) => ({ kind: 'chat', body: parseRequest(chatCompletionRequestSchema, request.body), key, requestId: request.id, signal })),
+  );
+  app.post('/v1/completions', buyer, (request, reply) =>
+    respond(request, reply, deps, (key, signal) => ({ kind: 'text', body: parseRequest(completionRequestSchema, request.body), key, requestId: request.id, signal })),
+  );
+
+  app.get('/v1/models', open, async () => ({ object: 'list', data: deps.serve.catalog.list().map(modelCard) }));
+  app.get<{ Params: { id: string } }>('/v1/models/:id', open, async (request) => {
+    const model = deps.serve.catalog.get(request.params.id);
+    if (!model) throw new ApiError(404, 'not_found_error', `The model '${request.params.id}' does not exist.`, 'model_not_found', 'model');
+    return modelCard(model);
+  });
+
+  app.get('/v1/credits', buyer, async (request) => {
+    const key = request.apiKey as ApiKeyRecord;
+    const { credits, holds } = await deps.store.balances(key.accountId);
+    const spend = await deps.store.spendByKey(key.accountId);
+    return {
+      object: 'credits',
+      account_id: key.accountId,
+      balance: formatNanos(credits + holds),
+      available: formatNanos(credits),
+      held: formatNanos(holds),
+      spend_by_key: spend.map((s) => ({ key_prefix: s.prefix, name: s.name, spent: formatNanos(s.spent) })),
+    };
+  });
+
+  app.get<{ Querystring: { limit?: string } }>('/v1/usage', buyer, async (request) => {
+    const limit = Math.min(Math.max(Number(request.query.limit ?? 100) || 100, 1), 1000);
+    const rows = await deps.store.listUsage((request.apiKey as ApiKeyRecord).accountId, limit);
+    return {
+      object: 'list',
+      data: rows.map((r) => ({
+        request_id: r.requestId,
+        key_prefix: r.keyPrefix,
+        model: r.modelId,
+        host: r.hostId,
+        prompt_tokens: r.promptTokens,
+        completion_tokens: r.completionTokens,
+        price: { prompt: formatNanos(r.promptPrice), completion: formatNanos(r.completionPrice) },
+        cost: formatNanos(r.cost),
+        status: r.status,
+        created: Math.floor(r.createdAtMs / 1000),
+      })),
+    };
+  });
+
+  app.post('/v1/keys', buyer, async (request, reply) => {
+    const limits = keyLimitsFromBody(parseRequest(keyLimitsSchema, request.body ?? {}));
+    const issued = await issueSubKey(deps.admin, request.apiKey as ApiKeyRecord, limits);
+    return reply.status(201).send({ ...keyView(issued.record), key: issued.key });
+  });
+  app.get('/v1/keys', buyer, async (request) => ({
+    object: 'list',
+    data: (await deps.store.listKeys({ accountId: (request.apiKey as ApiKeyRecord).accountId, role: 'buyer' })).map(keyView),
+  }));
+  app.post<{ Params: { id: string } }>('/v1/keys/:id/revoke', buyer, async (request) => {
+    await revokeKey(deps.admin, request.params.id, (request.apiKey as ApiKeyRecord).accountId);
+    return { id: request.params.id, revoked: true };
+  });
+
+  app.post('/v1/accounts', open, async (request, reply) => {
+    const body = parseRequest(signUpSchema, request.body);
+    const accountId = await createAccount(deps.admin, body.name);
+    if (deps.starterCredits > 0n) await grantCredits(deps.admin, accountId, deps.starterCredits, `starter:${accountId}`);
+    const issued = await issueKey(deps.admin, accountId, 'buyer', { name: 'default', models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null });
+    return reply.status(201).send({ account_id: accountId, key: issued.key, key_prefix: issued.record.prefix, starter_credits: formatNanos(deps.starterCredits) });
+  });
+}
+

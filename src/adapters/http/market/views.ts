@@ -1,0 +1,55 @@
+// How records look on the wire: exact decimal amounts, seconds since the epoch, keys without their secret.
+import type { KeyLimits } from '../../../app/admin/account-admin.ts';
+import type { ApiKeyRecord } from '../../../app/ports.ts';
+import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
+import type { keyLimitsSchema } from '../../../contracts/admin/admin-requests.ts';
+import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
+import type { z } from 'zod';
+
+const decimalOrNull = (n: Nanos | null): string | null => (n === null ? null : formatNanos(n));
+
+export function keyView(key: ApiKeyRecord & { spentTotal?: Nanos }) {
+  return {
+    id: key.id,
+    account_id: key.accountId,
+    parent_key_id: key.parentKeyId,
+    name: key.name,
+    prefix: key.prefix,
+    role: key.role,
+    models: key.models,
+    spend_limit_total: decimalOrNull(key.spendLimitTotal),
+    spend_limit_daily: decimalOrNull(key.spendLimitDaily),
+    spent_total: key.spentTotal === undefined ? undefined : formatNanos(key.spentTotal),
+    expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs).toISOString(),
+    revoked: key.revokedAtMs !== null,
+  };
+}
+
+export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLimits {
+  return {
+    name: body.name,
+    models: body.models ?? null,
+    spendLimitTotal: body.spend_limit_total ?? null,
+    spendLimitDaily: body.spend_limit_daily ?? null,
+    expiresAtMs: body.expires_at ? Date.parse(body.expires_at) : null,
+  };
+}
+
+/** OpenRouter-style model metadata: prices per token as exact decimal strings, and the SKU. */
+export function modelCard(model: CatalogModel) {
+  return {
+    id: model.id,
+    object: 'model',
+    created: 0,
+    owned_by: 'agora',
+    name: model.name,
+    context_length: model.contextLength,
+    pricing: { prompt: formatNanos(model.promptPrice), completion: formatNanos(model.completionPrice) },
+    supported_parameters: ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'seed', 'stop', 'stream', 'stream_options', 'logprobs', 'top_logprobs', 'user', 'usage', 'provider'].filter(
+      (p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p)),
+    ),
+    top_provider: { max_completion_tokens: model.maxTokensCap },
+    sku: { model: model.id, digest: model.digest, quantization: model.quantization },
+    hosts: model.routes.length,
+  };
+}

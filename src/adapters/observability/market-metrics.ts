@@ -1,0 +1,32 @@
+// Prometheus metrics with bounded labels: route templates (never raw paths), model ids from the catalog, status
+// classes. No key, account or prompt ever becomes a label.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type MarketMetrics = {
+  registry: Registry;
+  requests: Counter<'route' | 'method' | 'status_class'>;
+  requestSeconds: Histogram<'route' | 'method'>;
+  billingBatchSeconds: Histogram;
+};
+
+export function createMarketMetrics(): MarketMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({ name: 'agora_http_requests_total', help: 'HTTP requests by route template and status class', labelNames: ['route', 'method', 'status_class'], registers: [registry] }),
+    requestSeconds: new Histogram({
+      name: 'agora_http_request_duration_seconds',
+      help: 'HTTP request duration by route template (to the end of the response, streams included)',
+      labelNames: ['route', 'method'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [registry],
+    }),
+    billingBatchSeconds: new Histogram({
+      name: 'agora_ledger_batch_duration_seconds',
+      help: 'Time to commit one billing batch (captures and lease returns) to the database',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+      registers: [registry],
+    }),
+  };
+}

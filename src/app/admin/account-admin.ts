@@ -1,0 +1,82 @@
+// Accounts, credits and keys: what the operator (admin API) and buyers (their own keys and sub-keys) may do.
+// Raw keys are returned exactly once, at creation; only their hash is stored.
+import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
+import { formatApiKey, hashApiKey, visiblePrefix } from '../../domain/keys/api-key.ts';
+import type { Nanos } from '../../domain/money/nanos.ts';
+import type { MarketStore } from '../market-store.ts';
+import type { ApiKeyRecord, Ids, KeyRole } from '../ports.ts';
+
+export type KeyLimits = {
+  name: string;
+  models: string[] | null;
+  spendLimitTotal: Nanos | null;
+  spendLimitDaily: Nanos | null;
+  expiresAtMs: number | null;
+};
+
+export type IssuedKey = { key: string; record: ApiKeyRecord };
+
+export type AccountAdminDeps = { store: MarketStore; ids: Ids; revoked: (keyId: string) => void };
+
+export async function createAccount(deps: AccountAdminDeps, name: string, id?: string): Promise<string> {
+  const accountId = id ?? deps.ids.newId('acct');
+  if (await deps.store.accountExists(accountId)) throw new ApiError(409, 'invalid_request_error', `The account '${accountId}' already exists.`, 'account_exists', 'id');
+  await deps.store.createAccount(accountId, name);
+  return accountId;
+}
+
+export async function grantCredits(deps: AccountAdminDeps, accountId: string, amount: Nanos, idempotencyKey: string): Promise<{ granted: boolean }> {
+  if (amount <= 0n) throw invalidRequest('The amount must be positive.', 'amount', 'invalid_amount');
+  if (!(await deps.store.accountExists(accountId))) throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
+  return { granted: await deps.store.grantCredits(accountId, amount, idempotencyKey) };
+}
+
+export async function issueKey(
+  deps: AccountAdminDeps,
+  accountId: string,
+  role: KeyRole,
+  limits: KeyLimits,
+  parentKeyId: string | null = null,
+): Promise<IssuedKey> {
+  if (!(await deps.store.accountExists(accountId))) throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
+  const key = formatApiKey(deps.ids.newSecret());
+  const record = {
+    id: deps.ids.newId('key'),
+    accountId,
+    parentKeyId,
+    name: limits.name,
+    prefix: visiblePrefix(key),
+    hash: hashApiKey(key),
+    role,
+    models: limits.models,
+    spendLimitTotal: limits.spendLimitTotal,
+    spendLimitDaily: limits.spendLimitDaily,
+    expiresAtMs: limits.expiresAtMs,
+  };
+  await deps.store.insertKey(record);
+  return { key, record: { ...record, revokedAtMs: null, updatedAtMs: 0 } };
+}
+
+/** A buyer's delegated key for an agent: never more than its parent may do. */
+export async function issueSubKey(deps: AccountAdminDeps, parent: ApiKeyRecord, limits: KeyLimits): Promise<IssuedKey> {
+  const models = parent.models && limits.models ? limits.models.filter((m) => parent.models?.includes(m)) : limits.models ?? parent.models;
+  if (parent.models && limits.models && models?.length !== limits.models.length) {
+    throw new ApiError(403, 'permission_error', 'A sub-key may only allow models its parent key allows.', 'model_not_allowed', 'models');
+  }
+  const capped = (child: Nanos | null, own: Nanos | null): Nanos | null => (own === null ? child : child === null || child > own ? own : child);
+  const expiresAtMs = parent.expiresAtMs === null ? limits.expiresAtMs : Math.min(parent.expiresAtMs, limits.expiresAtMs ?? Infinity);
+  return issueKey(
+    deps,
+    parent.accountId,
+    'buyer',
+    { ...limits, models, spendLimitTotal: capped(limits.spendLimitTotal, parent.spendLimitTotal), spendLimitDaily: capped(limits.spendLimitDaily, parent.spendLimitDaily), expiresAtMs },
+    parent.id,
+  );
+}
+
+export async function revokeKey(deps: AccountAdminDeps, keyId: string, accountId?: string): Promise<void> {
+  const key = await deps.store.findKey(keyId);
+  if (!key || (accountId !== undefined && key.accountId !== accountId)) throw new ApiError(404, 'not_found_error', `No key '${keyId}'.`, 'key_not_found');
+  await deps.store.revokeKey(keyId);
+  deps.revoked(keyId);
+}

@@ -1,0 +1,65 @@
+// `agora start`: run a market and print how to call it (the demo key and copy-paste examples).
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { configFromEnv, marketConfigSchema } from '../../contracts/config.ts';
+import { BUILTIN_MODEL_ID, startMarket } from '../../main/market.ts';
+
+export function startCommand(): Command {
+  return new Command('start')
+    .description('start the market: gateway, embedded database and the built-in engine')
+    .option('--port <port>', 'port to listen on (default 8080, env AGORA_PORT)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--data-dir <dir>', 'embedded database and key files (default ./.agora)')
+    .option('--database-url <url>', 'use this PostgreSQL server instead of the embedded database (env DATABASE_URL)')
+    .option('--no-builtin-host', 'do not start the built-in engine host')
+    .action(async (flags: Record<string, unknown>) => {
+      const parsed = marketConfigSchema.safeParse({ ...configFromEnv(process.env), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) });
+      if (!parsed.success) {
+        console.error(`agora start: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        process.exit(2);
+      }
+      const config = parsed.data;
+      console.log('Starting Agora (first start generates the built-in model and the database: a few seconds)…');
+      const market = await startMarket({
+        port: config.port,
+        host: config.host,
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        modelCacheDir: resolve(config.modelCache),
+        builtinHost: config.builtinHost,
+        takeRateBps: BigInt(config.takeRateBps),
+        starterCredits: config.starterCredits,
+        demoCredits: config.demoCredits,
+        leaseChunkNanos: config.leaseChunk,
+        logLevel: config.logLevel,
+      });
+      const shutdown = async () => {
+        console.log('\nStopping…');
+        await market.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown());
+      process.once('SIGTERM', () => void shutdown());
+      const key = market.demoKey ?? '<your key>';
+      console.log(`
+Agora is running.
+Base URL: ${market.url}/v1
+API key: ${key}
+${market.operatorKeyIsNew ? `Operator key (shown once; also in ${resolve(config.dataDir)}/operator.key): ${market.operatorKey}\n` : ''}
+Try it:
+  curl ${market.url}/v1/chat/completions \\
+    -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\
+    -d '{"model":"${BUILTIN_MODEL_ID}","messages":[{"role":"user","content":"Tell me about the market."}],"usage":{"include":true}}'
+
+  node --input-type=module -e '
+    import OpenAI from "openai";
+    const client = new OpenAI({ baseURL: "${market.url}/v1", apiKey: "${key}" });
+    const stream = await client.chat.completions.create({ model: "${BUILTIN_MODEL_ID}", stream: true,
+      messages: [{ role: "user", content: "Hello!" }] });
+    for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.content ?? "");
+    console.log();'
+
+  curl ${market.url}/v1/credits -H "Authorization: Bearer ${key}"
+Press Ctrl+C to stop.`);
+    });
+}

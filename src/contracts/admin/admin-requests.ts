@@ -1,0 +1,38 @@
+// Bodies of the admin API and of the buyer's key routes. Amounts are exact decimal strings in the market's
+// currency ("12.5"), parsed to nano-units; never JSON numbers.
+import { z } from 'zod';
+import { parseNanos } from '../../domain/money/nanos.ts';
+import { ENGINE_KINDS } from '../../domain/engines/engine-capabilities.ts';
+
+export const amountSchema = z
+  .string()
+  .refine((s) => (parseNanos(s) ?? -1n) >= 0n, 'an amount is a non-negative decimal string with at most 9 decimals, e.g. "12.5"')
+  .transform((s) => parseNanos(s) as bigint);
+
+export const createAccountSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{2,63}$/).optional(),
+});
+
+export const grantCreditsSchema = z.strictObject({ amount: amountSchema, idempotency_key: z.string().min(1).max(200) });
+
+export const keyLimitsSchema = z.strictObject({
+  name: z.string().min(1).max(200).default('key'),
+  models: z.array(z.string().min(1)).min(1).nullable().optional(),
+  spend_limit_total: amountSchema.nullable().optional(),
+  spend_limit_daily: amountSchema.nullable().optional(),
+  expires_at: z.iso.datetime().nullable().optional(),
+});
+
+export const createKeySchema = keyLimitsSchema.extend({ account_id: z.string().min(1) });
+
+export const registerEngineSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,63}$/),
+  name: z.string().min(1).max(200),
+  base_url: z.url({ protocol: /^https?$/ }),
+  engine_kind: z.enum(ENGINE_KINDS),
+  model_id: z.string().min(1),
+  upstream_model: z.string().min(1),
+});
+
+export const signUpSchema = z.strictObject({ name: z.string().min(1).max(200) });

@@ -1,0 +1,36 @@
+// The market's configuration: environment variables (AGORA_*, DATABASE_URL) under command-line flags, validated
+// once at start. Amounts are decimal strings in the market's currency.
+import { z } from 'zod';
+import { amountSchema } from './admin/admin-requests.ts';
+
+export const marketConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('.agora'),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
+  modelCache: z.string().min(1).default('.cache/models'),
+  takeRateBps: z.coerce.number().int().min(0).max(10_000).default(1_000),
+  starterCredits: amountSchema.default(0n),
+  demoCredits: amountSchema.default(10_000_000_000n),
+  leaseChunk: amountSchema.default(1_000_000_000n),
+  builtinHost: z.boolean().default(true),
+  logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
+});
+
+export type MarketConfig = z.infer<typeof marketConfigSchema>;
+
+/** Environment variables that configure `agora start`; flags override them. */
+export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const pick: Array<[keyof MarketConfig, string]> = [
+    ['port', 'AGORA_PORT'],
+    ['host', 'AGORA_HOST'],
+    ['dataDir', 'AGORA_DATA_DIR'],
+    ['databaseUrl', 'DATABASE_URL'],
+    ['modelCache', 'AGORA_MODEL_CACHE'],
+    ['takeRateBps', 'AGORA_TAKE_RATE_BPS'],
+    ['starterCredits', 'AGORA_STARTER_CREDITS'],
+    ['demoCredits', 'AGORA_DEMO_CREDITS'],
+    ['logLevel', 'AGORA_LOG_LEVEL'],
+  ];
+  return Object.fromEntries(pick.filter(([, name]) => env[name] !== undefined && env[name] !== '').map(([field, name]) => [field, env[name]]));
+}

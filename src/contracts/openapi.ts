@@ -1,0 +1,40 @@
+// OpenAPI 3.1 generated from the same zod schemas that validate requests, so the document cannot drift.
+import { z } from 'zod';
+import { chatCompletionRequestSchema, completionRequestSchema } from './openai/completion-request.ts';
+import { createAccountSchema, createKeySchema, grantCreditsSchema, keyLimitsSchema, registerEngineSchema, signUpSchema } from './admin/admin-requests.ts';
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
+const bearer = [{ bearer: [] }];
+const errorResponses = { '400': { description: 'invalid request' }, '401': { description: 'missing or unknown key' }, '403': { description: 'not allowed' } };
+
+export function buildOpenApiDocument(serverUrl: string): object {
+  const op = (summary: string, body?: z.ZodType, security = bearer) => ({
+    summary,
+    security,
+    ...(body ? { requestBody: { required: true, ...json(body) } } : {}),
+    responses: { '200': { description: 'success' }, ...errorResponses },
+  });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Agora market API', version: '0.1.0', description: 'OpenAI-compatible inference market. See docs/api.md.' },
+    servers: [{ url: serverUrl }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths: {
+      '/v1/chat/completions': { post: op('Create a chat completion (streaming or not)', chatCompletionRequestSchema) },
+      '/v1/completions': { post: op('Create a text completion (streaming or not)', completionRequestSchema) },
+      '/v1/models': { get: op('List models with prices and SKUs', undefined, []) },
+      '/v1/models/{id}': { get: op('One model', undefined, []) },
+      '/v1/credits': { get: op('Balance, holds and spend per key') },
+      '/v1/usage': { get: op('Per-request usage records with billed cost') },
+      '/v1/keys': { post: op('Create an agent sub-key', keyLimitsSchema), get: op('List the account keys') },
+      '/v1/keys/{id}/revoke': { post: op('Revoke a key of the account (and its sub-keys)') },
+      '/v1/accounts': { post: op('Self-serve sign-up', signUpSchema, []) },
+      '/admin/accounts': { post: op('Create an account', createAccountSchema), get: op('List accounts') },
+      '/admin/accounts/{id}/credits': { post: op('Grant credits (idempotent)', grantCreditsSchema) },
+      '/admin/keys': { post: op('Issue a key', createKeySchema), get: op('List keys') },
+      '/admin/keys/{id}/revoke': { post: op('Revoke a key') },
+      '/admin/engines': { post: op('Register an OpenAI-compatible engine for a model', registerEngineSchema) },
+      '/admin/ledger/check': { get: op('Check that the ledger balances') },
+    },
+  };
+}

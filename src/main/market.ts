@@ -1,0 +1,223 @@
+// `agora start`: the composition root of a market. Opens the database (PGlite in the data directory, or
+// PostgreSQL from a URL), starts the built-in engine host, wires the paid path and serves the HTTP API.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { createAccount, grantCredits, issueKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
+import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
+import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
+import { createSpendBudget } from '../app/billing/spend-budget.ts';
+import type { MarketStore } from '../app/market-store.ts';
+import type { BillingWriter, Clock, Ids, Tokenizer } from '../app/ports.ts';
+import { createHostRouter } from '../app/v1/host-router.ts';
+import { createMarketCatalog, type CatalogModel } from '../app/v1/market-catalog.ts';
+import { buildOpenApiDocument } from '../contracts/openapi.ts';
+import { ENGINE_CAPABILITIES, isEngineKind } from '../domain/engines/engine-capabilities.ts';
+import type { Nanos } from '../domain/money/nanos.ts';
+import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
+import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
+import { buildEngineServer } from '../adapters/http/engine-host/build-engine-server.ts';
+import { buildMarketServer } from '../adapters/http/market/build-market-server.ts';
+import { readSecretFile, writeSecretFile } from '../adapters/keys/secret-files.ts';
+import { createMarketMetrics } from '../adapters/observability/market-metrics.ts';
+import { lockDataDir } from '../adapters/sql/data-dir-lock.ts';
+import { createKyselyBillingStore } from '../adapters/sql/kysely-billing-store.ts';
+import { createKyselyKeyStore } from '../adapters/sql/kysely-key-store.ts';
+import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts';
+import { openDatabase } from '../adapters/sql/open-database.ts';
+import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
+import { makeTinyModel } from './tiny-models.ts';
+
+export type MarketOptions = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  modelCacheDir: string;
+  builtinHost: boolean;
+  takeRateBps: bigint;
+  starterCredits: Nanos;
+  demoCredits: Nanos;
+  leaseChunkNanos: Nanos;
+  logLevel: 'silent' | 'info' | 'warn' | 'error';
+};
+
+export type RunningMarket = {
+  url: string;
+  operatorKey: string;
+  demoKey: string | undefined;
+  /** true when this start created the operator key (it is printed once) */
+  operatorKeyIsNew: boolean;
+  store: MarketStore;
+  /** writes every queued capture now (tests, shutdown) */
+  flushBilling(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const BUILTIN_MODEL_ID = 'agora-tiny';
+export const BUILTIN_PRICES = { prompt: 100n, completion: 200n };
+
+const systemClock: Clock = { nowMs: () => Date.now() };
+const cryptoIds: Ids = {
+  newId: (prefix) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+  newSecret: () => randomBytes(18).toString('base64url'),
+};
+
+async function startBuiltinHost(store: MarketStore, modelCacheDir: string): Promise<{ engine: LlamaEngine; close: () => Promise<void> }> {
+  const files = await makeTinyModel('reference', undefined, modelCacheDir);
+  const engine = await loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, queueLimit: 64 });
+  await store.upsertModel({
+    id: BUILTIN_MODEL_ID,
+    name: 'Agora Tiny (generated, bigram backbone, F32)',
+    contextLength: engine.contextLength,
+    promptPrice: BUILTIN_PRICES.prompt,
+    completionPrice: BUILTIN_PRICES.completion,
+    defaultMaxTokens: 128,
+    maxTokensCap: 512,
+    tokenizerDir: files.dir,
+    digest: `sha256:${files.sha256}`,
+    quantization: 'f32',
+  });
+  const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: 'f32' });
+  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  await store.upsertHost({ id: 'builtin', name: 'built-in engine', baseUrl: address, engineKind: 'builtin' }, BUILTIN_MODEL_ID, BUILTIN_MODEL_ID);
+  return {
+    engine,
+    close: async () => {
+      await server.close();
+      await engine.close();
+    },
+  };
+}
+
+async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<Tokenizer>>): Promise<CatalogModel[]> {
+  const [models, routes] = await Promise.all([store.listModels(), store.listRoutes()]);
+  return Promise.all(
+    models.map(async (model) => {
+      const tokenizer = tokenizers.get(model.tokenizerDir) ?? loadMeteringTokenizer(join(model.tokenizerDir, 'tokenizer.json'), join(model.tokenizerDir, 'tokenizer_config.json'));
+      tokenizers.set(model.tokenizerDir, tokenizer);
+      return {
+        ...model,
+        tokenizer: await tokenizer,
+        routes: routes
+          .filter((r) => r.modelId === model.id && isEngineKind(r.host.engineKind))
+          .map((r) => ({ host: r.host, upstreamModel: r.upstreamModel, capabilities: ENGINE_CAPABILITIES[r.host.engineKind as keyof typeof ENGINE_CAPABILITIES] })),
+      };
+    }),
+  );
+}
+
+async function ensureOperatorKey(admin: AccountAdminDeps, path: string): Promise<{ key: string; isNew: boolean }> {
+  const existing = await readSecretFile(path);
+  if (existing) return { key: existing, isNew: false };
+  const issued = await issueKey(admin, 'market', 'operator', { name: 'operator', models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null });
+  await writeSecretFile(path, issued.key);
+  return { key: issued.key, isNew: true };
+}
+
+async function ensureDemoAccount(admin: AccountAdminDeps, store: MarketStore, path: string, credits: Nanos): Promise<string> {
+  const existing = await readSecretFile(path);
+  if (existing) return existing;
+  if (!(await store.accountExists('demo'))) await createAccount(admin, 'Demo buyer', 'demo');
+  if (credits > 0n) await grantCredits(admin, 'demo', credits, 'demo-credits');
+  const issued = await issueKey(admin, 'demo', 'buyer', { name: 'demo', models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null });
+  await writeSecretFile(path, issued.key);
+  return issued.key;
+}
+
+export async function startMarket(options: MarketOptions): Promise<RunningMarket> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const unlock = options.databaseUrl ? () => undefined : lockDataDir(dataDir);
+  const cleanups: Array<() => Promise<void> | void> = [unlock];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const logger = pino({ level: options.logLevel, redact: ['req.headers.authorization'] });
+    const database = await openDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(dataDir, 'pgdata') });
+    cleanups.push(() => database.close());
+    const store = createKyselyMarketStore(database.db);
+    const billingStore = createKyselyBillingStore(database.db);
+    const metrics = createMarketMetrics();
+    const timers: Array<ReturnType<typeof setInterval>> = [];
+    cleanups.push(() => timers.forEach(clearInterval));
+
+    if (options.builtinHost) {
+      const host = await startBuiltinHost(store, options.modelCacheDir);
+      cleanups.push(host.close);
+    }
+    const tokenizers = new Map<string, Promise<Tokenizer>>();
+    const catalog = createMarketCatalog(await loadCatalog(store, tokenizers));
+    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers));
+
+    const authenticator = createKeyAuthenticator({ keys: createKyselyKeyStore(database.db), clock: systemClock });
+    const timedWriter: BillingWriter = {
+      async write(operations) {
+        const end = metrics.billingBatchSeconds.startTimer();
+        try {
+          await billingStore.write(operations);
+        } finally {
+          end();
+        }
+      },
+    };
+    const batcher = createBillingBatcher({ writer: timedWriter, logger, defer: (task, ms) => void setTimeout(task, ms).unref() }, { maxBatch: 256, maxDelayMs: 5 });
+    const budget = createSpendBudget(
+      { leases: billingStore, batcher, clock: systemClock, ids: cryptoIds },
+      { instanceId: cryptoIds.newId('gw'), leaseChunkNanos: options.leaseChunkNanos, leaseTtlMs: 60_000 },
+    );
+    await billingStore.reclaimExpired(systemClock.nowMs());
+    const admin: AccountAdminDeps = { store, ids: cryptoIds, revoked: (keyId) => authenticator.forget(keyId) };
+    const operator = await ensureOperatorKey(admin, join(dataDir, 'operator.key'));
+    const demoKey = options.builtinHost ? await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits) : undefined;
+
+    const report = (task: () => Promise<unknown>, what: string) => () => void task().catch((err: unknown) => logger.warn({ err: String(err) }, `${what} failed`));
+    timers.push(setInterval(report(() => authenticator.refresh(), 'key refresh'), 500));
+    timers.push(setInterval(report(() => budget.maintain(), 'lease maintenance'), 15_000));
+    timers.push(setInterval(report(() => billingStore.reclaimExpired(systemClock.nowMs()), 'lease reclaim'), 30_000));
+
+    const engines = createOpenAiEngineClient();
+    let url = '';
+    const { app } = buildMarketServer({
+      authenticator,
+      metrics,
+      logger,
+      v1: {
+        serve: { catalog, router: createHostRouter(), budget, engines, clock: systemClock, logger, takeRateBps: options.takeRateBps },
+        admin,
+        store,
+        starterCredits: options.starterCredits,
+      },
+      admin: { admin, store, reloadCatalog },
+      system: {
+        ready: () => store.getSetting('readiness-probe').then(() => true),
+        openapi: () => buildOpenApiDocument(url),
+      },
+    });
+    url = await app.listen({ port: options.port, host: options.host });
+    // Shutdown order: stop taking requests, let in-flight ones settle, return leases, write the last batch.
+    cleanups.push(async () => {
+      await batcher.flush();
+      await engines.close();
+    });
+    cleanups.push(async () => {
+      await app.close();
+      budget.releaseAll();
+    });
+    logger.info({ url, database: database.kind }, 'market started');
+    return {
+      url,
+      operatorKey: operator.key,
+      operatorKeyIsNew: operator.isNew,
+      demoKey,
+      store,
+      flushBilling: () => batcher.flush(),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
