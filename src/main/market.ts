@@ -50,6 +50,8 @@ export type RunningMarket = {
   /** true when this start created the operator key (it is printed once) */
   operatorKeyIsNew: boolean;
   store: MarketStore;
+  /** every route with the callers it declares (the auth-matrix test walks them) */
+  routes: Array<{ method: string; url: string; auth: string }>;
   /** writes every queued capture now (tests, shutdown) */
   flushBilling(): Promise<void>;
   close(): Promise<void>;
@@ -180,7 +182,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
 
     const engines = createOpenAiEngineClient();
     let url = '';
-    const { app } = buildMarketServer({
+    const { app, routes } = buildMarketServer({
       authenticator,
       metrics,
       logger,
@@ -213,6 +215,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       operatorKeyIsNew: operator.isNew,
       demoKey,
       store,
+      routes,
       flushBilling: () => batcher.flush(),
       close: closeAll,
     };

@@ -32,10 +32,10 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   const routes: MarketServer['routes'] = [];
   requireRouteAuth(app, routes);
   installOpenAiErrorHandler(app);
-  installAuthHook(app, deps.authenticator);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  installAuthHook(app, deps.authenticator);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.requests.inc({ route, method: request.method, status_class: `${Math.floor(reply.statusCode / 100)}xx` });

@@ -1,0 +1,68 @@
+// startMarket() exactly as `agora start` runs it, on 127.0.0.1:0, in a fresh data directory — on embedded
+// PGlite, or (AGORA_TEST_DATABASE=postgres) in a fresh database on the real PostgreSQL server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { startMarket, type MarketOptions, type RunningMarket } from '../../src/main/market.ts';
+import { TEST_MODEL_CACHE } from './model-cache-dir.ts';
+
+export const onPostgres = (): boolean => process.env.AGORA_TEST_DATABASE === 'postgres';
+
+async function freshPostgresDatabase(): Promise<string> {
+  const serverUrl = process.env.AGORA_TEST_POSTGRES_URL;
+  if (!serverUrl) throw new Error('AGORA_TEST_POSTGRES_URL is not set: the global setup starts the server');
+  const name = `agora_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return `${serverUrl}/${name}`;
+}
+
+export type TestMarket = RunningMarket & { dataDir: string; stop(): Promise<void> };
+
+export async function startTestMarket(overrides: Partial<MarketOptions> = {}): Promise<TestMarket> {
+  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'agora-market-'));
+  const market = await startMarket({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined,
+    modelCacheDir: TEST_MODEL_CACHE,
+    builtinHost: true,
+    takeRateBps: 1_000n,
+    starterCredits: 0n,
+    demoCredits: 10_000_000_000n,
+    leaseChunkNanos: 1_000_000_000n,
+    logLevel: 'silent',
+    ...overrides,
+  });
+  return {
+    ...market,
+    dataDir,
+    async stop() {
+      await market.close();
+      if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Calls the admin API with the operator key. */
+export async function admin<T = Record<string, unknown>>(market: RunningMarket, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${market.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${market.operatorKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** A new account with credits and a key, through the admin API. */
+export async function fundedBuyer(market: RunningMarket, credits: string): Promise<{ accountId: string; key: string; keyId: string }> {
+  const account = await admin<{ id: string }>(market, 'POST', '/admin/accounts', { name: 'test buyer' });
+  if (credits !== '0') await admin(market, 'POST', `/admin/accounts/${account.body.id}/credits`, { amount: credits, idempotency_key: randomUUID() });
+  const key = await admin<{ key: string; id: string }>(market, 'POST', '/admin/keys', { account_id: account.body.id, name: 'test' });
+  return { accountId: account.body.id, key: key.body.key, keyId: key.body.id };
+}
