@@ -81,7 +81,7 @@ describe('paid request path', () => {
     const dataDir = first.dataDir;
     const demoKey = first.demoKey as string;
     await first.close();
-    const second = await startTestMarket({ dataDir });
+    const second = await startTestMarket({ dataDir, databaseUrl: first.databaseUrl });
     try {
       expect(second.demoKey).toBe(demoKey);
       const res = await fetch(`${second.url}/v1/credits`, { headers: { authorization: `Bearer ${demoKey}` } });

@@ -21,15 +21,16 @@ async function freshPostgresDatabase(): Promise<string> {
   return `${serverUrl}/${name}`;
 }
 
-export type TestMarket = RunningMarket & { dataDir: string; stop(): Promise<void> };
+export type TestMarket = RunningMarket & { dataDir: string; databaseUrl: string | undefined; stop(): Promise<void> };
 
 export async function startTestMarket(overrides: Partial<MarketOptions> = {}): Promise<TestMarket> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'agora-market-'));
+  const databaseUrl = 'databaseUrl' in overrides ? overrides.databaseUrl : onPostgres() ? await freshPostgresDatabase() : undefined;
   const market = await startMarket({
     port: 0,
     host: '127.0.0.1',
     dataDir,
-    databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined,
+    databaseUrl,
     modelCacheDir: TEST_MODEL_CACHE,
     builtinHost: true,
     takeRateBps: 1_000n,
@@ -42,6 +43,7 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
   return {
     ...market,
     dataDir,
+    databaseUrl,
     async stop() {
       await market.close();
       if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });

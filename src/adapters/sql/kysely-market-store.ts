@@ -104,7 +104,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         digest: model.digest,
         quantization: model.quantization,
       };
-      const { id: _id, ...updates } = values;
+      const { id, ...updates } = values;
       await db.insertInto('models').values(values).onConflict((oc) => oc.column('id').doUpdateSet(updates)).execute();
     },
     async listModels() {
