@@ -3,7 +3,7 @@
 // the type check, lint, the architecture rules and the whole suite — on PGlite, and the database tests again on a
 // real PostgreSQL server that test/support starts. Exits non-zero on the first failure.
 import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 
 function run(title, command, args, env = {}) {
   console.log(`\n▶ ${title}`);
@@ -29,9 +29,32 @@ function ensurePostgres() {
   if (!postgresBinDir()) throw new Error('PostgreSQL is still missing after apt-get install postgresql');
 }
 
+const totals = { passed: 0, failed: 0, skipped: 0 };
+function vitest(title, args, env) {
+  console.log(`\n▶ ${title}`);
+  const report = `test-output/vitest-${title.replace(/\W+/g, '-')}.json`;
+  mkdirSync('test-output', { recursive: true });
+  const result = spawnSync('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    totals.passed += json.numPassedTests;
+    totals.failed += json.numFailedTests;
+    totals.skipped += json.numPendingTests + json.numTodoTests;
+  }
+  if (result.status !== 0) {
+    console.log(`${totals.passed} passed, ${Math.max(totals.failed, 1)} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
 ensurePostgres();
 run('type check', 'npx', ['tsc', '--noEmit']);
 run('lint', 'npx', ['eslint', '.']);
 run('architecture rules', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
-run('tests (embedded PGlite)', 'npx', ['vitest', 'run']);
-run('database tests (PostgreSQL server)', 'npx', ['vitest', 'run', 'test/market'], { AGORA_TEST_DATABASE: 'postgres' });
+vitest('tests (embedded PGlite)', []);
+vitest('database tests (PostgreSQL server)', ['test/market'], { AGORA_TEST_DATABASE: 'postgres' });
+// The closing line CI reads.
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
