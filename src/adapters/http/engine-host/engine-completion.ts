@@ -3,6 +3,7 @@
 import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelope.ts';
 import type { ChatCompletionRequest, CompletionRequest } from '../../../contracts/openai/completion-request.ts';
 import type { FinishReason, GeneratedToken, GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
+import { chatTemplateMessages } from '../../../app/v1/prompt-metering.ts';
 
 export const DEFAULT_MAX_TOKENS = 128;
 // The tiny model samples raw byte tokens at temperature 1 (broken characters); 0.7 keeps its text readable.
@@ -33,14 +34,7 @@ function rejectUnsupported(request: CommonRequest & { tools?: unknown; response_
 
 export function chatPromptIds(engine: LlamaEngine, request: ChatCompletionRequest): number[] {
   rejectUnsupported(request);
-  const messages = request.messages.map((m, i) => {
-    if (m.content == null || typeof m.content === 'string') return { role: m.role, content: m.content ?? '' };
-    const text = m.content.map((part) => {
-      if (part.type !== 'text') throw invalidRequest(`This model accepts text only; messages[${i}] has '${part.type}'.`, `messages.${i}.content`, 'unsupported_content');
-      return (part as { text: string }).text;
-    });
-    return { role: m.role, content: text.join('') };
-  });
+  const messages = chatTemplateMessages(request.messages);
   return engine.tokenize(engine.renderChat(messages), { special: true });
 }
 
