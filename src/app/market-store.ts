@@ -1,6 +1,6 @@
 // The store port for the operator's records (accounts, credits, keys, catalog, usage). Implemented on SQL.
 import type { Nanos } from '../domain/money/nanos.ts';
-import type { ApiKeyRecord, KeyRole } from './ports.ts';
+import type { ApiKeyRecord, KeyRole, UsageRecord } from './ports.ts';
 
 export type ModelRecord = {
   id: string;
@@ -32,19 +32,8 @@ export type NewKey = {
   expiresAtMs: number | null;
 };
 
-export type UsageRow = {
-  requestId: string;
-  keyPrefix: string;
-  modelId: string;
-  hostId: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  promptPrice: Nanos;
-  completionPrice: Nanos;
-  cost: Nanos;
-  status: string;
-  createdAtMs: number;
-};
+/** A usage record as the buyer reads it back. */
+export type UsageRow = Omit<UsageRecord, 'accountId' | 'keyId'> & { createdAtMs: number };
 
 export type MarketStore = {
   createAccount(id: string, name: string): Promise<void>;
