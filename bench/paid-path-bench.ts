@@ -2,7 +2,7 @@
 // with ../shared/bench/compare.mjs — first on PostgreSQL (the production configuration), then on embedded PGlite.
 // The bench upstream is registered as an external OpenAI-compatible engine for a bench model metered with the
 // built-in model's tokenizer.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,12 +53,14 @@ async function benchOne(label: string, databaseUrl: string | undefined): Promise
     await call(`/admin/accounts/${account.id}/credits`, { amount: '1000000', idempotency_key: 'bench' });
     const key = await call('/admin/keys', { account_id: account.id, name: 'bench' });
     console.log(`\n## ${label}: paid path (verification sampling: not built yet, so off)\n`);
-    const run = spawnSync(
+    // Asynchronously: the market runs in this process and must keep serving while the driver runs.
+    const driver = spawn(
       process.execPath,
       [join(BENCH_DIR, 'compare.mjs'), market.url, '--upstream-port', String(UPSTREAM_PORT), '-H', `authorization: Bearer ${key.key}`, '--gateway-pid', String(process.pid), ...extraArgs],
       { stdio: 'inherit' },
     );
-    if (run.status !== 0) throw new Error(`compare.mjs exited ${run.status}`);
+    const status = await new Promise<number | null>((done) => driver.once('exit', done));
+    if (status !== 0) throw new Error(`compare.mjs exited ${status}`);
   } finally {
     await market.close();
     rmSync(dataDir, { recursive: true, force: true });
