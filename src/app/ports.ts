@@ -4,7 +4,6 @@ import type { Nanos } from '../domain/money/nanos.ts';
 
 export type Clock = { nowMs(): number };
 export type Ids = { newId(prefix: string): string; newSecret(): string };
-export type Scheduler = { every(ms: number, task: () => Promise<void> | void): { stop(): void } };
 export type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
 export type KeyRole = 'buyer' | 'operator';

@@ -2,7 +2,7 @@
 // entry. Balances, the non-negative rule and the zero-sum rule are then enforced by the database's triggers.
 import type { Transaction } from 'kysely';
 import type { LedgerTransaction } from '../../domain/ledger/transaction.ts';
-import type { Schema } from './schema.ts';
+import type { LedgerAccountKind, Schema } from './schema.ts';
 
 /** Returns false when a transaction with this idempotency key was already written (a retry: nothing happens). */
 export async function writeLedgerTransaction(trx: Transaction<Schema>, tx: LedgerTransaction): Promise<boolean> {
@@ -24,7 +24,7 @@ export async function ensureLedgerAccount(
   trx: Transaction<Schema>,
   id: string,
   ownerId: string | null,
-  kind: Schema['ledger_accounts']['kind'] extends infer K ? K & string : never,
+  kind: LedgerAccountKind,
 ): Promise<void> {
   await trx.insertInto('ledger_accounts').values({ id, owner_id: ownerId, kind }).onConflict((oc) => oc.column('id').doNothing()).execute();
 }

@@ -9,7 +9,6 @@ export type ChatTemplateMessage = { role: string; content: string };
 export type MeteringTokenizer = {
   /** token ids; the model's special tokens are recognised wherever they appear (as llama.cpp with parse_special) */
   encode(text: string): number[];
-  decode(ids: readonly number[]): string;
   renderChat(messages: readonly ChatTemplateMessage[]): string;
 };
 
@@ -20,7 +19,6 @@ export async function loadMeteringTokenizer(tokenizerJsonPath: string, tokenizer
   const template = new Template(config.chat_template ?? '');
   return {
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
-    decode: (ids) => (ids.length === 0 ? '' : tokenizer.decode([...ids])),
     renderChat: (messages) => template.render({ messages, add_generation_prompt: true }),
   };
 }

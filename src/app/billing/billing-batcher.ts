@@ -7,7 +7,6 @@ import type { BillingOperation, BillingWriter, Logger } from '../ports.ts';
 export type BillingBatcher = {
   enqueue(operation: BillingOperation): void;
   flush(): Promise<void>;
-  readonly pending: number;
 };
 
 export function createBillingBatcher(
@@ -51,8 +50,5 @@ export function createBillingBatcher(
       }
     },
     flush,
-    get pending() {
-      return queue.length;
-    },
   };
 }

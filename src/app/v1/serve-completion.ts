@@ -3,6 +3,7 @@
 // capture the actual cost and release the rest. The response streams through as it comes.
 import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
 import type { ChatCompletionRequest, CompletionRequest } from '../../contracts/openai/completion-request.ts';
+import { firstUnsupportedParameter } from '../../domain/engines/engine-capabilities.ts';
 import { captureTransaction } from '../../domain/ledger/transaction.ts';
 import { costOf, holdFor, type LockedPrice } from '../../domain/ledger/request-cost.ts';
 import { formatNanos, type Nanos } from '../../domain/money/nanos.ts';
@@ -33,11 +34,6 @@ export type ServeCompletionDeps = {
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
 
-function usedParameters(body: object): string[] {
-  return Object.entries(body)
-    .filter(([, v]) => v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
-    .map(([k]) => k);
-}
 
 function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: CatalogModel; routes: ModelRoute[] } {
   const model = deps.catalog.get(input.body.model);
@@ -46,10 +42,9 @@ function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: C
     throw new ApiError(403, 'permission_error', `This key may not use the model '${model.id}'.`, 'model_not_allowed', 'model');
   }
   if (model.routes.length === 0) throw new ApiError(503, 'service_unavailable', `No host is serving '${model.id}' right now.`, 'no_host_available');
-  const used = usedParameters(input.body);
-  const routes = model.routes.filter((r) => !used.some((p) => r.capabilities.unsupportedParameters.includes(p)));
+  const routes = model.routes.filter((r) => firstUnsupportedParameter(r.capabilities, input.body) === undefined);
   if (routes.length === 0) {
-    const param = used.find((p) => model.routes.every((r) => r.capabilities.unsupportedParameters.includes(p))) ?? null;
+    const param = firstUnsupportedParameter((model.routes[0] as ModelRoute).capabilities, input.body) ?? null;
     throw invalidRequest(`The model '${model.id}' does not support '${param}'.`, param, 'unsupported_parameter');
   }
   return { model, routes };

@@ -25,4 +25,16 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
   'openai-compatible': { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: [] },
 };
 
+/** The first parameter in a request body that an engine with these capabilities cannot honour. */
+export function firstUnsupportedParameter(capabilities: EngineCapabilities, body: object): string | undefined {
+  return Object.entries(body).find(
+    ([name, value]) =>
+      capabilities.unsupportedParameters.includes(name) &&
+      value !== undefined &&
+      value !== null &&
+      value !== false &&
+      !(Array.isArray(value) && value.length === 0),
+  )?.[0];
+}
+
 export const isEngineKind = (value: string): value is EngineKind => (ENGINE_KINDS as readonly string[]).includes(value);

@@ -4,6 +4,7 @@ import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelo
 import type { ChatCompletionRequest, CompletionRequest } from '../../../contracts/openai/completion-request.ts';
 import type { FinishReason, GeneratedToken, GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
 import { chatTemplateMessages } from '../../../app/v1/prompt-metering.ts';
+import { ENGINE_CAPABILITIES, firstUnsupportedParameter } from '../../../domain/engines/engine-capabilities.ts';
 
 export const DEFAULT_MAX_TOKENS = 128;
 // The tiny model samples raw byte tokens at temperature 1 (broken characters); 0.7 keeps its text readable.
@@ -19,17 +20,9 @@ export type LogprobEntry = {
 
 type CommonRequest = Pick<ChatCompletionRequest, 'max_tokens' | 'temperature' | 'top_p' | 'seed' | 'stop' | 'presence_penalty' | 'frequency_penalty' | 'logit_bias'>;
 
-function rejectUnsupported(request: CommonRequest & { tools?: unknown; response_format?: { type: string } }): void {
-  const unsupported: Array<[string, boolean]> = [
-    ['tools', Array.isArray(request.tools) && request.tools.length > 0],
-    ['response_format', request.response_format !== undefined && request.response_format.type !== 'text'],
-    ['presence_penalty', (request.presence_penalty ?? 0) !== 0],
-    ['frequency_penalty', (request.frequency_penalty ?? 0) !== 0],
-    ['logit_bias', request.logit_bias != null && Object.keys(request.logit_bias).length > 0],
-  ];
-  for (const [param, used] of unsupported) {
-    if (used) throw invalidRequest(`The built-in engine does not support '${param}'.`, param, 'unsupported_parameter');
-  }
+function rejectUnsupported(request: object): void {
+  const param = firstUnsupportedParameter(ENGINE_CAPABILITIES.builtin, request);
+  if (param) throw invalidRequest(`The built-in engine does not support '${param}'.`, param, 'unsupported_parameter');
 }
 
 export function chatPromptIds(engine: LlamaEngine, request: ChatCompletionRequest): number[] {
@@ -40,8 +33,6 @@ export function chatPromptIds(engine: LlamaEngine, request: ChatCompletionReques
 
 export function completionPromptIds(engine: LlamaEngine, request: CompletionRequest): number[] {
   rejectUnsupported(request);
-  if (request.echo) throw invalidRequest("The built-in engine does not support 'echo'.", 'echo', 'unsupported_parameter');
-  if (request.suffix) throw invalidRequest("The built-in engine does not support 'suffix'.", 'suffix', 'unsupported_parameter');
   const prompt = typeof request.prompt === 'string' ? request.prompt : (request.prompt[0] as string);
   const ids = engine.tokenize(prompt);
   if (ids.length === 0) throw invalidRequest('The prompt is empty.', 'prompt', 'empty_prompt');
