@@ -1,10 +1,14 @@
-// The `agora` command line: each subcommand parses its flags and calls a composition root in src/main.
+// The `agora` command line: each subcommand parses its flags and calls a composition root in src/main (or, for
+// the operator's everyday commands, the running market's admin API).
 import { Command } from 'commander';
 import { modelsCommand } from './commands/models-command.ts';
+import { adminCommand, backupCommand, restoreCommand } from './commands/offline-commands.ts';
+import { accountsCommand, creditsCommand, keysCommand } from './commands/operator-commands.ts';
 import { startCommand } from './commands/start-command.ts';
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');
-program.addCommand(startCommand());
-program.addCommand(modelsCommand());
+for (const command of [startCommand(), accountsCommand(), creditsCommand(), keysCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand()]) {
+  program.addCommand(command);
+}
 
 await program.parseAsync(process.argv);

@@ -2,14 +2,13 @@
 // PostgreSQL from a URL), starts the built-in engine host, wires the paid path and serves the HTTP API.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { createAccount, grantCredits, issueKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
+import { createAccount, grantCredits, issueKey, resetOperatorKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
 import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
 import type { MarketStore } from '../app/market-store.ts';
-import type { BillingWriter, Clock, Ids, Tokenizer } from '../app/ports.ts';
+import type { BillingWriter, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createMarketCatalog, type CatalogModel } from '../app/v1/market-catalog.ts';
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
@@ -27,6 +26,7 @@ import { createKyselyKeyStore } from '../adapters/sql/kysely-key-store.ts';
 import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts';
 import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
+import { cryptoIds, systemClock } from './system-ports.ts';
 import { makeTinyModel } from './tiny-models.ts';
 
 export type MarketOptions = {
@@ -59,12 +59,6 @@ export type RunningMarket = {
 
 export const BUILTIN_MODEL_ID = 'agora-tiny';
 export const BUILTIN_PRICES = { prompt: 100n, completion: 200n };
-
-const systemClock: Clock = { nowMs: () => Date.now() };
-const cryptoIds: Ids = {
-  newId: (prefix) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
-  newSecret: () => randomBytes(18).toString('base64url'),
-};
 
 async function startBuiltinHost(store: MarketStore, modelCacheDir: string): Promise<{ engine: LlamaEngine; close: () => Promise<void> }> {
   const files = await makeTinyModel('reference', undefined, modelCacheDir);
@@ -113,9 +107,9 @@ async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<T
 async function ensureOperatorKey(admin: AccountAdminDeps, path: string): Promise<{ key: string; isNew: boolean }> {
   const existing = await readSecretFile(path);
   if (existing) return { key: existing, isNew: false };
-  const issued = await issueKey(admin, 'market', 'operator', { name: 'operator', models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null });
-  await writeSecretFile(path, issued.key);
-  return { key: issued.key, isNew: true };
+  const key = await resetOperatorKey(admin);
+  await writeSecretFile(path, key);
+  return { key, isNew: true };
 }
 
 async function ensureDemoAccount(admin: AccountAdminDeps, store: MarketStore, path: string, credits: Nanos): Promise<string> {
@@ -170,7 +164,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       { leases: billingStore, batcher, clock: systemClock, ids: cryptoIds },
       { instanceId: cryptoIds.newId('gw'), leaseChunkNanos: options.leaseChunkNanos, leaseTtlMs: 60_000 },
     );
-    await billingStore.reclaimExpired(systemClock.nowMs());
+    // A data directory has one owner, so at start every embedded lease is a dead process's (a kill -9): return
+    // them now rather than locking its keys' budgets until they expire. A shared server waits for expiry.
+    await (database.kind === 'pglite' ? billingStore.reclaimAll() : billingStore.reclaimExpired(systemClock.nowMs()));
     const admin: AccountAdminDeps = { store, ids: cryptoIds, revoked: (keyId) => authenticator.forget(keyId) };
     const operator = await ensureOperatorKey(admin, join(dataDir, 'operator.key'));
     const demoKey = options.builtinHost ? await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits) : undefined;

@@ -10,7 +10,7 @@ import { TEST_MODEL_CACHE } from './model-cache-dir.ts';
 
 export const onPostgres = (): boolean => process.env.AGORA_TEST_DATABASE === 'postgres';
 
-async function freshPostgresDatabase(): Promise<string> {
+export async function freshPostgresDatabase(): Promise<string> {
   const serverUrl = process.env.AGORA_TEST_POSTGRES_URL;
   if (!serverUrl) throw new Error('AGORA_TEST_POSTGRES_URL is not set: the global setup starts the server');
   const name = `agora_${randomUUID().replaceAll('-', '').slice(0, 16)}`;

@@ -1,7 +1,7 @@
 // Budget leases and the billing batch writer on SQL. A lease moves credits into the account's holds in one
 // transaction, within the credits and the key's spend limits (the key row is locked, so gateways on other
 // instances queue behind it); a batch applies captures and lease returns in order, in one transaction.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
 import type { BillingOperation, BillingWriter, LeaseOutcome, LeaseRequest, LeaseStore } from '../../app/ports.ts';
 import type { Schema } from './schema.ts';
@@ -103,17 +103,20 @@ async function applyCapture(trx: Transaction<Schema>, op: Extract<BillingOperati
     .execute();
 }
 
-export function createKyselyBillingStore(db: Kysely<Schema>): LeaseStore & BillingWriter {
+export function createKyselyBillingStore(db: Kysely<Schema>): LeaseStore & BillingWriter & { reclaimAll(): Promise<number> } {
+  const returnLeases = async (query: SelectQueryBuilder<Schema, 'budget_leases', { id: string }>): Promise<number> => {
+    const leases = await query.execute();
+    for (const { id } of leases) await db.transaction().execute((trx) => returnLease(trx, id));
+    return leases.length;
+  };
   return {
     acquire: (request) => acquireLease(db, request),
     async renew(leaseIds, expiresAtMs) {
       await db.updateTable('budget_leases').set({ expires_at: new Date(expiresAtMs) }).where('id', 'in', [...leaseIds]).execute();
     },
-    async reclaimExpired(nowMs) {
-      const expired = await db.selectFrom('budget_leases').select('id').where('expires_at', '<', new Date(nowMs)).execute();
-      for (const { id } of expired) await db.transaction().execute((trx) => returnLease(trx, id));
-      return expired.length;
-    },
+    reclaimExpired: (nowMs) => returnLeases(db.selectFrom('budget_leases').select('id').where('expires_at', '<', new Date(nowMs))),
+    /** Every lease, whatever its expiry: only for a database this process owns alone (PGlite), at start. */
+    reclaimAll: () => returnLeases(db.selectFrom('budget_leases').select('id')),
     async write(operations) {
       await db.transaction().execute(async (trx) => {
         for (const op of operations) {

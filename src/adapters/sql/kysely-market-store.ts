@@ -32,6 +32,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .select(['accounts.id', 'accounts.name', 'c.balance as credits', 'h.balance as holds'])
         .where('accounts.id', '!=', 'market')
         .orderBy('accounts.created_at')
+        .orderBy('accounts.id')
         .execute();
       return rows.map((r) => ({ id: r.id, name: r.name, credits: r.credits ?? 0n, holds: r.holds ?? 0n }));
     },
@@ -67,7 +68,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       return row ? toKeyRecord(row) : undefined;
     },
     async listKeys(filter: { accountId?: string; role?: KeyRole }) {
-      let q = db.selectFrom('api_keys').selectAll().orderBy('created_at');
+      let q = db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id');
       if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
       if (filter.role) q = q.where('role', '=', filter.role);
       return (await q.execute()).map((row) => ({ ...toKeyRecord(row), spentTotal: row.spent_total }));
@@ -168,7 +169,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       );
     },
     async spendByKey(accountId) {
-      const rows = await db.selectFrom('api_keys').select(['prefix', 'name', 'spent_total']).where('account_id', '=', accountId).where('role', '=', 'buyer').execute();
+      const rows = await db.selectFrom('api_keys').select(['prefix', 'name', 'spent_total']).where('account_id', '=', accountId).where('role', '=', 'buyer').orderBy('created_at').orderBy('id').execute();
       return rows.map((r) => ({ prefix: r.prefix, name: r.name, spent: r.spent_total }));
     },
     async getSetting(key) {

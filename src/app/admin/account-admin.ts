@@ -80,3 +80,22 @@ export async function revokeKey(deps: AccountAdminDeps, keyId: string, accountId
   await deps.store.revokeKey(keyId);
   deps.revoked(keyId);
 }
+
+/** A new operator key; every earlier one stops working. Returns the raw key (shown once, like any key). */
+export async function resetOperatorKey(deps: Pick<AccountAdminDeps, 'store' | 'ids'>): Promise<string> {
+  const key = formatApiKey(deps.ids.newSecret());
+  await deps.store.replaceOperatorKey({
+    id: deps.ids.newId('key'),
+    accountId: 'market',
+    parentKeyId: null,
+    name: 'operator',
+    prefix: visiblePrefix(key),
+    hash: hashApiKey(key),
+    role: 'operator',
+    models: null,
+    spendLimitTotal: null,
+    spendLimitDaily: null,
+    expiresAtMs: null,
+  });
+  return key;
+}

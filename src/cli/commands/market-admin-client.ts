@@ -1,0 +1,70 @@
+// The operator's CLI talks to a running market through its admin API — never by opening the database of a
+// running market. Where the market is and which key to use come from flags, then the environment, then the
+// data directory's operator.key file.
+import { Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { readSecretFile } from '../../adapters/keys/secret-files.ts';
+
+export type AdminTarget = { market: string; operatorKey?: string; dataDir: string; json?: boolean };
+
+export class CliError extends Error {}
+
+/** Adds the flags every admin command shares. */
+export function withAdminTarget(command: Command): Command {
+  return command
+    .option('--market <url>', 'the running market (env AGORA_MARKET_URL)', process.env.AGORA_MARKET_URL ?? 'http://127.0.0.1:8080')
+    .option('--operator-key <key>', 'operator key (env AGORA_OPERATOR_KEY; default: <data-dir>/operator.key)', process.env.AGORA_OPERATOR_KEY)
+    .option('--data-dir <dir>', 'where the operator key file is (env AGORA_DATA_DIR)', process.env.AGORA_DATA_DIR ?? '.agora')
+    .option('--json', 'print the raw JSON answer');
+}
+
+async function operatorKey(target: AdminTarget): Promise<string> {
+  const key = target.operatorKey ?? (await readSecretFile(join(resolve(target.dataDir), 'operator.key')));
+  if (!key) throw new CliError(`no operator key: pass --operator-key, set AGORA_OPERATOR_KEY, or point --data-dir at the market's data directory`);
+  return key;
+}
+
+export async function callAdmin<T>(target: AdminTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const url = `${target.market.replace(/\/+$/, '')}${path}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${await operatorKey(target)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`cannot reach the market at ${target.market} (${(error as Error & { cause?: Error }).cause?.message ?? String(error)}); is \`agora start\` running?`);
+  }
+  const answer = (await response.json().catch(() => ({}))) as T & { error?: { message?: string } };
+  if (!response.ok) throw new CliError(`${response.status}: ${answer.error?.message ?? response.statusText}`);
+  return answer;
+}
+
+/** Runs an admin action and prints its answer as a table (or JSON); errors become one line and exit code 1. */
+export function adminAction<Flags extends AdminTarget, Args extends unknown[]>(
+  run: (flags: Flags, ...args: Args) => Promise<unknown>,
+  render: (answer: never) => string,
+) {
+  return async (...input: unknown[]) => {
+    const command = input.at(-1) as Command;
+    const flags = command.optsWithGlobals<Flags>();
+    try {
+      const answer = await run(flags, ...(input.slice(0, -2) as Args));
+      console.log(flags.json ? JSON.stringify(answer, null, 2) : render(answer as never));
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      console.error(`agora ${command.parent?.name() ?? ''} ${command.name()}: ${error.message}`.replace(/ +/g, ' '));
+      process.exitCode = 1;
+    }
+  };
+}
+
+/** Fixed-width columns, header first. */
+export function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cells = [columns, ...rows.map((row) => columns.map((c) => (row[c] === null || row[c] === undefined ? '-' : String(row[c]))))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return cells.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,64 @@
+// `agora backup`, `agora restore` and `agora admin reset-key`: work on a stopped market's data, chosen like
+// `agora start` chooses it (--data-dir for the embedded database, --database-url / DATABASE_URL for PostgreSQL).
+import { Command } from 'commander';
+import { backupMarket, resetOperatorKeyOffline, restoreMarket, RestoreRefused, type MarketData } from '../../main/offline-database.ts';
+
+type DataFlags = { dataDir: string; databaseUrl?: string };
+
+function withMarketData(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'the market data directory (env AGORA_DATA_DIR)', process.env.AGORA_DATA_DIR ?? '.agora')
+    .option('--database-url <url>', 'a PostgreSQL market instead of the embedded database (env DATABASE_URL)', process.env.DATABASE_URL);
+}
+
+const marketData = (flags: DataFlags): MarketData => ({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl });
+
+/** Known refusals (market running, wrong or damaged file, database in use) are one line and exit code 1. */
+function offlineAction<Args extends unknown[]>(run: (flags: DataFlags & Record<string, string>, ...args: Args) => Promise<void>) {
+  return async (...input: unknown[]) => {
+    const command = input.at(-1) as Command;
+    try {
+      await run(command.opts(), ...(input.slice(0, -2) as Args));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof RestoreRefused) && !message.startsWith('DATA_DIR_IN_USE')) throw error;
+      console.error(`agora ${command.name()}: ${message}`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+const progress = (table: string, rows: number) => console.error(`  ${table}: ${rows} rows`);
+
+export function backupCommand(): Command {
+  return withMarketData(new Command('backup').description('write a backup of a stopped market (the whole database and its key files)'))
+    .requiredOption('--out <file>', 'backup file to write (gzip JSON lines, mode 0600: it holds the operator key)')
+    .action(
+      offlineAction(async (flags) => {
+        const done = await backupMarket(marketData(flags), flags.out!, progress);
+        console.log(`Backup written: ${done.path} (${done.rows} rows)`);
+      }),
+    );
+}
+
+export function restoreCommand(): Command {
+  return withMarketData(new Command('restore').description('restore a backup into a new data directory or an empty PostgreSQL database'))
+    .requiredOption('--from <file>', 'backup file written by `agora backup`')
+    .action(
+      offlineAction(async (flags) => {
+        const done = await restoreMarket(marketData(flags), flags.from!, progress);
+        console.log(`Restored ${done.rows} rows; every ledger balance replays from its entries. Start the market with the same --data-dir / --database-url.`);
+      }),
+    );
+}
+
+export function adminCommand(): Command {
+  const admin = new Command('admin').description('offline operator tasks (the market must be stopped)');
+  withMarketData(admin.command('reset-key').description('replace the operator key; the old one stops working')).action(
+    offlineAction(async (flags) => {
+      const reset = await resetOperatorKeyOffline(marketData(flags));
+      console.log(`New operator key (also in ${reset.path}): ${reset.key}`);
+    }),
+  );
+  return admin;
+}

@@ -1,0 +1,86 @@
+// `agora accounts`, `agora credits` and `agora keys`: the operator's everyday work, through the admin API of the
+// running market.
+import { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { adminAction, callAdmin, table, withAdminTarget, type AdminTarget } from './market-admin-client.ts';
+
+type List = { data: Array<Record<string, unknown>> };
+type KeyFlags = AdminTarget & { name?: string; models?: string; limitTotal?: string; limitDaily?: string; expires?: string };
+
+export function accountsCommand(): Command {
+  const accounts = new Command('accounts').description('list and create buyer accounts (admin API)');
+  withAdminTarget(accounts.command('list').description('every account with its available and held credits')).action(
+    adminAction(
+      (flags) => callAdmin<List>(flags, 'GET', '/admin/accounts'),
+      (answer: List) => table(answer.data, ['id', 'name', 'available', 'held']),
+    ),
+  );
+  withAdminTarget(accounts.command('create').description('create an account').argument('<name>', 'display name').option('--id <id>', 'account id (default: generated)')).action(
+    adminAction(
+      (flags: AdminTarget & { id?: string }, name: string) => callAdmin(flags, 'POST', '/admin/accounts', { name, ...(flags.id ? { id: flags.id } : {}) }),
+      (answer: { id: string; name: string }) => `Created account ${answer.id} (${answer.name})`,
+    ),
+  );
+  return accounts;
+}
+
+export function creditsCommand(): Command {
+  const credits = new Command('credits').description('grant credits to an account (admin API)');
+  withAdminTarget(
+    credits
+      .command('grant')
+      .description('grant credits; the same --idempotency-key never grants twice')
+      .argument('<account>', 'account id')
+      .argument('<amount>', 'decimal amount in the market currency, e.g. 12.5')
+      .option('--idempotency-key <key>', 'makes a retried grant a no-op (default: a new one per call)'),
+  ).action(
+    adminAction(
+      (flags: AdminTarget & { idempotencyKey?: string }, account: string, amount: string) =>
+        callAdmin(flags, 'POST', `/admin/accounts/${encodeURIComponent(account)}/credits`, { amount, idempotency_key: flags.idempotencyKey ?? randomUUID() }),
+      (answer: { account_id: string; duplicate: boolean; available: string }) =>
+        `${answer.duplicate ? 'Already granted (same idempotency key); nothing added.' : 'Granted.'} ${answer.account_id} now has ${answer.available} available`,
+    ),
+  );
+  return credits;
+}
+
+export function keysCommand(): Command {
+  const keys = new Command('keys').description('issue, list and revoke buyer API keys (admin API)');
+  withAdminTarget(keys.command('list').description('keys (never their secret), optionally of one account').option('--account <id>', 'only this account')).action(
+    adminAction(
+      (flags: AdminTarget & { account?: string }) => callAdmin<List>(flags, 'GET', `/admin/keys${flags.account ? `?account_id=${encodeURIComponent(flags.account)}` : ''}`),
+      (answer: List) => table(answer.data, ['id', 'account_id', 'prefix', 'name', 'spent_total', 'spend_limit_total', 'expires_at', 'revoked']),
+    ),
+  );
+  withAdminTarget(
+    keys
+      .command('create')
+      .description('issue a key; its secret is printed once and stored only as a hash')
+      .argument('<account>', 'account id')
+      .option('--name <name>', 'label')
+      .option('--models <ids>', 'comma-separated model allowlist')
+      .option('--limit-total <amount>', 'total spend limit')
+      .option('--limit-daily <amount>', 'spend limit per UTC day')
+      .option('--expires <iso-datetime>', 'expiry, e.g. 2027-01-01T00:00:00Z'),
+  ).action(
+    adminAction(
+      (flags: KeyFlags, account: string) =>
+        callAdmin(flags, 'POST', '/admin/keys', {
+          account_id: account,
+          ...(flags.name ? { name: flags.name } : {}),
+          ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()) } : {}),
+          ...(flags.limitTotal ? { spend_limit_total: flags.limitTotal } : {}),
+          ...(flags.limitDaily ? { spend_limit_daily: flags.limitDaily } : {}),
+          ...(flags.expires ? { expires_at: flags.expires } : {}),
+        }),
+      (answer: { id: string; prefix: string; key: string }) => `Key ${answer.id} (${answer.prefix}) — shown once, store it now:\n${answer.key}`,
+    ),
+  );
+  withAdminTarget(keys.command('revoke').description('revoke a key and every sub-key it issued').argument('<id>', 'key id')).action(
+    adminAction(
+      (flags: AdminTarget, id: string) => callAdmin(flags, 'POST', `/admin/keys/${encodeURIComponent(id)}/revoke`),
+      (answer: { id: string }) => `Revoked ${answer.id}`,
+    ),
+  );
+  return keys;
+}

@@ -1,0 +1,125 @@
+// The operator's command line against a real `agora start` process: accounts, credits and keys through the admin
+// API; a kill -9 in the middle of paid traffic leaves an embedded database that opens again with a ledger that
+// still matches its usage records; backup and restore of the stopped market; the offline operator-key reset.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseNanos } from '../../src/domain/money/nanos.ts';
+import { agoraCli, startMarketProcess, stopMarketProcess, type MarketProcess } from '../support/market-process.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'agora-cli-'));
+const running: MarketProcess[] = [];
+afterAll(async () => {
+  for (const market of running) await stopMarketProcess(market, 'SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function start(dataDir: string): Promise<MarketProcess> {
+  const market = await startMarketProcess(dataDir);
+  running.push(market);
+  return market;
+}
+
+const get = async <T>(market: MarketProcess, path: string, key: string): Promise<T> =>
+  (await (await fetch(`${market.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as T;
+
+type Credits = { balance: string; held: string };
+type Usage = { data: Array<{ cost: string }> };
+
+const chat = (market: MarketProcess, key: string) =>
+  fetch(`${market.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Tell me about the market.' }], max_tokens: 24 }),
+  }).then((r) => r.text(), () => 'connection lost');
+
+const usageCount = async (market: MarketProcess, key: string) => (await get<Usage>(market, '/v1/usage?limit=1000', key)).data.length;
+
+/** What the buyer was billed must equal the sum of the usage records: nothing billed without a record, or the reverse. */
+async function expectLedgerMatchesUsage(market: MarketProcess, key: string, granted: bigint): Promise<bigint> {
+  const credits = await get<Credits>(market, '/v1/credits', key);
+  const usage = await get<Usage>(market, '/v1/usage?limit=1000', key);
+  const billed = usage.data.reduce((sum, r) => sum + parseNanos(r.cost)!, 0n);
+  expect(parseNanos(credits.balance)).toBe(granted - billed);
+  return parseNanos(credits.balance)!;
+}
+
+describe('the agora command line', () => {
+  const dataDir = join(root, 'market');
+  let buyerKey = '';
+  let balanceAfterCrash = 0n;
+
+  it('creates an account, grants credits once per idempotency key and issues a key through the running market', async () => {
+    const market = await start(dataDir);
+    const target = ['--market', market.url, '--data-dir', dataDir];
+    expect((await agoraCli(['accounts', 'create', 'Alice', '--id', 'alice', ...target])).stdout).toContain('Created account alice');
+    const grant = ['credits', 'grant', 'alice', '2.5', '--idempotency-key', 'invoice-1', ...target];
+    expect((await agoraCli(grant)).stdout).toContain('alice now has 2.5 available');
+    expect((await agoraCli(grant)).stdout).toContain('nothing added');
+    const issued = await agoraCli(['keys', 'create', 'alice', '--name', 'agent', '--limit-daily', '1', ...target]);
+    buyerKey = /^(sk-agora-\S+)$/m.exec(issued.stdout)![1]!;
+    const list = JSON.parse((await agoraCli(['keys', 'list', '--account', 'alice', '--json', ...target])).stdout) as { data: Array<{ name: string; spend_limit_daily: string }> };
+    expect(list.data).toEqual([expect.objectContaining({ name: 'agent', spend_limit_daily: '1' })]);
+    expect((await agoraCli(['accounts', 'list', ...target])).stdout).toMatch(/alice\s+Alice\s+2\.5\s+0/);
+
+    const refused = await agoraCli(['keys', 'revoke', 'key_missing', ...target]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("404: No key 'key_missing'");
+    const offline = await agoraCli(['backup', '--data-dir', dataDir, '--out', join(root, 'never.backup')]);
+    expect(offline.code).toBe(1);
+    expect(offline.stderr).toContain('stop it first');
+  });
+
+  it('reopens the embedded database after a kill -9 during paid traffic, ledger and usage still in step', async () => {
+    const market = running.at(-1)!;
+    await Promise.all(Array.from({ length: 4 }, () => chat(market, buyerKey)));
+    // Captures are group-committed a few ms after the response: wait until these four are written.
+    await expect.poll(() => usageCount(market, buyerKey)).toBe(4);
+    const written = await expectLedgerMatchesUsage(market, buyerKey, 2_500_000_000n);
+    const inFlight = Array.from({ length: 8 }, () => chat(market, buyerKey));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await stopMarketProcess(market, 'SIGKILL');
+    await Promise.all(inFlight);
+
+    const reopened = await start(dataDir);
+    const afterCrash = await expectLedgerMatchesUsage(reopened, buyerKey, 2_500_000_000n);
+    expect(afterCrash).toBeLessThanOrEqual(written);
+    expect(await get<Credits>(reopened, '/v1/credits', buyerKey)).toMatchObject({ held: '0' });
+    const before = await usageCount(reopened, buyerKey);
+    expect(await chat(reopened, buyerKey)).toContain('chat.completion');
+    await expect.poll(() => usageCount(reopened, buyerKey)).toBe(before + 1);
+    balanceAfterCrash = await expectLedgerMatchesUsage(reopened, buyerKey, 2_500_000_000n);
+    expect(balanceAfterCrash).toBeLessThan(afterCrash);
+    await stopMarketProcess(reopened, 'SIGTERM');
+  });
+
+  it('backs up the stopped market and restores it into a new data directory with the same balances and keys', async () => {
+    const backup = join(root, 'market.backup');
+    const written = await agoraCli(['backup', '--data-dir', dataDir, '--out', backup]);
+    expect(written.stdout).toContain('Backup written');
+    const restoredDir = join(root, 'restored');
+    expect((await agoraCli(['restore', '--data-dir', restoredDir, '--from', backup])).stdout).toContain('Restored');
+    const again = await agoraCli(['restore', '--data-dir', restoredDir, '--from', backup]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already in use');
+
+    const restored = await start(restoredDir);
+    expect(await expectLedgerMatchesUsage(restored, buyerKey, 2_500_000_000n)).toBe(balanceAfterCrash);
+    expect(await chat(restored, buyerKey)).toContain('chat.completion');
+    await stopMarketProcess(restored, 'SIGTERM');
+  });
+
+  it('replaces the operator key offline: the old key stops working, the new one works', async () => {
+    const restoredDir = join(root, 'restored');
+    const oldKey = (await agoraCli(['admin', 'reset-key', '--data-dir', restoredDir])).stdout;
+    expect(oldKey).toMatch(/New operator key .*: sk-agora-/);
+    const newKey = /(sk-agora-\S+)$/m.exec(oldKey)![1]!;
+    const market = await start(restoredDir);
+    const target = ['--market', market.url];
+    expect((await agoraCli(['accounts', 'list', ...target, '--operator-key', newKey])).code).toBe(0);
+    const stale = await agoraCli(['accounts', 'list', ...target, '--data-dir', dataDir]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/403: .*revoked/);
+  });
+});
