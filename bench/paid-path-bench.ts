@@ -27,6 +27,7 @@ async function benchOne(label: string, databaseUrl: string | undefined): Promise
     starterCredits: 0n,
     demoCredits: 0n,
     leaseChunkNanos: 1_000_000_000n,
+    rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
     logLevel: 'error',
   });
   try {
@@ -51,7 +52,8 @@ async function benchOne(label: string, databaseUrl: string | undefined): Promise
     await call('/admin/engines', { id: 'bench-upstream', name: 'bench upstream', base_url: `http://127.0.0.1:${UPSTREAM_PORT}`, engine_kind: 'openai-compatible', model_id: 'bench-model', upstream_model: 'bench-model' });
     const account = await call('/admin/accounts', { name: 'bench buyer' });
     await call(`/admin/accounts/${account.id}/credits`, { amount: '1000000', idempotency_key: 'bench' });
-    const key = await call('/admin/keys', { account_id: account.id, name: 'bench' });
+    // The key's own rate limits are far above what the bench sends: the limiter runs, but never refuses.
+    const key = await call('/admin/keys', { account_id: account.id, name: 'bench', rate_limit_rpm: 1_000_000_000, rate_limit_tpm: 1_000_000_000 });
     console.log(`\n## ${label}: paid path (verification sampling: not built yet, so off)\n`);
     // Asynchronously: the market runs in this process and must keep serving while the driver runs.
     const driver = spawn(

@@ -29,6 +29,8 @@ export type NewKey = {
   models: string[] | null;
   spendLimitTotal: Nanos | null;
   spendLimitDaily: Nanos | null;
+  rateLimitRpm: number | null;
+  rateLimitTpm: number | null;
   expiresAtMs: number | null;
 };
 

@@ -18,6 +18,9 @@ export type ApiKeyRecord = {
   models: string[] | null;
   spendLimitTotal: Nanos | null;
   spendLimitDaily: Nanos | null;
+  /** requests and tokens per minute; null: the market's default */
+  rateLimitRpm: number | null;
+  rateLimitTpm: number | null;
   expiresAtMs: number | null;
   revokedAtMs: number | null;
   updatedAtMs: number;

@@ -13,6 +13,8 @@ export const marketConfigSchema = z.object({
   starterCredits: amountSchema.default(0n),
   demoCredits: amountSchema.default(10_000_000_000n),
   leaseChunk: amountSchema.default(1_000_000_000n),
+  rateLimitRpm: z.coerce.number().int().min(1).default(600),
+  rateLimitTpm: z.coerce.number().int().min(1).default(1_000_000),
   builtinHost: z.boolean().default(true),
   logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
 });
@@ -30,6 +32,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['takeRateBps', 'AGORA_TAKE_RATE_BPS'],
     ['starterCredits', 'AGORA_STARTER_CREDITS'],
     ['demoCredits', 'AGORA_DEMO_CREDITS'],
+    ['rateLimitRpm', 'AGORA_RATE_LIMIT_RPM'],
+    ['rateLimitTpm', 'AGORA_RATE_LIMIT_TPM'],
     ['logLevel', 'AGORA_LOG_LEVEL'],
   ];
   return Object.fromEntries(pick.filter(([, name]) => env[name] !== undefined && env[name] !== '').map(([field, name]) => [field, env[name]]));

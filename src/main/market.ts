@@ -3,10 +3,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { createAccount, grantCredits, issueKey, resetOperatorKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
+import { createAccount, grantCredits, issueKey, resetOperatorKey, unlimitedKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
 import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
+import { createKeyRateLimiter, type RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
 import type { MarketStore } from '../app/market-store.ts';
 import type { BillingWriter, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
@@ -40,6 +41,8 @@ export type MarketOptions = {
   starterCredits: Nanos;
   demoCredits: Nanos;
   leaseChunkNanos: Nanos;
+  /** per key, unless the key sets its own */
+  rateLimits: RateLimitDefaults;
   logLevel: 'silent' | 'info' | 'warn' | 'error';
 };
 
@@ -117,7 +120,7 @@ async function ensureDemoAccount(admin: AccountAdminDeps, store: MarketStore, pa
   if (existing) return existing;
   if (!(await store.accountExists('demo'))) await createAccount(admin, 'Demo buyer', 'demo');
   if (credits > 0n) await grantCredits(admin, 'demo', credits, 'demo-credits');
-  const issued = await issueKey(admin, 'demo', 'buyer', { name: 'demo', models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null });
+  const issued = await issueKey(admin, 'demo', 'buyer', unlimitedKey('demo'));
   await writeSecretFile(path, issued.key);
   return issued.key;
 }
@@ -183,7 +186,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       metrics,
       logger,
       v1: {
-        serve: { catalog, router: createHostRouter(), budget, engines, clock: systemClock, logger, takeRateBps: options.takeRateBps },
+        serve: { catalog, router: createHostRouter(), budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, takeRateBps: options.takeRateBps },
         admin,
         store,
         starterCredits: options.starterCredits,

@@ -3,7 +3,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
-import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
 beforeAll(async () => {
@@ -74,6 +74,16 @@ describe('paid request path', () => {
     const model = (await client.models.retrieve('agora-tiny')) as unknown as { pricing: { prompt: string }; sku: { digest: string } };
     expect(model.pricing.prompt).toBe('0.0000001');
     expect(model.sku.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("lets a buyer's second key spend credits that the first key's idle lease holds", async () => {
+    const buyer = await fundedBuyer(market, '1');
+    const second = await admin<{ key: string }>(market, 'POST', '/admin/keys', { account_id: buyer.accountId, name: 'second' });
+    const ask = (key: string) => new OpenAI({ baseURL: `${market.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 });
+    await ask(buyer.key);
+    // The first key's lease took all of the account's credits (the lease chunk is 1); the second key still gets served.
+    expect((await credits(buyer.key)).available).toBe('0');
+    await expect(ask(second.body.key)).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
   it('keeps data and the demo key across a restart', async () => {

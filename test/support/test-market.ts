@@ -37,6 +37,7 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     starterCredits: 0n,
     demoCredits: 10_000_000_000n,
     leaseChunkNanos: 1_000_000_000n,
+    rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
     logLevel: 'silent',
     ...overrides,
   });

@@ -15,6 +15,8 @@ export function toKeyRecord(row: Selectable<Schema['api_keys']>): ApiKeyRecord {
     models: row.models,
     spendLimitTotal: row.spend_limit_total,
     spendLimitDaily: row.spend_limit_daily,
+    rateLimitRpm: row.rate_limit_rpm,
+    rateLimitTpm: row.rate_limit_tpm,
     expiresAtMs: row.expires_at?.getTime() ?? null,
     revokedAtMs: row.revoked_at?.getTime() ?? null,
     updatedAtMs: row.updated_at.getTime(),

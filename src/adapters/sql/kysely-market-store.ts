@@ -59,6 +59,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           models: key.models,
           spend_limit_total: key.spendLimitTotal,
           spend_limit_daily: key.spendLimitDaily,
+          rate_limit_rpm: key.rateLimitRpm,
+          rate_limit_tpm: key.rateLimitTpm,
           expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs),
         })
         .execute();

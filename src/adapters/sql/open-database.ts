@@ -5,13 +5,14 @@ import { Kysely, Migrator, PostgresDialect, type DatabaseConnection, type Dialec
 import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
 import * as initial from './migrations/001-initial.ts';
+import * as keyRateLimits from './migrations/002-key-rate-limits.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type Database = { db: Kysely<Schema>; kind: DatabaseKind; close(): Promise<void> };
 export type DatabaseLocation = { url: string } | { dataDir: string };
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': initial };
+const MIGRATIONS: Record<string, Migration> = { '001-initial': initial, '002-key-rate-limits': keyRateLimits };
 
 /**
  * PGlite is one session: kysely-pglite hands every caller the same connection, so two concurrent transactions

@@ -29,6 +29,8 @@ export type Schema = {
     models: string[] | null;
     spend_limit_total: Money | null;
     spend_limit_daily: Money | null;
+    rate_limit_rpm: number | null;
+    rate_limit_tpm: number | null;
     spent_total: Generated<Money>;
     expires_at: Timestamp | null;
     revoked_at: Timestamp | null;

@@ -3,7 +3,7 @@
 import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
 import { formatApiKey, hashApiKey, visiblePrefix } from '../../domain/keys/api-key.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
-import type { MarketStore } from '../market-store.ts';
+import type { MarketStore, NewKey } from '../market-store.ts';
 import type { ApiKeyRecord, Ids, KeyRole } from '../ports.ts';
 
 export type KeyLimits = {
@@ -12,7 +12,20 @@ export type KeyLimits = {
   spendLimitTotal: Nanos | null;
   spendLimitDaily: Nanos | null;
   expiresAtMs: number | null;
+  rateLimitRpm: number | null;
+  rateLimitTpm: number | null;
 };
+
+/** A key with no limits of its own (the market's default rate limits still apply). */
+export const unlimitedKey = (name: string): KeyLimits => ({
+  name,
+  models: null,
+  spendLimitTotal: null,
+  spendLimitDaily: null,
+  expiresAtMs: null,
+  rateLimitRpm: null,
+  rateLimitTpm: null,
+});
 
 export type IssuedKey = { key: string; record: ApiKeyRecord };
 
@@ -31,6 +44,11 @@ export async function grantCredits(deps: AccountAdminDeps, accountId: string, am
   return { granted: await deps.store.grantCredits(accountId, amount, idempotencyKey) };
 }
 
+function newKey(deps: Pick<AccountAdminDeps, 'ids'>, accountId: string, role: KeyRole, limits: KeyLimits, parentKeyId: string | null): { key: string; record: NewKey } {
+  const key = formatApiKey(deps.ids.newSecret());
+  return { key, record: { ...limits, id: deps.ids.newId('key'), accountId, parentKeyId, prefix: visiblePrefix(key), hash: hashApiKey(key), role } };
+}
+
 export async function issueKey(
   deps: AccountAdminDeps,
   accountId: string,
@@ -39,22 +57,10 @@ export async function issueKey(
   parentKeyId: string | null = null,
 ): Promise<IssuedKey> {
   if (!(await deps.store.accountExists(accountId))) throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
-  const key = formatApiKey(deps.ids.newSecret());
-  const record = {
-    id: deps.ids.newId('key'),
-    accountId,
-    parentKeyId,
-    name: limits.name,
-    prefix: visiblePrefix(key),
-    hash: hashApiKey(key),
-    role,
-    models: limits.models,
-    spendLimitTotal: limits.spendLimitTotal,
-    spendLimitDaily: limits.spendLimitDaily,
-    expiresAtMs: limits.expiresAtMs,
-  };
+  const { key, record } = newKey(deps, accountId, role, limits, parentKeyId);
   await deps.store.insertKey(record);
-  return { key, record: { ...record, revokedAtMs: null, updatedAtMs: 0 } };
+  const { hash: _hash, ...visible } = record;
+  return { key, record: { ...visible, revokedAtMs: null, updatedAtMs: 0 } };
 }
 
 /** A buyer's delegated key for an agent: never more than its parent may do. */
@@ -63,13 +69,21 @@ export async function issueSubKey(deps: AccountAdminDeps, parent: ApiKeyRecord, 
   if (parent.models && limits.models && models?.length !== limits.models.length) {
     throw new ApiError(403, 'permission_error', 'A sub-key may only allow models its parent key allows.', 'model_not_allowed', 'models');
   }
-  const capped = (child: Nanos | null, own: Nanos | null): Nanos | null => (own === null ? child : child === null || child > own ? own : child);
+  const capped = <T extends Nanos | number>(child: T | null, own: T | null): T | null => (own === null ? child : child === null || child > own ? own : child);
   const expiresAtMs = parent.expiresAtMs === null ? limits.expiresAtMs : Math.min(parent.expiresAtMs, limits.expiresAtMs ?? Infinity);
   return issueKey(
     deps,
     parent.accountId,
     'buyer',
-    { ...limits, models, spendLimitTotal: capped(limits.spendLimitTotal, parent.spendLimitTotal), spendLimitDaily: capped(limits.spendLimitDaily, parent.spendLimitDaily), expiresAtMs },
+    {
+      ...limits,
+      models,
+      spendLimitTotal: capped(limits.spendLimitTotal, parent.spendLimitTotal),
+      spendLimitDaily: capped(limits.spendLimitDaily, parent.spendLimitDaily),
+      rateLimitRpm: capped(limits.rateLimitRpm, parent.rateLimitRpm),
+      rateLimitTpm: capped(limits.rateLimitTpm, parent.rateLimitTpm),
+      expiresAtMs,
+    },
     parent.id,
   );
 }
@@ -83,19 +97,7 @@ export async function revokeKey(deps: AccountAdminDeps, keyId: string, accountId
 
 /** A new operator key; every earlier one stops working. Returns the raw key (shown once, like any key). */
 export async function resetOperatorKey(deps: Pick<AccountAdminDeps, 'store' | 'ids'>): Promise<string> {
-  const key = formatApiKey(deps.ids.newSecret());
-  await deps.store.replaceOperatorKey({
-    id: deps.ids.newId('key'),
-    accountId: 'market',
-    parentKeyId: null,
-    name: 'operator',
-    prefix: visiblePrefix(key),
-    hash: hashApiKey(key),
-    role: 'operator',
-    models: null,
-    spendLimitTotal: null,
-    spendLimitDaily: null,
-    expiresAtMs: null,
-  });
+  const { key, record } = newKey(deps, 'market', 'operator', unlimitedKey('operator'), null);
+  await deps.store.replaceOperatorKey(record);
   return key;
 }

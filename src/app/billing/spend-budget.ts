@@ -26,6 +26,7 @@ export function createSpendBudget(
 ): SpendBudget {
   const byKey = new Map<string, Lease[]>();
   const leaseKey = new Map<string, string>();
+  const keyAccount = new Map<string, string>();
   const acquiring = new Map<string, Promise<unknown>>();
 
   const findLease = (keyId: string, amount: Nanos): Lease | undefined =>
@@ -51,9 +52,24 @@ export function createSpendBudget(
     deps.batcher.enqueue({ type: 'return-lease', leaseId: lease.id });
   };
 
-  const acquire = async (key: { id: string; accountId: string }, amount: Nanos): Promise<HoldOutcome> => {
+  /** Returns this instance's idle leases of an account's other keys, so their credits can serve this key. */
+  const returnIdleLeasesOf = async (accountId: string): Promise<boolean> => {
+    let returned = false;
+    for (const [keyId, leases] of byKey) {
+      if (keyAccount.get(keyId) !== accountId) continue;
+      for (const lease of leases.filter((l) => l.held === 0n)) {
+        returnLease(keyId, lease);
+        returned = true;
+      }
+    }
+    if (returned) await deps.batcher.flush();
+    return returned;
+  };
+
+  const acquire = async (key: { id: string; accountId: string }, amount: Nanos, retry = true): Promise<HoldOutcome> => {
     const existing = findLease(key.id, amount);
     if (existing) return reserve(key.id, existing, amount);
+    keyAccount.set(key.id, key.accountId);
     const now = deps.clock.nowMs();
     const leaseId = deps.ids.newId('lease');
     const outcome = await deps.leases.acquire({
@@ -66,7 +82,10 @@ export function createSpendBudget(
       expiresAtMs: now + options.leaseTtlMs,
       nowMs: now,
     });
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) {
+      const freed = outcome.reason === 'insufficient_funds' && retry && (await returnIdleLeasesOf(key.accountId));
+      return freed ? acquire(key, amount, false) : outcome;
+    }
     return reserve(key.id, { id: leaseId, available: outcome.amount, held: 0n, expiresAtMs: now + options.leaseTtlMs }, amount);
   };
 

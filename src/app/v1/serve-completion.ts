@@ -8,6 +8,7 @@ import { captureTransaction } from '../../domain/ledger/transaction.ts';
 import { costOf, holdFor, type LockedPrice } from '../../domain/ledger/request-cost.ts';
 import { formatNanos, type Nanos } from '../../domain/money/nanos.ts';
 import type { SpendBudget, Hold } from '../billing/spend-budget.ts';
+import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
 import { UpstreamError, type ApiKeyRecord, type Clock, type EngineClient, type Logger } from '../ports.ts';
 import type { HostRouter } from './host-router.ts';
@@ -26,6 +27,7 @@ export type ServeCompletionDeps = {
   catalog: MarketCatalog;
   router: HostRouter;
   budget: SpendBudget;
+  rateLimiter: KeyRateLimiter;
   engines: EngineClient;
   clock: Clock;
   logger: Logger;
@@ -33,7 +35,6 @@ export type ServeCompletionDeps = {
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
-
 
 function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: CatalogModel; routes: ModelRoute[] } {
   const model = deps.catalog.get(input.body.model);
@@ -80,8 +81,12 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const asked = (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ?? input.body.max_tokens ?? model.defaultMaxTokens;
   const maxTokens = Math.min(asked, model.maxTokensCap, room);
   const price: LockedPrice = { promptNanos: model.promptPrice, completionNanos: model.completionPrice };
+  const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
   const held = await deps.budget.hold(input.key, holdFor(price, promptTokens, maxTokens));
-  if (!held.ok) throw refusal[held.reason]();
+  if (!held.ok) {
+    rate.settle(0);
+    throw refusal[held.reason]();
+  }
   const hold: Hold = held.hold;
 
   const abort = new AbortController();
@@ -95,6 +100,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     const tokensBilled = hostId === null ? 0 : promptTokens;
     const cost = hostId === null ? 0n : costOf(price, tokensBilled, completionTokens, maxTokens);
     const delivered = Math.min(completionTokens, maxTokens);
+    rate.settle(hostId === null ? 0 : tokensBilled + delivered);
     deps.budget.settle(hold, cost, {
       type: 'capture',
       leaseId: hold.leaseId,

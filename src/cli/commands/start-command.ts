@@ -12,6 +12,8 @@ export function startCommand(): Command {
     .option('--data-dir <dir>', 'embedded database and key files (default ./.agora)')
     .option('--database-url <url>', 'use this PostgreSQL server instead of the embedded database (env DATABASE_URL)')
     .option('--no-builtin-host', 'do not start the built-in engine host')
+    .option('--rate-limit-rpm <n>', 'default requests per minute per key (default 600, env AGORA_RATE_LIMIT_RPM)')
+    .option('--rate-limit-tpm <n>', 'default tokens per minute per key (default 1000000, env AGORA_RATE_LIMIT_TPM)')
     .action(async (flags: Record<string, unknown>) => {
       const parsed = marketConfigSchema.safeParse({ ...configFromEnv(process.env), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) });
       if (!parsed.success) {
@@ -31,6 +33,7 @@ export function startCommand(): Command {
         starterCredits: config.starterCredits,
         demoCredits: config.demoCredits,
         leaseChunkNanos: config.leaseChunk,
+        rateLimits: { requestsPerMinute: config.rateLimitRpm, tokensPerMinute: config.rateLimitTpm },
         logLevel: config.logLevel,
       });
       const shutdown = async () => {

@@ -22,6 +22,8 @@ export const keyLimitsSchema = z.strictObject({
   spend_limit_total: amountSchema.nullable().optional(),
   spend_limit_daily: amountSchema.nullable().optional(),
   expires_at: z.iso.datetime().nullable().optional(),
+  rate_limit_rpm: z.int().min(1).max(1_000_000_000).nullable().optional(),
+  rate_limit_tpm: z.int().min(1).max(1_000_000_000).nullable().optional(),
 });
 
 export const createKeySchema = keyLimitsSchema.extend({ account_id: z.string().min(1) });

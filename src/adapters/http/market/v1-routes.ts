@@ -1,6 +1,6 @@
 // The buyer's /v1 surface: completions (streaming and not), models, credits, usage and delegated keys.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { issueSubKey, revokeKey, createAccount, grantCredits, issueKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
+import { createAccount, grantCredits, issueKey, issueSubKey, revokeKey, unlimitedKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
 import type { MarketStore } from '../../../app/market-store.ts';
 import { serveCompletion, type CompletionInput, type ServeCompletionDeps } from '../../../app/v1/serve-completion.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
@@ -104,7 +104,7 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
     const body = parseRequest(signUpSchema, request.body);
     const accountId = await createAccount(deps.admin, body.name);
     if (deps.starterCredits > 0n) await grantCredits(deps.admin, accountId, deps.starterCredits, `starter:${accountId}`);
-    const issued = await issueKey(deps.admin, accountId, 'buyer', { name: 'default', models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null });
+    const issued = await issueKey(deps.admin, accountId, 'buyer', unlimitedKey('default'));
     return reply.status(201).send({ account_id: accountId, key: issued.key, key_prefix: issued.record.prefix, starter_credits: formatNanos(deps.starterCredits) });
   });
 }

@@ -21,6 +21,8 @@ export function keyView(key: ApiKeyRecord & { spentTotal?: Nanos }) {
     spend_limit_daily: decimalOrNull(key.spendLimitDaily),
     spent_total: key.spentTotal === undefined ? undefined : formatNanos(key.spentTotal),
     expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs).toISOString(),
+    rate_limit_rpm: key.rateLimitRpm,
+    rate_limit_tpm: key.rateLimitTpm,
     revoked: key.revokedAtMs !== null,
   };
 }
@@ -32,6 +34,8 @@ export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLim
     spendLimitTotal: body.spend_limit_total ?? null,
     spendLimitDaily: body.spend_limit_daily ?? null,
     expiresAtMs: body.expires_at ? Date.parse(body.expires_at) : null,
+    rateLimitRpm: body.rate_limit_rpm ?? null,
+    rateLimitTpm: body.rate_limit_tpm ?? null,
   };
 }
 

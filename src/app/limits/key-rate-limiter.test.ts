@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { unlimitedKey } from '../admin/account-admin.ts';
+import type { ApiKeyRecord } from '../ports.ts';
+import { createKeyRateLimiter } from './key-rate-limiter.ts';
+
+const key = (id: string, own: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
+  ...unlimitedKey(id),
+  id,
+  accountId: 'acct',
+  parentKeyId: null,
+  prefix: id,
+  role: 'buyer',
+  revokedAtMs: null,
+  updatedAtMs: 0,
+  ...own,
+});
+
+const refusal = (run: () => unknown): ApiError => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('per-key rate limits', () => {
+  it("refuses the request over the key's per-minute count with 429 and a Retry-After that then admits it", () => {
+    const clock = { now: 0, nowMs: () => clock.now };
+    const limiter = createKeyRateLimiter(clock, { requestsPerMinute: 2, tokensPerMinute: 1_000 });
+    limiter.admit(key('a'), 10);
+    limiter.admit(key('a'), 10);
+    const refused = refusal(() => limiter.admit(key('a'), 10));
+    expect(refused).toMatchObject({ status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', headers: { 'retry-after': '30' } });
+    limiter.admit(key('b'), 10);
+    clock.now = 30_000;
+    expect(() => limiter.admit(key('a'), 10)).not.toThrow();
+  });
+
+  it("uses the key's own limits over the market's defaults", () => {
+    const limiter = createKeyRateLimiter({ nowMs: () => 0 }, { requestsPerMinute: 1, tokensPerMinute: 1_000 });
+    const generous = key('g', { rateLimitRpm: 3 });
+    for (let i = 0; i < 3; i++) limiter.admit(generous, 1);
+    expect(refusal(() => limiter.admit(generous, 1)).message).toContain('3 requests per minute');
+  });
+
+  it('counts tokens at admission as an estimate and gives back what the request did not use', () => {
+    const limiter = createKeyRateLimiter({ nowMs: () => 0 }, { requestsPerMinute: 100, tokensPerMinute: 150 });
+    const buyer = key('t');
+    const first = limiter.admit(buyer, 100);
+    expect(refusal(() => limiter.admit(buyer, 100)).message).toContain('150 tokens per minute');
+    first.settle(20);
+    limiter.admit(buyer, 100).settle(100);
+    expect(refusal(() => limiter.admit(buyer, 100)).headers['retry-after']).toBe('28');
+  });
+});

@@ -1,0 +1,57 @@
+// Per-key rate limits on this gateway instance: requests per minute, and tokens per minute counted at admission
+// as prompt tokens + the most the completion may produce, with the unused part given back when the request ends.
+// A refusal is a 429 with Retry-After. Limits are per instance (see docs/decisions/003-rate-limits-per-instance.md).
+import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { giveBack, isFull, take, type Bucket } from '../../domain/limits/token-bucket.ts';
+import type { ApiKeyRecord, Clock } from '../ports.ts';
+
+export type RateLimitDefaults = { requestsPerMinute: number; tokensPerMinute: number };
+
+/** What an admitted request took from its key's token budget; settle() returns what it did not use. */
+export type RateTicket = { settle(tokensUsed: number): void };
+
+export type KeyRateLimiter = { admit(key: ApiKeyRecord, tokensEstimate: number): RateTicket };
+
+/** Idle keys whose buckets have refilled are forgotten once this many keys are tracked. */
+const PRUNE_ABOVE = 10_000;
+
+export function createKeyRateLimiter(clock: Clock, defaults: RateLimitDefaults): KeyRateLimiter {
+  const buckets = new Map<string, { requests?: Bucket; tokens?: Bucket; rpm: number; tpm: number }>();
+
+  const prune = (nowMs: number) => {
+    for (const [keyId, state] of buckets) {
+      if ((!state.requests || isFull(state.requests, state.rpm, nowMs)) && (!state.tokens || isFull(state.tokens, state.tpm, nowMs))) buckets.delete(keyId);
+    }
+  };
+
+  const refuse = (what: string, limit: number, retryAfterMs: number) => {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return new ApiError(429, 'rate_limit_error', `Rate limit reached for this key: ${limit} ${what} per minute. Retry after ${seconds} s.`, 'rate_limit_exceeded', null, {
+      'retry-after': String(seconds),
+    });
+  };
+
+  return {
+    admit(key, tokensEstimate) {
+      const nowMs = clock.nowMs();
+      if (buckets.size > PRUNE_ABOVE) prune(nowMs);
+      const rpm = key.rateLimitRpm ?? defaults.requestsPerMinute;
+      const tpm = key.rateLimitTpm ?? defaults.tokensPerMinute;
+      const state = buckets.get(key.id) ?? { rpm, tpm };
+      state.rpm = rpm;
+      state.tpm = tpm;
+      const request = take(state.requests, rpm, 1, nowMs);
+      if (!request.ok) throw refuse('requests', rpm, request.retryAfterMs);
+      const tokens = take(state.tokens, tpm, tokensEstimate, nowMs);
+      if (!tokens.ok) throw refuse('tokens', tpm, tokens.retryAfterMs);
+      state.requests = request.bucket;
+      state.tokens = tokens.bucket;
+      buckets.set(key.id, state);
+      return {
+        settle(tokensUsed) {
+          if (state.tokens) state.tokens = giveBack(state.tokens, state.tpm, Math.min(tokensEstimate, tpm) - tokensUsed, clock.nowMs());
+        },
+      };
+    },
+  };
+}
