@@ -6,6 +6,10 @@ export type Clock = { nowMs(): number };
 export type Ids = { newId(prefix: string): string; newSecret(): string };
 export type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
+/** One finished completion as the metrics see it: model and outcome, and the upstream's timings when one served. */
+export type CompletionObservation = { modelId: string; status: string; upstream?: { firstByteMs: number; totalMs: number } };
+export type CompletionMetrics = { completed(observation: CompletionObservation): void };
+
 export type KeyRole = 'buyer' | 'operator';
 
 export type ApiKeyRecord = {

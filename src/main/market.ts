@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { createAccount, grantCredits, issueKey, resetOperatorKey, unlimitedKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
+import { createAccount, grantCredits, issueKey, unlimitedKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
 import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
@@ -110,7 +110,8 @@ async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<T
 async function ensureOperatorKey(admin: AccountAdminDeps, path: string): Promise<{ key: string; isNew: boolean }> {
   const existing = await readSecretFile(path);
   if (existing) return { key: existing, isNew: false };
-  const key = await resetOperatorKey(admin);
+  // Another key, not a replacement: gateway instances sharing one PostgreSQL each keep their own.
+  const { key } = await issueKey(admin, 'market', 'operator', unlimitedKey('operator'));
   await writeSecretFile(path, key);
   return { key, isNew: true };
 }
@@ -186,7 +187,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       metrics,
       logger,
       v1: {
-        serve: { catalog, router: createHostRouter(), budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, takeRateBps: options.takeRateBps },
+        serve: { catalog, router: createHostRouter(), budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, metrics: metrics.completions, takeRateBps: options.takeRateBps },
         admin,
         store,
         starterCredits: options.starterCredits,

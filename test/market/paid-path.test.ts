@@ -86,6 +86,19 @@ describe('paid request path', () => {
     await expect(ask(second.body.key)).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
+  it('counts completions by model and outcome in /metrics, with upstream timings, and never a key', async () => {
+    const buyer = await fundedBuyer(market, '1');
+    const client = new OpenAI({ baseURL: `${market.url}/v1`, apiKey: buyer.key, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 3 });
+    await market.flushBilling();
+    const metrics = await (await fetch(`${market.url}/metrics`)).text();
+    expect(metrics).toMatch(/^agora_completions_total\{model="agora-tiny",status="ok"\} [1-9]/m);
+    expect(metrics).toMatch(/^agora_upstream_duration_seconds_count\{model="agora-tiny",phase="first_byte"\} [1-9]/m);
+    expect(metrics).toMatch(/^agora_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status_class="2xx"\} [1-9]/m);
+    expect(metrics).toMatch(/^agora_ledger_batch_duration_seconds_count [1-9]/m);
+    expect(metrics).not.toContain(buyer.key.slice(0, 12));
+  });
+
   it('keeps data and the demo key across a restart', async () => {
     const first = await startTestMarket();
     const dataDir = first.dataDir;

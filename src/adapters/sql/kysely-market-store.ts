@@ -145,6 +145,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .selectFrom('model_hosts')
         .innerJoin('hosts', 'hosts.id', 'model_hosts.host_id')
         .select(['model_hosts.model_id', 'model_hosts.upstream_model', 'hosts.id', 'hosts.name', 'hosts.base_url', 'hosts.engine_kind'])
+        .orderBy('hosts.id')
         .execute();
       return rows.map((r) => ({
         modelId: r.model_id,

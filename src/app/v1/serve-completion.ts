@@ -10,7 +10,7 @@ import { formatNanos, type Nanos } from '../../domain/money/nanos.ts';
 import type { SpendBudget, Hold } from '../billing/spend-budget.ts';
 import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
-import { UpstreamError, type ApiKeyRecord, type Clock, type EngineClient, type Logger } from '../ports.ts';
+import { UpstreamError, type ApiKeyRecord, type Clock, type CompletionMetrics, type EngineClient, type Logger } from '../ports.ts';
 import type { HostRouter } from './host-router.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
 import { countPromptTokens } from './prompt-metering.ts';
@@ -31,10 +31,21 @@ export type ServeCompletionDeps = {
   engines: EngineClient;
   clock: Clock;
   logger: Logger;
+  metrics: CompletionMetrics;
   takeRateBps: bigint;
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
+
+/**
+ * Host answers that blame the request itself, with the status the buyer gets: another host would say the same.
+ * Any other refusal (429 busy, 401/403/404 a host misconfigured, 5xx) is the host's problem: try the next one.
+ */
+const REQUEST_FAULTS = new Map([
+  [400, 400],
+  [413, 413],
+  [422, 400],
+]);
 
 function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: CatalogModel; routes: ModelRoute[] } {
   const model = deps.catalog.get(input.body.model);
@@ -93,9 +104,12 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const onAbort = () => abort.abort();
   input.signal.addEventListener('abort', onAbort, { once: true });
   let settled = false;
+  const upstreamTimes = { sentMs: 0, firstByteMs: 0 };
   const settle = (hostId: string | null, completionTokens: number, status: string): Nanos => {
     if (settled) return 0n;
     settled = true;
+    const upstream = hostId === null ? undefined : { firstByteMs: upstreamTimes.firstByteMs - upstreamTimes.sentMs, totalMs: deps.clock.nowMs() - upstreamTimes.sentMs };
+    deps.metrics.completed({ modelId: model.id, status, ...(upstream ? { upstream } : {}) });
     input.signal.removeEventListener('abort', onAbort);
     const tokensBilled = hostId === null ? 0 : promptTokens;
     const cost = hostId === null ? 0n : costOf(price, tokensBilled, completionTokens, maxTokens);
@@ -139,6 +153,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     const done = deps.router.begin(route.host.id);
     let response;
     try {
+      upstreamTimes.sentMs = deps.clock.nowMs();
       response = await deps.engines.send({
         baseUrl: route.host.baseUrl,
         path: input.kind === 'chat' ? '/v1/chat/completions' : '/v1/completions',
@@ -146,16 +161,18 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         signal: abort.signal,
         stream: input.body.stream === true,
       });
+      upstreamTimes.firstByteMs = deps.clock.nowMs();
     } catch (error) {
       done();
       if (!(error instanceof UpstreamError) || input.signal.aborted) {
         settle(null, 0, 'client_closed');
         throw error;
       }
-      if (error.phase === 'status' && error.status !== undefined && error.status < 500) {
+      const buyerStatus = error.phase === 'status' ? REQUEST_FAULTS.get(error.status ?? 0) : undefined;
+      if (buyerStatus !== undefined) {
         settle(null, 0, 'rejected_by_host');
         const message = (error.body as { error?: { message?: string } } | undefined)?.error?.message ?? 'The host refused the request.';
-        throw new ApiError(400, 'invalid_request_error', message, 'rejected_by_host');
+        throw new ApiError(buyerStatus, 'invalid_request_error', message, 'rejected_by_host');
       }
       deps.logger.warn({ host: route.host.id, phase: error.phase, status: error.status }, 'host failed before the first byte; trying another');
       lastFailure = error;
@@ -184,6 +201,9 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   }
   settle(null, 0, 'no_host_succeeded');
   if (lastFailure?.phase === 'timeout') throw new ApiError(504, 'server_error', 'The host did not answer in time.', 'host_timeout');
+  if (lastFailure?.status === 429) {
+    throw new ApiError(503, 'service_unavailable', `Every host of '${model.id}' is at capacity; nothing was charged.`, 'hosts_busy', null, { 'retry-after': '1' });
+  }
   throw new ApiError(502, 'server_error', 'No host could serve the request; nothing was charged.', 'host_failed');
 
   async function* relayStream(upstream: AsyncGenerator<unknown>, route: ModelRoute, done: () => void): AsyncGenerator<StreamEvent, void, undefined> {
@@ -197,6 +217,8 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         try {
           next = await upstream.next();
         } catch (error) {
+          // The buyer hanging up aborts the upstream read too: that is not the host's failure.
+          if (input.signal.aborted) return;
           status = 'host_failed_mid_stream';
           deps.logger.warn({ host: route.host.id, err: String(error) }, 'host failed mid-stream');
           yield new ApiError(502, 'server_error', 'The host failed while streaming; you are billed only for the tokens delivered.', 'host_failed_mid_stream').toBody();

@@ -1,0 +1,107 @@
+// How the gateway treats its upstreams, against scripted OpenAI-compatible engines: a buyer who hangs up
+// mid-stream cancels the upstream request and pays only for what was delivered; a host's refusal reaches the buyer
+// only when it blames the request, otherwise the next host is tried and a failure of all costs nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseNanos } from '../../src/domain/money/nanos.ts';
+import { startScriptedUpstream, type Script, type ScriptedUpstream } from '../support/scripted-upstream.ts';
+import { tinyModelFiles } from '../support/tiny-engine.ts';
+import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+
+let market: TestMarket;
+const upstreams: ScriptedUpstream[] = [];
+beforeAll(async () => {
+  market = await startTestMarket({ builtinHost: false });
+});
+afterAll(async () => {
+  await market.stop();
+  for (const upstream of upstreams) await upstream.stop();
+});
+
+/** A model served by scripted hosts (metered with the built-in model's tokenizer), one host per script. */
+async function modelServedBy(modelId: string, scripts: Script[]): Promise<ScriptedUpstream[]> {
+  const tiny = await tinyModelFiles();
+  await market.store.upsertModel({ id: modelId, name: modelId, contextLength: 1024, promptPrice: 100n, completionPrice: 200n, defaultMaxTokens: 64, maxTokensCap: 512, tokenizerDir: tiny.dir, digest: 'none', quantization: 'unknown' });
+  const started: ScriptedUpstream[] = [];
+  for (const [i, script] of scripts.entries()) {
+    const upstream = await startScriptedUpstream(script);
+    upstreams.push(upstream);
+    started.push(upstream);
+    const registered = await admin(market, 'POST', '/admin/engines', { id: `${modelId}-${i}`, name: `host ${i}`, base_url: upstream.url, engine_kind: 'openai-compatible', model_id: modelId, upstream_model: 'scripted' });
+    expect(registered.status).toBe(201);
+  }
+  return started;
+}
+
+const chat = (key: string, model: string, extra: object = {}, signal?: AbortSignal) =>
+  fetch(`${market.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 400, ...extra }),
+    signal,
+  });
+
+type UsageRecord = { status: string; prompt_tokens: number; completion_tokens: number; cost: string };
+const usage = async (key: string) => ((await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: UsageRecord[] }).data;
+
+describe('upstream behaviour', () => {
+  it('cancels the upstream when the buyer hangs up mid-stream and bills only the delivered tokens', async () => {
+    const [host] = await modelServedBy('slow-stream', [{ stream: { chunks: 300, text: ' market', intervalMs: 10 } }]);
+    const buyer = await fundedBuyer(market, '1');
+    const hangUp = new AbortController();
+    const res = await chat(buyer.key, 'slow-stream', { stream: true }, hangUp.signal);
+    const reader = res.body!.getReader();
+    let received = '';
+    while ((received.match(/"content"/g) ?? []).length < 3) received += new TextDecoder().decode((await reader.read()).value);
+    hangUp.abort();
+
+    await expect.poll(() => host!.streams[0]?.closedEarly).toBe(true);
+    await market.flushBilling();
+    await expect.poll(async () => (await usage(buyer.key)).length).toBe(1);
+    const [record] = await usage(buyer.key);
+    const sent = host!.streams[0]!.sent;
+    expect(sent).toBeLessThan(300);
+    expect(record).toMatchObject({ status: 'client_closed' });
+    // " market" is one token of the built-in tokenizer: at least what the buyer read, at most what the host sent.
+    expect(record!.completion_tokens).toBeGreaterThanOrEqual(3);
+    expect(record!.completion_tokens).toBeLessThanOrEqual(sent);
+    expect(parseNanos(record!.cost)).toBe(BigInt(record!.prompt_tokens) * 100n + BigInt(record!.completion_tokens) * 200n);
+  });
+
+  it("passes a host's 400 and 413 to the buyer, with the host's message and nothing charged", async () => {
+    await modelServedBy('picky', [{ status: 400, body: { error: { message: 'grammar is not valid', type: 'invalid_request_error' } } }]);
+    await modelServedBy('small', [{ status: 413, body: { error: { message: 'request too large for this host' } } }]);
+    const buyer = await fundedBuyer(market, '1');
+    const picky = await chat(buyer.key, 'picky');
+    expect(picky.status).toBe(400);
+    expect(await picky.json()).toMatchObject({ error: { message: 'grammar is not valid', code: 'rejected_by_host' } });
+    expect((await chat(buyer.key, 'small')).status).toBe(413);
+    await market.flushBilling();
+    expect((await usage(buyer.key)).map((r) => [r.status, r.cost])).toEqual([
+      ['rejected_by_host', '0'],
+      ['rejected_by_host', '0'],
+    ]);
+  });
+
+  it('passes over a busy (429) or misconfigured (401) host to the next, and answers 503/502 when none is left', async () => {
+    const answer = { id: 'x', object: 'chat.completion', created: 0, model: 'scripted', choices: [{ index: 0, message: { role: 'assistant', content: 'The market.' }, finish_reason: 'stop' }] };
+    const [busy, locked, healthy] = await modelServedBy('crowded', [
+      { status: 429, body: { error: { message: 'busy' } } },
+      { status: 401, body: { error: { message: 'who are you?' } } },
+      { status: 200, body: answer },
+    ]);
+    const buyer = await fundedBuyer(market, '1');
+    const served = await chat(buyer.key, 'crowded');
+    expect(served.status).toBe(200);
+    expect([busy!.requests, locked!.requests, healthy!.requests]).toEqual([1, 1, 1]);
+
+    const [onlyBusy] = await modelServedBy('saturated', [{ status: 429, body: { error: { message: 'busy' } } }]);
+    const saturated = await chat(buyer.key, 'saturated');
+    expect(saturated.status).toBe(503);
+    expect(saturated.headers.get('retry-after')).toBe('1');
+    expect(onlyBusy!.requests).toBe(1);
+    await modelServedBy('misconfigured', [{ status: 404, body: { error: { message: 'no such model' } } }]);
+    expect(await (await chat(buyer.key, 'misconfigured')).json()).toMatchObject({ error: { code: 'host_failed' } });
+    await market.flushBilling();
+    expect((await usage(buyer.key)).filter((r) => r.status === 'no_host_succeeded').map((r) => r.cost)).toEqual(['0', '0']);
+  });
+});

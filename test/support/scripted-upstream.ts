@@ -1,0 +1,58 @@
+// A test double of an OpenAI-compatible engine for gateway tests only: it answers with a fixed status and body, or
+// streams a chunk of text at an interval, and records how many chunks it sent before the market hung up.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Script = { status: number; body: object } | { stream: { chunks: number; text: string; intervalMs: number } };
+
+export type ScriptedUpstream = {
+  url: string;
+  requests: number;
+  /** per streamed response: chunks written, and whether the market closed the connection before the end */
+  streams: Array<{ sent: number; closedEarly: boolean }>;
+  stop(): Promise<void>;
+};
+
+export async function startScriptedUpstream(script: Script): Promise<ScriptedUpstream> {
+  const state = { requests: 0, streams: [] as ScriptedUpstream['streams'] };
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      state.requests++;
+      if ('status' in script) {
+        res.writeHead(script.status, { 'content-type': 'application/json' }).end(JSON.stringify(script.body));
+        return;
+      }
+      const record = { sent: 0, closedEarly: false };
+      state.streams.push(record);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const timer = setInterval(() => {
+        if (record.sent === script.stream.chunks) {
+          clearInterval(timer);
+          res.end('data: [DONE]\n\n');
+          return;
+        }
+        record.sent++;
+        const chunk = { id: 'x', object: 'chat.completion.chunk', created: 0, model: 'scripted', choices: [{ index: 0, delta: { content: script.stream.text }, finish_reason: null }] };
+        res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      }, script.stream.intervalMs);
+      res.on('close', () => {
+        if (record.sent < script.stream.chunks) record.closedEarly = true;
+        clearInterval(timer);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get requests() {
+      return state.requests;
+    },
+    streams: state.streams,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
