@@ -1,11 +1,11 @@
 // Budget leases and the billing batch writer on SQL. A lease moves credits into the account's holds in one
 // transaction, within the credits and the key's spend limits (the key row is locked, so gateways on other
 // instances queue behind it); a batch applies captures and lease returns in order, in one transaction.
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
-import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { ledgerAccount, transfer, type LedgerTransaction } from '../../domain/ledger/transaction.ts';
 import type { BillingOperation, BillingWriter, LeaseOutcome, LeaseRequest, LeaseStore } from '../../app/ports.ts';
 import type { Schema } from './schema.ts';
-import { writeLedgerTransaction } from './ledger-writes.ts';
+import { writeLedgerTransaction, writeLedgerTransactions } from './ledger-writes.ts';
 import { utcDay } from '../../app/billing/utc-day.ts';
 
 const min = (...values: bigint[]): bigint => values.reduce((a, b) => (b < a ? b : a));
@@ -69,37 +69,55 @@ async function returnLease(trx: Transaction<Schema>, leaseId: string): Promise<v
   );
 }
 
-async function applyCapture(trx: Transaction<Schema>, op: Extract<BillingOperation, { type: 'capture' }>): Promise<void> {
-  const { usage } = op;
+type Capture = Extract<BillingOperation, { type: 'capture' }>;
+
+/** Sums amounts by a key (one row per lease, key or key-day in the bulk updates below). */
+function totals<K>(captures: readonly Capture[], keyOf: (op: Capture) => K): Map<K, bigint> {
+  const sums = new Map<K, bigint>();
+  for (const op of captures) sums.set(keyOf(op), (sums.get(keyOf(op)) ?? 0n) + op.usage.cost);
+  return sums;
+}
+
+/**
+ * A batch of captures in a fixed number of statements, whatever its size: usage records, ledger transactions and
+ * entries, then the per-lease, per-key and per-day spend updates summed over the batch.
+ */
+async function applyCaptures(trx: Transaction<Schema>, captures: readonly Capture[]): Promise<void> {
+  if (captures.length === 0) return;
   const recorded = await trx
     .insertInto('usage_records')
-    .values({
-      request_id: usage.requestId,
-      account_id: usage.accountId,
-      key_id: usage.keyId,
-      key_prefix: usage.keyPrefix,
-      model_id: usage.modelId,
-      host_id: usage.hostId,
-      prompt_tokens: usage.promptTokens,
-      completion_tokens: usage.completionTokens,
-      prompt_price: usage.promptPrice,
-      completion_price: usage.completionPrice,
-      cost: usage.cost,
-      status: usage.status,
-    })
+    .values(
+      captures.map(({ usage }) => ({
+        request_id: usage.requestId,
+        account_id: usage.accountId,
+        key_id: usage.keyId,
+        key_prefix: usage.keyPrefix,
+        model_id: usage.modelId,
+        host_id: usage.hostId,
+        prompt_tokens: usage.promptTokens,
+        completion_tokens: usage.completionTokens,
+        prompt_price: usage.promptPrice,
+        completion_price: usage.completionPrice,
+        cost: usage.cost,
+        status: usage.status,
+      })),
+    )
     .onConflict((oc) => oc.column('request_id').doNothing())
     .returning('request_id')
-    .executeTakeFirst();
+    .execute();
   // The usage record and the capture are written together: an existing record means this capture already happened.
-  if (!recorded || !op.transaction) return;
-  await writeLedgerTransaction(trx, op.transaction);
-  const cost = usage.cost;
-  await trx.updateTable('budget_leases').set((eb) => ({ amount: eb('amount', '-', cost) })).where('id', '=', op.leaseId).execute();
-  await trx.updateTable('api_keys').set((eb) => ({ spent_total: eb('spent_total', '+', cost) })).where('id', '=', op.keyId).execute();
+  const fresh = new Set(recorded.map((r) => r.request_id));
+  const billed = captures.filter((op) => op.transaction && fresh.has(op.usage.requestId));
+  if (billed.length === 0) return;
+  await writeLedgerTransactions(trx, billed.map((op) => op.transaction as LedgerTransaction));
+  const values = (sums: Map<string, bigint>) => sql.join([...sums].map(([id, cost]) => sql`(${id}, ${cost}::bigint)`));
+  await sql`update budget_leases set amount = amount - v.cost from (values ${values(totals(billed, (op) => op.leaseId))}) as v(id, cost) where budget_leases.id = v.id`.execute(trx);
+  await sql`update api_keys set spent_total = spent_total + v.cost from (values ${values(totals(billed, (op) => op.keyId))}) as v(id, cost) where api_keys.id = v.id`.execute(trx);
+  const daily = totals(billed, (op) => `${op.keyId} ${op.day}`);
   await trx
     .insertInto('key_daily_spend')
-    .values({ key_id: op.keyId, day: op.day, spent: cost })
-    .onConflict((oc) => oc.columns(['key_id', 'day']).doUpdateSet((eb) => ({ spent: eb('key_daily_spend.spent', '+', cost) })))
+    .values([...daily].map(([keyDay, spent]) => ({ key_id: keyDay.split(' ')[0] as string, day: keyDay.split(' ')[1] as string, spent })))
+    .onConflict((oc) => oc.columns(['key_id', 'day']).doUpdateSet((eb) => ({ spent: eb('key_daily_spend.spent', '+', eb.ref('excluded.spent')) })))
     .execute();
 }
 
@@ -118,11 +136,11 @@ export function createKyselyBillingStore(db: Kysely<Schema>): LeaseStore & Billi
     /** Every lease, whatever its expiry: only for a database this process owns alone (PGlite), at start. */
     reclaimAll: () => returnLeases(db.selectFrom('budget_leases').select('id')),
     async write(operations) {
+      // Captures first: a lease is returned only after every request on it has settled, so its captures come
+      // before its return in the queue, and applying all captures before all returns keeps that order.
       await db.transaction().execute(async (trx) => {
-        for (const op of operations) {
-          if (op.type === 'capture') await applyCapture(trx, op);
-          else await returnLease(trx, op.leaseId);
-        }
+        await applyCaptures(trx, operations.filter((op): op is Capture => op.type === 'capture'));
+        for (const op of operations) if (op.type === 'return-lease') await returnLease(trx, op.leaseId);
       });
     },
   };

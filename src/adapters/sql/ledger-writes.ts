@@ -4,20 +4,30 @@ import type { Transaction } from 'kysely';
 import type { LedgerTransaction } from '../../domain/ledger/transaction.ts';
 import type { LedgerAccountKind, Schema } from './schema.ts';
 
-/** Returns false when a transaction with this idempotency key was already written (a retry: nothing happens). */
-export async function writeLedgerTransaction(trx: Transaction<Schema>, tx: LedgerTransaction): Promise<boolean> {
+/**
+ * Writes ledger transactions in two statements whatever their number (one for the transactions, one for all their
+ * entries). Returns the idempotency keys written now; a key already in the ledger is a retry and writes nothing.
+ */
+export async function writeLedgerTransactions(trx: Transaction<Schema>, txs: readonly LedgerTransaction[]): Promise<Set<string>> {
+  if (txs.length === 0) return new Set();
   const inserted = await trx
     .insertInto('ledger_transactions')
-    .values({ idempotency_key: tx.idempotencyKey, kind: tx.kind })
+    .values(txs.map((tx) => ({ idempotency_key: tx.idempotencyKey, kind: tx.kind })))
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) return false;
-  await trx
-    .insertInto('ledger_entries')
-    .values(tx.entries.map((e) => ({ transaction_id: inserted.id, ledger_account_id: e.account, amount: e.amount })))
+    .returning(['id', 'idempotency_key'])
     .execute();
-  return true;
+  const ids = new Map(inserted.map((row) => [row.idempotency_key, row.id]));
+  const entries = txs.flatMap((tx) => {
+    const id = ids.get(tx.idempotencyKey);
+    return id === undefined ? [] : tx.entries.map((e) => ({ transaction_id: id, ledger_account_id: e.account, amount: e.amount }));
+  });
+  if (entries.length > 0) await trx.insertInto('ledger_entries').values(entries).execute();
+  return new Set(ids.keys());
+}
+
+/** Returns false when a transaction with this idempotency key was already written (a retry: nothing happens). */
+export async function writeLedgerTransaction(trx: Transaction<Schema>, tx: LedgerTransaction): Promise<boolean> {
+  return (await writeLedgerTransactions(trx, [tx])).has(tx.idempotencyKey);
 }
 
 export async function ensureLedgerAccount(
