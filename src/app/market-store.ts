@@ -16,7 +16,24 @@ export type ModelRecord = {
 };
 
 export type HostRecord = { id: string; name: string; baseUrl: string; engineKind: string };
-export type RouteRecord = { modelId: string; upstreamModel: string; host: HostRecord };
+/** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
+export type RoutedHost = HostRecord & { forwardSecret: string | null; lastSeenAtMs: number | null; maxConcurrency: number | null };
+export type RouteRecord = { modelId: string; upstreamModel: string; host: RoutedHost };
+
+/** A host agent after its registration was verified and probed. */
+export type AgentHost = HostRecord & { publicKey: string; tokenHash: string; forwardSecret: string; engineVersion: string; maxConcurrency: number };
+export type AgentRoute = { modelId: string; askPrompt: Nanos; askCompletion: Nanos };
+
+export type HostSummary = {
+  id: string;
+  name: string;
+  baseUrl: string;
+  lastSeenAtMs: number | null;
+  models: string[];
+  requests: number;
+  completionTokens: number;
+  earnings: Nanos;
+};
 
 export type NewKey = {
   id: string;
@@ -54,6 +71,11 @@ export type MarketStore = {
   listModels(): Promise<ModelRecord[]>;
   upsertHost(host: HostRecord, modelId: string, upstreamModel: string): Promise<void>;
   listRoutes(): Promise<RouteRecord[]>;
+  /** the host's row and exactly these routes (a re-registration replaces what the host serves) */
+  saveAgentHost(host: AgentHost, routes: readonly AgentRoute[]): Promise<void>;
+  findHostByTokenHash(tokenHash: string): Promise<{ id: string } | undefined>;
+  touchHost(hostId: string): Promise<void>;
+  hostSummary(hostId: string): Promise<HostSummary | undefined>;
   listUsage(accountId: string, limit: number): Promise<UsageRow[]>;
   spendByKey(accountId: string): Promise<Array<{ prefix: string; name: string; spent: Nanos }>>;
   getSetting(key: string): Promise<string | undefined>;

@@ -66,7 +66,8 @@ export type BillingOperation =
 
 export type BillingWriter = { write(operations: readonly BillingOperation[]): Promise<void> };
 
-export type UpstreamCall = { baseUrl: string; path: string; body: object; signal: AbortSignal };
+/** `bearer`: the secret a host agent expects from the market (operator-registered engines have none). */
+export type UpstreamCall = { baseUrl: string; path: string; body: object; signal: AbortSignal; bearer?: string | null };
 export type UpstreamResponse = { kind: 'json'; body: unknown } | { kind: 'stream'; events: AsyncGenerator<unknown> };
 
 /** Where an upstream call failed: before any byte (safe to retry elsewhere), with an HTTP error, or mid-stream. */

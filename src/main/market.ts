@@ -29,6 +29,9 @@ import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
 import { cryptoIds, systemClock } from './system-ports.ts';
 import { makeTinyModel } from './tiny-models.ts';
+import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
+import { hashApiKey } from '../domain/keys/api-key.ts';
+import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 
 export type MarketOptions = {
   port: number;
@@ -62,6 +65,8 @@ export type RunningMarket = {
 
 export const BUILTIN_MODEL_ID = 'agora-tiny';
 export const BUILTIN_PRICES = { prompt: 100n, completion: 200n };
+/** How often host agents say they are alive; a host silent for three intervals gets no traffic. */
+export const HOST_HEARTBEAT_MS = 2_000;
 
 async function startBuiltinHost(store: MarketStore, modelCacheDir: string): Promise<{ engine: LlamaEngine; close: () => Promise<void> }> {
   const files = await makeTinyModel('reference', undefined, modelCacheDir);
@@ -177,17 +182,32 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
 
     const report = (task: () => Promise<unknown>, what: string) => () => void task().catch((err: unknown) => logger.warn({ err: String(err) }, `${what} failed`));
     timers.push(setInterval(report(() => authenticator.refresh(), 'key refresh'), 500));
+    // Hosts' heartbeats land in the database (from any instance): re-read the routes to see who is alive.
+    timers.push(setInterval(report(reloadCatalog, 'catalog reload'), HOST_HEARTBEAT_MS));
     timers.push(setInterval(report(() => budget.maintain(), 'lease maintenance'), 15_000));
     timers.push(setInterval(report(() => billingStore.reclaimExpired(systemClock.nowMs()), 'lease reclaim'), 30_000));
 
     const engines = createOpenAiEngineClient();
     let url = '';
+    const registry: HostRegistryDeps = {
+      store,
+      catalog,
+      engines,
+      clock: systemClock,
+      ids: cryptoIds,
+      verifySignature: verifyHostSignature,
+      hostIdFor,
+      hashToken: hashApiKey,
+      reloadCatalog,
+    };
     const { app, routes } = buildMarketServer({
       authenticator,
+      hostToken: async (token) => (await store.findHostByTokenHash(hashApiKey(token)))?.id,
+      hosts: { registry, store, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
       metrics,
       logger,
       v1: {
-        serve: { catalog, router: createHostRouter(), budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, metrics: metrics.completions, takeRateBps: options.takeRateBps },
+        serve: { catalog, router: createHostRouter({ clock: systemClock, random: Math.random, heartbeatIntervalMs: HOST_HEARTBEAT_MS }), budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, metrics: metrics.completions, takeRateBps: options.takeRateBps },
         admin,
         store,
         starterCredits: options.starterCredits,

@@ -12,7 +12,7 @@ afterAll(() => market.stop());
 describe('route authorization matrix', () => {
   it('declares the expected public routes and nothing else public', () => {
     const open = market.routes.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.url}`).sort();
-    expect(open).toEqual(['GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'GET /v1/models', 'GET /v1/models/:id', 'POST /v1/accounts'].sort());
+    expect(open).toEqual(['GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'GET /v1/models', 'GET /v1/models/:id', 'POST /v1/accounts', 'POST /hosts/register'].sort());
   });
 
   it('refuses every protected route without a key and with the wrong role', async () => {
@@ -24,6 +24,11 @@ describe('route authorization matrix', () => {
       const call = (key?: string) =>
         fetch(url, { method: route.method, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}) }, body: route.method === 'POST' ? '{}' : undefined });
       expect((await call()).status, `${route.method} ${route.url} without a key`).toBe(401);
+      if (route.auth === 'host') {
+        // Host tokens are their own namespace: no API key, however privileged, is a host token.
+        expect((await call(market.operatorKey)).status, `${route.method} ${route.url} with an operator key`).toBe(401);
+        continue;
+      }
       const wrong = route.auth === 'operator' ? buyer.key : market.operatorKey;
       expect((await call(wrong)).status, `${route.method} ${route.url} with a ${route.auth === 'operator' ? 'buyer' : 'operator'} key`).toBe(403);
     }

@@ -41,7 +41,11 @@ export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; hea
       try {
         response = await request(`${call.baseUrl}${call.path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: call.stream ? 'text/event-stream' : 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            accept: call.stream ? 'text/event-stream' : 'application/json',
+            ...(call.bearer ? { authorization: `Bearer ${call.bearer}` } : {}),
+          },
           body: JSON.stringify(call.body),
           signal: call.signal,
           dispatcher,

@@ -144,14 +144,72 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       const rows = await db
         .selectFrom('model_hosts')
         .innerJoin('hosts', 'hosts.id', 'model_hosts.host_id')
-        .select(['model_hosts.model_id', 'model_hosts.upstream_model', 'hosts.id', 'hosts.name', 'hosts.base_url', 'hosts.engine_kind'])
+        .select(['model_hosts.model_id', 'model_hosts.upstream_model', 'hosts.id', 'hosts.name', 'hosts.base_url', 'hosts.engine_kind', 'hosts.forward_secret', 'hosts.last_seen_at', 'hosts.max_concurrency'])
         .orderBy('hosts.id')
         .execute();
       return rows.map((r) => ({
         modelId: r.model_id,
         upstreamModel: r.upstream_model,
-        host: { id: r.id, name: r.name, baseUrl: r.base_url, engineKind: r.engine_kind },
+        host: {
+          id: r.id,
+          name: r.name,
+          baseUrl: r.base_url,
+          engineKind: r.engine_kind,
+          forwardSecret: r.forward_secret,
+          lastSeenAtMs: r.last_seen_at?.getTime() ?? null,
+          maxConcurrency: r.max_concurrency,
+        },
       }));
+    },
+    async saveAgentHost(host, routes) {
+      await db.transaction().execute(async (trx) => {
+        const values = {
+          name: host.name,
+          base_url: host.baseUrl,
+          engine_kind: host.engineKind,
+          public_key: host.publicKey,
+          token_hash: host.tokenHash,
+          forward_secret: host.forwardSecret,
+          engine_version: host.engineVersion,
+          max_concurrency: host.maxConcurrency,
+          last_seen_at: sql<Date>`now()`,
+        };
+        await trx.insertInto('hosts').values({ id: host.id, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+        await ensureLedgerAccount(trx, ledgerAccount.hostEarnings(host.id), null, 'host_earnings');
+        await trx.deleteFrom('model_hosts').where('host_id', '=', host.id).execute();
+        if (routes.length > 0) {
+          await trx
+            .insertInto('model_hosts')
+            .values(routes.map((r) => ({ model_id: r.modelId, host_id: host.id, upstream_model: r.modelId, ask_prompt: r.askPrompt, ask_completion: r.askCompletion })))
+            .execute();
+        }
+      });
+    },
+    async findHostByTokenHash(tokenHash) {
+      return db.selectFrom('hosts').select('id').where('token_hash', '=', tokenHash).executeTakeFirst();
+    },
+    async touchHost(hostId) {
+      await db.updateTable('hosts').set({ last_seen_at: sql<Date>`now()` }).where('id', '=', hostId).execute();
+    },
+    async hostSummary(hostId) {
+      const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
+      if (!host) return undefined;
+      const models = await db.selectFrom('model_hosts').select('model_id').where('host_id', '=', hostId).orderBy('model_id').execute();
+      const traffic = await db
+        .selectFrom('usage_records')
+        .select((eb) => [eb.fn.countAll<string>().as('requests'), eb.fn.coalesce(eb.fn.sum<string>('completion_tokens'), eb.lit(0)).as('tokens')])
+        .where('host_id', '=', hostId)
+        .executeTakeFirstOrThrow();
+      return {
+        id: host.id,
+        name: host.name,
+        baseUrl: host.base_url,
+        lastSeenAtMs: host.last_seen_at?.getTime() ?? null,
+        models: models.map((m) => m.model_id),
+        requests: Number(traffic.requests),
+        completionTokens: Number(traffic.tokens),
+        earnings: await balanceOf(ledgerAccount.hostEarnings(hostId)),
+      };
     },
     async listUsage(accountId, limit) {
       const rows = await db.selectFrom('usage_records').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(limit).execute();

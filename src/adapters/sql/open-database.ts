@@ -6,13 +6,14 @@ import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
 import * as initial from './migrations/001-initial.ts';
 import * as keyRateLimits from './migrations/002-key-rate-limits.ts';
+import * as hostAgents from './migrations/003-host-agents.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type Database = { db: Kysely<Schema>; kind: DatabaseKind; close(): Promise<void> };
 export type DatabaseLocation = { url: string } | { dataDir: string };
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': initial, '002-key-rate-limits': keyRateLimits };
+const MIGRATIONS: Record<string, Migration> = { '001-initial': initial, '002-key-rate-limits': keyRateLimits, '003-host-agents': hostAgents };
 
 /**
  * PGlite is one session: kysely-pglite hands every caller the same connection, so two concurrent transactions

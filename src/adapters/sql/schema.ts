@@ -39,7 +39,19 @@ export type Schema = {
   };
   key_daily_spend: { key_id: string; day: string; spent: Money };
   budget_leases: { id: string; key_id: string; account_id: string; instance_id: string; amount: Money; expires_at: Timestamp };
-  hosts: { id: string; name: string; base_url: string; engine_kind: string; created_at: Generated<Timestamp> };
+  hosts: {
+    id: string;
+    name: string;
+    base_url: string;
+    engine_kind: string;
+    created_at: Generated<Timestamp>;
+    public_key: string | null;
+    token_hash: string | null;
+    forward_secret: string | null;
+    engine_version: string | null;
+    max_concurrency: number | null;
+    last_seen_at: Timestamp | null;
+  };
   models: {
     id: string;
     name: string;
@@ -53,7 +65,7 @@ export type Schema = {
     quantization: string;
     created_at: Generated<Timestamp>;
   };
-  model_hosts: { model_id: string; host_id: string; upstream_model: string };
+  model_hosts: { model_id: string; host_id: string; upstream_model: string; ask_prompt: Money | null; ask_completion: Money | null };
   usage_records: {
     request_id: string;
     account_id: string;

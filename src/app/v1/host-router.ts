@@ -1,24 +1,61 @@
-// Chooses the host for a request: the least busy of the model's hosts first, then the others in order, so a host
-// that fails before the first byte is retried elsewhere. (Health, circuit breakers and reputation come with hosts.)
+// Routing among a model's hosts on this gateway instance. Filter: alive (an agent heartbeat within three
+// intervals; operator-registered engines have none and count as alive), circuit not open, under the host's declared
+// concurrency. Order: power of two choices by peak-EWMA latency × outstanding load, the rest as failover order.
+// Each attempt reports back: its latency (to the first byte for streams, the whole answer otherwise) and whether
+// the host failed, which drives the host's circuit.
+import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
+import { observeLatency, orderHosts, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
+import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
+
+export type AttemptOutcome = 'ok' | 'failed' | 'cancelled';
+export type HostAttempt = { firstByte(): void; finish(outcome: AttemptOutcome): void };
 
 export type HostRouter = {
   candidates(routes: readonly ModelRoute[]): ModelRoute[];
-  begin(hostId: string): () => void;
+  begin(hostId: string): HostAttempt;
 };
 
-export function createHostRouter(): HostRouter {
+export function createHostRouter(deps: { clock: Clock; random: () => number; heartbeatIntervalMs: number }): HostRouter {
   const outstanding = new Map<string, number>();
+  const latency = new Map<string, LatencyEstimate>();
+  const circuits = new Map<string, Circuit>();
   const load = (hostId: string): number => outstanding.get(hostId) ?? 0;
+
+  const alive = (route: ModelRoute, nowMs: number) => route.host.lastSeenAtMs === null || nowMs - route.host.lastSeenAtMs <= 3 * deps.heartbeatIntervalMs;
+  const hasRoom = (route: ModelRoute) => route.host.maxConcurrency === null || load(route.host.id) < route.host.maxConcurrency;
+  const circuitAdmits = (route: ModelRoute, nowMs: number) => {
+    const decision = admit(circuits.get(route.host.id) ?? closedCircuit, nowMs);
+    if (decision.admitted) circuits.set(route.host.id, decision.circuit);
+    return decision.admitted;
+  };
+
   return {
-    candidates: (routes) => [...routes].sort((a, b) => load(a.host.id) - load(b.host.id)),
+    candidates(routes) {
+      const nowMs = deps.clock.nowMs();
+      const usable = routes.filter((r) => alive(r, nowMs) && hasRoom(r) && circuitAdmits(r, nowMs));
+      const loads = usable.map((route) => ({ route, hostId: route.host.id, latencyMs: latency.get(route.host.id)?.ms ?? UNMEASURED_LATENCY_MS, outstanding: load(route.host.id) }));
+      return orderHosts(loads, deps.random).map((l) => l.route);
+    },
     begin(hostId) {
       outstanding.set(hostId, load(hostId) + 1);
-      let ended = false;
-      return () => {
-        if (ended) return;
-        ended = true;
-        outstanding.set(hostId, load(hostId) - 1);
+      const startedMs = deps.clock.nowMs();
+      let firstByteMs: number | undefined;
+      let finished = false;
+      return {
+        firstByte() {
+          firstByteMs ??= deps.clock.nowMs();
+        },
+        finish(outcome) {
+          if (finished) return;
+          finished = true;
+          outstanding.set(hostId, load(hostId) - 1);
+          const nowMs = deps.clock.nowMs();
+          if (outcome === 'ok') {
+            latency.set(hostId, observeLatency(latency.get(hostId), (firstByteMs ?? nowMs) - startedMs, nowMs));
+            circuits.set(hostId, recordSuccess());
+          } else if (outcome === 'failed') circuits.set(hostId, recordFailure(circuits.get(hostId) ?? closedCircuit, nowMs));
+        },
       };
     },
   };

@@ -11,7 +11,7 @@ import type { SpendBudget, Hold } from '../billing/spend-budget.ts';
 import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
 import { UpstreamError, type ApiKeyRecord, type Clock, type CompletionMetrics, type EngineClient, type Logger } from '../ports.ts';
-import type { HostRouter } from './host-router.ts';
+import type { HostAttempt, HostRouter } from './host-router.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
 import { countPromptTokens } from './prompt-metering.ts';
 import { completionText, completionTokenIds, shapeChoiceLogprobs } from './upstream-output.ts';
@@ -92,6 +92,8 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const asked = (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ?? input.body.max_tokens ?? model.defaultMaxTokens;
   const maxTokens = Math.min(asked, model.maxTokensCap, room);
   const price: LockedPrice = { promptNanos: model.promptPrice, completionNanos: model.completionPrice };
+  const candidates = deps.router.candidates(routes);
+  if (candidates.length === 0) throw new ApiError(503, 'service_unavailable', `No host of '${model.id}' is available right now (all down or at capacity); retry shortly.`, 'no_host_available', null, { 'retry-after': '1' });
   const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
   const held = await deps.budget.hold(input.key, holdFor(price, promptTokens, maxTokens));
   if (!held.ok) {
@@ -149,21 +151,24 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const responseId = `${input.kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${input.requestId}`;
 
   let lastFailure: UpstreamError | undefined;
-  for (const route of deps.router.candidates(routes)) {
-    const done = deps.router.begin(route.host.id);
+  for (const route of candidates) {
+    const attempt = deps.router.begin(route.host.id);
     let response;
     try {
       upstreamTimes.sentMs = deps.clock.nowMs();
       response = await deps.engines.send({
         baseUrl: route.host.baseUrl,
+        bearer: route.host.forwardSecret,
         path: input.kind === 'chat' ? '/v1/chat/completions' : '/v1/completions',
         body: upstreamBody(input, route, maxTokens),
         signal: abort.signal,
         stream: input.body.stream === true,
       });
       upstreamTimes.firstByteMs = deps.clock.nowMs();
+      attempt.firstByte();
     } catch (error) {
-      done();
+      const blamesRequest = error instanceof UpstreamError && error.phase === 'status' && REQUEST_FAULTS.has(error.status ?? 0);
+      attempt.finish(input.signal.aborted ? 'cancelled' : blamesRequest ? 'ok' : 'failed');
       if (!(error instanceof UpstreamError) || input.signal.aborted) {
         settle(null, 0, 'client_closed');
         throw error;
@@ -180,7 +185,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     }
 
     if (response.kind === 'json') {
-      done();
+      attempt.finish('ok');
       const body = response.body as { choices?: Array<Record<string, unknown>> };
       const choice = body.choices?.[0] ?? {};
       const ids = completionTokenIds(input.kind, route.capabilities, choice);
@@ -197,7 +202,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         },
       };
     }
-    return { kind: 'stream', events: relayStream(response.events, route, done) };
+    return { kind: 'stream', events: relayStream(response.events, route, attempt) };
   }
   settle(null, 0, 'no_host_succeeded');
   if (lastFailure?.phase === 'timeout') throw new ApiError(504, 'server_error', 'The host did not answer in time.', 'host_timeout');
@@ -206,7 +211,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   }
   throw new ApiError(502, 'server_error', 'No host could serve the request; nothing was charged.', 'host_failed');
 
-  async function* relayStream(upstream: AsyncGenerator<unknown>, route: ModelRoute, done: () => void): AsyncGenerator<StreamEvent, void, undefined> {
+  async function* relayStream(upstream: AsyncGenerator<unknown>, route: ModelRoute, attempt: HostAttempt): AsyncGenerator<StreamEvent, void, undefined> {
     let idCount = 0;
     let text = '';
     let status = 'client_closed';
@@ -239,7 +244,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       }
       yield '[DONE]';
     } finally {
-      done();
+      attempt.finish(status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed');
       abort.abort();
       settle(route.host.id, counted(), status);
       await upstream.return(undefined);

@@ -7,16 +7,19 @@ import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import type { MarketMetrics } from '../../observability/market-metrics.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
 import { registerAdminRoutes, type AdminRouteDeps } from './admin-routes.ts';
-import { installAuthHook, requireRouteAuth, type RouteAuth } from './route-auth.ts';
+import { registerHostRoutes, type HostRouteDeps } from './host-routes.ts';
+import { installAuthHook, requireRouteAuth, type HostTokenLookup, type RouteAuth } from './route-auth.ts';
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
 
 export type MarketServerDeps = {
   authenticator: KeyAuthenticator;
+  hostToken: HostTokenLookup;
   metrics: MarketMetrics;
   logger: FastifyBaseLogger;
   v1: V1RouteDeps;
   admin: AdminRouteDeps;
+  hosts: HostRouteDeps;
   system: Omit<SystemRouteDeps, 'metrics'>;
 };
 
@@ -35,7 +38,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  installAuthHook(app, deps.authenticator);
+  installAuthHook(app, deps.authenticator, deps.hostToken);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.requests.inc({ route, method: request.method, status_class: `${Math.floor(reply.statusCode / 100)}xx` });
@@ -43,6 +46,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   });
   registerV1Routes(app, deps.v1);
   registerAdminRoutes(app, deps.admin);
+  registerHostRoutes(app, deps.hosts);
   registerSystemRoutes(app, { ...deps.system, metrics: deps.metrics.registry });
   return { app, routes };
 }

@@ -5,7 +5,10 @@ import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import type { KeyAuthenticator } from '../../../app/auth/key-authenticator.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 
-export type RouteAuth = 'public' | 'buyer' | 'operator';
+export type RouteAuth = 'public' | 'buyer' | 'operator' | 'host';
+
+/** Host tokens are not API keys: they are looked up among hosts, and name the host they act for. */
+export type HostTokenLookup = (token: string) => Promise<string | undefined>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,6 +16,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     apiKey?: ApiKeyRecord;
+    hostId?: string;
   }
 }
 
@@ -33,10 +37,17 @@ const bearer = (request: FastifyRequest): string | undefined => {
   return match?.[1] ?? '';
 };
 
-export function installAuthHook(app: FastifyInstance, authenticator: KeyAuthenticator): void {
+export function installAuthHook(app: FastifyInstance, authenticator: KeyAuthenticator, hostToken: HostTokenLookup): void {
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth;
     if (!auth || auth === 'public') return;
+    if (auth === 'host') {
+      const token = bearer(request);
+      const hostId = token ? await hostToken(token) : undefined;
+      if (!hostId) throw new ApiError(401, 'authentication_error', token ? 'Unknown host token.' : 'Missing host token: send "Authorization: Bearer <host token>".', 'host_token_invalid');
+      request.hostId = hostId;
+      return;
+    }
     const outcome = await authenticator.authenticate(bearer(request));
     if (!outcome.ok) {
       const messages = {

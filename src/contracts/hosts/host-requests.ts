@@ -1,0 +1,33 @@
+// What a host agent sends the market. The registration is a JSON document signed by the host's Ed25519 key; it
+// travels as the exact string that was signed (`payload`), which the market verifies before it parses anything.
+import { z } from 'zod';
+import { amountSchema } from '../admin/admin-requests.ts';
+
+export const declaredModelSchema = z.strictObject({
+  model: z.string().min(1).max(200),
+  digest: z.string().min(1).max(200),
+  quantization: z.string().min(1).max(50),
+  context_length: z.int().min(1),
+  ask: z.strictObject({ prompt: amountSchema, completion: amountSchema }),
+});
+
+export const hostRegistrationSchema = z.strictObject({
+  public_key: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an Ed25519 public key: 32 bytes, base64url'),
+  name: z.string().min(1).max(200),
+  base_url: z.url({ protocol: /^https?$/ }),
+  forward_secret: z.string().min(24).max(200),
+  engine: z.strictObject({ kind: z.string().min(1).max(50), version: z.string().min(1).max(100) }),
+  max_concurrency: z.int().min(1).max(10_000),
+  models: z.array(declaredModelSchema).min(1).max(100),
+  signed_at: z.int().min(0),
+});
+
+export type HostRegistration = z.infer<typeof hostRegistrationSchema>;
+
+export const signedRegistrationSchema = z.strictObject({
+  public_key: z.string().min(1).max(100),
+  payload: z.string().min(2).max(64 * 1024),
+  signature: z.string().min(1).max(200),
+});
+
+export const heartbeatSchema = z.strictObject({ in_flight: z.int().min(0).optional() });
