@@ -1,13 +1,14 @@
 // The `agora` command line: each subcommand parses its flags and calls a composition root in src/main (or, for
 // the operator's everyday commands, the running market's admin API).
 import { Command } from 'commander';
+import { hostCommand } from './commands/host-command.ts';
 import { modelsCommand } from './commands/models-command.ts';
 import { adminCommand, backupCommand, restoreCommand } from './commands/offline-commands.ts';
 import { accountsCommand, creditsCommand, keysCommand } from './commands/operator-commands.ts';
 import { startCommand } from './commands/start-command.ts';
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');
-for (const command of [startCommand(), accountsCommand(), creditsCommand(), keysCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand()]) {
+for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand()]) {
   program.addCommand(command);
 }
 

@@ -15,7 +15,6 @@ import { createMarketCatalog, type CatalogModel } from '../app/v1/market-catalog
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import { ENGINE_CAPABILITIES, isEngineKind } from '../domain/engines/engine-capabilities.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
-import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
 import { buildEngineServer } from '../adapters/http/engine-host/build-engine-server.ts';
 import { buildMarketServer } from '../adapters/http/market/build-market-server.ts';
@@ -28,7 +27,7 @@ import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts'
 import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
 import { cryptoIds, systemClock } from './system-ports.ts';
-import { makeTinyModel } from './tiny-models.ts';
+import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, ensureBuiltinModel, loadBuiltinEngine } from './builtin-model.ts';
 import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
 import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
@@ -63,35 +62,17 @@ export type RunningMarket = {
   close(): Promise<void>;
 };
 
-export const BUILTIN_MODEL_ID = 'agora-tiny';
-export const BUILTIN_PRICES = { prompt: 100n, completion: 200n };
 /** How often host agents say they are alive; a host silent for three intervals gets no traffic. */
 export const HOST_HEARTBEAT_MS = 2_000;
 
-async function startBuiltinHost(store: MarketStore, modelCacheDir: string): Promise<{ engine: LlamaEngine; close: () => Promise<void> }> {
-  const files = await makeTinyModel('reference', undefined, modelCacheDir);
-  const engine = await loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, queueLimit: 64 });
-  await store.upsertModel({
-    id: BUILTIN_MODEL_ID,
-    name: 'Agora Tiny (generated, bigram backbone, F32)',
-    contextLength: engine.contextLength,
-    promptPrice: BUILTIN_PRICES.prompt,
-    completionPrice: BUILTIN_PRICES.completion,
-    defaultMaxTokens: 128,
-    maxTokensCap: 512,
-    tokenizerDir: files.dir,
-    digest: `sha256:${files.sha256}`,
-    quantization: 'f32',
-  });
-  const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: 'f32' });
+async function startBuiltinHost(store: MarketStore, modelCacheDir: string): Promise<() => Promise<void>> {
+  const { files, engine } = await loadBuiltinEngine(modelCacheDir);
+  const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   await store.upsertHost({ id: 'builtin', name: 'built-in engine', baseUrl: address, engineKind: 'builtin' }, BUILTIN_MODEL_ID, BUILTIN_MODEL_ID);
-  return {
-    engine,
-    close: async () => {
-      await server.close();
-      await engine.close();
-    },
+  return async () => {
+    await server.close();
+    await engine.close();
   };
 }
 
@@ -149,10 +130,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const timers: Array<ReturnType<typeof setInterval>> = [];
     cleanups.push(() => timers.forEach(clearInterval));
 
-    if (options.builtinHost) {
-      const host = await startBuiltinHost(store, options.modelCacheDir);
-      cleanups.push(host.close);
-    }
+    await ensureBuiltinModel(store, options.modelCacheDir);
+    if (options.builtinHost) cleanups.push(await startBuiltinHost(store, options.modelCacheDir));
     const tokenizers = new Map<string, Promise<Tokenizer>>();
     const catalog = createMarketCatalog(await loadCatalog(store, tokenizers));
     const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers));

@@ -43,3 +43,19 @@ export async function agoraCli(args: string[]): Promise<CliResult> {
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
+
+export type HostProcess = { hostId: string; url: string; child: ChildProcess };
+
+/** `agora host --engine builtin` joining a market, as a host would run it; resolves once it is admitted. */
+export async function startHostProcess(marketUrl: string, dataDir: string, name: string): Promise<HostProcess> {
+  const child = spawn(process.execPath, [BIN, 'host', '--market', marketUrl, '--data-dir', dataDir, '--name', name], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', () => (/^Host ready: /m.test(output) ? resolve() : undefined));
+    child.once('exit', (code) => reject(new Error(`agora host exited with ${code}:\n${output}`)));
+  });
+  const [, hostId, url] = /^Host ready: (\S+) serving \S+ at (\S+) /m.exec(output)!;
+  return { hostId: hostId!, url: url!, child };
+}

@@ -1,6 +1,7 @@
 // Routing among a model's hosts on this gateway instance. Filter: alive (an agent heartbeat within three
-// intervals; operator-registered engines have none and count as alive), circuit not open, under the host's declared
-// concurrency. Order: power of two choices by peak-EWMA latency × outstanding load, the rest as failover order.
+// intervals; operator-registered engines have none and count as alive) and circuit not open. Order: hosts under
+// their declared concurrency first, by power of two choices over peak-EWMA latency × outstanding load; hosts at
+// their limit only after them (their engines queue), so a burst is slowed rather than refused.
 // Each attempt reports back: its latency (to the first byte for streams, the whole answer otherwise) and whether
 // the host failed, which drives the host's circuit.
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
@@ -33,9 +34,13 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
   return {
     candidates(routes) {
       const nowMs = deps.clock.nowMs();
-      const usable = routes.filter((r) => alive(r, nowMs) && hasRoom(r) && circuitAdmits(r, nowMs));
-      const loads = usable.map((route) => ({ route, hostId: route.host.id, latencyMs: latency.get(route.host.id)?.ms ?? UNMEASURED_LATENCY_MS, outstanding: load(route.host.id) }));
-      return orderHosts(loads, deps.random).map((l) => l.route);
+      const usable = routes.filter((r) => alive(r, nowMs) && circuitAdmits(r, nowMs));
+      const order = (subset: ModelRoute[]) =>
+        orderHosts(
+          subset.map((route) => ({ route, hostId: route.host.id, latencyMs: latency.get(route.host.id)?.ms ?? UNMEASURED_LATENCY_MS, outstanding: load(route.host.id) })),
+          deps.random,
+        ).map((l) => l.route);
+      return [...order(usable.filter(hasRoom)), ...order(usable.filter((r) => !hasRoom(r)))];
     },
     begin(hostId) {
       outstanding.set(hostId, load(hostId) + 1);

@@ -2,7 +2,8 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { configFromEnv, marketConfigSchema } from '../../contracts/config.ts';
-import { BUILTIN_MODEL_ID, startMarket } from '../../main/market.ts';
+import { BUILTIN_MODEL_ID } from '../../main/builtin-model.ts';
+import { startMarket } from '../../main/market.ts';
 
 export function startCommand(): Command {
   return new Command('start')

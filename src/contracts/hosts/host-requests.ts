@@ -23,6 +23,8 @@ export const hostRegistrationSchema = z.strictObject({
 });
 
 export type HostRegistration = z.infer<typeof hostRegistrationSchema>;
+/** The registration as the host writes it (amounts as decimal strings). */
+export type HostRegistrationWire = z.input<typeof hostRegistrationSchema>;
 
 export const signedRegistrationSchema = z.strictObject({
   public_key: z.string().min(1).max(100),

@@ -1,7 +1,7 @@
 // The built-in engine's own HTTP surface in the OpenAI wire format — what the market forwards requests to.
 // Logprob entries carry token ids (as llama-server's do) so the market can meter and verify exact tokens.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { chatCompletionRequestSchema, completionRequestSchema } from '../../../contracts/openai/completion-request.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
@@ -18,7 +18,14 @@ import {
   logprobEntry,
 } from './engine-completion.ts';
 
-export type EngineServerOptions = { engine: LlamaEngine; modelId: string; sha256: string; quantization: string };
+export type EngineServerOptions = {
+  engine: LlamaEngine;
+  modelId: string;
+  sha256: string;
+  quantization: string;
+  /** a host agent's forward secret: /v1 requests without it are refused, so no one uses the host for free */
+  requireBearer?: string;
+};
 
 type Shape = {
   object: string;
@@ -59,6 +66,16 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
   const { engine, modelId } = options;
   const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes });
   installOpenAiErrorHandler(app);
+  const expected = options.requireBearer === undefined ? undefined : Buffer.from(`Bearer ${options.requireBearer}`);
+  if (expected) {
+    app.addHook('onRequest', async (request) => {
+      if (!request.url.startsWith('/v1/')) return;
+      const given = Buffer.from(request.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new ApiError(401, 'authentication_error', 'This host serves only the market it registered with.', 'not_the_market');
+      }
+    });
+  }
 
   const run = async (
     request: FastifyRequest,

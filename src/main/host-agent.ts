@@ -1,0 +1,102 @@
+// `agora host`: the composition root of a host agent. It keeps an Ed25519 identity in its data directory, serves
+// the built-in engine behind a forward secret (only the market may call it), registers with the market by a signed
+// registration, keeps the host token it gets back (0600), and heartbeats — registering again if the market has
+// forgotten it.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { buildEngineServer } from '../adapters/http/engine-host/build-engine-server.ts';
+import { loadOrCreateHostIdentity, type HostIdentity } from '../adapters/keys/host-identity.ts';
+import { writeSecretFile } from '../adapters/keys/secret-files.ts';
+import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
+import { formatNanos } from '../domain/money/nanos.ts';
+import { BUILTIN_MODEL_ID, BUILTIN_PRICES, BUILTIN_QUANTIZATION, builtinDigest, loadBuiltinEngine } from './builtin-model.ts';
+
+export type HostAgentOptions = {
+  marketUrl: string;
+  dataDir: string;
+  modelCacheDir: string;
+  /** where the engine listens; `announce` is the address the market is told (default: this one) */
+  listenHost: string;
+  port: number;
+  announce?: string | undefined;
+  name: string;
+  onEvent?: (message: string) => void;
+};
+
+export type RunningHostAgent = { hostId: string; url: string; admitted: string[]; close(): Promise<void> };
+
+type Registered = { host_id: string; host_token: string; admitted: string[]; refused: Array<{ model: string; reason: string }>; heartbeat_interval_ms: number };
+
+async function postJson<T>(url: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
+}
+
+async function register(marketUrl: string, identity: HostIdentity, registration: Omit<HostRegistrationWire, 'signed_at'>): Promise<Registered> {
+  const payload = JSON.stringify({ ...registration, signed_at: Date.now() });
+  const answer = await postJson<Registered & { error?: { message: string } }>(`${marketUrl}/hosts/register`, { public_key: identity.publicKey, payload, signature: identity.sign(payload) });
+  if (answer.status !== 201) throw new Error(`HOST_NOT_REGISTERED: the market answered ${answer.status}: ${answer.body.error?.message ?? 'no reason given'}`);
+  return answer.body;
+}
+
+export async function startHostAgent(options: HostAgentOptions): Promise<RunningHostAgent> {
+  const dataDir = resolve(options.dataDir);
+  const marketUrl = options.marketUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+  const say = options.onEvent ?? (() => undefined);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const identity = await loadOrCreateHostIdentity(join(dataDir, 'host.key'));
+  const forwardSecret = randomBytes(24).toString('base64url');
+
+  const { files, engine } = await loadBuiltinEngine(options.modelCacheDir);
+  const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION, requireBearer: forwardSecret });
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const close = async () => {
+    clearInterval(heartbeat);
+    await server.close();
+    await engine.close();
+  };
+  try {
+    const listening = await server.listen({ port: options.port, host: options.listenHost });
+    const url = options.announce ?? listening;
+    const registration = {
+      public_key: identity.publicKey,
+      name: options.name,
+      base_url: url,
+      forward_secret: forwardSecret,
+      engine: { kind: 'builtin', version: 'node-llama-cpp 3.22.1' },
+      max_concurrency: 4,
+      models: [
+        {
+          model: BUILTIN_MODEL_ID,
+          digest: builtinDigest(files),
+          quantization: BUILTIN_QUANTIZATION,
+          context_length: engine.contextLength,
+          ask: { prompt: formatNanos(BUILTIN_PRICES.prompt), completion: formatNanos(BUILTIN_PRICES.completion) },
+        },
+      ],
+    };
+    let registered = await register(marketUrl, identity, registration);
+    await writeSecretFile(join(dataDir, 'host.token'), registered.host_token);
+    for (const refused of registered.refused) say(`not admitted for ${refused.model}: ${refused.reason}`);
+
+    heartbeat = setInterval(() => {
+      void postJson(`${marketUrl}/hosts/heartbeat`, {}, registered.host_token)
+        .then(async (answer) => {
+          if (answer.status !== 401) return;
+          say('the market no longer knows this host; registering again');
+          registered = await register(marketUrl, identity, registration);
+          await writeSecretFile(join(dataDir, 'host.token'), registered.host_token);
+        })
+        .catch((error: unknown) => say(`heartbeat failed: ${(error as Error).message}`));
+    }, registered.heartbeat_interval_ms);
+    return { hostId: registered.host_id, url, admitted: registered.admitted, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

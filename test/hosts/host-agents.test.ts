@@ -1,0 +1,114 @@
+// Hosts that join by themselves: `agora host` processes register with a market (no built-in host of its own), are
+// probed, serve traffic only the market may send them, and a host killed in the middle of load costs no buyer a
+// failed request. Registrations with a wrong signature, an unsold SKU or another model family are refused.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateHostIdentity } from '../../src/adapters/keys/host-identity.ts';
+import { startHostProcess, type HostProcess } from '../support/market-process.ts';
+import { startScriptedUpstream } from '../support/scripted-upstream.ts';
+import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { tinyModelFiles } from '../support/tiny-engine.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'agora-hosts-'));
+let market: TestMarket;
+let hosts: HostProcess[] = [];
+beforeAll(async () => {
+  market = await startTestMarket({ builtinHost: false });
+  hosts = await Promise.all(['one', 'two'].map((name) => startHostProcess(market.url, join(root, name), name)));
+}, 120_000);
+afterAll(async () => {
+  for (const host of hosts) host.child.kill('SIGKILL');
+  await market.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const chat = (key: string) =>
+  fetch(`${market.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Tell me about the market.' }], max_tokens: 16 }),
+  });
+
+async function signedRegistration(overrides: Record<string, unknown>, identityFile = join(root, 'test-host.key')) {
+  const identity = await loadOrCreateHostIdentity(identityFile);
+  const files = await tinyModelFiles();
+  const payload = JSON.stringify({
+    public_key: identity.publicKey,
+    name: 'test host',
+    base_url: 'http://127.0.0.1:1',
+    forward_secret: 'a-forward-secret-long-enough',
+    engine: { kind: 'openai-compatible', version: 'test' },
+    max_concurrency: 2,
+    models: [{ model: 'agora-tiny', digest: `sha256:${files.sha256}`, quantization: 'f32', context_length: 2048, ask: { prompt: '0.0000001', completion: '0.0000002' } }],
+    signed_at: Date.now(),
+    ...overrides,
+  });
+  return { public_key: identity.publicKey, payload, signature: identity.sign(payload) };
+}
+
+const register = async (body: object) => {
+  const res = await fetch(`${market.url}/hosts/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { error: { code: string; message: string } } };
+};
+
+describe('host agents', () => {
+  it('serves buyers through both registered hosts, and the hosts refuse anyone but the market', async () => {
+    const buyer = await fundedBuyer(market, '1');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => chat(buyer.key)));
+    expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+    await market.flushBilling();
+    const usage = (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { data: Array<{ host: string }> };
+    expect(new Set(usage.data.map((r) => r.host))).toEqual(new Set(hosts.map((h) => h.hostId)));
+
+    const direct = await fetch(`${hosts[0]!.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'free?' }] }) });
+    expect(direct.status).toBe(401);
+  });
+
+  it('loses no request that had not started when a host is killed in the middle of load', async () => {
+    const buyer = await fundedBuyer(market, '1');
+    let killedAt = Infinity;
+    const finishedAt: number[] = [];
+    const load = Array.from({ length: 24 }, (_, i) =>
+      new Promise((resolve) => setTimeout(resolve, i * 15))
+        .then(() => chat(buyer.key))
+        .then((r) => {
+          finishedAt.push(performance.now());
+          return r.status;
+        }),
+    );
+    setTimeout(() => {
+      hosts[0]!.child.kill('SIGKILL');
+      killedAt = performance.now();
+    }, 60);
+    expect(await Promise.all(load)).toEqual(Array(24).fill(200));
+    expect(finishedAt.filter((t) => t > killedAt).length).toBeGreaterThan(10);
+  });
+
+  it('refuses a registration whose signature does not verify', async () => {
+    const signed = await signedRegistration({});
+    const tampered = { ...signed, payload: signed.payload.replace('test host', 'evil host') };
+    expect(await register(tampered)).toMatchObject({ status: 401, body: { error: { code: 'bad_signature' } } });
+    const stale = await signedRegistration({ signed_at: Date.now() - 3_600_000 });
+    expect(await register(stale)).toMatchObject({ status: 401, body: { error: { code: 'stale_registration' } } });
+  });
+
+  it('does not admit a host declaring a SKU the market does not sell, or another model family behind the right SKU', async () => {
+    const wrongDigest = await signedRegistration({ models: [{ model: 'agora-tiny', digest: 'sha256:0000', quantization: 'q4_0', context_length: 2048, ask: { prompt: '0', completion: '0' } }] });
+    const refused = await register(wrongDigest);
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'host_not_admitted' } } });
+    expect(refused.body.error.message).toContain('the market sells sha256:');
+
+    // A host that claims the SKU but counts the probe's prompt with another tokenizer/template (another family).
+    const impostor = await startScriptedUpstream({ status: 200, body: { id: 'x', object: 'chat.completion', created: 0, model: 'x', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'length' }], usage: { prompt_tokens: 31, completion_tokens: 1, total_tokens: 32 } } });
+    try {
+      const lie = await register(await signedRegistration({ base_url: impostor.url }));
+      expect(lie).toMatchObject({ status: 403, body: { error: { code: 'host_not_admitted' } } });
+      expect(lie.body.error.message).toMatch(/tokens under this SKU's tokenizer and chat template; the host counted 31/);
+      expect(impostor.requests).toBe(1);
+    } finally {
+      await impostor.stop();
+    }
+  });
+});
