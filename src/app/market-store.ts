@@ -35,21 +35,8 @@ export type HostSummary = {
   earnings: Nanos;
 };
 
-export type NewKey = {
-  id: string;
-  accountId: string;
-  parentKeyId: string | null;
-  name: string;
-  prefix: string;
-  hash: string;
-  role: KeyRole;
-  models: string[] | null;
-  spendLimitTotal: Nanos | null;
-  spendLimitDaily: Nanos | null;
-  rateLimitRpm: number | null;
-  rateLimitTpm: number | null;
-  expiresAtMs: number | null;
-};
+/** A key as it is stored: its record without the fields the database fills in, and the hash of its secret. */
+export type NewKey = Omit<ApiKeyRecord, 'revokedAtMs' | 'updatedAtMs'> & { hash: string };
 
 /** A usage record as the buyer reads it back. */
 export type UsageRow = Omit<UsageRecord, 'accountId' | 'keyId'> & { createdAtMs: number };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateHostIdentity } from '../../src/adapters/keys/host-identity.ts';
+import { postChat } from '../support/chat-request.ts';
 import { startHostProcess, type HostProcess } from '../support/market-process.ts';
 import { startScriptedUpstream } from '../support/scripted-upstream.ts';
 import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
@@ -24,12 +25,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const chat = (key: string) =>
-  fetch(`${market.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Tell me about the market.' }], max_tokens: 16 }),
-  });
+const chat = (key: string) => postChat(market.url, key, { max_tokens: 16 });
 
 async function signedRegistration(overrides: Record<string, unknown>, identityFile = join(root, 'test-host.key')) {
   const identity = await loadOrCreateHostIdentity(identityFile);

@@ -7,18 +7,14 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupMarket, restoreMarket, RestoreRefused } from '../../src/main/offline-database.ts';
+import { postChat } from '../support/chat-request.ts';
 import { admin, freshPostgresDatabase, fundedBuyer, onPostgres, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-move-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const quiet = () => undefined;
 
-const chat = (market: TestMarket, key: string) =>
-  fetch(`${market.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Tell me about the market.' }], max_tokens: 16 }),
-  });
+const chat = (market: TestMarket, key: string) => postChat(market.url, key, { max_tokens: 16 });
 
 async function snapshot(market: TestMarket, key: string) {
   const get = async (path: string, auth: string) => (await (await fetch(`${market.url}${path}`, { headers: { authorization: `Bearer ${auth}` } })).json()) as unknown;

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChat } from '../support/chat-request.ts';
 import { admin, fundedBuyer, onPostgres, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
@@ -12,12 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => market.stop());
 
-const chat = (instance: TestMarket, key: string) =>
-  fetch(`${instance.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 2 }),
-  });
+const chat = (instance: TestMarket, key: string) => postChat(instance.url, key, { max_tokens: 2 });
 
 describe('key revocation', () => {
   it('is refused at once on the instance that revoked it', async () => {

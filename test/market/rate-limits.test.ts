@@ -2,6 +2,7 @@
 // (the official client raises RateLimitError), other keys are unaffected, and a sub-key never exceeds its parent.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChat } from '../support/chat-request.ts';
 import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
@@ -10,12 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => market.stop());
 
-const chat = (key: string) =>
-  fetch(`${market.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
-  });
+const chat = (key: string) => postChat(market.url, key, { max_tokens: 4 });
 
 describe('per-key rate limits', () => {
   it('answers 429 with Retry-After once a key has used its requests per minute', async () => {
@@ -39,11 +35,7 @@ describe('per-key rate limits', () => {
     const buyer = await fundedBuyer(market, '1');
     const limited = await admin<{ key: string }>(market, 'POST', '/admin/keys', { account_id: buyer.accountId, name: 'few tokens', rate_limit_tpm: 40 });
     expect((await chat(limited.body.key)).status).toBe(200);
-    const big = await fetch(`${market.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${limited.body.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 39 }),
-    });
+    const big = await postChat(market.url, limited.body.key, { max_tokens: 39 });
     expect(big.status).toBe(429);
     expect(((await big.json()) as { error: { message: string } }).error.message).toContain('40 tokens per minute');
   });

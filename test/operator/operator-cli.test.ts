@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
+import { postChat } from '../support/chat-request.ts';
 import { agoraCli, startMarketProcess, stopMarketProcess, type MarketProcess } from '../support/market-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-cli-'));
@@ -27,12 +28,7 @@ const get = async <T>(market: MarketProcess, path: string, key: string): Promise
 type Credits = { balance: string; held: string };
 type Usage = { data: Array<{ cost: string }> };
 
-const chat = (market: MarketProcess, key: string) =>
-  fetch(`${market.baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Tell me about the market.' }], max_tokens: 24 }),
-  }).then((r) => r.text(), () => 'connection lost');
+const chat = (market: MarketProcess, key: string) => postChat(market.url, key, { max_tokens: 24 }).then((r) => r.text(), () => 'connection lost');
 
 const usageCount = async (market: MarketProcess, key: string) => (await get<Usage>(market, '/v1/usage?limit=1000', key)).data.length;
 
