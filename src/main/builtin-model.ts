@@ -14,7 +14,7 @@ export const builtinDigest = (files: ModelFiles): string => `sha256:${files.sha2
 
 /** Puts the built-in SKU in the catalog (a market with no built-in host still sells it to host agents). */
 export async function ensureBuiltinModel(store: MarketStore, modelCacheDir: string): Promise<ModelFiles> {
-  const files = await makeTinyModel('reference', undefined, modelCacheDir);
+  const files = await builtinModelFiles(modelCacheDir);
   await store.upsertModel({
     id: BUILTIN_MODEL_ID,
     name: 'Agora Tiny (generated, bigram backbone, F32)',
@@ -30,7 +30,9 @@ export async function ensureBuiltinModel(store: MarketStore, modelCacheDir: stri
   return files;
 }
 
-export async function loadBuiltinEngine(modelCacheDir: string): Promise<{ files: ModelFiles; engine: LlamaEngine }> {
-  const files = await makeTinyModel('reference', undefined, modelCacheDir);
-  return { files, engine: await loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, queueLimit: 64 }) };
+/** The built-in SKU's files, generated into the model cache on first use. */
+export const builtinModelFiles = (modelCacheDir: string): Promise<ModelFiles> => makeTinyModel('reference', undefined, modelCacheDir);
+
+export function loadBuiltinEngine(files: ModelFiles): Promise<LlamaEngine> {
+  return loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, queueLimit: 64 });
 }

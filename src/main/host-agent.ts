@@ -10,7 +10,7 @@ import { loadOrCreateHostIdentity, type HostIdentity } from '../adapters/keys/ho
 import { writeSecretFile } from '../adapters/keys/secret-files.ts';
 import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
-import { BUILTIN_MODEL_ID, BUILTIN_PRICES, BUILTIN_QUANTIZATION, builtinDigest, loadBuiltinEngine } from './builtin-model.ts';
+import { BUILTIN_MODEL_ID, BUILTIN_PRICES, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles, loadBuiltinEngine } from './builtin-model.ts';
 
 export type HostAgentOptions = {
   marketUrl: string;
@@ -52,7 +52,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const identity = await loadOrCreateHostIdentity(join(dataDir, 'host.key'));
   const forwardSecret = randomBytes(24).toString('base64url');
 
-  const { files, engine } = await loadBuiltinEngine(options.modelCacheDir);
+  const files = await builtinModelFiles(options.modelCacheDir);
+  const engine = await loadBuiltinEngine(files);
   const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION, requireBearer: forwardSecret });
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const close = async () => {

@@ -27,6 +27,7 @@ import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts'
 import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
 import { cryptoIds, systemClock } from './system-ports.ts';
+import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
 import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, ensureBuiltinModel, loadBuiltinEngine } from './builtin-model.ts';
 import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
 import { hashApiKey } from '../domain/keys/api-key.ts';
@@ -65,8 +66,8 @@ export type RunningMarket = {
 /** How often host agents say they are alive; a host silent for three intervals gets no traffic. */
 export const HOST_HEARTBEAT_MS = 2_000;
 
-async function startBuiltinHost(store: MarketStore, modelCacheDir: string): Promise<() => Promise<void>> {
-  const { files, engine } = await loadBuiltinEngine(modelCacheDir);
+async function startBuiltinHost(store: MarketStore, files: ModelFiles): Promise<() => Promise<void>> {
+  const engine = await loadBuiltinEngine(files);
   const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   await store.upsertHost({ id: 'builtin', name: 'built-in engine', baseUrl: address, engineKind: 'builtin' }, BUILTIN_MODEL_ID, BUILTIN_MODEL_ID);
@@ -130,8 +131,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const timers: Array<ReturnType<typeof setInterval>> = [];
     cleanups.push(() => timers.forEach(clearInterval));
 
-    await ensureBuiltinModel(store, options.modelCacheDir);
-    if (options.builtinHost) cleanups.push(await startBuiltinHost(store, options.modelCacheDir));
+    const builtinFiles = await ensureBuiltinModel(store, options.modelCacheDir);
+    if (options.builtinHost) cleanups.push(await startBuiltinHost(store, builtinFiles));
     const tokenizers = new Map<string, Promise<Tokenizer>>();
     const catalog = createMarketCatalog(await loadCatalog(store, tokenizers));
     const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers));

@@ -82,13 +82,14 @@ describe('upstream behaviour', () => {
     const [busy, locked, healthy] = await modelServedBy('crowded', [
       { status: 429, body: { error: { message: 'busy' } } },
       { status: 401, body: { error: { message: 'who are you?' } } },
-      { status: 200, body: answer },
+      // Slower than the unmeasured others, so once it has answered the router tries those first.
+      { status: 200, body: answer, delayMs: 30 },
     ]);
     const buyer = await fundedBuyer(market, '1');
-    // The router's order is random (power of two choices); whichever host comes first, every request is served.
     for (let i = 0; i < 3; i++) expect((await chat(buyer.key, 'crowded')).status).toBe(200);
     expect(healthy!.requests).toBe(3);
-    expect(busy!.requests + locked!.requests).toBeLessThanOrEqual(6);
+    expect(busy!.requests).toBeGreaterThanOrEqual(2);
+    expect(locked!.requests).toBeGreaterThanOrEqual(2);
 
     const [onlyBusy] = await modelServedBy('saturated', [{ status: 429, body: { error: { message: 'busy' } } }]);
     const saturated = await chat(buyer.key, 'saturated');

@@ -108,9 +108,9 @@ describe('the agora command line', () => {
 
   it('replaces the operator key offline: the old key stops working, the new one works', async () => {
     const restoredDir = join(root, 'restored');
-    const oldKey = (await agoraCli(['admin', 'reset-key', '--data-dir', restoredDir])).stdout;
-    expect(oldKey).toMatch(/New operator key .*: sk-agora-/);
-    const newKey = /(sk-agora-\S+)$/m.exec(oldKey)![1]!;
+    const reset = (await agoraCli(['admin', 'reset-key', '--data-dir', restoredDir])).stdout;
+    expect(reset).toMatch(/New operator key .*: sk-agora-/);
+    const newKey = /(sk-agora-\S+)$/m.exec(reset)![1]!;
     const market = await start(restoredDir);
     const target = ['--market', market.url];
     expect((await agoraCli(['accounts', 'list', ...target, '--operator-key', newKey])).code).toBe(0);

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Script = { status: number; body: object } | { stream: { chunks: number; text: string; intervalMs: number } };
+export type Script = { status: number; body: object; delayMs?: number } | { stream: { chunks: number; text: string; intervalMs: number } };
 
 export type ScriptedUpstream = {
   url: string;
@@ -20,7 +20,7 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
     req.on('end', () => {
       state.requests++;
       if ('status' in script) {
-        res.writeHead(script.status, { 'content-type': 'application/json' }).end(JSON.stringify(script.body));
+        setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json' }).end(JSON.stringify(script.body)), script.delayMs ?? 0);
         return;
       }
       const record = { sent: 0, closedEarly: false };

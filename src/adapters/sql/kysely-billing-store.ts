@@ -71,11 +71,15 @@ async function returnLease(trx: Transaction<Schema>, leaseId: string): Promise<v
 
 type Capture = Extract<BillingOperation, { type: 'capture' }>;
 
-/** Sums amounts by a key (one row per lease, key or key-day in the bulk updates below). */
-function totals<K>(captures: readonly Capture[], keyOf: (op: Capture) => K): Map<K, bigint> {
-  const sums = new Map<K, bigint>();
-  for (const op of captures) sums.set(keyOf(op), (sums.get(keyOf(op)) ?? 0n) + op.usage.cost);
-  return sums;
+/** Captures grouped by a key, each group as its first capture and the sum of its costs (one row per group below). */
+function totals(captures: readonly Capture[], keyOf: (op: Capture) => string): Array<{ op: Capture; cost: bigint }> {
+  const groups = new Map<string, { op: Capture; cost: bigint }>();
+  for (const op of captures) {
+    const group = groups.get(keyOf(op));
+    if (group) group.cost += op.usage.cost;
+    else groups.set(keyOf(op), { op, cost: op.usage.cost });
+  }
+  return [...groups.values()];
 }
 
 /**
@@ -110,13 +114,13 @@ async function applyCaptures(trx: Transaction<Schema>, captures: readonly Captur
   const billed = captures.filter((op) => op.transaction && fresh.has(op.usage.requestId));
   if (billed.length === 0) return;
   await writeLedgerTransactions(trx, billed.map((op) => op.transaction as LedgerTransaction));
-  const values = (sums: Map<string, bigint>) => sql.join([...sums].map(([id, cost]) => sql`(${id}, ${cost}::bigint)`));
-  await sql`update budget_leases set amount = amount - v.cost from (values ${values(totals(billed, (op) => op.leaseId))}) as v(id, cost) where budget_leases.id = v.id`.execute(trx);
-  await sql`update api_keys set spent_total = spent_total + v.cost from (values ${values(totals(billed, (op) => op.keyId))}) as v(id, cost) where api_keys.id = v.id`.execute(trx);
-  const daily = totals(billed, (op) => `${op.keyId} ${op.day}`);
+  const byLease = totals(billed, (op) => op.leaseId).map(({ op, cost }) => sql`(${op.leaseId}, ${cost}::bigint)`);
+  await sql`update budget_leases set amount = amount - v.cost from (values ${sql.join(byLease)}) as v(id, cost) where budget_leases.id = v.id`.execute(trx);
+  const byKey = totals(billed, (op) => op.keyId).map(({ op, cost }) => sql`(${op.keyId}, ${cost}::bigint)`);
+  await sql`update api_keys set spent_total = spent_total + v.cost from (values ${sql.join(byKey)}) as v(id, cost) where api_keys.id = v.id`.execute(trx);
   await trx
     .insertInto('key_daily_spend')
-    .values([...daily].map(([keyDay, spent]) => ({ key_id: keyDay.split(' ')[0] as string, day: keyDay.split(' ')[1] as string, spent })))
+    .values(totals(billed, (op) => `${op.keyId}/${op.day}`).map(({ op, cost }) => ({ key_id: op.keyId, day: op.day, spent: cost })))
     .onConflict((oc) => oc.columns(['key_id', 'day']).doUpdateSet((eb) => ({ spent: eb('key_daily_spend.spent', '+', eb.ref('excluded.spent')) })))
     .execute();
 }

@@ -42,7 +42,7 @@ async function probe(deps: HostRegistryDeps, registration: HostRegistration, mod
       stream: false,
     });
     const claimed = (response.kind === 'json' ? (response.body as { usage?: { prompt_tokens?: unknown } }).usage?.prompt_tokens : undefined) ?? 'nothing';
-    const counted = countPromptTokens(sold.tokenizer, { kind: 'chat', body: { model: model.model, messages: PROBE_MESSAGES } as never });
+    const counted = countPromptTokens(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } });
     return claimed === counted ? undefined : `the probe's prompt is ${counted} tokens under this SKU's tokenizer and chat template; the host counted ${String(claimed)}`;
   } catch (error) {
     return `the probe failed: ${(error as Error).message}`;

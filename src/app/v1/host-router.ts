@@ -10,7 +10,12 @@ import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
 
 export type AttemptOutcome = 'ok' | 'failed' | 'cancelled';
-export type HostAttempt = { firstByte(): void; finish(outcome: AttemptOutcome): void };
+export type HostAttempt = {
+  firstByte(): void;
+  finish(outcome: AttemptOutcome): void;
+  /** ms from sending to the first byte and to now (for metrics) */
+  elapsed(): { firstByteMs: number; totalMs: number };
+};
 
 export type HostRouter = {
   candidates(routes: readonly ModelRoute[]): ModelRoute[];
@@ -50,6 +55,10 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
       return {
         firstByte() {
           firstByteMs ??= deps.clock.nowMs();
+        },
+        elapsed() {
+          const nowMs = deps.clock.nowMs();
+          return { firstByteMs: (firstByteMs ?? nowMs) - startedMs, totalMs: nowMs - startedMs };
         },
         finish(outcome) {
           if (finished) return;

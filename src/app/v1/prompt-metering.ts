@@ -15,7 +15,10 @@ export function chatTemplateMessages(messages: ChatCompletionRequest['messages']
   });
 }
 
-export function countPromptTokens(tokenizer: Tokenizer, request: { kind: 'chat'; body: ChatCompletionRequest } | { kind: 'text'; body: CompletionRequest }): number {
+export function countPromptTokens(
+  tokenizer: Tokenizer,
+  request: { kind: 'chat'; body: Pick<ChatCompletionRequest, 'messages'> } | { kind: 'text'; body: Pick<CompletionRequest, 'prompt'> },
+): number {
   if (request.kind === 'chat') return tokenizer.encode(tokenizer.renderChat(chatTemplateMessages(request.body.messages))).length;
   const prompt = typeof request.body.prompt === 'string' ? request.body.prompt : (request.body.prompt[0] as string);
   return tokenizer.encode(prompt).length;

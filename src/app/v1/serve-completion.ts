@@ -106,11 +106,11 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const onAbort = () => abort.abort();
   input.signal.addEventListener('abort', onAbort, { once: true });
   let settled = false;
-  const upstreamTimes = { sentMs: 0, firstByteMs: 0 };
+  let attempt: HostAttempt | undefined;
   const settle = (hostId: string | null, completionTokens: number, status: string): Nanos => {
     if (settled) return 0n;
     settled = true;
-    const upstream = hostId === null ? undefined : { firstByteMs: upstreamTimes.firstByteMs - upstreamTimes.sentMs, totalMs: deps.clock.nowMs() - upstreamTimes.sentMs };
+    const upstream = hostId === null ? undefined : attempt?.elapsed();
     deps.metrics.completed({ modelId: model.id, status, ...(upstream ? { upstream } : {}) });
     input.signal.removeEventListener('abort', onAbort);
     const tokensBilled = hostId === null ? 0 : promptTokens;
@@ -152,10 +152,9 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
 
   let lastFailure: UpstreamError | undefined;
   for (const route of candidates) {
-    const attempt = deps.router.begin(route.host.id);
+    attempt = deps.router.begin(route.host.id);
     let response;
     try {
-      upstreamTimes.sentMs = deps.clock.nowMs();
       response = await deps.engines.send({
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,
@@ -164,7 +163,6 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         signal: abort.signal,
         stream: input.body.stream === true,
       });
-      upstreamTimes.firstByteMs = deps.clock.nowMs();
       attempt.firstByte();
     } catch (error) {
       const blamesRequest = error instanceof UpstreamError && error.phase === 'status' && REQUEST_FAULTS.has(error.status ?? 0);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { readSecretFile } from '../../adapters/keys/secret-files.ts';
 import { startHostAgent } from '../../main/host-agent.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
+import { cliAction, CliError } from './cli-action.ts';
 
 type HostFlags = { market: string; engine: string; dataDir: string; port: string; listen: string; announce?: string; name: string };
 
@@ -50,21 +51,17 @@ export function hostCommand(): Command {
   host
     .command('status')
     .description('this host as the market sees it: models, traffic, earnings (uses --market and --data-dir of `agora host`)')
-    .action(async (_flags: unknown, command: Command) => {
-      const flags = command.optsWithGlobals<HostFlags>();
-      const token = await readSecretFile(join(resolve(flags.dataDir), 'host.token'));
-      if (!token) {
-        console.error(`agora host status: no host token in ${resolve(flags.dataDir)}; run \`agora host\` first`);
-        process.exit(1);
-      }
-      const response = await fetch(`${flags.market.replace(/\/+$/, '')}/hosts/me`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
-      if (!response) {
-        console.error(`agora host status: cannot reach the market at ${flags.market}`);
-        process.exit(1);
-      }
-      const body: unknown = await response.json();
-      console.log(JSON.stringify(body, null, 2));
-      if (!response.ok) process.exitCode = 1;
-    });
+    .action(
+      cliAction(async (flags: HostFlags) => {
+        const token = await readSecretFile(join(resolve(flags.dataDir), 'host.token'));
+        if (!token) throw new CliError(`no host token in ${resolve(flags.dataDir)}; run \`agora host\` first`);
+        const response = await fetch(`${flags.market.replace(/\/+$/, '')}/hosts/me`, { headers: { authorization: `Bearer ${token}` } }).catch(() => {
+          throw new CliError(`cannot reach the market at ${flags.market}`);
+        });
+        const body: unknown = await response.json();
+        if (!response.ok) throw new CliError(`${response.status}: ${(body as { error?: { message?: string } }).error?.message ?? response.statusText}`);
+        console.log(JSON.stringify(body, null, 2));
+      }),
+    );
   return host;
 }

@@ -4,10 +4,9 @@
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { readSecretFile } from '../../adapters/keys/secret-files.ts';
+import { cliAction, CliError } from './cli-action.ts';
 
 export type AdminTarget = { market: string; operatorKey?: string; dataDir: string; json?: boolean };
-
-export class CliError extends Error {}
 
 /** Adds the flags every admin command shares. */
 export function withAdminTarget(command: Command): Command {
@@ -42,23 +41,15 @@ export async function callAdmin<T>(target: AdminTarget, method: 'GET' | 'POST', 
   return answer;
 }
 
-/** Runs an admin action and prints its answer as a table (or JSON); errors become one line and exit code 1. */
+/** Runs an admin call and prints its answer as a table (or JSON with --json). */
 export function adminAction<Flags extends AdminTarget, Args extends unknown[]>(
   run: (flags: Flags, ...args: Args) => Promise<unknown>,
   render: (answer: never) => string,
 ) {
-  return async (...input: unknown[]) => {
-    const command = input.at(-1) as Command;
-    const flags = command.optsWithGlobals<Flags>();
-    try {
-      const answer = await run(flags, ...(input.slice(0, -2) as Args));
-      console.log(flags.json ? JSON.stringify(answer, null, 2) : render(answer as never));
-    } catch (error) {
-      if (!(error instanceof CliError)) throw error;
-      console.error(`agora ${command.parent?.name() ?? ''} ${command.name()}: ${error.message}`.replace(/ +/g, ' '));
-      process.exitCode = 1;
-    }
-  };
+  return cliAction(async (flags: Flags, ...args: Args) => {
+    const answer = await run(flags, ...args);
+    console.log(flags.json ? JSON.stringify(answer, null, 2) : render(answer as never));
+  });
 }
 
 /** Fixed-width columns, header first. */

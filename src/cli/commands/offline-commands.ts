@@ -2,6 +2,7 @@
 // `agora start` chooses it (--data-dir for the embedded database, --database-url / DATABASE_URL for PostgreSQL).
 import { Command } from 'commander';
 import { backupMarket, resetOperatorKeyOffline, restoreMarket, RestoreRefused, type MarketData } from '../../main/offline-database.ts';
+import { cliAction } from './cli-action.ts';
 
 type DataFlags = { dataDir: string; databaseUrl?: string };
 
@@ -13,20 +14,10 @@ function withMarketData(command: Command): Command {
 
 const marketData = (flags: DataFlags): MarketData => ({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl });
 
-/** Known refusals (market running, wrong or damaged file, database in use) are one line and exit code 1. */
-function offlineAction<Args extends unknown[]>(run: (flags: DataFlags & Record<string, string>, ...args: Args) => Promise<void>) {
-  return async (...input: unknown[]) => {
-    const command = input.at(-1) as Command;
-    try {
-      await run(command.opts(), ...(input.slice(0, -2) as Args));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (!(error instanceof RestoreRefused) && !message.startsWith('DATA_DIR_IN_USE')) throw error;
-      console.error(`agora ${command.name()}: ${message}`);
-      process.exitCode = 1;
-    }
-  };
-}
+/** The refusals of offline work: a market running on the data, a wrong or damaged backup, a database in use. */
+const isOfflineRefusal = (error: unknown): boolean => error instanceof RestoreRefused || (error instanceof Error && error.message.startsWith('DATA_DIR_IN_USE'));
+
+const offlineAction = <Args extends unknown[]>(run: (flags: DataFlags & Record<string, string>, ...args: Args) => Promise<void>) => cliAction(run, isOfflineRefusal);
 
 const progress = (table: string, rows: number) => console.error(`  ${table}: ${rows} rows`);
 
