@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_MAINTENANCE_RULES } from '../src/domain/hosts/maintenance.ts';
 import { startMarket } from '../src/main/market.ts';
 import { makeTinyModel, modelCacheDir } from '../src/main/tiny-models.ts';
 import { startPostgresServer } from '../test/support/postgres-server.ts';
@@ -22,12 +23,13 @@ async function benchOne(label: string, databaseUrl: string | undefined): Promise
     dataDir,
     databaseUrl,
     modelCacheDir: modelCacheDir(),
-    builtinHost: false,
+    builtinHosts: 0,
     takeRateBps: 1_000n,
     starterCredits: 0n,
     demoCredits: 0n,
     leaseChunkNanos: 1_000_000_000n,
     rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
+    maintenanceRules: DEFAULT_MAINTENANCE_RULES,
     logLevel: 'error',
   });
   try {

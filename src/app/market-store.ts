@@ -17,8 +17,19 @@ export type ModelRecord = {
 
 export type HostRecord = { id: string; name: string; baseUrl: string; engineKind: string };
 /** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
-export type RoutedHost = HostRecord & { forwardSecret: string | null; lastSeenAtMs: number | null; maxConcurrency: number | null };
-export type RouteRecord = { modelId: string; upstreamModel: string; host: RoutedHost };
+export type RoutedHost = HostRecord & {
+  forwardSecret: string | null;
+  lastSeenAtMs: number | null;
+  maxConcurrency: number | null;
+  /** decode tokens/s the market's probes measured; null until probed */
+  observedTokensPerS: number | null;
+  /** accepted maintenance windows that have not ended */
+  maintenance: MaintenanceWindow[];
+};
+/** A host's ask per token; operator-registered engines have none (they take the market price). */
+export type RouteRecord = { modelId: string; upstreamModel: string; host: RoutedHost; ask: { prompt: Nanos; completion: Nanos } | null };
+
+export type MaintenanceWindow = { id: string; hostId: string; startsAtMs: number; endsAtMs: number };
 
 /** A host agent after its registration was verified and probed. */
 export type AgentHost = HostRecord & { publicKey: string; tokenHash: string; forwardSecret: string; engineVersion: string; maxConcurrency: number };
@@ -33,6 +44,9 @@ export type HostSummary = {
   requests: number;
   completionTokens: number;
   earnings: Nanos;
+  /** failed requests outside maintenance windows */
+  misses: number;
+  maintenance: MaintenanceWindow[];
 };
 
 /** A key as it is stored: its record without the fields the database fills in, and the hash of its secret. */
@@ -57,12 +71,20 @@ export type MarketStore = {
   upsertModel(model: ModelRecord): Promise<void>;
   listModels(): Promise<ModelRecord[]>;
   upsertHost(host: HostRecord, modelId: string, upstreamModel: string): Promise<void>;
-  listRoutes(): Promise<RouteRecord[]>;
+  /** routes of active hosts, with their maintenance windows not ended at nowMs */
+  listRoutes(nowMs: number): Promise<RouteRecord[]>;
   /** the host's row and exactly these routes (a re-registration replaces what the host serves) */
   saveAgentHost(host: AgentHost, routes: readonly AgentRoute[]): Promise<void>;
   findHostByTokenHash(tokenHash: string): Promise<{ id: string } | undefined>;
   touchHost(hostId: string): Promise<void>;
-  hostSummary(hostId: string): Promise<HostSummary | undefined>;
+  hostSummary(hostId: string, nowMs: number): Promise<HostSummary | undefined>;
+  /** windows not yet ended, of every host (empty hostIds: all) */
+  listMaintenance(nowMs: number, hostIds?: readonly string[]): Promise<MaintenanceWindow[]>;
+  addMaintenance(window: MaintenanceWindow): Promise<void>;
+  /** false when the window is not this host's or already cancelled */
+  cancelMaintenance(hostId: string, windowId: string): Promise<boolean>;
+  recordMisses(misses: ReadonlyMap<string, number>): Promise<void>;
+  recordProbe(hostId: string, tokensPerS: number, ttftMs: number): Promise<void>;
   listUsage(accountId: string, limit: number): Promise<UsageRow[]>;
   spendByKey(accountId: string): Promise<Array<{ prefix: string; name: string; spent: Nanos }>>;
   getSetting(key: string): Promise<string | undefined>;

@@ -58,6 +58,9 @@ export type UsageRecord = {
   completionPrice: Nanos;
   cost: Nanos;
   status: string;
+  /** hosts tried (a hedge copy included) and whether a hedge copy was sent */
+  attempts: number;
+  hedged: boolean;
 };
 
 export type BillingOperation =

@@ -15,7 +15,8 @@ export const marketConfigSchema = z.object({
   leaseChunk: amountSchema.default(1_000_000_000n),
   rateLimitRpm: z.coerce.number().int().min(1).default(600),
   rateLimitTpm: z.coerce.number().int().min(1).default(1_000_000),
-  builtinHost: z.boolean().default(true),
+  hosts: z.coerce.number().int().min(0).max(16).default(2),
+  maintenanceNoticeS: z.coerce.number().int().min(0).default(300),
   logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
 });
 
@@ -34,6 +35,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['demoCredits', 'AGORA_DEMO_CREDITS'],
     ['rateLimitRpm', 'AGORA_RATE_LIMIT_RPM'],
     ['rateLimitTpm', 'AGORA_RATE_LIMIT_TPM'],
+    ['hosts', 'AGORA_HOSTS'],
+    ['maintenanceNoticeS', 'AGORA_MAINTENANCE_NOTICE_S'],
     ['logLevel', 'AGORA_LOG_LEVEL'],
   ];
   return Object.fromEntries(pick.filter(([, name]) => env[name] !== undefined && env[name] !== '').map(([field, name]) => [field, env[name]]));

@@ -1,5 +1,5 @@
 // `agora start`: the composition root of a market. Opens the database (PGlite in the data directory, or
-// PostgreSQL from a URL), starts the built-in engine host, wires the paid path and serves the HTTP API.
+// PostgreSQL from a URL), starts the built-in host agents, wires the paid path and serves the HTTP API.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -16,7 +16,6 @@ import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import { ENGINE_CAPABILITIES, isEngineKind } from '../domain/engines/engine-capabilities.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
-import { buildEngineServer } from '../adapters/http/engine-host/build-engine-server.ts';
 import { buildMarketServer } from '../adapters/http/market/build-market-server.ts';
 import { readSecretFile, writeSecretFile } from '../adapters/keys/secret-files.ts';
 import { createMarketMetrics } from '../adapters/observability/market-metrics.ts';
@@ -27,11 +26,12 @@ import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts'
 import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
 import { cryptoIds, systemClock } from './system-ports.ts';
-import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
-import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, ensureBuiltinModel, loadBuiltinEngine } from './builtin-model.ts';
+import { ensureBuiltinModel } from './builtin-model.ts';
+import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
 import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
 import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
+import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
 
 export type MarketOptions = {
   port: number;
@@ -39,13 +39,15 @@ export type MarketOptions = {
   dataDir: string;
   databaseUrl?: string | undefined;
   modelCacheDir: string;
-  builtinHost: boolean;
+  /** built-in host agents started beside the market (each its own identity, engine and registration) */
+  builtinHosts: number;
   takeRateBps: bigint;
   starterCredits: Nanos;
   demoCredits: Nanos;
   leaseChunkNanos: Nanos;
   /** per key, unless the key sets its own */
   rateLimits: RateLimitDefaults;
+  maintenanceRules: MaintenanceRules;
   logLevel: 'silent' | 'info' | 'warn' | 'error';
 };
 
@@ -56,6 +58,8 @@ export type RunningMarket = {
   /** true when this start created the operator key (it is printed once) */
   operatorKeyIsNew: boolean;
   store: MarketStore;
+  /** the built-in host agents this start runs */
+  hosts: RunningHostAgent[];
   /** every route with the callers it declares (the auth-matrix test walks them) */
   routes: Array<{ method: string; url: string; auth: string }>;
   /** writes every queued capture now (tests, shutdown) */
@@ -66,19 +70,32 @@ export type RunningMarket = {
 /** How often host agents say they are alive; a host silent for three intervals gets no traffic. */
 export const HOST_HEARTBEAT_MS = 2_000;
 
-async function startBuiltinHost(store: MarketStore, files: ModelFiles): Promise<() => Promise<void>> {
-  const engine = await loadBuiltinEngine(files);
-  const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION });
-  const address = await server.listen({ port: 0, host: '127.0.0.1' });
-  await store.upsertHost({ id: 'builtin', name: 'built-in engine', baseUrl: address, engineKind: 'builtin' }, BUILTIN_MODEL_ID, BUILTIN_MODEL_ID);
-  return async () => {
-    await server.close();
-    await engine.close();
-  };
+/** The demo's hosts join like anyone else's: `agora host --engine builtin` in this process, one data directory each. */
+async function startBuiltinHosts(count: number, marketUrl: string, dataDir: string, modelCacheDir: string, logger: pino.Logger): Promise<RunningHostAgent[]> {
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) =>
+      startHostAgent({
+        marketUrl,
+        dataDir: join(dataDir, 'hosts', `host-${i + 1}`),
+        modelCacheDir,
+        listenHost: '127.0.0.1',
+        port: 0,
+        name: `built-in host ${i + 1}`,
+        onEvent: (message) => logger.warn({ host: i + 1 }, message),
+      }),
+    ),
+  );
+  const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(running.map((h) => h.close()));
+    throw failed.reason;
+  }
+  return running;
 }
 
 async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<Tokenizer>>): Promise<CatalogModel[]> {
-  const [models, routes] = await Promise.all([store.listModels(), store.listRoutes()]);
+  const [models, routes] = await Promise.all([store.listModels(), store.listRoutes(systemClock.nowMs())]);
   return Promise.all(
     models.map(async (model) => {
       const tokenizer = tokenizers.get(model.tokenizerDir) ?? loadMeteringTokenizer(join(model.tokenizerDir, 'tokenizer.json'), join(model.tokenizerDir, 'tokenizer_config.json'));
@@ -88,7 +105,7 @@ async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<T
         tokenizer: await tokenizer,
         routes: routes
           .filter((r) => r.modelId === model.id && isEngineKind(r.host.engineKind))
-          .map((r) => ({ host: r.host, upstreamModel: r.upstreamModel, capabilities: ENGINE_CAPABILITIES[r.host.engineKind as keyof typeof ENGINE_CAPABILITIES] })),
+          .map((r) => ({ host: r.host, upstreamModel: r.upstreamModel, ask: r.ask, capabilities: ENGINE_CAPABILITIES[r.host.engineKind as keyof typeof ENGINE_CAPABILITIES] })),
       };
     }),
   );
@@ -131,8 +148,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const timers: Array<ReturnType<typeof setInterval>> = [];
     cleanups.push(() => timers.forEach(clearInterval));
 
-    const builtinFiles = await ensureBuiltinModel(store, options.modelCacheDir);
-    if (options.builtinHost) cleanups.push(await startBuiltinHost(store, builtinFiles));
+    await ensureBuiltinModel(store, options.modelCacheDir);
     const tokenizers = new Map<string, Promise<Tokenizer>>();
     const catalog = createMarketCatalog(await loadCatalog(store, tokenizers));
     const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers));
@@ -158,7 +174,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     await (database.kind === 'pglite' ? billingStore.reclaimAll() : billingStore.reclaimExpired(systemClock.nowMs()));
     const admin: AccountAdminDeps = { store, ids: cryptoIds, revoked: (keyId) => authenticator.forget(keyId) };
     const operator = await ensureOperatorKey(admin, join(dataDir, 'operator.key'));
-    const demoKey = options.builtinHost ? await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits) : undefined;
+    const demoKey = options.builtinHosts > 0 ? await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits) : undefined;
 
     const report = (task: () => Promise<unknown>, what: string) => () => void task().catch((err: unknown) => logger.warn({ err: String(err) }, `${what} failed`));
     timers.push(setInterval(report(() => authenticator.refresh(), 'key refresh'), 500));
@@ -183,7 +199,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const { app, routes } = buildMarketServer({
       authenticator,
       hostToken: async (token) => (await store.findHostByTokenHash(hashApiKey(token)))?.id,
-      hosts: { registry, store, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
+      hosts: { registry, maintenance: { store, clock: systemClock, ids: cryptoIds, rules: options.maintenanceRules, reloadCatalog }, store, clock: systemClock, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
       metrics,
       logger,
       v1: {
@@ -208,13 +224,16 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       await app.close();
       budget.releaseAll();
     });
-    logger.info({ url, database: database.kind }, 'market started');
+    const builtinHosts = await startBuiltinHosts(options.builtinHosts, url, dataDir, options.modelCacheDir, logger);
+    cleanups.push(() => Promise.all(builtinHosts.map((h) => h.close())).then(() => undefined));
+    logger.info({ url, database: database.kind, hosts: builtinHosts.length }, 'market started');
     return {
       url,
       operatorKey: operator.key,
       operatorKeyIsNew: operator.isNew,
       demoKey,
       store,
+      hosts: builtinHosts,
       routes,
       flushBilling: () => batcher.flush(),
       close: closeAll,

@@ -16,7 +16,7 @@ const root = mkdtempSync(join(tmpdir(), 'agora-hosts-'));
 let market: TestMarket;
 let hosts: HostProcess[] = [];
 beforeAll(async () => {
-  market = await startTestMarket({ builtinHost: false });
+  market = await startTestMarket({ builtinHosts: 0 });
   hosts = await Promise.all(['one', 'two'].map((name) => startHostProcess(market.url, join(root, name), name)));
 }, 120_000);
 afterAll(async () => {

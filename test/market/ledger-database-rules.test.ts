@@ -9,7 +9,7 @@ let market: TestMarket;
 let database: Database;
 
 beforeAll(async () => {
-  market = await startTestMarket({ builtinHost: false });
+  market = await startTestMarket({ builtinHosts: 0 });
   await market.close();
   database = await openDatabase(market.databaseUrl ? { url: market.databaseUrl } : { dataDir: `${market.dataDir}/pgdata` });
   await database.db.insertInto('accounts').values({ id: 'a1', name: 'a' }).execute();

@@ -33,7 +33,7 @@ describe('paid request path', () => {
     const after = await credits(buyer.key);
     expect(parseNanos(after.balance)).toBe(1_000_000_000n - (parseNanos(usage.cost) as bigint));
     const records = (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { data: Array<{ request_id: string; cost: string; host: string }> };
-    expect(records.data[0]).toMatchObject({ request_id: response.headers.get('x-request-id'), cost: usage.cost, host: 'builtin' });
+    expect(records.data[0]).toMatchObject({ request_id: response.headers.get('x-request-id'), cost: usage.cost, host: market.hosts[0]!.hostId, routing: { attempts: 1, hedged: false } });
   });
 
   it('streams chunks, then a usage chunk with empty choices, and bills what streamed', async () => {

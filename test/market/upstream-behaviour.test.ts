@@ -11,7 +11,7 @@ import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support
 let market: TestMarket;
 const upstreams: ScriptedUpstream[] = [];
 beforeAll(async () => {
-  market = await startTestMarket({ builtinHost: false });
+  market = await startTestMarket({ builtinHosts: 0 });
 });
 afterAll(async () => {
   await market.stop();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { startMarket, type MarketOptions, type RunningMarket } from '../../src/main/market.ts';
+import { DEFAULT_MAINTENANCE_RULES } from '../../src/domain/hosts/maintenance.ts';
 import { TEST_MODEL_CACHE } from './model-cache-dir.ts';
 
 export const onPostgres = (): boolean => process.env.AGORA_TEST_DATABASE === 'postgres';
@@ -32,12 +33,13 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     dataDir,
     databaseUrl,
     modelCacheDir: TEST_MODEL_CACHE,
-    builtinHost: true,
+    builtinHosts: 1,
     takeRateBps: 1_000n,
     starterCredits: 0n,
     demoCredits: 10_000_000_000n,
     leaseChunkNanos: 1_000_000_000n,
     rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
+    maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: 0 },
     logLevel: 'silent',
     ...overrides,
   });

@@ -104,6 +104,8 @@ async function applyCaptures(trx: Transaction<Schema>, captures: readonly Captur
         completion_price: usage.completionPrice,
         cost: usage.cost,
         status: usage.status,
+        attempts: usage.attempts,
+        hedged: usage.hedged,
       })),
     )
     .onConflict((oc) => oc.column('request_id').doNothing())

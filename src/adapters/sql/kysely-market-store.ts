@@ -13,6 +13,13 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
   const balanceOf = async (id: string): Promise<Nanos> =>
     (await db.selectFrom('ledger_accounts').select('balance').where('id', '=', id).executeTakeFirst())?.balance ?? 0n;
 
+  const listMaintenance: MarketStore['listMaintenance'] = async (nowMs, hostIds) => {
+    let query = db.selectFrom('host_maintenance').selectAll().where('cancelled_at', 'is', null).where('ends_at', '>', new Date(nowMs));
+    if (hostIds) query = hostIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('host_id', 'in', hostIds);
+    const rows = await query.orderBy('starts_at').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, hostId: r.host_id, startsAtMs: r.starts_at.getTime(), endsAtMs: r.ends_at.getTime() }));
+  };
+
   return {
     async createAccount(id, name) {
       await db.transaction().execute(async (trx) => {
@@ -140,16 +147,32 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           .execute();
       });
     },
-    async listRoutes() {
+    async listRoutes(nowMs) {
       const rows = await db
         .selectFrom('model_hosts')
         .innerJoin('hosts', 'hosts.id', 'model_hosts.host_id')
-        .select(['model_hosts.model_id', 'model_hosts.upstream_model', 'hosts.id', 'hosts.name', 'hosts.base_url', 'hosts.engine_kind', 'hosts.forward_secret', 'hosts.last_seen_at', 'hosts.max_concurrency'])
+        .select([
+          'model_hosts.model_id',
+          'model_hosts.upstream_model',
+          'model_hosts.ask_prompt',
+          'model_hosts.ask_completion',
+          'hosts.id',
+          'hosts.name',
+          'hosts.base_url',
+          'hosts.engine_kind',
+          'hosts.forward_secret',
+          'hosts.last_seen_at',
+          'hosts.max_concurrency',
+          'hosts.observed_tokens_per_s',
+        ])
+        .where('hosts.status', '=', 'active')
         .orderBy('hosts.id')
         .execute();
+      const windows = await listMaintenance(nowMs);
       return rows.map((r) => ({
         modelId: r.model_id,
         upstreamModel: r.upstream_model,
+        ask: r.ask_prompt === null || r.ask_completion === null ? null : { prompt: r.ask_prompt, completion: r.ask_completion },
         host: {
           id: r.id,
           name: r.name,
@@ -158,8 +181,32 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           forwardSecret: r.forward_secret,
           lastSeenAtMs: r.last_seen_at?.getTime() ?? null,
           maxConcurrency: r.max_concurrency,
+          observedTokensPerS: r.observed_tokens_per_s,
+          maintenance: windows.filter((w) => w.hostId === r.id),
         },
       }));
+    },
+    listMaintenance,
+    async addMaintenance(window) {
+      await db.insertInto('host_maintenance').values({ id: window.id, host_id: window.hostId, starts_at: new Date(window.startsAtMs), ends_at: new Date(window.endsAtMs) }).execute();
+    },
+    async cancelMaintenance(hostId, windowId) {
+      const result = await db
+        .updateTable('host_maintenance')
+        .set({ cancelled_at: sql<Date>`now()` })
+        .where('id', '=', windowId)
+        .where('host_id', '=', hostId)
+        .where('cancelled_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    async recordMisses(misses) {
+      for (const [hostId, count] of [...misses].sort(([a], [b]) => a.localeCompare(b))) {
+        await db.updateTable('hosts').set((eb) => ({ misses: eb('misses', '+', count) })).where('id', '=', hostId).execute();
+      }
+    },
+    async recordProbe(hostId, tokensPerS, ttftMs) {
+      await db.updateTable('hosts').set({ observed_tokens_per_s: tokensPerS, observed_ttft_ms: ttftMs, probed_at: sql<Date>`now()` }).where('id', '=', hostId).execute();
     },
     async saveAgentHost(host, routes) {
       await db.transaction().execute(async (trx) => {
@@ -191,7 +238,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     async touchHost(hostId) {
       await db.updateTable('hosts').set({ last_seen_at: sql<Date>`now()` }).where('id', '=', hostId).execute();
     },
-    async hostSummary(hostId) {
+    async hostSummary(hostId, nowMs) {
       const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
       if (!host) return undefined;
       const models = await db.selectFrom('model_hosts').select('model_id').where('host_id', '=', hostId).orderBy('model_id').execute();
@@ -209,6 +256,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         requests: Number(traffic.requests),
         completionTokens: Number(traffic.tokens),
         earnings: await balanceOf(ledgerAccount.hostEarnings(hostId)),
+        misses: host.misses,
+        maintenance: await listMaintenance(nowMs, [hostId]),
       };
     },
     async listUsage(accountId, limit) {
@@ -225,6 +274,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           completionPrice: r.completion_price,
           cost: r.cost,
           status: r.status,
+          attempts: r.attempts,
+          hedged: r.hedged,
           createdAtMs: r.created_at.getTime(),
         }),
       );

@@ -16,6 +16,7 @@ const TABLES = [
   ['hosts', 'id'],
   ['models', 'id'],
   ['model_hosts', 'model_id, host_id'],
+  ['host_maintenance', 'id'],
   ['usage_records', 'created_at, request_id'],
   ['settings', 'key'],
 ] as const;

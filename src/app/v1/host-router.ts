@@ -1,11 +1,19 @@
-// Routing among a model's hosts on this gateway instance. Filter: alive (an agent heartbeat within three
-// intervals; operator-registered engines have none and count as alive) and circuit not open. Order: hosts under
-// their declared concurrency first, by power of two choices over peak-EWMA latency × outstanding load; hosts at
-// their limit only after them (their engines queue), so a burst is slowed rather than refused.
-// Each attempt reports back: its latency (to the first byte for streams, the whole answer otherwise) and whether
-// the host failed, which drives the host's circuit.
+// Routing among a model's hosts on this gateway instance, in the order:
+// (1) filter: alive (an agent heartbeat within three intervals; operator-registered engines have none and count as
+//     alive), circuit not open, not draining or in a maintenance window (price and buyer preferences are filtered
+//     before, per request);
+// (2) weight: observed capacity (decode tokens/s from the market's probes);
+// (3) choose: power of two choices over peak-EWMA latency × outstanding load;
+// (4) cap: a host above max(25%, 2/N) of the model's recent traffic goes behind the others;
+// (5) prefix affinity: the host that last served the conversation's prefix wins near-ties.
+// Hosts at their declared concurrency come after all others (their engines queue), so a burst is slowed, not
+// refused. Each attempt reports back its latency (to the first byte for streams, the whole answer otherwise) and
+// whether the host failed, which drives its circuit and, outside maintenance, counts a miss.
+import { isAway } from '../../domain/hosts/maintenance.ts';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
+import { earnHedge, emptyHedgeBudget, pushSample, quantile, spendHedge, type HedgeBudget } from '../../domain/routing/hedging.ts';
 import { observeLatency, orderHosts, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
+import { RecentTraffic } from '../../domain/routing/traffic-share.ts';
 import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
 
@@ -17,16 +25,39 @@ export type HostAttempt = {
   elapsed(): { firstByteMs: number; totalMs: number };
 };
 
+export type RouteQuery = { modelId: string; routes: readonly ModelRoute[]; affinityKey: string | undefined };
+
 export type HostRouter = {
-  candidates(routes: readonly ModelRoute[]): ModelRoute[];
-  begin(hostId: string): HostAttempt;
+  candidates(query: RouteQuery): ModelRoute[];
+  begin(query: RouteQuery, route: ModelRoute): HostAttempt;
+  /** when to send a hedge copy of a request to this model: its p95 time to first byte, once known */
+  hedgeDelayMs(modelId: string): number | undefined;
+  /** takes one hedge from the 5% budget (every hedge-eligible request earns a share of one) */
+  earnHedge(): void;
+  spendHedge(): boolean;
+  /** failures outside maintenance windows since the last call, per host */
+  takeMisses(): Map<string, number>;
 };
+
+const AFFINITY_ENTRIES = 10_000;
 
 export function createHostRouter(deps: { clock: Clock; random: () => number; heartbeatIntervalMs: number }): HostRouter {
   const outstanding = new Map<string, number>();
   const latency = new Map<string, LatencyEstimate>();
   const circuits = new Map<string, Circuit>();
+  const traffic = new Map<string, RecentTraffic>();
+  const firstByteSamples = new Map<string, number[]>();
+  const affinity = new Map<string, string>();
+  let misses = new Map<string, number>();
+  let hedges: HedgeBudget = emptyHedgeBudget;
   const load = (hostId: string): number => outstanding.get(hostId) ?? 0;
+  const recent = (modelId: string): RecentTraffic => {
+    const existing = traffic.get(modelId);
+    if (existing) return existing;
+    const created = new RecentTraffic();
+    traffic.set(modelId, created);
+    return created;
+  };
 
   const alive = (route: ModelRoute, nowMs: number) => route.host.lastSeenAtMs === null || nowMs - route.host.lastSeenAtMs <= 3 * deps.heartbeatIntervalMs;
   const hasRoom = (route: ModelRoute) => route.host.maxConcurrency === null || load(route.host.id) < route.host.maxConcurrency;
@@ -35,20 +66,40 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
     if (decision.admitted) circuits.set(route.host.id, decision.circuit);
     return decision.admitted;
   };
+  const remember = (affinityKey: string, hostId: string) => {
+    affinity.delete(affinityKey);
+    affinity.set(affinityKey, hostId);
+    if (affinity.size > AFFINITY_ENTRIES) affinity.delete(affinity.keys().next().value as string);
+  };
 
   return {
-    candidates(routes) {
+    candidates(query) {
       const nowMs = deps.clock.nowMs();
-      const usable = routes.filter((r) => alive(r, nowMs) && circuitAdmits(r, nowMs));
+      const usable = query.routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && circuitAdmits(r, nowMs));
+      const measured = usable.map((r) => r.host.observedTokensPerS).filter((t): t is number => t !== null && t > 0);
+      const unmeasuredWeight = measured.length > 0 ? measured.reduce((a, b) => a + b, 0) / measured.length : 1;
+      const share = recent(query.modelId);
+      const affineHost = query.affinityKey === undefined ? undefined : affinity.get(query.affinityKey);
       const order = (subset: ModelRoute[]) =>
         orderHosts(
-          subset.map((route) => ({ route, hostId: route.host.id, latencyMs: latency.get(route.host.id)?.ms ?? UNMEASURED_LATENCY_MS, outstanding: load(route.host.id) })),
+          subset.map((route) => ({
+            route,
+            hostId: route.host.id,
+            latencyMs: latency.get(route.host.id)?.ms ?? UNMEASURED_LATENCY_MS,
+            outstanding: load(route.host.id),
+            weight: route.host.observedTokensPerS ?? unmeasuredWeight,
+          })),
           deps.random,
+          affineHost,
         ).map((l) => l.route);
-      return [...order(usable.filter(hasRoom)), ...order(usable.filter((r) => !hasRoom(r)))];
+      const withRoom = usable.filter(hasRoom);
+      const overCap = (r: ModelRoute) => share.overCap(r.host.id, usable.length);
+      return [...order(withRoom.filter((r) => !overCap(r))), ...order(withRoom.filter(overCap)), ...order(usable.filter((r) => !hasRoom(r)))];
     },
-    begin(hostId) {
+    begin(query, route) {
+      const hostId = route.host.id;
       outstanding.set(hostId, load(hostId) + 1);
+      recent(query.modelId).record(hostId);
       const startedMs = deps.clock.nowMs();
       let firstByteMs: number | undefined;
       let finished = false;
@@ -66,11 +117,33 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
           outstanding.set(hostId, load(hostId) - 1);
           const nowMs = deps.clock.nowMs();
           if (outcome === 'ok') {
-            latency.set(hostId, observeLatency(latency.get(hostId), (firstByteMs ?? nowMs) - startedMs, nowMs));
+            const sampleMs = (firstByteMs ?? nowMs) - startedMs;
+            latency.set(hostId, observeLatency(latency.get(hostId), sampleMs, nowMs));
+            const samples = firstByteSamples.get(query.modelId) ?? [];
+            pushSample(samples, sampleMs);
+            firstByteSamples.set(query.modelId, samples);
             circuits.set(hostId, recordSuccess());
-          } else if (outcome === 'failed') circuits.set(hostId, recordFailure(circuits.get(hostId) ?? closedCircuit, nowMs));
+            if (query.affinityKey !== undefined) remember(query.affinityKey, hostId);
+          } else if (outcome === 'failed') {
+            circuits.set(hostId, recordFailure(circuits.get(hostId) ?? closedCircuit, nowMs));
+            if (!isAway(route.host.maintenance, nowMs)) misses.set(hostId, (misses.get(hostId) ?? 0) + 1);
+          }
         },
       };
+    },
+    hedgeDelayMs: (modelId) => quantile(firstByteSamples.get(modelId) ?? [], 0.95),
+    earnHedge() {
+      hedges = earnHedge(hedges);
+    },
+    spendHedge() {
+      const spent = spendHedge(hedges);
+      hedges = spent.budget;
+      return spent.ok;
+    },
+    takeMisses() {
+      const taken = misses;
+      misses = new Map();
+      return taken;
     },
   };
 }

@@ -10,8 +10,9 @@ import { formatNanos, type Nanos } from '../../domain/money/nanos.ts';
 import type { SpendBudget, Hold } from '../billing/spend-budget.ts';
 import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
-import { UpstreamError, type ApiKeyRecord, type Clock, type CompletionMetrics, type EngineClient, type Logger } from '../ports.ts';
-import type { HostAttempt, HostRouter } from './host-router.ts';
+import { type ApiKeyRecord, type Clock, type CompletionMetrics, type EngineClient, type Logger } from '../ports.ts';
+import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
+import { NoHostAnswered, raceHosts, RequestRefused, type Winner } from './host-race.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
 import { countPromptTokens } from './prompt-metering.ts';
 import { completionText, completionTokenIds, shapeChoiceLogprobs } from './upstream-output.ts';
@@ -47,19 +48,54 @@ const REQUEST_FAULTS = new Map([
   [422, 400],
 ]);
 
+/** A buyer may pin the SKU's quantization: `model@quant`. */
+function parseModelName(name: string): { id: string; quantization: string | undefined } {
+  const at = name.lastIndexOf('@');
+  return at <= 0 ? { id: name, quantization: undefined } : { id: name.slice(0, at), quantization: name.slice(at + 1) };
+}
+
+/** The routes this request may use: the engine supports its parameters, the host asks no more than the market price, the buyer's preferences pass. */
 function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: CatalogModel; routes: ModelRoute[] } {
-  const model = deps.catalog.get(input.body.model);
-  if (!model) throw new ApiError(404, 'not_found_error', `The model '${input.body.model}' does not exist.`, 'model_not_found', 'model');
+  const wanted = parseModelName(input.body.model);
+  const model = deps.catalog.get(wanted.id);
+  if (!model) throw new ApiError(404, 'not_found_error', `The model '${wanted.id}' does not exist.`, 'model_not_found', 'model');
+  if (wanted.quantization !== undefined && wanted.quantization !== model.quantization) {
+    throw new ApiError(404, 'not_found_error', `The model '${model.id}' is sold as ${model.quantization}, not ${wanted.quantization}.`, 'sku_not_found', 'model');
+  }
   if (input.key.models && !input.key.models.includes(model.id)) {
     throw new ApiError(403, 'permission_error', `This key may not use the model '${model.id}'.`, 'model_not_allowed', 'model');
   }
   if (model.routes.length === 0) throw new ApiError(503, 'service_unavailable', `No host is serving '${model.id}' right now.`, 'no_host_available');
-  const routes = model.routes.filter((r) => firstUnsupportedParameter(r.capabilities, input.body) === undefined);
+  const preferences = input.body.provider ?? {};
+  if (preferences.quantizations && !preferences.quantizations.includes(model.quantization)) {
+    throw new ApiError(404, 'not_found_error', `The model '${model.id}' is sold as ${model.quantization} only, which provider.quantizations excludes.`, 'no_host_matches_preferences', 'provider.quantizations');
+  }
+  const maxPrice = preferences.max_price ?? {};
+  if ((maxPrice.prompt !== undefined && model.promptPrice > maxPrice.prompt) || (maxPrice.completion !== undefined && model.completionPrice > maxPrice.completion)) {
+    throw new ApiError(404, 'not_found_error', `The price of '${model.id}' is above provider.max_price.`, 'no_host_matches_preferences', 'provider.max_price');
+  }
+  const atPrice = model.routes.filter((r) => r.ask === null || (r.ask.prompt <= model.promptPrice && r.ask.completion <= model.completionPrice));
+  if (atPrice.length === 0) throw new ApiError(503, 'service_unavailable', `No host is serving '${model.id}' at its current price right now.`, 'no_host_available');
+  const preferred = atPrice.filter((r) => (!preferences.only || preferences.only.includes(r.host.id)) && !preferences.ignore?.includes(r.host.id));
+  if (preferred.length === 0) throw new ApiError(404, 'not_found_error', `No host of '${model.id}' matches provider.only / provider.ignore.`, 'no_host_matches_preferences', 'provider');
+  const routes = preferred.filter((r) => firstUnsupportedParameter(r.capabilities, input.body) === undefined);
   if (routes.length === 0) {
-    const param = firstUnsupportedParameter((model.routes[0] as ModelRoute).capabilities, input.body) ?? null;
+    const param = firstUnsupportedParameter((preferred[0] as ModelRoute).capabilities, input.body) ?? null;
     throw invalidRequest(`The model '${model.id}' does not support '${param}'.`, param, 'unsupported_parameter');
   }
   return { model, routes };
+}
+
+/** Conversations keep their host (its KV cache) across turns: the key is everything up to the first user turn. */
+function affinityKey(input: CompletionInput, modelId: string): string {
+  const prefix = input.kind === 'chat' ? input.body.messages.slice(0, input.body.messages.findIndex((m) => m.role === 'user') + 1) : String(input.body.prompt).slice(0, 2048);
+  return fnv1a(`${modelId}\n${JSON.stringify(prefix)}`);
+}
+
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(36);
 }
 
 function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: number): Record<string, unknown> {
@@ -92,7 +128,8 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const asked = (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ?? input.body.max_tokens ?? model.defaultMaxTokens;
   const maxTokens = Math.min(asked, model.maxTokensCap, room);
   const price: LockedPrice = { promptNanos: model.promptPrice, completionNanos: model.completionPrice };
-  const candidates = deps.router.candidates(routes);
+  const query: RouteQuery = { modelId: model.id, routes, affinityKey: affinityKey(input, model.id) };
+  const candidates = deps.router.candidates(query);
   if (candidates.length === 0) throw new ApiError(503, 'service_unavailable', `No host of '${model.id}' is available right now (all down or at capacity); retry shortly.`, 'no_host_available', null, { 'retry-after': '1' });
   const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
   const held = await deps.budget.hold(input.key, holdFor(price, promptTokens, maxTokens));
@@ -102,17 +139,14 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   }
   const hold: Hold = held.hold;
 
-  const abort = new AbortController();
-  const onAbort = () => abort.abort();
-  input.signal.addEventListener('abort', onAbort, { once: true });
   let settled = false;
-  let attempt: HostAttempt | undefined;
+  /** how the request was routed, for its usage record and the metrics */
+  let routing: { attempts: number; hedged: boolean; served?: HostAttempt } = { attempts: 0, hedged: false };
   const settle = (hostId: string | null, completionTokens: number, status: string): Nanos => {
     if (settled) return 0n;
     settled = true;
-    const upstream = hostId === null ? undefined : attempt?.elapsed();
+    const upstream = hostId === null ? undefined : routing.served?.elapsed();
     deps.metrics.completed({ modelId: model.id, status, ...(upstream ? { upstream } : {}) });
-    input.signal.removeEventListener('abort', onAbort);
     const tokensBilled = hostId === null ? 0 : promptTokens;
     const cost = hostId === null ? 0n : costOf(price, tokensBilled, completionTokens, maxTokens);
     const delivered = Math.min(completionTokens, maxTokens);
@@ -136,6 +170,8 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         completionPrice: price.completionNanos,
         cost,
         status,
+        attempts: routing.attempts,
+        hedged: routing.hedged,
       },
     });
     return cost;
@@ -150,75 +186,79 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   });
   const responseId = `${input.kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${input.requestId}`;
 
-  let lastFailure: UpstreamError | undefined;
-  for (const route of candidates) {
-    attempt = deps.router.begin(route.host.id);
-    let response;
-    try {
-      response = await deps.engines.send({
+  let winner: Winner;
+  try {
+    winner = await raceHosts(
+      {
+        router: deps.router,
+        send: (call) => deps.engines.send(call),
+        blamesRequest: (error) => error.phase === 'status' && REQUEST_FAULTS.has(error.status ?? 0),
+        onHostFailed: (route, error) => deps.logger.warn({ host: route.host.id, phase: error.phase, status: error.status }, 'host failed before the first byte; trying another'),
+      },
+      query,
+      candidates,
+      (route) => ({
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,
         path: input.kind === 'chat' ? '/v1/chat/completions' : '/v1/completions',
         body: upstreamBody(input, route, maxTokens),
-        signal: abort.signal,
         stream: input.body.stream === true,
-      });
-      attempt.firstByte();
-    } catch (error) {
-      const blamesRequest = error instanceof UpstreamError && error.phase === 'status' && REQUEST_FAULTS.has(error.status ?? 0);
-      attempt.finish(input.signal.aborted ? 'cancelled' : blamesRequest ? 'ok' : 'failed');
-      if (!(error instanceof UpstreamError) || input.signal.aborted) {
-        settle(null, 0, 'client_closed');
-        throw error;
-      }
-      const buyerStatus = error.phase === 'status' ? REQUEST_FAULTS.get(error.status ?? 0) : undefined;
-      if (buyerStatus !== undefined) {
-        settle(null, 0, 'rejected_by_host');
-        const message = (error.body as { error?: { message?: string } } | undefined)?.error?.message ?? 'The host refused the request.';
-        throw new ApiError(buyerStatus, 'invalid_request_error', message, 'rejected_by_host');
-      }
-      deps.logger.warn({ host: route.host.id, phase: error.phase, status: error.status }, 'host failed before the first byte; trying another');
-      lastFailure = error;
-      continue;
+      }),
+      { signal: input.signal, hedge: input.body.provider?.hedge === true },
+    );
+  } catch (error) {
+    if (error instanceof RequestRefused) {
+      routing = { attempts: error.attempts, hedged: false };
+      settle(null, 0, 'rejected_by_host');
+      const message = (error.failure.body as { error?: { message?: string } } | undefined)?.error?.message ?? 'The host refused the request.';
+      throw new ApiError(REQUEST_FAULTS.get(error.failure.status ?? 0) ?? 400, 'invalid_request_error', message, 'rejected_by_host');
     }
-
-    if (response.kind === 'json') {
-      attempt.finish('ok');
-      const body = response.body as { choices?: Array<Record<string, unknown>> };
-      const choice = body.choices?.[0] ?? {};
-      const ids = completionTokenIds(input.kind, route.capabilities, choice);
-      const completionTokens = ids ? ids.length : model.tokenizer.encode(completionText(input.kind, choice)).length;
-      const cost = settle(route.host.id, completionTokens, 'ok');
-      return {
-        kind: 'json',
-        body: {
-          ...body,
-          id: responseId,
-          model: model.id,
-          choices: (body.choices ?? []).map((c) => shapeChoiceLogprobs(c, wantsLogprobs)),
-          usage: usageBlock(completionTokens, cost),
-        },
-      };
+    if (!(error instanceof NoHostAnswered)) {
+      settle(null, 0, 'client_closed');
+      throw error;
     }
-    return { kind: 'stream', events: relayStream(response.events, route, attempt) };
+    routing = { attempts: error.attempts, hedged: false };
+    settle(null, 0, 'no_host_succeeded');
+    if (error.lastFailure?.phase === 'timeout') throw new ApiError(504, 'server_error', 'The host did not answer in time.', 'host_timeout');
+    if (error.lastFailure?.status === 429) {
+      throw new ApiError(503, 'service_unavailable', `Every host of '${model.id}' is at capacity; nothing was charged.`, 'hosts_busy', null, { 'retry-after': '1' });
+    }
+    throw new ApiError(502, 'server_error', 'No host could serve the request; nothing was charged.', 'host_failed');
   }
-  settle(null, 0, 'no_host_succeeded');
-  if (lastFailure?.phase === 'timeout') throw new ApiError(504, 'server_error', 'The host did not answer in time.', 'host_timeout');
-  if (lastFailure?.status === 429) {
-    throw new ApiError(503, 'service_unavailable', `Every host of '${model.id}' is at capacity; nothing was charged.`, 'hosts_busy', null, { 'retry-after': '1' });
-  }
-  throw new ApiError(502, 'server_error', 'No host could serve the request; nothing was charged.', 'host_failed');
+  routing = { attempts: winner.attempts, hedged: winner.hedged, served: winner.attempt };
+  const route = winner.route;
+  if (winner.answer.kind === 'stream') return { kind: 'stream', events: relayStream(winner.answer.first, winner.answer.events, route, winner) };
 
-  async function* relayStream(upstream: AsyncGenerator<unknown>, route: ModelRoute, attempt: HostAttempt): AsyncGenerator<StreamEvent, void, undefined> {
+  winner.attempt.finish('ok');
+  winner.stop();
+  const body = winner.answer.body as { choices?: Array<Record<string, unknown>> };
+  const choice = body.choices?.[0] ?? {};
+  const ids = completionTokenIds(input.kind, route.capabilities, choice);
+  const completionTokens = ids ? ids.length : model.tokenizer.encode(completionText(input.kind, choice)).length;
+  const cost = settle(route.host.id, completionTokens, 'ok');
+  return {
+    kind: 'json',
+    body: {
+      ...body,
+      id: responseId,
+      model: model.id,
+      choices: (body.choices ?? []).map((c) => shapeChoiceLogprobs(c, wantsLogprobs)),
+      usage: usageBlock(completionTokens, cost),
+    },
+  };
+
+  async function* relayStream(first: IteratorResult<unknown>, upstream: AsyncGenerator<unknown>, route: ModelRoute, winner: Winner): AsyncGenerator<StreamEvent, void, undefined> {
     let idCount = 0;
     let text = '';
     let status = 'client_closed';
+    let pending: IteratorResult<unknown> | undefined = first;
     const counted = () => (route.capabilities[input.kind === 'chat' ? 'tokenIdsInChatLogprobs' : 'tokenIdsInCompletionLogprobs'] ? idCount : model.tokenizer.encode(text).length);
     try {
       for (;;) {
         let next: IteratorResult<unknown>;
         try {
-          next = await upstream.next();
+          next = pending ?? (await upstream.next());
+          pending = undefined;
         } catch (error) {
           // The buyer hanging up aborts the upstream read too: that is not the host's failure.
           if (input.signal.aborted) return;
@@ -242,8 +282,8 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       }
       yield '[DONE]';
     } finally {
-      attempt.finish(status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed');
-      abort.abort();
+      winner.attempt.finish(status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed');
+      winner.stop();
       settle(route.host.id, counted(), status);
       await upstream.return(undefined);
     }

@@ -4,15 +4,17 @@ import { resolve } from 'node:path';
 import { configFromEnv, marketConfigSchema } from '../../contracts/config.ts';
 import { BUILTIN_MODEL_ID } from '../../main/builtin-model.ts';
 import { startMarket } from '../../main/market.ts';
+import { DEFAULT_MAINTENANCE_RULES } from '../../domain/hosts/maintenance.ts';
 
 export function startCommand(): Command {
   return new Command('start')
-    .description('start the market: gateway, embedded database and the built-in engine')
+    .description('start the market: gateway, embedded database and built-in hosts')
     .option('--port <port>', 'port to listen on (default 8080, env AGORA_PORT)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--data-dir <dir>', 'embedded database and key files (default ./.agora)')
     .option('--database-url <url>', 'use this PostgreSQL server instead of the embedded database (env DATABASE_URL)')
-    .option('--no-builtin-host', 'do not start the built-in engine host')
+    .option('--hosts <n>', 'built-in host agents to start beside the market, 0 for none (default 2, env AGORA_HOSTS)')
+    .option('--maintenance-notice-s <seconds>', 'how long before its start a host must declare a maintenance window (default 300, env AGORA_MAINTENANCE_NOTICE_S)')
     .option('--rate-limit-rpm <n>', 'default requests per minute per key (default 600, env AGORA_RATE_LIMIT_RPM)')
     .option('--rate-limit-tpm <n>', 'default tokens per minute per key (default 1000000, env AGORA_RATE_LIMIT_TPM)')
     .action(async (flags: Record<string, unknown>) => {
@@ -29,12 +31,13 @@ export function startCommand(): Command {
         dataDir: config.dataDir,
         databaseUrl: config.databaseUrl,
         modelCacheDir: resolve(config.modelCache),
-        builtinHost: config.builtinHost,
+        builtinHosts: config.hosts,
         takeRateBps: BigInt(config.takeRateBps),
         starterCredits: config.starterCredits,
         demoCredits: config.demoCredits,
         leaseChunkNanos: config.leaseChunk,
         rateLimits: { requestsPerMinute: config.rateLimitRpm, tokensPerMinute: config.rateLimitTpm },
+        maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: config.maintenanceNoticeS * 1000 },
         logLevel: config.logLevel,
       });
       const shutdown = async () => {
@@ -49,6 +52,7 @@ export function startCommand(): Command {
 Agora is running.
 Base URL: ${market.url}/v1
 API key: ${key}
+Hosts: ${market.hosts.length} built-in${market.hosts.length > 0 ? ` (${market.hosts.map((h) => h.url).join(', ')})` : ''}; another joins with: agora host --market ${market.url} --engine builtin --data-dir <dir>
 ${market.operatorKeyIsNew ? `Operator key (shown once; also in ${resolve(config.dataDir)}/operator.key): ${market.operatorKey}\n` : ''}
 Try it:
   curl ${market.url}/v1/chat/completions \\

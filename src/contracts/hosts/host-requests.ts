@@ -33,3 +33,6 @@ export const signedRegistrationSchema = z.strictObject({
 });
 
 export const heartbeatSchema = z.strictObject({ in_flight: z.int().min(0).optional() });
+
+/** A maintenance window, as ISO 8601 times with an offset (e.g. 2026-11-23T22:00:00Z). */
+export const maintenanceRequestSchema = z.strictObject({ starts_at: z.iso.datetime({ offset: true }), ends_at: z.iso.datetime({ offset: true }) });

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from './circuit-breaker.ts';
+import { earnHedge, emptyHedgeBudget, quantile, spendHedge } from './hedging.ts';
 import { observeLatency, orderHosts } from './host-choice.ts';
+import { RecentTraffic, shareCap } from './traffic-share.ts';
 
 describe('host choice', () => {
   it('puts the better of two sampled hosts first and every host exactly once after it', () => {
@@ -10,7 +12,7 @@ describe('host choice', () => {
         fc.array(fc.record({ latencyMs: fc.integer({ min: 1, max: 1000 }), outstanding: fc.integer({ min: 0, max: 20 }) }), { minLength: 1, maxLength: 8 }),
         fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 2, maxLength: 2 }),
         (loads, draws) => {
-          const hosts = loads.map((l, i) => ({ ...l, hostId: `h${i}` }));
+          const hosts = loads.map((l, i) => ({ ...l, hostId: `h${i}`, weight: 1 }));
           let n = 0;
           const ordered = orderHosts(hosts, () => draws[n++ % 2] as number);
           expect(ordered.map((h) => h.hostId).sort()).toEqual(hosts.map((h) => h.hostId).sort());
@@ -24,9 +26,9 @@ describe('host choice', () => {
 
   it('sends a slow host less traffic than fast ones', () => {
     const hosts = [
-      { hostId: 'fast1', latencyMs: 10, outstanding: 0 },
-      { hostId: 'fast2', latencyMs: 10, outstanding: 0 },
-      { hostId: 'slow', latencyMs: 100, outstanding: 0 },
+      { hostId: 'fast1', latencyMs: 10, outstanding: 0, weight: 1 },
+      { hostId: 'fast2', latencyMs: 10, outstanding: 0, weight: 1 },
+      { hostId: 'slow', latencyMs: 100, outstanding: 0, weight: 1 },
     ];
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -68,5 +70,62 @@ describe('circuit breaker', () => {
         circuit = trial.circuit;
       }
     }
+  });
+});
+
+describe('weights, affinity, the traffic cap and hedging', () => {
+  const lcg = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  it('draws hosts in proportion to their observed capacity when their scores tie', () => {
+    const hosts = [
+      { hostId: 'big', latencyMs: 10, outstanding: 0, weight: 3 },
+      { hostId: 'small', latencyMs: 10, outstanding: 0, weight: 1 },
+      { hostId: 'small2', latencyMs: 10, outstanding: 0, weight: 1 },
+    ];
+    const random = lcg(11);
+    // With equal scores the first drawn host wins: its share follows its weight.
+    const firsts = Array.from({ length: 5000 }, () => orderHosts(hosts, random)[0]!.hostId);
+    const big = firsts.filter((h) => h === 'big').length / firsts.length;
+    expect(big).toBeGreaterThan(0.5);
+    expect(big).toBeLessThan(0.7);
+  });
+
+  it('puts the host of the conversation first on a near-tie, not when it is much slower', () => {
+    const hosts = [
+      { hostId: 'a', latencyMs: 10, outstanding: 0, weight: 1 },
+      { hostId: 'b', latencyMs: 12, outstanding: 0, weight: 1 },
+      { hostId: 'slow', latencyMs: 100, outstanding: 0, weight: 1 },
+    ];
+    const random = lcg(3);
+    for (let i = 0; i < 200; i++) expect(orderHosts(hosts, random, 'b')[0]!.hostId).toBe('b');
+    expect(Array.from({ length: 200 }, () => orderHosts(hosts, random, 'slow')[0]!.hostId)).not.toContain('slow');
+  });
+
+  it('caps a host at max(25%, 2/N) of recent traffic', () => {
+    expect(shareCap(2)).toBe(1);
+    expect(shareCap(4)).toBe(0.5);
+    expect(shareCap(16)).toBe(0.25);
+    const recent = new RecentTraffic(100);
+    for (let i = 0; i < 100; i++) recent.record(i % 10 < 6 ? 'hot' : `cold${i % 4}`);
+    expect(recent.overCap('hot', 4)).toBe(true);
+    expect(recent.overCap('cold1', 4)).toBe(false);
+    expect(recent.overCap('hot', 2)).toBe(false);
+    for (let i = 0; i < 100; i++) recent.record(`cold${i % 4}`);
+    expect(recent.overCap('hot', 4)).toBe(false);
+  });
+
+  it('hedges at most 5% of eligible requests, and only once the p95 is known', () => {
+    let budget = emptyHedgeBudget;
+    let hedges = 0;
+    for (let i = 0; i < 10_000; i++) {
+      budget = earnHedge(budget);
+      const spent = spendHedge(budget);
+      budget = spent.budget;
+      if (spent.ok) hedges++;
+    }
+    expect(hedges).toBeLessThanOrEqual(500);
+    expect(hedges).toBeGreaterThan(450);
+    expect(quantile([1, 2, 3], 0.95)).toBeUndefined();
+    expect(quantile(Array.from({ length: 100 }, (_, i) => i + 1), 0.95)).toBe(95);
   });
 });

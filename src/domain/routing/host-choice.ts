@@ -1,8 +1,8 @@
-// Choosing among a model's hosts: power of two choices by peak-EWMA latency × (outstanding + 1). Two random hosts
-// are compared and the better goes first; the rest follow by score, as the failover order. The random source is
-// passed in.
+// Choosing among a model's hosts: power of two choices by peak-EWMA latency × (outstanding + 1). Two hosts are
+// drawn with probability in proportion to their weight (observed capacity), the better goes first, and the rest
+// follow by score, as the failover order. The random source is passed in.
 
-export type HostLoad = { hostId: string; latencyMs: number; outstanding: number };
+export type HostLoad = { hostId: string; latencyMs: number; outstanding: number; weight: number };
 
 /** A latency estimate that jumps to a slower sample at once and decays back toward faster ones. */
 export type LatencyEstimate = { ms: number; atMs: number };
@@ -10,6 +10,8 @@ export type LatencyEstimate = { ms: number; atMs: number };
 const DECAY_MS = 10_000;
 /** A host with no sample yet is assumed fast, so new hosts get tried. */
 export const UNMEASURED_LATENCY_MS = 1;
+/** Prefix affinity wins near-ties: the host that served the conversation goes first if its score is this close. */
+export const AFFINITY_TOLERANCE = 1.5;
 
 export function observeLatency(estimate: LatencyEstimate | undefined, sampleMs: number, nowMs: number): LatencyEstimate {
   if (!estimate || sampleMs >= estimate.ms) return { ms: sampleMs, atMs: nowMs };
@@ -17,15 +19,28 @@ export function observeLatency(estimate: LatencyEstimate | undefined, sampleMs: 
   return { ms: estimate.ms * keep + sampleMs * (1 - keep), atMs: nowMs };
 }
 
-const score = (h: HostLoad): number => h.latencyMs * (h.outstanding + 1);
+export const score = (h: HostLoad): number => h.latencyMs * (h.outstanding + 1);
 
-export function orderHosts<T extends HostLoad>(hosts: readonly T[], random: () => number): T[] {
+function drawWeighted<T extends HostLoad>(hosts: readonly T[], random: () => number): T {
+  const total = hosts.reduce((sum, h) => sum + h.weight, 0);
+  let point = random() * total;
+  for (const host of hosts) {
+    point -= host.weight;
+    if (point < 0) return host;
+  }
+  return hosts[hosts.length - 1] as T;
+}
+
+export function orderHosts<T extends HostLoad>(hosts: readonly T[], random: () => number, affinityHostId?: string): T[] {
   const byScore = [...hosts].sort((a, b) => score(a) - score(b));
   if (hosts.length < 2) return byScore;
-  const first = Math.floor(random() * hosts.length);
-  const second = (first + 1 + Math.floor(random() * (hosts.length - 1))) % hosts.length;
-  const a = hosts[first] as T;
-  const b = hosts[second] as T;
-  const chosen = score(a) <= score(b) ? a : b;
+  const a = drawWeighted(hosts, random);
+  const b = drawWeighted(
+    hosts.filter((h) => h !== a),
+    random,
+  );
+  let chosen = score(a) <= score(b) ? a : b;
+  const affine = hosts.find((h) => h.hostId === affinityHostId);
+  if (affine && score(affine) <= score(chosen) * AFFINITY_TOLERANCE) chosen = affine;
   return [chosen, ...byScore.filter((h) => h !== chosen)];
 }

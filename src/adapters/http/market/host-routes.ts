@@ -2,13 +2,18 @@
 // SKU check and the probe decide), heartbeats, and the host's own status — each host sees only itself.
 import type { FastifyInstance } from 'fastify';
 import { registerHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
-import type { MarketStore } from '../../../app/market-store.ts';
-import { heartbeatSchema, signedRegistrationSchema } from '../../../contracts/hosts/host-requests.ts';
+import { declareMaintenance, type HostMaintenanceDeps } from '../../../app/hosts/host-maintenance.ts';
+import type { MaintenanceWindow, MarketStore } from '../../../app/market-store.ts';
+import type { Clock } from '../../../app/ports.ts';
+import { heartbeatSchema, maintenanceRequestSchema, signedRegistrationSchema } from '../../../contracts/hosts/host-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 
-export type HostRouteDeps = { registry: HostRegistryDeps; store: MarketStore; heartbeatIntervalMs: number };
+export type HostRouteDeps = { registry: HostRegistryDeps; maintenance: HostMaintenanceDeps; store: MarketStore; clock: Clock; heartbeatIntervalMs: number };
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const windowView = (w: MaintenanceWindow) => ({ id: w.id, starts_at: iso(w.startsAtMs), ends_at: iso(w.endsAtMs) });
 
 export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): void {
   app.post('/hosts/register', { config: { auth: 'public' } }, async (request, reply) => {
@@ -29,7 +34,7 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
     return { host_id: request.hostId, ok: true };
   });
   app.get('/hosts/me', host, async (request) => {
-    const summary = await deps.store.hostSummary(request.hostId as string);
+    const summary = await deps.store.hostSummary(request.hostId as string, deps.clock.nowMs());
     if (!summary) throw new ApiError(404, 'not_found_error', 'This host is no longer registered.', 'host_not_found');
     return {
       id: summary.id,
@@ -39,6 +44,23 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
       models: summary.models,
       traffic: { requests: summary.requests, completion_tokens: summary.completionTokens },
       earnings: formatNanos(summary.earnings),
+      misses: summary.misses,
+      maintenance: summary.maintenance.map(windowView),
     };
+  });
+  app.get('/hosts/me/maintenance', host, async (request) => ({
+    data: (await deps.store.listMaintenance(deps.clock.nowMs(), [request.hostId as string])).map(windowView),
+  }));
+  app.post('/hosts/me/maintenance', host, async (request, reply) => {
+    const body = parseRequest(maintenanceRequestSchema, request.body);
+    const window = await declareMaintenance(deps.maintenance, request.hostId as string, { startsAtMs: Date.parse(body.starts_at), endsAtMs: Date.parse(body.ends_at) });
+    return reply.status(201).send(windowView(window));
+  });
+  app.delete<{ Params: { id: string } }>('/hosts/me/maintenance/:id', host, async (request) => {
+    if (!(await deps.store.cancelMaintenance(request.hostId as string, request.params.id))) {
+      throw new ApiError(404, 'not_found_error', 'No such maintenance window of this host.', 'maintenance_not_found');
+    }
+    await deps.maintenance.reloadCatalog();
+    return { id: request.params.id, cancelled: true };
   });
 }

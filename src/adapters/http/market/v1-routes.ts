@@ -81,6 +81,7 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
         price: { prompt: formatNanos(r.promptPrice), completion: formatNanos(r.completionPrice) },
         cost: formatNanos(r.cost),
         status: r.status,
+        routing: { attempts: r.attempts, hedged: r.hedged },
         created: Math.floor(r.createdAtMs / 1000),
       })),
     };

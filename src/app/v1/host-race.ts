@@ -1,0 +1,146 @@
+// Getting a request's first answer from the hosts in routing order. A host that fails before its first byte (for
+// a stream: before its first event, so a host that accepts and dies still counts as "before") is left for the
+// next, up to a bound. With hedging on, when the first host has not answered by the model's p95 time to first
+// byte (and the 5% hedge budget allows), a second copy goes to the next host; the first to answer serves and the
+// other is cancelled, so only the winner is ever billed.
+import { UpstreamError, type UpstreamCall, type UpstreamResponse } from '../ports.ts';
+import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
+import type { ModelRoute } from './market-catalog.ts';
+
+/** A host's answer once its first byte is in: the whole JSON body, or a stream with its first event read. */
+export type FirstAnswer = { kind: 'json'; body: unknown } | { kind: 'stream'; first: IteratorResult<unknown>; events: AsyncGenerator<unknown> };
+/** `stop` ends the winner's upstream call (the buyer's hang-up also does, until then). */
+export type Winner = { route: ModelRoute; attempt: HostAttempt; answer: FirstAnswer; attempts: number; hedged: boolean; stop(): void };
+
+/** Retries are bounded: a request tries at most this many hosts, its hedge included. */
+export const MAX_ATTEMPTS = 3;
+
+/** A host's refusal that blames the request itself: another host would say the same, so no one else is tried. */
+export class RequestRefused extends Error {
+  constructor(
+    readonly failure: UpstreamError,
+    readonly attempts: number,
+  ) {
+    super(failure.message);
+  }
+}
+
+/** Every host tried failed before its first byte (or there was none to try). */
+export class NoHostAnswered extends Error {
+  constructor(
+    readonly lastFailure: UpstreamError | undefined,
+    readonly attempts: number,
+  ) {
+    super(lastFailure?.message ?? 'no host answered');
+  }
+}
+
+export type RaceDeps = {
+  router: HostRouter;
+  send(call: UpstreamCall & { stream: boolean }): Promise<UpstreamResponse>;
+  blamesRequest(error: UpstreamError): boolean;
+  onHostFailed(route: ModelRoute, error: UpstreamError): void;
+};
+
+type Running = { route: ModelRoute; attempt: HostAttempt; stop(): void; outcome: Promise<{ ok: true; answer: FirstAnswer } | { ok: false; error: unknown }> };
+
+async function firstAnswer(response: UpstreamResponse): Promise<FirstAnswer> {
+  if (response.kind === 'json') return response;
+  try {
+    return { kind: 'stream', first: await response.events.next(), events: response.events };
+  } catch (error) {
+    await response.events.return(undefined);
+    throw error instanceof UpstreamError ? new UpstreamError('connect', `the host failed before its first event: ${error.message}`) : error;
+  }
+}
+
+export async function raceHosts(
+  deps: RaceDeps,
+  query: RouteQuery,
+  candidates: readonly ModelRoute[],
+  call: (route: ModelRoute) => Omit<UpstreamCall, 'signal'> & { stream: boolean },
+  options: { signal: AbortSignal; hedge: boolean },
+): Promise<Winner> {
+  const queue = candidates.slice(0, MAX_ATTEMPTS);
+  const running = new Set<Running>();
+  let attempts = 0;
+  let hedged = false;
+  let hedgeDecided = false;
+  let lastFailure: UpstreamError | undefined;
+
+  const launch = () => {
+    const route = queue.shift();
+    if (!route) return;
+    attempts += 1;
+    const abort = new AbortController();
+    const onBuyerAbort = () => abort.abort();
+    options.signal.addEventListener('abort', onBuyerAbort, { once: true });
+    const attempt = deps.router.begin(query, route);
+    const stop = () => {
+      options.signal.removeEventListener('abort', onBuyerAbort);
+      abort.abort();
+    };
+    const outcome = deps
+      .send({ ...call(route), signal: abort.signal })
+      .then(firstAnswer)
+      .then(
+        (answer) => {
+          attempt.firstByte();
+          return { ok: true as const, answer };
+        },
+        (error: unknown) => {
+          options.signal.removeEventListener('abort', onBuyerAbort);
+          return { ok: false as const, error };
+        },
+      );
+    running.add({ route, attempt, stop, outcome });
+  };
+  const cancelAll = async () => {
+    for (const other of running) {
+      other.stop();
+      other.attempt.finish('cancelled');
+      const result = await other.outcome;
+      if (result.ok && result.answer.kind === 'stream') await result.answer.events.return(undefined);
+    }
+    running.clear();
+  };
+
+  if (options.hedge) deps.router.earnHedge();
+  launch();
+  while (running.size > 0) {
+    const hedgeDelay = options.hedge && !hedgeDecided && running.size === 1 && queue.length > 0 ? deps.router.hedgeDelayMs(query.modelId) : undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hedgeDue = hedgeDelay === undefined ? undefined : new Promise<'hedge'>((resolve) => (timer = setTimeout(() => resolve('hedge'), hedgeDelay)));
+    const settled = await Promise.race([...[...running].map((r) => r.outcome.then((result) => ({ running: r, result }))), ...(hedgeDue ? [hedgeDue] : [])]);
+    clearTimeout(timer);
+    if (settled === 'hedge') {
+      // A request hedges at most once, and asks the budget once.
+      hedgeDecided = true;
+      hedged = deps.router.spendHedge();
+      if (hedged) launch();
+      continue;
+    }
+    const { running: done, result } = settled;
+    running.delete(done);
+    if (result.ok) {
+      await cancelAll();
+      return { route: done.route, attempt: done.attempt, answer: result.answer, attempts, hedged, stop: done.stop };
+    }
+    const error = result.error;
+    if (options.signal.aborted || !(error instanceof UpstreamError)) {
+      done.attempt.finish('cancelled');
+      await cancelAll();
+      throw error;
+    }
+    if (deps.blamesRequest(error)) {
+      done.attempt.finish('ok');
+      await cancelAll();
+      throw new RequestRefused(error, attempts);
+    }
+    done.attempt.finish('failed');
+    deps.onHostFailed(done.route, error);
+    lastFailure = error;
+    if (running.size === 0) launch();
+  }
+  throw new NoHostAnswered(lastFailure, attempts);
+}
