@@ -1,10 +1,12 @@
 // `agora host`: the composition root of a host agent. It keeps an Ed25519 identity in its data directory, serves
-// the built-in engine behind a forward secret (only the market may call it), registers with the market by a signed
-// registration, keeps the host token it gets back (0600), and heartbeats — registering again if the market has
-// forgotten it.
+// the built-in engine — or fronts any OpenAI-compatible engine — behind a forward secret (only the market may call
+// it), registers with the market by a signed registration, keeps the host token it gets back (0600), and
+// heartbeats — registering again if the market has forgotten it.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildEngineProxy, engineModelIds } from '../adapters/http/engine-host/build-engine-proxy.ts';
 import { buildEngineServer } from '../adapters/http/engine-host/build-engine-server.ts';
 import { loadOrCreateHostIdentity, type HostIdentity } from '../adapters/keys/host-identity.ts';
 import { writeSecretFile } from '../adapters/keys/secret-files.ts';
@@ -12,8 +14,14 @@ import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import { BUILTIN_MODEL_ID, BUILTIN_PRICES, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles, loadBuiltinEngine } from './builtin-model.ts';
 
+/** The built-in engine, or an OpenAI-compatible engine's URL (its own key, and which of its models to sell). */
+export type HostEngine = { kind: 'builtin' } | { kind: 'openai-compatible'; url: string; key?: string | undefined; models?: string[] | undefined };
+
 export type HostAgentOptions = {
   marketUrl: string;
+  engine: HostEngine;
+  /** requests the engine serves at once (declared; the market routes others elsewhere first) */
+  maxConcurrency: number;
   dataDir: string;
   modelCacheDir: string;
   /** where the engine listens; `announce` is the address the market is told (default: this one) */
@@ -44,33 +52,18 @@ async function register(marketUrl: string, identity: HostIdentity, registration:
   return answer.body;
 }
 
-export async function startHostAgent(options: HostAgentOptions): Promise<RunningHostAgent> {
-  const dataDir = resolve(options.dataDir);
-  const marketUrl = options.marketUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
-  const say = options.onEvent ?? (() => undefined);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const identity = await loadOrCreateHostIdentity(join(dataDir, 'host.key'));
-  const forwardSecret = randomBytes(24).toString('base64url');
+type DeclaredModelWire = HostRegistrationWire['models'][number];
+type ServedEngine = { server: FastifyInstance; engine: HostRegistrationWire['engine']; models: DeclaredModelWire[]; close(): Promise<void> };
+type MarketModelCard = { id: string; context_length: number; pricing: { prompt: string; completion: string }; sku: { digest: string; quantization: string } };
 
-  const files = await builtinModelFiles(options.modelCacheDir);
-  const engine = await loadBuiltinEngine(files);
-  const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION, requireBearer: forwardSecret });
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  const close = async () => {
-    clearInterval(heartbeat);
-    await server.close();
-    await engine.close();
-  };
-  try {
-    const listening = await server.listen({ port: options.port, host: options.listenHost });
-    const url = options.announce ?? listening;
-    const registration = {
-      public_key: identity.publicKey,
-      name: options.name,
-      base_url: url,
-      forward_secret: forwardSecret,
+async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string): Promise<ServedEngine> {
+  if (options.engine.kind === 'builtin') {
+    const files = await builtinModelFiles(options.modelCacheDir);
+    const engine = await loadBuiltinEngine(files);
+    const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION, requireBearer: forwardSecret });
+    return {
+      server,
       engine: { kind: 'builtin', version: 'node-llama-cpp 3.22.1' },
-      max_concurrency: 4,
       models: [
         {
           model: BUILTIN_MODEL_ID,
@@ -80,6 +73,52 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
           ask: { prompt: formatNanos(BUILTIN_PRICES.prompt), completion: formatNanos(BUILTIN_PRICES.completion) },
         },
       ],
+      close: async () => {
+        await server.close();
+        await engine.close();
+      },
+    };
+  }
+  // An external engine serves the market's SKU of each model it names (the market's probe checks the claim).
+  const { url, key } = options.engine;
+  const offered = options.engine.models ?? (await engineModelIds(url, key));
+  const catalog = await fetch(`${marketUrl}/v1/models`).catch((error: unknown) => {
+    throw new Error(`HOST_NOT_REGISTERED: cannot reach the market at ${marketUrl}: ${(error as Error).message}`);
+  });
+  const sold = ((await catalog.json()) as { data: MarketModelCard[] }).data;
+  const models = sold
+    .filter((card) => offered.includes(card.id))
+    .map((card) => ({ model: card.id, digest: card.sku.digest, quantization: card.sku.quantization, context_length: card.context_length, ask: card.pricing }));
+  if (models.length === 0) throw new Error(`HOST_NOT_REGISTERED: the engine serves ${offered.join(', ') || 'no model'}; the market sells ${sold.map((c) => c.id).join(', ')}`);
+  const server = buildEngineProxy({ engineUrl: url, engineKey: key, forwardSecret });
+  return { server, engine: { kind: 'openai-compatible', version: 'unknown' }, models, close: () => server.close() };
+}
+
+export async function startHostAgent(options: HostAgentOptions): Promise<RunningHostAgent> {
+  const dataDir = resolve(options.dataDir);
+  const marketUrl = options.marketUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+  const say = options.onEvent ?? (() => undefined);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const identity = await loadOrCreateHostIdentity(join(dataDir, 'host.key'));
+  const forwardSecret = randomBytes(24).toString('base64url');
+
+  const served = await serveEngine(options, marketUrl, forwardSecret);
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const close = async () => {
+    clearInterval(heartbeat);
+    await served.close();
+  };
+  try {
+    const listening = await served.server.listen({ port: options.port, host: options.listenHost });
+    const url = options.announce ?? listening;
+    const registration = {
+      public_key: identity.publicKey,
+      name: options.name,
+      base_url: url,
+      forward_secret: forwardSecret,
+      engine: served.engine,
+      max_concurrency: options.maxConcurrency,
+      models: served.models,
     };
     let registered = await register(marketUrl, identity, registration);
     await writeSecretFile(join(dataDir, 'host.token'), registered.host_token);

@@ -76,6 +76,8 @@ async function startBuiltinHosts(count: number, marketUrl: string, dataDir: stri
     Array.from({ length: count }, (_, i) =>
       startHostAgent({
         marketUrl,
+        engine: { kind: 'builtin' },
+        maxConcurrency: 4,
         dataDir: join(dataDir, 'hosts', `host-${i + 1}`),
         modelCacheDir,
         listenHost: '127.0.0.1',
@@ -183,6 +185,13 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     timers.push(setInterval(report(() => budget.maintain(), 'lease maintenance'), 15_000));
     timers.push(setInterval(report(() => billingStore.reclaimExpired(systemClock.nowMs()), 'lease reclaim'), 30_000));
 
+    const router = createHostRouter({ clock: systemClock, random: Math.random, heartbeatIntervalMs: HOST_HEARTBEAT_MS });
+    // Failures outside maintenance windows go on the hosts' records (their scorecards), a few times a minute.
+    const recordMisses = async () => {
+      const misses = router.takeMisses();
+      if (misses.size > 0) await store.recordMisses(misses);
+    };
+    timers.push(setInterval(report(recordMisses, 'recording host misses'), 5_000));
     const engines = createOpenAiEngineClient();
     let url = '';
     const registry: HostRegistryDeps = {
@@ -203,7 +212,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       metrics,
       logger,
       v1: {
-        serve: { catalog, router: createHostRouter({ clock: systemClock, random: Math.random, heartbeatIntervalMs: HOST_HEARTBEAT_MS }), budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, metrics: metrics.completions, takeRateBps: options.takeRateBps },
+        serve: { catalog, router, budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, metrics: metrics.completions, takeRateBps: options.takeRateBps },
         admin,
         store,
         starterCredits: options.starterCredits,
@@ -217,6 +226,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     url = await app.listen({ port: options.port, host: options.host });
     // Shutdown order: stop taking requests, let in-flight ones settle, return leases, write the last batch.
     cleanups.push(async () => {
+      await recordMisses();
       await batcher.flush();
       await engines.close();
     });

@@ -3,10 +3,10 @@
 // only when it blames the request, otherwise the next host is tried and a failure of all costs nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
-import { startScriptedUpstream, type Script, type ScriptedUpstream } from '../support/scripted-upstream.ts';
-import { tinyModelFiles } from '../support/tiny-engine.ts';
+import type { Script, ScriptedUpstream } from '../support/scripted-upstream.ts';
+import { modelServedBy as serveScripted, scriptedAnswer } from '../support/scripted-model.ts';
 import { postChat } from '../support/chat-request.ts';
-import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
 const upstreams: ScriptedUpstream[] = [];
@@ -18,20 +18,7 @@ afterAll(async () => {
   for (const upstream of upstreams) await upstream.stop();
 });
 
-/** A model served by scripted hosts (metered with the built-in model's tokenizer), one host per script. */
-async function modelServedBy(modelId: string, scripts: Script[]): Promise<ScriptedUpstream[]> {
-  const tiny = await tinyModelFiles();
-  await market.store.upsertModel({ id: modelId, name: modelId, contextLength: 1024, promptPrice: 100n, completionPrice: 200n, defaultMaxTokens: 64, maxTokensCap: 512, tokenizerDir: tiny.dir, digest: 'none', quantization: 'unknown' });
-  const started: ScriptedUpstream[] = [];
-  for (const [i, script] of scripts.entries()) {
-    const upstream = await startScriptedUpstream(script);
-    upstreams.push(upstream);
-    started.push(upstream);
-    const registered = await admin(market, 'POST', '/admin/engines', { id: `${modelId}-${i}`, name: `host ${i}`, base_url: upstream.url, engine_kind: 'openai-compatible', model_id: modelId, upstream_model: 'scripted' });
-    expect(registered.status).toBe(201);
-  }
-  return started;
-}
+const modelServedBy = (modelId: string, scripts: Script[]) => serveScripted(market, modelId, scripts, upstreams);
 
 const chat = (key: string, model: string, extra: object = {}, signal?: AbortSignal) => postChat(market.url, key, { model, max_tokens: 400, ...extra }, signal);
 
@@ -78,7 +65,7 @@ describe('upstream behaviour', () => {
   });
 
   it('passes over a busy (429) or misconfigured (401) host to the next, and answers 503/502 when none is left', async () => {
-    const answer = { id: 'x', object: 'chat.completion', created: 0, model: 'scripted', choices: [{ index: 0, message: { role: 'assistant', content: 'The market.' }, finish_reason: 'stop' }] };
+    const answer = scriptedAnswer;
     const [busy, locked, healthy] = await modelServedBy('crowded', [
       { status: 429, body: { error: { message: 'busy' } } },
       { status: 401, body: { error: { message: 'who are you?' } } },

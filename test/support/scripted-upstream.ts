@@ -8,19 +8,26 @@ export type Script = { status: number; body: object; delayMs?: number } | { stre
 export type ScriptedUpstream = {
   url: string;
   requests: number;
+  /** JSON answers the market hung up on before they were written (a hedge's loser) */
+  abandoned: number;
   /** per streamed response: chunks written, and whether the market closed the connection before the end */
   streams: Array<{ sent: number; closedEarly: boolean }>;
   stop(): Promise<void>;
 };
 
 export async function startScriptedUpstream(script: Script): Promise<ScriptedUpstream> {
-  const state = { requests: 0, streams: [] as ScriptedUpstream['streams'] };
+  const state = { requests: 0, abandoned: 0, streams: [] as ScriptedUpstream['streams'] };
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       state.requests++;
       if ('status' in script) {
-        setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json' }).end(JSON.stringify(script.body)), script.delayMs ?? 0);
+        const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json' }).end(JSON.stringify(script.body)), script.delayMs ?? 0);
+        res.on('close', () => {
+          if (res.headersSent) return;
+          clearTimeout(timer);
+          state.abandoned++;
+        });
         return;
       }
       const record = { sent: 0, closedEarly: false };
@@ -47,6 +54,9 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get requests() {
       return state.requests;
+    },
+    get abandoned() {
+      return state.abandoned;
     },
     streams: state.streams,
     stop: () =>

@@ -95,10 +95,10 @@ export async function raceHosts(
       );
     running.add({ route, attempt, stop, outcome });
   };
-  const cancelAll = async () => {
+  const cancelAll = async (outcome: 'cancelled' | 'outpaced') => {
     for (const other of running) {
       other.stop();
-      other.attempt.finish('cancelled');
+      other.attempt.finish(outcome);
       const result = await other.outcome;
       if (result.ok && result.answer.kind === 'stream') await result.answer.events.return(undefined);
     }
@@ -123,18 +123,18 @@ export async function raceHosts(
     const { running: done, result } = settled;
     running.delete(done);
     if (result.ok) {
-      await cancelAll();
+      await cancelAll('outpaced');
       return { route: done.route, attempt: done.attempt, answer: result.answer, attempts, hedged, stop: done.stop };
     }
     const error = result.error;
     if (options.signal.aborted || !(error instanceof UpstreamError)) {
       done.attempt.finish('cancelled');
-      await cancelAll();
+      await cancelAll('cancelled');
       throw error;
     }
     if (deps.blamesRequest(error)) {
       done.attempt.finish('ok');
-      await cancelAll();
+      await cancelAll('cancelled');
       throw new RequestRefused(error, attempts);
     }
     done.attempt.finish('failed');

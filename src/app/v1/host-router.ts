@@ -17,7 +17,8 @@ import { RecentTraffic } from '../../domain/routing/traffic-share.ts';
 import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
 
-export type AttemptOutcome = 'ok' | 'failed' | 'cancelled';
+/** `outpaced`: a hedge's loser, still without its first byte when the other copy answered (a lower bound on its latency). */
+export type AttemptOutcome = 'ok' | 'failed' | 'cancelled' | 'outpaced';
 export type HostAttempt = {
   firstByte(): void;
   finish(outcome: AttemptOutcome): void;
@@ -124,6 +125,8 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
             firstByteSamples.set(query.modelId, samples);
             circuits.set(hostId, recordSuccess());
             if (query.affinityKey !== undefined) remember(query.affinityKey, hostId);
+          } else if (outcome === 'outpaced') {
+            latency.set(hostId, observeLatency(latency.get(hostId), nowMs - startedMs, nowMs));
           } else if (outcome === 'failed') {
             circuits.set(hostId, recordFailure(circuits.get(hostId) ?? closedCircuit, nowMs));
             if (!isAway(route.host.maintenance, nowMs)) misses.set(hostId, (misses.get(hostId) ?? 0) + 1);

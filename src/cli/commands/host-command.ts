@@ -1,32 +1,78 @@
-// `agora host`: run a host agent beside the built-in engine and join a market; `agora host status`: what the market
-// knows about this host (models, traffic, earnings), read with the host token kept in the host's data directory.
+// `agora host`: run a host agent beside the built-in engine, or in front of an OpenAI-compatible one, and join a
+// market; `agora host status` and `agora host maintenance`: this host as the market sees it, with the host token
+// kept in the host's data directory.
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { readSecretFile } from '../../adapters/keys/secret-files.ts';
-import { startHostAgent } from '../../main/host-agent.ts';
+import { startHostAgent, type HostEngine } from '../../main/host-agent.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 import { cliAction, CliError } from './cli-action.ts';
+import { callMarket, table } from './market-admin-client.ts';
 
-type HostFlags = { market: string; engine: string; dataDir: string; port: string; listen: string; announce?: string; name: string };
+type HostFlags = {
+  market: string;
+  engine: string;
+  engineKey?: string;
+  models?: string;
+  maxConcurrency: string;
+  dataDir: string;
+  port: string;
+  listen: string;
+  announce?: string;
+  name: string;
+};
+
+function hostEngine(flags: HostFlags): HostEngine {
+  if (flags.engine === 'builtin') return { kind: 'builtin' };
+  if (!URL.canParse(flags.engine) || !/^https?:$/.test(new URL(flags.engine).protocol)) {
+    throw new CliError(`--engine is 'builtin' or the http(s) URL of an OpenAI-compatible engine, not '${flags.engine}'`);
+  }
+  const models = flags.models?.split(',').map((m) => m.trim()).filter(Boolean);
+  return { kind: 'openai-compatible', url: flags.engine, key: flags.engineKey, models };
+}
+
+const RELATIVE = /^\+(\d+)(s|m|h)$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** An ISO time, or an offset from now such as +10m. */
+export function parseWhen(text: string, nowMs: number): string {
+  const relative = RELATIVE.exec(text);
+  const ms = relative ? nowMs + Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS] : Date.parse(text);
+  if (Number.isNaN(ms)) throw new CliError(`'${text}' is not a time: use an ISO time such as 2026-11-23T22:00:00Z, or +10m / +2h / +30s from now`);
+  return new Date(ms).toISOString();
+}
+
+/** Calls the market with the host token kept in the host's data directory. */
+async function callMarketAsHost(flags: HostFlags, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const token = await readSecretFile(join(resolve(flags.dataDir), 'host.token'));
+  if (!token) throw new CliError(`no host token in ${resolve(flags.dataDir)}; run \`agora host\` first`);
+  return callMarket(flags.market, token, method, path, body);
+}
 
 export function hostCommand(): Command {
   const host = new Command('host')
     .description('run a host agent: serve a model engine and join a market')
     .option('--market <url>', 'the market to join (env AGORA_MARKET_URL)', process.env.AGORA_MARKET_URL ?? 'http://127.0.0.1:8080')
-    .option('--engine <engine>', "the engine to serve: 'builtin' (the built-in engine)", 'builtin')
+    .option('--engine <engine>', "'builtin' (the built-in engine) or the URL of an OpenAI-compatible engine (llama.cpp server, vLLM, Ollama)", 'builtin')
+    .option('--engine-key <key>', "the engine's own API key, if it has one (env AGORA_ENGINE_KEY)", process.env.AGORA_ENGINE_KEY)
+    .option('--models <ids>', "with --engine <url>: which of the engine's models to sell, comma-separated (default: every one the market sells)")
+    .option('--max-concurrency <n>', 'requests the engine serves at once', '4')
     .option('--data-dir <dir>', 'host identity and token (env AGORA_HOST_DATA_DIR)', process.env.AGORA_HOST_DATA_DIR ?? '.agora-host')
     .option('--port <port>', 'port the engine listens on (0: any free port)', '0')
     .option('--listen <address>', 'address the engine listens on', '127.0.0.1')
     .option('--announce <url>', 'the address the market should call (default: the listening address; hosts on the internet announce https)')
     .option('--name <name>', 'a name shown to buyers and the operator', 'agora host')
     .action(async (flags: HostFlags) => {
-      if (flags.engine !== 'builtin') {
-        console.error(`agora host: only --engine builtin is supported so far; to sell an OpenAI-compatible engine today, the operator registers it with POST /admin/engines`);
+      const maxConcurrency = Number(flags.maxConcurrency);
+      if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+        console.error(`agora host: --max-concurrency is a whole number of at least 1, not '${flags.maxConcurrency}'`);
         process.exit(2);
       }
       try {
         const agent = await startHostAgent({
           marketUrl: flags.market,
+          engine: hostEngine(flags),
+          maxConcurrency,
           dataDir: flags.dataDir,
           modelCacheDir: modelCacheDir(),
           listenHost: flags.listen,
@@ -50,17 +96,41 @@ export function hostCommand(): Command {
     });
   host
     .command('status')
-    .description('this host as the market sees it: models, traffic, earnings (uses --market and --data-dir of `agora host`)')
+    .description('this host as the market sees it: models, traffic, earnings, misses, maintenance (uses --market and --data-dir of `agora host`)')
     .action(
       cliAction(async (flags: HostFlags) => {
-        const token = await readSecretFile(join(resolve(flags.dataDir), 'host.token'));
-        if (!token) throw new CliError(`no host token in ${resolve(flags.dataDir)}; run \`agora host\` first`);
-        const response = await fetch(`${flags.market.replace(/\/+$/, '')}/hosts/me`, { headers: { authorization: `Bearer ${token}` } }).catch(() => {
-          throw new CliError(`cannot reach the market at ${flags.market}`);
-        });
-        const body: unknown = await response.json();
-        if (!response.ok) throw new CliError(`${response.status}: ${(body as { error?: { message?: string } }).error?.message ?? response.statusText}`);
-        console.log(JSON.stringify(body, null, 2));
+        console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me'), null, 2));
+      }),
+    );
+  const maintenance = host.command('maintenance').description("declare, list or cancel this host's maintenance windows (no penalty inside an accepted window)");
+  maintenance
+    .command('add')
+    .description('declare a window; the market drains the host 30 s before it starts and takes it back after it ends')
+    .requiredOption('--from <time>', 'start: an ISO time (2026-11-23T22:00:00Z) or from now (+10m, +2h)')
+    .requiredOption('--to <time>', 'end: an ISO time or from now (+40m)')
+    .action(
+      cliAction(async (flags: HostFlags & { from: string; to: string }) => {
+        const now = Date.now();
+        const window = await callMarketAsHost(flags, 'POST', '/hosts/me/maintenance', { starts_at: parseWhen(flags.from, now), ends_at: parseWhen(flags.to, now) });
+        console.log(`Accepted: ${String(window.id)} from ${String(window.starts_at)} to ${String(window.ends_at)}`);
+      }),
+    );
+  maintenance
+    .command('list')
+    .description('windows not yet ended')
+    .action(
+      cliAction(async (flags: HostFlags) => {
+        const answer = await callMarketAsHost(flags, 'GET', '/hosts/me/maintenance');
+        console.log(table(answer.data as Array<Record<string, unknown>>, ['id', 'starts_at', 'ends_at']));
+      }),
+    );
+  maintenance
+    .command('cancel <id>')
+    .description('cancel a window')
+    .action(
+      cliAction(async (flags: HostFlags, id: string) => {
+        await callMarketAsHost(flags, 'DELETE', `/hosts/me/maintenance/${encodeURIComponent(id)}`);
+        console.log(`Cancelled ${id}`);
       }),
     );
   return host;

@@ -23,22 +23,25 @@ async function operatorKey(target: AdminTarget): Promise<string> {
   return key;
 }
 
-export async function callAdmin<T>(target: AdminTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const url = `${target.market.replace(/\/+$/, '')}${path}`;
+/** One call to a running market with a bearer token; a refusal or an unreachable market is a CliError. */
+export async function callMarket<T>(market: string, token: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await fetch(`${market.replace(/\/+$/, '')}${path}`, {
       method,
-      headers: { authorization: `Bearer ${await operatorKey(target)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot reach the market at ${target.market} (${(error as Error & { cause?: Error }).cause?.message ?? String(error)}); is \`agora start\` running?`);
+    throw new CliError(`cannot reach the market at ${market} (${(error as Error & { cause?: Error }).cause?.message ?? String(error)}); is \`agora start\` running?`);
   }
   const answer = (await response.json().catch(() => ({}))) as T & { error?: { message?: string } };
   if (!response.ok) throw new CliError(`${response.status}: ${answer.error?.message ?? response.statusText}`);
   return answer;
+}
+
+export async function callAdmin<T>(target: AdminTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  return callMarket<T>(target.market, await operatorKey(target), method, path, body);
 }
 
 /** Runs an admin call and prints its answer as a table (or JSON with --json). */

@@ -1,13 +1,14 @@
 // The built-in engine's own HTTP surface in the OpenAI wire format — what the market forwards requests to.
 // Logprob entries carry token ids (as llama-server's do) so the market can meter and verify exact tokens.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { chatCompletionRequestSchema, completionRequestSchema } from '../../../contracts/openai/completion-request.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import { EngineBusyError } from '../../engines/builtin/sequence-pool.ts';
 import type { GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
+import { requireForwardSecret } from './forward-secret.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { openSseStream } from '../openai/sse-stream.ts';
 import {
@@ -66,16 +67,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
   const { engine, modelId } = options;
   const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes });
   installOpenAiErrorHandler(app);
-  const expected = options.requireBearer === undefined ? undefined : Buffer.from(`Bearer ${options.requireBearer}`);
-  if (expected) {
-    app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/v1/')) return;
-      const given = Buffer.from(request.headers.authorization ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new ApiError(401, 'authentication_error', 'This host serves only the market it registered with.', 'not_the_market');
-      }
-    });
-  }
+  if (options.requireBearer !== undefined) requireForwardSecret(app, options.requireBearer);
 
   const run = async (
     request: FastifyRequest,
