@@ -1,14 +1,19 @@
 // Getting a request's first answer from the hosts in routing order. A host that fails before its first byte (for
-// a stream: before its first event, so a host that accepts and dies still counts as "before") is left for the
+// a stream: before its first token, so a host that accepts and dies still counts as "before") is left for the
 // next, up to a bound. With hedging on, when the first host has not answered by the model's p95 time to first
 // byte (and the 5% hedge budget allows), a second copy goes to the next host; the first to answer serves and the
 // other is cancelled, so only the winner is ever billed.
 import { UpstreamError, type UpstreamCall, type UpstreamResponse } from '../ports.ts';
 import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import type { ModelRoute } from './market-catalog.ts';
+import { carriesOutput } from './upstream-output.ts';
 
-/** A host's answer once its first byte is in: the whole JSON body, or a stream with its first event read. */
-export type FirstAnswer = { kind: 'json'; body: unknown } | { kind: 'stream'; first: IteratorResult<unknown>; events: AsyncGenerator<unknown> };
+/**
+ * A host's answer once its first output is in: the whole JSON body, or a stream read up to its first token (the
+ * events so far, and whether the stream already ended), so a host that sends headers and a role chunk at once but
+ * no token still counts as not answering.
+ */
+export type FirstAnswer = { kind: 'json'; body: unknown } | { kind: 'stream'; read: unknown[]; ended: boolean; events: AsyncGenerator<unknown> };
 /** `stop` ends the winner's upstream call (the buyer's hang-up also does, until then). */
 export type Winner = { route: ModelRoute; attempt: HostAttempt; answer: FirstAnswer; attempts: number; hedged: boolean; stop(): void };
 
@@ -46,8 +51,14 @@ type Running = { route: ModelRoute; attempt: HostAttempt; stop(): void; outcome:
 
 async function firstAnswer(response: UpstreamResponse): Promise<FirstAnswer> {
   if (response.kind === 'json') return response;
+  const read: unknown[] = [];
   try {
-    return { kind: 'stream', first: await response.events.next(), events: response.events };
+    for (;;) {
+      const next = await response.events.next();
+      if (next.done) return { kind: 'stream', read, ended: true, events: response.events };
+      read.push(next.value);
+      if (carriesOutput(next.value)) return { kind: 'stream', read, ended: false, events: response.events };
+    }
   } catch (error) {
     await response.events.return(undefined);
     throw error instanceof UpstreamError ? new UpstreamError('connect', `the host failed before its first event: ${error.message}`) : error;

@@ -12,7 +12,7 @@ import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
 import { type ApiKeyRecord, type Clock, type CompletionMetrics, type EngineClient, type Logger } from '../ports.ts';
 import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
-import { NoHostAnswered, raceHosts, RequestRefused, type Winner } from './host-race.ts';
+import { NoHostAnswered, raceHosts, RequestRefused, type FirstAnswer, type Winner } from './host-race.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
 import { countPromptTokens } from './prompt-metering.ts';
 import { completionText, completionTokenIds, shapeChoiceLogprobs } from './upstream-output.ts';
@@ -227,7 +227,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   }
   routing = { attempts: winner.attempts, hedged: winner.hedged, served: winner.attempt };
   const route = winner.route;
-  if (winner.answer.kind === 'stream') return { kind: 'stream', events: relayStream(winner.answer.first, winner.answer.events, route, winner) };
+  if (winner.answer.kind === 'stream') return { kind: 'stream', events: relayStream(winner.answer, route, winner) };
 
   winner.attempt.finish('ok');
   winner.stop();
@@ -247,18 +247,18 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     },
   };
 
-  async function* relayStream(first: IteratorResult<unknown>, upstream: AsyncGenerator<unknown>, route: ModelRoute, winner: Winner): AsyncGenerator<StreamEvent, void, undefined> {
+  async function* relayStream(answer: Extract<FirstAnswer, { kind: 'stream' }>, route: ModelRoute, winner: Winner): AsyncGenerator<StreamEvent, void, undefined> {
+    const upstream = answer.events;
+    const pending = [...answer.read];
     let idCount = 0;
     let text = '';
     let status = 'client_closed';
-    let pending: IteratorResult<unknown> | undefined = first;
     const counted = () => (route.capabilities[input.kind === 'chat' ? 'tokenIdsInChatLogprobs' : 'tokenIdsInCompletionLogprobs'] ? idCount : model.tokenizer.encode(text).length);
     try {
       for (;;) {
         let next: IteratorResult<unknown>;
         try {
-          next = pending ?? (await upstream.next());
-          pending = undefined;
+          next = pending.length > 0 ? { done: false, value: pending.shift() } : answer.ended ? { done: true, value: undefined } : await upstream.next();
         } catch (error) {
           // The buyer hanging up aborts the upstream read too: that is not the host's failure.
           if (input.signal.aborted) return;

@@ -23,6 +23,16 @@ export function completionText(kind: 'chat' | 'text', choice: Choice): string {
   return typeof part?.content === 'string' ? part.content : '';
 }
 
+/** Whether a stream event carries output (a token, a finish or the usage), unlike a bare role chunk. */
+export function carriesOutput(event: unknown): boolean {
+  const { choices, usage } = event as { choices?: Choice[]; usage?: unknown };
+  const choice = choices?.[0];
+  if (usage) return true;
+  if (!choice) return false;
+  if (choice.finish_reason !== null && choice.finish_reason !== undefined) return true;
+  return completionText('chat', choice) !== '' || completionText('text', choice) !== '';
+}
+
 export function shapeChoiceLogprobs(choice: Choice, buyerAskedForLogprobs: boolean): Choice {
   return buyerAskedForLogprobs ? choice : { ...choice, logprobs: null };
 }
