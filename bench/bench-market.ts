@@ -26,6 +26,7 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
     demoCredits: 0n,
     leaseChunkNanos: 1_000_000_000n,
     rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
+    hostAdmission: 'open',
     maintenanceRules: DEFAULT_MAINTENANCE_RULES,
     logLevel: 'error',
   });

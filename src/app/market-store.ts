@@ -32,7 +32,9 @@ export type RouteRecord = { modelId: string; upstreamModel: string; host: Routed
 export type MaintenanceWindow = { id: string; hostId: string; startsAtMs: number; endsAtMs: number };
 
 /** A host agent after its registration was verified and probed. */
-export type AgentHost = HostRecord & { publicKey: string; tokenHash: string; forwardSecret: string; engineVersion: string; maxConcurrency: number };
+export type AgentHost = HostRecord & { publicKey: string; tokenHash: string; forwardSecret: string; engineVersion: string; maxConcurrency: number; status: 'active' | 'pending' };
+/** A registered agent as the operator reviews it: where it is, whether it serves, and the models it declared. */
+export type AgentHostState = { id: string; name: string; baseUrl: string; forwardSecret: string; status: 'active' | 'pending'; models: string[]; lastSeenAtMs: number | null };
 export type AgentRoute = { modelId: string; askPrompt: Nanos; askCompletion: Nanos };
 
 export type HostSummary = {
@@ -75,6 +77,10 @@ export type MarketStore = {
   listRoutes(nowMs: number): Promise<RouteRecord[]>;
   /** the host's row and exactly these routes (a re-registration replaces what the host serves) */
   saveAgentHost(host: AgentHost, routes: readonly AgentRoute[]): Promise<void>;
+  findAgentHost(hostId: string): Promise<AgentHostState | undefined>;
+  listAgentHosts(): Promise<AgentHostState[]>;
+  /** an approved host: active, serving only the given models */
+  activateHost(hostId: string, modelIds: readonly string[]): Promise<void>;
   findHostByTokenHash(tokenHash: string): Promise<{ id: string } | undefined>;
   touchHost(hostId: string): Promise<void>;
   hostSummary(hostId: string, nowMs: number): Promise<HostSummary | undefined>;

@@ -4,11 +4,11 @@ import { Command } from 'commander';
 import { hostCommand } from './commands/host-command.ts';
 import { modelsCommand } from './commands/models-command.ts';
 import { adminCommand, backupCommand, restoreCommand } from './commands/offline-commands.ts';
-import { accountsCommand, creditsCommand, keysCommand } from './commands/operator-commands.ts';
+import { accountsCommand, creditsCommand, hostsCommand, keysCommand } from './commands/operator-commands.ts';
 import { startCommand } from './commands/start-command.ts';
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');
-for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand()]) {
+for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), hostsCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand()]) {
   program.addCommand(command);
 }
 

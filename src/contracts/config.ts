@@ -16,6 +16,7 @@ export const marketConfigSchema = z.object({
   rateLimitRpm: z.coerce.number().int().min(1).default(600),
   rateLimitTpm: z.coerce.number().int().min(1).default(1_000_000),
   hosts: z.coerce.number().int().min(0).max(16).default(2),
+  hostAdmission: z.enum(['open', 'approval']).default('open'),
   maintenanceNoticeS: z.coerce.number().int().min(0).default(300),
   logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
 });
@@ -37,6 +38,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['rateLimitTpm', 'AGORA_RATE_LIMIT_TPM'],
     ['hosts', 'AGORA_HOSTS'],
     ['maintenanceNoticeS', 'AGORA_MAINTENANCE_NOTICE_S'],
+    ['hostAdmission', 'AGORA_HOST_ADMISSION'],
     ['logLevel', 'AGORA_LOG_LEVEL'],
   ];
   return Object.fromEntries(pick.filter(([, name]) => env[name] !== undefined && env[name] !== '').map(([field, name]) => [field, env[name]]));

@@ -32,9 +32,9 @@ export type HostAgentOptions = {
   onEvent?: (message: string) => void;
 };
 
-export type RunningHostAgent = { hostId: string; url: string; admitted: string[]; close(): Promise<void> };
+export type RunningHostAgent = { hostId: string; url: string; status: 'active' | 'pending'; admitted: string[]; close(): Promise<void> };
 
-type Registered = { host_id: string; host_token: string; admitted: string[]; refused: Array<{ model: string; reason: string }>; heartbeat_interval_ms: number };
+type Registered = { host_id: string; host_token: string; status: 'active' | 'pending'; admitted: string[]; refused: Array<{ model: string; reason: string }>; heartbeat_interval_ms: number };
 
 async function postJson<T>(url: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
   const response = await fetch(url, {
@@ -48,7 +48,7 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
 async function register(marketUrl: string, identity: HostIdentity, registration: Omit<HostRegistrationWire, 'signed_at'>): Promise<Registered> {
   const payload = JSON.stringify({ ...registration, signed_at: Date.now() });
   const answer = await postJson<Registered & { error?: { message: string } }>(`${marketUrl}/hosts/register`, { public_key: identity.publicKey, payload, signature: identity.sign(payload) });
-  if (answer.status !== 201) throw new Error(`HOST_NOT_REGISTERED: the market answered ${answer.status}: ${answer.body.error?.message ?? 'no reason given'}`);
+  if (answer.status !== 201 && answer.status !== 202) throw new Error(`HOST_NOT_REGISTERED: the market answered ${answer.status}: ${answer.body.error?.message ?? 'no reason given'}`);
   return answer.body;
 }
 
@@ -134,7 +134,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
         })
         .catch((error: unknown) => say(`heartbeat failed: ${(error as Error).message}`));
     }, registered.heartbeat_interval_ms);
-    return { hostId: registered.host_id, url, admitted: registered.admitted, close };
+    return { hostId: registered.host_id, url, status: registered.status, admitted: registered.admitted, close };
   } catch (error) {
     await close();
     throw error;

@@ -28,7 +28,7 @@ import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
 import { cryptoIds, systemClock } from './system-ports.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
-import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
+import type { HostAdmission, HostRegistryDeps } from '../app/hosts/host-registry.ts';
 import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
@@ -48,6 +48,8 @@ export type MarketOptions = {
   /** per key, unless the key sets its own */
   rateLimits: RateLimitDefaults;
   maintenanceRules: MaintenanceRules;
+  /** open (the default): hosts that pass the checks serve at once; approval: the operator approves each one */
+  hostAdmission: HostAdmission;
   logLevel: 'silent' | 'info' | 'warn' | 'error';
 };
 
@@ -204,6 +206,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       hostIdFor,
       hashToken: hashApiKey,
       reloadCatalog,
+      admission: options.hostAdmission,
     };
     const { app, routes } = buildMarketServer({
       authenticator,
@@ -217,7 +220,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         store,
         starterCredits: options.starterCredits,
       },
-      admin: { admin, store, reloadCatalog },
+      admin: { admin, store, reloadCatalog, registry },
       system: {
         ready: () => store.getSetting('readiness-probe').then(() => true),
         openapi: () => buildOpenApiDocument(url),

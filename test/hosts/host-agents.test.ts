@@ -5,12 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateHostIdentity } from '../../src/adapters/keys/host-identity.ts';
 import { postChat } from '../support/chat-request.ts';
 import { startHostProcess, type HostProcess } from '../support/market-process.ts';
 import { startScriptedUpstream } from '../support/scripted-upstream.ts';
 import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
-import { tinyModelFiles } from '../support/tiny-engine.ts';
+import { registerHost, signedRegistration } from '../support/host-registration.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-hosts-'));
 let market: TestMarket;
@@ -27,27 +26,8 @@ afterAll(async () => {
 
 const chat = (key: string) => postChat(market.url, key, { max_tokens: 16 });
 
-async function signedRegistration(overrides: Record<string, unknown>, identityFile = join(root, 'test-host.key')) {
-  const identity = await loadOrCreateHostIdentity(identityFile);
-  const files = await tinyModelFiles();
-  const payload = JSON.stringify({
-    public_key: identity.publicKey,
-    name: 'test host',
-    base_url: 'http://127.0.0.1:1',
-    forward_secret: 'a-forward-secret-long-enough',
-    engine: { kind: 'openai-compatible', version: 'test' },
-    max_concurrency: 2,
-    models: [{ model: 'agora-tiny', digest: `sha256:${files.sha256}`, quantization: 'f32', context_length: 2048, ask: { prompt: '0.0000001', completion: '0.0000002' } }],
-    signed_at: Date.now(),
-    ...overrides,
-  });
-  return { public_key: identity.publicKey, payload, signature: identity.sign(payload) };
-}
-
-const register = async (body: object) => {
-  const res = await fetch(`${market.url}/hosts/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { error: { code: string; message: string } } };
-};
+const signRegistration = (overrides: Record<string, unknown>) => signedRegistration(join(root, 'test-host.key'), overrides);
+const register = (body: object) => registerHost(market.url, body);
 
 describe('host agents', () => {
   it('serves buyers through both registered hosts, and the hosts refuse anyone but the market', async () => {
@@ -83,15 +63,15 @@ describe('host agents', () => {
   });
 
   it('refuses a registration whose signature does not verify', async () => {
-    const signed = await signedRegistration({});
+    const signed = await signRegistration({});
     const tampered = { ...signed, payload: signed.payload.replace('test host', 'evil host') };
     expect(await register(tampered)).toMatchObject({ status: 401, body: { error: { code: 'bad_signature' } } });
-    const stale = await signedRegistration({ signed_at: Date.now() - 3_600_000 });
+    const stale = await signRegistration({ signed_at: Date.now() - 3_600_000 });
     expect(await register(stale)).toMatchObject({ status: 401, body: { error: { code: 'stale_registration' } } });
   });
 
   it('does not admit a host declaring a SKU the market does not sell, or another model family behind the right SKU', async () => {
-    const wrongDigest = await signedRegistration({ models: [{ model: 'agora-tiny', digest: 'sha256:0000', quantization: 'q4_0', context_length: 2048, ask: { prompt: '0', completion: '0' } }] });
+    const wrongDigest = await signRegistration({ models: [{ model: 'agora-tiny', digest: 'sha256:0000', quantization: 'q4_0', context_length: 2048, ask: { prompt: '0', completion: '0' } }] });
     const refused = await register(wrongDigest);
     expect(refused).toMatchObject({ status: 403, body: { error: { code: 'host_not_admitted' } } });
     expect(refused.body.error.message).toContain('the market sells sha256:');
@@ -99,7 +79,7 @@ describe('host agents', () => {
     // A host that claims the SKU but counts the probe's prompt with another tokenizer/template (another family).
     const impostor = await startScriptedUpstream({ status: 200, body: { id: 'x', object: 'chat.completion', created: 0, model: 'x', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'length' }], usage: { prompt_tokens: 31, completion_tokens: 1, total_tokens: 32 } } });
     try {
-      const lie = await register(await signedRegistration({ base_url: impostor.url }));
+      const lie = await register(await signRegistration({ base_url: impostor.url }));
       expect(lie).toMatchObject({ status: 403, body: { error: { code: 'host_not_admitted' } } });
       expect(lie.body.error.message).toMatch(/tokens under this SKU's tokenizer and chat template; the host counted 31/);
       expect(impostor.requests).toBe(1);

@@ -39,6 +39,7 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     demoCredits: 10_000_000_000n,
     leaseChunkNanos: 1_000_000_000n,
     rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
+    hostAdmission: 'open',
     maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: 0 },
     logLevel: 'silent',
     ...overrides,

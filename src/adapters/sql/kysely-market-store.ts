@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { KeyRole } from '../../app/ports.ts';
-import type { MarketStore, ModelRecord, HostRecord, NewKey, UsageRow } from '../../app/market-store.ts';
+import type { AgentHostState, MarketStore, ModelRecord, HostRecord, NewKey, UsageRow } from '../../app/market-store.ts';
 import type { Schema } from './schema.ts';
 import { ensureLedgerAccount, writeLedgerTransaction } from './ledger-writes.ts';
 import { toKeyRecord } from './kysely-key-store.ts';
@@ -18,6 +18,22 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     if (hostIds) query = hostIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('host_id', 'in', hostIds);
     const rows = await query.orderBy('starts_at').orderBy('id').execute();
     return rows.map((r) => ({ id: r.id, hostId: r.host_id, startsAtMs: r.starts_at.getTime(), endsAtMs: r.ends_at.getTime() }));
+  };
+
+  const agentHosts = async (hostId?: string): Promise<AgentHostState[]> => {
+    let query = db.selectFrom('hosts').select(['id', 'name', 'base_url', 'forward_secret', 'status', 'last_seen_at']).where('public_key', 'is not', null);
+    if (hostId !== undefined) query = query.where('id', '=', hostId);
+    const hosts = await query.orderBy('id').execute();
+    const routes = hosts.length === 0 ? [] : await db.selectFrom('model_hosts').select(['host_id', 'model_id']).where('host_id', 'in', hosts.map((h) => h.id)).orderBy('model_id').execute();
+    return hosts.map((h) => ({
+      id: h.id,
+      name: h.name,
+      baseUrl: h.base_url,
+      forwardSecret: h.forward_secret ?? '',
+      status: h.status,
+      models: routes.filter((r) => r.host_id === h.id).map((r) => r.model_id),
+      lastSeenAtMs: h.last_seen_at?.getTime() ?? null,
+    }));
   };
 
   return {
@@ -219,6 +235,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           forward_secret: host.forwardSecret,
           engine_version: host.engineVersion,
           max_concurrency: host.maxConcurrency,
+          status: host.status,
           last_seen_at: sql<Date>`now()`,
         };
         await trx.insertInto('hosts').values({ id: host.id, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
@@ -230,6 +247,14 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
             .values(routes.map((r) => ({ model_id: r.modelId, host_id: host.id, upstream_model: r.modelId, ask_prompt: r.askPrompt, ask_completion: r.askCompletion })))
             .execute();
         }
+      });
+    },
+    findAgentHost: async (hostId) => (await agentHosts(hostId))[0],
+    listAgentHosts: () => agentHosts(),
+    async activateHost(hostId, modelIds) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('model_hosts').where('host_id', '=', hostId).where('model_id', 'not in', modelIds).execute();
+        await trx.updateTable('hosts').set({ status: 'active' }).where('id', '=', hostId).execute();
       });
     },
     async findHostByTokenHash(tokenHash) {

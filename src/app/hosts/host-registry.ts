@@ -4,8 +4,8 @@
 // Only then does the host get its token and traffic.
 import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
 import type { z } from 'zod';
-import { hostRegistrationSchema, type HostRegistration, type signedRegistrationSchema } from '../../contracts/hosts/host-requests.ts';
-import { admitDeclaredModels, isFresh, type DeclaredModel } from '../../domain/hosts/admission.ts';
+import { hostRegistrationSchema, type signedRegistrationSchema } from '../../contracts/hosts/host-requests.ts';
+import { admitDeclaredModels, isFresh } from '../../domain/hosts/admission.ts';
 import type { MarketStore } from '../market-store.ts';
 import type { Clock, EngineClient, Ids } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
@@ -21,23 +21,28 @@ export type HostRegistryDeps = {
   hostIdFor(publicKey: string): string;
   hashToken(token: string): string;
   reloadCatalog(): Promise<void>;
+  admission: HostAdmission;
 };
 
 export type SignedRegistration = z.infer<typeof signedRegistrationSchema>;
-export type Registered = { hostId: string; hostToken: string; admitted: string[]; refused: Array<{ model: string; reason: string }> };
+export type Registered = { hostId: string; hostToken: string; status: 'active' | 'pending'; admitted: string[]; refused: Array<{ model: string; reason: string }> };
+/** open: a host that passes the checks serves at once; approval: it waits for the operator (and is probed then). */
+export type HostAdmission = 'open' | 'approval';
 
 export const HOST_TOKEN_PREFIX = 'ht-agora-';
 const PROBE_MESSAGES = [{ role: 'user' as const, content: 'Agora admission probe: the market counts these tokens itself.' }];
 
-async function probe(deps: HostRegistryDeps, registration: HostRegistration, model: DeclaredModel): Promise<string | undefined> {
-  const sold = deps.catalog.get(model.model);
+type ProbeTarget = { baseUrl: string; forwardSecret: string };
+
+async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: string): Promise<string | undefined> {
+  const sold = deps.catalog.get(modelId);
   if (!sold) return 'the market does not sell this model';
   try {
     const response = await deps.engines.send({
-      baseUrl: registration.base_url.replace(/\/+$/, ''),
+      baseUrl: target.baseUrl,
       path: '/v1/chat/completions',
-      body: { model: model.model, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
-      bearer: registration.forward_secret,
+      body: { model: modelId, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
+      bearer: target.forwardSecret,
       signal: AbortSignal.timeout(15_000),
       stream: false,
     });
@@ -48,6 +53,21 @@ async function probe(deps: HostRegistryDeps, registration: HostRegistration, mod
     return `the probe failed: ${(error as Error).message}`;
   }
 }
+
+/** Probes each model; the ones that pass, and the reasons of the others. */
+async function probeModels(deps: HostRegistryDeps, target: ProbeTarget, modelIds: readonly string[]): Promise<{ passed: string[]; refused: Array<{ model: string; reason: string }> }> {
+  const passed: string[] = [];
+  const refused: Array<{ model: string; reason: string }> = [];
+  for (const model of modelIds) {
+    const failure = await probe(deps, target, model);
+    if (failure) refused.push({ model, reason: failure });
+    else passed.push(model);
+  }
+  return { passed, refused };
+}
+
+const notAdmitted = (refused: ReadonlyArray<{ model: string; reason: string }>) =>
+  new ApiError(403, 'permission_error', `No declared model was admitted: ${refused.map((r) => `${r.model}: ${r.reason}`).join('; ')}`, 'host_not_admitted');
 
 export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistration): Promise<Registered> {
   if (!deps.verifySignature(signed.public_key, signed.payload, signed.signature)) {
@@ -73,33 +93,47 @@ export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistr
   const declared = registration.models.map((m) => ({ model: m.model, digest: m.digest, quantization: m.quantization, contextLength: m.context_length }));
   const skus = deps.catalog.list().map((m) => ({ model: m.id, digest: m.digest, quantization: m.quantization, contextLength: m.contextLength }));
   const { admitted, refused } = admitDeclaredModels(declared, skus);
-  const probed: DeclaredModel[] = [];
-  for (const model of admitted) {
-    const failure = await probe(deps, registration, model);
-    if (failure) refused.push({ model: model.model, reason: failure });
-    else probed.push(model);
-  }
-  if (probed.length === 0) {
-    throw new ApiError(403, 'permission_error', `No declared model was admitted: ${refused.map((r) => `${r.model}: ${r.reason}`).join('; ')}`, 'host_not_admitted');
-  }
+  if (admitted.length === 0) throw notAdmitted(refused);
 
   const hostId = deps.hostIdFor(registration.public_key);
+  const target = { baseUrl: registration.base_url.replace(/\/+$/, ''), forwardSecret: registration.forward_secret };
+  // Under approval, the market calls no address an operator has not approved: a new host, or one announcing a new
+  // address, waits unprobed; an approved host re-registering at its address is probed as usual.
+  const known = await deps.store.findAgentHost(hostId);
+  const waits = deps.admission === 'approval' && !(known?.status === 'active' && known.baseUrl === target.baseUrl);
+  const probed = waits ? { passed: admitted.map((m) => m.model), refused: [] } : await probeModels(deps, target, admitted.map((m) => m.model));
+  refused.push(...probed.refused);
+  if (probed.passed.length === 0) throw notAdmitted(refused);
+
   const hostToken = `${HOST_TOKEN_PREFIX}${deps.ids.newSecret()}`;
   const asks = new Map(registration.models.map((m) => [m.model, m.ask]));
   await deps.store.saveAgentHost(
     {
       id: hostId,
       name: registration.name,
-      baseUrl: registration.base_url.replace(/\/+$/, ''),
+      baseUrl: target.baseUrl,
       engineKind: registration.engine.kind === 'builtin' ? 'builtin' : 'openai-compatible',
       publicKey: registration.public_key,
       tokenHash: deps.hashToken(hostToken),
       forwardSecret: registration.forward_secret,
       engineVersion: registration.engine.version,
       maxConcurrency: registration.max_concurrency,
+      status: waits ? 'pending' : 'active',
     },
-    probed.map((m) => ({ modelId: m.model, askPrompt: asks.get(m.model)!.prompt, askCompletion: asks.get(m.model)!.completion })),
+    probed.passed.map((model) => ({ modelId: model, askPrompt: asks.get(model)!.prompt, askCompletion: asks.get(model)!.completion })),
   );
   await deps.reloadCatalog();
-  return { hostId, hostToken, admitted: probed.map((m) => m.model), refused };
+  return { hostId, hostToken, status: waits ? 'pending' : 'active', admitted: probed.passed, refused };
+}
+
+/** The operator approves a waiting host: it is probed now, and serves the models that pass. */
+export async function approveHost(deps: HostRegistryDeps, hostId: string): Promise<{ admitted: string[]; refused: Array<{ model: string; reason: string }> }> {
+  const host = await deps.store.findAgentHost(hostId);
+  if (!host) throw new ApiError(404, 'not_found_error', `No host '${hostId}' has registered.`, 'host_not_found');
+  if (host.status === 'active') return { admitted: host.models, refused: [] };
+  const probed = await probeModels(deps, host, host.models);
+  if (probed.passed.length === 0) throw notAdmitted(probed.refused);
+  await deps.store.activateHost(hostId, probed.passed);
+  await deps.reloadCatalog();
+  return { admitted: probed.passed, refused: probed.refused };
 }

@@ -81,7 +81,8 @@ export function hostCommand(): Command {
           name: flags.name,
           onEvent: (message) => console.error(`agora host: ${message}`),
         });
-        console.log(`Host ready: ${agent.hostId} serving ${agent.admitted.join(', ')} at ${agent.url} for ${flags.market}`);
+        if (agent.status === 'pending') console.log(`Host registered: ${agent.hostId} at ${agent.url}, waiting for the operator's approval (agora hosts approve ${agent.hostId})`);
+        else console.log(`Host ready: ${agent.hostId} serving ${agent.admitted.join(', ')} at ${agent.url} for ${flags.market}`);
         console.log(`Identity and token: ${resolve(flags.dataDir)} (host.key, host.token). Status: agora host status --market ${flags.market}`);
         const stop = async () => {
           await agent.close();

@@ -84,3 +84,21 @@ export function keysCommand(): Command {
   );
   return keys;
 }
+
+export function hostsCommand(): Command {
+  const hosts = new Command('hosts').description('hosts that joined the market, and approving them when registration needs approval (admin API)');
+  withAdminTarget(hosts.command('list').description('every host agent: status (active or pending), address, models, last heartbeat')).action(
+    adminAction(
+      (flags) => callAdmin<List>(flags, 'GET', '/admin/hosts'),
+      (answer: List) => table(answer.data, ['id', 'name', 'status', 'base_url', 'models', 'last_seen']),
+    ),
+  );
+  withAdminTarget(hosts.command('approve').description('probe a pending host now and let it serve the models that pass').argument('<host>', 'host id')).action(
+    adminAction(
+      (flags, host: string) => callAdmin(flags, 'POST', `/admin/hosts/${encodeURIComponent(host)}/approve`),
+      (answer: { id: string; admitted: string[]; refused: Array<{ model: string; reason: string }> }) =>
+        [`Approved ${answer.id}: serving ${answer.admitted.join(', ')}`, ...answer.refused.map((r) => `not admitted for ${r.model}: ${r.reason}`)].join('\n'),
+    ),
+  );
+  return hosts;
+}

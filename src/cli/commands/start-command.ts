@@ -14,6 +14,7 @@ export function startCommand(): Command {
     .option('--data-dir <dir>', 'embedded database and key files (default ./.agora)')
     .option('--database-url <url>', 'use this PostgreSQL server instead of the embedded database (env DATABASE_URL)')
     .option('--hosts <n>', 'built-in host agents to start beside the market, 0 for none (default 2, env AGORA_HOSTS)')
+    .option('--host-admission <mode>', "'open': hosts that pass the checks serve at once; 'approval': the operator approves each (default open, env AGORA_HOST_ADMISSION)")
     .option('--maintenance-notice-s <seconds>', 'how long before its start a host must declare a maintenance window (default 300, env AGORA_MAINTENANCE_NOTICE_S)')
     .option('--rate-limit-rpm <n>', 'default requests per minute per key (default 600, env AGORA_RATE_LIMIT_RPM)')
     .option('--rate-limit-tpm <n>', 'default tokens per minute per key (default 1000000, env AGORA_RATE_LIMIT_TPM)')
@@ -37,6 +38,7 @@ export function startCommand(): Command {
         demoCredits: config.demoCredits,
         leaseChunkNanos: config.leaseChunk,
         rateLimits: { requestsPerMinute: config.rateLimitRpm, tokensPerMinute: config.rateLimitTpm },
+        hostAdmission: config.hostAdmission,
         maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: config.maintenanceNoticeS * 1000 },
         logLevel: config.logLevel,
       });

@@ -1,6 +1,8 @@
-// The operator's admin API: accounts, credits, keys, engines, and the ledger check. Operator key only.
+// The operator's admin API: accounts, credits, keys, engines, hosts (and their approval), and the ledger check.
+// Operator key only.
 import type { FastifyInstance } from 'fastify';
 import { createAccount, grantCredits, issueKey, revokeKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
+import { approveHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
 import type { MarketStore } from '../../../app/market-store.ts';
 import { createAccountSchema, createKeySchema, grantCreditsSchema, registerEngineSchema } from '../../../contracts/admin/admin-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
@@ -8,7 +10,7 @@ import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { keyLimitsFromBody, keyView } from './views.ts';
 
-export type AdminRouteDeps = { admin: AccountAdminDeps; store: MarketStore; reloadCatalog: () => Promise<void> };
+export type AdminRouteDeps = { admin: AccountAdminDeps; store: MarketStore; reloadCatalog: () => Promise<void>; registry: HostRegistryDeps };
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const operator = { config: { auth: 'operator' as const } };
@@ -50,6 +52,22 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     await deps.store.upsertHost({ id: body.id, name: body.name, baseUrl: body.base_url.replace(/\/+$/, '').replace(/\/v1$/, ''), engineKind: body.engine_kind }, body.model_id, body.upstream_model);
     await deps.reloadCatalog();
     return reply.status(201).send({ id: body.id, model_id: body.model_id, engine_kind: body.engine_kind });
+  });
+
+  app.get('/admin/hosts', operator, async () => ({
+    object: 'list',
+    data: (await deps.store.listAgentHosts()).map((h) => ({
+      id: h.id,
+      name: h.name,
+      base_url: h.baseUrl,
+      status: h.status,
+      models: h.models,
+      last_seen: h.lastSeenAtMs === null ? null : new Date(h.lastSeenAtMs).toISOString(),
+    })),
+  }));
+  app.post<{ Params: { id: string } }>('/admin/hosts/:id/approve', operator, async (request) => {
+    const approved = await approveHost(deps.registry, request.params.id);
+    return { id: request.params.id, status: 'active', admitted: approved.admitted, refused: approved.refused };
   });
 
   app.get('/admin/ledger/check', operator, async () => {

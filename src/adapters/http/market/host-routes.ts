@@ -18,9 +18,10 @@ const windowView = (w: MaintenanceWindow) => ({ id: w.id, starts_at: iso(w.start
 export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): void {
   app.post('/hosts/register', { config: { auth: 'public' } }, async (request, reply) => {
     const registered = await registerHost(deps.registry, parseRequest(signedRegistrationSchema, request.body));
-    return reply.status(201).send({
+    return reply.status(registered.status === 'active' ? 201 : 202).send({
       host_id: registered.hostId,
       host_token: registered.hostToken,
+      status: registered.status,
       admitted: registered.admitted,
       refused: registered.refused,
       heartbeat_interval_ms: deps.heartbeatIntervalMs,
