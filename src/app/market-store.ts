@@ -21,8 +21,6 @@ export type RoutedHost = HostRecord & {
   forwardSecret: string | null;
   lastSeenAtMs: number | null;
   maxConcurrency: number | null;
-  /** decode tokens/s the market's probes measured; null until probed */
-  observedTokensPerS: number | null;
   /** accepted maintenance windows that have not ended */
   maintenance: MaintenanceWindow[];
 };
@@ -90,7 +88,6 @@ export type MarketStore = {
   /** false when the window is not this host's or already cancelled */
   cancelMaintenance(hostId: string, windowId: string): Promise<boolean>;
   recordMisses(misses: ReadonlyMap<string, number>): Promise<void>;
-  recordProbe(hostId: string, tokensPerS: number, ttftMs: number): Promise<void>;
   listUsage(accountId: string, limit: number): Promise<UsageRow[]>;
   spendByKey(accountId: string): Promise<Array<{ prefix: string; name: string; spent: Nanos }>>;
   getSetting(key: string): Promise<string | undefined>;

@@ -179,7 +179,6 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           'hosts.forward_secret',
           'hosts.last_seen_at',
           'hosts.max_concurrency',
-          'hosts.observed_tokens_per_s',
         ])
         .where('hosts.status', '=', 'active')
         .orderBy('hosts.id')
@@ -197,7 +196,6 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           forwardSecret: r.forward_secret,
           lastSeenAtMs: r.last_seen_at?.getTime() ?? null,
           maxConcurrency: r.max_concurrency,
-          observedTokensPerS: r.observed_tokens_per_s,
           maintenance: windows.filter((w) => w.hostId === r.id),
         },
       }));
@@ -220,9 +218,6 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       for (const [hostId, count] of [...misses].sort(([a], [b]) => a.localeCompare(b))) {
         await db.updateTable('hosts').set((eb) => ({ misses: eb('misses', '+', count) })).where('id', '=', hostId).execute();
       }
-    },
-    async recordProbe(hostId, tokensPerS, ttftMs) {
-      await db.updateTable('hosts').set({ observed_tokens_per_s: tokensPerS, observed_ttft_ms: ttftMs, probed_at: sql<Date>`now()` }).where('id', '=', hostId).execute();
     },
     async saveAgentHost(host, routes) {
       await db.transaction().execute(async (trx) => {

@@ -31,7 +31,6 @@ export type Schema = {
     spend_limit_daily: Money | null;
     rate_limit_rpm: number | null;
     rate_limit_tpm: number | null;
-    provider: unknown;
     spent_total: Generated<Money>;
     expires_at: Timestamp | null;
     revoked_at: Timestamp | null;
@@ -54,9 +53,6 @@ export type Schema = {
     last_seen_at: Timestamp | null;
     status: Generated<'active' | 'pending'>;
     misses: Generated<number>;
-    observed_tokens_per_s: number | null;
-    observed_ttft_ms: number | null;
-    probed_at: Timestamp | null;
   };
   host_maintenance: { id: string; host_id: string; starts_at: Timestamp; ends_at: Timestamp; created_at: Generated<Timestamp>; cancelled_at: Timestamp | null };
   models: {
@@ -88,8 +84,6 @@ export type Schema = {
     status: string;
     attempts: Generated<number>;
     hedged: Generated<boolean>;
-    response_digest: string | null;
-    response_signature: string | null;
     created_at: Generated<Timestamp>;
   };
   settings: { key: string; value: string };

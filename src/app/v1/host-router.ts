@@ -2,7 +2,7 @@
 // (1) filter: alive (an agent heartbeat within three intervals; operator-registered engines have none and count as
 //     alive), circuit not open, not draining or in a maintenance window (price and buyer preferences are filtered
 //     before, per request);
-// (2) weight: observed capacity (decode tokens/s from the market's probes);
+// (2) weight: observed capacity (tokens/s of the host's recent answers on this instance);
 // (3) choose: power of two choices over peak-EWMA latency × outstanding load;
 // (4) cap: a host above max(25%, 2/N) of the model's recent traffic goes behind the others;
 // (5) prefix affinity: the host that last served the conversation's prefix wins near-ties.
@@ -12,7 +12,7 @@
 import { isAway } from '../../domain/hosts/maintenance.ts';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
 import { earnHedge, emptyHedgeBudget, pushSample, quantile, spendHedge, type HedgeBudget } from '../../domain/routing/hedging.ts';
-import { observeLatency, orderHosts, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
+import { observeLatency, observeSpeed, orderHosts, tokensPerSecond, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
 import { RecentTraffic } from '../../domain/routing/traffic-share.ts';
 import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
@@ -21,7 +21,8 @@ import type { ModelRoute } from './market-catalog.ts';
 export type AttemptOutcome = 'ok' | 'failed' | 'cancelled' | 'outpaced';
 export type HostAttempt = {
   firstByte(): void;
-  finish(outcome: AttemptOutcome): void;
+  /** `completionTokens` of a served answer measure the host's speed (its routing weight) */
+  finish(outcome: AttemptOutcome, completionTokens?: number): void;
   /** ms from sending to the first byte and to now (for metrics) */
   elapsed(): { firstByteMs: number; totalMs: number };
 };
@@ -49,6 +50,7 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
   const traffic = new Map<string, RecentTraffic>();
   const firstByteSamples = new Map<string, number[]>();
   const affinity = new Map<string, string>();
+  const speed = new Map<string, number>();
   let misses = new Map<string, number>();
   let hedges: HedgeBudget = emptyHedgeBudget;
   const load = (hostId: string): number => outstanding.get(hostId) ?? 0;
@@ -77,7 +79,7 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
     candidates(query) {
       const nowMs = deps.clock.nowMs();
       const usable = query.routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && circuitAdmits(r, nowMs));
-      const measured = usable.map((r) => r.host.observedTokensPerS).filter((t): t is number => t !== null && t > 0);
+      const measured = usable.map((r) => speed.get(r.host.id)).filter((t): t is number => t !== undefined);
       const unmeasuredWeight = measured.length > 0 ? measured.reduce((a, b) => a + b, 0) / measured.length : 1;
       const share = recent(query.modelId);
       const affineHost = query.affinityKey === undefined ? undefined : affinity.get(query.affinityKey);
@@ -88,7 +90,7 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
             hostId: route.host.id,
             latencyMs: latency.get(route.host.id)?.ms ?? UNMEASURED_LATENCY_MS,
             outstanding: load(route.host.id),
-            weight: route.host.observedTokensPerS ?? unmeasuredWeight,
+            weight: speed.get(route.host.id) ?? unmeasuredWeight,
           })),
           deps.random,
           affineHost,
@@ -112,7 +114,7 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
           const nowMs = deps.clock.nowMs();
           return { firstByteMs: (firstByteMs ?? nowMs) - startedMs, totalMs: nowMs - startedMs };
         },
-        finish(outcome) {
+        finish(outcome, completionTokens = 0) {
           if (finished) return;
           finished = true;
           outstanding.set(hostId, load(hostId) - 1);
@@ -124,6 +126,8 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
             pushSample(samples, sampleMs);
             firstByteSamples.set(query.modelId, samples);
             circuits.set(hostId, recordSuccess());
+            const rate = tokensPerSecond(completionTokens, nowMs - startedMs, firstByteMs === undefined ? 0 : nowMs - firstByteMs);
+            if (rate !== undefined) speed.set(hostId, observeSpeed(speed.get(hostId), rate));
             if (query.affinityKey !== undefined) remember(query.affinityKey, hostId);
           } else if (outcome === 'outpaced') {
             latency.set(hostId, observeLatency(latency.get(hostId), nowMs - startedMs, nowMs));

@@ -229,12 +229,12 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const route = winner.route;
   if (winner.answer.kind === 'stream') return { kind: 'stream', events: relayStream(winner.answer, route, winner) };
 
-  winner.attempt.finish('ok');
-  winner.stop();
   const body = winner.answer.body as { choices?: Array<Record<string, unknown>> };
   const choice = body.choices?.[0] ?? {};
   const ids = completionTokenIds(input.kind, route.capabilities, choice);
   const completionTokens = ids ? ids.length : model.tokenizer.encode(completionText(input.kind, choice)).length;
+  winner.attempt.finish('ok', completionTokens);
+  winner.stop();
   const cost = settle(route.host.id, completionTokens, 'ok');
   return {
     kind: 'json',
@@ -282,7 +282,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       }
       yield '[DONE]';
     } finally {
-      winner.attempt.finish(status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed');
+      winner.attempt.finish(status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed', counted());
       winner.stop();
       settle(route.host.id, counted(), status);
       await upstream.return(undefined);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from './circuit-breaker.ts';
 import { earnHedge, emptyHedgeBudget, quantile, spendHedge } from './hedging.ts';
-import { observeLatency, orderHosts } from './host-choice.ts';
+import { observeLatency, observeSpeed, orderHosts, tokensPerSecond } from './host-choice.ts';
 import { RecentTraffic, shareCap } from './traffic-share.ts';
 
 describe('host choice', () => {
@@ -88,6 +88,15 @@ describe('weights, affinity, the traffic cap and hedging', () => {
     const big = firsts.filter((h) => h === 'big').length / firsts.length;
     expect(big).toBeGreaterThan(0.5);
     expect(big).toBeLessThan(0.7);
+  });
+
+  it('measures a host by its decode speed where a stream shows it, else by the whole answer, smoothed', () => {
+    expect(tokensPerSecond(101, 1_200, 1_000)).toBeCloseTo(101);
+    expect(tokensPerSecond(50, 500, 0)).toBe(100);
+    expect(tokensPerSecond(0, 500, 0)).toBeUndefined();
+    expect(tokensPerSecond(3, 0, 0)).toBeUndefined();
+    expect(observeSpeed(undefined, 40)).toBe(40);
+    expect(observeSpeed(100, 0)).toBe(80);
   });
 
   it('puts the host of the conversation first on a near-tie, not when it is much slower', () => {

@@ -19,6 +19,18 @@ export function observeLatency(estimate: LatencyEstimate | undefined, sampleMs: 
   return { ms: estimate.ms * keep + sampleMs * (1 - keep), atMs: nowMs };
 }
 
+/**
+ * A served answer's speed: tokens over the decode time of a stream (first token to end) when there was one long
+ * enough to measure, else over the whole answer. Undefined for an answer with no tokens or no measurable time.
+ */
+export function tokensPerSecond(tokens: number, totalMs: number, decodeMs: number): number | undefined {
+  const ms = decodeMs >= 1 && tokens > 1 ? decodeMs : totalMs;
+  return tokens > 0 && ms >= 1 ? (1000 * tokens) / ms : undefined;
+}
+
+/** A smoothed speed (EWMA), so one odd answer moves a host's weight only a little. */
+export const observeSpeed = (estimate: number | undefined, sample: number): number => (estimate === undefined ? sample : 0.8 * estimate + 0.2 * sample);
+
 export const score = (h: HostLoad): number => h.latencyMs * (h.outstanding + 1);
 
 function drawWeighted<T extends HostLoad>(hosts: readonly T[], random: () => number): T {

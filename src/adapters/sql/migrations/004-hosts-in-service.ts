@@ -1,6 +1,5 @@
-// Hosts in service: how each request was routed (attempts, hedged) and the host's signed digest of its answer;
-// maintenance windows; registrations awaiting the operator's approval; failures outside maintenance (misses);
-// capacity observed by probes; a key's standing provider preferences.
+// Hosts in service: how each request was routed (attempts, hedged); maintenance windows; registrations awaiting
+// the operator's approval; failures outside maintenance (misses).
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -9,16 +8,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table usage_records
       add column attempts smallint not null default 1 check (attempts >= 0),
-      add column hedged boolean not null default false,
-      add column response_digest text,
-      add column response_signature text`.execute(db);
+      add column hedged boolean not null default false`.execute(db);
   await sql`
     alter table hosts
       add column status text not null default 'active' check (status in ('active', 'pending')),
-      add column misses integer not null default 0 check (misses >= 0),
-      add column observed_tokens_per_s double precision,
-      add column observed_ttft_ms double precision,
-      add column probed_at timestamptz`.execute(db);
+      add column misses integer not null default 0 check (misses >= 0)`.execute(db);
   await sql`
     create table host_maintenance (
       id text primary key,
@@ -29,5 +23,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       cancelled_at timestamptz
     )`.execute(db);
   await sql`create index host_maintenance_window on host_maintenance (ends_at) where cancelled_at is null`.execute(db);
-  await sql`alter table api_keys add column provider jsonb`.execute(db);
 }
