@@ -61,7 +61,7 @@ async function firstAnswer(response: UpstreamResponse): Promise<FirstAnswer> {
     }
   } catch (error) {
     await response.events.return(undefined);
-    throw error instanceof UpstreamError ? new UpstreamError('connect', `the host failed before its first event: ${error.message}`) : error;
+    throw error instanceof UpstreamError ? new UpstreamError('connect', `the host failed before its first token: ${error.message}`) : error;
   }
 }
 
