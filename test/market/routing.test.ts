@@ -2,21 +2,16 @@
 // the first is slower than the model's p95, the loser is cancelled and never billed; no host takes more than
 // max(25%, 2/N) of a model's traffic even when every request prefers it; a conversation stays on its host; buyer
 // preferences narrow the hosts, and every usage record says which host served, after how many attempts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
 import { postChat } from '../support/chat-request.ts';
-import { modelServedBy, scriptedAnswer } from '../support/scripted-model.ts';
-import type { ScriptedUpstream } from '../support/scripted-upstream.ts';
-import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { scriptedAnswer, scriptedMarket } from '../support/scripted-model.ts';
+import { fundedBuyer, type TestMarket } from '../support/test-market.ts';
 
+const scripted = scriptedMarket();
 let market: TestMarket;
-const upstreams: ScriptedUpstream[] = [];
-beforeAll(async () => {
-  market = await startTestMarket({ builtinHosts: 0 });
-});
-afterAll(async () => {
-  await market.stop();
-  for (const upstream of upstreams) await upstream.stop();
+beforeAll(() => {
+  market = scripted.market;
 });
 
 type UsageRecord = { request_id: string; host: string; status: string; cost: string; routing: { attempts: number; hedged: boolean } };
@@ -31,15 +26,13 @@ const balance = async (key: string) => {
 
 describe('routing', () => {
   it('hedges a slow first host with a second copy, serves the first answer and bills only it', async () => {
-    const [slow, fast1, fast2] = await modelServedBy(
-      market,
+    const [slow, fast1, fast2] = await scripted.serve(
       'hedged',
       [
         { status: 200, body: scriptedAnswer, delayMs: 3_000 },
         { status: 200, body: scriptedAnswer, delayMs: 20 },
         { status: 200, body: scriptedAnswer, delayMs: 20 },
       ],
-      upstreams,
     );
     const buyer = await fundedBuyer(market, '1');
     // Twenty answers from the fast hosts teach the market the model's p95 and earn one hedge (5% each); none of them
@@ -70,12 +63,10 @@ describe('routing', () => {
   });
 
   it('keeps one conversation on its host, but no host above max(25%, 2/N) of the traffic', async () => {
-    const hosts = await modelServedBy(
-      market,
+    const hosts = await scripted.serve(
       'capped',
       // Slow enough that scheduling jitter stays well inside affinity's 1.5× tolerance.
       Array.from({ length: 4 }, () => ({ status: 200, body: scriptedAnswer, delayMs: 60 })),
-      upstreams,
     );
     const buyer = await fundedBuyer(market, '1');
     // Every host answers once or more first (new hosts are tried before measured ones).
@@ -94,7 +85,7 @@ describe('routing', () => {
   });
 
   it('applies provider preferences and pins SKUs, with clear errors when nothing matches', async () => {
-    const hosts = await modelServedBy(market, 'picky', Array.from({ length: 3 }, () => ({ status: 200, body: scriptedAnswer })), upstreams);
+    const hosts = await scripted.serve('picky', Array.from({ length: 3 }, () => ({ status: 200, body: scriptedAnswer })));
     const buyer = await fundedBuyer(market, '1');
     for (let i = 0; i < 6; i++) expect((await postChat(market.url, buyer.key, { model: 'picky', provider: { ignore: ['picky-0', 'picky-1'] } })).status).toBe(200);
     expect(hosts.map((h) => h.requests)).toEqual([0, 0, 6]);

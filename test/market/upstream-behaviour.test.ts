@@ -1,24 +1,20 @@
 // How the gateway treats its upstreams, against scripted OpenAI-compatible engines: a buyer who hangs up
 // mid-stream cancels the upstream request and pays only for what was delivered; a host's refusal reaches the buyer
 // only when it blames the request, otherwise the next host is tried and a failure of all costs nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
-import type { Script, ScriptedUpstream } from '../support/scripted-upstream.ts';
-import { modelServedBy as serveScripted, scriptedAnswer } from '../support/scripted-model.ts';
+import type { Script } from '../support/scripted-upstream.ts';
+import { scriptedAnswer, scriptedMarket } from '../support/scripted-model.ts';
 import { postChat } from '../support/chat-request.ts';
-import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { fundedBuyer, type TestMarket } from '../support/test-market.ts';
 
+const scripted = scriptedMarket();
 let market: TestMarket;
-const upstreams: ScriptedUpstream[] = [];
-beforeAll(async () => {
-  market = await startTestMarket({ builtinHosts: 0 });
-});
-afterAll(async () => {
-  await market.stop();
-  for (const upstream of upstreams) await upstream.stop();
+beforeAll(() => {
+  market = scripted.market;
 });
 
-const modelServedBy = (modelId: string, scripts: Script[]) => serveScripted(market, modelId, scripts, upstreams);
+const modelServedBy = (modelId: string, scripts: Script[]) => scripted.serve(modelId, scripts);
 
 const chat = (key: string, model: string, extra: object = {}, signal?: AbortSignal) => postChat(market.url, key, { model, max_tokens: 400, ...extra }, signal);
 

@@ -1,10 +1,33 @@
 // A model served by scripted hosts (test doubles of engines, metered with the built-in model's tokenizer), one
 // operator-registered host per script, with host ids `<model>-<i>`.
+import { afterAll, beforeAll } from 'vitest';
 import { startScriptedUpstream, type Script, type ScriptedUpstream } from './scripted-upstream.ts';
-import { admin, type TestMarket } from './test-market.ts';
+import { admin, startTestMarket, type TestMarket } from './test-market.ts';
 import { tinyModelFiles } from './tiny-engine.ts';
 
 export const scriptedAnswer = { id: 'x', object: 'chat.completion', created: 0, model: 'scripted', choices: [{ index: 0, message: { role: 'assistant', content: 'The market.' }, finish_reason: 'stop' }] };
+
+/** A market with no built-in host for the file's tests (started before them, stopped after with every scripted host). */
+export function scriptedMarket(): { readonly market: TestMarket; serve(modelId: string, scripts: Script[]): Promise<ScriptedUpstream[]> } {
+  let market: TestMarket | undefined;
+  const upstreams: ScriptedUpstream[] = [];
+  beforeAll(async () => {
+    market = await startTestMarket({ builtinHosts: 0 });
+  });
+  afterAll(async () => {
+    await market?.stop();
+    for (const upstream of upstreams) await upstream.stop();
+  });
+  return {
+    get market() {
+      if (!market) throw new Error('the scripted market starts in beforeAll');
+      return market;
+    },
+    serve(modelId, scripts) {
+      return modelServedBy(this.market, modelId, scripts, upstreams);
+    },
+  };
+}
 
 export async function modelServedBy(market: TestMarket, modelId: string, scripts: Script[], started: ScriptedUpstream[] = []): Promise<ScriptedUpstream[]> {
   const tiny = await tinyModelFiles();
