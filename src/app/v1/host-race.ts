@@ -14,8 +14,11 @@ import { carriesOutput } from './upstream-output.ts';
  * no token still counts as not answering.
  */
 export type FirstAnswer = { kind: 'json'; body: unknown } | { kind: 'stream'; read: unknown[]; ended: boolean; events: AsyncGenerator<unknown> };
-/** `stop` ends the winner's upstream call (the buyer's hang-up also does, until then). */
-export type Winner = { route: ModelRoute; attempt: HostAttempt; answer: FirstAnswer; attempts: number; hedged: boolean; stop(): void };
+/**
+ * `end(cut)` when the answer is over: the buyer's hang-up no longer reaches the host, and `cut` also aborts the
+ * upstream call (an unfinished stream). A finished call is not aborted, so its keep-alive connection is reused.
+ */
+export type Winner = { route: ModelRoute; attempt: HostAttempt; answer: FirstAnswer; attempts: number; hedged: boolean; end(cut: boolean): void };
 
 /** Retries are bounded: a request tries at most this many hosts, its hedge included. */
 export const MAX_ATTEMPTS = 3;
@@ -47,7 +50,7 @@ export type RaceDeps = {
   onHostFailed(route: ModelRoute, error: UpstreamError): void;
 };
 
-type Running = { route: ModelRoute; attempt: HostAttempt; stop(): void; outcome: Promise<{ ok: true; answer: FirstAnswer } | { ok: false; error: unknown }> };
+type Running = { route: ModelRoute; attempt: HostAttempt; end(cut: boolean): void; outcome: Promise<{ ok: true; answer: FirstAnswer } | { ok: false; error: unknown }> };
 
 async function firstAnswer(response: UpstreamResponse): Promise<FirstAnswer> {
   if (response.kind === 'json') return response;
@@ -87,9 +90,9 @@ export async function raceHosts(
     const onBuyerAbort = () => abort.abort();
     options.signal.addEventListener('abort', onBuyerAbort, { once: true });
     const attempt = deps.router.begin(query, route);
-    const stop = () => {
+    const end = (cut: boolean) => {
       options.signal.removeEventListener('abort', onBuyerAbort);
-      abort.abort();
+      if (cut) abort.abort();
     };
     const outcome = deps
       .send({ ...call(route), signal: abort.signal })
@@ -104,11 +107,11 @@ export async function raceHosts(
           return { ok: false as const, error };
         },
       );
-    running.add({ route, attempt, stop, outcome });
+    running.add({ route, attempt, end, outcome });
   };
   const cancelAll = async (outcome: 'cancelled' | 'outpaced') => {
     for (const other of running) {
-      other.stop();
+      other.end(true);
       other.attempt.finish(outcome);
       const result = await other.outcome;
       if (result.ok && result.answer.kind === 'stream') await result.answer.events.return(undefined);
@@ -135,7 +138,7 @@ export async function raceHosts(
     running.delete(done);
     if (result.ok) {
       await cancelAll('outpaced');
-      return { route: done.route, attempt: done.attempt, answer: result.answer, attempts, hedged, stop: done.stop };
+      return { route: done.route, attempt: done.attempt, answer: result.answer, attempts, hedged, end: done.end };
     }
     const error = result.error;
     if (options.signal.aborted || !(error instanceof UpstreamError)) {

@@ -234,7 +234,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const ids = completionTokenIds(input.kind, route.capabilities, choice);
   const completionTokens = ids ? ids.length : model.tokenizer.encode(completionText(input.kind, choice)).length;
   winner.attempt.finish('ok', completionTokens);
-  winner.stop();
+  winner.end(false);
   const cost = settle(route.host.id, completionTokens, 'ok');
   return {
     kind: 'json',
@@ -283,7 +283,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       yield '[DONE]';
     } finally {
       winner.attempt.finish(status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed', counted());
-      winner.stop();
+      winner.end(status !== 'ok');
       settle(route.host.id, counted(), status);
       await upstream.return(undefined);
     }
