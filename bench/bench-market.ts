@@ -57,7 +57,7 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
       await call('/admin/engines', { id: `bench-upstream-${i}`, name: `bench upstream ${i}`, base_url: url, engine_kind: 'openai-compatible', model_id: BENCH_MODEL, upstream_model: BENCH_MODEL });
     }
     const account = await call('/admin/accounts', { name: 'bench buyer' });
-    await call(`/admin/accounts/${account.id}/credits`, { amount: '1000000', idempotency_key: 'bench' });
+    await call(`/admin/accounts/${account.id}/credits`, { amount: '1000000', idempotency_key: `bench-${account.id}` });
     const key = await call('/admin/keys', { account_id: account.id, name: 'bench', rate_limit_rpm: 1_000_000_000, rate_limit_tpm: 1_000_000_000 });
     return { market, key: key.key as string, close };
   } catch (error) {

@@ -12,7 +12,14 @@ const SLOW_TTFT_MS = 10 * FAST_TTFT_MS;
 const RATE = 40;
 const SECONDS = 10;
 
-type LoadResult = { rps: number; latency_us: { p50: number; p99: number }; ttfb_us?: { p50: number; p99: number }; requests: { ok: number; non2xx: number; errors: number } };
+type LoadResult = {
+  rps: number;
+  latency_us: { p50: number; p99: number } | null;
+  ttfb_us?: { p50: number; p99: number } | null;
+  requests: { ok: number; non2xx: number; errors: number };
+  status_codes: Record<string, number>;
+  error_samples: unknown[];
+};
 
 async function startUpstream(benchDir: string, port: number, ttftMs: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(benchDir, 'upstream.mjs'), '--port', String(port), '--ttft-ms', String(ttftMs), '--delay-ms', '1', '--tokens', '8'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -34,7 +41,9 @@ async function runLoad(benchDir: string, url: string, key: string, hedge: boolea
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((done) => child.once('exit', done));
   if (code !== 0) throw new Error(`load.mjs exited ${code}`);
-  return JSON.parse(output) as LoadResult;
+  const result = JSON.parse(output) as LoadResult;
+  if (result.requests.ok === 0) throw new Error(`no request succeeded: ${JSON.stringify({ status: result.status_codes, errors: result.error_samples.slice(0, 3) })}`);
+  return result;
 }
 
 const ms = (us: number | undefined): string => (us === undefined ? '-' : (us / 1000).toFixed(1));
@@ -53,7 +62,7 @@ export async function benchSlowHost(benchDir: string, databaseUrl: string | unde
       const result = await runLoad(benchDir, bench.market.url, bench.key, hedge, SECONDS);
       await bench.market.flushBilling();
       const hedged = (await bench.market.store.listUsage(await accountOf(bench), 10_000)).filter((r) => r.hedged).length;
-      rows.push(`| ${hedge ? 'with hedging' : 'without hedging'} | ${result.requests.ok} | ${result.requests.non2xx + result.requests.errors} | ${ms(result.latency_us.p50)} | ${ms(result.latency_us.p99)} | ${ms(result.ttfb_us?.p50)} | ${ms(result.ttfb_us?.p99)} | ${hedged} |`);
+      rows.push(`| ${hedge ? 'with hedging' : 'without hedging'} | ${result.requests.ok} | ${result.requests.non2xx + result.requests.errors} | ${ms(result.latency_us?.p50)} | ${ms(result.latency_us?.p99)} | ${ms(result.ttfb_us?.p50)} | ${ms(result.ttfb_us?.p99)} | ${hedged} |`);
     }
     console.log('| run | ok | failed | p50 ms | p99 ms | TTFB p50 ms | TTFB p99 ms | hedged |');
     console.log('|---|---|---|---|---|---|---|---|');
