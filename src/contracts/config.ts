@@ -1,6 +1,7 @@
 // The market's configuration: environment variables (AGORA_*, DATABASE_URL) under command-line flags, validated
 // once at start. Amounts are decimal strings in the market's currency.
 import { z } from 'zod';
+import { DEFAULT_MAINTENANCE_RULES } from '../domain/hosts/maintenance.ts';
 import { amountSchema } from './admin/admin-requests.ts';
 
 export const marketConfigSchema = z.object({
@@ -17,7 +18,7 @@ export const marketConfigSchema = z.object({
   rateLimitTpm: z.coerce.number().int().min(1).default(1_000_000),
   hosts: z.coerce.number().int().min(0).max(16).default(2),
   hostAdmission: z.enum(['open', 'approval']).default('open'),
-  maintenanceNoticeS: z.coerce.number().int().min(0).default(300),
+  maintenanceNoticeS: z.coerce.number().int().min(0).default(DEFAULT_MAINTENANCE_RULES.minNoticeMs / 1000),
   logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
 });
 

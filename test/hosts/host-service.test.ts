@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postChat } from '../support/chat-request.ts';
 import { agoraCli, startHostProcess, type HostProcess } from '../support/market-process.ts';
-import { startExternalEngine, type ExternalEngine } from '../support/slow-engine.ts';
+import { startExternalEngine, type ExternalEngine } from '../support/external-engine.ts';
 import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-host-service-'));

@@ -99,7 +99,7 @@ export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistr
   const target = { baseUrl: registration.base_url.replace(/\/+$/, ''), forwardSecret: registration.forward_secret };
   // Under approval, the market calls no address an operator has not approved: a new host, or one announcing a new
   // address, waits unprobed; an approved host re-registering at its address is probed as usual.
-  const known = await deps.store.findAgentHost(hostId);
+  const known = deps.admission === 'approval' ? await deps.store.findAgentHost(hostId) : undefined;
   const waits = deps.admission === 'approval' && !(known?.status === 'active' && known.baseUrl === target.baseUrl);
   const probed = waits ? { passed: admitted.map((m) => m.model), refused: [] } : await probeModels(deps, target, admitted.map((m) => m.model));
   refused.push(...probed.refused);

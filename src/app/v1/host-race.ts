@@ -109,12 +109,12 @@ export async function raceHosts(
       );
     running.add({ route, attempt, end, outcome });
   };
-  const cancelAll = async (outcome: 'cancelled' | 'outpaced') => {
+  // The others are cut and left to settle on their own: the winner's answer does not wait for them.
+  const cancelAll = (outcome: 'cancelled' | 'outpaced') => {
     for (const other of running) {
       other.end(true);
       other.attempt.finish(outcome);
-      const result = await other.outcome;
-      if (result.ok && result.answer.kind === 'stream') await result.answer.events.return(undefined);
+      void other.outcome.then((result) => (result.ok && result.answer.kind === 'stream' ? result.answer.events.return(undefined) : undefined));
     }
     running.clear();
   };
@@ -137,18 +137,18 @@ export async function raceHosts(
     const { running: done, result } = settled;
     running.delete(done);
     if (result.ok) {
-      await cancelAll('outpaced');
+      cancelAll('outpaced');
       return { route: done.route, attempt: done.attempt, answer: result.answer, attempts, hedged, end: done.end };
     }
     const error = result.error;
     if (options.signal.aborted || !(error instanceof UpstreamError)) {
       done.attempt.finish('cancelled');
-      await cancelAll('cancelled');
+      cancelAll('cancelled');
       throw error;
     }
     if (deps.blamesRequest(error)) {
       done.attempt.finish('ok');
-      await cancelAll('cancelled');
+      cancelAll('cancelled');
       throw new RequestRefused(error, attempts);
     }
     done.attempt.finish('failed');
