@@ -19,6 +19,8 @@ export type HostRecord = { id: string; name: string; baseUrl: string; engineKind
 /** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
 export type RoutedHost = HostRecord & {
   forwardSecret: string | null;
+  /** an agent's key, which signs its receipts */
+  publicKey: string | null;
   lastSeenAtMs: number | null;
   maxConcurrency: number | null;
   /** accepted maintenance windows that have not ended */

@@ -1,6 +1,7 @@
 // The interfaces use cases need from the outside world. Adapters implement them; use cases take narrow picks.
 import type { LedgerTransaction } from '../domain/ledger/transaction.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
+import type { ResponseReceipt } from '../contracts/hosts/response-receipt.ts';
 
 export type Clock = { nowMs(): number };
 export type Ids = { newId(prefix: string): string; newSecret(): string };
@@ -61,6 +62,8 @@ export type UsageRecord = {
   /** hosts tried (a hedge copy included) and whether a hedge copy was sent */
   attempts: number;
   hedged: boolean;
+  /** digests of the bytes exchanged with the host, and its verified signature over them (null: none or invalid) */
+  receipt: ResponseReceipt | null;
 };
 
 export type BillingOperation =
@@ -69,9 +72,18 @@ export type BillingOperation =
 
 export type BillingWriter = { write(operations: readonly BillingOperation[]): Promise<void> };
 
-/** `bearer`: the secret a host agent expects from the market (operator-registered engines have none). */
-export type UpstreamCall = { baseUrl: string; path: string; body: object; signal: AbortSignal; bearer?: string | null };
-export type UpstreamResponse = { kind: 'json'; body: unknown } | { kind: 'stream'; events: AsyncGenerator<unknown> };
+/**
+ * `bearer`: the secret a host agent expects from the market (operator-registered engines have none); `requestId`:
+ * the market's id, which the host's receipt names.
+ */
+export type UpstreamCall = { baseUrl: string; path: string; body: object; signal: AbortSignal; requestId: string; bearer?: string | null };
+/**
+ * The receipt's digests are the market's own, of the bytes it sent and received; the signature is the host's claim
+ * (null if it gave none), still to be verified. A stream's receipt is known once its events are read to the end.
+ */
+export type UpstreamResponse =
+  | { kind: 'json'; body: unknown; receipt: ResponseReceipt }
+  | { kind: 'stream'; events: AsyncGenerator<unknown>; receipt(): ResponseReceipt | undefined };
 
 /** Where an upstream call failed: before any byte (safe to retry elsewhere), with an HTTP error, or mid-stream. */
 export class UpstreamError extends Error {

@@ -1,6 +1,6 @@
 // `agora host`: the composition root of a host agent. It keeps an Ed25519 identity in its data directory, serves
 // the built-in engine — or fronts any OpenAI-compatible engine — behind a forward secret (only the market may call
-// it), registers with the market by a signed registration, keeps the host token it gets back (0600), and
+// it), signs a receipt for every answer, registers with the market by a signed registration, keeps the host token it gets back (0600), and
 // heartbeats — registering again if the market has forgotten it.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -56,11 +56,11 @@ type DeclaredModelWire = HostRegistrationWire['models'][number];
 type ServedEngine = { server: FastifyInstance; engine: HostRegistrationWire['engine']; models: DeclaredModelWire[]; close(): Promise<void> };
 type MarketModelCard = { id: string; context_length: number; pricing: { prompt: string; completion: string }; sku: { digest: string; quantization: string } };
 
-async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string): Promise<ServedEngine> {
+async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string, identity: HostIdentity): Promise<ServedEngine> {
   if (options.engine.kind === 'builtin') {
     const files = await builtinModelFiles(options.modelCacheDir);
     const engine = await loadBuiltinEngine(files);
-    const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION, requireBearer: forwardSecret });
+    const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION, requireBearer: forwardSecret, sign: identity.sign });
     return {
       server,
       engine: { kind: 'builtin', version: 'node-llama-cpp 3.22.1' },
@@ -90,7 +90,7 @@ async function serveEngine(options: HostAgentOptions, marketUrl: string, forward
     .filter((card) => offered.includes(card.id))
     .map((card) => ({ model: card.id, digest: card.sku.digest, quantization: card.sku.quantization, context_length: card.context_length, ask: card.pricing }));
   if (models.length === 0) throw new Error(`HOST_NOT_REGISTERED: the engine serves ${offered.join(', ') || 'no model'}; the market sells ${sold.map((c) => c.id).join(', ')}`);
-  const server = buildEngineProxy({ engineUrl: url, engineKey: key, forwardSecret });
+  const server = buildEngineProxy({ engineUrl: url, engineKey: key, forwardSecret, sign: identity.sign });
   return { server, engine: { kind: 'openai-compatible', version: 'unknown' }, models, close: () => server.close() };
 }
 
@@ -102,7 +102,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const identity = await loadOrCreateHostIdentity(join(dataDir, 'host.key'));
   const forwardSecret = randomBytes(24).toString('base64url');
 
-  const served = await serveEngine(options, marketUrl, forwardSecret);
+  const served = await serveEngine(options, marketUrl, forwardSecret, identity);
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const close = async () => {
     clearInterval(heartbeat);

@@ -215,7 +215,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       metrics,
       logger,
       v1: {
-        serve: { catalog, router, budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, metrics: metrics.completions, takeRateBps: options.takeRateBps },
+        serve: { catalog, router, budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, metrics: metrics.completions, takeRateBps: options.takeRateBps, verifySignature: verifyHostSignature },
         admin,
         store,
         starterCredits: options.starterCredits,

@@ -10,6 +10,8 @@ import { startHostProcess, type HostProcess } from '../support/market-process.ts
 import { startScriptedUpstream } from '../support/scripted-upstream.ts';
 import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 import { registerHost, signedRegistration } from '../support/host-registration.ts';
+import { loadOrCreateHostIdentity, verifyHostSignature } from '../../src/adapters/keys/host-identity.ts';
+import { receiptMessage } from '../../src/contracts/hosts/response-receipt.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-hosts-'));
 let market: TestMarket;
@@ -40,6 +42,27 @@ describe('host agents', () => {
 
     const direct = await fetch(`${hosts[0]!.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'free?' }] }) });
     expect(direct.status).toBe(401);
+  });
+
+  it("keeps each host's signed receipt for every answer, JSON or streamed, and the signature binds the exact bytes", async () => {
+    const buyer = await fundedBuyer(market, '1');
+    const answers = await Promise.all([chat(buyer.key), postChat(market.url, buyer.key, { max_tokens: 16, stream: true })]);
+    await Promise.all(answers.map((r) => r.text()));
+    await market.flushBilling();
+    const usage = (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as {
+      data: Array<{ request_id: string; host: string; receipt: { request_digest: string; response_digest: string; host_signature: string | null } }>;
+    };
+    expect(usage.data).toHaveLength(2);
+    const keys = new Map(await Promise.all(hosts.map(async (h, i) => [h.hostId, (await loadOrCreateHostIdentity(join(root, ['one', 'two'][i]!, 'host.key'))).publicKey] as const)));
+    for (const record of usage.data) {
+      const { request_digest, response_digest, host_signature } = record.receipt;
+      expect(request_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(host_signature).not.toBeNull();
+      const publicKey = keys.get(record.host)!;
+      expect(verifyHostSignature(publicKey, receiptMessage(record.request_id, request_digest, response_digest), host_signature!)).toBe(true);
+      const otherBytes = `sha256:${'0'.repeat(64)}`;
+      expect(verifyHostSignature(publicKey, receiptMessage(record.request_id, request_digest, otherBytes), host_signature!)).toBe(false);
+    }
   });
 
   it('loses no request that had not started when a host is killed in the middle of load', async () => {

@@ -65,6 +65,18 @@ describe('hosts in service', () => {
     expect(count(slow.hostId)).toBeLessThan(count(two.hostId));
   });
 
+  it('keeps the signed receipts of a host in front of an OpenAI-compatible engine, JSON and streamed', async () => {
+    const buyer = await fundedBuyer(market, '1');
+    const pinned = { max_tokens: 8, provider: { only: [slow.hostId] } };
+    const answers = await Promise.all([postChat(market.url, buyer.key, pinned), postChat(market.url, buyer.key, { ...pinned, stream: true })]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    expect((await answers[1]!.text()).endsWith('data: [DONE]\n\n')).toBe(true);
+    await market.flushBilling();
+    const usage = (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { data: Array<{ receipt: { host_signature: string | null } }> };
+    // The market keeps a signature only after verifying it with the host's registered key.
+    expect(usage.data.map((r) => typeof r.receipt.host_signature)).toEqual(['string', 'string']);
+  });
+
   it('drains a host in maintenance, counts it no miss, and counts misses of a host that fails outside a window', async () => {
     const declared = await hostCli('one', ['maintenance', 'add', '--from', '+2s', '--to', '+10m']);
     expect(declared.stderr).toBe('');

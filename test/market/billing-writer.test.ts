@@ -70,7 +70,7 @@ describe('billing writer', () => {
               keyId,
               day: '2026-11-23',
               transaction: captureTransaction(requestId, account, 'h', cost, 1_000n),
-              usage: { requestId, accountId: account, keyId, keyPrefix: `p${run}`, modelId: 'm', hostId: 'h', promptTokens: 1, completionTokens: 1, promptPrice: 1n, completionPrice: 1n, cost, status: 'ok', attempts: 1, hedged: false },
+              usage: { requestId, accountId: account, keyId, keyPrefix: `p${run}`, modelId: 'm', hostId: 'h', promptTokens: 1, completionTokens: 1, promptPrice: 1n, completionPrice: 1n, cost, status: 'ok', attempts: 1, hedged: false, receipt: null },
             });
           } else if (s.kind === 'return' && open.length > 0) {
             const lease = open[s.lease % open.length]!;

@@ -1,24 +1,49 @@
 // One client for every OpenAI-wire engine (built-in host, llama.cpp server, vLLM, Ollama): undici keep-alive
-// pools, JSON or SSE, and failures classified by phase so the router knows whether a retry is safe.
+// pools, JSON or SSE, failures classified by phase so the router knows whether a retry is safe, and the digests of
+// the exact bytes sent and received, with the host's signed receipt for them.
+import { createHash } from 'node:crypto';
 import { Agent, request, type Dispatcher } from 'undici';
 import { UpstreamError, type EngineClient } from '../../app/ports.ts';
+import { parseStreamReceipt, RECEIPT_SIGNATURE_HEADER, REQUEST_ID_HEADER, type ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 
-async function* readSseEvents(body: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
-  const decoder = new TextDecoder();
-  let buffer = '';
+/** The end of the first SSE event in the bytes (its blank line included), or -1 if none is complete yet. */
+function eventEnd(bytes: Buffer): number {
+  const lf = bytes.indexOf('\n\n');
+  const crlf = bytes.indexOf('\r\n\r\n');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
+  return lf >= 0 ? lf + 2 : -1;
+}
+
+/**
+ * Reads SSE events off the raw bytes, hashing every byte up to the end of `data: [DONE]` (what a host's receipt
+ * signs), then reads on for the receipt comment.
+ */
+async function* readSseEvents(body: AsyncIterable<Buffer>, onReceipt: (responseDigest: string, signature: string | null) => void): AsyncGenerator<unknown> {
+  const hash = createHash('sha256');
+  let buffered: Buffer = Buffer.alloc(0);
+  let finished = false;
+  let signature: string | null = null;
   for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let boundary: number;
-    while ((boundary = buffer.search(/\r?\n\r?\n/)) >= 0) {
-      const event = buffer.slice(0, boundary);
-      buffer = buffer.slice(boundary).replace(/^\r?\n\r?\n/, '');
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    for (let end = eventEnd(buffered); end >= 0; end = eventEnd(buffered)) {
+      const bytes = buffered.subarray(0, end);
+      buffered = buffered.subarray(end);
+      const event = bytes.toString('utf8');
+      if (finished) {
+        signature = parseStreamReceipt(event)?.signature ?? signature;
+        continue;
+      }
+      hash.update(bytes);
       const data = event
         .split(/\r?\n/)
         .filter((line) => line.startsWith('data:'))
         .map((line) => line.slice(5).trimStart())
         .join('\n');
       if (!data) continue;
-      if (data === '[DONE]') return;
+      if (data === '[DONE]') {
+        finished = true;
+        continue;
+      }
       // Attacker-controlled input (a host's stream): parsed, never trusted beyond the fields we read.
       let parsed: unknown;
       try {
@@ -30,13 +55,18 @@ async function* readSseEvents(body: AsyncIterable<Buffer>): AsyncGenerator<unkno
       yield parsed;
     }
   }
-  throw new UpstreamError('mid_stream', 'the engine closed the stream before [DONE]');
+  if (!finished) throw new UpstreamError('mid_stream', 'the engine closed the stream before [DONE]');
+  onReceipt(`sha256:${hash.digest('hex')}`, signature);
 }
+
+const sha256Digest = (bytes: string | Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; headersTimeoutMs?: number } = {}): EngineClient & { close(): Promise<void> } {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
   return {
     async send(call) {
+      const payload = JSON.stringify(call.body);
+      const requestDigest = sha256Digest(payload);
       let response: Dispatcher.ResponseData;
       try {
         response = await request(`${call.baseUrl}${call.path}`, {
@@ -44,9 +74,10 @@ export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; hea
           headers: {
             'content-type': 'application/json',
             accept: call.stream ? 'text/event-stream' : 'application/json',
+            [REQUEST_ID_HEADER]: call.requestId,
             ...(call.bearer ? { authorization: `Bearer ${call.bearer}` } : {}),
           },
-          body: JSON.stringify(call.body),
+          body: payload,
           signal: call.signal,
           dispatcher,
           headersTimeout: options.headersTimeoutMs ?? 60_000,
@@ -61,8 +92,16 @@ export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; hea
         const body = await response.body.json().catch(() => undefined);
         throw new UpstreamError('status', `the engine answered ${response.statusCode}`, response.statusCode, body);
       }
-      if (!call.stream) return { kind: 'json', body: await response.body.json() };
-      return { kind: 'stream', events: readSseEvents(response.body) };
+      if (!call.stream) {
+        const bytes = Buffer.from(await response.body.arrayBuffer());
+        const signature = response.headers[RECEIPT_SIGNATURE_HEADER];
+        return { kind: 'json', body: JSON.parse(bytes.toString('utf8')), receipt: { requestDigest, responseDigest: sha256Digest(bytes), signature: typeof signature === 'string' ? signature : null } };
+      }
+      let receipt: ResponseReceipt | undefined;
+      const events = readSseEvents(response.body, (responseDigest, signature) => {
+        receipt = { requestDigest, responseDigest, signature };
+      });
+      return { kind: 'stream', events, receipt: () => receipt };
     },
     close: () => dispatcher.close(),
   };

@@ -24,12 +24,25 @@ export async function loadOrCreateHostIdentity(path: string): Promise<HostIdenti
   };
 }
 
-export function verifyHostSignature(publicKey: string, bytes: string, signature: string): boolean {
+/** Hosts sign every receipt: their keys are parsed once. Bounded, since anyone may send a registration. */
+const parsedKeys = new Map<string, KeyObject>();
+const MAX_PARSED_KEYS = 4096;
+
+function publicKeyObject(publicKey: string): KeyObject | undefined {
+  const known = parsedKeys.get(publicKey);
+  if (known) return known;
   const raw = Buffer.from(publicKey, 'base64url');
-  if (raw.length !== 32) return false;
+  if (raw.length !== 32) return undefined;
+  const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.clear();
+  parsedKeys.set(publicKey, key);
+  return key;
+}
+
+export function verifyHostSignature(publicKey: string, bytes: string, signature: string): boolean {
   try {
-    const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-    return verify(null, Buffer.from(bytes, 'utf8'), key, Buffer.from(signature, 'base64url'));
+    const key = publicKeyObject(publicKey);
+    return key !== undefined && verify(null, Buffer.from(bytes, 'utf8'), key, Buffer.from(signature, 'base64url'));
   } catch {
     return false;
   }

@@ -106,6 +106,9 @@ async function applyCaptures(trx: Transaction<Schema>, captures: readonly Captur
         status: usage.status,
         attempts: usage.attempts,
         hedged: usage.hedged,
+        request_digest: usage.receipt?.requestDigest ?? null,
+        response_digest: usage.receipt?.responseDigest ?? null,
+        host_signature: usage.receipt?.signature ?? null,
       })),
     )
     .onConflict((oc) => oc.column('request_id').doNothing())

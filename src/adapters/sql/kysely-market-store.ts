@@ -177,6 +177,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           'hosts.base_url',
           'hosts.engine_kind',
           'hosts.forward_secret',
+          'hosts.public_key',
           'hosts.last_seen_at',
           'hosts.max_concurrency',
         ])
@@ -194,6 +195,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           baseUrl: r.base_url,
           engineKind: r.engine_kind,
           forwardSecret: r.forward_secret,
+          publicKey: r.public_key,
           lastSeenAtMs: r.last_seen_at?.getTime() ?? null,
           maxConcurrency: r.max_concurrency,
           maintenance: windows.filter((w) => w.hostId === r.id),
@@ -296,6 +298,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           status: r.status,
           attempts: r.attempts,
           hedged: r.hedged,
+          receipt: r.request_digest === null || r.response_digest === null ? null : { requestDigest: r.request_digest, responseDigest: r.response_digest, signature: r.host_signature },
           createdAtMs: r.created_at.getTime(),
         }),
       );

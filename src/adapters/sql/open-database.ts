@@ -8,13 +8,20 @@ import * as initial from './migrations/001-initial.ts';
 import * as keyRateLimits from './migrations/002-key-rate-limits.ts';
 import * as hostAgents from './migrations/003-host-agents.ts';
 import * as hostsInService from './migrations/004-hosts-in-service.ts';
+import * as responseReceipts from './migrations/005-response-receipts.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type Database = { db: Kysely<Schema>; kind: DatabaseKind; close(): Promise<void> };
 export type DatabaseLocation = { url: string } | { dataDir: string };
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': initial, '002-key-rate-limits': keyRateLimits, '003-host-agents': hostAgents, '004-hosts-in-service': hostsInService };
+const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': initial,
+  '002-key-rate-limits': keyRateLimits,
+  '003-host-agents': hostAgents,
+  '004-hosts-in-service': hostsInService,
+  '005-response-receipts': responseReceipts,
+};
 
 /**
  * PGlite is one session: kysely-pglite hands every caller the same connection, so two concurrent transactions

@@ -84,6 +84,9 @@ export type Schema = {
     status: string;
     attempts: Generated<number>;
     hedged: Generated<boolean>;
+    request_digest: string | null;
+    response_digest: string | null;
+    host_signature: string | null;
     created_at: Generated<Timestamp>;
   };
   settings: { key: string; value: string };

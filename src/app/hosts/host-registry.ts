@@ -43,6 +43,7 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       path: '/v1/chat/completions',
       body: { model: modelId, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
       bearer: target.forwardSecret,
+      requestId: deps.ids.newId('probe'),
       signal: AbortSignal.timeout(15_000),
       stream: false,
     });

@@ -3,6 +3,7 @@
 // next, up to a bound. With hedging on, when the first host has not answered by the model's p95 time to first
 // byte (and the 5% hedge budget allows), a second copy goes to the next host; the first to answer serves and the
 // other is cancelled, so only the winner is ever billed.
+import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import { UpstreamError, type UpstreamCall, type UpstreamResponse } from '../ports.ts';
 import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import type { ModelRoute } from './market-catalog.ts';
@@ -13,7 +14,9 @@ import { carriesOutput } from './upstream-output.ts';
  * events so far, and whether the stream already ended), so a host that sends headers and a role chunk at once but
  * no token still counts as not answering.
  */
-export type FirstAnswer = { kind: 'json'; body: unknown } | { kind: 'stream'; read: unknown[]; ended: boolean; events: AsyncGenerator<unknown> };
+export type FirstAnswer =
+  | Extract<UpstreamResponse, { kind: 'json' }>
+  | { kind: 'stream'; read: unknown[]; ended: boolean; events: AsyncGenerator<unknown>; receipt(): ResponseReceipt | undefined };
 /**
  * `end(cut)` when the answer is over: the buyer's hang-up no longer reaches the host, and `cut` also aborts the
  * upstream call (an unfinished stream). A finished call is not aborted, so its keep-alive connection is reused.
@@ -58,9 +61,9 @@ async function firstAnswer(response: UpstreamResponse): Promise<FirstAnswer> {
   try {
     for (;;) {
       const next = await response.events.next();
-      if (next.done) return { kind: 'stream', read, ended: true, events: response.events };
+      if (next.done) return { kind: 'stream', read, ended: true, events: response.events, receipt: response.receipt };
       read.push(next.value);
-      if (carriesOutput(next.value)) return { kind: 'stream', read, ended: false, events: response.events };
+      if (carriesOutput(next.value)) return { kind: 'stream', read, ended: false, events: response.events, receipt: response.receipt };
     }
   } catch (error) {
     await response.events.return(undefined);

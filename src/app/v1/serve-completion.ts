@@ -1,6 +1,7 @@
 // The paid request path: check the key's scope, meter the prompt, lock the price, hold the most the request can
 // cost, forward to a host (retrying another before the first byte), count the completion tokens ourselves, then
 // capture the actual cost and release the rest. The response streams through as it comes.
+import { receiptMessage, type ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
 import type { ChatCompletionRequest, CompletionRequest } from '../../contracts/openai/completion-request.ts';
 import { firstUnsupportedParameter } from '../../domain/engines/engine-capabilities.ts';
@@ -34,6 +35,7 @@ export type ServeCompletionDeps = {
   logger: Logger;
   metrics: CompletionMetrics;
   takeRateBps: bigint;
+  verifySignature(publicKey: string, text: string, signature: string): boolean;
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
@@ -142,7 +144,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   let settled = false;
   /** how the request was routed, for its usage record and the metrics */
   let routing: { attempts: number; hedged: boolean; served?: HostAttempt } = { attempts: 0, hedged: false };
-  const settle = (hostId: string | null, completionTokens: number, status: string): Nanos => {
+  const settle = (hostId: string | null, completionTokens: number, status: string, receipt: ResponseReceipt | null = null): Nanos => {
     if (settled) return 0n;
     settled = true;
     const upstream = hostId === null ? undefined : routing.served?.elapsed();
@@ -172,9 +174,21 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         status,
         attempts: routing.attempts,
         hedged: routing.hedged,
+        receipt,
       },
     });
     return cost;
+  };
+
+  /** The receipt as evidence: its signature kept only if it is the host's, over these exact digests. */
+  const verifiedReceipt = (route: ModelRoute, receipt: ResponseReceipt | undefined): ResponseReceipt | null => {
+    if (!receipt) return null;
+    const { publicKey } = route.host;
+    if (publicKey === null) return { ...receipt, signature: null };
+    const message = receiptMessage(input.requestId, receipt.requestDigest, receipt.responseDigest);
+    const valid = receipt.signature !== null && deps.verifySignature(publicKey, message, receipt.signature);
+    if (!valid) deps.logger.warn({ host: route.host.id, requestId: input.requestId }, "the host's receipt is missing or does not verify");
+    return { ...receipt, signature: valid ? receipt.signature : null };
   };
 
   const wantsLogprobs = Boolean(input.body.logprobs);
@@ -200,6 +214,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       (route) => ({
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,
+        requestId: input.requestId,
         path: input.kind === 'chat' ? '/v1/chat/completions' : '/v1/completions',
         body: upstreamBody(input, route, maxTokens),
         stream: input.body.stream === true,
@@ -235,7 +250,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const completionTokens = ids ? ids.length : model.tokenizer.encode(completionText(input.kind, choice)).length;
   winner.attempt.finish('ok', completionTokens);
   winner.end(false);
-  const cost = settle(route.host.id, completionTokens, 'ok');
+  const cost = settle(route.host.id, completionTokens, 'ok', verifiedReceipt(route, winner.answer.receipt));
   return {
     kind: 'json',
     body: {
@@ -276,7 +291,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         yield { ...chunk, id: responseId, model: model.id, choices: chunk.choices.map((c) => shapeChoiceLogprobs(c, wantsLogprobs)) };
       }
       status = 'ok';
-      const cost = settle(route.host.id, counted(), status);
+      const cost = settle(route.host.id, counted(), status, verifiedReceipt(route, answer.receipt()));
       if (input.body.stream_options?.include_usage) {
         yield { id: responseId, object: input.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: Math.floor(deps.clock.nowMs() / 1000), model: model.id, choices: [], usage: usageBlock(counted(), cost) };
       }

@@ -1,18 +1,21 @@
 // `agora host --engine <url>`: the host agent in front of any OpenAI-compatible engine (llama.cpp server, vLLM,
 // Ollama). It refuses every /v1 request without the market's forward secret and passes the market's requests
-// through to the engine as they are, streaming the answer back byte for byte.
+// through to the engine as they are, streaming the answer back byte for byte and signing a receipt for it.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
 import { requireForwardSecret } from './forward-secret.ts';
+import { signResponses } from './response-signing.ts';
 
 export type EngineProxyOptions = {
   engineUrl: string;
   /** the engine's own API key, if it has one */
   engineKey?: string | undefined;
   forwardSecret: string;
+  /** the host key that signs each answer's receipt */
+  sign: (text: string) => string;
 };
 
 const FORWARDED_PATHS = ['/v1/chat/completions', '/v1/completions'] as const;
@@ -22,6 +25,7 @@ export function buildEngineProxy(options: EngineProxyOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes });
   installOpenAiErrorHandler(app);
   requireForwardSecret(app, options.forwardSecret);
+  const signer = signResponses(app, options.sign);
   const engineUrl = options.engineUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
 
   app.get('/health', async () => ({ ok: true }));
@@ -45,7 +49,20 @@ export function buildEngineProxy(options: EngineProxyOptions): FastifyInstance {
         const value = upstream.headers.get(name);
         if (value !== null) reply.header(name, value);
       }
-      return reply.send(upstream.body ? Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream) : '');
+      const streamSigner = upstream.ok && upstream.headers.get('content-type')?.includes('text/event-stream') ? signer.stream(request) : undefined;
+      if (!streamSigner || !upstream.body) return reply.send(Buffer.from(await upstream.arrayBuffer()));
+      const signed = new Transform({
+        transform(chunk: Buffer, _encoding, next) {
+          streamSigner.update(chunk);
+          next(null, chunk);
+        },
+        flush(next) {
+          next(null, streamSigner.trailer());
+        },
+      });
+      // pipeline, not pipe: an engine failing mid-stream must break the answer, not leave it open without an end.
+      pipeline(Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream), signed, () => undefined);
+      return reply.send(signed);
     });
   }
   return app;

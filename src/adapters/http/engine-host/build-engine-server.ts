@@ -9,6 +9,7 @@ import { EngineBusyError } from '../../engines/builtin/sequence-pool.ts';
 import type { GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
 import { requireForwardSecret } from './forward-secret.ts';
+import { signResponses } from './response-signing.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { openSseStream } from '../openai/sse-stream.ts';
 import {
@@ -26,6 +27,8 @@ export type EngineServerOptions = {
   quantization: string;
   /** a host agent's forward secret: /v1 requests without it are refused, so no one uses the host for free */
   requireBearer?: string;
+  /** a host agent's key: every answer to the market gets a signed receipt */
+  sign?: (text: string) => string;
 };
 
 type Shape = {
@@ -68,6 +71,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
   const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes });
   installOpenAiErrorHandler(app);
   if (options.requireBearer !== undefined) requireForwardSecret(app, options.requireBearer);
+  const signer = options.sign ? signResponses(app, options.sign) : undefined;
 
   const run = async (
     request: FastifyRequest,
@@ -93,7 +97,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       }
       const events = engine.generate(settings);
       const first = await events.next();
-      const sse = openSseStream(reply, { 'x-request-id': request.id });
+      const sse = openSseStream(reply, { 'x-request-id': request.id }, signer?.stream(request));
       const chunk = { ...envelope, object: shape.chunkObject };
       let completion = 0;
       let started = false;

@@ -1,9 +1,12 @@
-// Server-sent events on a hijacked reply: each event is written as it is produced, never buffered.
+// Server-sent events on a hijacked reply: each event is written as it is produced, never buffered. A host agent's
+// stream also passes its bytes to a signer and ends with the signed receipt after `[DONE]`.
 import type { FastifyReply } from 'fastify';
 
+/** Sees every byte of a stream and gives the receipt that ends it. */
+export type StreamSigner = { update(bytes: string | Buffer): void; trailer(): string };
 export type SseStream = { send(data: unknown): void; done(): void; end(): void; readonly closed: boolean };
 
-export function openSseStream(reply: FastifyReply, headers: Record<string, string> = {}): SseStream {
+export function openSseStream(reply: FastifyReply, headers: Record<string, string> = {}, signer?: StreamSigner): SseStream {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -12,9 +15,16 @@ export function openSseStream(reply: FastifyReply, headers: Record<string, strin
     connection: 'keep-alive',
     ...headers,
   });
+  const write = (text: string) => {
+    signer?.update(text);
+    raw.write(text);
+  };
   return {
-    send: (data) => void raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`),
-    done: () => void raw.write('data: [DONE]\n\n'),
+    send: (data) => write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`),
+    done: () => {
+      write('data: [DONE]\n\n');
+      if (signer) raw.write(signer.trailer());
+    },
     end: () => raw.end(),
     get closed() {
       return raw.destroyed || raw.writableEnded;
