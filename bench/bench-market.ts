@@ -28,6 +28,7 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
     rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
     hostAdmission: 'open',
     maintenanceRules: DEFAULT_MAINTENANCE_RULES,
+    capacityProbes: { intervalMs: 0, budgetPerDay: 0n },
     logLevel: 'error',
   });
   const close = async () => {

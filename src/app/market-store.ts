@@ -37,6 +37,18 @@ export type AgentHost = HostRecord & { publicKey: string; tokenHash: string; for
 export type AgentHostState = { id: string; name: string; baseUrl: string; forwardSecret: string; status: 'active' | 'pending'; models: string[]; lastSeenAtMs: number | null };
 export type AgentRoute = { modelId: string; askPrompt: Nanos; askCompletion: Nanos };
 
+/** What a capacity probe measured of one host serving one model. */
+export type CapacityMeasurement = {
+  hostId: string;
+  modelId: string;
+  /** from sending the request to the first token, as a buyer would see it */
+  ttftMs: number;
+  prefillTokensPerSecond: number;
+  /** null when the answer had a single token (no interval between tokens to measure) */
+  decodeTokensPerSecond: number | null;
+  measuredAtMs: number;
+};
+
 export type HostSummary = {
   id: string;
   name: string;
@@ -49,6 +61,8 @@ export type HostSummary = {
   /** failed requests outside maintenance windows */
   misses: number;
   maintenance: MaintenanceWindow[];
+  /** the latest capacity probe of each model it serves */
+  capacity: CapacityMeasurement[];
 };
 
 /** A key as it is stored: its record without the fields the database fills in, and the hash of its secret. */
@@ -90,6 +104,9 @@ export type MarketStore = {
   /** false when the window is not this host's or already cancelled */
   cancelMaintenance(hostId: string, windowId: string): Promise<boolean>;
   recordMisses(misses: ReadonlyMap<string, number>): Promise<void>;
+  /** keeps the latest measurement per host and model */
+  recordCapacity(measurement: CapacityMeasurement): Promise<void>;
+  listCapacity(hostIds?: readonly string[]): Promise<CapacityMeasurement[]>;
   listUsage(accountId: string, limit: number): Promise<UsageRow[]>;
   spendByKey(accountId: string): Promise<Array<{ prefix: string; name: string; spent: Nanos }>>;
   getSetting(key: string): Promise<string | undefined>;

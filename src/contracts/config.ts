@@ -19,6 +19,8 @@ export const marketConfigSchema = z.object({
   hosts: z.coerce.number().int().min(0).max(16).default(2),
   hostAdmission: z.enum(['open', 'approval']).default('open'),
   maintenanceNoticeS: z.coerce.number().int().min(0).default(DEFAULT_MAINTENANCE_RULES.minNoticeMs / 1000),
+  probeIntervalS: z.coerce.number().min(0).default(300),
+  probeBudget: amountSchema.default(1_000_000_000n),
   logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
 });
 
@@ -40,6 +42,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['hosts', 'AGORA_HOSTS'],
     ['maintenanceNoticeS', 'AGORA_MAINTENANCE_NOTICE_S'],
     ['hostAdmission', 'AGORA_HOST_ADMISSION'],
+    ['probeIntervalS', 'AGORA_PROBE_INTERVAL_S'],
+    ['probeBudget', 'AGORA_PROBE_BUDGET'],
     ['logLevel', 'AGORA_LOG_LEVEL'],
   ];
   return Object.fromEntries(pick.filter(([, name]) => env[name] !== undefined && env[name] !== '').map(([field, name]) => [field, env[name]]));

@@ -27,6 +27,8 @@ import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
 import { cryptoIds, systemClock } from './system-ports.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
+import { startCapacityProbing, type CapacityProbingOptions } from './capacity-probing.ts';
+import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
 import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
 import type { HostAdmission, HostRegistryDeps } from '../app/hosts/host-registry.ts';
 import { hashApiKey } from '../domain/keys/api-key.ts';
@@ -50,6 +52,8 @@ export type MarketOptions = {
   maintenanceRules: MaintenanceRules;
   /** open (the default): hosts that pass the checks serve at once; approval: the operator approves each one */
   hostAdmission: HostAdmission;
+  /** synthetic requests that measure each host's real speed; an interval of 0 sends none */
+  capacityProbes: CapacityProbingOptions;
   logLevel: 'silent' | 'info' | 'warn' | 'error';
 };
 
@@ -208,6 +212,18 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       reloadCatalog,
       admission: options.hostAdmission,
     };
+    const serve: ServeCompletionDeps = {
+      catalog,
+      router,
+      budget,
+      rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits),
+      engines,
+      clock: systemClock,
+      logger,
+      metrics: metrics.completions,
+      takeRateBps: options.takeRateBps,
+      verifySignature: verifyHostSignature,
+    };
     const { app, routes } = buildMarketServer({
       authenticator,
       hostToken: async (token) => (await store.findHostByTokenHash(hashApiKey(token)))?.id,
@@ -215,7 +231,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       metrics,
       logger,
       v1: {
-        serve: { catalog, router, budget, rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits), engines, clock: systemClock, logger, metrics: metrics.completions, takeRateBps: options.takeRateBps, verifySignature: verifyHostSignature },
+        serve,
         admin,
         store,
         starterCredits: options.starterCredits,
@@ -237,6 +253,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       await app.close();
       budget.releaseAll();
     });
+    if (options.capacityProbes.intervalMs > 0) {
+      const probing = await startCapacityProbing({ admin, store, catalog, serve, logger }, options.capacityProbes);
+      cleanups.push(() => probing.stop());
+    }
     const builtinHosts = await startBuiltinHosts(options.builtinHosts, url, dataDir, options.modelCacheDir, logger);
     cleanups.push(() => Promise.all(builtinHosts.map((h) => h.close())).then(() => undefined));
     logger.info({ url, database: database.kind, hosts: builtinHosts.length }, 'market started');

@@ -1,5 +1,6 @@
 // A test double of an OpenAI-compatible engine for gateway tests only: it answers with a fixed status and body, or
-// streams a chunk of text at an interval, and records how many chunks it sent before the market hung up.
+// streams a chunk of text at an interval, and records what it was sent and how many chunks it sent before the market
+// hung up.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,15 +13,19 @@ export type ScriptedUpstream = {
   abandoned: number;
   /** per streamed response: chunks written, and whether the market closed the connection before the end */
   streams: Array<{ sent: number; closedEarly: boolean }>;
+  /** every request as the engine received it */
+  received: Array<{ headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }>;
   stop(): Promise<void>;
 };
 
 export async function startScriptedUpstream(script: Script): Promise<ScriptedUpstream> {
-  const state = { requests: 0, abandoned: 0, streams: [] as ScriptedUpstream['streams'] };
+  const state = { requests: 0, abandoned: 0, streams: [] as ScriptedUpstream['streams'], received: [] as ScriptedUpstream['received'] };
   const server: Server = createServer((req, res) => {
-    req.resume();
+    const body: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => body.push(chunk));
     req.on('end', () => {
       state.requests++;
+      state.received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(body).toString() || '{}') as Record<string, unknown> });
       if ('status' in script) {
         const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json' }).end(JSON.stringify(script.body)), script.delayMs ?? 0);
         res.on('close', () => {
@@ -59,6 +64,7 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
       return state.abandoned;
     },
     streams: state.streams,
+    received: state.received,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

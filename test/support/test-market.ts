@@ -41,6 +41,7 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
     hostAdmission: 'open',
     maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: 0 },
+    capacityProbes: { intervalMs: 0, budgetPerDay: 1_000_000_000n },
     logLevel: 'silent',
     ...overrides,
   });

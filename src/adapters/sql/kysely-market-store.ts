@@ -20,6 +20,20 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     return rows.map((r) => ({ id: r.id, hostId: r.host_id, startsAtMs: r.starts_at.getTime(), endsAtMs: r.ends_at.getTime() }));
   };
 
+  const listCapacity: MarketStore['listCapacity'] = async (hostIds) => {
+    let query = db.selectFrom('host_capacity').selectAll();
+    if (hostIds) query = hostIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('host_id', 'in', hostIds);
+    const rows = await query.orderBy('host_id').orderBy('model_id').execute();
+    return rows.map((r) => ({
+      hostId: r.host_id,
+      modelId: r.model_id,
+      ttftMs: r.ttft_ms,
+      prefillTokensPerSecond: r.prefill_tokens_per_second,
+      decodeTokensPerSecond: r.decode_tokens_per_second,
+      measuredAtMs: r.measured_at.getTime(),
+    }));
+  };
+
   const agentHosts = async (hostId?: string): Promise<AgentHostState[]> => {
     let query = db.selectFrom('hosts').select(['id', 'name', 'base_url', 'forward_secret', 'status', 'last_seen_at']).where('public_key', 'is not', null);
     if (hostId !== undefined) query = query.where('id', '=', hostId);
@@ -280,8 +294,23 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         earnings: await balanceOf(ledgerAccount.hostEarnings(hostId)),
         misses: host.misses,
         maintenance: await listMaintenance(nowMs, [hostId]),
+        capacity: await listCapacity([hostId]),
       };
     },
+    async recordCapacity(m) {
+      const values = {
+        ttft_ms: m.ttftMs,
+        prefill_tokens_per_second: m.prefillTokensPerSecond,
+        decode_tokens_per_second: m.decodeTokensPerSecond,
+        measured_at: new Date(m.measuredAtMs),
+      };
+      await db
+        .insertInto('host_capacity')
+        .values({ host_id: m.hostId, model_id: m.modelId, ...values })
+        .onConflict((oc) => oc.columns(['host_id', 'model_id']).doUpdateSet(values))
+        .execute();
+    },
+    listCapacity,
     async listUsage(accountId, limit) {
       const rows = await db.selectFrom('usage_records').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(limit).execute();
       return rows.map(

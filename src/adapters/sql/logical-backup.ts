@@ -17,6 +17,7 @@ const TABLES = [
   ['models', 'id'],
   ['model_hosts', 'model_id, host_id'],
   ['host_maintenance', 'id'],
+  ['host_capacity', 'host_id, model_id'],
   ['usage_records', 'created_at, request_id'],
   ['settings', 'key'],
 ] as const;

@@ -8,7 +8,7 @@ import * as initial from './migrations/001-initial.ts';
 import * as keyRateLimits from './migrations/002-key-rate-limits.ts';
 import * as hostAgents from './migrations/003-host-agents.ts';
 import * as hostsInService from './migrations/004-hosts-in-service.ts';
-import * as responseReceipts from './migrations/005-response-receipts.ts';
+import * as receiptsAndCapacity from './migrations/005-receipts-and-capacity.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -20,7 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-key-rate-limits': keyRateLimits,
   '003-host-agents': hostAgents,
   '004-hosts-in-service': hostsInService,
-  '005-response-receipts': responseReceipts,
+  '005-receipts-and-capacity': receiptsAndCapacity,
 };
 
 /**

@@ -54,6 +54,14 @@ export type Schema = {
     status: Generated<'active' | 'pending'>;
     misses: Generated<number>;
   };
+  host_capacity: {
+    host_id: string;
+    model_id: string;
+    ttft_ms: number;
+    prefill_tokens_per_second: number;
+    decode_tokens_per_second: number | null;
+    measured_at: Timestamp;
+  };
   host_maintenance: { id: string; host_id: string; starts_at: Timestamp; ends_at: Timestamp; created_at: Generated<Timestamp>; cancelled_at: Timestamp | null };
   models: {
     id: string;

@@ -8,7 +8,7 @@ import { createAccountSchema, createKeySchema, grantCreditsSchema, registerEngin
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
-import { keyLimitsFromBody, keyView } from './views.ts';
+import { capacityView, keyLimitsFromBody, keyView } from './views.ts';
 
 export type AdminRouteDeps = { admin: AccountAdminDeps; store: MarketStore; reloadCatalog: () => Promise<void>; registry: HostRegistryDeps };
 
@@ -54,17 +54,21 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     return reply.status(201).send({ id: body.id, model_id: body.model_id, engine_kind: body.engine_kind });
   });
 
-  app.get('/admin/hosts', operator, async () => ({
-    object: 'list',
-    data: (await deps.store.listAgentHosts()).map((h) => ({
-      id: h.id,
-      name: h.name,
-      base_url: h.baseUrl,
-      status: h.status,
-      models: h.models,
-      last_seen: h.lastSeenAtMs === null ? null : new Date(h.lastSeenAtMs).toISOString(),
-    })),
-  }));
+  app.get('/admin/hosts', operator, async () => {
+    const [hosts, capacity] = await Promise.all([deps.store.listAgentHosts(), deps.store.listCapacity()]);
+    return {
+      object: 'list',
+      data: hosts.map((h) => ({
+        id: h.id,
+        name: h.name,
+        base_url: h.baseUrl,
+        status: h.status,
+        models: h.models,
+        last_seen: h.lastSeenAtMs === null ? null : new Date(h.lastSeenAtMs).toISOString(),
+        capacity: capacity.filter((m) => m.hostId === h.id).map(capacityView),
+      })),
+    };
+  });
   app.post<{ Params: { id: string } }>('/admin/hosts/:id/approve', operator, async (request) => {
     const approved = await approveHost(deps.registry, request.params.id);
     return { id: request.params.id, status: 'active', admitted: approved.admitted, refused: approved.refused };

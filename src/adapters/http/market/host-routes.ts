@@ -9,6 +9,7 @@ import { heartbeatSchema, maintenanceRequestSchema, signedRegistrationSchema } f
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
+import { capacityView } from './views.ts';
 
 export type HostRouteDeps = { registry: HostRegistryDeps; maintenance: HostMaintenanceDeps; store: MarketStore; clock: Clock; heartbeatIntervalMs: number };
 
@@ -47,6 +48,7 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
       earnings: formatNanos(summary.earnings),
       misses: summary.misses,
       maintenance: summary.maintenance.map(windowView),
+      capacity: summary.capacity.map(capacityView),
     };
   });
   app.get('/hosts/me/maintenance', host, async (request) => ({

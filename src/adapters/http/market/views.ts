@@ -1,5 +1,6 @@
 // How records look on the wire: exact decimal amounts, seconds since the epoch, keys without their secret.
 import type { KeyLimits } from '../../../app/admin/account-admin.ts';
+import type { CapacityMeasurement } from '../../../app/market-store.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
 import type { keyLimitsSchema } from '../../../contracts/admin/admin-requests.ts';
@@ -7,6 +8,18 @@ import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
 import type { z } from 'zod';
 
 const decimalOrNull = (n: Nanos | null): string | null => (n === null ? null : formatNanos(n));
+
+/** A capacity probe's result, rounded to what a person reads. */
+export function capacityView(m: CapacityMeasurement) {
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    model: m.modelId,
+    ttft_ms: round(m.ttftMs),
+    prefill_tokens_per_second: round(m.prefillTokensPerSecond),
+    decode_tokens_per_second: m.decodeTokensPerSecond === null ? null : round(m.decodeTokensPerSecond),
+    measured_at: new Date(m.measuredAtMs).toISOString(),
+  };
+}
 
 export function keyView(key: ApiKeyRecord & { spentTotal?: Nanos }) {
   return {

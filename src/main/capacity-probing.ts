@@ -1,0 +1,65 @@
+// Wires capacity probes into a running market: the market's own account pays for them (a daily grant from market
+// funding, so the ledger shows what probing costs), and a Poisson timer sends one at a time, so each host is
+// probed about once per interval at times it cannot predict.
+import { randomUUID } from 'node:crypto';
+import { createAccount, grantCredits, issueKey, unlimitedKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
+import { utcDay } from '../app/billing/utc-day.ts';
+import { nextProbeDelayMs, probeRandomHost, type CapacityProbeDeps } from '../app/hosts/capacity-probes.ts';
+import type { MarketStore } from '../app/market-store.ts';
+import type { ApiKeyRecord, Logger } from '../app/ports.ts';
+import type { MarketCatalog } from '../app/v1/market-catalog.ts';
+import { serveCompletion, type ServeCompletionDeps } from '../app/v1/serve-completion.ts';
+import type { Nanos } from '../domain/money/nanos.ts';
+import { systemClock } from './system-ports.ts';
+
+export const PROBE_ACCOUNT_ID = 'market-probes';
+
+export type CapacityProbingOptions = { intervalMs: number; budgetPerDay: Nanos };
+
+async function probeAccountKey(admin: AccountAdminDeps, store: MarketStore): Promise<ApiKeyRecord> {
+  if (!(await store.accountExists(PROBE_ACCOUNT_ID))) await createAccount(admin, 'Capacity probes (the market itself)', PROBE_ACCOUNT_ID);
+  const existing = (await store.listKeys({ accountId: PROBE_ACCOUNT_ID })).find((k) => k.revokedAtMs === null);
+  return existing ?? (await issueKey(admin, PROBE_ACCOUNT_ID, 'buyer', unlimitedKey('capacity-probes'))).record;
+}
+
+export async function startCapacityProbing(
+  deps: { admin: AccountAdminDeps; store: MarketStore; catalog: MarketCatalog; serve: ServeCompletionDeps; logger: Logger },
+  options: CapacityProbingOptions,
+): Promise<{ stop(): Promise<void> }> {
+  const key = await probeAccountKey(deps.admin, deps.store);
+  const probes: CapacityProbeDeps = {
+    catalog: deps.catalog,
+    serve: (input) => serveCompletion(deps.serve, input),
+    async probeKey() {
+      if (options.budgetPerDay > 0n) await grantCredits(deps.admin, PROBE_ACCOUNT_ID, options.budgetPerDay, `probe-budget:${utcDay(systemClock.nowMs())}`);
+      return key;
+    },
+    record: (measurement) => deps.store.recordCapacity(measurement),
+    clock: systemClock,
+    random: Math.random,
+    newRequestId: () => randomUUID().replaceAll('-', ''),
+    logger: deps.logger,
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const schedule = () => {
+    const hosts = new Set(deps.catalog.list().flatMap((m) => m.routes.map((r) => r.host.id))).size;
+    timer = setTimeout(() => {
+      running = probeRandomHost(probes)
+        .catch((error: unknown) => deps.logger.warn({ err: String(error) }, 'capacity probe failed'))
+        .finally(() => {
+          if (!stopped) schedule();
+        });
+    }, nextProbeDelayMs(options.intervalMs, hosts, Math.random));
+    timer.unref();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// Capacity probes on a market with a built-in host and a scripted one: every host gets measured (time to first
+// token, prefill and decode tokens/s, shown to the operator), the market's own probe account pays for it and no
+// buyer does, and to a host a probe looks like a buyer's streamed request: the same headers, the same fields.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChat } from '../support/chat-request.ts';
+import { modelServedBy } from '../support/scripted-model.ts';
+import type { ScriptedUpstream } from '../support/scripted-upstream.ts';
+import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+
+const PROBE_ACCOUNT = 'market-probes';
+type HostView = { id: string; capacity: Array<{ model: string; ttft_ms: number; prefill_tokens_per_second: number; decode_tokens_per_second: number | null }> };
+
+let market: TestMarket;
+let scripted: ScriptedUpstream;
+beforeAll(async () => {
+  market = await startTestMarket({ builtinHosts: 1, capacityProbes: { intervalMs: 150, budgetPerDay: 1_000_000_000n } });
+  [scripted] = await modelServedBy(market, 'scripted-model', [{ stream: { chunks: 4, text: 'The market.', intervalMs: 5 } }]);
+}, 60_000);
+afterAll(async () => {
+  await market.stop();
+  await scripted.stop();
+});
+
+async function until<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let tries = 0; tries < 300; tries++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('capacity probes', () => {
+  it("measures the built-in host's speed, shows it to the operator, and bills the market's own account only", async () => {
+    const demoBefore = await market.store.balances('demo');
+    const builtin = market.hosts[0]!.hostId;
+    const measured = await until(async () => {
+      const hosts = (await admin<{ data: HostView[] }>(market, 'GET', '/admin/hosts')).body.data;
+      return hosts.find((h) => h.id === builtin && h.capacity.length > 0);
+    }, 'a capacity probe of the built-in host');
+    const [capacity] = measured.capacity;
+    expect(capacity!.model).toBe('agora-tiny');
+    expect(capacity!.ttft_ms).toBeGreaterThan(0);
+    expect(capacity!.prefill_tokens_per_second).toBeGreaterThan(0);
+    expect(capacity!.decode_tokens_per_second === null || capacity!.decode_tokens_per_second > 0).toBe(true);
+
+    await market.flushBilling();
+    const probes = await market.store.listUsage(PROBE_ACCOUNT, 100);
+    expect(probes.some((r) => r.hostId === builtin && r.status === 'ok' && r.cost > 0n)).toBe(true);
+    expect(await market.store.listUsage('demo', 10)).toEqual([]);
+    expect(await market.store.balances('demo')).toEqual(demoBefore);
+    expect((await market.store.ledgerTotals()).sum).toBe(0n);
+  });
+
+  it("looks to a host like a buyer's streamed request", async () => {
+    const buyer = await fundedBuyer(market, '1');
+    const answer = await postChat(market.url, buyer.key, { model: 'scripted-model', stream: true, max_tokens: 32 });
+    await answer.text();
+    await until(async () => (scripted.received.length >= 2 ? true : undefined), 'a probe of the scripted host');
+    const shape = (request: ScriptedUpstream['received'][number]) => ({ headers: Object.keys(request.headers).sort(), fields: Object.keys(request.body).sort() });
+    const shapes = scripted.received.map(shape);
+    expect(new Set(shapes.map((s) => JSON.stringify(s))).size).toBe(1);
+    for (const request of scripted.received) expect(request.headers['x-agora-request-id']).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
