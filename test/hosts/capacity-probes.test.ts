@@ -14,7 +14,7 @@ let market: TestMarket;
 let scripted: ScriptedUpstream;
 beforeAll(async () => {
   market = await startTestMarket({ builtinHosts: 1, capacityProbes: { intervalMs: 150, budgetPerDay: 1_000_000_000n } });
-  [scripted] = await modelServedBy(market, 'scripted-model', [{ stream: { chunks: 4, text: 'The market.', intervalMs: 5 } }]);
+  scripted = (await modelServedBy(market, 'scripted-model', [{ stream: { chunks: 4, text: 'The market.', intervalMs: 5 } }]))[0]!;
 }, 60_000);
 afterAll(async () => {
   await market.stop();
