@@ -2,6 +2,7 @@
 import type { LedgerTransaction } from '../domain/ledger/transaction.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 import type { ResponseReceipt } from '../contracts/hosts/response-receipt.ts';
+import type { ProviderPreferences } from '../contracts/openai/provider-preferences.ts';
 
 export type Clock = { nowMs(): number };
 export type Ids = { newId(prefix: string): string; newSecret(): string };
@@ -26,6 +27,8 @@ export type ApiKeyRecord = {
   /** requests and tokens per minute; null: the market's default */
   rateLimitRpm: number | null;
   rateLimitTpm: number | null;
+  /** standing preferences for the key's requests; a request's own `provider` overrides them field by field */
+  providerPreferences: ProviderPreferences | null;
   expiresAtMs: number | null;
   revokedAtMs: number | null;
   updatedAtMs: number;

@@ -2,7 +2,7 @@
 // once at start. Amounts are decimal strings in the market's currency.
 import { z } from 'zod';
 import { DEFAULT_MAINTENANCE_RULES } from '../domain/hosts/maintenance.ts';
-import { amountSchema } from './admin/admin-requests.ts';
+import { amountSchema } from './amount.ts';
 
 export const marketConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),

@@ -107,4 +107,22 @@ describe('routing', () => {
     }
     expect(hosts.reduce((sum, h) => sum + h.requests, 0)).toBe(8);
   });
+
+  it("keeps a key's standing preferences (here an agent's sub-key) for its requests, which a request's own override field by field", async () => {
+    const hosts = await scripted.serve('standing', Array.from({ length: 2 }, () => ({ status: 200, body: scriptedAnswer })));
+    const buyer = await fundedBuyer(market, '1');
+    const created = await fetch(`${market.url}/v1/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'agent', provider: { ignore: ['standing-0'], max_price: { completion: '0.5' } } }),
+    });
+    expect(created.status).toBe(201);
+    const agent = (await created.json()) as { key: string; provider: unknown };
+    expect(agent.provider).toEqual({ ignore: ['standing-0'], max_price: { completion: '0.5' } });
+    for (let i = 0; i < 4; i++) expect((await postChat(market.url, agent.key, { model: 'standing' })).status).toBe(200);
+    expect(hosts.map((h) => h.requests)).toEqual([0, 4]);
+    expect((await postChat(market.url, agent.key, { model: 'standing', provider: { only: ['standing-0'] } })).status).toBe(404);
+    expect((await postChat(market.url, agent.key, { model: 'standing', provider: { only: ['standing-0'], ignore: [] } })).status).toBe(200);
+    expect(hosts[0]!.requests).toBe(1);
+  });
 });

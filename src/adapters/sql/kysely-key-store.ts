@@ -2,6 +2,7 @@
 // instance sees a revocation within its refresh interval.
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeyRecord, KeyStore } from '../../app/ports.ts';
+import { providerPreferencesSchema } from '../../contracts/openai/provider-preferences.ts';
 import type { Schema } from './schema.ts';
 
 export function toKeyRecord(row: Selectable<Schema['api_keys']>): ApiKeyRecord {
@@ -17,6 +18,7 @@ export function toKeyRecord(row: Selectable<Schema['api_keys']>): ApiKeyRecord {
     spendLimitDaily: row.spend_limit_daily,
     rateLimitRpm: row.rate_limit_rpm,
     rateLimitTpm: row.rate_limit_tpm,
+    providerPreferences: row.provider_preferences === null ? null : providerPreferencesSchema.parse(row.provider_preferences),
     expiresAtMs: row.expires_at?.getTime() ?? null,
     revokedAtMs: row.revoked_at?.getTime() ?? null,
     updatedAtMs: row.updated_at.getTime(),

@@ -8,6 +8,7 @@ import type { AgentHostState, MarketStore, ModelRecord, HostRecord, NewKey, Usag
 import type { Schema } from './schema.ts';
 import { ensureLedgerAccount, writeLedgerTransaction } from './ledger-writes.ts';
 import { toKeyRecord } from './kysely-key-store.ts';
+import { providerPreferencesWire } from '../../contracts/openai/provider-preferences.ts';
 
 export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
   const balanceOf = async (id: string): Promise<Nanos> =>
@@ -98,6 +99,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           spend_limit_daily: key.spendLimitDaily,
           rate_limit_rpm: key.rateLimitRpm,
           rate_limit_tpm: key.rateLimitTpm,
+          provider_preferences: key.providerPreferences === null ? null : JSON.stringify(providerPreferencesWire(key.providerPreferences)),
           expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs),
         })
         .execute();

@@ -9,6 +9,7 @@ import * as keyRateLimits from './migrations/002-key-rate-limits.ts';
 import * as hostAgents from './migrations/003-host-agents.ts';
 import * as hostsInService from './migrations/004-hosts-in-service.ts';
 import * as receiptsAndCapacity from './migrations/005-receipts-and-capacity.ts';
+import * as keyProviderPreferences from './migrations/006-key-provider-preferences.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-host-agents': hostAgents,
   '004-hosts-in-service': hostsInService,
   '005-receipts-and-capacity': receiptsAndCapacity,
+  '006-key-provider-preferences': keyProviderPreferences,
 };
 
 /**

@@ -31,6 +31,8 @@ export type Schema = {
     spend_limit_daily: Money | null;
     rate_limit_rpm: number | null;
     rate_limit_tpm: number | null;
+    /** the wire form of ProviderPreferences */
+    provider_preferences: unknown;
     spent_total: Generated<Money>;
     expires_at: Timestamp | null;
     revoked_at: Timestamp | null;

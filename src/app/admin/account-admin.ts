@@ -2,6 +2,7 @@
 // Raw keys are returned exactly once, at creation; only their hash is stored.
 import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
 import { formatApiKey, hashApiKey, visiblePrefix } from '../../domain/keys/api-key.ts';
+import type { ProviderPreferences } from '../../contracts/openai/provider-preferences.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { MarketStore, NewKey } from '../market-store.ts';
 import type { ApiKeyRecord, Ids, KeyRole } from '../ports.ts';
@@ -14,6 +15,7 @@ export type KeyLimits = {
   expiresAtMs: number | null;
   rateLimitRpm: number | null;
   rateLimitTpm: number | null;
+  providerPreferences: ProviderPreferences | null;
 };
 
 /** A key with no limits of its own (the market's default rate limits still apply). */
@@ -25,6 +27,7 @@ export const unlimitedKey = (name: string): KeyLimits => ({
   expiresAtMs: null,
   rateLimitRpm: null,
   rateLimitTpm: null,
+  providerPreferences: null,
 });
 
 export type IssuedKey = { key: string; record: ApiKeyRecord };
@@ -82,6 +85,7 @@ export async function issueSubKey(deps: AccountAdminDeps, parent: ApiKeyRecord, 
       spendLimitDaily: capped(limits.spendLimitDaily, parent.spendLimitDaily),
       rateLimitRpm: capped(limits.rateLimitRpm, parent.rateLimitRpm),
       rateLimitTpm: capped(limits.rateLimitTpm, parent.rateLimitTpm),
+      providerPreferences: limits.providerPreferences ?? parent.providerPreferences,
       expiresAtMs,
     },
     parent.id,

@@ -3,6 +3,7 @@
 // capture the actual cost and release the rest. The response streams through as it comes.
 import { receiptMessage, type ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
+import type { ProviderPreferences } from '../../contracts/openai/provider-preferences.ts';
 import type { ChatCompletionRequest, CompletionRequest } from '../../contracts/openai/completion-request.ts';
 import { firstUnsupportedParameter } from '../../domain/engines/engine-capabilities.ts';
 import { captureTransaction } from '../../domain/ledger/transaction.ts';
@@ -56,6 +57,11 @@ function parseModelName(name: string): { id: string; quantization: string | unde
   return at <= 0 ? { id: name, quantization: undefined } : { id: name.slice(0, at), quantization: name.slice(at + 1) };
 }
 
+/** The key's standing provider preferences, overridden field by field by the request's own. */
+function preferencesOf(input: CompletionInput): ProviderPreferences {
+  return { ...input.key.providerPreferences, ...input.body.provider };
+}
+
 /** The routes this request may use: the engine supports its parameters, the host asks no more than the market price, the buyer's preferences pass. */
 function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: CatalogModel; routes: ModelRoute[] } {
   const wanted = parseModelName(input.body.model);
@@ -68,7 +74,7 @@ function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: C
     throw new ApiError(403, 'permission_error', `This key may not use the model '${model.id}'.`, 'model_not_allowed', 'model');
   }
   if (model.routes.length === 0) throw new ApiError(503, 'service_unavailable', `No host is serving '${model.id}' right now.`, 'no_host_available');
-  const preferences = input.body.provider ?? {};
+  const preferences = preferencesOf(input);
   if (preferences.quantizations && !preferences.quantizations.includes(model.quantization)) {
     throw new ApiError(404, 'not_found_error', `The model '${model.id}' is sold as ${model.quantization} only, which provider.quantizations excludes.`, 'no_host_matches_preferences', 'provider.quantizations');
   }
@@ -219,7 +225,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         body: upstreamBody(input, route, maxTokens),
         stream: input.body.stream === true,
       }),
-      { signal: input.signal, hedge: input.body.provider?.hedge === true },
+      { signal: input.signal, hedge: preferencesOf(input).hedge === true },
     );
   } catch (error) {
     if (error instanceof RequestRefused) {

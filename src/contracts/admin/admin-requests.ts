@@ -1,13 +1,9 @@
 // Bodies of the admin API and of the buyer's key routes. Amounts are exact decimal strings in the market's
 // currency ("12.5"), parsed to nano-units; never JSON numbers.
 import { z } from 'zod';
-import { parseNanos } from '../../domain/money/nanos.ts';
+import { amountSchema } from '../amount.ts';
+import { providerPreferencesSchema } from '../openai/provider-preferences.ts';
 import { ENGINE_KINDS } from '../../domain/engines/engine-capabilities.ts';
-
-export const amountSchema = z
-  .string()
-  .refine((s) => (parseNanos(s) ?? -1n) >= 0n, 'an amount is a non-negative decimal string with at most 9 decimals, e.g. "12.5"')
-  .transform((s) => parseNanos(s) as bigint);
 
 export const createAccountSchema = z.strictObject({
   name: z.string().min(1).max(200),
@@ -24,6 +20,8 @@ export const keyLimitsSchema = z.strictObject({
   expires_at: z.iso.datetime().nullable().optional(),
   rate_limit_rpm: z.int().min(1).max(1_000_000_000).nullable().optional(),
   rate_limit_tpm: z.int().min(1).max(1_000_000_000).nullable().optional(),
+  /** standing provider preferences for every request made with the key; a request's own override them field by field */
+  provider: providerPreferencesSchema.nullable().optional(),
 });
 
 export const createKeySchema = keyLimitsSchema.extend({ account_id: z.string().min(1) });

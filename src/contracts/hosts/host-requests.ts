@@ -1,7 +1,7 @@
 // What a host agent sends the market. The registration is a JSON document signed by the host's Ed25519 key; it
 // travels as the exact string that was signed (`payload`), which the market verifies before it parses anything.
 import { z } from 'zod';
-import { amountSchema } from '../admin/admin-requests.ts';
+import { amountSchema } from '../amount.ts';
 
 export const declaredModelSchema = z.strictObject({
   model: z.string().min(1).max(200),

@@ -1,7 +1,7 @@
 // The /v1/chat/completions and /v1/completions request bodies: the OpenAI parameters, Agora's documented
 // extensions (`usage`, `provider`), and nothing else — unknown keys are a 400, never silently dropped.
 import { z } from 'zod';
-import { amountSchema } from '../admin/admin-requests.ts';
+import { providerPreferencesSchema } from './provider-preferences.ts';
 import { REQUEST_LIMITS } from './request-limits.ts';
 
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
@@ -22,20 +22,6 @@ const stop = z.union([z.string().min(1), z.array(z.string().min(1)).max(REQUEST_
 
 /** Agora extension (OpenRouter style): `"usage": {"include": true}` adds the billed `cost` to the usage block. */
 const usageOption = z.strictObject({ include: z.boolean().optional() });
-
-/**
- * Agora extension: provider preferences, in the spirit of OpenRouter's. `only`/`ignore` are host ids;
- * `quantizations` and `max_price` (per token, decimal) narrow the SKU; `hedge` sends a second copy to another host
- * when the first is slower than the model's p95 time to first byte (never billed twice).
- */
-export const providerPreferencesSchema = z.strictObject({
-  only: z.array(z.string().min(1).max(200)).min(1).max(100).optional(),
-  ignore: z.array(z.string().min(1).max(200)).max(100).optional(),
-  quantizations: z.array(z.string().min(1).max(50)).min(1).max(20).optional(),
-  max_price: z.strictObject({ prompt: amountSchema.optional(), completion: amountSchema.optional() }).optional(),
-  hedge: z.boolean().optional(),
-});
-export type ProviderPreferences = z.infer<typeof providerPreferencesSchema>;
 
 const sharedParameters = {
   model: z.string().min(1).max(256),

@@ -4,6 +4,7 @@ import type { CapacityMeasurement } from '../../../app/market-store.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
 import type { keyLimitsSchema } from '../../../contracts/admin/admin-requests.ts';
+import { providerPreferencesWire } from '../../../contracts/openai/provider-preferences.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
 import type { z } from 'zod';
 
@@ -36,6 +37,7 @@ export function keyView(key: ApiKeyRecord & { spentTotal?: Nanos }) {
     expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs).toISOString(),
     rate_limit_rpm: key.rateLimitRpm,
     rate_limit_tpm: key.rateLimitTpm,
+    provider: key.providerPreferences === null ? null : providerPreferencesWire(key.providerPreferences),
     revoked: key.revokedAtMs !== null,
   };
 }
@@ -49,6 +51,7 @@ export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLim
     expiresAtMs: body.expires_at ? Date.parse(body.expires_at) : null,
     rateLimitRpm: body.rate_limit_rpm ?? null,
     rateLimitTpm: body.rate_limit_tpm ?? null,
+    providerPreferences: body.provider ?? null,
   };
 }
 
