@@ -29,6 +29,7 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
     hostAdmission: 'open',
     maintenanceRules: DEFAULT_MAINTENANCE_RULES,
     capacityProbes: { intervalMs: 0, budgetPerDay: 0n },
+    hedgedModels: [],
     logLevel: 'error',
   });
   const close = async () => {

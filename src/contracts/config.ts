@@ -19,6 +19,10 @@ export const marketConfigSchema = z.object({
   hosts: z.coerce.number().int().min(0).max(16).default(2),
   hostAdmission: z.enum(['open', 'approval']).default('open'),
   maintenanceNoticeS: z.coerce.number().int().min(0).default(DEFAULT_MAINTENANCE_RULES.minNoticeMs / 1000),
+  hedgeModels: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((m) => m.trim()).filter((m) => m !== '')),
   probeIntervalS: z.coerce.number().min(0).default(300),
   probeBudget: amountSchema.default(1_000_000_000n),
   logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
@@ -42,6 +46,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['hosts', 'AGORA_HOSTS'],
     ['maintenanceNoticeS', 'AGORA_MAINTENANCE_NOTICE_S'],
     ['hostAdmission', 'AGORA_HOST_ADMISSION'],
+    ['hedgeModels', 'AGORA_HEDGE_MODELS'],
     ['probeIntervalS', 'AGORA_PROBE_INTERVAL_S'],
     ['probeBudget', 'AGORA_PROBE_BUDGET'],
     ['logLevel', 'AGORA_LOG_LEVEL'],

@@ -54,6 +54,8 @@ export type MarketOptions = {
   hostAdmission: HostAdmission;
   /** synthetic requests that measure each host's real speed; an interval of 0 sends none */
   capacityProbes: CapacityProbingOptions;
+  /** models whose requests hedge by default (a request or key may still say `hedge: false`) */
+  hedgedModels: string[];
   logLevel: 'silent' | 'info' | 'warn' | 'error';
 };
 
@@ -223,6 +225,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       metrics: metrics.completions,
       takeRateBps: options.takeRateBps,
       verifySignature: verifyHostSignature,
+      hedgedModels: new Set(options.hedgedModels),
     };
     const { app, routes } = buildMarketServer({
       authenticator,

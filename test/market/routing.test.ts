@@ -8,7 +8,8 @@ import { postChat } from '../support/chat-request.ts';
 import { scriptedAnswer, scriptedMarket } from '../support/scripted-model.ts';
 import { fundedBuyer, type TestMarket } from '../support/test-market.ts';
 
-const scripted = scriptedMarket();
+// The model 'hedged' hedges by default (an operator's per-model setting); a request can also ask for it.
+const scripted = scriptedMarket({ hedgedModels: ['hedged'] });
 let market: TestMarket;
 beforeAll(() => {
   market = scripted.market;
@@ -42,8 +43,8 @@ describe('routing', () => {
       expect(res.status).toBe(200);
     }
     const before = await balance(buyer.key);
-    // The slow host has no latency yet, so it is tried first; the hedge reaches the fast one.
-    const hedged = await postChat(market.url, buyer.key, { model: 'hedged', messages: [{ role: 'user', content: 'hedge me' }], provider: { only: ['hedged-0', 'hedged-1'], hedge: true } });
+    // The slow host has no latency yet, so it is tried first; the hedge (the model's default) reaches the fast one.
+    const hedged = await postChat(market.url, buyer.key, { model: 'hedged', messages: [{ role: 'user', content: 'hedge me' }], provider: { only: ['hedged-0', 'hedged-1'] } });
     expect(hedged.status).toBe(200);
     const body = (await hedged.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     expect(slow!.requests).toBe(1);

@@ -2,17 +2,18 @@
 // operator-registered host per script, with host ids `<model>-<i>`.
 import { afterAll, beforeAll } from 'vitest';
 import { startScriptedUpstream, type Script, type ScriptedUpstream } from './scripted-upstream.ts';
+import type { MarketOptions } from '../../src/main/market.ts';
 import { admin, startTestMarket, type TestMarket } from './test-market.ts';
 import { tinyModelFiles } from './tiny-engine.ts';
 
 export const scriptedAnswer = { id: 'x', object: 'chat.completion', created: 0, model: 'scripted', choices: [{ index: 0, message: { role: 'assistant', content: 'The market.' }, finish_reason: 'stop' }] };
 
 /** A market with no built-in host for the file's tests (started before them, stopped after with every scripted host). */
-export function scriptedMarket(): { readonly market: TestMarket; serve(modelId: string, scripts: Script[]): Promise<ScriptedUpstream[]> } {
+export function scriptedMarket(overrides: Partial<MarketOptions> = {}): { readonly market: TestMarket; serve(modelId: string, scripts: Script[]): Promise<ScriptedUpstream[]> } {
   let market: TestMarket | undefined;
   const upstreams: ScriptedUpstream[] = [];
   beforeAll(async () => {
-    market = await startTestMarket({ builtinHosts: 0 });
+    market = await startTestMarket({ builtinHosts: 0, ...overrides });
   });
   afterAll(async () => {
     await market?.stop();

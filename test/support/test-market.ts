@@ -42,6 +42,7 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     hostAdmission: 'open',
     maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: 0 },
     capacityProbes: { intervalMs: 0, budgetPerDay: 1_000_000_000n },
+    hedgedModels: [],
     logLevel: 'silent',
     ...overrides,
   });

@@ -37,6 +37,8 @@ export type ServeCompletionDeps = {
   metrics: CompletionMetrics;
   takeRateBps: bigint;
   verifySignature(publicKey: string, text: string, signature: string): boolean;
+  /** models whose requests hedge unless the request or key says `hedge: false` */
+  hedgedModels: ReadonlySet<string>;
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
@@ -225,7 +227,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         body: upstreamBody(input, route, maxTokens),
         stream: input.body.stream === true,
       }),
-      { signal: input.signal, hedge: preferencesOf(input).hedge === true },
+      { signal: input.signal, hedge: preferencesOf(input).hedge ?? deps.hedgedModels.has(model.id) },
     );
   } catch (error) {
     if (error instanceof RequestRefused) {

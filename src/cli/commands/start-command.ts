@@ -16,6 +16,7 @@ export function startCommand(): Command {
     .option('--hosts <n>', 'built-in host agents to start beside the market, 0 for none (default 2, env AGORA_HOSTS)')
     .option('--host-admission <mode>', "'open': hosts that pass the checks serve at once; 'approval': the operator approves each (default open, env AGORA_HOST_ADMISSION)")
     .option('--maintenance-notice-s <seconds>', 'how long before its start a host must declare a maintenance window (default 300, env AGORA_MAINTENANCE_NOTICE_S)')
+    .option('--hedge-models <ids>', 'comma-separated models whose requests hedge by default, as with provider.hedge (env AGORA_HEDGE_MODELS)')
     .option('--probe-interval-s <seconds>', 'how often each host gets a capacity probe, on average, at random times; 0 for none (default 300, env AGORA_PROBE_INTERVAL_S)')
     .option('--probe-budget <amount>', "what the market's own probe account is granted per day for probes (default 1, env AGORA_PROBE_BUDGET)")
     .option('--rate-limit-rpm <n>', 'default requests per minute per key (default 600, env AGORA_RATE_LIMIT_RPM)')
@@ -42,6 +43,7 @@ export function startCommand(): Command {
         rateLimits: { requestsPerMinute: config.rateLimitRpm, tokensPerMinute: config.rateLimitTpm },
         hostAdmission: config.hostAdmission,
         maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: config.maintenanceNoticeS * 1000 },
+        hedgedModels: config.hedgeModels,
         capacityProbes: { intervalMs: config.probeIntervalS * 1000, budgetPerDay: config.probeBudget },
         logLevel: config.logLevel,
       });
