@@ -60,6 +60,8 @@ export type HostSummary = {
   earnings: Nanos;
   /** failed requests outside maintenance windows */
   misses: number;
+  /** usage claims that were not the count of the host's own token ids */
+  strikes: number;
   maintenance: MaintenanceWindow[];
   /** the latest capacity probe of each model it serves */
   capacity: CapacityMeasurement[];
@@ -103,7 +105,8 @@ export type MarketStore = {
   addMaintenance(window: MaintenanceWindow): Promise<void>;
   /** false when the window is not this host's or already cancelled */
   cancelMaintenance(hostId: string, windowId: string): Promise<boolean>;
-  recordMisses(misses: ReadonlyMap<string, number>): Promise<void>;
+  /** adds to hosts' scorecards: misses (failures outside maintenance) and strikes (usage claims not matching their ids) */
+  recordHostTallies(tallies: { misses: ReadonlyMap<string, number>; strikes: ReadonlyMap<string, number> }): Promise<void>;
   /** keeps the latest measurement per host and model */
   recordCapacity(measurement: CapacityMeasurement): Promise<void>;
   listCapacity(hostIds?: readonly string[]): Promise<CapacityMeasurement[]>;

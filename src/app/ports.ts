@@ -102,4 +102,9 @@ export class UpstreamError extends Error {
 
 export type EngineClient = { send(call: UpstreamCall & { stream: boolean }): Promise<UpstreamResponse> };
 
-export type Tokenizer = { encode(text: string): number[]; renderChat(messages: ReadonlyArray<{ role: string; content: string }>): string };
+export type Tokenizer = {
+  encode(text: string): number[];
+  /** the text of these ids, or undefined when one is not in the vocabulary */
+  decode(ids: readonly number[]): string | undefined;
+  renderChat(messages: ReadonlyArray<{ role: string; content: string }>): string;
+};

@@ -194,12 +194,14 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     timers.push(setInterval(report(() => billingStore.reclaimExpired(systemClock.nowMs()), 'lease reclaim'), 30_000));
 
     const router = createHostRouter({ clock: systemClock, random: Math.random, heartbeatIntervalMs: HOST_HEARTBEAT_MS });
-    // Failures outside maintenance windows go on the hosts' records (their scorecards), a few times a minute.
-    const recordMisses = async () => {
-      const misses = router.takeMisses();
-      if (misses.size > 0) await store.recordMisses(misses);
+    // Failures outside maintenance windows and false usage claims go on the hosts' scorecards, a few times a minute.
+    const strikes = new Map<string, number>();
+    const recordTallies = async () => {
+      const tallies = { misses: router.takeMisses(), strikes: new Map(strikes) };
+      strikes.clear();
+      if (tallies.misses.size + tallies.strikes.size > 0) await store.recordHostTallies(tallies);
     };
-    timers.push(setInterval(report(recordMisses, 'recording host misses'), 5_000));
+    timers.push(setInterval(report(recordTallies, 'recording host misses and strikes'), 5_000));
     const engines = createOpenAiEngineClient();
     let url = '';
     const registry: HostRegistryDeps = {
@@ -226,6 +228,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       takeRateBps: options.takeRateBps,
       verifySignature: verifyHostSignature,
       hedgedModels: new Set(options.hedgedModels),
+      strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
     };
     const { app, routes } = buildMarketServer({
       authenticator,
@@ -248,7 +251,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     url = await app.listen({ port: options.port, host: options.host });
     // Shutdown order: stop taking requests, let in-flight ones settle, return leases, write the last batch.
     cleanups.push(async () => {
-      await recordMisses();
+      await recordTallies();
       await batcher.flush();
       await engines.close();
     });

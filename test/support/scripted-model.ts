@@ -30,7 +30,7 @@ export function scriptedMarket(overrides: Partial<MarketOptions> = {}): { readon
   };
 }
 
-export async function modelServedBy(market: TestMarket, modelId: string, scripts: Script[], started: ScriptedUpstream[] = []): Promise<ScriptedUpstream[]> {
+export async function modelServedBy(market: TestMarket, modelId: string, scripts: Script[], started: ScriptedUpstream[] = [], engineKind = 'openai-compatible'): Promise<ScriptedUpstream[]> {
   const tiny = await tinyModelFiles();
   await market.store.upsertModel({ id: modelId, name: modelId, contextLength: 1024, promptPrice: 100n, completionPrice: 200n, defaultMaxTokens: 64, maxTokensCap: 512, tokenizerDir: tiny.dir, digest: 'none', quantization: 'unknown' });
   const mine: ScriptedUpstream[] = [];
@@ -38,7 +38,7 @@ export async function modelServedBy(market: TestMarket, modelId: string, scripts
     const upstream = await startScriptedUpstream(script);
     started.push(upstream);
     mine.push(upstream);
-    const registered = await admin(market, 'POST', '/admin/engines', { id: `${modelId}-${i}`, name: `host ${i}`, base_url: upstream.url, engine_kind: 'openai-compatible', model_id: modelId, upstream_model: 'scripted' });
+    const registered = await admin(market, 'POST', '/admin/engines', { id: `${modelId}-${i}`, name: `host ${i}`, base_url: upstream.url, engine_kind: engineKind, model_id: modelId, upstream_model: 'scripted' });
     if (registered.status !== 201) throw new Error(`registering ${modelId}-${i}: ${registered.status}`);
   }
   return mine;

@@ -232,9 +232,11 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
-    async recordMisses(misses) {
-      for (const [hostId, count] of [...misses].sort(([a], [b]) => a.localeCompare(b))) {
-        await db.updateTable('hosts').set((eb) => ({ misses: eb('misses', '+', count) })).where('id', '=', hostId).execute();
+    async recordHostTallies(tallies) {
+      for (const column of ['misses', 'strikes'] as const) {
+        for (const [hostId, count] of [...tallies[column]].sort(([a], [b]) => a.localeCompare(b))) {
+          await db.updateTable('hosts').set((eb) => ({ [column]: eb(column, '+', count) })).where('id', '=', hostId).execute();
+        }
       }
     },
     async saveAgentHost(host, routes) {
@@ -295,6 +297,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         completionTokens: Number(traffic.tokens),
         earnings: await balanceOf(ledgerAccount.hostEarnings(hostId)),
         misses: host.misses,
+        strikes: host.strikes,
         maintenance: await listMaintenance(nowMs, [hostId]),
         capacity: await listCapacity([hostId]),
       };

@@ -10,6 +10,7 @@ import * as hostAgents from './migrations/003-host-agents.ts';
 import * as hostsInService from './migrations/004-hosts-in-service.ts';
 import * as receiptsAndCapacity from './migrations/005-receipts-and-capacity.ts';
 import * as keyProviderPreferences from './migrations/006-key-provider-preferences.ts';
+import * as hostStrikes from './migrations/007-host-strikes.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-hosts-in-service': hostsInService,
   '005-receipts-and-capacity': receiptsAndCapacity,
   '006-key-provider-preferences': keyProviderPreferences,
+  '007-host-strikes': hostStrikes,
 };
 
 /**

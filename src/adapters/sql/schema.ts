@@ -55,6 +55,7 @@ export type Schema = {
     last_seen_at: Timestamp | null;
     status: Generated<'active' | 'pending'>;
     misses: Generated<number>;
+    strikes: Generated<number>;
   };
   host_capacity: {
     host_id: string;

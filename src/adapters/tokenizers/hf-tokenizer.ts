@@ -9,6 +9,8 @@ export type ChatTemplateMessage = { role: string; content: string };
 export type MeteringTokenizer = {
   /** token ids; the model's special tokens are recognised wherever they appear (as llama.cpp with parse_special) */
   encode(text: string): number[];
+  /** the text of these ids (special tokens included as text), or undefined when one is not in the vocabulary */
+  decode(ids: readonly number[]): string | undefined;
   renderChat(messages: readonly ChatTemplateMessage[]): string;
 };
 
@@ -19,6 +21,10 @@ export async function loadMeteringTokenizer(tokenizerJsonPath: string, tokenizer
   const template = new Template(config.chat_template ?? '');
   return {
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    decode(ids) {
+      if (ids.length === 0) return '';
+      return ids.every((id) => tokenizer.id_to_token(id) !== undefined) ? tokenizer.decode([...ids]) : undefined;
+    },
     renderChat: (messages) => template.render({ messages, add_generation_prompt: true }),
   };
 }

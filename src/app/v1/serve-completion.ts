@@ -17,6 +17,7 @@ import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import { NoHostAnswered, raceHosts, RequestRefused, type FirstAnswer, type Winner } from './host-race.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
 import { countPromptTokens } from './prompt-metering.ts';
+import { meterCompletion } from './completion-metering.ts';
 import { completionText, completionTokenIds, shapeChoiceLogprobs } from './upstream-output.ts';
 
 export type CompletionInput =
@@ -39,6 +40,8 @@ export type ServeCompletionDeps = {
   verifySignature(publicKey: string, text: string, signature: string): boolean;
   /** models whose requests hedge unless the request or key says `hedge: false` */
   hedgedModels: ReadonlySet<string>;
+  /** hosts' usage claims that were not the count of their own token ids */
+  strikes: { add(hostId: string): void };
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
@@ -199,6 +202,16 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     return { ...receipt, signature: valid ? receipt.signature : null };
   };
 
+  /** Completion tokens by the market's count; a host claiming another count than its own ids gets a strike. */
+  const meter = (route: ModelRoute, hostIds: readonly number[] | undefined, text: string, claimed: unknown): number => {
+    const count = meterCompletion(model.tokenizer, text, hostIds, typeof claimed === 'number' ? claimed : undefined);
+    if (count.usageClaimMismatch) {
+      deps.strikes.add(route.host.id);
+      deps.logger.warn({ host: route.host.id, requestId: input.requestId, ...count.usageClaimMismatch }, "the host's usage claim is not the count of its own token ids: a strike");
+    }
+    return count.tokens;
+  };
+
   const wantsLogprobs = Boolean(input.body.logprobs);
   const usageBlock = (completionTokens: number, cost: Nanos) => ({
     prompt_tokens: promptTokens,
@@ -254,8 +267,8 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
 
   const body = winner.answer.body as { choices?: Array<Record<string, unknown>> };
   const choice = body.choices?.[0] ?? {};
-  const ids = completionTokenIds(input.kind, route.capabilities, choice);
-  const completionTokens = ids ? ids.length : model.tokenizer.encode(completionText(input.kind, choice)).length;
+  const claimed = (body as { usage?: { completion_tokens?: unknown } }).usage?.completion_tokens;
+  const completionTokens = meter(route, completionTokenIds(input.kind, route.capabilities, choice), completionText(input.kind, choice), claimed);
   winner.attempt.finish('ok', completionTokens);
   winner.end(false);
   const cost = settle(route.host.id, completionTokens, 'ok', verifiedReceipt(route, winner.answer.receipt));
@@ -273,10 +286,13 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   async function* relayStream(answer: Extract<FirstAnswer, { kind: 'stream' }>, route: ModelRoute, winner: Winner): AsyncGenerator<StreamEvent, void, undefined> {
     const upstream = answer.events;
     const pending = [...answer.read];
-    let idCount = 0;
+    /** the host's ids so far; undefined once a chunk had none (or invalid ones): then the text is counted */
+    let ids: number[] | undefined = [];
+    let claimed: unknown;
+    let count: number | undefined;
     let text = '';
     let status = 'client_closed';
-    const counted = () => (route.capabilities[input.kind === 'chat' ? 'tokenIdsInChatLogprobs' : 'tokenIdsInCompletionLogprobs'] ? idCount : model.tokenizer.encode(text).length);
+    const counted = () => (count ??= meter(route, ids, text, claimed));
     try {
       for (;;) {
         let next: IteratorResult<unknown>;
@@ -292,9 +308,14 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         }
         if (next.done) break;
         const chunk = next.value as { choices?: Array<Record<string, unknown>> };
-        if (!chunk.choices || chunk.choices.length === 0) continue;
+        if (!chunk.choices || chunk.choices.length === 0) {
+          claimed = (chunk as { usage?: { completion_tokens?: unknown } }).usage?.completion_tokens ?? claimed;
+          continue;
+        }
         const choice = chunk.choices[0] as Record<string, unknown>;
-        idCount += completionTokenIds(input.kind, route.capabilities, choice)?.length ?? 0;
+        const chunkIds = completionTokenIds(input.kind, route.capabilities, choice);
+        if (ids && chunkIds) ids.push(...chunkIds);
+        else ids = undefined;
         text += completionText(input.kind, choice);
         yield { ...chunk, id: responseId, model: model.id, choices: chunk.choices.map((c) => shapeChoiceLogprobs(c, wantsLogprobs)) };
       }

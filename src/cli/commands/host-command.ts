@@ -97,7 +97,7 @@ export function hostCommand(): Command {
     });
   host
     .command('status')
-    .description('this host as the market sees it: models, traffic, earnings, misses, maintenance (uses --market and --data-dir of `agora host`)')
+    .description('this host as the market sees it: models, traffic, earnings, misses, strikes, maintenance, probed capacity (uses --market and --data-dir of `agora host`)')
     .action(
       cliAction(async (flags: HostFlags) => {
         console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me'), null, 2));

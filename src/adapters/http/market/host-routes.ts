@@ -47,6 +47,7 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
       traffic: { requests: summary.requests, completion_tokens: summary.completionTokens },
       earnings: formatNanos(summary.earnings),
       misses: summary.misses,
+      strikes: summary.strikes,
       maintenance: summary.maintenance.map(windowView),
       capacity: summary.capacity.map(capacityView),
     };

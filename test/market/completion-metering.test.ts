@@ -1,0 +1,47 @@
+// Completion metering on the tiny model's real tokenizer: exact host ids are billed as they are (even a sequence
+// the tokenizer would not produce from the text), anything else is counted from the text and never above the
+// host's own count, and a usage claim that is not the count of the host's ids is flagged.
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMeteringTokenizer } from '../../src/adapters/tokenizers/hf-tokenizer.ts';
+import { tinyModelFiles } from '../support/tiny-engine.ts';
+import type { Tokenizer } from '../../src/app/ports.ts';
+import { meterCompletion } from '../../src/app/v1/completion-metering.ts';
+
+let tokenizer: Tokenizer;
+beforeAll(async () => {
+  const { dir } = await tinyModelFiles();
+  tokenizer = await loadMeteringTokenizer(join(dir, 'tokenizer.json'), join(dir, 'tokenizer_config.json'));
+});
+
+describe('completion metering', () => {
+  it("bills a host's exact ids, even a non-canonical sequence for the same text", () => {
+    const text = 'The market is a place where hosts sell tokens.';
+    const canonical = tokenizer.encode(text);
+    expect(meterCompletion(tokenizer, text, canonical, canonical.length)).toEqual({ tokens: canonical.length, source: 'host_ids', usageClaimMismatch: undefined });
+    // Byte by byte: what sampling may produce; it decodes to the same text, so it is billed as sent.
+    const bytes = [...Buffer.from(text)].map((b) => tokenizer.encode(String.fromCharCode(b))[0]!);
+    expect(tokenizer.decode(bytes)).toBe(text);
+    expect(meterCompletion(tokenizer, text, bytes, bytes.length).tokens).toBe(bytes.length);
+  });
+
+  it('flags a usage claim that is not the count of its own ids, and bills the ids', () => {
+    const text = 'Hello! I am a small model.';
+    const ids = tokenizer.encode(text);
+    expect(meterCompletion(tokenizer, text, ids, ids.length + 5)).toEqual({ tokens: ids.length, source: 'host_ids', usageClaimMismatch: { claimed: ids.length + 5, ids: ids.length } });
+  });
+
+  it("counts the text when the ids do not decode to it or are not in the vocabulary, never above the host's count", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 80 }), (text, ids) => {
+        const counted = meterCompletion(tokenizer, text, ids, undefined);
+        const own = tokenizer.encode(text).length;
+        if (counted.source === 'host_ids') expect(tokenizer.decode(ids)).toBe(text);
+        else expect(counted.tokens).toBe(Math.min(ids.length, own));
+        expect(counted.tokens).toBeLessThanOrEqual(ids.length);
+      }),
+    );
+    expect(meterCompletion(tokenizer, 'The market.', undefined, 999).tokens).toBe(tokenizer.encode('The market.').length);
+  });
+});
