@@ -88,4 +88,29 @@ describe('upstream behaviour', () => {
     await market.flushBilling();
     expect((await usage(buyer.key)).filter((r) => r.status === 'no_host_succeeded').map((r) => r.cost)).toEqual(['0', '0', '0']);
   });
+
+  it('passes over a host whose answer is not JSON or whose stream breaks before its first token, and answers 502 (not a 500) when it is the only one', async () => {
+    const [garbled, healthy] = await modelServedBy('garbled', [
+      { status: 200, body: '{"choices": [' },
+      { status: 200, body: scriptedAnswer, delayMs: 30 },
+    ]);
+    const buyer = await fundedBuyer(market, '1');
+    for (let i = 0; i < 2; i++) expect((await chat(buyer.key, 'garbled')).status).toBe(200);
+    expect(garbled!.requests).toBeGreaterThanOrEqual(1);
+    expect(healthy!.requests).toBe(2);
+    const [broken] = await modelServedBy('broken-stream', [
+      { stream: { chunks: 5, text: ' market', intervalMs: 5, breakAfter: 0 } },
+      { stream: { chunks: 5, text: ' market', intervalMs: 5 } },
+    ]);
+    for (let i = 0; i < 2; i++) {
+      const streamed = await chat(buyer.key, 'broken-stream', { stream: true });
+      expect(streamed.status).toBe(200);
+      expect(await streamed.text()).toContain('data: [DONE]');
+    }
+    expect(broken!.requests).toBeGreaterThanOrEqual(1);
+    await modelServedBy('only-garbled', [{ status: 200, body: 'not json' }]);
+    const failed = await chat(buyer.key, 'only-garbled');
+    expect(failed.status).toBe(502);
+    expect(await failed.json()).toMatchObject({ error: { code: 'host_failed' } });
+  });
 });

@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Script = { status: number; body: object; delayMs?: number } | { stream: { chunks: number; text: string; intervalMs: number } };
+/** `body`: JSON, or raw text (to answer with something that is not JSON). */
+export type Script = { status: number; body: object | string; delayMs?: number } | { stream: { chunks: number; text: string; intervalMs: number; breakAfter?: number } };
 
 export type ScriptedUpstream = {
   url: string;
@@ -27,7 +28,7 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
       state.requests++;
       state.received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(body).toString() || '{}') as Record<string, unknown> });
       if ('status' in script) {
-        const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json' }).end(JSON.stringify(script.body)), script.delayMs ?? 0);
+        const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json' }).end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body)), script.delayMs ?? 0);
         res.on('close', () => {
           if (res.headersSent) return;
           clearTimeout(timer);
@@ -37,8 +38,13 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
       }
       const record = { sent: 0, closedEarly: false };
       state.streams.push(record);
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).flushHeaders();
       const timer = setInterval(() => {
+        if (record.sent === script.stream.breakAfter) {
+          clearInterval(timer);
+          res.socket?.destroy();
+          return;
+        }
         if (record.sent === script.stream.chunks) {
           clearInterval(timer);
           res.end('data: [DONE]\n\n');

@@ -20,43 +20,58 @@ function eventEnd(bytes: Buffer): number {
  */
 async function* readSseEvents(body: AsyncIterable<Buffer>, onReceipt: (responseDigest: string, signature: string | null) => void): AsyncGenerator<unknown> {
   const hash = createHash('sha256');
+  const chunks = body[Symbol.asyncIterator]();
   let buffered: Buffer = Buffer.alloc(0);
   let finished = false;
   let signature: string | null = null;
-  for await (const chunk of body) {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    for (let end = eventEnd(buffered); end >= 0; end = eventEnd(buffered)) {
-      const bytes = buffered.subarray(0, end);
-      buffered = buffered.subarray(end);
-      const event = bytes.toString('utf8');
-      if (finished) {
-        signature = parseStreamReceipt(event)?.signature ?? signature;
-        continue;
+  try {
+    for (let next = await nextChunk(chunks); !next.done; next = await nextChunk(chunks)) {
+      buffered = buffered.length === 0 ? next.value : Buffer.concat([buffered, next.value]);
+      for (let end = eventEnd(buffered); end >= 0; end = eventEnd(buffered)) {
+        const bytes = buffered.subarray(0, end);
+        buffered = buffered.subarray(end);
+        const event = bytes.toString('utf8');
+        if (finished) {
+          signature = parseStreamReceipt(event)?.signature ?? signature;
+          continue;
+        }
+        hash.update(bytes);
+        const data = event
+          .split(/\r?\n/)
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trimStart())
+          .join('\n');
+        if (!data) continue;
+        if (data === '[DONE]') {
+          finished = true;
+          continue;
+        }
+        // Attacker-controlled input (a host's stream): parsed, never trusted beyond the fields we read.
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(data);
+        } catch {
+          throw new UpstreamError('mid_stream', 'the engine sent an event that is not JSON');
+        }
+        if (parsed && typeof parsed === 'object' && 'error' in parsed) throw new UpstreamError('mid_stream', 'the engine reported an error mid-stream', undefined, parsed);
+        yield parsed;
       }
-      hash.update(bytes);
-      const data = event
-        .split(/\r?\n/)
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trimStart())
-        .join('\n');
-      if (!data) continue;
-      if (data === '[DONE]') {
-        finished = true;
-        continue;
-      }
-      // Attacker-controlled input (a host's stream): parsed, never trusted beyond the fields we read.
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(data);
-      } catch {
-        throw new UpstreamError('mid_stream', 'the engine sent an event that is not JSON');
-      }
-      if (parsed && typeof parsed === 'object' && 'error' in parsed) throw new UpstreamError('mid_stream', 'the engine reported an error mid-stream', undefined, parsed);
-      yield parsed;
     }
+  } finally {
+    // A reader that stops early (a hedge's loser, a buyer who left) releases the connection.
+    await chunks.return?.();
   }
   if (!finished) throw new UpstreamError('mid_stream', 'the engine closed the stream before [DONE]');
   onReceipt(`sha256:${hash.digest('hex')}`, signature);
+}
+
+/** A connection that breaks is the host's failure like any other: classified, so the router can fail over. */
+async function nextChunk(chunks: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {
+  try {
+    return await chunks.next();
+  } catch (error) {
+    throw new UpstreamError('mid_stream', `the engine's stream broke: ${(error as Error).message}`);
+  }
 }
 
 const sha256Digest = (bytes: string | Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -93,9 +108,18 @@ export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; hea
         throw new UpstreamError('status', `the engine answered ${response.statusCode}`, response.statusCode, body);
       }
       if (!call.stream) {
-        const bytes = Buffer.from(await response.body.arrayBuffer());
+        // An answer that cannot be read is the host's failure before anything reached the buyer: another may serve.
+        let bytes: Buffer;
+        let body: unknown;
+        try {
+          bytes = Buffer.from(await response.body.arrayBuffer());
+          body = JSON.parse(bytes.toString('utf8'));
+        } catch (error) {
+          if (call.signal.aborted) throw error;
+          throw new UpstreamError('connect', `the engine's answer could not be read: ${(error as Error).message}`);
+        }
         const signature = response.headers[RECEIPT_SIGNATURE_HEADER];
-        return { kind: 'json', body: JSON.parse(bytes.toString('utf8')), receipt: { requestDigest, responseDigest: sha256Digest(bytes), signature: typeof signature === 'string' ? signature : null } };
+        return { kind: 'json', body, receipt: { requestDigest, responseDigest: sha256Digest(bytes), signature: typeof signature === 'string' ? signature : null } };
       }
       let receipt: ResponseReceipt | undefined;
       const events = readSseEvents(response.body, (responseDigest, signature) => {
