@@ -12,7 +12,7 @@ import { serveCompletion, type ServeCompletionDeps } from '../app/v1/serve-compl
 import type { Nanos } from '../domain/money/nanos.ts';
 import { systemClock } from './system-ports.ts';
 
-export const PROBE_ACCOUNT_ID = 'market-probes';
+const PROBE_ACCOUNT_ID = 'market-probes';
 
 export type CapacityProbingOptions = { intervalMs: number; budgetPerDay: Nanos };
 
@@ -27,11 +27,17 @@ export async function startCapacityProbing(
   options: CapacityProbingOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const key = await probeAccountKey(deps.admin, deps.store);
+  let grantedDay: string | undefined;
   const probes: CapacityProbeDeps = {
     catalog: deps.catalog,
     serve: (input) => serveCompletion(deps.serve, input),
     async probeKey() {
-      if (options.budgetPerDay > 0n) await grantCredits(deps.admin, PROBE_ACCOUNT_ID, options.budgetPerDay, `probe-budget:${utcDay(systemClock.nowMs())}`);
+      // One grant a day: the idempotency key keeps other gateway instances (and restarts) from granting it again.
+      const day = utcDay(systemClock.nowMs());
+      if (options.budgetPerDay > 0n && day !== grantedDay) {
+        await grantCredits(deps.admin, PROBE_ACCOUNT_ID, options.budgetPerDay, `probe-budget:${day}`);
+        grantedDay = day;
+      }
       return key;
     },
     record: (measurement) => deps.store.recordCapacity(measurement),

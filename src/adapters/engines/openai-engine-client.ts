@@ -1,9 +1,9 @@
 // One client for every OpenAI-wire engine (built-in host, llama.cpp server, vLLM, Ollama): undici keep-alive
 // pools, JSON or SSE, failures classified by phase so the router knows whether a retry is safe, and the digests of
 // the exact bytes sent and received, with the host's signed receipt for them.
-import { createHash } from 'node:crypto';
 import { Agent, request, type Dispatcher } from 'undici';
 import { UpstreamError, type EngineClient } from '../../app/ports.ts';
+import { digestOf, sha256Digest, streamingDigest } from '../keys/sha256-digest.ts';
 import { parseStreamReceipt, RECEIPT_SIGNATURE_HEADER, REQUEST_ID_HEADER, type ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 
 /** The end of the first SSE event in the bytes (its blank line included), or -1 if none is complete yet. */
@@ -19,7 +19,7 @@ function eventEnd(bytes: Buffer): number {
  * signs), then reads on for the receipt comment.
  */
 async function* readSseEvents(body: AsyncIterable<Buffer>, onReceipt: (responseDigest: string, signature: string | null) => void): AsyncGenerator<unknown> {
-  const hash = createHash('sha256');
+  const hash = streamingDigest();
   const chunks = body[Symbol.asyncIterator]();
   let buffered: Buffer = Buffer.alloc(0);
   let finished = false;
@@ -62,7 +62,7 @@ async function* readSseEvents(body: AsyncIterable<Buffer>, onReceipt: (responseD
     await chunks.return?.();
   }
   if (!finished) throw new UpstreamError('mid_stream', 'the engine closed the stream before [DONE]');
-  onReceipt(`sha256:${hash.digest('hex')}`, signature);
+  onReceipt(digestOf(hash), signature);
 }
 
 /** A connection that breaks is the host's failure like any other: classified, so the router can fail over. */
@@ -73,8 +73,6 @@ async function nextChunk(chunks: AsyncIterator<Buffer>): Promise<IteratorResult<
     throw new UpstreamError('mid_stream', `the engine's stream broke: ${(error as Error).message}`);
   }
 }
-
-const sha256Digest = (bytes: string | Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; headersTimeoutMs?: number } = {}): EngineClient & { close(): Promise<void> } {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });

@@ -1,7 +1,6 @@
 // A host agent signs a receipt for every answer it gives the market: the digest of the request bytes as received
 // (kept by the JSON body parser) and of the response bytes as sent. A JSON answer is signed in its headers when it
 // is sent; a stream is hashed as it is written and signed in a comment after its last event.
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   RECEIPT_SIGNATURE_HEADER,
@@ -10,11 +9,10 @@ import {
   RESPONSE_DIGEST_HEADER,
   streamReceiptTrailer,
 } from '../../../contracts/hosts/response-receipt.ts';
+import { digestOf, sha256Digest, streamingDigest } from '../../keys/sha256-digest.ts';
 import type { StreamSigner } from '../openai/sse-stream.ts';
 
 export type ResponseSigner = { stream(request: FastifyRequest): StreamSigner | undefined };
-
-export const sha256Digest = (bytes: string | Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 export function signResponses(app: FastifyInstance, sign: (text: string) => string): ResponseSigner {
   const requestDigests = new WeakMap<FastifyRequest, string>();
@@ -45,11 +43,11 @@ export function signResponses(app: FastifyInstance, sign: (text: string) => stri
     stream(request) {
       const signDigest = signerFor(request);
       if (!signDigest) return undefined;
-      const hash = createHash('sha256');
+      const hash = streamingDigest();
       return {
         update: (bytes) => void hash.update(bytes),
         trailer: () => {
-          const responseDigest = `sha256:${hash.digest('hex')}`;
+          const responseDigest = digestOf(hash);
           return streamReceiptTrailer(responseDigest, signDigest(responseDigest));
         },
       };
