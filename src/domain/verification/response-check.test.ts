@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { examineSample, judgePool, MIN_CHECK_POSITIONS, type ClaimedPosition, type ReferencePosition } from './response-check.ts';
+
+const dist = (entries: Array<[number, number]>) => entries.map(([id, p]) => ({ id, logprob: Math.log(p) }));
+const referenceOf = (top: ReturnType<typeof dist>, claimedId: number): ReferencePosition => ({
+  claimed: { id: claimedId, logprob: top.find((t) => t.id === claimedId)?.logprob ?? Math.log(1e-6) },
+  top,
+  extra: new Map(top.map((t) => [t.id, t.logprob])),
+});
+const honest = (n: number, claimedId = 1): { claimed: ClaimedPosition[]; reference: ReferencePosition[] } => {
+  const top = dist([[1, 0.6], [2, 0.3], [3, 0.1]]);
+  return { claimed: Array.from({ length: n }, () => ({ id: claimedId, logprob: top.find((t) => t.id === claimedId)?.logprob ?? 0, top })), reference: Array.from({ length: n }, () => referenceOf(top, claimedId)) };
+};
+const context = { temperature: 0.7, stoppedByModel: false, afterLast: undefined, isEndOfGeneration: (id: number) => id === 0 };
+
+describe('a sampled response against the reference', () => {
+  it('passes when the host reports the reference distribution, and needs enough positions for a verdict', () => {
+    const { claimed, reference } = honest(MIN_CHECK_POSITIONS - 1);
+    const findings = examineSample(claimed, reference, context);
+    expect(judgePool([findings])).toBeUndefined();
+    const more = honest(1);
+    const verdict = judgePool([findings, examineSample(more.claimed, more.reference, context)]);
+    expect(verdict?.passed).toBe(true);
+    expect(verdict?.positions).toBe(MIN_CHECK_POSITIONS);
+  });
+
+  it('fails a host whose distributions are another model', () => {
+    const { claimed } = honest(MIN_CHECK_POSITIONS);
+    const reference = claimed.map(() => referenceOf(dist([[1, 0.3], [2, 0.6], [3, 0.1]]), 1));
+    const verdict = judgePool([examineSample(claimed, reference, context)]);
+    expect(verdict?.passed).toBe(false);
+    expect(verdict?.meanTv).toBeCloseTo(0.3, 6);
+  });
+
+  it('fails a greedy answer whose token is not the reference argmax, and accepts it at temperature > 0', () => {
+    const { claimed, reference } = honest(MIN_CHECK_POSITIONS, 2);
+    expect(judgePool([examineSample(claimed, reference, { ...context, temperature: 0 })])?.greedyMismatches).toBe(MIN_CHECK_POSITIONS);
+    expect(judgePool([examineSample(claimed, reference, context)])?.passed).toBe(true);
+  });
+
+  it('fails a claimed stop where end-of-generation is not in the reference top-k', () => {
+    const { claimed, reference } = honest(MIN_CHECK_POSITIONS);
+    const stopped = (afterLast: ReturnType<typeof dist>) => judgePool([examineSample(claimed, reference, { ...context, stoppedByModel: true, afterLast })]);
+    expect(stopped(dist([[5, 0.9], [6, 0.1]]))?.implausibleStops).toBe(1);
+    expect(stopped(dist([[5, 0.9], [0, 0.1]]))?.passed).toBe(true);
+  });
+});

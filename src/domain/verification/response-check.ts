@@ -1,0 +1,78 @@
+// What one sampled response shows once the reference engine has teacher-forced it, and the verdict on a pool of
+// such responses from one host. A verdict needs enough positions (short answers are pooled until there are); it
+// fails on a distance above the SKU's threshold, on a greedy answer that is not the reference's argmax, or on a stop
+// the reference finds implausible.
+import { topKTotalVariation, type TokenLogprob } from './topk-distance.ts';
+import { HONEST_MEAN_TV_THRESHOLD } from './thresholds.ts';
+
+/** A position as the host reported it: the token it chose and its top-k at that step. */
+export type ClaimedPosition = TokenLogprob & { top: TokenLogprob[] };
+/** The reference's view of the same position: the claimed token's logprob, its own top-k, and the host's top-k ids. */
+export type ReferencePosition = { claimed: TokenLogprob; top: TokenLogprob[]; extra: ReadonlyMap<number, number> };
+
+export type SampleFindings = {
+  positions: number;
+  tvSum: number;
+  maxTv: number;
+  /** greedy (temperature 0) positions whose claimed token is not the reference's argmax beyond the margin */
+  greedyMismatches: number;
+  /** the host said the model stopped, and end-of-generation is not in the reference's top-k there */
+  stopImplausible: boolean;
+};
+
+export const MIN_CHECK_POSITIONS = 48;
+/** How far below the reference's best a greedy token's logprob may be: numerical noise, not a different choice. */
+export const GREEDY_MARGIN_NATS = 1e-3;
+
+export type SampleContext = {
+  /** null when the request left it to the host's default (then no greedy check applies) */
+  temperature: number | null;
+  /** the host ended with `stop` on its own (not a stop sequence, not the length limit) */
+  stoppedByModel: boolean;
+  /** the reference's top-k after the last claimed token, when the host claims the model stopped */
+  afterLast: readonly TokenLogprob[] | undefined;
+  isEndOfGeneration(id: number): boolean;
+};
+
+export function examineSample(claimed: readonly ClaimedPosition[], reference: readonly ReferencePosition[], context: SampleContext): SampleFindings {
+  let tvSum = 0;
+  let maxTv = 0;
+  let greedyMismatches = 0;
+  claimed.forEach((position, i) => {
+    const ref = reference[i];
+    if (!ref) throw new Error(`VERIFY_REFERENCE_SHORT: no reference position ${i}`);
+    const tv = topKTotalVariation({ hostTop: position.top, referenceTop: ref.top, referenceLogprobOf: ref.extra });
+    tvSum += tv;
+    maxTv = Math.max(maxTv, tv);
+    const best = ref.top[0];
+    if (context.temperature === 0 && best && best.id !== position.id && best.logprob - ref.claimed.logprob > GREEDY_MARGIN_NATS) greedyMismatches++;
+  });
+  const stopImplausible = context.stoppedByModel && !(context.afterLast ?? []).some((t) => context.isEndOfGeneration(t.id));
+  return { positions: claimed.length, tvSum, maxTv, greedyMismatches, stopImplausible };
+}
+
+export type CheckVerdict = {
+  passed: boolean;
+  positions: number;
+  meanTv: number;
+  maxTv: number;
+  greedyMismatches: number;
+  implausibleStops: number;
+  /** why it failed, in words (empty when it passed) */
+  reasons: string[];
+};
+
+/** The verdict on a pool of one host's responses for one SKU; undefined while the pool has too few positions. */
+export function judgePool(pool: readonly SampleFindings[], threshold = HONEST_MEAN_TV_THRESHOLD): CheckVerdict | undefined {
+  const positions = pool.reduce((n, f) => n + f.positions, 0);
+  if (positions < MIN_CHECK_POSITIONS) return undefined;
+  const meanTv = pool.reduce((s, f) => s + f.tvSum, 0) / positions;
+  const greedyMismatches = pool.reduce((n, f) => n + f.greedyMismatches, 0);
+  const implausibleStops = pool.filter((f) => f.stopImplausible).length;
+  const reasons = [
+    ...(meanTv > threshold ? [`mean top-k TV ${meanTv.toExponential(2)} is above the SKU's threshold ${threshold.toExponential(2)}`] : []),
+    ...(greedyMismatches > 0 ? [`${greedyMismatches} greedy token(s) are not the reference's argmax`] : []),
+    ...(implausibleStops > 0 ? [`${implausibleStops} claimed stop(s) where the reference does not rank end-of-generation in its top-k`] : []),
+  ];
+  return { passed: reasons.length === 0, positions, meanTv, maxTv: Math.max(0, ...pool.map((f) => f.maxTv)), greedyMismatches, implausibleStops, reasons };
+}
