@@ -30,6 +30,7 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
     maintenanceRules: DEFAULT_MAINTENANCE_RULES,
     capacityProbes: { intervalMs: 0, budgetPerDay: 0n },
     hedgedModels: [],
+    verification: { samplingFloor: 0.02, workerIntervalMs: 1_000 },
     logLevel: 'error',
   });
   const close = async () => {

@@ -25,6 +25,10 @@ export type RoutedHost = HostRecord & {
   maxConcurrency: number | null;
   /** accepted maintenance windows that have not ended */
   maintenance: MaintenanceWindow[];
+  /** 0–100, from its verification checks and misses: sets how often its answers are re-scored */
+  reputation: number;
+  /** a buyer's dispute against it is open: every answer is re-scored until a check settles it */
+  underDispute: boolean;
 };
 /** A host's ask per token; operator-registered engines have none (they take the market price). */
 export type RouteRecord = { modelId: string; upstreamModel: string; host: RoutedHost; ask: { prompt: Nanos; completion: Nanos } | null };
@@ -89,7 +93,7 @@ export type MarketStore = {
   upsertModel(model: ModelRecord): Promise<void>;
   listModels(): Promise<ModelRecord[]>;
   upsertHost(host: HostRecord, modelId: string, upstreamModel: string): Promise<void>;
-  /** routes of active hosts, with their maintenance windows not ended at nowMs */
+  /** routes of active hosts not suspended, with their maintenance windows not ended at nowMs */
   listRoutes(nowMs: number): Promise<RouteRecord[]>;
   /** the host's row and exactly these routes (a re-registration replaces what the host serves) */
   saveAgentHost(host: AgentHost, routes: readonly AgentRoute[]): Promise<void>;

@@ -25,6 +25,8 @@ export const marketConfigSchema = z.object({
     .transform((list) => list.split(',').map((m) => m.trim()).filter((m) => m !== '')),
   probeIntervalS: z.coerce.number().min(0).default(300),
   probeBudget: amountSchema.default(1_000_000_000n),
+  samplingFloor: z.coerce.number().min(0).max(1).default(0.02),
+  verifierIntervalMs: z.coerce.number().int().min(0).default(1_000),
   logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
 });
 
@@ -49,6 +51,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['hedgeModels', 'AGORA_HEDGE_MODELS'],
     ['probeIntervalS', 'AGORA_PROBE_INTERVAL_S'],
     ['probeBudget', 'AGORA_PROBE_BUDGET'],
+    ['samplingFloor', 'AGORA_SAMPLING_FLOOR'],
+    ['verifierIntervalMs', 'AGORA_VERIFIER_INTERVAL_MS'],
     ['logLevel', 'AGORA_LOG_LEVEL'],
   ];
   return Object.fromEntries(pick.filter(([, name]) => env[name] !== undefined && env[name] !== '').map(([field, name]) => [field, env[name]]));

@@ -12,10 +12,14 @@ import { loadOrCreateHostIdentity, type HostIdentity } from '../adapters/keys/ho
 import { writeSecretFile } from '../adapters/keys/secret-files.ts';
 import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
+import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
 import { BUILTIN_MODEL_ID, BUILTIN_PRICES, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles, loadBuiltinEngine } from './builtin-model.ts';
 
 /** The built-in engine, or an OpenAI-compatible engine's URL (its own key, and which of its models to sell). */
-export type HostEngine = { kind: 'builtin' } | { kind: 'openai-compatible'; url: string; key?: string | undefined; models?: string[] | undefined };
+export type HostEngine =
+  /** `weights`: the files the engine really loads, when they are not the SKU's (only the sandbox's cheaters set it) */
+  | { kind: 'builtin'; weights?: ModelFiles }
+  | { kind: 'openai-compatible'; url: string; key?: string | undefined; models?: string[] | undefined };
 
 export type HostAgentOptions = {
   marketUrl: string;
@@ -59,7 +63,7 @@ type MarketModelCard = { id: string; context_length: number; pricing: { prompt: 
 async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string, identity: HostIdentity): Promise<ServedEngine> {
   if (options.engine.kind === 'builtin') {
     const files = await builtinModelFiles(options.modelCacheDir);
-    const engine = await loadBuiltinEngine(files);
+    const engine = await loadBuiltinEngine(options.engine.weights ?? files);
     const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION, requireBearer: forwardSecret, sign: identity.sign });
     return {
       server,

@@ -34,6 +34,10 @@ import type { HostAdmission, HostRegistryDeps } from '../app/hosts/host-registry
 import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
+import type { CheckEvent } from '../app/verification/verifier.ts';
+import type { VerificationStore } from '../app/verification/verification-store.ts';
+import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
+import { createSampler, startVerifier, type VerificationOptions } from './verification.ts';
 
 export type MarketOptions = {
   port: number;
@@ -56,6 +60,10 @@ export type MarketOptions = {
   capacityProbes: CapacityProbingOptions;
   /** models whose requests hedge by default (a request or key may still say `hedge: false`) */
   hedgedModels: string[];
+  /** re-scoring of sampled answers against the reference engine */
+  verification: VerificationOptions;
+  /** told of every verification check this process makes (the sandbox prints them) */
+  onVerificationCheck?: (event: CheckEvent) => void;
   logLevel: 'silent' | 'info' | 'warn' | 'error';
 };
 
@@ -72,6 +80,9 @@ export type RunningMarket = {
   routes: Array<{ method: string; url: string; auth: string }>;
   /** writes every queued capture now (tests, shutdown) */
   flushBilling(): Promise<void>;
+  /** re-scores every queued sample now; undefined when this process runs no verifier */
+  verifyNow: (() => Promise<void>) | undefined;
+  verification: VerificationStore;
   close(): Promise<void>;
 };
 
@@ -203,6 +214,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     };
     timers.push(setInterval(report(recordTallies, 'recording host misses and strikes'), 5_000));
     const engines = createOpenAiEngineClient();
+    const verification = createKyselyVerificationStore(database.db);
     let url = '';
     const registry: HostRegistryDeps = {
       store,
@@ -229,6 +241,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       verifySignature: verifyHostSignature,
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
+      sampler: await createSampler(store, verification, options.verification, logger),
     };
     const { app, routes } = buildMarketServer({
       authenticator,
@@ -259,6 +272,11 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       await app.close();
       budget.releaseAll();
     });
+    const verifier =
+      options.verification.workerIntervalMs > 0
+        ? startVerifier({ store: verification, modelCacheDir: options.modelCacheDir, logger, ...(options.onVerificationCheck ? { onCheck: options.onVerificationCheck } : {}) }, options.verification.workerIntervalMs)
+        : undefined;
+    if (verifier) cleanups.push(() => verifier.stop());
     if (options.capacityProbes.intervalMs > 0) {
       const probing = await startCapacityProbing({ admin, store, catalog, serve, logger }, options.capacityProbes);
       cleanups.push(() => probing.stop());
@@ -275,6 +293,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       hosts: builtinHosts,
       routes,
       flushBilling: () => batcher.flush(),
+      verifyNow: verifier?.drain,
+      verification,
       close: closeAll,
     };
   } catch (error) {

@@ -43,6 +43,8 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: 0 },
     capacityProbes: { intervalMs: 0, budgetPerDay: 1_000_000_000n },
     hedgedModels: [],
+    // Samples queue in the database; a test that checks them runs the verifier itself (verifyNow).
+    verification: { samplingFloor: 0.02, workerIntervalMs: 0 },
     logLevel: 'silent',
     ...overrides,
   });

@@ -7,6 +7,7 @@ import type { KeyRole } from '../../app/ports.ts';
 import type { AgentHostState, MarketStore, ModelRecord, HostRecord, NewKey, UsageRow } from '../../app/market-store.ts';
 import type { Schema } from './schema.ts';
 import { ensureLedgerAccount, writeLedgerTransaction } from './ledger-writes.ts';
+import { REPUTATION } from '../../domain/verification/reputation.ts';
 import { toKeyRecord } from './kysely-key-store.ts';
 import { providerPreferencesWire } from '../../contracts/openai/provider-preferences.ts';
 
@@ -196,8 +197,14 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           'hosts.public_key',
           'hosts.last_seen_at',
           'hosts.max_concurrency',
+          'hosts.reputation',
+          (eb) =>
+            eb
+              .exists(eb.selectFrom('disputes').select('disputes.id').whereRef('disputes.host_id', '=', 'hosts.id').whereRef('disputes.model_id', '=', 'model_hosts.model_id').where('disputes.status', '=', 'open'))
+              .as('under_dispute'),
         ])
         .where('hosts.status', '=', 'active')
+        .where('hosts.suspended_at', 'is', null)
         .orderBy('hosts.id')
         .execute();
       const windows = await listMaintenance(nowMs);
@@ -215,6 +222,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           lastSeenAtMs: r.last_seen_at?.getTime() ?? null,
           maxConcurrency: r.max_concurrency,
           maintenance: windows.filter((w) => w.hostId === r.id),
+          reputation: r.reputation,
+          underDispute: Boolean(r.under_dispute),
         },
       }));
     },
@@ -237,6 +246,14 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         for (const [hostId, count] of [...tallies[column]].sort(([a], [b]) => a.localeCompare(b))) {
           await db.updateTable('hosts').set((eb) => ({ [column]: eb(column, '+', count) })).where('id', '=', hostId).execute();
         }
+      }
+      // Misses outside maintenance windows cost reputation too.
+      for (const [hostId, count] of [...tallies.misses].sort(([a], [b]) => a.localeCompare(b))) {
+        await db
+          .updateTable('hosts')
+          .set((eb) => ({ reputation: eb.fn('greatest', [eb.lit(0), eb('reputation', '-', count * REPUTATION.missLoss)]) }))
+          .where('id', '=', hostId)
+          .execute();
       }
     },
     async saveAgentHost(host, routes) {

@@ -11,6 +11,7 @@ import * as hostsInService from './migrations/004-hosts-in-service.ts';
 import * as receiptsAndCapacity from './migrations/005-receipts-and-capacity.ts';
 import * as keyProviderPreferences from './migrations/006-key-provider-preferences.ts';
 import * as hostStrikes from './migrations/007-host-strikes.ts';
+import * as verification from './migrations/008-verification.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-receipts-and-capacity': receiptsAndCapacity,
   '006-key-provider-preferences': keyProviderPreferences,
   '007-host-strikes': hostStrikes,
+  '008-verification': verification,
 };
 
 /**

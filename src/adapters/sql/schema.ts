@@ -56,6 +56,8 @@ export type Schema = {
     status: Generated<'active' | 'pending'>;
     misses: Generated<number>;
     strikes: Generated<number>;
+    reputation: Generated<number>;
+    suspended_at: Timestamp | null;
   };
   host_capacity: {
     host_id: string;
@@ -98,7 +100,76 @@ export type Schema = {
     request_digest: string | null;
     response_digest: string | null;
     host_signature: string | null;
+    refunded_by: string | null;
     created_at: Generated<Timestamp>;
+  };
+  verification_samples: {
+    request_id: string;
+    host_id: string;
+    model_id: string;
+    /** the prompt ids and the host's claimed positions (SamplePayload); null once a passed check no longer needs it */
+    payload: unknown;
+    request_digest: string | null;
+    response_digest: string | null;
+    host_signature: string | null;
+    /** SampleFindings once the reference has scored it */
+    findings: unknown;
+    check_id: string | null;
+    served_at: Timestamp;
+  };
+  verification_checks: {
+    id: string;
+    host_id: string;
+    model_id: string;
+    passed: boolean;
+    positions: number;
+    mean_tv: number;
+    max_tv: number;
+    greedy_mismatches: number;
+    implausible_stops: number;
+    reasons: unknown;
+    reference: string;
+    created_at: Generated<Timestamp>;
+  };
+  host_model_trust: {
+    host_id: string;
+    model_id: string;
+    evidence_score: Generated<number>;
+    checks_passed: Generated<number>;
+    checks_failed: Generated<number>;
+    last_passed_check_id: string | null;
+  };
+  convictions: {
+    id: string;
+    host_id: string;
+    model_id: string;
+    check_ids: unknown;
+    responses_refunded: number;
+    refunded: Money;
+    from_host: Money;
+    from_treasury: Money;
+    from_funding: Money;
+    created_at: Generated<Timestamp>;
+  };
+  disputes: {
+    id: string;
+    account_id: string;
+    request_id: string;
+    host_id: string;
+    model_id: string;
+    reason: string | null;
+    status: Generated<'open' | 'upheld' | 'rejected'>;
+    created_at: Generated<Timestamp>;
+    resolved_at: Timestamp | null;
+  };
+  appeals: {
+    id: string;
+    conviction_id: string;
+    host_id: string;
+    reason: string;
+    status: Generated<'open' | 'granted' | 'denied'>;
+    created_at: Generated<Timestamp>;
+    decided_at: Timestamp | null;
   };
   settings: { key: string; value: string };
 };

@@ -9,7 +9,7 @@ import { admitDeclaredModels, isFresh } from '../../domain/hosts/admission.ts';
 import type { MarketStore } from '../market-store.ts';
 import type { Clock, EngineClient, Ids } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
-import { countPromptTokens } from '../v1/prompt-metering.ts';
+import { promptTokenIds } from '../v1/prompt-metering.ts';
 
 export type HostRegistryDeps = {
   store: MarketStore;
@@ -48,7 +48,7 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       stream: false,
     });
     const claimed = (response.kind === 'json' ? (response.body as { usage?: { prompt_tokens?: unknown } }).usage?.prompt_tokens : undefined) ?? 'nothing';
-    const counted = countPromptTokens(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } });
+    const counted = promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
     return claimed === counted ? undefined : `the probe's prompt is ${counted} tokens under this SKU's tokenizer and chat template; the host counted ${String(claimed)}`;
   } catch (error) {
     return `the probe failed: ${(error as Error).message}`;

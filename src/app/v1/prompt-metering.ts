@@ -15,11 +15,12 @@ export function chatTemplateMessages(messages: ChatCompletionRequest['messages']
   });
 }
 
-export function countPromptTokens(
+/** The prompt's token ids as the market counts them (the verifier teacher-forces the same ids). */
+export function promptTokenIds(
   tokenizer: Tokenizer,
   request: { kind: 'chat'; body: Pick<ChatCompletionRequest, 'messages'> } | { kind: 'text'; body: Pick<CompletionRequest, 'prompt'> },
-): number {
-  if (request.kind === 'chat') return tokenizer.encode(tokenizer.renderChat(chatTemplateMessages(request.body.messages))).length;
+): number[] {
+  if (request.kind === 'chat') return tokenizer.encode(tokenizer.renderChat(chatTemplateMessages(request.body.messages)));
   const prompt = typeof request.body.prompt === 'string' ? request.body.prompt : (request.body.prompt[0] as string);
-  return tokenizer.encode(prompt).length;
+  return tokenizer.encode(prompt);
 }

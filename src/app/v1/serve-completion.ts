@@ -16,9 +16,11 @@ import { type ApiKeyRecord, type Clock, type CompletionMetrics, type EngineClien
 import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import { NoHostAnswered, raceHosts, RequestRefused, type FirstAnswer, type Winner } from './host-race.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
-import { countPromptTokens } from './prompt-metering.ts';
+import { promptTokenIds } from './prompt-metering.ts';
 import { meterCompletion } from './completion-metering.ts';
-import { completionText, completionTokenIds, shapeChoiceLogprobs } from './upstream-output.ts';
+import { completionPositions, completionText, shapeChoiceLogprobs } from './upstream-output.ts';
+import type { ResponseSampler } from '../verification/response-sampling.ts';
+import { VERIFY_TOP_K, type ClaimedPosition } from '../../domain/verification/response-check.ts';
 
 export type CompletionInput =
   | { kind: 'chat'; body: ChatCompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal }
@@ -42,6 +44,8 @@ export type ServeCompletionDeps = {
   hedgedModels: ReadonlySet<string>;
   /** hosts' usage claims that were not the count of their own token ids */
   strikes: { add(hostId: string): void };
+  /** keeps some finished responses for re-scoring against the reference engine */
+  sampler: ResponseSampler;
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
@@ -111,17 +115,25 @@ function fnv1a(text: string): string {
   return hash.toString(36);
 }
 
+/** How many top logprobs per token the buyer asked for; null: none. */
+function buyerTopLogprobs(input: CompletionInput): number | null {
+  if (input.kind === 'chat') return input.body.logprobs ? input.body.top_logprobs ?? 0 : null;
+  return input.body.logprobs ?? null;
+}
+
 function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: number): Record<string, unknown> {
   const body: Record<string, unknown> = { ...input.body, model: route.upstreamModel, max_tokens: maxTokens };
   for (const extension of AGORA_EXTENSIONS) delete body[extension];
   delete body.max_completion_tokens;
   if (input.body.stream) body.stream_options = { include_usage: true };
-  // Ask for token ids where the engine can give them; they are stripped again unless the buyer asked.
+  // Every request asks for token ids and the verifier's top-k where the engine can give them (so no host can tell
+  // a checked answer from another); they are cut back to what the buyer asked for.
+  const topK = Math.max(buyerTopLogprobs(input) ?? 0, VERIFY_TOP_K);
   if (input.kind === 'chat' && route.capabilities.tokenIdsInChatLogprobs) {
     body.logprobs = true;
-    body.top_logprobs = input.body.logprobs ? input.body.top_logprobs ?? 0 : 0;
+    body.top_logprobs = topK;
   }
-  if (input.kind === 'text' && route.capabilities.tokenIdsInCompletionLogprobs) body.logprobs = input.body.logprobs ?? 0;
+  if (input.kind === 'text' && route.capabilities.tokenIdsInCompletionLogprobs) body.logprobs = topK;
   return body;
 }
 
@@ -133,7 +145,8 @@ const refusal = {
 
 export async function serveCompletion(deps: ServeCompletionDeps, input: CompletionInput): Promise<Served> {
   const { model, routes } = modelFor(deps, input);
-  const promptTokens = countPromptTokens(model.tokenizer, input);
+  const promptIds = promptTokenIds(model.tokenizer, input);
+  const promptTokens = promptIds.length;
   const room = model.contextLength - promptTokens;
   if (room < 1) {
     throw invalidRequest(`The prompt has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`, 'messages', 'context_length_exceeded');
@@ -212,7 +225,21 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     return count.tokens;
   };
 
-  const wantsLogprobs = Boolean(input.body.logprobs);
+  /** Offers the finished response to the sampler, which keeps it for re-scoring or not. */
+  const offerForVerification = (route: ModelRoute, positions: ClaimedPosition[] | undefined, finishReason: unknown, receipt: ResponseReceipt | null) =>
+    deps.sampler.offer({
+      requestId: input.requestId,
+      host: route.host,
+      modelId: model.id,
+      promptIds: () => promptIds,
+      positions,
+      temperature: input.body.temperature ?? null,
+      stoppedByModel: finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
+      receipt,
+      servedAtMs: deps.clock.nowMs(),
+    });
+
+  const buyerTop = buyerTopLogprobs(input);
   const usageBlock = (completionTokens: number, cost: Nanos) => ({
     prompt_tokens: promptTokens,
     completion_tokens: Math.min(completionTokens, maxTokens),
@@ -268,17 +295,20 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const body = winner.answer.body as { choices?: Array<Record<string, unknown>> };
   const choice = body.choices?.[0] ?? {};
   const claimed = (body as { usage?: { completion_tokens?: unknown } }).usage?.completion_tokens;
-  const completionTokens = meter(route, completionTokenIds(input.kind, route.capabilities, choice), completionText(input.kind, choice), claimed);
+  const positions = completionPositions(input.kind, route.capabilities, choice);
+  const completionTokens = meter(route, positions?.map((p) => p.id), completionText(input.kind, choice), claimed);
   winner.attempt.finish('ok', completionTokens);
   winner.end(false);
-  const cost = settle(route.host.id, completionTokens, 'ok', verifiedReceipt(route, winner.answer.receipt));
+  const receipt = verifiedReceipt(route, winner.answer.receipt);
+  const cost = settle(route.host.id, completionTokens, 'ok', receipt);
+  offerForVerification(route, positions, choice.finish_reason, receipt);
   return {
     kind: 'json',
     body: {
       ...body,
       id: responseId,
       model: model.id,
-      choices: (body.choices ?? []).map((c) => shapeChoiceLogprobs(c, wantsLogprobs)),
+      choices: (body.choices ?? []).map((c) => shapeChoiceLogprobs(c, buyerTop)),
       usage: usageBlock(completionTokens, cost),
     },
   };
@@ -286,13 +316,14 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   async function* relayStream(answer: Extract<FirstAnswer, { kind: 'stream' }>, route: ModelRoute, winner: Winner): AsyncGenerator<StreamEvent, void, undefined> {
     const upstream = answer.events;
     const pending = [...answer.read];
-    /** the host's ids so far; undefined once a chunk had none (or invalid ones): then the text is counted */
-    let ids: number[] | undefined = [];
+    /** the host's positions so far; undefined once a chunk had no ids (or invalid ones): then the text is counted */
+    let positions: ClaimedPosition[] | undefined = [];
     let claimed: unknown;
+    let finishReason: unknown;
     let count: number | undefined;
     let text = '';
     let status = 'client_closed';
-    const counted = () => (count ??= meter(route, ids, text, claimed));
+    const counted = () => (count ??= meter(route, positions?.map((p) => p.id), text, claimed));
     try {
       for (;;) {
         let next: IteratorResult<unknown>;
@@ -313,14 +344,17 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
           continue;
         }
         const choice = chunk.choices[0] as Record<string, unknown>;
-        const chunkIds = completionTokenIds(input.kind, route.capabilities, choice);
-        if (ids && chunkIds) ids.push(...chunkIds);
-        else ids = undefined;
+        const chunkPositions = completionPositions(input.kind, route.capabilities, choice);
+        if (positions && chunkPositions) positions.push(...chunkPositions);
+        else positions = undefined;
         text += completionText(input.kind, choice);
-        yield { ...chunk, id: responseId, model: model.id, choices: chunk.choices.map((c) => shapeChoiceLogprobs(c, wantsLogprobs)) };
+        finishReason = choice.finish_reason ?? finishReason;
+        yield { ...chunk, id: responseId, model: model.id, choices: chunk.choices.map((c) => shapeChoiceLogprobs(c, buyerTop)) };
       }
       status = 'ok';
-      const cost = settle(route.host.id, counted(), status, verifiedReceipt(route, answer.receipt()));
+      const receipt = verifiedReceipt(route, answer.receipt());
+      const cost = settle(route.host.id, counted(), status, receipt);
+      offerForVerification(route, positions, finishReason, receipt);
       if (input.body.stream_options?.include_usage) {
         yield { id: responseId, object: input.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: Math.floor(deps.clock.nowMs() / 1000), model: model.id, choices: [], usage: usageBlock(counted(), cost) };
       }

@@ -19,6 +19,8 @@ export function startCommand(): Command {
     .option('--hedge-models <ids>', 'comma-separated models whose requests hedge by default, as with provider.hedge (env AGORA_HEDGE_MODELS)')
     .option('--probe-interval-s <seconds>', 'how often each host gets a capacity probe, on average, at random times; 0 for none (default 300, env AGORA_PROBE_INTERVAL_S)')
     .option('--probe-budget <amount>', "what the market's own probe account is granted per day for probes (default 1, env AGORA_PROBE_BUDGET)")
+    .option('--sampling-floor <share>', "the least share of a reputable host's answers re-scored against the reference (default 0.02, env AGORA_SAMPLING_FLOOR)")
+    .option('--verifier-interval-ms <ms>', 'how often the in-process verifier re-scores sampled answers; 0 leaves them to `agora validator` (default 1000, env AGORA_VERIFIER_INTERVAL_MS)')
     .option('--rate-limit-rpm <n>', 'default requests per minute per key (default 600, env AGORA_RATE_LIMIT_RPM)')
     .option('--rate-limit-tpm <n>', 'default tokens per minute per key (default 1000000, env AGORA_RATE_LIMIT_TPM)')
     .action(async (flags: Record<string, unknown>) => {
@@ -45,6 +47,7 @@ export function startCommand(): Command {
         maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: config.maintenanceNoticeS * 1000 },
         hedgedModels: config.hedgeModels,
         capacityProbes: { intervalMs: config.probeIntervalS * 1000, budgetPerDay: config.probeBudget },
+        verification: { samplingFloor: config.samplingFloor, workerIntervalMs: config.verifierIntervalMs },
         logLevel: config.logLevel,
       });
       const shutdown = async () => {

@@ -38,10 +38,16 @@ describe('a sampled response against the reference', () => {
     expect(judgePool([examineSample(claimed, reference, context)])?.passed).toBe(true);
   });
 
-  it('fails a claimed stop where end-of-generation is not in the reference top-k', () => {
+  it('fails a claimed stop (a truncated answer) where the reference finds end-of-generation implausible', () => {
     const { claimed, reference } = honest(MIN_CHECK_POSITIONS);
-    const stopped = (afterLast: ReturnType<typeof dist>) => judgePool([examineSample(claimed, reference, { ...context, stoppedByModel: true, afterLast })]);
-    expect(stopped(dist([[5, 0.9], [6, 0.1]]))?.implausibleStops).toBe(1);
-    expect(stopped(dist([[5, 0.9], [0, 0.1]]))?.passed).toBe(true);
+    const stopped = (top: ReturnType<typeof dist>, pEnd: number, temperature: number) =>
+      judgePool([examineSample(claimed, reference, { ...context, temperature, stoppedByModel: true, afterLast: { ...referenceOf(top, 5), claimed: { id: 0, logprob: Math.log(pEnd) } } })]);
+    const withoutEnd = dist([[5, 0.9], [6, 0.1]]);
+    expect(stopped(withoutEnd, 1e-6, 0.7)?.implausibleStops).toBe(1);
+    expect(stopped(withoutEnd, 1e-6, 0)?.implausibleStops).toBe(1);
+    // Sampling may draw an end token outside the top-k, if the reference gives it a real chance; greedy may not.
+    expect(stopped(withoutEnd, 0.01, 0.7)?.passed).toBe(true);
+    expect(stopped(withoutEnd, 0.01, 0)?.passed).toBe(false);
+    expect(stopped(dist([[5, 0.9], [0, 0.1]]), 0.1, 0)?.passed).toBe(true);
   });
 });

@@ -23,14 +23,19 @@ export type SampleFindings = {
 export const MIN_CHECK_POSITIONS = 48;
 /** How far below the reference's best a greedy token's logprob may be: numerical noise, not a different choice. */
 export const GREEDY_MARGIN_NATS = 1e-3;
+/**
+ * A sampled answer (temperature > 0) may stop on an end-of-generation token outside the top-k, but not on one the
+ * reference gives less than this probability.
+ */
+export const SAMPLED_STOP_FLOOR = 1e-3;
 
 export type SampleContext = {
   /** null when the request left it to the host's default (then no greedy check applies) */
   temperature: number | null;
   /** the host ended with `stop` on its own (not a stop sequence, not the length limit) */
   stoppedByModel: boolean;
-  /** the reference's top-k after the last claimed token, when the host claims the model stopped */
-  afterLast: readonly TokenLogprob[] | undefined;
+  /** the reference's view after the last claimed token (its `claimed` is end-of-generation), when the host claims the model stopped */
+  afterLast: ReferencePosition | undefined;
   isEndOfGeneration(id: number): boolean;
 };
 
@@ -47,8 +52,14 @@ export function examineSample(claimed: readonly ClaimedPosition[], reference: re
     const best = ref.top[0];
     if (context.temperature === 0 && best && best.id !== position.id && best.logprob - ref.claimed.logprob > GREEDY_MARGIN_NATS) greedyMismatches++;
   });
-  const stopImplausible = context.stoppedByModel && !(context.afterLast ?? []).some((t) => context.isEndOfGeneration(t.id));
+  const stopImplausible = context.stoppedByModel && !stopPlausible(context);
   return { positions: claimed.length, tvSum, maxTv, greedyMismatches, stopImplausible };
+}
+
+function stopPlausible({ afterLast, temperature, isEndOfGeneration }: SampleContext): boolean {
+  if (!afterLast) return false;
+  if (afterLast.top.some((t) => isEndOfGeneration(t.id))) return true;
+  return temperature !== 0 && afterLast.claimed.logprob >= Math.log(SAMPLED_STOP_FLOOR);
 }
 
 export type CheckVerdict = {
@@ -72,7 +83,10 @@ export function judgePool(pool: readonly SampleFindings[], threshold = HONEST_ME
   const reasons = [
     ...(meanTv > threshold ? [`mean top-k TV ${meanTv.toExponential(2)} is above the SKU's threshold ${threshold.toExponential(2)}`] : []),
     ...(greedyMismatches > 0 ? [`${greedyMismatches} greedy token(s) are not the reference's argmax`] : []),
-    ...(implausibleStops > 0 ? [`${implausibleStops} claimed stop(s) where the reference does not rank end-of-generation in its top-k`] : []),
+    ...(implausibleStops > 0 ? [`${implausibleStops} claimed stop(s) where the reference finds end-of-generation implausible`] : []),
   ];
   return { passed: reasons.length === 0, positions, meanTv, maxTv: Math.max(0, ...pool.map((f) => f.maxTv)), greedyMismatches, implausibleStops, reasons };
 }
+
+/** The top-k the market asks of every host on every forwarded request (the verifier compares at this depth). */
+export const VERIFY_TOP_K = 5;

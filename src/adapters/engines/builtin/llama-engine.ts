@@ -47,6 +47,8 @@ export type LlamaEngine = {
   detokenize(ids: readonly number[]): string;
   renderChat(messages: readonly ChatMessage[]): string;
   isEndOfGeneration(id: number): boolean;
+  /** the token that ends a turn (what a model that stops on its own produces) */
+  readonly endOfGenerationId: number;
   generate(request: GenerateRequest): AsyncGenerator<GenerationEvent>;
   score(promptIds: readonly number[], claimedIds: readonly number[], topK: number, extra?: readonly (readonly number[])[]): Promise<ScoredPosition[]>;
   close(): Promise<void>;
@@ -155,6 +157,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     detokenize,
     renderChat: (messages) => template.render({ messages, add_generation_prompt: true }),
     isEndOfGeneration: (id) => model.isEogToken(id as never),
+    endOfGenerationId: Number(model.tokens.eos ?? model.tokens.eot),
     generate,
     score,
     async close() {

@@ -1,0 +1,55 @@
+// The market's decision, at the end of each response, whether to keep it for re-scoring: HMAC(secret, request id)
+// read as a number in [0, 1) below the host's sampling rate. The secret never leaves the market and every forwarded
+// request asks the same of the host, so nothing a host sees tells it which answers are checked.
+import { samplingRate } from '../../domain/verification/reputation.ts';
+import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
+import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
+import type { Logger } from '../ports.ts';
+import type { VerificationStore } from './verification-store.ts';
+
+export type FinishedResponse = {
+  requestId: string;
+  host: { id: string; reputation: number; underDispute: boolean };
+  modelId: string;
+  /** the market's own prompt ids, computed only for a kept response */
+  promptIds(): number[];
+  /** undefined when the host's engine gave no ids or top-k: such an answer cannot be re-scored */
+  positions: ClaimedPosition[] | undefined;
+  temperature: number | null;
+  stoppedByModel: boolean;
+  receipt: ResponseReceipt | null;
+  servedAtMs: number;
+};
+
+export type ResponseSampler = { offer(response: FinishedResponse): void };
+
+export type ResponseSamplerDeps = {
+  store: Pick<VerificationStore, 'addSample'>;
+  /** the request id's keyed hash as a number in [0, 1) */
+  samplingUnit(requestId: string): number;
+  samplingFloor: number;
+  /** models the market has a reference engine for */
+  verifiable(modelId: string): boolean;
+  logger: Logger;
+};
+
+export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSampler {
+  return {
+    offer(response) {
+      const positions = response.positions;
+      if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0)) return;
+      // A disputed host is checked on every answer until a check settles the dispute.
+      const rate = response.host.underDispute ? 1 : samplingRate(response.host.reputation, deps.samplingFloor);
+      if (deps.samplingUnit(response.requestId) >= rate) return;
+      const sample = {
+        requestId: response.requestId,
+        hostId: response.host.id,
+        modelId: response.modelId,
+        payload: { promptIds: response.promptIds(), claimed: positions, temperature: response.temperature, stoppedByModel: response.stoppedByModel },
+        receipt: response.receipt,
+        servedAtMs: response.servedAtMs,
+      };
+      deps.store.addSample(sample).catch((err: unknown) => deps.logger.error({ err: String(err), requestId: response.requestId }, 'a sampled response could not be queued for re-scoring'));
+    },
+  };
+}

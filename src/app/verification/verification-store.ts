@@ -1,0 +1,74 @@
+// The store port for trust: the durable queue of sampled responses, the checks made of them, each host's standing
+// per SKU, convictions with their refunds, disputes and appeals.
+import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
+import type { RefundableResponse, RefundPlan, RefundSources } from '../../domain/verification/refund-plan.ts';
+import type { CheckVerdict, ClaimedPosition, SampleFindings } from '../../domain/verification/response-check.ts';
+
+/** What the verifier needs of a response: the market's own prompt ids and the host's claimed positions. */
+export type SamplePayload = {
+  promptIds: number[];
+  claimed: ClaimedPosition[];
+  /** null when the request left it to the host's default */
+  temperature: number | null;
+  stoppedByModel: boolean;
+};
+
+export type SampledResponse = { requestId: string; hostId: string; modelId: string; payload: SamplePayload; receipt: ResponseReceipt | null; servedAtMs: number };
+export type PooledSample = { requestId: string; findings: SampleFindings };
+
+export type CheckRecord = { id: string; hostId: string; modelId: string; verdict: CheckVerdict; reference: string; requestIds: string[] };
+/** The host's standing for one SKU after a check. */
+export type TrustStanding = { evidenceScore: number; reputation: number; checksPassed: number; checksFailed: number };
+
+export type ConvictionRecord = {
+  id: string;
+  hostId: string;
+  modelId: string;
+  checkIds: string[];
+  responsesRefunded: number;
+  refunded: bigint;
+  fromHost: bigint;
+  fromTreasury: bigint;
+  fromFunding: bigint;
+  createdAtMs: number;
+};
+
+export type CheckRow = CheckRecord & { createdAtMs: number; evidence: Array<{ requestId: string; requestDigest: string | null; responseDigest: string | null; hostSignature: string | null }> };
+export type AppealRow = { id: string; convictionId: string; hostId: string; reason: string; status: 'open' | 'granted' | 'denied'; createdAtMs: number };
+export type DisputeRow = { id: string; requestId: string; hostId: string; modelId: string; status: 'open' | 'upheld' | 'rejected'; createdAtMs: number };
+
+export type VerificationStore = {
+  addSample(sample: SampledResponse): Promise<void>;
+  /** oldest first; each with its host's public key (to re-verify its receipt) */
+  unscoredSamples(limit: number): Promise<Array<SampledResponse & { hostPublicKey: string | null }>>;
+  saveFindings(requestId: string, findings: SampleFindings): Promise<void>;
+  /** scored samples of one host and SKU not yet part of a check */
+  openPool(hostId: string, modelId: string): Promise<PooledSample[]>;
+  samples(requestIds: readonly string[]): Promise<Array<SampledResponse & { hostPublicKey: string | null }>>;
+  /**
+   * Writes the check, attaches its samples (a passed check deletes their payloads), resolves open disputes of the
+   * host and SKU by its verdict, and moves the host's standing by `next`; returns the new standing.
+   */
+  recordCheck(check: CheckRecord, next: (standing: TrustStanding) => TrustStanding): Promise<TrustStanding>;
+  /**
+   * Suspends the host and refunds every response it served for the SKU since its last passed check that was not
+   * refunded yet, by `plan`, in one transaction.
+   */
+  convict(
+    conviction: { id: string; hostId: string; modelId: string },
+    plan: (responses: RefundableResponse[], sources: RefundSources) => RefundPlan,
+  ): Promise<ConvictionRecord>;
+  hostChecks(hostId: string, limit: number): Promise<CheckRow[]>;
+  hostConvictions(hostId: string): Promise<ConvictionRecord[]>;
+  /** undefined when the conviction is not this host's; an existing appeal is returned as it is */
+  appeal(appeal: { id: string; convictionId: string; hostId: string; reason: string }): Promise<AppealRow | undefined>;
+  listAppeals(status?: AppealRow['status']): Promise<AppealRow[]>;
+  /** a granted appeal lifts the suspension; undefined when there is no open appeal with this id */
+  decideAppeal(id: string, granted: boolean): Promise<AppealRow | undefined>;
+  /** the host and model of one of the account's served requests, or undefined */
+  servedRequest(accountId: string, requestId: string): Promise<{ hostId: string; modelId: string } | undefined>;
+  disputeRecord(accountId: string): Promise<{ upheld: number; rejected: number }>;
+  /** false when the request was already disputed */
+  addDispute(dispute: { id: string; accountId: string; requestId: string; hostId: string; modelId: string; reason: string | null }): Promise<boolean>;
+  listDisputes(accountId: string): Promise<DisputeRow[]>;
+};

@@ -1,0 +1,103 @@
+// The verifier: takes sampled responses off the queue, has the reference engine teacher-force each one, pools a
+// host's findings per SKU until a verdict is possible, and records the check. A failed check counts only once its
+// evidence is re-verified (scored again from the stored payload, the host's receipt signatures checked); enough
+// counted failures convict the host: it is suspended and its buyers refunded.
+import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
+import { afterCheck, type ConvictionRule } from '../../domain/verification/conviction.ts';
+import { planRefunds } from '../../domain/verification/refund-plan.ts';
+import { reputationAfter } from '../../domain/verification/reputation.ts';
+import { examineSample, judgePool, VERIFY_TOP_K, type CheckVerdict, type ReferencePosition, type SampleFindings } from '../../domain/verification/response-check.ts';
+import type { Ids, Logger } from '../ports.ts';
+import type { ConvictionRecord, SampledResponse, TrustStanding, VerificationStore } from './verification-store.ts';
+
+/** An engine that runs the SKU exactly (the market's own or a trusted validator's) and can teacher-force. */
+export type ReferenceEngine = {
+  /** what the reference runs, named in every check (e.g. `agora-tiny f32 sha256:…`) */
+  name: string;
+  endOfGenerationId: number;
+  isEndOfGeneration(id: number): boolean;
+  score(promptIds: readonly number[], claimedIds: readonly number[], topK: number, extra: readonly (readonly number[])[]): Promise<ReferencePosition[]>;
+};
+
+export type CheckEvent = { hostId: string; modelId: string; checkId: string; verdict: CheckVerdict; counted: boolean; standing: TrustStanding; conviction: ConvictionRecord | undefined };
+
+export type VerifierDeps = {
+  store: VerificationStore;
+  reference(modelId: string): Promise<ReferenceEngine | undefined>;
+  ids: Ids;
+  logger: Logger;
+  verifySignature(publicKey: string, text: string, signature: string): boolean;
+  rule: ConvictionRule;
+  threshold: number;
+  onCheck?(event: CheckEvent): void;
+};
+
+async function examine(reference: ReferenceEngine, sample: SampledResponse): Promise<SampleFindings> {
+  const { promptIds, claimed, temperature, stoppedByModel } = sample.payload;
+  const ids = claimed.map((c) => c.id);
+  // A claimed stop is scored one position further: the reference's view of what follows the last token.
+  const scored = await reference.score(promptIds, stoppedByModel ? [...ids, reference.endOfGenerationId] : ids, VERIFY_TOP_K, claimed.map((c) => c.top.map((t) => t.id)));
+  return examineSample(claimed, scored.slice(0, ids.length), {
+    temperature,
+    stoppedByModel,
+    afterLast: stoppedByModel ? scored[ids.length] : undefined,
+    isEndOfGeneration: reference.isEndOfGeneration,
+  });
+}
+
+/** Scores up to `limit` queued samples; returns how many it took. */
+export async function verifyQueuedSamples(deps: VerifierDeps, limit: number): Promise<number> {
+  const queued = await deps.store.unscoredSamples(limit);
+  for (const sample of queued) {
+    const reference = await deps.reference(sample.modelId);
+    const findings: SampleFindings = reference ? await examine(reference, sample) : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
+    await deps.store.saveFindings(sample.requestId, findings);
+    if (reference) await judgeHost(deps, reference, sample.hostId, sample.modelId);
+  }
+  return queued.length;
+}
+
+async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId: string, modelId: string): Promise<void> {
+  const pool = await deps.store.openPool(hostId, modelId);
+  const verdict = judgePool(pool.map((p) => p.findings), deps.threshold);
+  if (!verdict) return;
+  const requestIds = pool.map((p) => p.requestId);
+  const counted = verdict.passed || (await evidenceHolds(deps, reference, requestIds));
+  let convicted = false;
+  const checkId = deps.ids.newId('chk');
+  const standing = await deps.store.recordCheck({ id: checkId, hostId, modelId, verdict, reference: reference.name, requestIds }, (current) => {
+    if (!counted) return current;
+    const evidence = afterCheck(current.evidenceScore, verdict.passed, deps.rule);
+    convicted = evidence.convicted;
+    return {
+      evidenceScore: evidence.score,
+      reputation: reputationAfter(current.reputation, { kind: verdict.passed ? 'passed' : 'failed' }),
+      checksPassed: current.checksPassed + (verdict.passed ? 1 : 0),
+      checksFailed: current.checksFailed + (verdict.passed ? 0 : 1),
+    };
+  });
+  let conviction: ConvictionRecord | undefined;
+  if (convicted) {
+    const id = deps.ids.newId('cv');
+    conviction = await deps.store.convict({ id, hostId, modelId }, (responses, sources) => planRefunds(id, hostId, responses, sources));
+    deps.logger.warn({ host: hostId, model: modelId, conviction: id, refunded: String(conviction.refunded), responses: conviction.responsesRefunded }, 'host convicted of not running the model it sells: suspended, its buyers refunded');
+  } else if (!verdict.passed) {
+    deps.logger.warn({ host: hostId, model: modelId, reasons: verdict.reasons, counted }, 'a verification check failed');
+  }
+  deps.onCheck?.({ hostId, modelId, checkId, verdict, counted, standing, conviction });
+}
+
+/**
+ * A failure counts when scoring the stored payloads again fails too and every stored signature is the host's over
+ * the stored digests. An answer the host did not sign is judged on the market's own digests of what it received.
+ */
+async function evidenceHolds(deps: VerifierDeps, reference: ReferenceEngine, requestIds: readonly string[]): Promise<boolean> {
+  const samples = await deps.store.samples(requestIds);
+  const signed = samples.every(({ requestId, receipt, hostPublicKey }) => {
+    if (!receipt?.signature || !hostPublicKey) return true;
+    return deps.verifySignature(hostPublicKey, receiptMessage(requestId, receipt.requestDigest, receipt.responseDigest), receipt.signature);
+  });
+  if (!signed) return false;
+  const again = judgePool(await Promise.all(samples.map((s) => examine(reference, s))), deps.threshold);
+  return again !== undefined && !again.passed;
+}

@@ -1,0 +1,92 @@
+// Composition of trust: the sampling secret (kept in the database, shared by every gateway instance), the sampler
+// on the request path, and the verifier worker that re-scores sampled answers with the market's own reference
+// engine for the built-in SKU — in this process, or in `agora validator` beside it.
+import type { Logger } from '../app/ports.ts';
+import type { MarketStore } from '../app/market-store.ts';
+import { createResponseSampler, type ResponseSampler } from '../app/verification/response-sampling.ts';
+import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../app/verification/verifier.ts';
+import type { VerificationStore } from '../app/verification/verification-store.ts';
+import { DEFAULT_CONVICTION_RULE } from '../domain/verification/conviction.ts';
+import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
+import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
+import { hmacSamplingUnit, newSamplingSecret } from '../adapters/keys/sampling-oracle.ts';
+import { verifyHostSignature } from '../adapters/keys/host-identity.ts';
+import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles } from './builtin-model.ts';
+import { cryptoIds } from './system-ports.ts';
+
+export type VerificationOptions = {
+  /** the least share of a reputable host's answers that is re-scored */
+  samplingFloor: number;
+  /** how often the in-process verifier looks for queued samples; 0: none here (run `agora validator`) */
+  workerIntervalMs: number;
+};
+
+const SAMPLING_SECRET = 'verification-sampling-secret';
+
+export async function createSampler(store: MarketStore, verification: VerificationStore, options: VerificationOptions, logger: Logger): Promise<ResponseSampler> {
+  let secret = await store.getSetting(SAMPLING_SECRET);
+  if (!secret) {
+    await store.setSetting(SAMPLING_SECRET, newSamplingSecret());
+    secret = (await store.getSetting(SAMPLING_SECRET)) as string;
+  }
+  return createResponseSampler({
+    store: verification,
+    samplingUnit: hmacSamplingUnit(secret),
+    samplingFloor: options.samplingFloor,
+    verifiable: (modelId) => modelId === BUILTIN_MODEL_ID,
+    logger,
+  });
+}
+
+export type RunningVerifier = { drain(): Promise<void>; stop(): Promise<void> };
+
+/** Re-scores queued samples until the queue is empty, every `intervalMs`; the reference engine loads on first use. */
+export function startVerifier(
+  deps: { store: VerificationStore; modelCacheDir: string; logger: Logger; onCheck?: (event: CheckEvent) => void },
+  intervalMs: number,
+): RunningVerifier {
+  let engine: Promise<LlamaEngine> | undefined;
+  let reference: Promise<ReferenceEngine> | undefined;
+  const builtinReference = async (): Promise<ReferenceEngine> => {
+    const files = await builtinModelFiles(deps.modelCacheDir);
+    engine = loadLlamaEngine({ modelPath: files.ggufPath, sequences: 1 });
+    const loaded = await engine;
+    return {
+      name: `${BUILTIN_MODEL_ID} ${BUILTIN_QUANTIZATION} ${builtinDigest(files)}`,
+      endOfGenerationId: loaded.endOfGenerationId,
+      isEndOfGeneration: loaded.isEndOfGeneration,
+      score: (promptIds, claimedIds, topK, extra) => loaded.score(promptIds, claimedIds, topK, extra),
+    };
+  };
+  const verifierDeps = {
+    store: deps.store,
+    reference: (modelId: string) => (modelId === BUILTIN_MODEL_ID ? (reference ??= builtinReference()) : Promise.resolve(undefined)),
+    ids: cryptoIds,
+    logger: deps.logger,
+    verifySignature: verifyHostSignature,
+    rule: DEFAULT_CONVICTION_RULE,
+    threshold: HONEST_MEAN_TV_THRESHOLD,
+    ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
+  };
+  let pass: Promise<void> | undefined;
+  const drain = (): Promise<void> =>
+    (pass ??= (async () => {
+      try {
+        while ((await verifyQueuedSamples(verifierDeps, 8)) > 0);
+      } catch (err) {
+        deps.logger.error({ err: String(err) }, 'verification pass failed');
+      } finally {
+        pass = undefined;
+      }
+    })());
+  const timer = setInterval(() => void drain(), intervalMs);
+  timer.unref();
+  return {
+    drain,
+    async stop() {
+      clearInterval(timer);
+      await pass;
+      if (engine) await (await engine).close();
+    },
+  };
+}
