@@ -74,8 +74,8 @@ export type HostSummary = {
 /** A key as it is stored: its record without the fields the database fills in, and the hash of its secret. */
 export type NewKey = Omit<ApiKeyRecord, 'revokedAtMs' | 'updatedAtMs'> & { hash: string };
 
-/** A usage record as the buyer reads it back. */
-export type UsageRow = Omit<UsageRecord, 'accountId' | 'keyId'> & { createdAtMs: number };
+/** A usage record as the buyer reads it back; `refundedBy`: the conviction that refunded it. */
+export type UsageRow = Omit<UsageRecord, 'accountId' | 'keyId'> & { createdAtMs: number; refundedBy: string | null };
 
 export type MarketStore = {
   createAccount(id: string, name: string): Promise<void>;

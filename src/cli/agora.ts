@@ -5,10 +5,11 @@ import { hostCommand } from './commands/host-command.ts';
 import { modelsCommand } from './commands/models-command.ts';
 import { adminCommand, backupCommand, restoreCommand } from './commands/offline-commands.ts';
 import { accountsCommand, creditsCommand, hostsCommand, keysCommand } from './commands/operator-commands.ts';
+import { sandboxCommand } from './commands/sandbox-command.ts';
 import { startCommand } from './commands/start-command.ts';
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');
-for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), hostsCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand()]) {
+for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), hostsCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand(), sandboxCommand()]) {
   program.addCommand(command);
 }
 

@@ -274,7 +274,19 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     });
     const verifier =
       options.verification.workerIntervalMs > 0
-        ? startVerifier({ store: verification, modelCacheDir: options.modelCacheDir, logger, ...(options.onVerificationCheck ? { onCheck: options.onVerificationCheck } : {}) }, options.verification.workerIntervalMs)
+        ? startVerifier(
+            {
+              store: verification,
+              modelCacheDir: options.modelCacheDir,
+              logger,
+              // A convicted host leaves the routes at once, not at the next reload.
+              onCheck: (event) => {
+                if (event.conviction) void reloadCatalog().catch((err: unknown) => logger.warn({ err: String(err) }, 'catalog reload failed'));
+                options.onVerificationCheck?.(event);
+              },
+            },
+            options.verification.workerIntervalMs,
+          )
         : undefined;
     if (verifier) cleanups.push(() => verifier.stop());
     if (options.capacityProbes.intervalMs > 0) {

@@ -351,6 +351,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           hedged: r.hedged,
           receipt: r.request_digest === null || r.response_digest === null ? null : { requestDigest: r.request_digest, responseDigest: r.response_digest, signature: r.host_signature },
           createdAtMs: r.created_at.getTime(),
+          refundedBy: r.refunded_by,
         }),
       );
     },

@@ -84,6 +84,7 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
         routing: { attempts: r.attempts, hedged: r.hedged },
         receipt: r.receipt && { request_digest: r.receipt.requestDigest, response_digest: r.receipt.responseDigest, host_signature: r.receipt.signature },
         created: Math.floor(r.createdAtMs / 1000),
+        refunded_by: r.refundedBy,
       })),
     };
   });

@@ -1,0 +1,187 @@
+// `agora sandbox --scenario substitute`: the product's proof. A market on a fresh embedded database, honest host
+// agents serving the built-in SKU, and one host that serves a substitute under the same SKU (other weights, a
+// quantized copy, fewer layers or noisy weights). Seeded mixed traffic goes through the real paid path; the real
+// sampler and verifier decide. The run reports every check, the conviction and the refunds, and ends with one JSON
+// line for tools.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAccount, grantCredits, issueKey, unlimitedKey } from '../app/admin/account-admin.ts';
+import type { CheckEvent } from '../app/verification/verifier.ts';
+import { DEFAULT_MAINTENANCE_RULES } from '../domain/hosts/maintenance.ts';
+import { formatNanos } from '../domain/money/nanos.ts';
+import { createPrng } from '../domain/tiny-model/prng.ts';
+import { describeVariant, type VariantName } from '../domain/tiny-model/model-variant.ts';
+import { ensureTinyModel } from '../adapters/engines/builtin/model-cache.ts';
+import { BUILTIN_MODEL_ID } from './builtin-model.ts';
+import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
+import { startMarket, type RunningMarket } from './market.ts';
+import { cryptoIds } from './system-ports.ts';
+
+export const CHEATS = ['other-seed', 'q4_0', 'q8_0', 'fewer-layers', 'noise'] as const satisfies readonly VariantName[];
+export type Cheat = (typeof CHEATS)[number];
+
+export type SandboxOptions = {
+  cheat: Cheat;
+  seed: number;
+  honestHosts: number;
+  /** the most requests sent; the run stops early once every cheater is convicted */
+  maxRequests: number;
+  concurrency: number;
+  modelCacheDir: string;
+  say(line: string): void;
+  /** looks at the market before it closes (tests compare the ledger with the result) */
+  inspect?: (market: RunningMarket, result: SandboxResult) => Promise<void>;
+};
+
+export type SandboxResult = {
+  scenario: 'substitute';
+  cheat: Cheat;
+  seed: number;
+  cheaters_convicted: number;
+  honest_convicted: number;
+  checks_to_conviction: number[];
+  honest_checks: number;
+  honest_failed_checks: number;
+  requests: number;
+  refunded: string;
+};
+
+const PROMPTS = [
+  'Tell me about the market.',
+  'How does a host earn?',
+  'What does the ledger keep?',
+  'Hello! Who are you?',
+  'What happens when a host fails?',
+  'What does the verifier do?',
+  'Tell me about the quick brown fox.',
+  'What is a token?',
+];
+
+type HostRole = { agent: RunningHostAgent; name: string; cheater: boolean; checks: CheckEvent[] };
+
+/** One request of the seeded mix: prompt, temperature (greedy or sampled), length, streaming or not. */
+function sandboxRequest(prng: ReturnType<typeof createPrng>): Record<string, unknown> {
+  const pick = <T>(list: readonly T[]): T => list[prng.nextUint32() % list.length] as T;
+  return {
+    model: BUILTIN_MODEL_ID,
+    messages: [{ role: 'user', content: pick(PROMPTS) }],
+    temperature: pick([0, 0.7, 1]),
+    max_tokens: 48 + (prng.nextUint32() % 17),
+    seed: prng.nextUint32() % 2 ** 31,
+    stream: prng.nextUnit() < 0.5,
+  };
+}
+
+export async function runSandbox(options: SandboxOptions): Promise<SandboxResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agora-sandbox-'));
+  const say = options.say;
+  const market = await startMarket({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    modelCacheDir: options.modelCacheDir,
+    builtinHosts: 0,
+    takeRateBps: 1_000n,
+    starterCredits: 0n,
+    demoCredits: 0n,
+    leaseChunkNanos: 100_000_000n,
+    rateLimits: { requestsPerMinute: 100_000, tokensPerMinute: 100_000_000 },
+    hostAdmission: 'open',
+    maintenanceRules: DEFAULT_MAINTENANCE_RULES,
+    capacityProbes: { intervalMs: 0, budgetPerDay: 0n },
+    hedgedModels: [],
+    verification: { samplingFloor: 0.02, workerIntervalMs: 100 },
+    onVerificationCheck: (event) => onCheck(event),
+    logLevel: 'silent',
+  });
+  const hosts: HostRole[] = [];
+  try {
+    const admin = { store: market.store, ids: cryptoIds, revoked: () => undefined };
+    const buyer = await createAccount(admin, 'Sandbox buyer');
+    await grantCredits(admin, buyer, 1_000_000_000_000n, `sandbox-${options.seed}`);
+    const { key } = await issueKey(admin, buyer, 'buyer', unlimitedKey(buyer));
+    const substitute = await ensureTinyModel(options.modelCacheDir, describeVariant(options.cheat));
+    const start = (name: string, cheater: boolean) =>
+      startHostAgent({
+        marketUrl: market.url,
+        engine: cheater ? { kind: 'builtin', weights: substitute } : { kind: 'builtin' },
+        maxConcurrency: 4,
+        dataDir: join(dataDir, 'hosts', name),
+        modelCacheDir: options.modelCacheDir,
+        listenHost: '127.0.0.1',
+        port: 0,
+        name,
+      }).then((agent) => hosts.push({ agent, name, cheater, checks: [] }));
+    await Promise.all([...Array.from({ length: options.honestHosts }, (_, i) => start(`honest-${i + 1}`, false)), start(`cheater-${options.cheat}`, true)]);
+    say(`market ${market.url}: ${options.honestHosts} honest host(s) and one serving '${options.cheat}' as ${BUILTIN_MODEL_ID}; seed ${options.seed}`);
+
+    const prng = createPrng(options.seed);
+    let sent = 0;
+    const cheatersLeft = () => hosts.some((h) => h.cheater && !h.checks.some((c) => c.conviction));
+    const worker = async () => {
+      while (sent < options.maxRequests && cheatersLeft()) {
+        const body = sandboxRequest(prng);
+        sent++;
+        const response = await fetch(`${market.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        await response.text();
+        if (response.status !== 200) say(`request ${sent}: HTTP ${response.status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    await market.flushBilling();
+    await market.verifyNow?.();
+
+    const honest = hosts.filter((h) => !h.cheater);
+    const cheaters = hosts.filter((h) => h.cheater);
+    const convictionOf = (h: HostRole) => h.checks.find((c) => c.conviction)?.conviction;
+    const countedUntilConviction = (h: HostRole) => h.checks.findIndex((c) => c.conviction) + 1;
+    const refunded = cheaters.reduce((sum, h) => sum + (convictionOf(h)?.refunded ?? 0n), 0n);
+    for (const h of hosts) {
+      const failed = h.checks.filter((c) => !c.verdict.passed).length;
+      const conviction = convictionOf(h);
+      say(
+        `${h.name.padEnd(22)} ${h.cheater ? 'cheater' : 'honest '}  checks ${String(h.checks.length).padStart(3)}  failed ${String(failed).padStart(3)}  ` +
+          (conviction ? `convicted after ${countedUntilConviction(h)} checks, ${conviction.responsesRefunded} responses refunded (${formatNanos(conviction.refunded)})` : 'not convicted'),
+      );
+    }
+    const result: SandboxResult = {
+      scenario: 'substitute',
+      cheat: options.cheat,
+      seed: options.seed,
+      cheaters_convicted: cheaters.filter((h) => convictionOf(h)).length,
+      honest_convicted: honest.filter((h) => convictionOf(h)).length,
+      checks_to_conviction: cheaters.filter((h) => convictionOf(h)).map(countedUntilConviction),
+      honest_checks: honest.reduce((n, h) => n + h.checks.length, 0),
+      honest_failed_checks: honest.reduce((n, h) => n + h.checks.filter((c) => !c.verdict.passed).length, 0),
+      requests: sent,
+      refunded: formatNanos(refunded),
+    };
+    await options.inspect?.(market, result);
+    return result;
+  } finally {
+    await Promise.all(hosts.map((h) => h.agent.close()));
+    await market.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  function onCheck(event: CheckEvent): void {
+    const host = hosts.find((h) => h.agent.hostId === event.hostId);
+    if (!host) return;
+    host.checks.push(event);
+    const v = event.verdict;
+    say(
+      `check ${host.name}: ${v.passed ? 'passed' : 'FAILED'}  mean TV ${v.meanTv.toExponential(2)} over ${v.positions} positions` +
+        `${v.greedyMismatches ? `, ${v.greedyMismatches} greedy mismatch(es)` : ''}${v.implausibleStops ? `, ${v.implausibleStops} implausible stop(s)` : ''}` +
+        `  (evidence ${event.standing.evidenceScore.toFixed(2)}, reputation ${event.standing.reputation})`,
+    );
+    if (event.conviction) {
+      const c = event.conviction;
+      say(`CONVICTED ${host.name} after ${host.checks.length} checks: suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`);
+    }
+  }
+}
