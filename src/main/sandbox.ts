@@ -31,7 +31,7 @@ export type SandboxOptions = {
   modelCacheDir: string;
   say(line: string): void;
   /** looks at the market before it closes (tests compare the ledger with the result) */
-  inspect?: (market: RunningMarket, result: SandboxResult) => Promise<void>;
+  inspect?: (run: { market: RunningMarket; buyerAccountId: string; credited: bigint; cheaterHostIds: string[]; result: SandboxResult }) => Promise<void>;
 };
 
 export type SandboxResult = {
@@ -99,7 +99,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
   try {
     const admin = { store: market.store, ids: cryptoIds, revoked: () => undefined };
     const buyer = await createAccount(admin, 'Sandbox buyer');
-    await grantCredits(admin, buyer, 1_000_000_000_000n, `sandbox-${options.seed}`);
+    const credited = 1_000_000_000_000n;
+    await grantCredits(admin, buyer, credited, `sandbox-${options.seed}`);
     const { key } = await issueKey(admin, buyer, 'buyer', unlimitedKey(buyer));
     const substitute = await ensureTinyModel(options.modelCacheDir, describeVariant(options.cheat));
     const start = (name: string, cheater: boolean) =>
@@ -161,7 +162,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       requests: sent,
       refunded: formatNanos(refunded),
     };
-    await options.inspect?.(market, result);
+    await options.inspect?.({ market, buyerAccountId: buyer, credited, cheaterHostIds: cheaters.map((h) => h.agent.hostId), result });
     return result;
   } finally {
     await Promise.all(hosts.map((h) => h.agent.close()));
