@@ -38,7 +38,18 @@ export type MaintenanceWindow = { id: string; hostId: string; startsAtMs: number
 /** A host agent after its registration was verified and probed. */
 export type AgentHost = HostRecord & { publicKey: string; tokenHash: string; forwardSecret: string; engineVersion: string; maxConcurrency: number; status: 'active' | 'pending' };
 /** A registered agent as the operator reviews it: where it is, whether it serves, and the models it declared. */
-export type AgentHostState = { id: string; name: string; baseUrl: string; forwardSecret: string; status: 'active' | 'pending'; models: string[]; lastSeenAtMs: number | null };
+export type AgentHostState = {
+  id: string;
+  name: string;
+  baseUrl: string;
+  forwardSecret: string;
+  status: 'active' | 'pending';
+  models: string[];
+  lastSeenAtMs: number | null;
+  reputation: number;
+  /** set when a conviction suspended it (a granted appeal lifts it) */
+  suspendedAtMs: number | null;
+};
 export type AgentRoute = { modelId: string; askPrompt: Nanos; askCompletion: Nanos };
 
 /** What a capacity probe measured of one host serving one model. */
@@ -66,6 +77,9 @@ export type HostSummary = {
   misses: number;
   /** usage claims that were not the count of the host's own token ids */
   strikes: number;
+  /** 0–100, from verification checks and misses */
+  reputation: number;
+  suspendedAtMs: number | null;
   maintenance: MaintenanceWindow[];
   /** the latest capacity probe of each model it serves */
   capacity: CapacityMeasurement[];

@@ -256,6 +256,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         starterCredits: options.starterCredits,
       },
       admin: { admin, store, reloadCatalog, registry },
+      trust: { store: verification, ids: cryptoIds },
       system: {
         ready: () => store.getSetting('readiness-probe').then(() => true),
         openapi: () => buildOpenApiDocument(url),

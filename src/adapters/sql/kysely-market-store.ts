@@ -37,7 +37,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
   };
 
   const agentHosts = async (hostId?: string): Promise<AgentHostState[]> => {
-    let query = db.selectFrom('hosts').select(['id', 'name', 'base_url', 'forward_secret', 'status', 'last_seen_at']).where('public_key', 'is not', null);
+    let query = db.selectFrom('hosts').select(['id', 'name', 'base_url', 'forward_secret', 'status', 'last_seen_at', 'reputation', 'suspended_at']).where('public_key', 'is not', null);
     if (hostId !== undefined) query = query.where('id', '=', hostId);
     const hosts = await query.orderBy('id').execute();
     const routes = hosts.length === 0 ? [] : await db.selectFrom('model_hosts').select(['host_id', 'model_id']).where('host_id', 'in', hosts.map((h) => h.id)).orderBy('model_id').execute();
@@ -49,6 +49,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       status: h.status,
       models: routes.filter((r) => r.host_id === h.id).map((r) => r.model_id),
       lastSeenAtMs: h.last_seen_at?.getTime() ?? null,
+      reputation: h.reputation,
+      suspendedAtMs: h.suspended_at?.getTime() ?? null,
     }));
   };
 
@@ -315,6 +317,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         earnings: await balanceOf(ledgerAccount.hostEarnings(hostId)),
         misses: host.misses,
         strikes: host.strikes,
+        reputation: host.reputation,
+        suspendedAtMs: host.suspended_at?.getTime() ?? null,
         maintenance: await listMaintenance(nowMs, [hostId]),
         capacity: await listCapacity([hostId]),
       };

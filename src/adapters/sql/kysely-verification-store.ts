@@ -1,7 +1,7 @@
 // The trust store on SQL. The queue is a table: a sample is written when the market decides to keep it, scored by
 // any verifier that reads it, and attached to a check; conviction and refunds are one transaction.
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AppealRow, ConvictionRecord, SampledResponse, SamplePayload, VerificationStore } from '../../app/verification/verification-store.ts';
+import type { AppealRow, ConvictionRecord, DisputeRow, SampledResponse, SamplePayload, VerificationStore } from '../../app/verification/verification-store.ts';
 import type { SampleFindings } from '../../domain/verification/response-check.ts';
 import { ledgerAccount } from '../../domain/ledger/transaction.ts';
 import { writeLedgerTransactions } from './ledger-writes.ts';
@@ -282,20 +282,28 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
       return { upheld: count('upheld'), rejected: count('rejected') };
     },
     async addDispute(d) {
-      const inserted = await db
+      const row = await db
         .insertInto('disputes')
         .values({ id: d.id, account_id: d.accountId, request_id: d.requestId, host_id: d.hostId, model_id: d.modelId, reason: d.reason })
         .onConflict((oc) => oc.column('request_id').doNothing())
-        .returning('id')
+        .returningAll()
         .executeTakeFirst();
-      return inserted !== undefined;
+      return row && toDispute(row);
     },
     async listDisputes(accountId) {
       const rows = await db.selectFrom('disputes').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(100).execute();
-      return rows.map((r) => ({ id: r.id, requestId: r.request_id, hostId: r.host_id, modelId: r.model_id, status: r.status, createdAtMs: r.created_at.getTime() }));
+      return rows.map(toDispute);
     },
   };
 }
+const toDispute = (r: Selectable<Schema['disputes']>): DisputeRow => ({
+  id: r.id,
+  requestId: r.request_id,
+  hostId: r.host_id,
+  modelId: r.model_id,
+  status: r.status,
+  createdAtMs: r.created_at.getTime(),
+});
 
 const toAppeal = (r: Selectable<Schema['appeals']>): AppealRow => ({
   id: r.id,

@@ -68,7 +68,7 @@ export type VerificationStore = {
   /** the host and model of one of the account's served requests, or undefined */
   servedRequest(accountId: string, requestId: string): Promise<{ hostId: string; modelId: string } | undefined>;
   disputeRecord(accountId: string): Promise<{ upheld: number; rejected: number }>;
-  /** false when the request was already disputed */
-  addDispute(dispute: { id: string; accountId: string; requestId: string; hostId: string; modelId: string; reason: string | null }): Promise<boolean>;
+  /** undefined when the request was already disputed */
+  addDispute(dispute: { id: string; accountId: string; requestId: string; hostId: string; modelId: string; reason: string | null }): Promise<DisputeRow | undefined>;
   listDisputes(accountId: string): Promise<DisputeRow[]>;
 };

@@ -103,6 +103,24 @@ export function hostCommand(): Command {
         console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me'), null, 2));
       }),
     );
+  host
+    .command('checks')
+    .description("this host's verification checks and convictions, with the evidence (digests, distances, the reference)")
+    .action(
+      cliAction(async (flags: HostFlags) => {
+        console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me/checks'), null, 2));
+      }),
+    );
+  host
+    .command('appeal <conviction>')
+    .description('appeal a conviction; the operator decides')
+    .requiredOption('--reason <text>', 'why the conviction is wrong')
+    .action(
+      cliAction(async (flags: HostFlags & { reason: string }, conviction: string) => {
+        const appeal = await callMarketAsHost(flags, 'POST', '/hosts/me/appeals', { conviction_id: conviction, reason: flags.reason });
+        console.log(`Appeal ${String(appeal.id)} filed: ${String(appeal.status)}`);
+      }),
+    );
   const maintenance = host.command('maintenance').description("declare, list or cancel this host's maintenance windows (no penalty inside an accepted window)");
   maintenance
     .command('add')

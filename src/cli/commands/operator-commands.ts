@@ -90,7 +90,7 @@ export function hostsCommand(): Command {
   withAdminTarget(hosts.command('list').description('every host agent: status (active or pending), address, models, last heartbeat')).action(
     adminAction(
       (flags) => callAdmin<List>(flags, 'GET', '/admin/hosts'),
-      (answer: List) => table(answer.data, ['id', 'name', 'status', 'base_url', 'models', 'last_seen']),
+      (answer: List) => table(answer.data, ['id', 'name', 'status', 'reputation', 'suspended_since', 'base_url', 'models', 'last_seen']),
     ),
   );
   withAdminTarget(hosts.command('approve').description('probe a pending host now and let it serve the models that pass').argument('<host>', 'host id')).action(
@@ -98,6 +98,26 @@ export function hostsCommand(): Command {
       (flags, host: string) => callAdmin(flags, 'POST', `/admin/hosts/${encodeURIComponent(host)}/approve`),
       (answer: { id: string; admitted: string[]; refused: Array<{ model: string; reason: string }> }) =>
         [`Approved ${answer.id}: serving ${answer.admitted.join(', ')}`, ...answer.refused.map((r) => `not admitted for ${r.model}: ${r.reason}`)].join('\n'),
+    ),
+  );
+  withAdminTarget(hosts.command('checks').description("a host's verification checks and convictions: the evidence").argument('<host>', 'host id')).action(
+    adminAction(
+      (flags, host: string) => callAdmin(flags, 'GET', `/admin/hosts/${encodeURIComponent(host)}/checks`),
+      (answer) => JSON.stringify(answer, null, 2),
+    ),
+  );
+  withAdminTarget(hosts.command('appeals').description("convicted hosts' appeals")).action(
+    adminAction(
+      (flags) => callAdmin<List>(flags, 'GET', '/admin/appeals'),
+      (answer: List) => table(answer.data, ['id', 'conviction_id', 'host', 'status', 'created', 'reason']),
+    ),
+  );
+  withAdminTarget(
+    hosts.command('decide-appeal').description('grant an appeal (lifts the suspension) or deny it').argument('<appeal>', 'appeal id').argument('<decision>', 'grant or deny'),
+  ).action(
+    adminAction(
+      (flags, appeal: string, decision: string) => callAdmin(flags, 'POST', `/admin/appeals/${encodeURIComponent(appeal)}`, { decision }),
+      (answer: { id: string; status: string; host: string }) => `Appeal ${answer.id} of ${answer.host}: ${answer.status}`,
     ),
   );
   return hosts;

@@ -65,6 +65,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
         status: h.status,
         models: h.models,
         last_seen: h.lastSeenAtMs === null ? null : new Date(h.lastSeenAtMs).toISOString(),
+        reputation: h.reputation,
+        suspended_since: h.suspendedAtMs === null ? null : new Date(h.suspendedAtMs).toISOString(),
         capacity: capacity.filter((m) => m.hostId === h.id).map(capacityView),
       })),
     };

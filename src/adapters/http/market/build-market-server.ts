@@ -10,7 +10,9 @@ import { registerAdminRoutes, type AdminRouteDeps } from './admin-routes.ts';
 import { registerHostRoutes, type HostRouteDeps } from './host-routes.ts';
 import { installAuthHook, requireRouteAuth, type HostTokenLookup, type RouteAuth } from './route-auth.ts';
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
+import { registerTrustRoutes } from './trust-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
+import type { TrustDeps } from '../../../app/verification/disputes.ts';
 
 export type MarketServerDeps = {
   authenticator: KeyAuthenticator;
@@ -20,6 +22,7 @@ export type MarketServerDeps = {
   v1: V1RouteDeps;
   admin: AdminRouteDeps;
   hosts: HostRouteDeps;
+  trust: TrustDeps;
   system: Omit<SystemRouteDeps, 'metrics'>;
 };
 
@@ -47,6 +50,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   registerV1Routes(app, deps.v1);
   registerAdminRoutes(app, deps.admin);
   registerHostRoutes(app, deps.hosts);
+  registerTrustRoutes(app, deps.trust);
   registerSystemRoutes(app, { ...deps.system, metrics: deps.metrics.registry });
   return { app, routes };
 }

@@ -48,6 +48,8 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
       earnings: formatNanos(summary.earnings),
       misses: summary.misses,
       strikes: summary.strikes,
+      reputation: summary.reputation,
+      suspended_since: summary.suspendedAtMs === null ? null : new Date(summary.suspendedAtMs).toISOString(),
       maintenance: summary.maintenance.map(windowView),
       capacity: summary.capacity.map(capacityView),
     };

@@ -1,0 +1,100 @@
+// Sampling decisions: keyed by a secret the host never sees, at a rate set by reputation, forced by a dispute — and
+// every forwarded request asks the host for the same top-k, so nothing it receives tells it which answers are
+// checked. The buyer gets back only the logprobs it asked for.
+import { describe, expect, it } from 'vitest';
+import { createResponseSampler, type FinishedResponse } from '../../src/app/verification/response-sampling.ts';
+import type { SampledResponse } from '../../src/app/verification/verification-store.ts';
+import { hmacSamplingUnit, newSamplingSecret } from '../../src/adapters/keys/sampling-oracle.ts';
+import { VERIFY_TOP_K } from '../../src/domain/verification/response-check.ts';
+import { postChat } from '../support/chat-request.ts';
+import { modelServedBy, scriptedAnswer, scriptedMarket } from '../support/scripted-model.ts';
+import { fundedBuyer } from '../support/test-market.ts';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const ids = Array.from({ length: 20_000 }, (_, i) => `req-${i}`);
+
+function samplerWith(secret: string) {
+  const kept: SampledResponse[] = [];
+  const sampler = createResponseSampler({
+    store: { addSample: async (s) => void kept.push(s) },
+    samplingUnit: hmacSamplingUnit(secret),
+    samplingFloor: 0.02,
+    verifiable: (model) => model === 'agora-tiny',
+    logger: silent,
+  });
+  const offer = (requestId: string, host: Partial<FinishedResponse['host']> = {}, overrides: Partial<FinishedResponse> = {}) =>
+    sampler.offer({
+      requestId,
+      host: { id: 'h1', reputation: 0, underDispute: false, ...host },
+      modelId: 'agora-tiny',
+      promptIds: () => [1, 2, 3],
+      positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }],
+      temperature: 0,
+      stoppedByModel: false,
+      receipt: null,
+      servedAtMs: 0,
+      ...overrides,
+    });
+  return { kept, offer };
+}
+
+describe('sampling decisions', () => {
+  it("keeps every answer of a new host and about the floor's share of a reputable one's", () => {
+    const fresh = samplerWith(newSamplingSecret());
+    ids.slice(0, 500).forEach((id) => fresh.offer(id));
+    expect(fresh.kept).toHaveLength(500);
+    const reputable = samplerWith(newSamplingSecret());
+    ids.forEach((id) => reputable.offer(id, { reputation: 100 }));
+    expect(reputable.kept.length / ids.length).toBeGreaterThan(0.015);
+    expect(reputable.kept.length / ids.length).toBeLessThan(0.025);
+  });
+
+  it('keeps every answer of a host under dispute, and none that cannot be re-scored', () => {
+    const s = samplerWith(newSamplingSecret());
+    ids.slice(0, 200).forEach((id) => s.offer(id, { reputation: 100, underDispute: true }));
+    expect(s.kept).toHaveLength(200);
+    s.offer('other-model', {}, { modelId: 'elsewhere' });
+    s.offer('no-ids', {}, { positions: undefined });
+    s.offer('no-top-k', {}, { positions: [{ id: 7, logprob: -0.1, top: [] }] });
+    expect(s.kept).toHaveLength(200);
+  });
+
+  it('depends on the secret: the same request ids are sampled differently under another secret', () => {
+    const secretA = newSamplingSecret();
+    const a = samplerWith(secretA);
+    const again = samplerWith(secretA);
+    const b = samplerWith(newSamplingSecret());
+    for (const s of [a, again, b]) ids.forEach((id) => s.offer(id, { reputation: 50 }));
+    const chosen = (s: typeof a) => new Set(s.kept.map((k) => k.requestId));
+    expect(chosen(again)).toEqual(chosen(a));
+    const [inA, inB] = [chosen(a), chosen(b)];
+    const overlap = [...inA].filter((id) => inB.has(id)).length / inA.size;
+    // Independent decisions at rate 1/2 agree on about half of the sampled ids.
+    expect(overlap).toBeGreaterThan(0.4);
+    expect(overlap).toBeLessThan(0.6);
+  });
+});
+
+describe('what the host sees', () => {
+  const scripted = scriptedMarket();
+
+  it('asks every host for ids and the top-k on every request, and gives the buyer only the logprobs it asked for', async () => {
+    const entry = (id: number) => ({ token: 'x', id, logprob: -0.5, bytes: [120], top_logprobs: Array.from({ length: VERIFY_TOP_K }, (_, k) => ({ token: 'x', id: id + k, logprob: -0.5 - k, bytes: [120] })) });
+    const body = { ...scriptedAnswer, choices: [{ index: 0, message: { role: 'assistant', content: 'xx' }, logprobs: { content: [entry(120), entry(120)] }, finish_reason: 'stop' }] };
+    const [upstream] = await modelServedBy(scripted.market, 'with-logprobs', [{ status: 200, body }], [], 'llama.cpp');
+    const buyer = await fundedBuyer(scripted.market, '1');
+
+    const plain = (await (await postChat(scripted.market.url, buyer.key, { model: 'with-logprobs' })).json()) as { choices: Array<{ logprobs: unknown }> };
+    expect(plain.choices[0]?.logprobs).toBeNull();
+    const asked = (await (await postChat(scripted.market.url, buyer.key, { model: 'with-logprobs', logprobs: true, top_logprobs: 2 })).json()) as {
+      choices: Array<{ logprobs: { content: Array<{ top_logprobs: unknown[] }> } }>;
+    };
+    expect(asked.choices[0]?.logprobs.content.map((e) => e.top_logprobs.length)).toEqual([2, 2]);
+
+    const seen = upstream!.received.map((r) => ({ logprobs: r.body.logprobs, top: r.body.top_logprobs }));
+    expect(seen).toEqual([
+      { logprobs: true, top: VERIFY_TOP_K },
+      { logprobs: true, top: VERIFY_TOP_K },
+    ]);
+  });
+});
