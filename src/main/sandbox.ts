@@ -13,6 +13,7 @@ import { formatNanos } from '../domain/money/nanos.ts';
 import { createPrng } from '../domain/tiny-model/prng.ts';
 import { describeVariant, type VariantName } from '../domain/tiny-model/model-variant.ts';
 import { ensureTinyModel } from '../adapters/engines/builtin/model-cache.ts';
+import { readSecretFile } from '../adapters/keys/secret-files.ts';
 import { BUILTIN_MODEL_ID } from './builtin-model.ts';
 import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
 import { startMarket, type RunningMarket } from './market.ts';
@@ -31,7 +32,7 @@ export type SandboxOptions = {
   modelCacheDir: string;
   say(line: string): void;
   /** looks at the market before it closes (tests compare the ledger with the result) */
-  inspect?: (run: { market: RunningMarket; buyerAccountId: string; credited: bigint; cheaterHostIds: string[]; result: SandboxResult }) => Promise<void>;
+  inspect?: (run: { market: RunningMarket; buyerAccountId: string; credited: bigint; cheaters: Array<{ hostId: string; hostToken: string }>; result: SandboxResult }) => Promise<void>;
 };
 
 export type SandboxResult = {
@@ -162,7 +163,10 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       requests: sent,
       refunded: formatNanos(refunded),
     };
-    await options.inspect?.({ market, buyerAccountId: buyer, credited, cheaterHostIds: cheaters.map((h) => h.agent.hostId), result });
+    if (options.inspect) {
+      const tokens = await Promise.all(cheaters.map(async (h) => ({ hostId: h.agent.hostId, hostToken: (await readSecretFile(join(dataDir, 'hosts', h.name, 'host.token'))) ?? '' })));
+      await options.inspect({ market, buyerAccountId: buyer, credited, cheaters: tokens, result });
+    }
     return result;
   } finally {
     await Promise.all(hosts.map((h) => h.agent.close()));
