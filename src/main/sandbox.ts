@@ -62,7 +62,7 @@ const PROMPTS = [
 type HostRole = { agent: RunningHostAgent; name: string; cheater: boolean; checks: CheckEvent[] };
 
 /** One request of the seeded mix: prompt, temperature (greedy or sampled), length, streaming or not. */
-function sandboxRequest(prng: ReturnType<typeof createPrng>): Record<string, unknown> {
+export function sandboxRequest(prng: ReturnType<typeof createPrng>): Record<string, unknown> {
   const pick = <T>(list: readonly T[]): T => list[prng.nextUint32() % list.length] as T;
   return {
     model: BUILTIN_MODEL_ID,

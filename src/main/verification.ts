@@ -38,6 +38,16 @@ export async function createSampler(store: MarketStore, verification: Verificati
   });
 }
 
+/** The built-in engine as the reference of its SKU. */
+export function referenceEngine(engine: LlamaEngine, name: string): ReferenceEngine {
+  return {
+    name,
+    endOfGenerationId: engine.endOfGenerationId,
+    isEndOfGeneration: engine.isEndOfGeneration,
+    score: (promptIds, claimedIds, topK, extra) => engine.score(promptIds, claimedIds, topK, extra),
+  };
+}
+
 export type RunningVerifier = { drain(): Promise<void>; stop(): Promise<void> };
 
 /** Re-scores queued samples until the queue is empty, every `intervalMs`; the reference engine loads on first use. */
@@ -50,13 +60,7 @@ export function startVerifier(
   const builtinReference = async (): Promise<ReferenceEngine> => {
     const files = await builtinModelFiles(deps.modelCacheDir);
     engine = loadLlamaEngine({ modelPath: files.ggufPath, sequences: 1 });
-    const loaded = await engine;
-    return {
-      name: `${BUILTIN_MODEL_ID} ${BUILTIN_QUANTIZATION} ${builtinDigest(files)}`,
-      endOfGenerationId: loaded.endOfGenerationId,
-      isEndOfGeneration: loaded.isEndOfGeneration,
-      score: (promptIds, claimedIds, topK, extra) => loaded.score(promptIds, claimedIds, topK, extra),
-    };
+    return referenceEngine(await engine, `${BUILTIN_MODEL_ID} ${BUILTIN_QUANTIZATION} ${builtinDigest(files)}`);
   };
   const verifierDeps = {
     store: deps.store,

@@ -8,7 +8,7 @@ import { planRefunds } from '../../domain/verification/refund-plan.ts';
 import { reputationAfter } from '../../domain/verification/reputation.ts';
 import { examineSample, judgePool, VERIFY_TOP_K, type CheckVerdict, type ReferencePosition, type SampleFindings } from '../../domain/verification/response-check.ts';
 import type { Ids, Logger } from '../ports.ts';
-import type { ConvictionRecord, SampledResponse, TrustStanding, VerificationStore } from './verification-store.ts';
+import type { ConvictionRecord, SamplePayload, TrustStanding, VerificationStore } from './verification-store.ts';
 
 /** An engine that runs the SKU exactly (the market's own or a trusted validator's) and can teacher-force. */
 export type ReferenceEngine = {
@@ -32,8 +32,9 @@ export type VerifierDeps = {
   onCheck?(event: CheckEvent): void;
 };
 
-async function examine(reference: ReferenceEngine, sample: SampledResponse): Promise<SampleFindings> {
-  const { promptIds, claimed, temperature, stoppedByModel } = sample.payload;
+/** Teacher-forces one kept response on the reference and examines every position. */
+export async function examineResponse(reference: ReferenceEngine, payload: SamplePayload): Promise<SampleFindings> {
+  const { promptIds, claimed, temperature, stoppedByModel } = payload;
   const ids = claimed.map((c) => c.id);
   // A claimed stop is scored one position further: the reference's view of what follows the last token.
   const scored = await reference.score(promptIds, stoppedByModel ? [...ids, reference.endOfGenerationId] : ids, VERIFY_TOP_K, claimed.map((c) => c.top.map((t) => t.id)));
@@ -50,7 +51,7 @@ export async function verifyQueuedSamples(deps: VerifierDeps, limit: number): Pr
   const queued = await deps.store.unscoredSamples(limit);
   for (const sample of queued) {
     const reference = await deps.reference(sample.modelId);
-    const findings: SampleFindings = reference ? await examine(reference, sample) : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
+    const findings: SampleFindings = reference ? await examineResponse(reference, sample.payload) : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
     await deps.store.saveFindings(sample.requestId, findings);
     if (reference) await judgeHost(deps, reference, sample.hostId, sample.modelId);
   }
@@ -98,6 +99,6 @@ async function evidenceHolds(deps: VerifierDeps, reference: ReferenceEngine, req
     return deps.verifySignature(hostPublicKey, receiptMessage(requestId, receipt.requestDigest, receipt.responseDigest), receipt.signature);
   });
   if (!signed) return false;
-  const again = judgePool(await Promise.all(samples.map((s) => examine(reference, s))), deps.threshold);
+  const again = judgePool(await Promise.all(samples.map((s) => examineResponse(reference, s.payload))), deps.threshold);
   return again !== undefined && !again.passed;
 }

@@ -1,0 +1,131 @@
+// `npm run verify:power`: how fast the verifier convicts each kind of substitute, and how often it fails an honest
+// host, over many seeds. It runs the sandbox's seeded traffic mix straight on the engines (no HTTP, no database:
+// minutes instead of hours) through the verifier's own code — teacher-forced examination, pooling to ≥ 48 positions,
+// the verdict and the conviction rule. Honest hosts serve four requests at a time (shared batches).
+//   npm run verify:power -- --seeds 100 --cheats q8_0,noise --max-checks 10
+import { parseArgs } from 'node:util';
+import { examineResponse, type ReferenceEngine } from '../src/app/verification/verifier.ts';
+import type { SamplePayload } from '../src/app/verification/verification-store.ts';
+import { afterCheck, DEFAULT_CONVICTION_RULE } from '../src/domain/verification/conviction.ts';
+import { judgePool, VERIFY_TOP_K, type CheckVerdict, type SampleFindings } from '../src/domain/verification/response-check.ts';
+import { HONEST_MEAN_TV_THRESHOLD } from '../src/domain/verification/thresholds.ts';
+import { createPrng, type Prng } from '../src/domain/tiny-model/prng.ts';
+import { describeVariant, type VariantName } from '../src/domain/tiny-model/model-variant.ts';
+import { loadLlamaEngine, type LlamaEngine } from '../src/adapters/engines/builtin/llama-engine.ts';
+import { ensureTinyModel } from '../src/adapters/engines/builtin/model-cache.ts';
+import { CHEATS, sandboxRequest, type Cheat } from '../src/main/sandbox.ts';
+import { modelCacheDir } from '../src/main/tiny-models.ts';
+import { referenceEngine } from '../src/main/verification.ts';
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '100' },
+    cheats: { type: 'string', default: CHEATS.join(',') },
+    'max-checks': { type: 'string', default: '10' },
+    'honest-checks': { type: 'string', default: '10' },
+  },
+});
+const seeds = Number(values.seeds);
+const maxChecks = Number(values['max-checks']);
+const honestChecks = Number(values['honest-checks']);
+const cheats = values.cheats.split(',') as Cheat[];
+const CONCURRENCY = 4;
+
+const load = async (variant: VariantName, sequences: number) =>
+  loadLlamaEngine({ modelPath: (await ensureTinyModel(modelCacheDir(), describeVariant(variant))).ggufPath, sequences, contextSize: 1024 });
+
+/** What the market would keep of one answer of this engine to one request of the sandbox's mix. */
+async function answer(engine: LlamaEngine, prng: Prng): Promise<SamplePayload> {
+  const request = sandboxRequest(prng) as { messages: Array<{ role: string; content: string }>; temperature: number; max_tokens: number; seed: number };
+  const promptIds = engine.tokenize(engine.renderChat(request.messages), { special: true });
+  const claimed: SamplePayload['claimed'] = [];
+  let stopped = false;
+  for await (const event of engine.generate({ promptIds, maxTokens: request.max_tokens, temperature: request.temperature, topP: 1, seed: request.seed, topK: VERIFY_TOP_K, stop: [] })) {
+    if (event.type === 'token') claimed.push({ id: event.token.id, logprob: event.token.logprob, top: event.token.top });
+    if (event.type === 'finish') stopped = event.reason === 'stop';
+  }
+  return { promptIds, claimed, temperature: request.temperature, stoppedByModel: stopped };
+}
+
+/** Checks of one host under one seed: until conviction (a cheater) or `limit` checks. */
+async function checkHost(host: LlamaEngine, reference: ReferenceEngine, seed: number, limit: number, stopAtConviction: boolean) {
+  const prng = createPrng(seed);
+  const checks: CheckVerdict[] = [];
+  let pool: SampleFindings[] = [];
+  let score = 0;
+  let convictedAt: number | null = null;
+  while (checks.length < limit && !(stopAtConviction && convictedAt !== null)) {
+    const answers = await Promise.all(Array.from({ length: CONCURRENCY }, () => answer(host, prng)));
+    for (const payload of answers) {
+      pool.push(await examineResponse(reference, payload));
+      const verdict = judgePool(pool, HONEST_MEAN_TV_THRESHOLD);
+      if (!verdict || checks.length >= limit || (stopAtConviction && convictedAt !== null)) continue;
+      checks.push(verdict);
+      pool = [];
+      const next = afterCheck(score, verdict.passed, DEFAULT_CONVICTION_RULE);
+      score = next.score;
+      if (next.convicted && convictedAt === null) convictedAt = checks.length;
+    }
+  }
+  return { checks, convictedAt };
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const progress = (label: string, done: number) => process.stderr.write(`\r${label}: ${'#'.repeat(Math.round((20 * done) / seeds)).padEnd(20, '.')} ${done}/${seeds}`);
+
+const referenceCopy = await load('reference', 1);
+const reference = referenceEngine(referenceCopy, 'agora-tiny f32');
+const honest = await load('reference', CONCURRENCY);
+const rows: string[] = [];
+try {
+  let honestTotal = 0;
+  let honestFailed = 0;
+  let honestConvicted = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const run = await checkHost(honest, reference, seed, honestChecks, false);
+    honestTotal += run.checks.length;
+    honestFailed += run.checks.filter((c) => !c.passed).length;
+    if (run.convictedAt !== null) honestConvicted++;
+    progress('honest', seed);
+  }
+  process.stderr.write('\n');
+  const honestLine = { host: 'honest', seeds, checks: honestTotal, failed_checks: honestFailed, false_failure_rate: honestFailed / honestTotal, convicted: honestConvicted };
+  console.log(JSON.stringify(honestLine));
+  rows.push(`| honest (4 concurrent) | ${seeds} | ${honestTotal} checks, ${honestFailed} failed (${(honestFailed / honestTotal).toExponential(1)}) | ${honestConvicted} convicted | — | — |`);
+
+  for (const cheat of cheats) {
+    const host = await load(cheat, CONCURRENCY);
+    try {
+      const toConviction: number[] = [];
+      let failed = 0;
+      let total = 0;
+      for (let seed = 1; seed <= seeds; seed++) {
+        const run = await checkHost(host, reference, seed, maxChecks, true);
+        total += run.checks.length;
+        failed += run.checks.filter((c) => !c.passed).length;
+        toConviction.push(run.convictedAt ?? Number.POSITIVE_INFINITY);
+        progress(cheat, seed);
+      }
+      process.stderr.write('\n');
+      const sorted = [...toConviction].sort((a, b) => a - b);
+      const withinFive = toConviction.filter((n) => n <= 5).length / seeds;
+      const line = {
+        cheat,
+        seeds,
+        convicted: toConviction.filter(Number.isFinite).length,
+        within_5_checks: withinFive,
+        checks_to_conviction: { min: sorted[0], median: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) },
+        check_failure_rate: failed / total,
+        goal_met: withinFive >= 0.99,
+      };
+      console.log(JSON.stringify(line));
+      rows.push(`| ${cheat} | ${seeds} | ${failed}/${total} checks failed | ${(withinFive * 100).toFixed(0)} % within 5 checks | ${line.checks_to_conviction.median} / ${line.checks_to_conviction.p99} / ${line.checks_to_conviction.max} | ${line.goal_met ? 'met' : 'missed'} |`);
+    } finally {
+      await host.close();
+    }
+  }
+} finally {
+  await honest.close();
+  await referenceCopy.close();
+}
+console.log(['', '| host | seeds | checks | convictions | checks to conviction (median / p99 / max) | goal |', '|---|---|---|---|---|---|', ...rows].join('\n'));
