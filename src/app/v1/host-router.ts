@@ -2,7 +2,8 @@
 // (1) filter: alive (an agent heartbeat within three intervals; operator-registered engines have none and count as
 //     alive), circuit not open, not draining or in a maintenance window (price and buyer preferences are filtered
 //     before, per request);
-// (2) weight: observed capacity (tokens/s of the host's recent answers on this instance);
+// (2) weight: observed capacity (tokens/s of the host's recent answers on this instance), times a factor of its
+//     reputation (½ for a new host, 1 for a reputable one);
 // (3) choose: power of two choices over peak-EWMA latency × outstanding load;
 // (4) cap: a host above max(25%, 2/N) of the model's recent traffic goes behind the others;
 // (5) prefix affinity: the host that last served the conversation's prefix wins near-ties.
@@ -14,6 +15,7 @@ import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from
 import { earnHedge, emptyHedgeBudget, pushSample, quantile, spendHedge, type HedgeBudget } from '../../domain/routing/hedging.ts';
 import { observeLatency, observeSpeed, orderHosts, tokensPerSecond, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
 import { RecentTraffic } from '../../domain/routing/traffic-share.ts';
+import { reputationWeight } from '../../domain/verification/reputation.ts';
 import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
 
@@ -90,7 +92,7 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
             hostId: route.host.id,
             latencyMs: latency.get(route.host.id)?.ms ?? UNMEASURED_LATENCY_MS,
             outstanding: load(route.host.id),
-            weight: speed.get(route.host.id) ?? unmeasuredWeight,
+            weight: (speed.get(route.host.id) ?? unmeasuredWeight) * reputationWeight(route.host.reputation),
           })),
           deps.random,
           affineHost,
