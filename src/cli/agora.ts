@@ -7,9 +7,10 @@ import { adminCommand, backupCommand, restoreCommand } from './commands/offline-
 import { accountsCommand, creditsCommand, hostsCommand, keysCommand } from './commands/operator-commands.ts';
 import { sandboxCommand } from './commands/sandbox-command.ts';
 import { startCommand } from './commands/start-command.ts';
+import { validatorCommand } from './commands/validator-command.ts';
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');
-for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), hostsCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand(), sandboxCommand()]) {
+for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), hostsCommand(), backupCommand(), restoreCommand(), adminCommand(), modelsCommand(), sandboxCommand(), validatorCommand()]) {
   program.addCommand(command);
 }
 

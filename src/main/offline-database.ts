@@ -19,7 +19,7 @@ export type MarketData = { dataDir: string; databaseUrl?: string | undefined };
 /** The data-directory secrets a market needs again after a restore. */
 const SECRET_FILES = ['operator.key', 'demo.key'];
 
-async function withDatabase<T>(data: MarketData, work: (database: Database, dataDir: string) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(data: MarketData, work: (database: Database, dataDir: string) => Promise<T>): Promise<T> {
   const dataDir = resolve(data.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = data.databaseUrl ? () => undefined : lockDataDir(dataDir);
