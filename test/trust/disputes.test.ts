@@ -36,10 +36,15 @@ const disputes = async () => (await call<{ data: Dispute[] }>('GET', '/v1/disput
 
 describe('sampled re-scoring and disputes', () => {
   it("re-scores a new host's answers against the reference, keeps the evidence and deletes the payloads of passed checks", async () => {
-    await serveRequests(3);
-    await market.verifyNow!();
+    await serveRequests(6);
+    // Samples are queued just after each answer, off the request path: poll until the verifier has judged them.
+    await expect
+      .poll(async () => {
+        await market.verifyNow!();
+        return (await checks()).length;
+      }, { timeout: 30_000, interval: 200 })
+      .toBeGreaterThan(0);
     const done = await checks();
-    expect(done.length).toBeGreaterThan(0);
     for (const check of done) {
       expect(check).toMatchObject({ passed: true, reference: expect.stringContaining('agora-tiny f32 sha256:') });
       expect(check.positions).toBeGreaterThanOrEqual(48);
