@@ -53,6 +53,14 @@ describe('sampled re-scoring and disputes', () => {
     }
     const checked = done.flatMap((c) => c.responses.map((r) => r.request_id));
     expect((await market.verification.samples(checked)).every((s) => s.payload === null)).toBe(true);
+    // A second verifier (another gateway instance, a validator) that judged the same samples records nothing.
+    const [first] = done as Array<Check & { id: string; model: string }>;
+    const again = await market.verification.recordCheck(
+      { id: 'chk_again', hostId: hostId(), modelId: first!.model, verdict: { passed: false, positions: 48, meanTv: 1, maxTv: 1, greedyMismatches: 0, implausibleStops: 0, reasons: ['again'] }, reference: 'x', requestIds: first!.responses.map((r) => r.request_id) },
+      (standing) => ({ ...standing, evidenceScore: 100 }),
+    );
+    expect(again).toBeUndefined();
+    expect((await checks()).length).toBe(done.length);
   }, 60_000);
 
   it('records a dispute of your own response once, refuses others, and settles it by the next check', async () => {

@@ -42,6 +42,8 @@ const toConviction = (r: Selectable<Schema['convictions']>): ConvictionRecord =>
   createdAtMs: r.created_at.getTime(),
 });
 
+class CheckAlreadyMade extends Error {}
+
 export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationStore {
   const sampleColumns = [
     'verification_samples.request_id',
@@ -97,7 +99,7 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
       const rows = await withHost().select(sampleColumns).where('verification_samples.request_id', 'in', [...requestIds]).orderBy('verification_samples.served_at').execute();
       return rows.map(toSample);
     },
-    recordCheck(check, next) {
+    async recordCheck(check, next) {
       return db.transaction().execute(async (trx) => {
         const v = check.verdict;
         await trx
@@ -116,11 +118,16 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
             reference: check.reference,
           })
           .execute();
-        await trx
+        const attached = await trx
           .updateTable('verification_samples')
           .set(v.passed ? { check_id: check.id, payload: null } : { check_id: check.id })
           .where('request_id', 'in', check.requestIds)
+          .where('check_id', 'is', null)
+          .returning('request_id')
           .execute();
+        // Another verifier (a second gateway instance, a validator) judged these samples first: this check is void.
+        // (Counted from RETURNING: PGlite reports no affected-row count.)
+        if (attached.length !== check.requestIds.length) throw new CheckAlreadyMade();
         await trx
           .updateTable('disputes')
           .set({ status: v.passed ? 'rejected' : 'upheld', resolved_at: sql<Date>`now()` })
@@ -151,6 +158,9 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
           .execute();
         await trx.updateTable('hosts').set({ reputation: Math.round(standing.reputation) }).where('id', '=', check.hostId).execute();
         return standing;
+      }).catch((error: unknown) => {
+        if (error instanceof CheckAlreadyMade) return undefined;
+        throw error;
       });
     },
     convict(conviction, plan) {

@@ -47,9 +47,10 @@ export type VerificationStore = {
   samples(requestIds: readonly string[]): Promise<Array<SampledResponse & { hostPublicKey: string | null }>>;
   /**
    * Writes the check, attaches its samples (a passed check deletes their payloads), resolves open disputes of the
-   * host and SKU by its verdict, and moves the host's standing by `next`; returns the new standing.
+   * host and SKU by its verdict, and moves the host's standing by `next`; returns the new standing, or undefined
+   * (nothing written) when another verifier already judged one of the samples.
    */
-  recordCheck(check: CheckRecord, next: (standing: TrustStanding) => TrustStanding): Promise<TrustStanding>;
+  recordCheck(check: CheckRecord, next: (standing: TrustStanding) => TrustStanding): Promise<TrustStanding | undefined>;
   /**
    * Suspends the host and refunds every response it served for the SKU since its last passed check that was not
    * refunded yet, by `plan`, in one transaction.

@@ -77,6 +77,7 @@ async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId:
       checksFailed: current.checksFailed + (verdict.passed ? 0 : 1),
     };
   });
+  if (!standing) return;
   let conviction: ConvictionRecord | undefined;
   if (convicted) {
     const id = deps.ids.newId('cv');
