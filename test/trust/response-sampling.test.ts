@@ -27,7 +27,7 @@ function samplerWith(secret: string) {
       requestId,
       host: { id: 'h1', reputation: 0, underDispute: false, ...host },
       modelId: 'agora-tiny',
-      promptIds: () => [1, 2, 3],
+      promptIds: [1, 2, 3],
       positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }],
       temperature: 0,
       stoppedByModel: false,

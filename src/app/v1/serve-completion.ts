@@ -231,7 +231,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       requestId: input.requestId,
       host: route.host,
       modelId: model.id,
-      promptIds: () => promptIds,
+      promptIds,
       positions,
       temperature: input.body.temperature ?? null,
       stoppedByModel: finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),

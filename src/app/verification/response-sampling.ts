@@ -11,8 +11,8 @@ export type FinishedResponse = {
   requestId: string;
   host: { id: string; reputation: number; underDispute: boolean };
   modelId: string;
-  /** the market's own prompt ids, computed only for a kept response */
-  promptIds(): number[];
+  /** the market's own prompt ids (as it metered them) */
+  promptIds: number[];
   /** undefined when the host's engine gave no ids or top-k: such an answer cannot be re-scored */
   positions: ClaimedPosition[] | undefined;
   temperature: number | null;
@@ -45,7 +45,7 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
         requestId: response.requestId,
         hostId: response.host.id,
         modelId: response.modelId,
-        payload: { promptIds: response.promptIds(), claimed: positions, temperature: response.temperature, stoppedByModel: response.stoppedByModel },
+        payload: { promptIds: response.promptIds, claimed: positions, temperature: response.temperature, stoppedByModel: response.stoppedByModel },
         receipt: response.receipt,
         servedAtMs: response.servedAtMs,
       };
