@@ -17,7 +17,7 @@ const extraArgs = process.argv.slice(2);
 async function benchOne(label: string, databaseUrl: string | undefined): Promise<void> {
   const bench = await startBenchMarket(databaseUrl, [`http://127.0.0.1:${UPSTREAM_PORT}`]);
   try {
-    console.log(`\n## ${label}: paid path (verification sampling: not built yet, so off)\n`);
+    console.log(`\n## ${label}: paid path (the bench model has no reference engine, so the sampler keeps no answer; the verifier polls its empty queue)\n`);
     // Asynchronously: the market runs in this process and must keep serving while the driver runs.
     const driver = spawn(
       process.execPath,
