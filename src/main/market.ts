@@ -282,7 +282,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
               logger,
               // A convicted host leaves the routes at once, not at the next reload.
               onCheck: (event) => {
-                if (event.conviction) void reloadCatalog().catch((err: unknown) => logger.warn({ err: String(err) }, 'catalog reload failed'));
+                if (event.conviction) report(reloadCatalog, 'catalog reload')();
                 options.onVerificationCheck?.(event);
               },
             },

@@ -207,9 +207,16 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
         if (responses.length > 0) {
           await trx.updateTable('usage_records').set({ refunded_by: conviction.id }).where('request_id', 'in', responses.map((r) => r.requestId)).execute();
         }
-        const checkIds = (
-          await trx.selectFrom('verification_checks').select('id').where('host_id', '=', conviction.hostId).where('model_id', '=', conviction.modelId).where('passed', '=', false).orderBy('created_at').execute()
-        ).map((r) => r.id);
+        // The failed checks this conviction rests on: those since the host's previous conviction for the SKU, if any.
+        const previous = await trx
+          .selectFrom('convictions')
+          .select((eb) => eb.fn.max('created_at').as('at'))
+          .where('host_id', '=', conviction.hostId)
+          .where('model_id', '=', conviction.modelId)
+          .executeTakeFirst();
+        let failedChecks = trx.selectFrom('verification_checks').select('id').where('host_id', '=', conviction.hostId).where('model_id', '=', conviction.modelId).where('passed', '=', false);
+        if (previous?.at) failedChecks = failedChecks.where('created_at', '>', previous.at);
+        const checkIds = (await failedChecks.orderBy('created_at').execute()).map((r) => r.id);
         const row = await trx
           .insertInto('convictions')
           .values({
@@ -263,10 +270,8 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
       const row = await db.selectFrom('appeals').selectAll().where('conviction_id', '=', a.convictionId).executeTakeFirstOrThrow();
       return toAppeal(row);
     },
-    async listAppeals(status) {
-      let query = db.selectFrom('appeals').selectAll().orderBy('created_at');
-      if (status) query = query.where('status', '=', status);
-      return (await query.execute()).map(toAppeal);
+    async listAppeals() {
+      return (await db.selectFrom('appeals').selectAll().orderBy('created_at').execute()).map(toAppeal);
     },
     decideAppeal(id, granted) {
       return db.transaction().execute(async (trx) => {

@@ -63,7 +63,7 @@ export type VerificationStore = {
   hostConvictions(hostId: string): Promise<ConvictionRecord[]>;
   /** undefined when the conviction is not this host's; an existing appeal is returned as it is */
   appeal(appeal: { id: string; convictionId: string; hostId: string; reason: string }): Promise<AppealRow | undefined>;
-  listAppeals(status?: AppealRow['status']): Promise<AppealRow[]>;
+  listAppeals(): Promise<AppealRow[]>;
   /** a granted appeal lifts the suspension; undefined when there is no open appeal with this id */
   decideAppeal(id: string, granted: boolean): Promise<AppealRow | undefined>;
   /** the host and model of one of the account's served requests, or undefined */

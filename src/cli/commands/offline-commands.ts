@@ -2,6 +2,7 @@
 // `agora start` chooses it (--data-dir for the embedded database, --database-url / DATABASE_URL for PostgreSQL).
 import { Command } from 'commander';
 import { backupMarket, resetOperatorKeyOffline, restoreMarket, RestoreRefused, type MarketData } from '../../main/offline-database.ts';
+import { isDataDirInUse } from '../../adapters/sql/data-dir-lock.ts';
 import { cliAction } from './cli-action.ts';
 
 type DataFlags = { dataDir: string; databaseUrl?: string };
@@ -15,7 +16,7 @@ function withMarketData(command: Command): Command {
 const marketData = (flags: DataFlags): MarketData => ({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl });
 
 /** The refusals of offline work: a market running on the data, a wrong or damaged backup, a database in use. */
-const isOfflineRefusal = (error: unknown): boolean => error instanceof RestoreRefused || (error instanceof Error && error.message.startsWith('DATA_DIR_IN_USE'));
+const isOfflineRefusal = (error: unknown): boolean => error instanceof RestoreRefused || isDataDirInUse(error);
 
 const offlineAction = <Args extends unknown[]>(run: (flags: DataFlags & Record<string, string>, ...args: Args) => Promise<void>) => cliAction(run, isOfflineRefusal);
 

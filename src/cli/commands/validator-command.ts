@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runValidator } from '../../main/validator.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
+import { isDataDirInUse } from '../../adapters/sql/data-dir-lock.ts';
 import { cliAction } from './cli-action.ts';
 
 const interval = (value: string): number => {
@@ -41,7 +42,7 @@ export function validatorCommand(): Command {
           );
           console.log(`Done: ${checks} check(s).`);
         },
-        (error) => error instanceof Error && error.message.startsWith('DATA_DIR_IN_USE'),
+        isDataDirInUse,
       ),
     );
 }

@@ -8,7 +8,7 @@ import { createAccountSchema, createKeySchema, grantCreditsSchema, registerEngin
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
-import { capacityView, keyLimitsFromBody, keyView } from './views.ts';
+import { capacityView, isoTimeOrNull, keyLimitsFromBody, keyView } from './views.ts';
 
 export type AdminRouteDeps = { admin: AccountAdminDeps; store: MarketStore; reloadCatalog: () => Promise<void>; registry: HostRegistryDeps };
 
@@ -64,9 +64,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
         base_url: h.baseUrl,
         status: h.status,
         models: h.models,
-        last_seen: h.lastSeenAtMs === null ? null : new Date(h.lastSeenAtMs).toISOString(),
+        last_seen: isoTimeOrNull(h.lastSeenAtMs),
         reputation: h.reputation,
-        suspended_since: h.suspendedAtMs === null ? null : new Date(h.suspendedAtMs).toISOString(),
+        suspended_since: isoTimeOrNull(h.suspendedAtMs),
         capacity: capacity.filter((m) => m.hostId === h.id).map(capacityView),
       })),
     };

@@ -9,12 +9,11 @@ import { heartbeatSchema, maintenanceRequestSchema, signedRegistrationSchema } f
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
-import { capacityView } from './views.ts';
+import { capacityView, isoTime, isoTimeOrNull } from './views.ts';
 
 export type HostRouteDeps = { registry: HostRegistryDeps; maintenance: HostMaintenanceDeps; store: MarketStore; clock: Clock; heartbeatIntervalMs: number };
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-const windowView = (w: MaintenanceWindow) => ({ id: w.id, starts_at: iso(w.startsAtMs), ends_at: iso(w.endsAtMs) });
+const windowView = (w: MaintenanceWindow) => ({ id: w.id, starts_at: isoTime(w.startsAtMs), ends_at: isoTime(w.endsAtMs) });
 
 export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): void {
   app.post('/hosts/register', { config: { auth: 'public' } }, async (request, reply) => {
@@ -42,14 +41,14 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
       id: summary.id,
       name: summary.name,
       base_url: summary.baseUrl,
-      last_seen: summary.lastSeenAtMs === null ? null : new Date(summary.lastSeenAtMs).toISOString(),
+      last_seen: isoTimeOrNull(summary.lastSeenAtMs),
       models: summary.models,
       traffic: { requests: summary.requests, completion_tokens: summary.completionTokens },
       earnings: formatNanos(summary.earnings),
       misses: summary.misses,
       strikes: summary.strikes,
       reputation: summary.reputation,
-      suspended_since: summary.suspendedAtMs === null ? null : new Date(summary.suspendedAtMs).toISOString(),
+      suspended_since: isoTimeOrNull(summary.suspendedAtMs),
       maintenance: summary.maintenance.map(windowView),
       capacity: summary.capacity.map(capacityView),
     };

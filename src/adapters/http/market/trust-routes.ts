@@ -7,11 +7,10 @@ import type { ApiKeyRecord } from '../../../app/ports.ts';
 import { appealDecisionSchema, appealRequestSchema, disputeRequestSchema } from '../../../contracts/trust/trust-requests.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
+import { isoTime } from './views.ts';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-const disputeView = (d: DisputeRow) => ({ id: d.id, request_id: d.requestId, host: d.hostId, model: d.modelId, status: d.status, created: iso(d.createdAtMs) });
-const appealView = (a: AppealRow) => ({ id: a.id, conviction_id: a.convictionId, host: a.hostId, reason: a.reason, status: a.status, created: iso(a.createdAtMs) });
+const disputeView = (d: DisputeRow) => ({ id: d.id, request_id: d.requestId, host: d.hostId, model: d.modelId, status: d.status, created: isoTime(d.createdAtMs) });
+const appealView = (a: AppealRow) => ({ id: a.id, conviction_id: a.convictionId, host: a.hostId, reason: a.reason, status: a.status, created: isoTime(a.createdAtMs) });
 const checkView = (c: CheckRow) => ({
   id: c.id,
   model: c.modelId,
@@ -24,7 +23,7 @@ const checkView = (c: CheckRow) => ({
   reasons: c.verdict.reasons,
   reference: c.reference,
   responses: c.evidence.map((e) => ({ request_id: e.requestId, request_digest: e.requestDigest, response_digest: e.responseDigest, host_signature: e.hostSignature })),
-  created: iso(c.createdAtMs),
+  created: isoTime(c.createdAtMs),
 });
 const convictionView = (c: ConvictionRecord) => ({
   id: c.id,
@@ -33,7 +32,7 @@ const convictionView = (c: ConvictionRecord) => ({
   responses_refunded: c.responsesRefunded,
   refunded: formatNanos(c.refunded),
   funded_by: { host_earnings: formatNanos(c.fromHost), treasury: formatNanos(c.fromTreasury), funding: formatNanos(c.fromFunding) },
-  created: iso(c.createdAtMs),
+  created: isoTime(c.createdAtMs),
 });
 
 export function registerTrustRoutes(app: FastifyInstance, deps: TrustDeps): void {

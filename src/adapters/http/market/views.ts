@@ -10,6 +10,9 @@ import type { z } from 'zod';
 
 const decimalOrNull = (n: Nanos | null): string | null => (n === null ? null : formatNanos(n));
 
+export const isoTime = (ms: number): string => new Date(ms).toISOString();
+export const isoTimeOrNull = (ms: number | null): string | null => (ms === null ? null : isoTime(ms));
+
 /** A capacity probe's result, rounded to what a person reads. */
 export function capacityView(m: CapacityMeasurement) {
   const round = (n: number) => Math.round(n * 10) / 10;
