@@ -1,6 +1,7 @@
 // A market for the benches: started in this process (so compare.mjs can measure its CPU by pid), selling a bench
 // model metered with the built-in model's tokenizer, served by the given upstreams as operator-registered hosts,
 // with a funded buyer key whose own rate limits are far above what a bench sends (the limiter runs, never refuses).
+import { DEFAULT_MARKET_RULES } from '../src/domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
     databaseUrl,
     modelCacheDir: modelCacheDir(),
     builtinHosts: 0,
-    takeRateBps: 1_000n,
+    economics: DEFAULT_MARKET_RULES,
     starterCredits: 0n,
     demoCredits: 0n,
     leaseChunkNanos: 1_000_000_000n,

@@ -6,6 +6,7 @@ export type ModelRecord = {
   id: string;
   name: string;
   contextLength: number;
+  /** per token: listed, the demand price now (what a request locks); upserted, the operator's base price */
   promptPrice: Nanos;
   completionPrice: Nanos;
   defaultMaxTokens: number;
@@ -29,6 +30,8 @@ export type RoutedHost = HostRecord & {
   reputation: number;
   /** a buyer's dispute against it is open: every answer is re-scored until a check settles it */
   underDispute: boolean;
+  /** credits it locked: the larger, the more of a model's traffic it gets first choice of */
+  bond: Nanos;
 };
 /** A host's ask per token; operator-registered engines have none (they take the market price). */
 export type RouteRecord = { modelId: string; upstreamModel: string; host: RoutedHost; ask: { prompt: Nanos; completion: Nanos } | null };

@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import { DEFAULT_MAINTENANCE_RULES } from '../domain/hosts/maintenance.ts';
 import { amountSchema } from './amount.ts';
+import { DEFAULT_BOND_RULES } from '../domain/economics/bonds.ts';
+import { DEFAULT_EPOCH_RULES } from '../domain/economics/epochs.ts';
+import type { MarketRules } from '../domain/economics/market-rules.ts';
+import { DEFAULT_DEMAND_PRICING } from '../domain/pricing/demand-price.ts';
 
 export const marketConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -11,6 +15,20 @@ export const marketConfigSchema = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
   modelCache: z.string().min(1).default('.cache/models'),
   takeRateBps: z.coerce.number().int().min(0).max(10_000).default(1_000),
+  treasuryShareBps: z.coerce.number().int().min(0).max(10_000).default(5_000),
+  priceIntervalS: z.coerce.number().positive().default(DEFAULT_DEMAND_PRICING.intervalMs / 1000),
+  priceBandLow: z.coerce.number().gt(0).lt(1).default(DEFAULT_DEMAND_PRICING.band.low),
+  priceBandHigh: z.coerce.number().gt(0).lt(1).default(DEFAULT_DEMAND_PRICING.band.high),
+  priceMaxStepBps: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_DEMAND_PRICING.maxStepBps),
+  priceCeilingMultiple: z.coerce.number().min(1).default(DEFAULT_DEMAND_PRICING.ceilingMultiple),
+  epochMinutes: z.coerce.number().positive().default(DEFAULT_EPOCH_RULES.lengthMs / 60_000),
+  holdBackEpochs: z.coerce.number().int().min(0).default(DEFAULT_EPOCH_RULES.holdBackEpochs),
+  bondBaseShareBps: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_BOND_RULES.baseShareBps),
+  bondFullShare: amountSchema.default(DEFAULT_BOND_RULES.fullShareBond),
+  convictionSlashBps: z.coerce.number().int().min(0).max(10_000).default(Number(DEFAULT_BOND_RULES.convictionSlashBps)),
+  missSlashBps: z.coerce.number().int().min(0).max(10_000).default(Number(DEFAULT_BOND_RULES.missSlashBps)),
+  missThresholdBps: z.coerce.number().int().min(0).max(10_000).default(Number(DEFAULT_BOND_RULES.missThresholdBps)),
+  unbondingEpochs: z.coerce.number().int().min(0).default(DEFAULT_BOND_RULES.unbondingEpochs),
   starterCredits: amountSchema.default(0n),
   demoCredits: amountSchema.default(10_000_000_000n),
   leaseChunk: amountSchema.default(1_000_000_000n),
@@ -28,9 +46,30 @@ export const marketConfigSchema = z.object({
   samplingFloor: z.coerce.number().min(0).max(1).default(0.02),
   verifierIntervalMs: z.coerce.number().int().min(0).default(1_000),
   logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
-});
+}).refine((c) => c.priceBandLow < c.priceBandHigh, { message: 'the price band must have its low end below its high end', path: ['priceBandLow'] });
 
 export type MarketConfig = z.infer<typeof marketConfigSchema>;
+
+export function marketRulesFrom(config: MarketConfig): MarketRules {
+  return {
+    split: { takeRateBps: BigInt(config.takeRateBps), treasuryShareBps: BigInt(config.treasuryShareBps) },
+    pricing: {
+      band: { low: config.priceBandLow, high: config.priceBandHigh },
+      maxStepBps: config.priceMaxStepBps,
+      ceilingMultiple: config.priceCeilingMultiple,
+      intervalMs: Math.round(config.priceIntervalS * 1000),
+    },
+    epochs: { ...DEFAULT_EPOCH_RULES, lengthMs: Math.round(config.epochMinutes * 60_000), holdBackEpochs: config.holdBackEpochs },
+    bonds: {
+      baseShareBps: config.bondBaseShareBps,
+      fullShareBond: config.bondFullShare,
+      convictionSlashBps: BigInt(config.convictionSlashBps),
+      missSlashBps: BigInt(config.missSlashBps),
+      missThresholdBps: BigInt(config.missThresholdBps),
+      unbondingEpochs: config.unbondingEpochs,
+    },
+  };
+}
 
 /** Environment variables that configure `agora start`; flags override them. */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -41,6 +80,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['databaseUrl', 'DATABASE_URL'],
     ['modelCache', 'AGORA_MODEL_CACHE'],
     ['takeRateBps', 'AGORA_TAKE_RATE_BPS'],
+    ['treasuryShareBps', 'AGORA_TREASURY_SHARE_BPS'],
+    ['priceIntervalS', 'AGORA_PRICE_INTERVAL_S'],
+    ['priceBandLow', 'AGORA_PRICE_BAND_LOW'],
+    ['priceBandHigh', 'AGORA_PRICE_BAND_HIGH'],
+    ['priceMaxStepBps', 'AGORA_PRICE_MAX_STEP_BPS'],
+    ['priceCeilingMultiple', 'AGORA_PRICE_CEILING_MULTIPLE'],
+    ['epochMinutes', 'AGORA_EPOCH_MINUTES'],
+    ['holdBackEpochs', 'AGORA_HOLD_BACK_EPOCHS'],
+    ['bondBaseShareBps', 'AGORA_BOND_BASE_SHARE_BPS'],
+    ['bondFullShare', 'AGORA_BOND_FULL_SHARE'],
+    ['convictionSlashBps', 'AGORA_CONVICTION_SLASH_BPS'],
+    ['missSlashBps', 'AGORA_MISS_SLASH_BPS'],
+    ['missThresholdBps', 'AGORA_MISS_THRESHOLD_BPS'],
+    ['unbondingEpochs', 'AGORA_UNBONDING_EPOCHS'],
     ['starterCredits', 'AGORA_STARTER_CREDITS'],
     ['demoCredits', 'AGORA_DEMO_CREDITS'],
     ['rateLimitRpm', 'AGORA_RATE_LIMIT_RPM'],

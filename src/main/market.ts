@@ -38,6 +38,13 @@ import type { CheckEvent } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
 import { createSampler, startVerifier, type VerificationOptions } from './verification.ts';
+import type { MarketRules } from '../domain/economics/market-rules.ts';
+import { createKyselyPricingStore } from '../adapters/sql/kysely-pricing-store.ts';
+import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
+import { repriceModels } from '../app/pricing/demand-pricing.ts';
+import { settleEpochs } from '../app/economics/settlement.ts';
+import { manualPaymentProvider, manualPayoutProvider } from '../app/economics/funds.ts';
+import type { EconomicsStore } from '../app/economics/economics-store.ts';
 
 export type MarketOptions = {
   port: number;
@@ -47,7 +54,8 @@ export type MarketOptions = {
   modelCacheDir: string;
   /** built-in host agents started beside the market (each its own identity, engine and registration) */
   builtinHosts: number;
-  takeRateBps: bigint;
+  /** the take and its split, demand pricing, epochs and bonds */
+  economics: MarketRules;
   starterCredits: Nanos;
   demoCredits: Nanos;
   leaseChunkNanos: Nanos;
@@ -83,6 +91,7 @@ export type RunningMarket = {
   /** re-scores every queued sample now; undefined when this process runs no verifier */
   verifyNow: (() => Promise<void>) | undefined;
   verification: VerificationStore;
+  economics: EconomicsStore;
   close(): Promise<void>;
 };
 
@@ -204,7 +213,17 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     timers.push(setInterval(report(() => budget.maintain(), 'lease maintenance'), 15_000));
     timers.push(setInterval(report(() => billingStore.reclaimExpired(systemClock.nowMs()), 'lease reclaim'), 30_000));
 
-    const router = createHostRouter({ clock: systemClock, random: Math.random, heartbeatIntervalMs: HOST_HEARTBEAT_MS });
+    const router = createHostRouter({ clock: systemClock, random: Math.random, heartbeatIntervalMs: HOST_HEARTBEAT_MS, bonds: options.economics.bonds });
+    const pricing = createKyselyPricingStore(database.db);
+    const economics = createKyselyEconomicsStore(database.db);
+    const rules = options.economics;
+    const reprice = async () => {
+      const repriced = await repriceModels({ store: pricing, catalog, clock: systemClock, takeBusyTime: () => router.takeBusyTime() }, rules.pricing);
+      if (repriced.length > 0) await reloadCatalog();
+    };
+    timers.push(setInterval(report(reprice, 'repricing'), Math.min(1_000, rules.pricing.intervalMs)));
+    const settle = () => settleEpochs({ store: economics, clock: systemClock }, rules);
+    timers.push(setInterval(report(settle, 'epoch settlement'), Math.max(250, Math.min(5_000, rules.epochs.lengthMs / 10))));
     // Failures outside maintenance windows and false usage claims go on the hosts' scorecards, a few times a minute.
     const strikes = new Map<string, number>();
     const recordTallies = async () => {
@@ -237,7 +256,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       clock: systemClock,
       logger,
       metrics: metrics.completions,
-      takeRateBps: options.takeRateBps,
+      split: options.economics.split,
       verifySignature: verifyHostSignature,
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
@@ -257,6 +276,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       },
       admin: { admin, store, reloadCatalog, registry },
       trust: { store: verification, ids: cryptoIds },
+      pricing: { store: pricing, rules: rules.pricing, reloadCatalog },
+      economics: {
+        funds: { store: economics, ids: cryptoIds, payments: manualPaymentProvider, payouts: manualPayoutProvider, bonds: rules.bonds },
+        clock: systemClock,
+        rules,
+      },
       system: {
         ready: () => store.getSetting('readiness-probe').then(() => true),
         openapi: () => buildOpenApiDocument(url),
@@ -280,6 +305,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
               store: verification,
               modelCacheDir: options.modelCacheDir,
               logger,
+              convictionSlashBps: rules.bonds.convictionSlashBps,
               // A convicted host leaves the routes at once, not at the next reload.
               onCheck: (event) => {
                 if (event.conviction) report(reloadCatalog, 'catalog reload')();
@@ -308,6 +334,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       flushBilling: () => batcher.flush(),
       verifyNow: verifier?.drain,
       verification,
+      economics,
       close: closeAll,
     };
   } catch (error) {

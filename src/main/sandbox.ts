@@ -3,6 +3,7 @@
 // quantized copy, fewer layers or noisy weights). Seeded mixed traffic goes through the real paid path; the real
 // sampler and verifier decide. The run reports every check, the conviction and the refunds, and ends with one JSON
 // line for tools.
+import { DEFAULT_MARKET_RULES } from '../domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     dataDir,
     modelCacheDir: options.modelCacheDir,
     builtinHosts: 0,
-    takeRateBps: 1_000n,
+    economics: DEFAULT_MARKET_RULES,
     starterCredits: 0n,
     demoCredits: 0n,
     leaseChunkNanos: 100_000_000n,

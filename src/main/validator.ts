@@ -6,6 +6,7 @@ import { createKyselyVerificationStore } from '../adapters/sql/kysely-verificati
 import type { CheckEvent } from '../app/verification/verifier.ts';
 import { withDatabase, type MarketData } from './offline-database.ts';
 import { startVerifier } from './verification.ts';
+import { DEFAULT_BOND_RULES } from '../domain/economics/bonds.ts';
 
 export type ValidatorOptions = {
   modelCacheDir: string;
@@ -20,7 +21,7 @@ export type ValidatorOptions = {
 export function runValidator(data: MarketData, options: ValidatorOptions): Promise<void> {
   return withDatabase(data, async (database) => {
     const verifier = startVerifier(
-      { store: createKyselyVerificationStore(database.db), modelCacheDir: options.modelCacheDir, logger: pino({ level: 'warn' }), onCheck: options.onCheck },
+      { store: createKyselyVerificationStore(database.db), modelCacheDir: options.modelCacheDir, logger: pino({ level: 'warn' }), convictionSlashBps: DEFAULT_BOND_RULES.convictionSlashBps, onCheck: options.onCheck },
       options.intervalMs,
     );
     try {

@@ -52,7 +52,7 @@ export type RunningVerifier = { drain(): Promise<void>; stop(): Promise<void> };
 
 /** Re-scores queued samples until the queue is empty, every `intervalMs`; the reference engine loads on first use. */
 export function startVerifier(
-  deps: { store: VerificationStore; modelCacheDir: string; logger: Logger; onCheck?: (event: CheckEvent) => void },
+  deps: { store: VerificationStore; modelCacheDir: string; logger: Logger; convictionSlashBps: bigint; onCheck?: (event: CheckEvent) => void },
   intervalMs: number,
 ): RunningVerifier {
   let engine: Promise<LlamaEngine> | undefined;
@@ -70,6 +70,7 @@ export function startVerifier(
     verifySignature: verifyHostSignature,
     rule: DEFAULT_CONVICTION_RULE,
     threshold: HONEST_MEAN_TV_THRESHOLD,
+    convictionSlashBps: deps.convictionSlashBps,
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
   };
   let pass: Promise<void> | undefined;

@@ -10,6 +10,7 @@ import { createKyselyBillingStore } from '../../src/adapters/sql/kysely-billing-
 import { createKyselyMarketStore } from '../../src/adapters/sql/kysely-market-store.ts';
 import { openDatabase, type Database } from '../../src/adapters/sql/open-database.ts';
 import { captureTransaction, ledgerAccount } from '../../src/domain/ledger/transaction.ts';
+import { DEFAULT_REVENUE_SPLIT } from '../../src/domain/money/nanos.ts';
 import { freshPostgresDatabase, onPostgres } from '../support/test-market.ts';
 
 let database: Database;
@@ -69,7 +70,7 @@ describe('billing writer', () => {
               leaseId: lease.id,
               keyId,
               day: '2026-11-23',
-              transaction: captureTransaction(requestId, account, 'h', cost, 1_000n),
+              transaction: captureTransaction(requestId, account, 'h', cost, DEFAULT_REVENUE_SPLIT),
               usage: { requestId, accountId: account, keyId, keyPrefix: `p${run}`, modelId: 'm', hostId: 'h', promptTokens: 1, completionTokens: 1, promptPrice: 1n, completionPrice: 1n, cost, status: 'ok', attempts: 1, hedged: false, receipt: null },
             });
           } else if (s.kind === 'return' && open.length > 0) {

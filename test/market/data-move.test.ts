@@ -23,7 +23,11 @@ async function snapshot(market: TestMarket, key: string) {
     usage: await get('/v1/usage', key),
     accounts: await get('/admin/accounts', market.operatorKey),
     keys: await get('/admin/keys', market.operatorKey),
-    ledger: await get('/admin/ledger/check', market.operatorKey),
+    // the balances and their sum; the account count differs (the restored market's built-in host is a new identity)
+    ledger: await get('/admin/ledger/check', market.operatorKey).then((c) => {
+      const { ok, sum, drifted_accounts, negative_accounts } = c as Record<string, unknown>;
+      return { ok, sum, drifted_accounts, negative_accounts };
+    }),
   };
 }
 

@@ -1,5 +1,6 @@
 // startMarket() exactly as `agora start` runs it, on 127.0.0.1:0, in a fresh data directory — on embedded
 // PGlite, or (AGORA_TEST_DATABASE=postgres) in a fresh database on the real PostgreSQL server.
+import { DEFAULT_MARKET_RULES } from '../../src/domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,8 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     databaseUrl,
     modelCacheDir: TEST_MODEL_CACHE,
     builtinHosts: 1,
-    takeRateBps: 1_000n,
+    // No repricing within a test unless it asks: its expected costs use the catalog's prices.
+    economics: { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: 3_600_000 } },
     starterCredits: 0n,
     demoCredits: 10_000_000_000n,
     leaseChunkNanos: 1_000_000_000n,

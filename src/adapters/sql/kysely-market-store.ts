@@ -2,6 +2,7 @@
 // and balances. Money moves only through balanced ledger transactions.
 import { sql, type Kysely } from 'kysely';
 import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
+import { PRICE_PRECISION, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { KeyRole } from '../../app/ports.ts';
 import type { AgentHostState, MarketStore, ModelRecord, HostRecord, NewKey, UsageRow } from '../../app/market-store.ts';
@@ -149,17 +150,38 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         digest: model.digest,
         quantization: model.quantization,
       };
-      const { id, ...updates } = values;
-      await db.insertInto('models').values(values).onConflict((oc) => oc.column('id').doUpdateSet(updates)).execute();
+      // A new model starts at its base price with a floor of half of it; a known one keeps its demand price and
+      // bounds (the operator changes them through the pricing route).
+      const { id, prompt_price: _prompt, completion_price: _completion, ...updates } = values;
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('models').values(values).onConflict((oc) => oc.column('id').doUpdateSet(updates)).execute();
+        await trx
+          .insertInto('model_pricing')
+          .values({
+            model_id: id,
+            prompt_floor: model.promptPrice / 2n,
+            completion_floor: model.completionPrice / 2n,
+            prompt_precise: model.promptPrice * PRICE_PRECISION,
+            completion_precise: model.completionPrice * PRICE_PRECISION,
+          })
+          .onConflict((oc) => oc.column('model_id').doNothing())
+          .execute();
+      });
     },
     async listModels() {
-      const rows = await db.selectFrom('models').selectAll().orderBy('id').execute();
+      const rows = await db
+        .selectFrom('models')
+        .innerJoin('model_pricing', 'model_pricing.model_id', 'models.id')
+        .selectAll('models')
+        .select(['model_pricing.prompt_precise', 'model_pricing.completion_precise'])
+        .orderBy('id')
+        .execute();
       return rows.map((r) => ({
         id: r.id,
         name: r.name,
         contextLength: r.context_length,
-        promptPrice: r.prompt_price,
-        completionPrice: r.completion_price,
+        promptPrice: quotedPrice(r.prompt_precise),
+        completionPrice: quotedPrice(r.completion_precise),
         defaultMaxTokens: r.default_max_tokens,
         maxTokensCap: r.max_tokens_cap,
         tokenizerDir: r.tokenizer_dir,
@@ -186,7 +208,10 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       const rows = await db
         .selectFrom('model_hosts')
         .innerJoin('hosts', 'hosts.id', 'model_hosts.host_id')
+        // the bond's ledger account id is ledgerAccount.hostBond(hosts.id)
+        .leftJoin('ledger_accounts as bond', (j) => j.on('bond.kind', '=', 'host_bond').on('bond.id', '=', sql<string>`'host:' || hosts.id || ':bond'`))
         .select([
+          'bond.balance as bond',
           'model_hosts.model_id',
           'model_hosts.upstream_model',
           'model_hosts.ask_prompt',
@@ -226,6 +251,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           maintenance: windows.filter((w) => w.hostId === r.id),
           reputation: r.reputation,
           underDispute: Boolean(r.under_dispute),
+          bond: r.bond ?? 0n,
         },
       }));
     },

@@ -39,6 +39,8 @@ const toConviction = (r: Selectable<Schema['convictions']>): ConvictionRecord =>
   fromHost: r.from_host,
   fromTreasury: r.from_treasury,
   fromFunding: r.from_funding,
+  fromBond: r.from_bond,
+  slashed: r.slashed,
   createdAtMs: r.created_at.getTime(),
 });
 
@@ -197,12 +199,17 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
             await trx
               .selectFrom('ledger_accounts')
               .select(['id', 'balance'])
-              .where('id', 'in', [ledgerAccount.hostEarnings(conviction.hostId), ledgerAccount.treasury])
+              .where('id', 'in', [ledgerAccount.hostEarnings(conviction.hostId), ledgerAccount.hostBond(conviction.hostId), ledgerAccount.hostUnbonding(conviction.hostId), ledgerAccount.treasury])
               .forUpdate()
               .execute()
           ).map((r) => [r.id, r.balance]),
         );
-        const refunds = plan(responses, { hostEarnings: balances.get(ledgerAccount.hostEarnings(conviction.hostId)) ?? 0n, treasury: balances.get(ledgerAccount.treasury) ?? 0n });
+        const refunds = plan(responses, {
+          hostEarnings: balances.get(ledgerAccount.hostEarnings(conviction.hostId)) ?? 0n,
+          hostBond: balances.get(ledgerAccount.hostBond(conviction.hostId)) ?? 0n,
+          hostUnbonding: balances.get(ledgerAccount.hostUnbonding(conviction.hostId)) ?? 0n,
+          treasury: balances.get(ledgerAccount.treasury) ?? 0n,
+        });
         await writeLedgerTransactions(trx, refunds.transactions);
         if (responses.length > 0) {
           await trx.updateTable('usage_records').set({ refunded_by: conviction.id }).where('request_id', 'in', responses.map((r) => r.requestId)).execute();
@@ -229,9 +236,14 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
             from_host: refunds.fromHost,
             from_treasury: refunds.fromTreasury,
             from_funding: refunds.fromFunding,
+            from_bond: refunds.fromBond,
+            slashed: refunds.slashed,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        if (refunds.slashed > 0n) {
+          await trx.insertInto('slashes').values({ id: `slash-${conviction.id}`, host_id: conviction.hostId, reason: 'conviction', cause: conviction.id, amount: refunds.slashed }).execute();
+        }
         await trx.updateTable('hosts').set({ suspended_at: sql<Date>`now()` }).where('id', '=', conviction.hostId).execute();
         await trx.updateTable('host_model_trust').set({ evidence_score: 0 }).where('host_id', '=', conviction.hostId).where('model_id', '=', conviction.modelId).execute();
         return toConviction(row);

@@ -19,6 +19,19 @@ const TABLES = [
   ['host_maintenance', 'id'],
   ['host_capacity', 'host_id, model_id'],
   ['usage_records', 'created_at, request_id'],
+  ['model_pricing', 'model_id'],
+  ['price_history', 'id'],
+  ['epochs', 'number'],
+  ['topups', 'created_at, id'],
+  ['payouts', 'created_at, id'],
+  ['unbondings', 'id'],
+  ['slashes', 'id'],
+  ['verification_checks', 'created_at, id'],
+  ['verification_samples', 'served_at, request_id'],
+  ['host_model_trust', 'host_id, model_id'],
+  ['convictions', 'created_at, id'],
+  ['disputes', 'created_at, id'],
+  ['appeals', 'created_at, id'],
   ['settings', 'key'],
 ] as const;
 
@@ -107,6 +120,7 @@ export async function restoreTables(db: Kysely<Schema>, header: BackupHeader, ro
     if (current !== undefined) await flush(current);
 
     await sql`select setval(pg_get_serial_sequence('ledger_transactions', 'id'), coalesce(max(id), 0) + 1, false) from ledger_transactions`.execute(trx);
+    await sql`select setval(pg_get_serial_sequence('price_history', 'id'), coalesce(max(id), 0) + 1, false) from price_history`.execute(trx);
     const { rows: replayed } = await sql<{ id: string; balance: string }>`select id, balance::text as balance from ledger_accounts`.execute(trx);
     for (const account of replayed) {
       const want = expected.get(account.id);

@@ -12,6 +12,7 @@ import * as receiptsAndCapacity from './migrations/005-receipts-and-capacity.ts'
 import * as keyProviderPreferences from './migrations/006-key-provider-preferences.ts';
 import * as hostStrikes from './migrations/007-host-strikes.ts';
 import * as verification from './migrations/008-verification.ts';
+import * as economics from './migrations/009-economics.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-key-provider-preferences': keyProviderPreferences,
   '007-host-strikes': hostStrikes,
   '008-verification': verification,
+  '009-economics': economics,
 };
 
 /**

@@ -5,7 +5,18 @@ import type { Generated } from 'kysely';
 type Timestamp = Date;
 type Money = bigint;
 
-export type LedgerAccountKind = 'credits' | 'holds' | 'host_earnings' | 'platform_fees' | 'treasury' | 'funding';
+export type LedgerAccountKind =
+  | 'credits'
+  | 'holds'
+  | 'host_earnings'
+  | 'host_payable'
+  | 'host_bond'
+  | 'host_unbonding'
+  | 'host_payout'
+  | 'platform_fees'
+  | 'treasury'
+  | 'funding'
+  | 'paid_out';
 
 export type Schema = {
   accounts: { id: string; name: string; created_at: Generated<Timestamp> };
@@ -149,6 +160,8 @@ export type Schema = {
     from_host: Money;
     from_treasury: Money;
     from_funding: Money;
+    from_bond: Generated<Money>;
+    slashed: Generated<Money>;
     created_at: Generated<Timestamp>;
   };
   disputes: {
@@ -171,5 +184,52 @@ export type Schema = {
     created_at: Generated<Timestamp>;
     decided_at: Timestamp | null;
   };
+  model_pricing: {
+    model_id: string;
+    prompt_floor: Money;
+    completion_floor: Money;
+    /** the controller's state, in millionths of a nano-unit */
+    prompt_precise: bigint;
+    completion_precise: bigint;
+    busy_ms: Generated<bigint>;
+    utilization: number | null;
+    updated_at: Generated<Timestamp>;
+    next_update_at: Generated<Timestamp>;
+  };
+  price_history: { id: Generated<string>; model_id: string; at: Timestamp; prompt_price: Money; completion_price: Money; utilization: number };
+  epochs: {
+    number: number;
+    starts_at: Timestamp;
+    ends_at: Timestamp;
+    /** each host's miss count when the epoch opened (its misses in the epoch: the count at close minus this) */
+    opening_misses: unknown;
+    /** EpochReport once closed */
+    report: unknown;
+    closed_at: Timestamp | null;
+    released_at: Timestamp | null;
+  };
+  topups: {
+    id: string;
+    account_id: string | null;
+    host_id: string | null;
+    amount: Money;
+    provider: string;
+    reference: string;
+    status: Generated<'pending' | 'confirmed' | 'cancelled'>;
+    created_at: Generated<Timestamp>;
+    settled_at: Timestamp | null;
+  };
+  payouts: {
+    id: string;
+    host_id: string;
+    amount: Money;
+    provider: string;
+    status: Generated<'requested' | 'paid' | 'failed'>;
+    reference: string | null;
+    created_at: Generated<Timestamp>;
+    settled_at: Timestamp | null;
+  };
+  unbondings: { id: string; host_id: string; amount: Money; requested_epoch: number; release_epoch: number; released_at: Timestamp | null };
+  slashes: { id: string; host_id: string; reason: 'conviction' | 'misses'; cause: string; amount: Money; created_at: Generated<Timestamp> };
   settings: { key: string; value: string };
 };

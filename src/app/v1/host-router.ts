@@ -5,7 +5,8 @@
 // (2) weight: observed capacity (tokens/s of the host's recent answers on this instance), times a factor of its
 //     reputation (½ for a new host, 1 for a reputable one);
 // (3) choose: power of two choices over peak-EWMA latency × outstanding load;
-// (4) cap: a host above max(25%, 2/N) of the model's recent traffic goes behind the others;
+// (4) caps: once a host of the model has a bond, a host above its bond's share of the model's recent traffic (10%
+//     unbonded, more with a bond) goes behind those within theirs; a host above max(25%, 2/N) behind all others;
 // (5) prefix affinity: the host that last served the conversation's prefix wins near-ties.
 // Hosts at their declared concurrency come after all others (their engines queue), so a burst is slowed, not
 // refused. Each attempt reports back its latency (to the first byte for streams, the whole answer otherwise) and
@@ -14,7 +15,8 @@ import { isAway } from '../../domain/hosts/maintenance.ts';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
 import { earnHedge, emptyHedgeBudget, pushSample, quantile, spendHedge, type HedgeBudget } from '../../domain/routing/hedging.ts';
 import { observeLatency, observeSpeed, orderHosts, tokensPerSecond, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
-import { RecentTraffic } from '../../domain/routing/traffic-share.ts';
+import { RecentTraffic, shareCap } from '../../domain/routing/traffic-share.ts';
+import { bondedShareCap, type BondRules } from '../../domain/economics/bonds.ts';
 import { reputationWeight } from '../../domain/verification/reputation.ts';
 import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
@@ -41,11 +43,13 @@ export type HostRouter = {
   spendHedge(): boolean;
   /** failures outside maintenance windows since the last call, per host */
   takeMisses(): Map<string, number>;
+  /** ms that attempts held a host's slot since the last call, per model (the demand price's utilization) */
+  takeBusyTime(): Map<string, number>;
 };
 
 const AFFINITY_ENTRIES = 10_000;
 
-export function createHostRouter(deps: { clock: Clock; random: () => number; heartbeatIntervalMs: number }): HostRouter {
+export function createHostRouter(deps: { clock: Clock; random: () => number; heartbeatIntervalMs: number; bonds: BondRules }): HostRouter {
   const outstanding = new Map<string, number>();
   const latency = new Map<string, LatencyEstimate>();
   const circuits = new Map<string, Circuit>();
@@ -54,6 +58,7 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
   const affinity = new Map<string, string>();
   const speed = new Map<string, number>();
   let misses = new Map<string, number>();
+  let busy = new Map<string, number>();
   let hedges: HedgeBudget = emptyHedgeBudget;
   const load = (hostId: string): number => outstanding.get(hostId) ?? 0;
   const recent = (modelId: string): RecentTraffic => {
@@ -98,8 +103,17 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
           affineHost,
         ).map((l) => l.route);
       const withRoom = usable.filter(hasRoom);
-      const overCap = (r: ModelRoute) => share.overCap(r.host.id, usable.length);
-      return [...order(withRoom.filter((r) => !overCap(r))), ...order(withRoom.filter(overCap)), ...order(usable.filter((r) => !hasRoom(r)))];
+      const overBlastCap = (r: ModelRoute) => share.overCap(r.host.id, shareCap(usable.length));
+      // Bond caps bind once a host of the model has a bond: among unbonded hosts alone there is no one to prefer.
+      const bondsBind = usable.some((r) => r.host.bond > 0n);
+      const overBondCap = (r: ModelRoute) => bondsBind && share.overCap(r.host.id, bondedShareCap(r.host.bond, deps.bonds));
+      const withinBlastCap = withRoom.filter((r) => !overBlastCap(r));
+      return [
+        ...order(withinBlastCap.filter((r) => !overBondCap(r))),
+        ...order(withinBlastCap.filter(overBondCap)),
+        ...order(withRoom.filter(overBlastCap)),
+        ...order(usable.filter((r) => !hasRoom(r))),
+      ];
     },
     begin(query, route) {
       const hostId = route.host.id;
@@ -121,6 +135,7 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
           finished = true;
           outstanding.set(hostId, load(hostId) - 1);
           const nowMs = deps.clock.nowMs();
+          busy.set(query.modelId, (busy.get(query.modelId) ?? 0) + (nowMs - startedMs));
           if (outcome === 'ok') {
             const sampleMs = (firstByteMs ?? nowMs) - startedMs;
             latency.set(hostId, observeLatency(latency.get(hostId), sampleMs, nowMs));
@@ -152,6 +167,11 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
     takeMisses() {
       const taken = misses;
       misses = new Map();
+      return taken;
+    },
+    takeBusyTime() {
+      const taken = busy;
+      busy = new Map();
       return taken;
     },
   };

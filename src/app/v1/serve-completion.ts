@@ -8,7 +8,7 @@ import type { ChatCompletionRequest, CompletionRequest } from '../../contracts/o
 import { firstUnsupportedParameter } from '../../domain/engines/engine-capabilities.ts';
 import { captureTransaction } from '../../domain/ledger/transaction.ts';
 import { costOf, holdFor, type LockedPrice } from '../../domain/ledger/request-cost.ts';
-import { formatNanos, type Nanos } from '../../domain/money/nanos.ts';
+import { formatNanos, type Nanos, type RevenueSplit } from '../../domain/money/nanos.ts';
 import type { SpendBudget, Hold } from '../billing/spend-budget.ts';
 import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
@@ -38,7 +38,7 @@ export type ServeCompletionDeps = {
   clock: Clock;
   logger: Logger;
   metrics: CompletionMetrics;
-  takeRateBps: bigint;
+  split: RevenueSplit;
   verifySignature(publicKey: string, text: string, signature: string): boolean;
   /** models whose requests hedge unless the request or key says `hedge: false` */
   hedgedModels: ReadonlySet<string>;
@@ -182,7 +182,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       leaseId: hold.leaseId,
       keyId: input.key.id,
       day: utcDay(deps.clock.nowMs()),
-      transaction: hostId === null ? undefined : captureTransaction(input.requestId, input.key.accountId, hostId, cost, deps.takeRateBps),
+      transaction: hostId === null ? undefined : captureTransaction(input.requestId, input.key.accountId, hostId, cost, deps.split),
       usage: {
         requestId: input.requestId,
         accountId: input.key.accountId,

@@ -30,6 +30,9 @@ export type ConvictionRecord = {
   fromHost: bigint;
   fromTreasury: bigint;
   fromFunding: bigint;
+  fromBond: bigint;
+  /** taken from what was left of the bond after refunds, to the treasury */
+  slashed: bigint;
   createdAtMs: number;
 };
 

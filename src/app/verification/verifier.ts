@@ -29,6 +29,8 @@ export type VerifierDeps = {
   verifySignature(publicKey: string, text: string, signature: string): boolean;
   rule: ConvictionRule;
   threshold: number;
+  /** of what is left of a convicted host's bond after refunds */
+  convictionSlashBps: bigint;
   onCheck?(event: CheckEvent): void;
 };
 
@@ -81,7 +83,7 @@ async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId:
   let conviction: ConvictionRecord | undefined;
   if (convicted) {
     const id = deps.ids.newId('cv');
-    conviction = await deps.store.convict({ id, hostId, modelId }, (responses, sources) => planRefunds(id, hostId, responses, sources));
+    conviction = await deps.store.convict({ id, hostId, modelId }, (responses, sources) => planRefunds(id, hostId, responses, sources, deps.convictionSlashBps));
     deps.logger.warn({ host: hostId, model: modelId, conviction: id, refunded: String(conviction.refunded), responses: conviction.responsesRefunded }, 'host convicted of not running the model it sells: suspended, its buyers refunded');
   } else if (!verdict.passed) {
     deps.logger.warn({ host: hostId, model: modelId, reasons: verdict.reasons, counted }, 'a verification check failed');

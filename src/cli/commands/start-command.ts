@@ -1,7 +1,7 @@
 // `agora start`: run a market and print how to call it (the demo key and copy-paste examples).
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { configFromEnv, marketConfigSchema } from '../../contracts/config.ts';
+import { configFromEnv, marketConfigSchema, marketRulesFrom } from '../../contracts/config.ts';
 import { BUILTIN_MODEL_ID } from '../../main/builtin-model.ts';
 import { startMarket } from '../../main/market.ts';
 import { DEFAULT_MAINTENANCE_RULES } from '../../domain/hosts/maintenance.ts';
@@ -21,6 +21,11 @@ export function startCommand(): Command {
     .option('--probe-budget <amount>', "what the market's own probe account is granted per day for probes (default 1, env AGORA_PROBE_BUDGET)")
     .option('--sampling-floor <share>', "the least share of a reputable host's answers re-scored against the reference (default 0.02, env AGORA_SAMPLING_FLOOR)")
     .option('--verifier-interval-ms <ms>', 'how often the in-process verifier re-scores sampled answers; 0 leaves them to `agora validator` (default 1000, env AGORA_VERIFIER_INTERVAL_MS)')
+    .option('--take-rate-bps <bps>', "the market's take of every cost, in basis points (default 1000, env AGORA_TAKE_RATE_BPS)")
+    .option('--treasury-share-bps <bps>', 'the share of the take that goes to the treasury (default 5000: half, env AGORA_TREASURY_SHARE_BPS)')
+    .option('--price-interval-s <seconds>', 'how often demand reprices each model (default 60, env AGORA_PRICE_INTERVAL_S)')
+    .option('--epoch-minutes <minutes>', 'length of a settlement epoch (default 1440, env AGORA_EPOCH_MINUTES)')
+    .option('--hold-back-epochs <n>', 'epochs host earnings wait before they become payable (default 2, env AGORA_HOLD_BACK_EPOCHS)')
     .option('--rate-limit-rpm <n>', 'default requests per minute per key (default 600, env AGORA_RATE_LIMIT_RPM)')
     .option('--rate-limit-tpm <n>', 'default tokens per minute per key (default 1000000, env AGORA_RATE_LIMIT_TPM)')
     .action(async (flags: Record<string, unknown>) => {
@@ -38,7 +43,7 @@ export function startCommand(): Command {
         databaseUrl: config.databaseUrl,
         modelCacheDir: resolve(config.modelCache),
         builtinHosts: config.hosts,
-        takeRateBps: BigInt(config.takeRateBps),
+        economics: marketRulesFrom(config),
         starterCredits: config.starterCredits,
         demoCredits: config.demoCredits,
         leaseChunkNanos: config.leaseChunk,

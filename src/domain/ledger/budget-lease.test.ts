@@ -45,11 +45,14 @@ describe('budget lease rules', () => {
 
   it('every ledger transaction it builds is balanced and splits lose no nano-unit', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 10n ** 15n }), fc.bigInt({ min: 0n, max: 10_000n }), (cost, bps) => {
-        const { host, platform } = splitCost(cost, bps);
-        expect(host + platform).toBe(cost);
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 15n }), fc.bigInt({ min: 0n, max: 10_000n }), fc.bigInt({ min: 0n, max: 10_000n }), (cost, takeRateBps, treasuryShareBps) => {
+        const split = { takeRateBps, treasuryShareBps };
+        const { host, platform, treasury } = splitCost(cost, split);
+        expect(host + platform + treasury).toBe(cost);
         expect(host).toBeGreaterThanOrEqual(0n);
-        const capture = captureTransaction('r', 'a', 'h', cost, bps);
+        expect(platform).toBeGreaterThanOrEqual(0n);
+        expect(treasury).toBeGreaterThanOrEqual(0n);
+        const capture = captureTransaction('r', 'a', 'h', cost, split);
         expect(capture?.entries.reduce((s, e) => s + e.amount, 0n)).toBe(0n);
         expect(transfer('k', 'grant', 'x', 'y', cost).entries.reduce((s, e) => s + e.amount, 0n)).toBe(0n);
       }),

@@ -1,6 +1,6 @@
 // Ledger transactions as data: balanced by construction (every builder's entries sum to zero) and identified by
 // an idempotency key, so a retried operation is recognised and never applied twice.
-import { splitCost, type Nanos } from '../money/nanos.ts';
+import { splitCost, type Nanos, type RevenueSplit } from '../money/nanos.ts';
 
 export type LedgerEntry = { account: string; amount: Nanos };
 export type LedgerTransaction = { idempotencyKey: string; kind: string; entries: LedgerEntry[] };
@@ -15,6 +15,15 @@ export const ledgerAccount = {
   credits: (accountId: string) => `${accountId}:credits`,
   holds: (accountId: string) => `${accountId}:holds`,
   hostEarnings: (hostId: string) => `host:${hostId}:earnings`,
+  /** earnings past their hold-back: the host may ask for them to be paid out */
+  hostPayable: (hostId: string) => `host:${hostId}:payable`,
+  hostBond: (hostId: string) => `host:${hostId}:bond`,
+  /** a bond the host asked back, still reachable by convictions until its unbonding period ends */
+  hostUnbonding: (hostId: string) => `host:${hostId}:unbonding`,
+  /** payouts asked for and not yet confirmed by the payout provider */
+  hostPayout: (hostId: string) => `host:${hostId}:payout`,
+  /** money that left the market to hosts' bank accounts */
+  paidOut: 'market:paid_out',
   funding: 'market:funding',
   platformFees: 'market:platform_fees',
   treasury: 'market:treasury',
@@ -32,18 +41,13 @@ export function transfer(idempotencyKey: string, kind: string, from: string, to:
   return assertBalanced({ idempotencyKey, kind, entries: [{ account: from, amount: -amount }, { account: to, amount }] });
 }
 
-/** Capture of one request's cost from the buyer's holds: the host's earnings and the platform's take. */
-export function captureTransaction(
-  requestId: string,
-  buyerAccountId: string,
-  hostId: string,
-  cost: Nanos,
-  takeRateBps: bigint,
-): LedgerTransaction | undefined {
+/** Capture of one request's cost from the buyer's holds: the host's earnings and the market's take. */
+export function captureTransaction(requestId: string, buyerAccountId: string, hostId: string, cost: Nanos, split: RevenueSplit): LedgerTransaction | undefined {
   if (cost === 0n) return undefined;
-  const { host, platform } = splitCost(cost, takeRateBps);
+  const { host, platform, treasury } = splitCost(cost, split);
   const entries: LedgerEntry[] = [{ account: ledgerAccount.holds(buyerAccountId), amount: -cost }];
   if (host > 0n) entries.push({ account: ledgerAccount.hostEarnings(hostId), amount: host });
   if (platform > 0n) entries.push({ account: ledgerAccount.platformFees, amount: platform });
+  if (treasury > 0n) entries.push({ account: ledgerAccount.treasury, amount: treasury });
   return assertBalanced({ idempotencyKey: `capture:${requestId}`, kind: 'capture', entries });
 }

@@ -23,8 +23,14 @@ export function parseNanos(text: string): Nanos | undefined {
 
 export const BASIS_POINTS = 10_000n;
 
-/** Splits a cost into the host's share and the platform's take; the two always add up to the cost. */
-export function splitCost(cost: Nanos, takeRateBps: bigint): { host: Nanos; platform: Nanos } {
-  const platform = (cost * takeRateBps) / BASIS_POINTS;
-  return { host: cost - platform, platform };
+/** The market's take of every cost, and the treasury's share of that take (the platform keeps the rest). */
+export type RevenueSplit = { takeRateBps: bigint; treasuryShareBps: bigint };
+
+export const DEFAULT_REVENUE_SPLIT: RevenueSplit = { takeRateBps: 1_000n, treasuryShareBps: 5_000n };
+
+/** Splits a cost into the host's share, the platform's and the treasury's; the three always add up to the cost. */
+export function splitCost(cost: Nanos, split: RevenueSplit): { host: Nanos; platform: Nanos; treasury: Nanos } {
+  const take = (cost * split.takeRateBps) / BASIS_POINTS;
+  const treasury = (take * split.treasuryShareBps) / BASIS_POINTS;
+  return { host: cost - take, platform: take - treasury, treasury };
 }

@@ -116,11 +116,11 @@ describe('weights, affinity, the traffic cap and hedging', () => {
     expect(shareCap(16)).toBe(0.25);
     const recent = new RecentTraffic(100);
     for (let i = 0; i < 100; i++) recent.record(i % 10 < 6 ? 'hot' : `cold${i % 4}`);
-    expect(recent.overCap('hot', 4)).toBe(true);
-    expect(recent.overCap('cold1', 4)).toBe(false);
-    expect(recent.overCap('hot', 2)).toBe(false);
+    expect(recent.overCap('hot', shareCap(4))).toBe(true);
+    expect(recent.overCap('cold1', shareCap(4))).toBe(false);
+    expect(recent.overCap('hot', shareCap(2))).toBe(false);
     for (let i = 0; i < 100; i++) recent.record(`cold${i % 4}`);
-    expect(recent.overCap('hot', 4)).toBe(false);
+    expect(recent.overCap('hot', shareCap(4))).toBe(false);
   });
 
   it('hedges at most 5% of eligible requests, and only once the p95 is known', () => {

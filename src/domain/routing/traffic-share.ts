@@ -22,8 +22,9 @@ export class RecentTraffic {
     this.counts.set(hostId, (this.counts.get(hostId) ?? 0) + 1);
   }
 
-  overCap(hostId: string, hostCount: number): boolean {
+  /** whether the host had more than `cap` (0–1) of the recent requests */
+  overCap(hostId: string, cap: number): boolean {
     if (this.ring.length < MIN_SAMPLE) return false;
-    return (this.counts.get(hostId) ?? 0) / this.ring.length > shareCap(hostCount);
+    return (this.counts.get(hostId) ?? 0) / this.ring.length > cap;
   }
 }

@@ -75,9 +75,4 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     const approved = await approveHost(deps.registry, request.params.id);
     return { id: request.params.id, status: 'active', admitted: approved.admitted, refused: approved.refused };
   });
-
-  app.get('/admin/ledger/check', operator, async () => {
-    const totals = await deps.store.ledgerTotals();
-    return { balanced: totals.sum === 0n, sum: formatNanos(totals.sum), negative_accounts: totals.negativeAccounts, ok: totals.sum === 0n && totals.negativeAccounts.length === 0 };
-  });
 }

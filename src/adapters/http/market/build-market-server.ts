@@ -13,6 +13,8 @@ import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerTrustRoutes } from './trust-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
 import type { TrustDeps } from '../../../app/verification/disputes.ts';
+import { registerPricingRoutes, type PricingRouteDeps } from './pricing-routes.ts';
+import { registerEconomicsRoutes, type EconomicsRouteDeps } from './economics-routes.ts';
 
 export type MarketServerDeps = {
   authenticator: KeyAuthenticator;
@@ -23,6 +25,8 @@ export type MarketServerDeps = {
   admin: AdminRouteDeps;
   hosts: HostRouteDeps;
   trust: TrustDeps;
+  pricing: PricingRouteDeps;
+  economics: EconomicsRouteDeps;
   system: Omit<SystemRouteDeps, 'metrics'>;
 };
 
@@ -51,6 +55,8 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   registerAdminRoutes(app, deps.admin);
   registerHostRoutes(app, deps.hosts);
   registerTrustRoutes(app, deps.trust);
+  registerPricingRoutes(app, deps.pricing);
+  registerEconomicsRoutes(app, deps.economics);
   registerSystemRoutes(app, { ...deps.system, metrics: deps.metrics.registry });
   return { app, routes };
 }

@@ -31,7 +31,8 @@ const convictionView = (c: ConvictionRecord) => ({
   failed_checks: c.checkIds,
   responses_refunded: c.responsesRefunded,
   refunded: formatNanos(c.refunded),
-  funded_by: { host_earnings: formatNanos(c.fromHost), treasury: formatNanos(c.fromTreasury), funding: formatNanos(c.fromFunding) },
+  funded_by: { host_earnings: formatNanos(c.fromHost), host_bond: formatNanos(c.fromBond), treasury: formatNanos(c.fromTreasury), funding: formatNanos(c.fromFunding) },
+  bond_slashed: formatNanos(c.slashed),
   created: isoTime(c.createdAtMs),
 });
 
