@@ -23,6 +23,7 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
     modelCacheDir: modelCacheDir(),
     builtinHosts: 0,
     economics: DEFAULT_MARKET_RULES,
+    settlementIntervalMs: 5_000,
     starterCredits: 0n,
     demoCredits: 0n,
     leaseChunkNanos: 1_000_000_000n,

@@ -56,6 +56,8 @@ export type MarketOptions = {
   builtinHosts: number;
   /** the take and its split, demand pricing, epochs and bonds */
   economics: MarketRules;
+  /** how often this instance settles due epochs; 0: only on demand (POST /admin/epochs/settle) or by another instance */
+  settlementIntervalMs: number;
   starterCredits: Nanos;
   demoCredits: Nanos;
   leaseChunkNanos: Nanos;
@@ -94,6 +96,9 @@ export type RunningMarket = {
   economics: EconomicsStore;
   close(): Promise<void>;
 };
+
+/** Settling a tenth of an epoch after it is due is soon enough; a few seconds at most, for short sandbox epochs. */
+export const settlementIntervalFor = (epochLengthMs: number): number => Math.max(250, Math.min(5_000, epochLengthMs / 10));
 
 /** How often host agents say they are alive; a host silent for three intervals gets no traffic. */
 export const HOST_HEARTBEAT_MS = 2_000;
@@ -223,7 +228,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     };
     timers.push(setInterval(report(reprice, 'repricing'), Math.min(1_000, rules.pricing.intervalMs)));
     const settle = () => settleEpochs({ store: economics, clock: systemClock }, rules);
-    timers.push(setInterval(report(settle, 'epoch settlement'), Math.max(250, Math.min(5_000, rules.epochs.lengthMs / 10))));
+    if (options.settlementIntervalMs > 0) timers.push(setInterval(report(settle, 'epoch settlement'), options.settlementIntervalMs));
     // Failures outside maintenance windows and false usage claims go on the hosts' scorecards, a few times a minute.
     const strikes = new Map<string, number>();
     const recordTallies = async () => {

@@ -1,4 +1,4 @@
-// Operator commands that work on a stopped market's data: backup, restore and resetting the operator key. They
+// Operator commands that work on a stopped market's data: backup, restore, the ledger check and resetting the operator key. They
 // open the database themselves, so they refuse a data directory whose market is running (PGlite has one owner).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -10,6 +10,8 @@ import { resetOperatorKey } from '../app/admin/account-admin.ts';
 import { readSecretFile, writeSecretFile } from '../adapters/keys/secret-files.ts';
 import { lockDataDir } from '../adapters/sql/data-dir-lock.ts';
 import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts';
+import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
+import type { LedgerCheck } from '../app/economics/economics-store.ts';
 import { dumpTables, isTableName, restoreTables, RestoreRefused, type BackupHeader, type BackupRow, type TableName } from '../adapters/sql/logical-backup.ts';
 import { openDatabase, type Database } from '../adapters/sql/open-database.ts';
 import { cryptoIds } from './system-ports.ts';
@@ -112,6 +114,11 @@ export async function restoreMarket(data: MarketData, from: string, progress: (t
     for (const [table, n] of Object.entries(counts)) progress(table, n);
     return { rows: end?.rows ?? 0 };
   });
+}
+
+/** Reconciles a stopped market's ledger: balances against entries, every transaction, every closed epoch's report. */
+export function checkLedgerOffline(data: MarketData): Promise<LedgerCheck> {
+  return withDatabase(data, (database) => createKyselyEconomicsStore(database.db).checkLedger());
 }
 
 export { RestoreRefused };

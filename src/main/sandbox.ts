@@ -85,6 +85,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     modelCacheDir: options.modelCacheDir,
     builtinHosts: 0,
     economics: DEFAULT_MARKET_RULES,
+    settlementIntervalMs: 5_000,
     starterCredits: 0n,
     demoCredits: 0n,
     leaseChunkNanos: 100_000_000n,

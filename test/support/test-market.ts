@@ -37,6 +37,8 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     builtinHosts: 1,
     // No repricing within a test unless it asks: its expected costs use the catalog's prices.
     economics: { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: 3_600_000 } },
+    // Epochs settle when a test asks (POST /admin/epochs/settle).
+    settlementIntervalMs: 0,
     starterCredits: 0n,
     demoCredits: 10_000_000_000n,
     leaseChunkNanos: 1_000_000_000n,

@@ -1,7 +1,8 @@
-// `agora backup`, `agora restore` and `agora admin reset-key`: work on a stopped market's data, chosen like
+// `agora backup`, `agora restore`, `agora ledger check` and `agora admin reset-key`: work on a stopped market's data, chosen like
 // `agora start` chooses it (--data-dir for the embedded database, --database-url / DATABASE_URL for PostgreSQL).
 import { Command } from 'commander';
-import { backupMarket, resetOperatorKeyOffline, restoreMarket, RestoreRefused, type MarketData } from '../../main/offline-database.ts';
+import { backupMarket, checkLedgerOffline, resetOperatorKeyOffline, restoreMarket, RestoreRefused, type MarketData } from '../../main/offline-database.ts';
+import { formatNanos } from '../../domain/money/nanos.ts';
 import { isDataDirInUse } from '../../adapters/sql/data-dir-lock.ts';
 import { cliAction } from './cli-action.ts';
 
@@ -53,4 +54,27 @@ export function adminCommand(): Command {
     }),
   );
   return admin;
+}
+
+export function ledgerCommand(): Command {
+  const ledger = new Command('ledger').description("the market's ledger");
+  withMarketData(
+    ledger.command('check').description('reconcile a stopped market: balances equal their entries, transactions balance, epoch reports equal the ledger (a running one: GET /admin/ledger/check)'),
+  ).action(
+    offlineAction(async (flags) => {
+      const check = await checkLedgerOffline(marketData(flags));
+      const problems = [
+        ...check.driftedAccounts.map((d) => `account ${d.account}: balance ${formatNanos(d.balance)}, its entries sum to ${formatNanos(d.entries)}`),
+        ...(check.sum === 0n ? [] : [`all entries sum to ${formatNanos(check.sum)}, not 0`]),
+        ...check.negativeAccounts.map((a) => `account ${a} is negative`),
+        ...check.unbalancedTransactions.map((t) => `transaction ${t} does not sum to 0`),
+        ...check.epochMismatches.map((m) => `epoch ${m.epoch} ${m.field}: the report says ${m.report}, the ledger ${m.ledger}`),
+      ];
+      console.log(`Checked ${check.accountsChecked} accounts, ${check.transactionsChecked} transactions and ${check.epochsChecked} closed epochs.`);
+      for (const problem of problems) console.log(`  MISMATCH ${problem}`);
+      console.log(problems.length === 0 ? 'Ledger OK: every balance equals its entries, every transaction and epoch report reconciles.' : `${problems.length} problem(s) found.`);
+      if (problems.length > 0) process.exitCode = 1;
+    }),
+  );
+  return ledger;
 }

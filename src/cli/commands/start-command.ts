@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { configFromEnv, marketConfigSchema, marketRulesFrom } from '../../contracts/config.ts';
 import { BUILTIN_MODEL_ID } from '../../main/builtin-model.ts';
-import { startMarket } from '../../main/market.ts';
+import { settlementIntervalFor, startMarket } from '../../main/market.ts';
 import { DEFAULT_MAINTENANCE_RULES } from '../../domain/hosts/maintenance.ts';
 
 export function startCommand(): Command {
@@ -35,6 +35,7 @@ export function startCommand(): Command {
         process.exit(2);
       }
       const config = parsed.data;
+      const rules = marketRulesFrom(config);
       console.log('Starting Agora (first start generates the built-in model and the database: a few seconds)…');
       const market = await startMarket({
         port: config.port,
@@ -43,7 +44,8 @@ export function startCommand(): Command {
         databaseUrl: config.databaseUrl,
         modelCacheDir: resolve(config.modelCache),
         builtinHosts: config.hosts,
-        economics: marketRulesFrom(config),
+        economics: rules,
+        settlementIntervalMs: settlementIntervalFor(rules.epochs.lengthMs),
         starterCredits: config.starterCredits,
         demoCredits: config.demoCredits,
         leaseChunkNanos: config.leaseChunk,
