@@ -6,11 +6,12 @@ import { modelsCommand } from './commands/models-command.ts';
 import { adminCommand, backupCommand, ledgerCommand, restoreCommand } from './commands/offline-commands.ts';
 import { accountsCommand, creditsCommand, hostsCommand, keysCommand } from './commands/operator-commands.ts';
 import { sandboxCommand } from './commands/sandbox-command.ts';
+import { simCommand } from './commands/sim-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { validatorCommand } from './commands/validator-command.ts';
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');
-for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), hostsCommand(), backupCommand(), restoreCommand(), ledgerCommand(), adminCommand(), modelsCommand(), sandboxCommand(), validatorCommand()]) {
+for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), hostsCommand(), backupCommand(), restoreCommand(), ledgerCommand(), adminCommand(), modelsCommand(), sandboxCommand(), validatorCommand(), simCommand()]) {
   program.addCommand(command);
 }
 

@@ -15,8 +15,8 @@ import { isAway } from '../../domain/hosts/maintenance.ts';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
 import { earnHedge, emptyHedgeBudget, pushSample, quantile, spendHedge, type HedgeBudget } from '../../domain/routing/hedging.ts';
 import { observeLatency, observeSpeed, orderHosts, tokensPerSecond, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
-import { RecentTraffic, shareCap } from '../../domain/routing/traffic-share.ts';
-import { bondedShareCap, type BondRules } from '../../domain/economics/bonds.ts';
+import { capTiers, RecentTraffic } from '../../domain/routing/traffic-share.ts';
+import type { BondRules } from '../../domain/economics/bonds.ts';
 import { reputationWeight } from '../../domain/verification/reputation.ts';
 import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
@@ -102,18 +102,8 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
           deps.random,
           affineHost,
         ).map((l) => l.route);
-      const withRoom = usable.filter(hasRoom);
-      const overBlastCap = (r: ModelRoute) => share.overCap(r.host.id, shareCap(usable.length));
-      // Bond caps bind once a host of the model has a bond: among unbonded hosts alone there is no one to prefer.
-      const bondsBind = usable.some((r) => r.host.bond > 0n);
-      const overBondCap = (r: ModelRoute) => bondsBind && share.overCap(r.host.id, bondedShareCap(r.host.bond, deps.bonds));
-      const withinBlastCap = withRoom.filter((r) => !overBlastCap(r));
-      return [
-        ...order(withinBlastCap.filter((r) => !overBondCap(r))),
-        ...order(withinBlastCap.filter(overBondCap)),
-        ...order(withRoom.filter(overBlastCap)),
-        ...order(usable.filter((r) => !hasRoom(r))),
-      ];
+      const tiers = capTiers(usable.filter(hasRoom), share, (r) => r.host, deps.bonds);
+      return [...tiers.flatMap(order), ...order(usable.filter((r) => !hasRoom(r)))];
     },
     begin(query, route) {
       const hostId = route.host.id;

@@ -1,5 +1,8 @@
-// The blast-radius cap: no host above max(25%, 2/N) of a model's recent traffic. A window of the last requests'
-// hosts per model; a host over its share goes behind the others (still a fallback, never the first choice).
+// The caps on a host's share of a model's recent traffic: the blast-radius cap (no host above max(25%, 2/N)) and,
+// once a host of the model has a bond, each host's bond cap. A window of the last requests' hosts per model; a host
+// over a cap goes behind the others (still a fallback, never the first choice).
+import { bondedShareCap, type BondRules } from '../economics/bonds.ts';
+import type { Nanos } from '../money/nanos.ts';
 
 export const shareCap = (hostCount: number): number => Math.max(0.25, 2 / Math.max(1, hostCount));
 
@@ -27,4 +30,16 @@ export class RecentTraffic {
     if (this.ring.length < MIN_SAMPLE) return false;
     return (this.counts.get(hostId) ?? 0) / this.ring.length > cap;
   }
+}
+
+/**
+ * Hosts in the order the caps put them: within both caps, then over their bond cap only, then over the blast-radius
+ * cap. Bond caps bind once a host has a bond: among unbonded hosts alone there is no one to prefer.
+ */
+export function capTiers<T>(hosts: readonly T[], recent: RecentTraffic, host: (h: T) => { id: string; bond: Nanos }, rules: BondRules): [T[], T[], T[]] {
+  const bondsBind = hosts.some((h) => host(h).bond > 0n);
+  const overBlast = (h: T) => recent.overCap(host(h).id, shareCap(hosts.length));
+  const overBond = (h: T) => bondsBind && recent.overCap(host(h).id, bondedShareCap(host(h).bond, rules));
+  const within = hosts.filter((h) => !overBlast(h));
+  return [within.filter((h) => !overBond(h)), within.filter(overBond), hosts.filter(overBlast)];
 }
