@@ -55,6 +55,6 @@ run('type check', 'npx', ['tsc', '--noEmit']);
 run('lint', 'npx', ['eslint', '.']);
 run('architecture rules', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
 vitest('tests (embedded PGlite)', []);
-vitest('database tests (PostgreSQL server)', ['test/market', 'test/trust/disputes.test.ts', 'test/trust/validator.test.ts'], { AGORA_TEST_DATABASE: 'postgres' });
+vitest('database tests (PostgreSQL server)', ['test/market', 'test/trust/disputes.test.ts', 'test/trust/validator.test.ts', 'test/economics/settlement.test.ts'], { AGORA_TEST_DATABASE: 'postgres' });
 // The closing line CI reads.
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);

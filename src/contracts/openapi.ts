@@ -1,6 +1,7 @@
 // OpenAPI 3.1 generated from the same zod schemas that validate requests, so the document cannot drift.
 import { z } from 'zod';
 import { chatCompletionRequestSchema, completionRequestSchema } from './openai/completion-request.ts';
+import { bondRequestSchema, payoutRequestSchema, priceBoundsSchema, settlementSchema, topUpRequestSchema } from './economics/economics-requests.ts';
 import { createAccountSchema, createKeySchema, grantCreditsSchema, keyLimitsSchema, registerEngineSchema, signUpSchema } from './admin/admin-requests.ts';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
@@ -34,7 +35,22 @@ export function buildOpenApiDocument(serverUrl: string): object {
       '/admin/keys': { post: op('Issue a key', createKeySchema), get: op('List keys') },
       '/admin/keys/{id}/revoke': { post: op('Revoke a key') },
       '/admin/engines': { post: op('Register an OpenAI-compatible engine for a model', registerEngineSchema) },
-      '/admin/ledger/check': { get: op('Check that the ledger balances') },
+      '/v1/pricing': { get: op('Demand prices per model, with base, floor, ceiling and the next repricing', undefined, []) },
+      '/v1/pricing/history': { get: op('A model\'s price history (query: model, limit)', undefined, []) },
+      '/v1/topups': { post: op('Buy credits: a pending top-up with payment instructions', topUpRequestSchema), get: op('The account\'s top-ups') },
+      '/hosts/me/funds': { get: op('Held-back, payable, bonded and unbonding funds (host token)') },
+      '/hosts/me/bond': { post: op('Bond part of the payable balance', bondRequestSchema) },
+      '/hosts/me/bond/deposits': { post: op('Deposit a bond through the payment provider', bondRequestSchema) },
+      '/hosts/me/unbond': { post: op('Withdraw bond after the unbonding period', bondRequestSchema) },
+      '/hosts/me/payouts': { post: op('Ask for a payout (Idempotency-Key header)', payoutRequestSchema), get: op('The host\'s payouts') },
+      '/admin/models/{id}/pricing': { put: op('Set a model\'s base and floor price', priceBoundsSchema) },
+      '/admin/topups/{id}/confirm': { post: op('Confirm a payment received: credits arrive once', settlementSchema) },
+      '/admin/topups/{id}/cancel': { post: op('Cancel a pending top-up', settlementSchema) },
+      '/admin/payouts/{id}/paid': { post: op('Mark a payout paid (once)', settlementSchema) },
+      '/admin/payouts/{id}/failed': { post: op('Mark a payout failed: back to payable', settlementSchema) },
+      '/admin/epochs': { get: op('Epochs and their reports') },
+      '/admin/epochs/settle': { post: op('Close due epochs and release held-back earnings now') },
+      '/admin/ledger/check': { get: op('Reconcile the ledger: balances, transactions and epoch reports') },
     },
   };
 }

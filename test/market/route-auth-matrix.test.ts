@@ -12,7 +12,7 @@ afterAll(() => market.stop());
 describe('route authorization matrix', () => {
   it('declares the expected public routes and nothing else public', () => {
     const open = market.routes.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.url}`).sort();
-    expect(open).toEqual(['GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'GET /v1/models', 'GET /v1/models/:id', 'POST /v1/accounts', 'POST /hosts/register'].sort());
+    expect(open).toEqual(['GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'GET /v1/models', 'GET /v1/models/:id', 'GET /v1/pricing', 'GET /v1/pricing/history', 'POST /v1/accounts', 'POST /hosts/register'].sort());
   });
 
   it('refuses every protected route without a key and with the wrong role', async () => {

@@ -121,6 +121,33 @@ export function hostCommand(): Command {
         console.log(`Appeal ${String(appeal.id)} filed: ${String(appeal.status)}`);
       }),
     );
+  host
+    .command('funds')
+    .description('held-back earnings, payable balance, bond, unbonding and pending payouts')
+    .action(
+      cliAction(async (flags: HostFlags) => {
+        console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me/funds'), null, 2));
+      }),
+    );
+  host
+    .command('payout')
+    .description('ask for a payout of the payable balance (all of it unless --amount)')
+    .option('--amount <amount>', 'decimal amount')
+    .action(
+      cliAction(async (flags: HostFlags & { amount?: string }) => {
+        const payout = await callMarketAsHost(flags, 'POST', '/hosts/me/payouts', flags.amount ? { amount: flags.amount } : {});
+        console.log(`Payout ${String(payout.id)} of ${String(payout.amount)} ${String(payout.status)}; the operator confirms it when paid.`);
+      }),
+    );
+  host
+    .command('bond <amount>')
+    .description('bond part of the payable balance: a larger share of traffic, slashed on a conviction')
+    .action(
+      cliAction(async (flags: HostFlags, amount: string) => {
+        const bonded = await callMarketAsHost(flags, 'POST', '/hosts/me/bond', { amount });
+        console.log(`Bond now ${String(bonded.bond)}`);
+      }),
+    );
   const maintenance = host.command('maintenance').description("declare, list or cancel this host's maintenance windows (no penalty inside an accepted window)");
   maintenance
     .command('add')

@@ -122,3 +122,39 @@ export function hostsCommand(): Command {
   );
   return hosts;
 }
+
+/** `agora money`: top-ups and payouts waiting for the operator's payment provider, and epoch reports. */
+export function moneyCommand(): Command {
+  const money = new Command('money').description('top-ups, payouts and epochs (admin API)');
+  withAdminTarget(money.command('topups').description('top-ups, pending first').option('--status <status>', 'pending, confirmed or cancelled')).action(
+    adminAction(
+      (flags: AdminTarget & { status?: string }) => callAdmin<List>(flags, 'GET', `/admin/topups${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`),
+      (answer: List) => table(answer.data, ['id', 'account', 'host', 'amount', 'reference', 'status', 'created']),
+    ),
+  );
+  withAdminTarget(money.command('confirm-topup').description('a payment arrived: credit it (once)').argument('<id>', 'top-up id').requiredOption('--reference <ref>', "the bank's reference")).action(
+    adminAction(
+      (flags: AdminTarget & { reference: string }, id: string) => callAdmin(flags, 'POST', `/admin/topups/${encodeURIComponent(id)}/confirm`, { reference: flags.reference }),
+      (answer: { id: string; amount: string; status: string }) => `Top-up ${answer.id}: ${answer.amount} ${answer.status}`,
+    ),
+  );
+  withAdminTarget(money.command('payouts').description('payouts').option('--status <status>', 'requested, paid or failed')).action(
+    adminAction(
+      (flags: AdminTarget & { status?: string }) => callAdmin<List>(flags, 'GET', `/admin/payouts${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`),
+      (answer: List) => table(answer.data, ['id', 'host', 'amount', 'status', 'reference', 'created']),
+    ),
+  );
+  withAdminTarget(money.command('paid').description('mark a payout sent (once)').argument('<id>', 'payout id').requiredOption('--reference <ref>', "the transfer's reference")).action(
+    adminAction(
+      (flags: AdminTarget & { reference: string }, id: string) => callAdmin(flags, 'POST', `/admin/payouts/${encodeURIComponent(id)}/paid`, { reference: flags.reference }),
+      (answer: { id: string; amount: string; status: string }) => `Payout ${answer.id}: ${answer.amount} ${answer.status}`,
+    ),
+  );
+  withAdminTarget(money.command('epochs').description('epochs and their reports')).action(
+    adminAction(
+      (flags) => callAdmin<List>(flags, 'GET', '/admin/epochs'),
+      (answer: List) => table(answer.data.map((e) => ({ ...e, ...(e.report as Record<string, unknown> | null) })), ['epoch', 'starts', 'ends', 'closed', 'released', 'requests', 'revenue', 'host_earnings']),
+    ),
+  );
+  return money;
+}
