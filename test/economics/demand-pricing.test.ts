@@ -32,27 +32,31 @@ describe('demand pricing', () => {
   it('raises the price under load above the band and lowers it when idle, one bounded step per interval, within [floor, ceiling]', async () => {
     await scripted.serve('busy', [{ status: 200, body: scriptedAnswer, delayMs: 150 }]);
     const buyer = await fundedBuyer(scripted.market, '10');
-    await nextRepricing('busy');
-    // Eight requests at a time on four slots: utilization 1, far above the 40–60% band.
-    const until = Date.now() + 4 * INTERVAL_MS;
+    const before = nanos((await nextRepricing('busy')).at(-1)!.price.prompt);
+    // Twelve requests at a time on four slots: utilization 1, far above the 40–60% band.
+    const until = Date.now() + 5 * INTERVAL_MS;
     await Promise.all(
-      Array.from({ length: 8 }, async () => {
+      Array.from({ length: 12 }, async () => {
         while (Date.now() < until) expect((await postChat(scripted.market.url, buyer.key, { model: 'busy' })).status).toBe(200);
       }),
     );
-    const peak = await nextRepricing('busy');
+    await nextRepricing('busy');
     await sleep(6 * INTERVAL_MS);
     const points = await history('busy');
     const bounds = await pricing('busy');
     const prompts = points.map((p) => nanos(p.price.prompt));
-    const peakPrice = nanos(peak.at(-1)!.price.prompt);
-    expect(peakPrice).toBeGreaterThan(100n);
-    expect(prompts.at(-1)).toBeLessThan(peakPrice);
+    const peak = prompts.reduce((a, b) => (b > a ? b : a));
+    expect(peak).toBeGreaterThan(before);
+    expect(prompts.at(-1)).toBeLessThan(peak);
     for (const [i, price] of prompts.entries()) {
       expect(price).toBeGreaterThanOrEqual(nanos(bounds.floor.prompt));
       expect(price).toBeLessThanOrEqual(nanos(bounds.ceiling.prompt));
-      // one step of at most 12.5% (plus the nano lost to quoting whole nano-units)
-      if (i > 0) expect(price > prompts[i - 1]! ? price - prompts[i - 1]! : prompts[i - 1]! - price).toBeLessThanOrEqual((prompts[i - 1]! * 1_250n) / 10_000n + 1n);
+      if (i === 0) continue;
+      const previous = prompts[i - 1]!;
+      // one step of at most 12.5% (plus the nano lost to quoting whole nano-units), in the direction of the load
+      expect(price > previous ? price - previous : previous - price).toBeLessThanOrEqual((previous * 1_250n) / 10_000n + 1n);
+      if (points[i]!.utilization > 0.6) expect(price).toBeGreaterThanOrEqual(previous);
+      if (points[i]!.utilization < 0.4) expect(price).toBeLessThanOrEqual(previous);
     }
     expect(points.some((p) => p.utilization === 1)).toBe(true);
   });
