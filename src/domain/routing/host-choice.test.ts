@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from './circuit-breaker.ts';
 import { earnHedge, emptyHedgeBudget, quantile, spendHedge } from './hedging.ts';
 import { observeLatency, observeSpeed, orderHosts, tokensPerSecond } from './host-choice.ts';
-import { RecentTraffic, shareCap } from './traffic-share.ts';
+import { capTiers, RecentTraffic, shareCap } from './traffic-share.ts';
+import { bondedShareCap, DEFAULT_BOND_RULES } from '../economics/bonds.ts';
 
 describe('host choice', () => {
   it('puts the better of two sampled hosts first and every host exactly once after it', () => {
@@ -121,6 +122,20 @@ describe('weights, affinity, the traffic cap and hedging', () => {
     expect(recent.overCap('hot', shareCap(2))).toBe(false);
     for (let i = 0; i < 100; i++) recent.record(`cold${i % 4}`);
     expect(recent.overCap('hot', shareCap(4))).toBe(false);
+  });
+
+  it("puts an unbonded host above 10% behind a bonded one, a bond's cap growing with it; among unbonded hosts no one", () => {
+    expect(bondedShareCap(0n, DEFAULT_BOND_RULES)).toBe(0.1);
+    expect(bondedShareCap(DEFAULT_BOND_RULES.fullShareBond / 2n, DEFAULT_BOND_RULES)).toBeCloseTo(0.55);
+    expect(bondedShareCap(DEFAULT_BOND_RULES.fullShareBond * 2n, DEFAULT_BOND_RULES)).toBe(1);
+    const recent = new RecentTraffic(100);
+    for (let i = 0; i < 100; i++) recent.record(i % 10 < 3 ? 'newcomer' : `bonded${i % 3}`);
+    const host = (h: { id: string; bond: bigint }) => h;
+    const bonded = [0, 1, 2].map((i) => ({ id: `bonded${i}`, bond: DEFAULT_BOND_RULES.fullShareBond }));
+    const newcomer = { id: 'newcomer', bond: 0n };
+    expect(capTiers([newcomer, ...bonded], recent, host, DEFAULT_BOND_RULES)).toEqual([bonded, [newcomer], []]);
+    const unbonded = bonded.map((b) => ({ ...b, bond: 0n }));
+    expect(capTiers([newcomer, ...unbonded], recent, host, DEFAULT_BOND_RULES)).toEqual([[newcomer, ...unbonded], [], []]);
   });
 
   it('hedges at most 5% of eligible requests, and only once the p95 is known', () => {
