@@ -41,7 +41,7 @@ import { createSampler, startVerifier, type VerificationOptions } from './verifi
 import type { MarketRules } from '../domain/economics/market-rules.ts';
 import { createKyselyPricingStore } from '../adapters/sql/kysely-pricing-store.ts';
 import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
-import { repriceModels } from '../app/pricing/demand-pricing.ts';
+import { createDemandPricing } from '../app/pricing/demand-pricing.ts';
 import { settleEpochs } from '../app/economics/settlement.ts';
 import { manualPaymentProvider, manualPayoutProvider } from '../app/economics/funds.ts';
 import type { EconomicsStore } from '../app/economics/economics-store.ts';
@@ -222,9 +222,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const pricing = createKyselyPricingStore(database.db);
     const economics = createKyselyEconomicsStore(database.db);
     const rules = options.economics;
+    const demandPricing = createDemandPricing({ store: pricing, catalog, clock: systemClock, takeBusyTime: () => router.takeBusyTime() }, rules.pricing);
     const reprice = async () => {
-      const repriced = await repriceModels({ store: pricing, catalog, clock: systemClock, takeBusyTime: () => router.takeBusyTime() }, rules.pricing);
-      if (repriced.length > 0) await reloadCatalog();
+      if ((await demandPricing.tick()).length > 0) await reloadCatalog();
     };
     timers.push(setInterval(report(reprice, 'repricing'), Math.min(1_000, rules.pricing.intervalMs)));
     const settle = () => settleEpochs({ store: economics, clock: systemClock }, rules);

@@ -88,7 +88,8 @@ export function createKyselyPricingStore(db: Kysely<Schema>): PricingStore {
           await trx.insertInto('price_history').values(point).execute();
           points.push(toPoint(point));
         }
-        return points;
+        const next = await trx.selectFrom('model_pricing').select((eb) => eb.fn.min('next_update_at').as('at')).executeTakeFirst();
+        return { points, nextDueAtMs: next?.at ? new Date(next.at).getTime() : nextUpdateAtMs };
       });
     },
     async openOverdueWindows(nowMs, intervalMs) {

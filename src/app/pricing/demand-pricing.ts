@@ -16,15 +16,27 @@ export type DemandPricingDeps = {
   takeBusyTime(): Map<string, number>;
 };
 
-/** Reports this instance's busy time, then reprices what is due; returns the new prices. */
-export async function repriceModels(deps: DemandPricingDeps, rules: DemandPricingRules): Promise<PricePoint[]> {
-  const busy = deps.takeBusyTime();
-  if (busy.size > 0) await deps.store.addBusyTime(busy);
-  const nowMs = deps.clock.nowMs();
-  await deps.store.openOverdueWindows(nowMs, rules.intervalMs);
-  return deps.store.repriceDue(nowMs, nowMs + rules.intervalMs, (due) => {
-    const slots = (deps.catalog.get(due.modelId)?.routes ?? []).reduce((sum, r) => sum + (r.host.maxConcurrency ?? UNDECLARED_SLOTS), 0);
-    const utilization = utilizationOf(due.busyMs, nowMs - due.updatedAtMs, slots, rules);
-    return { utilization, precise: nextPrices(due.precise, utilization, due, rules) };
-  });
+/**
+ * The repricing loop of one instance: between repricings it touches the database only to see whether one is due
+ * (the earliest known), so an idle tick costs nothing; busy time waits in memory until then. A model added
+ * meanwhile gets its first window at the next due time.
+ */
+export function createDemandPricing(deps: DemandPricingDeps, rules: DemandPricingRules): { tick(): Promise<PricePoint[]> } {
+  let nextDueAtMs = 0;
+  return {
+    async tick() {
+      const nowMs = deps.clock.nowMs();
+      if (nowMs < nextDueAtMs) return [];
+      const busy = deps.takeBusyTime();
+      if (busy.size > 0) await deps.store.addBusyTime(busy);
+      await deps.store.openOverdueWindows(nowMs, rules.intervalMs);
+      const repriced = await deps.store.repriceDue(nowMs, nowMs + rules.intervalMs, (due) => {
+        const slots = (deps.catalog.get(due.modelId)?.routes ?? []).reduce((sum, r) => sum + (r.host.maxConcurrency ?? UNDECLARED_SLOTS), 0);
+        const utilization = utilizationOf(due.busyMs, nowMs - due.updatedAtMs, slots, rules);
+        return { utilization, precise: nextPrices(due.precise, utilization, due, rules) };
+      });
+      nextDueAtMs = repriced.nextDueAtMs;
+      return repriced.points;
+    },
+  };
 }

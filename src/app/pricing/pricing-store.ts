@@ -24,9 +24,9 @@ export type PricingStore = {
   addBusyTime(busyMs: ReadonlyMap<string, number>): Promise<void>;
   /**
    * Reprices every model whose update is due at nowMs, its row locked so one gateway instance reprices it once;
-   * resets its busy time and records the new price in the history.
+   * resets its busy time and records the new price in the history. `nextDueAtMs`: the earliest repricing still ahead.
    */
-  repriceDue(nowMs: number, nextUpdateAtMs: number, reprice: (due: DuePricing) => Repricing): Promise<PricePoint[]>;
+  repriceDue(nowMs: number, nextUpdateAtMs: number, reprice: (due: DuePricing) => Repricing): Promise<{ points: PricePoint[]; nextDueAtMs: number }>;
   /**
    * Starts a fresh measurement at nowMs for every model whose repricing is an interval or more overdue (no instance
    * was running, or the model is new), so time the market was stopped is not read as idle capacity.
