@@ -1,6 +1,7 @@
 // A market for the benches: started in this process (so compare.mjs can measure its CPU by pid), selling a bench
 // model metered with the built-in model's tokenizer, served by the given upstreams as operator-registered hosts,
 // with a funded buyer key whose own rate limits are far above what a bench sends (the limiter runs, never refuses).
+import { DEFAULT_HEALTH_RULES } from '../src/domain/status/availability.ts';
 import { DEFAULT_MARKET_RULES } from '../src/domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,8 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
     capacityProbes: { intervalMs: 0, budgetPerDay: 0n },
     hedgedModels: [],
     verification: { samplingFloor: 0.02, workerIntervalMs: 1_000 },
+    trafficSampleMs: 60_000,
+    health: DEFAULT_HEALTH_RULES,
     logLevel: 'error',
   });
   const close = async () => {

@@ -61,7 +61,7 @@ export async function benchSlowHost(benchDir: string, databaseUrl: string | unde
     for (const hedge of [false, true]) {
       const result = await runLoad(benchDir, bench.market.url, bench.key, hedge, SECONDS);
       await bench.market.flushBilling();
-      const hedged = (await bench.market.store.listUsage(await accountOf(bench), 10_000)).filter((r) => r.hedged).length;
+      const hedged = (await bench.market.store.listUsage({ accountId: await accountOf(bench) }, 10_000)).filter((r) => r.hedged).length;
       rows.push(`| ${hedge ? 'with hedging' : 'without hedging'} | ${result.requests.ok} | ${result.requests.non2xx + result.requests.errors} | ${ms(result.latency_us?.p50)} | ${ms(result.latency_us?.p99)} | ${ms(result.ttfb_us?.p50)} | ${ms(result.ttfb_us?.p99)} | ${hedged} |`);
     }
     console.log('| run | ok | failed | p50 ms | p99 ms | TTFB p50 ms | TTFB p99 ms | hedged |');

@@ -52,6 +52,9 @@ export type AgentHostState = {
   reputation: number;
   /** set when a conviction suspended it (a granted appeal lifts it) */
   suspendedAtMs: number | null;
+  /** the scorecard: failures outside maintenance windows, and usage claims that did not match */
+  misses: number;
+  strikes: number;
 };
 export type AgentRoute = { modelId: string; askPrompt: Nanos; askCompletion: Nanos };
 
@@ -94,6 +97,14 @@ export type NewKey = Omit<ApiKeyRecord, 'revokedAtMs' | 'updatedAtMs'> & { hash:
 /** A usage record as the buyer reads it back; `refundedBy`: the conviction that refunded it. */
 export type UsageRow = Omit<UsageRecord, 'accountId' | 'keyId'> & { createdAtMs: number; refundedBy: string | null };
 
+/** Which usage records: every field given narrows (an account's, a host's, one model, one key, a time range). */
+export type UsageFilter = { accountId?: string; hostId?: string; modelId?: string; keyPrefix?: string; fromMs?: number; toMs?: number };
+
+export type UsageBucket = 'minute' | 'hour' | 'day';
+
+/** Usage summed per time bucket, model and key (the console's charts). */
+export type UsagePoint = { bucketStartMs: number; modelId: string; keyPrefix: string; requests: number; promptTokens: number; completionTokens: number; cost: Nanos };
+
 export type MarketStore = {
   createAccount(id: string, name: string): Promise<void>;
   accountExists(id: string): Promise<boolean>;
@@ -131,9 +142,16 @@ export type MarketStore = {
   /** keeps the latest measurement per host and model */
   recordCapacity(measurement: CapacityMeasurement): Promise<void>;
   listCapacity(hostIds?: readonly string[]): Promise<CapacityMeasurement[]>;
-  listUsage(accountId: string, limit: number): Promise<UsageRow[]>;
+  /** newest first */
+  listUsage(filter: UsageFilter, limit: number): Promise<UsageRow[]>;
+  /** requests served per host since then */
+  requestsByHost(sinceMs: number): Promise<Map<string, number>>;
+  /** oldest first; without `perKey` every point's keyPrefix is '' */
+  usageSeries(filter: UsageFilter, bucket: UsageBucket, perKey: boolean): Promise<UsagePoint[]>;
   spendByKey(accountId: string): Promise<Array<{ prefix: string; name: string; spent: Nanos }>>;
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
   ledgerTotals(): Promise<{ sum: Nanos; negativeAccounts: string[] }>;
+  /** the sum of balances per ledger account kind */
+  ledgerByKind(): Promise<Array<{ kind: string; accounts: number; balance: Nanos }>>;
 };

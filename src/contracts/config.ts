@@ -42,6 +42,8 @@ export const marketConfigSchema = z.object({
     .default('')
     .transform((list) => list.split(',').map((m) => m.trim()).filter((m) => m !== '')),
   probeIntervalS: z.coerce.number().min(0).default(300),
+  /** the status page's resolution: each gateway writes one traffic sample per model this often */
+  trafficSampleS: z.coerce.number().min(0.1).max(3_600).default(60),
   probeBudget: amountSchema.default(1_000_000_000n),
   samplingFloor: z.coerce.number().min(0).max(1).default(0.02),
   verifierIntervalMs: z.coerce.number().int().min(0).default(1_000),
@@ -103,6 +105,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['hostAdmission', 'AGORA_HOST_ADMISSION'],
     ['hedgeModels', 'AGORA_HEDGE_MODELS'],
     ['probeIntervalS', 'AGORA_PROBE_INTERVAL_S'],
+    ['trafficSampleS', 'AGORA_TRAFFIC_SAMPLE_S'],
     ['probeBudget', 'AGORA_PROBE_BUDGET'],
     ['samplingFloor', 'AGORA_SAMPLING_FLOOR'],
     ['verifierIntervalMs', 'AGORA_VERIFIER_INTERVAL_MS'],

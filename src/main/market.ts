@@ -45,6 +45,12 @@ import { createDemandPricing } from '../app/pricing/demand-pricing.ts';
 import { settleEpochs } from '../app/economics/settlement.ts';
 import { manualPaymentProvider, manualPayoutProvider } from '../app/economics/funds.ts';
 import type { EconomicsStore } from '../app/economics/economics-store.ts';
+import { fileURLToPath } from 'node:url';
+import { SESSION_TTL_MS } from '../app/auth/console-sessions.ts';
+import { createTrafficRecorder } from '../app/status/traffic-recorder.ts';
+import type { HealthRules } from '../domain/status/availability.ts';
+import { createKyselySessionStore } from '../adapters/sql/kysely-session-store.ts';
+import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts';
 
 export type MarketOptions = {
   port: number;
@@ -74,8 +80,15 @@ export type MarketOptions = {
   verification: VerificationOptions;
   /** told of every verification check this process makes (the sandbox prints them) */
   onVerificationCheck?: (event: CheckEvent) => void;
+  /** how often each gateway instance writes a traffic sample per model (the status page and its uptime) */
+  trafficSampleMs: number;
+  /** when a model counts as down, and when an incident is suggested */
+  health: HealthRules;
   logLevel: 'silent' | 'info' | 'warn' | 'error';
 };
+
+/** The console's bundle, built by `npm run build:console` (npm ci runs it). */
+export const CONSOLE_BUNDLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
 
 export type RunningMarket = {
   url: string;
@@ -179,7 +192,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     cleanups.push(() => database.close());
     const store = createKyselyMarketStore(database.db);
     const billingStore = createKyselyBillingStore(database.db);
-    const metrics = createMarketMetrics();
+    // The gauges read the router and the catalog (made below) at scrape time, once the server listens.
+    const modelHealth = () =>
+      catalog.list().map((m) => ({ id: m.id, hostsOnline: router.hostsOnline(m.routes), promptNanos: m.promptPrice, completionNanos: m.completionPrice }));
+    const metrics = createMarketMetrics({ hostStates: () => router.hostStates(), models: modelHealth });
     const timers: Array<ReturnType<typeof setInterval>> = [];
     cleanups.push(() => timers.forEach(clearInterval));
 
@@ -218,7 +234,13 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     timers.push(setInterval(report(() => budget.maintain(), 'lease maintenance'), 15_000));
     timers.push(setInterval(report(() => billingStore.reclaimExpired(systemClock.nowMs()), 'lease reclaim'), 30_000));
 
-    const router = createHostRouter({ clock: systemClock, random: Math.random, heartbeatIntervalMs: HOST_HEARTBEAT_MS, bonds: options.economics.bonds });
+    const router = createHostRouter({
+      clock: systemClock,
+      random: Math.random,
+      heartbeatIntervalMs: HOST_HEARTBEAT_MS,
+      bonds: options.economics.bonds,
+      onAttempt: metrics.hostAttempt,
+    });
     const pricing = createKyselyPricingStore(database.db);
     const economics = createKyselyEconomicsStore(database.db);
     const rules = options.economics;
@@ -227,7 +249,14 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       if ((await demandPricing.tick()).length > 0) await reloadCatalog();
     };
     timers.push(setInterval(report(reprice, 'repricing'), Math.min(1_000, rules.pricing.intervalMs)));
-    const settle = () => settleEpochs({ store: economics, clock: systemClock }, rules);
+    const settle = async () => {
+      const end = metrics.settlementSeconds.startTimer();
+      try {
+        await settleEpochs({ store: economics, clock: systemClock }, rules);
+      } finally {
+        end();
+      }
+    };
     if (options.settlementIntervalMs > 0) timers.push(setInterval(report(settle, 'epoch settlement'), options.settlementIntervalMs));
     // Failures outside maintenance windows and false usage claims go on the hosts' scorecards, a few times a minute.
     const strikes = new Map<string, number>();
@@ -237,6 +266,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       if (tallies.misses.size + tallies.strikes.size > 0) await store.recordHostTallies(tallies);
     };
     timers.push(setInterval(report(recordTallies, 'recording host misses and strikes'), 5_000));
+    const statusStore = createKyselyStatusStore(database.db);
+    const traffic = createTrafficRecorder({ store: statusStore, clock: systemClock, instanceId: cryptoIds.newId('gw'), models: modelHealth });
+    timers.push(setInterval(report(() => traffic.flush(), 'traffic sample'), options.trafficSampleMs));
     const engines = createOpenAiEngineClient();
     const verification = createKyselyVerificationStore(database.db);
     let url = '';
@@ -260,7 +292,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       engines,
       clock: systemClock,
       logger,
-      metrics: metrics.completions,
+      metrics: {
+        completed(observation) {
+          metrics.completions.completed(observation);
+          traffic.observe(observation);
+        },
+      },
       split: options.economics.split,
       verifySignature: verifyHostSignature,
       hedgedModels: new Set(options.hedgedModels),
@@ -269,7 +306,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     };
     const { app, routes } = buildMarketServer({
       authenticator,
-      hostToken: async (token) => (await store.findHostByTokenHash(hashApiKey(token)))?.id,
+      hostByTokenHash: async (hash) => (await store.findHostByTokenHash(hash))?.id,
       hosts: { registry, maintenance: { store, clock: systemClock, ids: cryptoIds, rules: options.maintenanceRules, reloadCatalog }, store, clock: systemClock, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
       metrics,
       logger,
@@ -279,7 +316,16 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         store,
         starterCredits: options.starterCredits,
       },
-      admin: { admin, store, reloadCatalog, registry },
+      admin: { admin, store, reloadCatalog, registry, hostStates: () => router.hostStates(), clock: systemClock },
+      console: {
+        sessions: { sessions: createKyselySessionStore(database.db), authenticator, hostByTokenHash: async (hash) => (await store.findHostByTokenHash(hash))?.id, clock: systemClock, ids: cryptoIds, ttlMs: SESSION_TTL_MS },
+        bundleDir: CONSOLE_BUNDLE_DIR,
+      },
+      status: {
+        report: { store: statusStore, clock: systemClock, rules: options.health, models: modelHealth },
+        incidents: { store: statusStore, clock: systemClock, ids: cryptoIds, rules: options.health, knownModels: () => catalog.list().map((m) => m.id) },
+        sampleSpanMs: options.trafficSampleMs,
+      },
       trust: { store: verification, ids: cryptoIds },
       pricing: { store: pricing, rules: rules.pricing, reloadCatalog },
       economics: {
@@ -313,6 +359,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
               convictionSlashBps: rules.bonds.convictionSlashBps,
               // A convicted host leaves the routes at once, not at the next reload.
               onCheck: (event) => {
+                if (event.counted) metrics.verificationCheck(event.modelId, event.verdict.passed);
                 if (event.conviction) report(reloadCatalog, 'catalog reload')();
                 options.onVerificationCheck?.(event);
               },

@@ -3,6 +3,7 @@
 // quantized copy, fewer layers or noisy weights). Seeded mixed traffic goes through the real paid path; the real
 // sampler and verifier decide. The run reports every check, the conviction and the refunds, and ends with one JSON
 // line for tools.
+import { DEFAULT_HEALTH_RULES } from '../domain/status/availability.ts';
 import { DEFAULT_MARKET_RULES } from '../domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +97,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     hedgedModels: [],
     verification: { samplingFloor: 0.02, workerIntervalMs: 100 },
     onVerificationCheck: (event) => onCheck(event),
+    trafficSampleMs: 60_000,
+    health: DEFAULT_HEALTH_RULES,
     logLevel: 'silent',
   });
   const hosts: HostRole[] = [];

@@ -45,9 +45,9 @@ describe('capacity probes', () => {
     expect(capacity!.decode_tokens_per_second === null || capacity!.decode_tokens_per_second > 0).toBe(true);
 
     await market.flushBilling();
-    const probes = await market.store.listUsage(PROBE_ACCOUNT, 100);
+    const probes = await market.store.listUsage({ accountId: PROBE_ACCOUNT }, 100);
     expect(probes.some((r) => r.hostId === builtin && r.status === 'ok' && r.cost > 0n)).toBe(true);
-    expect(await market.store.listUsage('demo', 10)).toEqual([]);
+    expect(await market.store.listUsage({ accountId: 'demo' }, 10)).toEqual([]);
     expect(await market.store.balances('demo')).toEqual(demoBefore);
     expect((await market.store.ledgerTotals()).sum).toBe(0n);
   });

@@ -93,7 +93,7 @@ describe('paid request path', () => {
     await market.flushBilling();
     const metrics = await (await fetch(`${market.url}/metrics`)).text();
     expect(metrics).toMatch(/^agora_completions_total\{model="agora-tiny",status="ok"\} [1-9]/m);
-    expect(metrics).toMatch(/^agora_upstream_duration_seconds_count\{model="agora-tiny",phase="first_byte"\} [1-9]/m);
+    expect(metrics).toMatch(/^agora_upstream_duration_seconds_count\{model="agora-tiny",phase="first_token"\} [1-9]/m);
     expect(metrics).toMatch(/^agora_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status_class="2xx"\} [1-9]/m);
     expect(metrics).toMatch(/^agora_ledger_batch_duration_seconds_count [1-9]/m);
     expect(metrics).not.toContain(buyer.key.slice(0, 12));

@@ -12,7 +12,29 @@ afterAll(() => market.stop());
 describe('route authorization matrix', () => {
   it('declares the expected public routes and nothing else public', () => {
     const open = market.routes.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.url}`).sort();
-    expect(open).toEqual(['GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'GET /v1/models', 'GET /v1/models/:id', 'GET /v1/pricing', 'GET /v1/pricing/history', 'POST /v1/accounts', 'POST /hosts/register'].sort());
+    expect(open).toEqual(
+      [
+        'GET /healthz',
+        'GET /metrics',
+        'GET /openapi.json',
+        'GET /readyz',
+        'GET /v1/models',
+        'GET /v1/models/:id',
+        'GET /v1/pricing',
+        'GET /v1/pricing/history',
+        'POST /v1/accounts',
+        'POST /hosts/register',
+        // the status page, and the console's page, bundle and sign-in (each checks its own session)
+        'GET /status',
+        'GET /status.json',
+        'GET /',
+        'GET /console',
+        'GET /console/assets/:file',
+        'GET /console/session',
+        'POST /console/session',
+        'DELETE /console/session',
+      ].sort(),
+    );
   });
 
   it('refuses every protected route without a key and with the wrong role', async () => {

@@ -1,5 +1,6 @@
 // startMarket() exactly as `agora start` runs it, on 127.0.0.1:0, in a fresh data directory — on embedded
 // PGlite, or (AGORA_TEST_DATABASE=postgres) in a fresh database on the real PostgreSQL server.
+import { DEFAULT_HEALTH_RULES } from '../../src/domain/status/availability.ts';
 import { DEFAULT_MARKET_RULES } from '../../src/domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,9 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
     hedgedModels: [],
     // Samples queue in the database; a test that checks them runs the verifier itself (verifyNow).
     verification: { samplingFloor: 0.02, workerIntervalMs: 0 },
+    // Traffic samples often enough for a test to see a status change in a second.
+    trafficSampleMs: 250,
+    health: DEFAULT_HEALTH_RULES,
     logLevel: 'silent',
     ...overrides,
   });

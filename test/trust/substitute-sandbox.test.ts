@@ -55,7 +55,7 @@ describe('the substitute scenario', () => {
       say: () => undefined,
       async inspect({ market, buyerAccountId, credited, cheaters, result }) {
         const cheaterHostIds = cheaters.map((c) => c.hostId);
-        const usage = await market.store.listUsage(buyerAccountId, 1000);
+        const usage = await market.store.listUsage({ accountId: buyerAccountId }, 1000);
         const convictions = (await Promise.all(cheaterHostIds.map((id) => market.verification.hostConvictions(id)))).flat();
         expect(convictions.length).toBeGreaterThan(0);
         for (const conviction of convictions) {

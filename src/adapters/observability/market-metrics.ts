@@ -1,55 +1,132 @@
-// Prometheus metrics with bounded labels: route templates (never raw paths), model ids from the catalog, status
-// classes. No key, account or prompt ever becomes a label.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Prometheus metrics with bounded labels: route templates (never raw paths), model ids from the catalog, host ids
+// of registered hosts, status classes and fixed outcome names. No key, account or prompt ever becomes a label.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CompletionMetrics } from '../../app/ports.ts';
+import type { AttemptOutcome, HostState } from '../../app/v1/host-router.ts';
+
+/** What the gauges read at scrape time. */
+export type MetricSources = {
+  hostStates(): HostState[];
+  models(): Array<{ id: string; hostsOnline: number; promptNanos: bigint; completionNanos: bigint }>;
+};
 
 export type MarketMetrics = {
   registry: Registry;
   requests: Counter<'route' | 'method' | 'status_class'>;
   requestSeconds: Histogram<'route' | 'method'>;
   billingBatchSeconds: Histogram;
+  settlementSeconds: Histogram;
   completions: CompletionMetrics;
+  hostAttempt(hostId: string, outcome: AttemptOutcome): void;
+  verificationCheck(modelId: string, passed: boolean): void;
 };
 
-export function createMarketMetrics(): MarketMetrics {
+const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
+const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
+
+export function createMarketMetrics(sources: MetricSources): MarketMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const registers = [registry];
   const completions = new Counter({
     name: 'agora_completions_total',
     help: 'Completions by catalog model and outcome (ok, client_closed, rejected_by_host, no_host_succeeded, host_failed_mid_stream)',
     labelNames: ['model', 'status'],
-    registers: [registry],
+    registers,
   });
   const upstreamSeconds = new Histogram({
     name: 'agora_upstream_duration_seconds',
-    help: 'Upstream time by model: to the first byte (phase="first_byte": response headers of a stream, the whole answer otherwise) and to the end (phase="total")',
+    help: 'Upstream time by model: to the first token (phase="first_token": the first token of a stream, the whole answer otherwise) and to the end (phase="total")',
     labelNames: ['model', 'phase'],
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
-    registers: [registry],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const hostAttempts = new Counter({
+    name: 'agora_host_attempts_total',
+    help: "Attempts sent to each host by how they ended (ok, failed, cancelled, outpaced: a hedge's loser)",
+    labelNames: ['host', 'outcome'],
+    registers,
+  });
+  const verificationChecks = new Counter({
+    name: 'agora_verification_checks_total',
+    help: 'Verification checks of sampled answers against the reference engine, by model and result (passed, failed)',
+    labelNames: ['model', 'result'],
+    registers,
+  });
+  new Gauge({
+    name: 'agora_host_in_flight',
+    help: 'Attempts in flight per host on this gateway instance',
+    labelNames: ['host'],
+    registers,
+    collect() {
+      this.reset();
+      for (const state of sources.hostStates()) this.set({ host: state.hostId }, state.inFlight);
+    },
+  });
+  new Gauge({
+    name: 'agora_host_circuit_state',
+    help: "Each host's circuit on this gateway instance: 1 for its current state (closed, open, half_open), 0 for the others",
+    labelNames: ['host', 'state'],
+    registers,
+    collect() {
+      this.reset();
+      for (const host of sources.hostStates()) for (const state of CIRCUIT_STATES) this.set({ host: host.hostId, state }, host.circuit === state ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'agora_model_hosts_online',
+    help: 'Hosts each model can be routed to now (alive, active, not suspended or in maintenance)',
+    labelNames: ['model'],
+    registers,
+    collect() {
+      this.reset();
+      for (const model of sources.models()) this.set({ model: model.id }, model.hostsOnline);
+    },
+  });
+  new Gauge({
+    name: 'agora_model_price_nanos',
+    help: "Each model's current demand price per token in nano-units, by kind (prompt, completion)",
+    labelNames: ['model', 'kind'],
+    registers,
+    collect() {
+      this.reset();
+      for (const model of sources.models()) {
+        this.set({ model: model.id, kind: 'prompt' }, Number(model.promptNanos));
+        this.set({ model: model.id, kind: 'completion' }, Number(model.completionNanos));
+      }
+    },
   });
   return {
     completions: {
       completed({ modelId, status, upstream }) {
         completions.inc({ model: modelId, status });
         if (!upstream) return;
-        upstreamSeconds.observe({ model: modelId, phase: 'first_byte' }, upstream.firstByteMs / 1000);
+        upstreamSeconds.observe({ model: modelId, phase: 'first_token' }, upstream.firstByteMs / 1000);
         upstreamSeconds.observe({ model: modelId, phase: 'total' }, upstream.totalMs / 1000);
       },
     },
+    hostAttempt: (hostId, outcome) => hostAttempts.inc({ host: hostId, outcome }),
+    verificationCheck: (modelId, passed) => verificationChecks.inc({ model: modelId, result: passed ? 'passed' : 'failed' }),
     registry,
-    requests: new Counter({ name: 'agora_http_requests_total', help: 'HTTP requests by route template and status class', labelNames: ['route', 'method', 'status_class'], registers: [registry] }),
+    requests: new Counter({ name: 'agora_http_requests_total', help: 'HTTP requests by route template and status class', labelNames: ['route', 'method', 'status_class'], registers }),
     requestSeconds: new Histogram({
       name: 'agora_http_request_duration_seconds',
       help: 'HTTP request duration by route template (to the end of the response, streams included)',
       labelNames: ['route', 'method'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
-      registers: [registry],
+      buckets: LATENCY_BUCKETS,
+      registers,
     }),
     billingBatchSeconds: new Histogram({
       name: 'agora_ledger_batch_duration_seconds',
       help: 'Time to commit one billing batch (captures and lease returns) to the database',
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
-      registers: [registry],
+      registers,
+    }),
+    settlementSeconds: new Histogram({
+      name: 'agora_ledger_settlement_duration_seconds',
+      help: 'Time of one epoch settlement run (closing due epochs, releasing held-back earnings and unbondings)',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
     }),
   };
 }

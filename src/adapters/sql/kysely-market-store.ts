@@ -1,16 +1,29 @@
 // The operator's records on SQL: accounts with their ledger accounts, credit grants, keys, models, hosts, usage
 // and balances. Money moves only through balanced ledger transactions.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
 import { PRICE_PRECISION, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { KeyRole } from '../../app/ports.ts';
-import type { AgentHostState, MarketStore, ModelRecord, HostRecord, NewKey, UsageRow } from '../../app/market-store.ts';
+import type { AgentHostState, MarketStore, ModelRecord, HostRecord, NewKey, UsageFilter, UsageRow } from '../../app/market-store.ts';
 import type { Schema } from './schema.ts';
 import { ensureLedgerAccount, writeLedgerTransaction } from './ledger-writes.ts';
 import { REPUTATION } from '../../domain/verification/reputation.ts';
 import { toKeyRecord } from './kysely-key-store.ts';
 import { providerPreferencesWire } from '../../contracts/openai/provider-preferences.ts';
+
+const usageWhere =
+  (filter: UsageFilter) =>
+  (eb: ExpressionBuilder<Schema, 'usage_records'>): Expression<SqlBool> => {
+    const conditions: Array<Expression<SqlBool>> = [];
+    if (filter.accountId !== undefined) conditions.push(eb('account_id', '=', filter.accountId));
+    if (filter.hostId !== undefined) conditions.push(eb('host_id', '=', filter.hostId));
+    if (filter.modelId !== undefined) conditions.push(eb('model_id', '=', filter.modelId));
+    if (filter.keyPrefix !== undefined) conditions.push(eb('key_prefix', '=', filter.keyPrefix));
+    if (filter.fromMs !== undefined) conditions.push(eb('created_at', '>=', new Date(filter.fromMs)));
+    if (filter.toMs !== undefined) conditions.push(eb('created_at', '<', new Date(filter.toMs)));
+    return eb.and(conditions);
+  };
 
 export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
   const balanceOf = async (id: string): Promise<Nanos> =>
@@ -38,7 +51,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
   };
 
   const agentHosts = async (hostId?: string): Promise<AgentHostState[]> => {
-    let query = db.selectFrom('hosts').select(['id', 'name', 'base_url', 'forward_secret', 'status', 'last_seen_at', 'reputation', 'suspended_at']).where('public_key', 'is not', null);
+    let query = db.selectFrom('hosts').select(['id', 'name', 'base_url', 'forward_secret', 'status', 'last_seen_at', 'reputation', 'suspended_at', 'misses', 'strikes']).where('public_key', 'is not', null);
     if (hostId !== undefined) query = query.where('id', '=', hostId);
     const hosts = await query.orderBy('id').execute();
     const routes = hosts.length === 0 ? [] : await db.selectFrom('model_hosts').select(['host_id', 'model_id']).where('host_id', 'in', hosts.map((h) => h.id)).orderBy('model_id').execute();
@@ -52,6 +65,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       lastSeenAtMs: h.last_seen_at?.getTime() ?? null,
       reputation: h.reputation,
       suspendedAtMs: h.suspended_at?.getTime() ?? null,
+      misses: h.misses,
+      strikes: h.strikes,
     }));
   };
 
@@ -363,8 +378,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .execute();
     },
     listCapacity,
-    async listUsage(accountId, limit) {
-      const rows = await db.selectFrom('usage_records').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(limit).execute();
+    async listUsage(filter, limit) {
+      const rows = await db.selectFrom('usage_records').selectAll().where(usageWhere(filter)).orderBy('created_at', 'desc').limit(limit).execute();
       return rows.map(
         (r): UsageRow => ({
           requestId: r.request_id,
@@ -385,6 +400,45 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         }),
       );
     },
+    async usageSeries(filter, bucket, perKey) {
+      const start = sql<Date>`date_trunc(${bucket}, created_at)`;
+      // A host's series sums over buyers' keys: it never sees them.
+      const key = perKey ? sql<string>`key_prefix` : sql<string>`''`;
+      const rows = await db
+        .selectFrom('usage_records')
+        .where(usageWhere(filter))
+        .select((eb) => [
+          start.as('bucket_start'),
+          'model_id',
+          key.as('key_prefix'),
+          eb.fn.countAll<string>().as('requests'),
+          eb.fn.sum<string>('prompt_tokens').as('prompt_tokens'),
+          eb.fn.sum<string>('completion_tokens').as('completion_tokens'),
+          eb.fn.sum<string>('cost').as('cost'),
+        ])
+        .groupBy(perKey ? [start, 'model_id', 'key_prefix'] : [start, 'model_id'])
+        .orderBy(start)
+        .execute();
+      return rows.map((r) => ({
+        bucketStartMs: r.bucket_start.getTime(),
+        modelId: r.model_id,
+        keyPrefix: r.key_prefix,
+        requests: Number(r.requests),
+        promptTokens: Number(r.prompt_tokens),
+        completionTokens: Number(r.completion_tokens),
+        cost: BigInt(r.cost),
+      }));
+    },
+    async requestsByHost(sinceMs) {
+      const rows = await db
+        .selectFrom('usage_records')
+        .select((eb) => ['host_id', eb.fn.countAll<string>().as('requests')])
+        .where('created_at', '>=', new Date(sinceMs))
+        .where('host_id', 'is not', null)
+        .groupBy('host_id')
+        .execute();
+      return new Map(rows.map((r) => [r.host_id as string, Number(r.requests)]));
+    },
     async spendByKey(accountId) {
       const rows = await db.selectFrom('api_keys').select(['prefix', 'name', 'spent_total']).where('account_id', '=', accountId).where('role', '=', 'buyer').orderBy('created_at').orderBy('id').execute();
       return rows.map((r) => ({ prefix: r.prefix, name: r.name, spent: r.spent_total }));
@@ -402,6 +456,15 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .executeTakeFirstOrThrow();
       const negative = await db.selectFrom('ledger_accounts').select('id').where('balance', '<', 0n).where('allow_negative', '=', false).execute();
       return { sum: BigInt(row.total), negativeAccounts: negative.map((n) => n.id) };
+    },
+    async ledgerByKind() {
+      const rows = await db
+        .selectFrom('ledger_accounts')
+        .select((eb) => ['kind', eb.fn.countAll<string>().as('accounts'), eb.fn.sum<string>('balance').as('balance')])
+        .groupBy('kind')
+        .orderBy('kind')
+        .execute();
+      return rows.map((r) => ({ kind: r.kind, accounts: Number(r.accounts), balance: BigInt(r.balance) }));
     },
   };
 }

@@ -32,6 +32,9 @@ const TABLES = [
   ['convictions', 'created_at, id'],
   ['disputes', 'created_at, id'],
   ['appeals', 'created_at, id'],
+  ['traffic_samples', 'started_at, model_id, instance_id'],
+  ['incidents', 'opened_at, id'],
+  ['incident_updates', 'created_at, id'],
   ['settings', 'key'],
 ] as const;
 

@@ -13,6 +13,7 @@ import * as keyProviderPreferences from './migrations/006-key-provider-preferenc
 import * as hostStrikes from './migrations/007-host-strikes.ts';
 import * as verification from './migrations/008-verification.ts';
 import * as economics from './migrations/009-economics.ts';
+import * as consoleAndStatus from './migrations/010-console-and-status.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-host-strikes': hostStrikes,
   '008-verification': verification,
   '009-economics': economics,
+  '010-console-and-status': consoleAndStatus,
 };
 
 /**

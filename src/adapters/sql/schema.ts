@@ -232,4 +232,39 @@ export type Schema = {
   unbondings: { id: string; host_id: string; amount: Money; requested_epoch: number; release_epoch: number; released_at: Timestamp | null };
   slashes: { id: string; host_id: string; reason: 'conviction' | 'misses'; cause: string; amount: Money; created_at: Generated<Timestamp> };
   settings: { key: string; value: string };
+  console_sessions: {
+    token_hash: string;
+    role: 'buyer' | 'operator' | 'host';
+    credential_hash: string;
+    csrf_token: string;
+    created_at: Generated<Timestamp>;
+    expires_at: Timestamp;
+  };
+  traffic_samples: {
+    instance_id: string;
+    model_id: string;
+    started_at: Timestamp;
+    span_ms: number;
+    requests: number;
+    errors: number;
+    hosts_online: number;
+    ttft_histogram: number[];
+    latency_histogram: number[];
+  };
+  incidents: {
+    id: string;
+    title: string;
+    impact: 'minor' | 'major' | 'critical';
+    models: string[];
+    status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+    opened_at: Timestamp;
+    resolved_at: Timestamp | null;
+  };
+  incident_updates: {
+    id: string;
+    incident_id: string;
+    status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+    message: string;
+    created_at: Timestamp;
+  };
 };

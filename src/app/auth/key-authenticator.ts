@@ -9,6 +9,8 @@ export type AuthOutcome = { ok: true; key: ApiKeyRecord } | { ok: false; reason:
 
 export type KeyAuthenticator = {
   authenticate(rawKey: string | undefined): Promise<AuthOutcome>;
+  /** the same, for a key known by its hash (a console session keeps only that) */
+  authenticateHash(hash: string): Promise<AuthOutcome>;
   refresh(): Promise<void>;
   /** applies a change made by this instance at once (e.g. its own revocation) */
   forget(keyId: string): void;
@@ -24,17 +26,18 @@ export function createKeyAuthenticator(deps: { keys: KeyStore; clock: Clock }): 
     return { ok: true, key };
   };
 
+  const authenticateHash = async (hash: string): Promise<AuthOutcome> => {
+    const cached = byHash.get(hash);
+    if (cached) return check(cached);
+    const found = await deps.keys.findByHash(hash);
+    if (!found) return { ok: false, reason: 'unknown' };
+    byHash.set(hash, found);
+    return check(found);
+  };
+
   return {
-    async authenticate(rawKey) {
-      if (!rawKey) return { ok: false, reason: 'missing' };
-      const hash = hashApiKey(rawKey);
-      const cached = byHash.get(hash);
-      if (cached) return check(cached);
-      const found = await deps.keys.findByHash(hash);
-      if (!found) return { ok: false, reason: 'unknown' };
-      byHash.set(hash, found);
-      return check(found);
-    },
+    authenticate: async (rawKey) => (rawKey ? authenticateHash(hashApiKey(rawKey)) : { ok: false, reason: 'missing' }),
+    authenticateHash,
     async refresh() {
       // Re-read a short window: a change committed late may carry a timestamp just before the last one seen.
       const changed = await deps.keys.changedSince(seenUpToMs - 2_000);

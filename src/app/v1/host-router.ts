@@ -45,11 +45,26 @@ export type HostRouter = {
   takeMisses(): Map<string, number>;
   /** ms that attempts held a host's slot since the last call, per model (the demand price's utilization) */
   takeBusyTime(): Map<string, number>;
+  /** what this instance sees of each host it has sent to: attempts in flight and its circuit */
+  hostStates(): HostState[];
+  /** how many of these routes a request could go to now: alive, not away, circuit not open (the status page) */
+  hostsOnline(routes: readonly ModelRoute[]): number;
 };
+
+export type HostState = { hostId: string; inFlight: number; circuit: Circuit['state'] };
 
 const AFFINITY_ENTRIES = 10_000;
 
-export function createHostRouter(deps: { clock: Clock; random: () => number; heartbeatIntervalMs: number; bonds: BondRules }): HostRouter {
+export type HostRouterDeps = {
+  clock: Clock;
+  random: () => number;
+  heartbeatIntervalMs: number;
+  bonds: BondRules;
+  /** told how every attempt ended (the per-host metrics) */
+  onAttempt?: (hostId: string, outcome: AttemptOutcome) => void;
+};
+
+export function createHostRouter(deps: HostRouterDeps): HostRouter {
   const outstanding = new Map<string, number>();
   const latency = new Map<string, LatencyEstimate>();
   const circuits = new Map<string, Circuit>();
@@ -124,6 +139,7 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
           if (finished) return;
           finished = true;
           outstanding.set(hostId, load(hostId) - 1);
+          deps.onAttempt?.(hostId, outcome);
           const nowMs = deps.clock.nowMs();
           busy.set(query.modelId, (busy.get(query.modelId) ?? 0) + (nowMs - startedMs));
           if (outcome === 'ok') {
@@ -163,6 +179,14 @@ export function createHostRouter(deps: { clock: Clock; random: () => number; hea
       const taken = busy;
       busy = new Map();
       return taken;
+    },
+    hostsOnline(routes) {
+      const nowMs = deps.clock.nowMs();
+      return routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && admit(circuits.get(r.host.id) ?? closedCircuit, nowMs).admitted).length;
+    },
+    hostStates() {
+      const hostIds = new Set([...outstanding.keys(), ...circuits.keys()]);
+      return [...hostIds].sort().map((hostId) => ({ hostId, inFlight: load(hostId), circuit: (circuits.get(hostId) ?? closedCircuit).state }));
     },
   };
 }

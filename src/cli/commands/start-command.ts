@@ -1,4 +1,5 @@
 // `agora start`: run a market and print how to call it (the demo key and copy-paste examples).
+import { DEFAULT_HEALTH_RULES } from '../../domain/status/availability.ts';
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { configFromEnv, marketConfigSchema, marketRulesFrom } from '../../contracts/config.ts';
@@ -17,6 +18,7 @@ export function startCommand(): Command {
     .option('--host-admission <mode>', "'open': hosts that pass the checks serve at once; 'approval': the operator approves each (default open, env AGORA_HOST_ADMISSION)")
     .option('--maintenance-notice-s <seconds>', 'how long before its start a host must declare a maintenance window (default 300, env AGORA_MAINTENANCE_NOTICE_S)')
     .option('--hedge-models <ids>', 'comma-separated models whose requests hedge by default, as with provider.hedge (env AGORA_HEDGE_MODELS)')
+    .option('--traffic-sample-s <seconds>', 'how often each gateway records a traffic sample per model for the status page (default 60, env AGORA_TRAFFIC_SAMPLE_S)')
     .option('--probe-interval-s <seconds>', 'how often each host gets a capacity probe, on average, at random times; 0 for none (default 300, env AGORA_PROBE_INTERVAL_S)')
     .option('--probe-budget <amount>', "what the market's own probe account is granted per day for probes (default 1, env AGORA_PROBE_BUDGET)")
     .option('--sampling-floor <share>', "the least share of a reputable host's answers re-scored against the reference (default 0.02, env AGORA_SAMPLING_FLOOR)")
@@ -55,6 +57,8 @@ export function startCommand(): Command {
         hedgedModels: config.hedgeModels,
         capacityProbes: { intervalMs: config.probeIntervalS * 1000, budgetPerDay: config.probeBudget },
         verification: { samplingFloor: config.samplingFloor, workerIntervalMs: config.verifierIntervalMs },
+        trafficSampleMs: config.trafficSampleS * 1000,
+        health: DEFAULT_HEALTH_RULES,
         logLevel: config.logLevel,
       });
       const shutdown = async () => {

@@ -4,13 +4,25 @@ import type { FastifyInstance } from 'fastify';
 import { createAccount, grantCredits, issueKey, revokeKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
 import { approveHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
 import type { MarketStore } from '../../../app/market-store.ts';
+import type { Clock } from '../../../app/ports.ts';
+import type { HostState } from '../../../app/v1/host-router.ts';
 import { createAccountSchema, createKeySchema, grantCreditsSchema, registerEngineSchema } from '../../../contracts/admin/admin-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { capacityView, isoTimeOrNull, keyLimitsFromBody, keyView } from './views.ts';
 
-export type AdminRouteDeps = { admin: AccountAdminDeps; store: MarketStore; reloadCatalog: () => Promise<void>; registry: HostRegistryDeps };
+export type AdminRouteDeps = {
+  admin: AccountAdminDeps;
+  store: MarketStore;
+  reloadCatalog: () => Promise<void>;
+  registry: HostRegistryDeps;
+  /** this instance's view of the hosts it routes to */
+  hostStates: () => HostState[];
+  clock: Clock;
+};
+
+const DAY_MS = 24 * 3_600_000;
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const operator = { config: { auth: 'operator' as const } };
@@ -55,7 +67,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   });
 
   app.get('/admin/hosts', operator, async () => {
-    const [hosts, capacity] = await Promise.all([deps.store.listAgentHosts(), deps.store.listCapacity()]);
+    const [hosts, capacity, served] = await Promise.all([deps.store.listAgentHosts(), deps.store.listCapacity(), deps.store.requestsByHost(deps.clock.nowMs() - DAY_MS)]);
+    const states = new Map(deps.hostStates().map((s) => [s.hostId, s]));
+    const total = [...served.values()].reduce((sum, n) => sum + n, 0);
     return {
       object: 'list',
       data: hosts.map((h) => ({
@@ -67,10 +81,19 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
         last_seen: isoTimeOrNull(h.lastSeenAtMs),
         reputation: h.reputation,
         suspended_since: isoTimeOrNull(h.suspendedAtMs),
+        misses: h.misses,
+        strikes: h.strikes,
+        circuit: states.get(h.id)?.circuit ?? 'closed',
+        in_flight: states.get(h.id)?.inFlight ?? 0,
+        traffic_24h: { requests: served.get(h.id) ?? 0, share: total === 0 ? 0 : (served.get(h.id) ?? 0) / total },
         capacity: capacity.filter((m) => m.hostId === h.id).map(capacityView),
       })),
     };
   });
+  app.get('/admin/ledger', operator, async () => ({
+    object: 'list',
+    data: (await deps.store.ledgerByKind()).map((k) => ({ kind: k.kind, accounts: k.accounts, balance: formatNanos(k.balance) })),
+  }));
   app.post<{ Params: { id: string } }>('/admin/hosts/:id/approve', operator, async (request) => {
     const approved = await approveHost(deps.registry, request.params.id);
     return { id: request.params.id, status: 'active', admitted: approved.admitted, refused: approved.refused };

@@ -8,17 +8,21 @@ import type { MarketMetrics } from '../../observability/market-metrics.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
 import { registerAdminRoutes, type AdminRouteDeps } from './admin-routes.ts';
 import { registerHostRoutes, type HostRouteDeps } from './host-routes.ts';
-import { installAuthHook, requireRouteAuth, type HostTokenLookup, type RouteAuth } from './route-auth.ts';
+import { installAuthHook, requireRouteAuth, type RouteAuth } from './route-auth.ts';
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerTrustRoutes } from './trust-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
 import type { TrustDeps } from '../../../app/verification/disputes.ts';
 import { registerPricingRoutes, type PricingRouteDeps } from './pricing-routes.ts';
 import { registerEconomicsRoutes, type EconomicsRouteDeps } from './economics-routes.ts';
+import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.ts';
+import { registerStatusRoutes, type StatusRouteDeps } from './status-routes.ts';
+import { findSession } from '../../../app/auth/console-sessions.ts';
 
 export type MarketServerDeps = {
   authenticator: KeyAuthenticator;
-  hostToken: HostTokenLookup;
+  /** the host a host token's hash belongs to */
+  hostByTokenHash(tokenHash: string): Promise<string | undefined>;
   metrics: MarketMetrics;
   logger: FastifyBaseLogger;
   v1: V1RouteDeps;
@@ -27,6 +31,8 @@ export type MarketServerDeps = {
   trust: TrustDeps;
   pricing: PricingRouteDeps;
   economics: EconomicsRouteDeps;
+  console: ConsoleRouteDeps;
+  status: StatusRouteDeps;
   system: Omit<SystemRouteDeps, 'metrics'>;
 };
 
@@ -45,7 +51,11 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  installAuthHook(app, deps.authenticator, deps.hostToken);
+  installAuthHook(app, {
+    authenticator: deps.authenticator,
+    hostByTokenHash: deps.hostByTokenHash,
+    session: (token) => findSession(deps.console.sessions, token),
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.requests.inc({ route, method: request.method, status_class: `${Math.floor(reply.statusCode / 100)}xx` });
@@ -57,6 +67,8 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   registerTrustRoutes(app, deps.trust);
   registerPricingRoutes(app, deps.pricing);
   registerEconomicsRoutes(app, deps.economics);
+  registerConsoleRoutes(app, deps.console);
+  registerStatusRoutes(app, deps.status);
   registerSystemRoutes(app, { ...deps.system, metrics: deps.metrics.registry });
   return { app, routes };
 }

@@ -127,6 +127,24 @@ export function registerEconomicsRoutes(app: FastifyInstance, deps: EconomicsRou
     });
   }
 
+  app.get('/hosts/me/epochs', host, async (request) => ({
+    object: 'list',
+    data: (await store.listEpochs(100)).map((e) => {
+      const mine = e.report?.hosts.find((h) => h.hostId === request.hostId);
+      return {
+        number: e.number,
+        starts: isoTime(e.startsAtMs),
+        ends: isoTime(e.endsAtMs),
+        closed: isoTimeOrNull(e.closedAtMs),
+        released: isoTimeOrNull(e.releasedAtMs),
+        requests: mine?.requests ?? 0,
+        completion_tokens: mine?.completionTokens ?? 0,
+        earned: formatNanos(mine?.earned ?? 0n),
+        misses: mine?.misses ?? 0,
+        slashed: formatNanos(mine?.slashed ?? 0n),
+      };
+    }),
+  }));
   app.get('/admin/epochs', operator, async () => ({ object: 'list', data: (await store.listEpochs(100)).map(epochView) }));
   app.get<{ Params: { number: string } }>('/admin/epochs/:number', operator, async (request) => {
     const number = Number(request.params.number);

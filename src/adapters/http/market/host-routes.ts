@@ -9,7 +9,8 @@ import { heartbeatSchema, maintenanceRequestSchema, signedRegistrationSchema } f
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
-import { capacityView, isoTime, isoTimeOrNull } from './views.ts';
+import { capacityView, isoTime, isoTimeOrNull, usageFilter, usagePointView } from './views.ts';
+import { usageSeriesQuerySchema } from '../../../contracts/console/console-requests.ts';
 
 export type HostRouteDeps = { registry: HostRegistryDeps; maintenance: HostMaintenanceDeps; store: MarketStore; clock: Clock; heartbeatIntervalMs: number };
 
@@ -52,6 +53,11 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
       maintenance: summary.maintenance.map(windowView),
       capacity: summary.capacity.map(capacityView),
     };
+  });
+  app.get('/hosts/me/usage/series', host, async (request) => {
+    const query = parseRequest(usageSeriesQuerySchema, request.query ?? {});
+    const points = await deps.store.usageSeries(usageFilter({ hostId: request.hostId as string }, { ...query, key: undefined }), query.bucket, false);
+    return { object: 'list', bucket: query.bucket, data: points.map(({ keyPrefix: _none, ...point }) => usagePointView(point)) };
   });
   app.get('/hosts/me/maintenance', host, async (request) => ({
     data: (await deps.store.listMaintenance(deps.clock.nowMs(), [request.hostId as string])).map(windowView),

@@ -1,14 +1,14 @@
 // Every route declares who may call it in `config.auth`; the server refuses to boot on a route that does not.
-// One hook authenticates bearer keys and enforces the declared role before any handler runs.
+// One hook authenticates bearer keys (or a console session's cookie) and enforces the declared role before any handler runs.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { hashApiKey } from '../../../domain/keys/api-key.ts';
+import type { ConsoleSession } from '../../../app/auth/console-sessions.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import type { KeyAuthenticator } from '../../../app/auth/key-authenticator.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 
 export type RouteAuth = 'public' | 'buyer' | 'operator' | 'host';
-
-/** Host tokens are not API keys: they are looked up among hosts, and name the host they act for. */
-export type HostTokenLookup = (token: string) => Promise<string | undefined>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,18 +37,60 @@ const bearer = (request: FastifyRequest): string | undefined => {
   return match?.[1] ?? '';
 };
 
-export function installAuthHook(app: FastifyInstance, authenticator: KeyAuthenticator, hostToken: HostTokenLookup): void {
+export const SESSION_COOKIE = 'agora_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function cookieValue(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+const sameSecret = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export function requireCsrfToken(request: FastifyRequest, session: ConsoleSession): void {
+  const csrf = request.headers['x-csrf-token'];
+  if (!(typeof csrf === 'string' && sameSecret(csrf, session.csrfToken))) {
+    throw new ApiError(403, 'permission_error', 'Missing or wrong x-csrf-token for this console session.', 'csrf_token_invalid');
+  }
+}
+
+export type RequestCredentials = {
+  authenticator: KeyAuthenticator;
+  hostByTokenHash(tokenHash: string): Promise<string | undefined>;
+  session(token: string): Promise<ConsoleSession | undefined>;
+};
+
+/**
+ * The hash of the credential a request carries: its bearer key or token, or else the one its console session was
+ * opened with. A session's state-changing requests must echo its CSRF token in `x-csrf-token`: another site can
+ * make the browser send the cookie, but cannot read the token.
+ */
+async function credentialHash(request: FastifyRequest, credentials: RequestCredentials): Promise<string | undefined> {
+  const token = bearer(request);
+  if (token !== undefined) return token ? hashApiKey(token) : undefined;
+  const sessionToken = cookieValue(request, SESSION_COOKIE);
+  if (!sessionToken) return undefined;
+  const session = await credentials.session(sessionToken);
+  if (!session) throw new ApiError(401, 'authentication_error', 'Your console session has ended; sign in again.', 'session_expired');
+  if (!SAFE_METHODS.has(request.method)) requireCsrfToken(request, session);
+  return session.credentialHash;
+}
+
+export function installAuthHook(app: FastifyInstance, credentials: RequestCredentials): void {
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth;
     if (!auth || auth === 'public') return;
+    const hash = await credentialHash(request, credentials);
     if (auth === 'host') {
-      const token = bearer(request);
-      const hostId = token ? await hostToken(token) : undefined;
-      if (!hostId) throw new ApiError(401, 'authentication_error', token ? 'Unknown host token.' : 'Missing host token: send "Authorization: Bearer <host token>".', 'host_token_invalid');
+      const hostId = hash ? await credentials.hostByTokenHash(hash) : undefined;
+      if (!hostId) throw new ApiError(401, 'authentication_error', hash ? 'Unknown host token.' : 'Missing host token: send "Authorization: Bearer <host token>".', 'host_token_invalid');
       request.hostId = hostId;
       return;
     }
-    const outcome = await authenticator.authenticate(bearer(request));
+    const outcome = hash ? await credentials.authenticator.authenticateHash(hash) : { ok: false as const, reason: 'missing' as const };
     if (!outcome.ok) {
       const messages = {
         missing: 'Missing API key: send "Authorization: Bearer <key>".',

@@ -10,7 +10,8 @@ import { chatCompletionRequestSchema, completionRequestSchema } from '../../../c
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { openSseStream } from '../openai/sse-stream.ts';
-import { keyLimitsFromBody, keyView, modelCard } from './views.ts';
+import { keyLimitsFromBody, keyView, modelCard, usageCsv, usageFilter, usagePointView, usageView } from './views.ts';
+import { usageQuerySchema, usageSeriesQuerySchema } from '../../../contracts/console/console-requests.ts';
 
 export type V1RouteDeps = { serve: ServeCompletionDeps; admin: AccountAdminDeps; store: MarketStore; starterCredits: Nanos };
 
@@ -66,27 +67,18 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
     };
   });
 
-  app.get<{ Querystring: { limit?: string } }>('/v1/usage', buyer, async (request) => {
-    const limit = Math.min(Math.max(Number(request.query.limit ?? 100) || 100, 1), 1000);
-    const rows = await deps.store.listUsage((request.apiKey as ApiKeyRecord).accountId, limit);
-    return {
-      object: 'list',
-      data: rows.map((r) => ({
-        request_id: r.requestId,
-        key_prefix: r.keyPrefix,
-        model: r.modelId,
-        host: r.hostId,
-        prompt_tokens: r.promptTokens,
-        completion_tokens: r.completionTokens,
-        price: { prompt: formatNanos(r.promptPrice), completion: formatNanos(r.completionPrice) },
-        cost: formatNanos(r.cost),
-        status: r.status,
-        routing: { attempts: r.attempts, hedged: r.hedged },
-        receipt: r.receipt && { request_digest: r.receipt.requestDigest, response_digest: r.receipt.responseDigest, host_signature: r.receipt.signature },
-        created: Math.floor(r.createdAtMs / 1000),
-        refunded_by: r.refundedBy,
-      })),
-    };
+  app.get('/v1/usage', buyer, async (request, reply) => {
+    const query = parseRequest(usageQuerySchema, request.query ?? {});
+    const rows = await deps.store.listUsage(usageFilter({ accountId: (request.apiKey as ApiKeyRecord).accountId }, query), query.limit);
+    if (query.format === 'csv') {
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="agora-usage.csv"').send(usageCsv(rows));
+    }
+    return { object: 'list', data: rows.map(usageView) };
+  });
+  app.get('/v1/usage/series', buyer, async (request) => {
+    const query = parseRequest(usageSeriesQuerySchema, request.query ?? {});
+    const points = await deps.store.usageSeries(usageFilter({ accountId: (request.apiKey as ApiKeyRecord).accountId }, query), query.bucket, true);
+    return { object: 'list', bucket: query.bucket, data: points.map(usagePointView) };
   });
 
   app.post('/v1/keys', buyer, async (request, reply) => {

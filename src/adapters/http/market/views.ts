@@ -1,6 +1,6 @@
 // How records look on the wire: exact decimal amounts, seconds since the epoch, keys without their secret.
 import type { KeyLimits } from '../../../app/admin/account-admin.ts';
-import type { CapacityMeasurement } from '../../../app/market-store.ts';
+import type { CapacityMeasurement, UsageFilter, UsagePoint, UsageRow } from '../../../app/market-store.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
 import type { keyLimitsSchema } from '../../../contracts/admin/admin-requests.ts';
@@ -75,4 +75,60 @@ export function modelCard(model: CatalogModel) {
     sku: { model: model.id, digest: model.digest, quantization: model.quantization },
     hosts: model.routes.length,
   };
+}
+
+/** A usage query's filters within what the caller may see (its account, or its host). */
+export function usageFilter(scope: Pick<UsageFilter, 'accountId' | 'hostId'>, query: { model?: string | undefined; key?: string | undefined; from?: number | undefined; to?: number | undefined }): UsageFilter {
+  return {
+    ...scope,
+    ...(query.model === undefined ? {} : { modelId: query.model }),
+    ...(query.key === undefined ? {} : { keyPrefix: query.key }),
+    ...(query.from === undefined ? {} : { fromMs: query.from }),
+    ...(query.to === undefined ? {} : { toMs: query.to }),
+  };
+}
+
+export function usageView(r: UsageRow) {
+  return {
+    request_id: r.requestId,
+    key_prefix: r.keyPrefix,
+    model: r.modelId,
+    host: r.hostId,
+    prompt_tokens: r.promptTokens,
+    completion_tokens: r.completionTokens,
+    price: { prompt: formatNanos(r.promptPrice), completion: formatNanos(r.completionPrice) },
+    cost: formatNanos(r.cost),
+    status: r.status,
+    routing: { attempts: r.attempts, hedged: r.hedged },
+    receipt: r.receipt && { request_digest: r.receipt.requestDigest, response_digest: r.receipt.responseDigest, host_signature: r.receipt.signature },
+    created: Math.floor(r.createdAtMs / 1000),
+    refunded_by: r.refundedBy,
+  };
+}
+
+export const usagePointView = (p: Omit<UsagePoint, 'keyPrefix'> & { keyPrefix?: string }) => ({
+  start: isoTime(p.bucketStartMs),
+  model: p.modelId,
+  key_prefix: p.keyPrefix,
+  requests: p.requests,
+  prompt_tokens: p.promptTokens,
+  completion_tokens: p.completionTokens,
+  cost: formatNanos(p.cost),
+});
+
+const CSV_COLUMNS = ['created', 'request_id', 'key_prefix', 'model', 'host', 'prompt_tokens', 'completion_tokens', 'cost', 'status', 'refunded_by'] as const;
+
+/** Quotes every field that needs it, and defuses ones a spreadsheet would run as a formula. */
+const csvField = (value: string): string => {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+};
+
+export function usageCsv(rows: readonly UsageRow[]): string {
+  const lines = rows.map((r) =>
+    [isoTime(r.createdAtMs), r.requestId, r.keyPrefix, r.modelId, r.hostId ?? '', String(r.promptTokens), String(r.completionTokens), formatNanos(r.cost), r.status, r.refundedBy ?? '']
+      .map(csvField)
+      .join(','),
+  );
+  return `${[CSV_COLUMNS.join(','), ...lines].join('\n')}\n`;
 }

@@ -1,0 +1,105 @@
+// The web console: its page and bundle (same origin as the API), and sign-in. Signing in exchanges a key or host
+// token for an HttpOnly, SameSite=Strict session cookie and a CSRF token that the page sends back on every
+// state-changing request; the console then calls the same routes as any API client, under the same authorization.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findSession, signIn, signOut, type ConsoleSession, type ConsoleSessionDeps } from '../../../app/auth/console-sessions.ts';
+import { signInSchema } from '../../../contracts/console/console-requests.ts';
+import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { parseRequest } from '../openai/parse-request.ts';
+import { cookieValue, requireCsrfToken, SESSION_COOKIE } from './route-auth.ts';
+import { isoTime } from './views.ts';
+
+export type ConsoleRouteDeps = { sessions: ConsoleSessionDeps; bundleDir: string };
+
+const ASSET = /^[\w-]+\.(js|css)$/;
+const CONTENT_TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+
+const shell = (bundled: boolean) => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Agora console</title>
+${bundled ? '<link rel="stylesheet" href="/console/assets/console.css">' : ''}
+</head>
+<body>
+<div id="app">${
+  bundled
+    ? ''
+    : '<main style="font-family:system-ui;max-width:40rem;margin:4rem auto"><h1>Agora console</h1><p>The console has not been built. Run <code>npm run build:console</code> (npm ci runs it) and reload this page. The API and the <a href="/status">status page</a> work without it.</p></main>'
+}</div>
+${bundled ? '<script type="module" src="/console/assets/console.js"></script>' : ''}
+</body>
+</html>`;
+
+const sessionView = (session: ConsoleSession) => ({ role: session.role, csrf_token: session.csrfToken, expires: isoTime(session.expiresAtMs) });
+
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+  const secure = request.protocol === 'https' ? '; Secure' : '';
+  void reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`);
+}
+
+/** Sign-in is the one unauthenticated write: refuse it from another site's page (login CSRF). */
+const hostOf = (origin: string): string | undefined => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+};
+
+function refuseForeignOrigin(request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (origin !== undefined && hostOf(origin) !== request.headers.host) {
+    throw new ApiError(403, 'permission_error', 'Sign in from the console of this market.', 'foreign_origin');
+  }
+}
+
+export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps): void {
+  const open = { config: { auth: 'public' as const } };
+  const sessionOf = async (request: FastifyRequest) => {
+    const token = cookieValue(request, SESSION_COOKIE);
+    return token ? findSession(deps.sessions, token) : undefined;
+  };
+
+  app.get('/', open, async (_request, reply) => reply.redirect('/console'));
+  app.get('/console', open, async (_request, reply) => {
+    const bundled = await readFile(join(deps.bundleDir, 'console.js')).then(
+      () => true,
+      () => false,
+    );
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(shell(bundled));
+  });
+  app.get<{ Params: { file: string } }>('/console/assets/:file', open, async (request, reply) => {
+    const match = ASSET.exec(request.params.file);
+    const body = match ? await readFile(join(deps.bundleDir, request.params.file)).catch(() => undefined) : undefined;
+    if (!match || !body) throw new ApiError(404, 'not_found_error', 'No such console asset; run `npm run build:console`.', 'asset_not_found');
+    return reply.type(CONTENT_TYPES[match[1] as keyof typeof CONTENT_TYPES]).send(body);
+  });
+
+  app.post('/console/session', open, async (request, reply) => {
+    refuseForeignOrigin(request);
+    const body = parseRequest(signInSchema, request.body);
+    const outcome = await signIn(deps.sessions, body.credential);
+    if (!outcome.ok) throw new ApiError(401, 'authentication_error', outcome.reason, 'sign_in_failed', 'credential');
+    setSessionCookie(request, reply, outcome.token, Math.floor(deps.sessions.ttlMs / 1000));
+    return reply.status(201).send(sessionView(outcome.session));
+  });
+  app.get('/console/session', open, async (request) => {
+    const session = await sessionOf(request);
+    if (!session) throw new ApiError(401, 'authentication_error', 'Not signed in.', 'not_signed_in');
+    return sessionView(session);
+  });
+  app.delete('/console/session', open, async (request, reply) => {
+    const token = cookieValue(request, SESSION_COOKIE);
+    const session = await sessionOf(request);
+    if (token && session) {
+      requireCsrfToken(request, session);
+      await signOut(deps.sessions, token);
+    }
+    setSessionCookie(request, reply, '', 0);
+    return { signed_out: true };
+  });
+}
