@@ -30,6 +30,19 @@ module.exports = {
       to: { path: '^src/(main|cli)' },
     },
     {
+      name: 'console-is-a-client',
+      comment: 'the web console runs in the browser and knows the market only by its HTTP API',
+      severity: 'error',
+      from: { path: '^src/console' },
+      to: { path: '^src/(?!console)' },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      severity: 'error',
+      from: { path: '^src/(?!console)' },
+      to: { path: '^src/console' },
+    },
+    {
       name: 'only-cli-imports-main',
       severity: 'error',
       from: { path: '^src', pathNot: ['^src/(cli|main)'] },

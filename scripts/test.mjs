@@ -52,6 +52,7 @@ function vitest(title, args, env) {
 
 ensurePostgres();
 run('type check', 'npx', ['tsc', '--noEmit']);
+run('type check (console)', 'npx', ['tsc', '--noEmit', '-p', 'src/console']);
 run('lint', 'npx', ['eslint', '.']);
 run('architecture rules', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
 vitest('tests (embedded PGlite)', []);

@@ -1,0 +1,189 @@
+// The host's page: models served, traffic and tokens over time, earnings per epoch, payable balance and payouts,
+// reputation and verification results, maintenance windows.
+import { useState } from 'preact/hooks';
+import { post, remove } from './api.ts';
+import { ErrorNote, Figures, Section, Table, when } from './components.tsx';
+import { LineChart, seriesByGroup } from './line-chart.tsx';
+import { useAction, useData } from './use-data.ts';
+
+type Me = {
+  name: string;
+  models: string[];
+  last_seen: string | null;
+  traffic: { requests: number; completion_tokens: number };
+  reputation: number;
+  misses: number;
+  strikes: number;
+  suspended_since: string | null;
+};
+type Point = { start: string; model: string; requests: number; completion_tokens: number };
+type Epoch = { number: number; starts: string; ends: string; closed: string | null; released: string | null; requests: number; completion_tokens: number; earned: string; slashed: string };
+type Funds = { held_back: string; payable: string; bond: string; unbonding: string; payout_pending: string };
+type Payout = { id: string; amount: string; status: string; reference: string | null; created: string };
+type Checks = { checks: Array<{ id: string; model: string; passed: boolean; positions: number; mean_tv: number; created?: string }>; convictions: Array<{ id: string; model: string; refunded: string }> };
+type Window = { id: string; starts_at: string; ends_at: string };
+
+function Traffic() {
+  const from = Math.floor(Date.now() / 1000 / 60) * 60 - 6 * 3600;
+  const series = useData<{ data: Point[] }>(`/hosts/me/usage/series?bucket=minute&from=${from}`);
+  const points = series.data?.data ?? [];
+  const requests = seriesByGroup(points, (p) => Date.parse(p.start) / 1000, (p) => p.model, (p) => p.requests);
+  const tokens = seriesByGroup(points, (p) => Date.parse(p.start) / 1000, (p) => p.model, (p) => p.completion_tokens);
+  return (
+    <Section title="Traffic per minute, last 6 hours">
+      <ErrorNote error={series.error} />
+      <LineChart title="requests" times={requests.times} series={requests.series} testId="host-requests-chart" />
+      <LineChart title="completion tokens" times={tokens.times} series={tokens.series} />
+    </Section>
+  );
+}
+
+function Money() {
+  const funds = useData<Funds>('/hosts/me/funds');
+  const payouts = useData<{ data: Payout[] }>('/hosts/me/payouts');
+  const epochs = useData<{ data: Epoch[] }>('/hosts/me/epochs');
+  const { error, run } = useAction(() => {
+    funds.reload();
+    payouts.reload();
+  });
+  const requestPayout = () => run(() => post('/hosts/me/payouts', {}, { 'idempotency-key': crypto.randomUUID() }));
+  return (
+    <>
+      <Section
+        title="Funds"
+        actions={
+          <button type="button" onClick={requestPayout}>
+            Request payout of payable
+          </button>
+        }
+      >
+        <ErrorNote error={error ?? funds.error} />
+        <Figures
+          items={[
+            ['Held back (earned, not yet payable)', funds.data?.held_back ?? '…', 'held-back'],
+            ['Payable', funds.data?.payable ?? '…', 'payable'],
+            ['Bond', funds.data?.bond ?? '…'],
+            ['Unbonding', funds.data?.unbonding ?? '…'],
+            ['Payout pending', funds.data?.payout_pending ?? '…'],
+          ]}
+        />
+        <Table
+          rows={payouts.data?.data}
+          empty="No payouts yet."
+          columns={[
+            { label: 'Requested', cell: (p) => when(p.created) },
+            { label: 'Amount', cell: (p) => p.amount },
+            { label: 'Status', cell: (p) => p.status },
+            { label: 'Reference', cell: (p) => p.reference ?? '—' },
+          ]}
+        />
+      </Section>
+      <Section title="Earnings per epoch">
+        <Table
+          testId="host-epochs"
+          rows={epochs.data?.data}
+          empty="No epochs yet."
+          columns={[
+            { label: 'Epoch', cell: (e) => e.number },
+            { label: 'Ends', cell: (e) => when(e.ends) },
+            { label: 'State', cell: (e) => (e.released ? 'released' : e.closed ? 'closed, held back' : 'open') },
+            { label: 'Requests', cell: (e) => (e.closed ? e.requests : '…') },
+            { label: 'Tokens', cell: (e) => (e.closed ? e.completion_tokens : '…') },
+            { label: 'Earned', cell: (e) => (e.closed ? e.earned : '…') },
+            { label: 'Slashed', cell: (e) => e.slashed },
+          ]}
+        />
+      </Section>
+    </>
+  );
+}
+
+function Maintenance() {
+  const windows = useData<{ data: Window[] }>('/hosts/me/maintenance');
+  const [startsAt, setStartsAt] = useState('');
+  const [endsAt, setEndsAt] = useState('');
+  const { error, run } = useAction(windows.reload);
+  const declare = (event: Event) => {
+    event.preventDefault();
+    void run(() => post('/hosts/me/maintenance', { starts_at: new Date(startsAt).toISOString(), ends_at: new Date(endsAt).toISOString() }));
+  };
+  return (
+    <Section title="Maintenance windows">
+      <form class="inline" onSubmit={declare}>
+        <label>
+          from <input type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.currentTarget.value)} />
+        </label>
+        <label>
+          to <input type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.currentTarget.value)} />
+        </label>
+        <button type="submit">Declare</button>
+      </form>
+      <ErrorNote error={error ?? windows.error} />
+      <Table
+        rows={windows.data?.data}
+        empty="No maintenance declared."
+        columns={[
+          { label: 'From', cell: (w) => when(w.starts_at) },
+          { label: 'To', cell: (w) => when(w.ends_at) },
+          {
+            label: '',
+            cell: (w) => (
+              <button type="button" onClick={() => void run(() => remove(`/hosts/me/maintenance/${w.id}`))}>
+                Cancel
+              </button>
+            ),
+          },
+        ]}
+      />
+    </Section>
+  );
+}
+
+export function HostPage() {
+  const me = useData<Me>('/hosts/me');
+  const checks = useData<Checks>('/hosts/me/checks');
+  return (
+    <>
+      <Section title={me.data?.name ?? 'Host'}>
+        <ErrorNote error={me.error} />
+        <Figures
+          items={[
+            ['Models served', me.data?.models.join(', ') || '…', 'host-models'],
+            ['Requests served', me.data?.traffic.requests ?? '…', 'host-requests'],
+            ['Completion tokens', me.data?.traffic.completion_tokens ?? '…'],
+            ['Reputation', me.data ? me.data.reputation.toFixed(2) : '…'],
+            ['Misses / strikes', me.data ? `${me.data.misses} / ${me.data.strikes}` : '…'],
+            ['Last heartbeat', when(me.data?.last_seen ?? null)],
+            ['Suspended', me.data?.suspended_since ? when(me.data.suspended_since) : 'no'],
+          ]}
+        />
+      </Section>
+      <Traffic />
+      <Money />
+      <Section title="Verification">
+        <ErrorNote error={checks.error} />
+        <Table
+          rows={checks.data?.checks}
+          empty="No verification checks of this host yet."
+          columns={[
+            { label: 'Check', cell: (c) => c.id },
+            { label: 'Model', cell: (c) => c.model },
+            { label: 'Result', cell: (c) => (c.passed ? 'passed' : 'failed') },
+            { label: 'Positions', cell: (c) => c.positions },
+            { label: 'Mean TV', cell: (c) => c.mean_tv.toFixed(4) },
+          ]}
+        />
+        <Table
+          rows={checks.data?.convictions}
+          empty="No convictions."
+          columns={[
+            { label: 'Conviction', cell: (c) => c.id },
+            { label: 'Model', cell: (c) => c.model },
+            { label: 'Refunded', cell: (c) => c.refunded },
+          ]}
+        />
+      </Section>
+      <Maintenance />
+    </>
+  );
+}

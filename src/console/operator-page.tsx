@@ -1,0 +1,173 @@
+// The operator's page: requests/s, error rate and latency percentiles over time; hosts with health, circuit, share
+// of traffic and scorecard; models and prices with the price history; ledger totals; epoch reports; incidents.
+import { useState } from 'preact/hooks';
+import { ErrorNote, Figures, Section, Table, latency, percent, when } from './components.tsx';
+import { IncidentsPanel } from './incidents-panel.tsx';
+import { LineChart } from './line-chart.tsx';
+import { useData } from './use-data.ts';
+
+type TrafficPoint = {
+  start: string;
+  requests_per_second: number;
+  error_rate: number | null;
+  latency_ms: { p50: number | string | null; p95: number | string | null };
+  ttft_ms: { p50: number | string | null; p95: number | string | null };
+};
+type Host = {
+  id: string;
+  name: string;
+  status: string;
+  models: string[];
+  last_seen: string | null;
+  reputation: number;
+  misses: number;
+  strikes: number;
+  circuit: string;
+  in_flight: number;
+  traffic_24h: { requests: number; share: number };
+};
+type Pricing = { model: string; price: { prompt: string; completion: string }; base: { prompt: string }; utilization: number | null };
+type PricePoint = { at: string; price: { prompt: string; completion: string }; utilization: number | null };
+type LedgerKind = { kind: string; accounts: number; balance: string };
+type Epoch = { epoch: number; ends: string; closed: string | null; released: string | null; report: { requests: number; revenue: string; host_earnings: string; platform_fees: string; treasury: string; refunded: string } | null };
+
+/** Latency bounds as numbers for a chart ("over 30 s" drawn at 30 s). */
+const plotted = (ms: number | string | null): number | null => (ms === null ? null : typeof ms === 'number' ? ms : 30_000);
+
+function TrafficCharts() {
+  const traffic = useData<{ data: TrafficPoint[] }>('/admin/traffic?hours=1');
+  const points = traffic.data?.data ?? [];
+  const times = points.map((p) => Date.parse(p.start) / 1000);
+  const latest = points.at(-1);
+  return (
+    <Section title="Traffic, last hour">
+      <ErrorNote error={traffic.error} />
+      <Figures
+        items={[
+          ['Requests/s (latest)', latest ? latest.requests_per_second.toFixed(2) : '—', 'ops-rps'],
+          ['Error rate (latest)', percent(latest?.error_rate), 'ops-error-rate'],
+          ['Latency p50 / p95', latest ? `${latency(latest.latency_ms.p50)} / ${latency(latest.latency_ms.p95)}` : '—'],
+          ['First token p50 / p95', latest ? `${latency(latest.ttft_ms.p50)} / ${latency(latest.ttft_ms.p95)}` : '—'],
+        ]}
+      />
+      <div class="charts">
+        <LineChart title="requests/s" times={times} series={[{ label: 'requests/s', values: points.map((p) => p.requests_per_second) }]} testId="ops-rps-chart" />
+        <LineChart title="error rate" times={times} series={[{ label: 'error rate', values: points.map((p) => p.error_rate) }]} />
+        <LineChart
+          title="latency (ms)"
+          times={times}
+          series={[
+            { label: 'p50', values: points.map((p) => plotted(p.latency_ms.p50)) },
+            { label: 'p95', values: points.map((p) => plotted(p.latency_ms.p95)) },
+            { label: 'first token p95', values: points.map((p) => plotted(p.ttft_ms.p95)) },
+          ]}
+        />
+      </div>
+    </Section>
+  );
+}
+
+function Prices() {
+  const pricing = useData<{ data: Pricing[] }>('/v1/pricing');
+  const [model, setModel] = useState('');
+  const chosen = model || pricing.data?.data[0]?.model || '';
+  const history = useData<{ data: PricePoint[] }>(`/v1/pricing/history?model=${encodeURIComponent(chosen)}&limit=500`);
+  const points = chosen ? (history.data?.data ?? []) : [];
+  return (
+    <Section
+      title="Models and prices"
+      actions={
+        <select aria-label="price history of" value={chosen} onChange={(e) => setModel(e.currentTarget.value)}>
+          {(pricing.data?.data ?? []).map((p) => (
+            <option key={p.model}>{p.model}</option>
+          ))}
+        </select>
+      }
+    >
+      <ErrorNote error={pricing.error} />
+      <Table
+        testId="ops-prices"
+        rows={pricing.data?.data}
+        empty="No models."
+        columns={[
+          { label: 'Model', cell: (p) => p.model },
+          { label: 'Prompt price', cell: (p) => p.price.prompt },
+          { label: 'Completion price', cell: (p) => p.price.completion },
+          { label: 'Base prompt', cell: (p) => p.base.prompt },
+          { label: 'Utilization', cell: (p) => percent(p.utilization) },
+        ]}
+      />
+      <LineChart
+        title={`price history of ${chosen}`}
+        times={points.map((p) => Date.parse(p.at) / 1000)}
+        series={[
+          { label: 'prompt', values: points.map((p) => Number(p.price.prompt)) },
+          { label: 'completion', values: points.map((p) => Number(p.price.completion)) },
+        ]}
+        testId="ops-price-chart"
+      />
+    </Section>
+  );
+}
+
+export function OperatorPage() {
+  const hosts = useData<{ data: Host[] }>('/admin/hosts');
+  const ledger = useData<{ data: LedgerKind[] }>('/admin/ledger');
+  const epochs = useData<{ data: Epoch[] }>('/admin/epochs');
+  return (
+    <>
+      <TrafficCharts />
+      <Section title="Hosts">
+        <ErrorNote error={hosts.error} />
+        <Table
+          testId="ops-hosts"
+          rows={hosts.data?.data}
+          empty="No hosts have registered."
+          columns={[
+            { label: 'Host', cell: (h) => h.name },
+            { label: 'Status', cell: (h) => h.status },
+            { label: 'Models', cell: (h) => h.models.join(', ') },
+            { label: 'Last heartbeat', cell: (h) => when(h.last_seen) },
+            { label: 'Circuit', cell: (h) => h.circuit },
+            { label: 'In flight', cell: (h) => h.in_flight },
+            { label: 'Share (24 h)', cell: (h) => `${percent(h.traffic_24h.share)} (${h.traffic_24h.requests})` },
+            { label: 'Reputation', cell: (h) => h.reputation.toFixed(2) },
+            { label: 'Misses / strikes', cell: (h) => `${h.misses} / ${h.strikes}` },
+          ]}
+        />
+      </Section>
+      <Prices />
+      <Section title="Ledger totals">
+        <ErrorNote error={ledger.error} />
+        <Table
+          testId="ops-ledger"
+          rows={ledger.data?.data}
+          empty="No ledger accounts."
+          columns={[
+            { label: 'Account kind', cell: (k) => k.kind },
+            { label: 'Accounts', cell: (k) => k.accounts },
+            { label: 'Balance', cell: (k) => k.balance },
+          ]}
+        />
+      </Section>
+      <Section title="Epochs">
+        <Table
+          rows={epochs.data?.data}
+          empty="No epochs yet."
+          columns={[
+            { label: 'Epoch', cell: (e) => e.epoch },
+            { label: 'Ends', cell: (e) => when(e.ends) },
+            { label: 'State', cell: (e) => (e.released ? 'released' : e.closed ? 'closed' : 'open') },
+            { label: 'Requests', cell: (e) => e.report?.requests ?? '…' },
+            { label: 'Revenue', cell: (e) => e.report?.revenue ?? '…' },
+            { label: 'Hosts', cell: (e) => e.report?.host_earnings ?? '…' },
+            { label: 'Platform', cell: (e) => e.report?.platform_fees ?? '…' },
+            { label: 'Treasury', cell: (e) => e.report?.treasury ?? '…' },
+            { label: 'Refunded', cell: (e) => e.report?.refunded ?? '…' },
+          ]}
+        />
+      </Section>
+      <IncidentsPanel />
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+// A panel's data: fetched on mount and whenever `reload` is called or the path changes, and again every few
+// seconds so figures follow the market without a page reload.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { get } from './api.ts';
+
+export type Data<T> = { data: T | undefined; error: string | undefined; reload: () => void };
+
+const REFRESH_MS = 5_000;
+
+export function useData<T>(path: string): Data<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [tick, setTick] = useState(0);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  useEffect(() => {
+    let live = true;
+    get<T>(path).then(
+      (fresh) => {
+        if (!live) return;
+        setData(fresh);
+        setError(undefined);
+      },
+      (failure: unknown) => live && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    const timer = setTimeout(reload, REFRESH_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [path, tick, reload]);
+  return { data, error, reload };
+}
+
+/** Runs a user's action; a failure becomes the panel's error message, a success runs `then` (e.g. a reload). */
+export function useAction(then: () => void): { error: string | undefined; run: (action: () => Promise<unknown>) => Promise<void> } {
+  const [error, setError] = useState<string | undefined>(undefined);
+  const run = async (action: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await action();
+      then();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  return { error, run };
+}
