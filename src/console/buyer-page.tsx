@@ -49,7 +49,7 @@ export function BuyerPage() {
           items={[
             ['Balance', credits.data?.balance ?? '…', 'balance'],
             ['Available', credits.data?.available ?? '…', 'available'],
-            ['Held for requests in flight', credits.data?.held ?? '…', 'held'],
+            ['Held (leased to gateways for requests)', credits.data?.held ?? '…', 'held'],
           ]}
         />
       </Section>

@@ -17,7 +17,10 @@ export function LineChart(props: { title: string; times: number[]; series: Chart
         width: Math.max(320, element.clientWidth || 600),
         height: 220,
         series: [{}, ...props.series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length] as string, width: 2, spanGaps: true }))],
-        axes: [{}, { size: 70 }],
+        // A lone point gets half an hour of context instead of a range of years.
+        scales: { x: { time: true, range: (_plot, min, max) => (min === max ? [min - 1_800, max + 60] : [min, max]) } },
+        // Prices and spends are tiny decimals: show significant digits, not "0".
+        axes: [{}, { size: 70, values: (_plot, splits) => splits.map((v) => (v === 0 ? '0' : Number(v.toPrecision(2)).toString())) }],
       },
       [props.times, ...props.series.map((s) => s.values)],
       element,

@@ -401,7 +401,8 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       );
     },
     async usageSeries(filter, bucket, perKey) {
-      const start = sql<Date>`date_trunc(${bucket}, created_at)`;
+      // The bucket inlined as a literal (one of three names): a parameter would make the SELECT and GROUP BY differ.
+      const start = sql<Date>`date_trunc(${sql.lit(bucket)}, created_at)`;
       // A host's series sums over buyers' keys: it never sees them.
       const key = perKey ? sql<string>`key_prefix` : sql<string>`''`;
       const rows = await db
