@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: installs the system packages the tests need when they are missing (Debian's PostgreSQL), then runs
+// `npm test`: installs the system packages the tests need when they are missing (Debian's PostgreSQL and chromium),
+// bundles the console, then runs
 // the type check, lint, the architecture rules and the whole suite — on PGlite, and the database tests again on a
 // real PostgreSQL server that test/support starts. Exits non-zero on the first failure.
 import { execSync, spawnSync } from 'node:child_process';
@@ -29,6 +30,14 @@ function ensurePostgres() {
   if (!postgresBinDir()) throw new Error('PostgreSQL is still missing after apt-get install postgresql');
 }
 
+function ensureChromium() {
+  if (process.env.AGORA_CHROMIUM || existsSync('/usr/bin/chromium')) return;
+  console.log('\n▶ installing chromium from Debian packages (apt-get), for the console\'s browser tests');
+  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`, { stdio: 'inherit' });
+  if (!existsSync('/usr/bin/chromium')) throw new Error('chromium is still missing after apt-get install chromium');
+}
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 function vitest(title, args, env) {
   console.log(`\n▶ ${title}`);
@@ -51,11 +60,13 @@ function vitest(title, args, env) {
 }
 
 ensurePostgres();
+ensureChromium();
+run('console bundle', 'node', ['scripts/build-console.mjs']);
 run('type check', 'npx', ['tsc', '--noEmit']);
 run('type check (console)', 'npx', ['tsc', '--noEmit', '-p', 'src/console']);
 run('lint', 'npx', ['eslint', '.']);
 run('architecture rules', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
 vitest('tests (embedded PGlite)', []);
-vitest('database tests (PostgreSQL server)', ['test/market', 'test/trust/disputes.test.ts', 'test/trust/validator.test.ts', 'test/economics/settlement.test.ts'], { AGORA_TEST_DATABASE: 'postgres' });
+vitest('database tests (PostgreSQL server)', ['test/market', 'test/trust/disputes.test.ts', 'test/trust/validator.test.ts', 'test/economics/settlement.test.ts', 'test/console/console-sessions.test.ts', 'test/console/status-and-incidents.test.ts'], { AGORA_TEST_DATABASE: 'postgres' });
 // The closing line CI reads.
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);

@@ -1,6 +1,6 @@
 // The operator's incident log: open (from scratch or from a suggestion), update along a timeline, resolve once.
 import { ApiError } from '../../contracts/openai/error-envelope.ts';
-import { suggestIncidents, type IncidentSuggestion } from '../../domain/status/incident-suggestions.ts';
+import { suggestIncidents, suggestionLookBackMs, type IncidentSuggestion } from '../../domain/status/incident-suggestions.ts';
 import { coveredModels, type Incident, type IncidentImpact, type IncidentStatus } from '../../domain/status/incidents.ts';
 import type { HealthRules } from '../../domain/status/availability.ts';
 import type { Clock, Ids } from '../ports.ts';
@@ -52,6 +52,6 @@ export async function recentIncidents(deps: Pick<IncidentLogDeps, 'store' | 'clo
 
 export async function incidentSuggestions(deps: IncidentLogDeps): Promise<IncidentSuggestion[]> {
   const nowMs = deps.clock.nowMs();
-  const [samples, incidents] = await Promise.all([deps.store.samplesSince(nowMs - deps.rules.suggestionWindowMs), recentIncidents(deps)]);
+  const [samples, incidents] = await Promise.all([deps.store.samplesSince(nowMs - suggestionLookBackMs(deps.rules)), recentIncidents(deps)]);
   return suggestIncidents(samples, coveredModels(incidents), deps.rules, nowMs);
 }

@@ -17,11 +17,13 @@ export type HealthRules = {
   maxErrorRate: number;
   /** suggest an incident when a model's recent error rate crosses maxErrorRate over at least this many requests */
   minRequestsForErrorRate: number;
-  /** how far back a suggestion looks */
+  /** how far back an error-rate suggestion looks */
   suggestionWindowMs: number;
+  /** suggest an incident when a model has had no host online for this long */
+  outageMs: number;
 };
 
-export const DEFAULT_HEALTH_RULES: HealthRules = { maxErrorRate: 0.05, minRequestsForErrorRate: 5, suggestionWindowMs: 5 * 60_000 };
+export const DEFAULT_HEALTH_RULES: HealthRules = { maxErrorRate: 0.05, minRequestsForErrorRate: 5, suggestionWindowMs: 5 * 60_000, outageMs: 60_000 };
 
 /** A span is up when some host was online and no more than the allowed share of its requests failed. */
 export function sampleIsUp(sample: TrafficSample, rules: HealthRules): boolean {
