@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: installs the system packages the tests need when they are missing (Debian's PostgreSQL and chromium),
-// bundles the console, then runs
-// the type check, lint, the architecture rules and the whole suite — on PGlite, and the database tests again on a
-// real PostgreSQL server that test/support starts. Exits non-zero on the first failure.
+// bundles the console, then runs the type checks, lint, the architecture rules and the whole suite — on PGlite, and
+// the database tests again on a real PostgreSQL server that test/support starts. Exits non-zero on the first failure.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 
