@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { chatCompletionRequestSchema, completionRequestSchema } from './openai/completion-request.ts';
 import { bondRequestSchema, payoutRequestSchema, priceBoundsSchema, settlementSchema, topUpRequestSchema } from './economics/economics-requests.ts';
+import { incidentUpdateSchema, openIncidentSchema, signInSchema } from './console/console-requests.ts';
 import { createAccountSchema, createKeySchema, grantCreditsSchema, keyLimitsSchema, registerEngineSchema, signUpSchema } from './admin/admin-requests.ts';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
@@ -26,7 +27,8 @@ export function buildOpenApiDocument(serverUrl: string): object {
       '/v1/models': { get: op('List models with prices and SKUs', undefined, []) },
       '/v1/models/{id}': { get: op('One model', undefined, []) },
       '/v1/credits': { get: op('Balance, holds and spend per key') },
-      '/v1/usage': { get: op('Per-request usage records with billed cost') },
+      '/v1/usage': { get: op('Per-request usage records with billed cost (query: model, key, from, to, limit, format=json|csv)') },
+      '/v1/usage/series': { get: op('Usage summed per time bucket, model and key (query: bucket=minute|hour|day, model, key, from, to)') },
       '/v1/keys': { post: op('Create an agent sub-key', keyLimitsSchema), get: op('List the account keys') },
       '/v1/keys/{id}/revoke': { post: op('Revoke a key of the account (and its sub-keys)') },
       '/v1/accounts': { post: op('Self-serve sign-up', signUpSchema, []) },
@@ -51,6 +53,19 @@ export function buildOpenApiDocument(serverUrl: string): object {
       '/admin/epochs': { get: op('Epochs and their reports') },
       '/admin/epochs/settle': { post: op('Close due epochs and release held-back earnings now') },
       '/admin/ledger/check': { get: op('Reconcile the ledger: balances, transactions and epoch reports') },
+      '/admin/ledger': { get: op('Ledger balances summed per account kind') },
+      '/admin/traffic': { get: op('Requests/s, error rate and latency percentiles over time (query: hours)') },
+      '/admin/incidents': { get: op('Open incidents and those resolved in the last 7 days'), post: op('Open an incident', openIncidentSchema) },
+      '/admin/incidents/{id}/updates': { post: op('Add to an incident\'s timeline (status resolved closes it)', incidentUpdateSchema) },
+      '/admin/incidents/suggestions': { get: op('Models whose error rate or missing hosts suggest an incident') },
+      '/hosts/me/epochs': { get: op('The host\'s requests, tokens, earnings and slashes per epoch') },
+      '/hosts/me/usage/series': { get: op('The host\'s traffic per time bucket and model') },
+      '/status.json': { get: op('Public status: per model state, hosts online, price, success rate, time to first token, uptime; incidents', undefined, []) },
+      '/console/session': {
+        post: op('Sign in to the console with a key or host token: an HttpOnly session cookie and a CSRF token', signInSchema, []),
+        get: op('The console session of the cookie', undefined, []),
+        delete: op('Sign out (x-csrf-token header)', undefined, []),
+      },
     },
   };
 }

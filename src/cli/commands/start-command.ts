@@ -73,6 +73,7 @@ export function startCommand(): Command {
 Agora is running.
 Base URL: ${market.url}/v1
 API key: ${key}
+Console: ${market.url}/console (sign in with the API key, a host token or the operator key) · status: ${market.url}/status
 Hosts: ${market.hosts.length} built-in${market.hosts.length > 0 ? ` (${market.hosts.map((h) => h.url).join(', ')})` : ''}; another joins with: agora host --market ${market.url} --engine builtin --data-dir <dir>
 ${market.operatorKeyIsNew ? `Operator key (shown once; also in ${resolve(config.dataDir)}/operator.key): ${market.operatorKey}\n` : ''}
 Try it:
