@@ -304,9 +304,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
       sampler: await createSampler(store, verification, options.verification, logger),
     };
+    const hostByTokenHash = async (hash: string) => (await store.findHostByTokenHash(hash))?.id;
     const { app, routes } = buildMarketServer({
       authenticator,
-      hostByTokenHash: async (hash) => (await store.findHostByTokenHash(hash))?.id,
+      hostByTokenHash,
       hosts: { registry, maintenance: { store, clock: systemClock, ids: cryptoIds, rules: options.maintenanceRules, reloadCatalog }, store, clock: systemClock, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
       metrics,
       logger,
@@ -318,7 +319,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       },
       admin: { admin, store, reloadCatalog, registry, hostStates: () => router.hostStates(), clock: systemClock },
       console: {
-        sessions: { sessions: createKyselySessionStore(database.db), authenticator, hostByTokenHash: async (hash) => (await store.findHostByTokenHash(hash))?.id, clock: systemClock, ids: cryptoIds, ttlMs: SESSION_TTL_MS },
+        sessions: { sessions: createKyselySessionStore(database.db), authenticator, hostByTokenHash, clock: systemClock, ids: cryptoIds, ttlMs: SESSION_TTL_MS },
         bundleDir: CONSOLE_BUNDLE_DIR,
       },
       status: {
@@ -342,6 +343,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     // Shutdown order: stop taking requests, let in-flight ones settle, return leases, write the last batch.
     cleanups.push(async () => {
       await recordTallies();
+      await traffic.flush();
       await batcher.flush();
       await engines.close();
     });
