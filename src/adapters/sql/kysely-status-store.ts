@@ -2,8 +2,16 @@
 // status page reads them all.
 import type { Kysely } from 'kysely';
 import type { StatusStore } from '../../app/status/status-store.ts';
-import type { Incident } from '../../domain/status/incidents.ts';
+import type { Incident, IncidentUpdate } from '../../domain/status/incidents.ts';
 import type { Schema } from './schema.ts';
+
+const updateRow = (incidentId: string, update: IncidentUpdate) => ({
+  id: update.id,
+  incident_id: incidentId,
+  status: update.status,
+  message: update.message,
+  created_at: new Date(update.atMs),
+});
 
 export function createKyselyStatusStore(db: Kysely<Schema>): StatusStore {
   const incidentsWithUpdates = async (rows: Array<Schema['incidents']>): Promise<Incident[]> => {
@@ -73,9 +81,7 @@ export function createKyselyStatusStore(db: Kysely<Schema>): StatusStore {
           .insertInto('incidents')
           .values({ id: incident.id, title: incident.title, impact: incident.impact, models: incident.models, status: incident.status, opened_at: new Date(incident.openedAtMs), resolved_at: null })
           .execute();
-        for (const update of incident.updates) {
-          await tx.insertInto('incident_updates').values({ id: update.id, incident_id: incident.id, status: update.status, message: update.message, created_at: new Date(update.atMs) }).execute();
-        }
+        for (const update of incident.updates) await tx.insertInto('incident_updates').values(updateRow(incident.id, update)).execute();
       });
     },
     async addIncidentUpdate(incidentId, update, status, resolvedAtMs) {
@@ -89,7 +95,7 @@ export function createKyselyStatusStore(db: Kysely<Schema>): StatusStore {
           .returning('id')
           .execute();
         if (moved.length === 0) return false;
-        await tx.insertInto('incident_updates').values({ id: update.id, incident_id: incidentId, status: update.status, message: update.message, created_at: new Date(update.atMs) }).execute();
+        await tx.insertInto('incident_updates').values(updateRow(incidentId, update)).execute();
         return true;
       });
     },

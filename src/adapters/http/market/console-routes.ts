@@ -2,7 +2,7 @@
 // token for an HttpOnly, SameSite=Strict session cookie and a CSRF token that the page sends back on every
 // state-changing request; the console then calls the same routes as any API client, under the same authorization.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findSession, signIn, signOut, type ConsoleSession, type ConsoleSessionDeps } from '../../../app/auth/console-sessions.ts';
 import { signInSchema } from '../../../contracts/console/console-requests.ts';
@@ -66,7 +66,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDe
 
   app.get('/', open, async (_request, reply) => reply.redirect('/console'));
   app.get('/console', open, async (_request, reply) => {
-    const bundled = await readFile(join(deps.bundleDir, 'console.js')).then(
+    const bundled = await access(join(deps.bundleDir, 'console.js')).then(
       () => true,
       () => false,
     );

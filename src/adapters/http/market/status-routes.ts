@@ -22,7 +22,7 @@ export type StatusRouteDeps = {
 /** JSON has no Infinity: a latency beyond the last bucket is reported as that bucket's bound, flagged. */
 const latencyView = (ms: number | null) => (ms === null ? null : Number.isFinite(ms) ? ms : 'over_30000');
 
-export const incidentView = (i: Incident) => ({
+const incidentView = (i: Incident) => ({
   id: i.id,
   title: i.title,
   impact: i.impact,
