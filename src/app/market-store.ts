@@ -16,6 +16,9 @@ export type ModelRecord = {
   quantization: string;
 };
 
+/** A model as listed: its demand price now, and the operator's base price (from which its ceiling follows). */
+export type ListedModel = ModelRecord & { basePrice: { prompt: Nanos; completion: Nanos } };
+
 export type HostRecord = { id: string; name: string; baseUrl: string; engineKind: string };
 /** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
 export type RoutedHost = HostRecord & {
@@ -119,7 +122,7 @@ export type MarketStore = {
   revokeKey(id: string): Promise<boolean>;
   replaceOperatorKey(key: NewKey): Promise<void>;
   upsertModel(model: ModelRecord): Promise<void>;
-  listModels(): Promise<ModelRecord[]>;
+  listModels(): Promise<ListedModel[]>;
   upsertHost(host: HostRecord, modelId: string, upstreamModel: string): Promise<void>;
   /** routes of active hosts not suspended, with their maintenance windows not ended at nowMs */
   listRoutes(nowMs: number): Promise<RouteRecord[]>;

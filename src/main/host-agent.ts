@@ -58,6 +58,7 @@ async function register(marketUrl: string, identity: HostIdentity, registration:
 
 type DeclaredModelWire = HostRegistrationWire['models'][number];
 type ServedEngine = { server: FastifyInstance; engine: HostRegistrationWire['engine']; models: DeclaredModelWire[]; close(): Promise<void> };
+type MarketPricing = { model: string; base: { prompt: string; completion: string } };
 type MarketModelCard = { id: string; context_length: number; pricing: { prompt: string; completion: string }; sku: { digest: string; quantization: string } };
 
 async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string, identity: HostIdentity): Promise<ServedEngine> {
@@ -90,9 +91,13 @@ async function serveEngine(options: HostAgentOptions, marketUrl: string, forward
     throw new Error(`HOST_NOT_REGISTERED: cannot reach the market at ${marketUrl}: ${(error as Error).message}`);
   });
   const sold = ((await catalog.json()) as { data: MarketModelCard[] }).data;
+  // The ask is the operator's base price, not the demand price of the moment: an ask is a floor under the market
+  // price (docs/decisions/010-price-liveness.md), and one taken at a price spike would hold the price up for good.
+  const pricing = await fetch(`${marketUrl}/v1/pricing`).then((r) => r.json() as Promise<{ data: MarketPricing[] }>);
+  const baseOf = new Map(pricing.data.map((p) => [p.model, p.base]));
   const models = sold
     .filter((card) => offered.includes(card.id))
-    .map((card) => ({ model: card.id, digest: card.sku.digest, quantization: card.sku.quantization, context_length: card.context_length, ask: card.pricing }));
+    .map((card) => ({ model: card.id, digest: card.sku.digest, quantization: card.sku.quantization, context_length: card.context_length, ask: baseOf.get(card.id) ?? card.pricing }));
   if (models.length === 0) throw new Error(`HOST_NOT_REGISTERED: the engine serves ${offered.join(', ') || 'no model'}; the market sells ${sold.map((c) => c.id).join(', ')}`);
   const server = buildEngineProxy({ engineUrl: url, engineKey: key, forwardSecret, sign: identity.sign });
   return { server, engine: { kind: 'openai-compatible', version: 'unknown' }, models, close: () => server.close() };

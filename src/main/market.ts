@@ -15,6 +15,7 @@ import { createMarketCatalog, type CatalogModel } from '../app/v1/market-catalog
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import { ENGINE_CAPABILITIES, isEngineKind } from '../domain/engines/engine-capabilities.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
+import { ceilingPrices } from '../domain/pricing/demand-price.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
 import { buildMarketServer } from '../adapters/http/market/build-market-server.ts';
 import { readSecretFile, writeSecretFile } from '../adapters/keys/secret-files.ts';
@@ -142,7 +143,7 @@ async function startBuiltinHosts(count: number, marketUrl: string, dataDir: stri
   return running;
 }
 
-async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<Tokenizer>>): Promise<CatalogModel[]> {
+async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<Tokenizer>>, ceilingMultiple: number): Promise<CatalogModel[]> {
   const [models, routes] = await Promise.all([store.listModels(), store.listRoutes(systemClock.nowMs())]);
   return Promise.all(
     models.map(async (model) => {
@@ -150,6 +151,7 @@ async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<T
       tokenizers.set(model.tokenizerDir, tokenizer);
       return {
         ...model,
+        ceiling: ceilingPrices(model.basePrice, ceilingMultiple),
         tokenizer: await tokenizer,
         routes: routes
           .filter((r) => r.modelId === model.id && isEngineKind(r.host.engineKind))
@@ -194,15 +196,16 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const billingStore = createKyselyBillingStore(database.db);
     // The gauges read the router and the catalog (made below) at scrape time, once the server listens.
     const modelHealth = () =>
-      catalog.list().map((m) => ({ id: m.id, hostsOnline: router.hostsOnline(m.routes), promptNanos: m.promptPrice, completionNanos: m.completionPrice }));
+      catalog.list().map((m) => ({ id: m.id, hostsOnline: router.onlineRoutes(m.routes).length, promptNanos: m.promptPrice, completionNanos: m.completionPrice }));
     const metrics = createMarketMetrics({ hostStates: () => router.hostStates(), models: modelHealth });
     const timers: Array<ReturnType<typeof setInterval>> = [];
     cleanups.push(() => timers.forEach(clearInterval));
 
     await ensureBuiltinModel(store, options.modelCacheDir);
     const tokenizers = new Map<string, Promise<Tokenizer>>();
-    const catalog = createMarketCatalog(await loadCatalog(store, tokenizers));
-    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers));
+    const ceilingMultiple = options.economics.pricing.ceilingMultiple;
+    const catalog = createMarketCatalog(await loadCatalog(store, tokenizers, ceilingMultiple));
+    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers, ceilingMultiple));
 
     const authenticator = createKeyAuthenticator({ keys: createKyselyKeyStore(database.db), clock: systemClock });
     const timedWriter: BillingWriter = {
@@ -244,7 +247,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const pricing = createKyselyPricingStore(database.db);
     const economics = createKyselyEconomicsStore(database.db);
     const rules = options.economics;
-    const demandPricing = createDemandPricing({ store: pricing, catalog, clock: systemClock, takeBusyTime: () => router.takeBusyTime() }, rules.pricing);
+    const onlineAsks = (modelId: string) => router.onlineRoutes(catalog.get(modelId)?.routes ?? []).map((r) => r.ask);
+    const demandPricing = createDemandPricing({ store: pricing, catalog, clock: systemClock, takeBusyTime: () => router.takeBusyTime(), onlineAsks }, rules.pricing);
     const reprice = async () => {
       if ((await demandPricing.tick()).length > 0) await reloadCatalog();
     };
@@ -328,7 +332,16 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         sampleSpanMs: options.trafficSampleMs,
       },
       trust: { store: verification, ids: cryptoIds },
-      pricing: { store: pricing, rules: rules.pricing, reloadCatalog },
+      pricing: {
+        store: pricing,
+        rules: rules.pricing,
+        reloadCatalog,
+        hostAsks(modelId) {
+          const routes = catalog.get(modelId)?.routes ?? [];
+          const online = new Set(router.onlineRoutes(routes));
+          return routes.map((r) => ({ hostId: r.host.id, name: r.host.name, ask: r.ask, online: online.has(r) }));
+        },
+      },
       economics: {
         funds: { store: economics, ids: cryptoIds, payments: manualPaymentProvider, payouts: manualPayoutProvider, bonds: rules.bonds },
         clock: systemClock,

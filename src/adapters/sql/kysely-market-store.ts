@@ -197,6 +197,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         contextLength: r.context_length,
         promptPrice: quotedPrice(r.prompt_precise),
         completionPrice: quotedPrice(r.completion_precise),
+        basePrice: { prompt: r.prompt_price, completion: r.completion_price },
         defaultMaxTokens: r.default_max_tokens,
         maxTokensCap: r.max_tokens_cap,
         tokenizerDir: r.tokenizer_dir,

@@ -1,6 +1,8 @@
 // Runs the demand controller: every gateway instance reports the time its requests held a host's slot, and once
-// per interval one instance reprices each model from the utilization of its hosts' declared slots.
-import { nextPrices, utilizationOf, type DemandPricingRules } from '../../domain/pricing/demand-price.ts';
+// per interval one instance reprices each model from the utilization of its hosts' declared slots, never below the
+// lowest ask of its hosts online (price liveness: docs/decisions/010-price-liveness.md).
+import { ceilingPrices, nextPrices, utilizationOf, type DemandPricingRules } from '../../domain/pricing/demand-price.ts';
+import { askFloor, type Ask } from '../../domain/pricing/host-asks.ts';
 import type { Clock } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
 import type { PricePoint, PricingStore } from './pricing-store.ts';
@@ -14,6 +16,8 @@ export type DemandPricingDeps = {
   clock: Clock;
   /** slot time per model on this instance since the last call (the router's) */
   takeBusyTime(): Map<string, number>;
+  /** the asks of a model's hosts online now */
+  onlineAsks(modelId: string): Ask[];
 };
 
 /**
@@ -33,7 +37,8 @@ export function createDemandPricing(deps: DemandPricingDeps, rules: DemandPricin
       const repriced = await deps.store.repriceDue(nowMs, nowMs + rules.intervalMs, (due) => {
         const slots = (deps.catalog.get(due.modelId)?.routes ?? []).reduce((sum, r) => sum + (r.host.maxConcurrency ?? UNDECLARED_SLOTS), 0);
         const utilization = utilizationOf(due.busyMs, nowMs - due.updatedAtMs, slots, rules);
-        return { utilization, precise: nextPrices(due.precise, utilization, due, rules) };
+        const floor = askFloor(due.floor, deps.onlineAsks(due.modelId), ceilingPrices(due.base, rules.ceilingMultiple));
+        return { utilization, precise: nextPrices(due.precise, utilization, { base: due.base, floor }, rules) };
       });
       nextDueAtMs = repriced.nextDueAtMs;
       return repriced.points;

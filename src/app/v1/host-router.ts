@@ -47,8 +47,8 @@ export type HostRouter = {
   takeBusyTime(): Map<string, number>;
   /** what this instance sees of each host it has sent to: attempts in flight and its circuit */
   hostStates(): HostState[];
-  /** how many of these routes a request could go to now: alive, not away, circuit not open (the status page) */
-  hostsOnline(routes: readonly ModelRoute[]): number;
+  /** the routes a request could go to now: alive, not away, circuit not open (the status page, the price floor) */
+  onlineRoutes(routes: readonly ModelRoute[]): ModelRoute[];
 };
 
 export type HostState = { hostId: string; inFlight: number; circuit: Circuit['state'] };
@@ -180,9 +180,9 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
       busy = new Map();
       return taken;
     },
-    hostsOnline(routes) {
+    onlineRoutes(routes) {
       const nowMs = deps.clock.nowMs();
-      return routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && admit(circuits.get(r.host.id) ?? closedCircuit, nowMs).admitted).length;
+      return routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && admit(circuits.get(r.host.id) ?? closedCircuit, nowMs).admitted);
     },
     hostStates() {
       const hostIds = new Set([...outstanding.keys(), ...circuits.keys()]);

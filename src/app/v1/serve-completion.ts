@@ -21,6 +21,8 @@ import { meterCompletion } from './completion-metering.ts';
 import { completionPositions, completionText, shapeChoiceLogprobs } from './upstream-output.ts';
 import type { ResponseSampler } from '../verification/response-sampling.ts';
 import { VERIFY_TOP_K, type ClaimedPosition } from '../../domain/verification/response-check.ts';
+import type { TokenPrices } from '../../domain/pricing/demand-price.ts';
+import { admissionPrice, isPricedOut, servesAt, type WorstCase } from '../../domain/pricing/host-asks.ts';
 
 export type CompletionInput =
   | { kind: 'chat'; body: ChatCompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal }
@@ -71,7 +73,11 @@ function preferencesOf(input: CompletionInput): ProviderPreferences {
   return { ...input.key.providerPreferences, ...input.body.provider };
 }
 
-/** The routes this request may use: the engine supports its parameters, the host asks no more than the market price, the buyer's preferences pass. */
+/**
+ * The routes this request may use: the engine supports its parameters, the buyer's preferences pass, and the host's
+ * ask is within the model's ceiling (a host asking more is priced out). Price is decided later, among the hosts that
+ * can take the request now (`lockPrice`).
+ */
 function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: CatalogModel; routes: ModelRoute[] } {
   const wanted = parseModelName(input.body.model);
   const model = deps.catalog.get(wanted.id);
@@ -87,13 +93,12 @@ function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: C
   if (preferences.quantizations && !preferences.quantizations.includes(model.quantization)) {
     throw new ApiError(404, 'not_found_error', `The model '${model.id}' is sold as ${model.quantization} only, which provider.quantizations excludes.`, 'no_host_matches_preferences', 'provider.quantizations');
   }
-  const maxPrice = preferences.max_price ?? {};
-  if ((maxPrice.prompt !== undefined && model.promptPrice > maxPrice.prompt) || (maxPrice.completion !== undefined && model.completionPrice > maxPrice.completion)) {
-    throw new ApiError(404, 'not_found_error', `The price of '${model.id}' is above provider.max_price.`, 'no_host_matches_preferences', 'provider.max_price');
+  const withinCeiling = model.routes.filter((r) => !isPricedOut(r.ask, model.ceiling));
+  if (withinCeiling.length === 0) {
+    const ceiling = `${formatNanos(model.ceiling.prompt)} / ${formatNanos(model.ceiling.completion)} per prompt / completion token`;
+    throw new ApiError(503, 'service_unavailable', `Every host of '${model.id}' asks more than its price ceiling (${ceiling}).`, 'no_host_available');
   }
-  const atPrice = model.routes.filter((r) => r.ask === null || (r.ask.prompt <= model.promptPrice && r.ask.completion <= model.completionPrice));
-  if (atPrice.length === 0) throw new ApiError(503, 'service_unavailable', `No host is serving '${model.id}' at its current price right now.`, 'no_host_available');
-  const preferred = atPrice.filter((r) => (!preferences.only || preferences.only.includes(r.host.id)) && !preferences.ignore?.includes(r.host.id));
+  const preferred = withinCeiling.filter((r) => (!preferences.only || preferences.only.includes(r.host.id)) && !preferences.ignore?.includes(r.host.id));
   if (preferred.length === 0) throw new ApiError(404, 'not_found_error', `No host of '${model.id}' matches provider.only / provider.ignore.`, 'no_host_matches_preferences', 'provider');
   const routes = preferred.filter((r) => firstUnsupportedParameter(r.capabilities, input.body) === undefined);
   if (routes.length === 0) {
@@ -101,6 +106,23 @@ function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: C
     throw invalidRequest(`The model '${model.id}' does not support '${param}'.`, param, 'unsupported_parameter');
   }
   return { model, routes };
+}
+
+/**
+ * The price this request is locked at, and the hosts that serve at it: the market price, raised to the cheapest ask
+ * among the hosts able to take it now, so a request is never refused for price while one of them is up
+ * (docs/decisions/010-price-liveness.md). Only the buyer's own `provider.max_price` can refuse it.
+ */
+function lockPrice(model: CatalogModel, available: ModelRoute[], input: CompletionInput, worst: WorstCase): { price: LockedPrice; candidates: ModelRoute[] } {
+  const market = { prompt: model.promptPrice, completion: model.completionPrice };
+  // `available` holds only hosts within the ceiling (modelFor), so one of them always sets a price.
+  const locked = admissionPrice(market, available.map((r) => r.ask), model.ceiling, worst) as TokenPrices;
+  const maxPrice = preferencesOf(input).max_price ?? {};
+  if ((maxPrice.prompt !== undefined && locked.prompt > maxPrice.prompt) || (maxPrice.completion !== undefined && locked.completion > maxPrice.completion)) {
+    const price = `${formatNanos(locked.prompt)} / ${formatNanos(locked.completion)}`;
+    throw new ApiError(404, 'not_found_error', `The price of '${model.id}' (${price} per prompt / completion token) is above provider.max_price.`, 'no_host_matches_preferences', 'provider.max_price');
+  }
+  return { price: { promptNanos: locked.prompt, completionNanos: locked.completion }, candidates: available.filter((r) => servesAt(r.ask, locked)) };
 }
 
 /** Conversations keep their host (its KV cache) across turns: the key is everything up to the first user turn. */
@@ -153,10 +175,10 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   }
   const asked = (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ?? input.body.max_tokens ?? model.defaultMaxTokens;
   const maxTokens = Math.min(asked, model.maxTokensCap, room);
-  const price: LockedPrice = { promptNanos: model.promptPrice, completionNanos: model.completionPrice };
   const query: RouteQuery = { modelId: model.id, routes, affinityKey: affinityKey(input, model.id) };
-  const candidates = deps.router.candidates(query);
-  if (candidates.length === 0) throw new ApiError(503, 'service_unavailable', `No host of '${model.id}' is available right now (all down or at capacity); retry shortly.`, 'no_host_available', null, { 'retry-after': '1' });
+  const available = deps.router.candidates(query);
+  if (available.length === 0) throw new ApiError(503, 'service_unavailable', `No host of '${model.id}' is available right now (all down or at capacity); retry shortly.`, 'no_host_available', null, { 'retry-after': '1' });
+  const { price, candidates } = lockPrice(model, available, input, { promptTokens, completionTokens: maxTokens });
   const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
   const held = await deps.budget.hold(input.key, holdFor(price, promptTokens, maxTokens));
   if (!held.ok) {

@@ -43,14 +43,21 @@ export const quotedPrice = (precise: bigint): Nanos => precise / PRICE_PRECISION
 
 export const ceilingPrice = (base: Nanos, ceilingMultiple: number): Nanos => (base * BigInt(Math.round(ceilingMultiple * 100))) / 100n;
 
+/** Both ceilings of a model from its base prices. */
+export const ceilingPrices = (base: TokenPrices, ceilingMultiple: number): TokenPrices => ({
+  prompt: ceilingPrice(base.prompt, ceilingMultiple),
+  completion: ceilingPrice(base.completion, ceilingMultiple),
+});
+
 export type PriceBounds = { base: TokenPrices; floor: TokenPrices };
 
 /** Both prices of a model after one interval at this utilization. */
 export function nextPrices(precise: TokenPrices<bigint>, utilization: number, bounds: PriceBounds, rules: DemandPricingRules): TokenPrices<bigint> {
   const step = stepBps(utilization, rules);
+  const ceiling = ceilingPrices(bounds.base, rules.ceilingMultiple);
   return {
-    prompt: steppedPrice(precise.prompt, step, bounds.floor.prompt, ceilingPrice(bounds.base.prompt, rules.ceilingMultiple)),
-    completion: steppedPrice(precise.completion, step, bounds.floor.completion, ceilingPrice(bounds.base.completion, rules.ceilingMultiple)),
+    prompt: steppedPrice(precise.prompt, step, bounds.floor.prompt, ceiling.prompt),
+    completion: steppedPrice(precise.completion, step, bounds.floor.completion, ceiling.completion),
   };
 }
 
