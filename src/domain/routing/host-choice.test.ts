@@ -54,6 +54,9 @@ describe('circuit breaker', () => {
     const trial = admit(circuit, 2_000);
     expect(trial).toMatchObject({ admitted: true, circuit: { state: 'half_open' } });
     expect(admit(trial.circuit, 2_000).admitted).toBe(false);
+    // A trial that never reports (routed elsewhere) frees its slot after another backoff.
+    expect(admit(trial.circuit, 3_999).admitted).toBe(false);
+    expect(admit(trial.circuit, 4_000)).toMatchObject({ admitted: true, circuit: { state: 'half_open', openedAtMs: 4_000 } });
     const reopened = recordFailure(trial.circuit, 2_000);
     expect(reopened).toMatchObject({ state: 'open', backoffMs: 4_000 });
     expect(recordSuccess()).toEqual(closedCircuit);
