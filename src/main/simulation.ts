@@ -1,8 +1,10 @@
 // `agora sim`: scenarios are JSON files (sim/scenarios by default); a run writes its result as JSON and as an HTML
 // page of charts (price, utilization, attacker's and honest host's profit, detections) and ends with one JSON line.
+// A liveness scenario's line says whether the market kept serving: refusals for price, utilization after the burst.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { livenessVerdict, type LivenessVerdict } from '../app/simulation/liveness-verdict.ts';
 import { runSimulation, type SimulationResult } from '../app/simulation/market-simulation.ts';
 import { scenarioSchema, type Scenario } from '../contracts/simulation/scenario.ts';
 import { DEFAULT_MARKET_RULES } from '../domain/economics/market-rules.ts';
@@ -29,21 +31,41 @@ async function loadScenarioFile(path: string): Promise<Scenario> {
   return result.data;
 }
 
-/** The one line for tools that ends every run. */
-export const resultLine = (r: SimulationResult): string =>
-  JSON.stringify({
-    scenario: r.scenario,
-    seed: r.seed,
-    attack_profitable: r.attackProfitable,
-    attacker_profit: formatNanos(r.attackerProfit),
-    honest_profit: formatNanos(r.honestProfit),
-    detected_at: r.detectedAt,
-  });
+/** A run and its verdict: an attack's (does it pay?) or, for a liveness scenario, whether the market kept serving. */
+export type ScenarioRun = { result: SimulationResult; liveness: LivenessVerdict | undefined };
 
-const resultJson = (r: SimulationResult, scenario: Scenario): string =>
+/** Exit 0 exactly when this holds. */
+export const runOk = (run: ScenarioRun): boolean => (run.liveness ? run.liveness.ok : !run.result.attackProfitable);
+
+/** The one line for tools that ends every run. */
+export const resultLine = ({ result: r, liveness }: ScenarioRun): string =>
   JSON.stringify(
+    liveness
+      ? {
+          scenario: r.scenario,
+          seed: r.seed,
+          ok: liveness.ok,
+          refused_for_price: liveness.refusedForPrice,
+          refused_for_capacity: liveness.refusedForCapacity,
+          utilization_after_burst: Number(liveness.utilizationAfterBurst.toFixed(4)),
+          band: liveness.band,
+        }
+      : {
+          scenario: r.scenario,
+          seed: r.seed,
+          ok: !r.attackProfitable,
+          attack_profitable: r.attackProfitable,
+          attacker_profit: formatNanos(r.attackerProfit),
+          honest_profit: formatNanos(r.honestProfit),
+          detected_at: r.detectedAt,
+        },
+  );
+
+const resultJson = (run: ScenarioRun, scenario: Scenario): string => {
+  const r = run.result;
+  return JSON.stringify(
     {
-      ...JSON.parse(resultLine(r)),
+      ...JSON.parse(resultLine(run)),
       description: scenario.description,
       totals: { requests: r.totals.requests, refunded: formatNanos(r.totals.refunded), slashed: formatNanos(r.totals.slashed), treasury: formatNanos(r.totals.treasury), platform: formatNanos(r.totals.platform) },
       detections: r.detections.map((d) => ({ tick: d.tick, host: d.host, what: d.what, refunded: formatNanos(d.refunded), slashed: formatNanos(d.slashed) })),
@@ -52,6 +74,7 @@ const resultJson = (r: SimulationResult, scenario: Scenario): string =>
     null,
     2,
   );
+};
 
 function svgChart(title: string, ticks: number, lines: Array<{ label: string; color: string; values: Array<[number, number]> }>): string {
   const [w, h, pad] = [760, 220, 40];
@@ -66,16 +89,22 @@ function svgChart(title: string, ticks: number, lines: Array<{ label: string; co
   return `<h2>${title}</h2><svg width="${w}" height="${h}" font-family="sans-serif" font-size="12"><line x1="${pad}" y1="${y(0)}" x2="${w - pad}" y2="${y(0)}" stroke="#ccc"/>${paths}${legend}<text x="${pad}" y="${h - 8}">tick 0</text><text x="${w - pad - 60}" y="${h - 8}">tick ${ticks}</text><text x="2" y="${pad}">${hi.toPrecision(3)}</text><text x="2" y="${h - pad}">${lo.toPrecision(3)}</text></svg>`;
 }
 
-const resultHtml = (r: SimulationResult, scenario: Scenario): string => {
+const livenessSummary = (v: LivenessVerdict): string =>
+  `${v.ok ? '<b style="color:#070">the market kept serving</b>' : '<b style="color:#b00">the market failed liveness</b>'}: ${v.refusedForPrice} request(s) refused for price, ${v.refusedForCapacity} for capacity; utilization after the burst ${(100 * v.utilizationAfterBurst).toFixed(1)} % (band ${100 * v.band.low}–${100 * v.band.high} %).`;
+
+const resultHtml = ({ result: r, liveness }: ScenarioRun, scenario: Scenario): string => {
   const units = (n: bigint) => Number(n) / 1e9;
   const verdict = r.attackProfitable ? '<b style="color:#b00">the attack is profitable</b>' : '<b style="color:#070">the attack does not pay</b>';
+  const summary = liveness
+    ? livenessSummary(liveness)
+    : `${verdict}: attacker ${formatNanos(r.attackerProfit)}, the same hosts honest ${formatNanos(r.honestProfit)}; first detected at ${r.detectedAt === null ? 'never' : `tick ${r.detectedAt}`}.`;
   return `<!doctype html><meta charset="utf-8"><title>agora sim: ${scenario.name} (seed ${r.seed})</title>
 <body style="font-family:sans-serif;max-width:820px;margin:2em auto">
 <h1>${scenario.name} — seed ${r.seed}</h1><p>${scenario.description}</p>
-<p>${verdict}: attacker ${formatNanos(r.attackerProfit)}, the same hosts honest ${formatNanos(r.honestProfit)}; first detected at ${r.detectedAt === null ? 'never' : `tick ${r.detectedAt}`}.</p>
+<p>${summary}</p>
 ${svgChart('Price per prompt token (nano-units)', scenario.ticks, [{ label: 'price', color: '#06c', values: r.series.map((p) => [p.tick, Number(p.price)]) }])}
 ${svgChart('Utilization of capacity', scenario.ticks, [{ label: 'utilization', color: '#c60', values: r.series.map((p) => [p.tick, p.utilization]) }])}
-${svgChart('Profit (units)', scenario.ticks, [
+${liveness ? '' : svgChart('Profit (units)', scenario.ticks, [
   { label: 'attacker', color: '#b00', values: r.series.map((p) => [p.tick, units(p.attackerProfit)]) },
   { label: 'the same hosts, honest', color: '#070', values: r.series.map((p) => [p.tick, units(p.honestProfit)]) },
 ])}
@@ -86,15 +115,16 @@ ${svgChart('Profit (units)', scenario.ticks, [
 export async function runScenario(
   options: { scenariosDir: string; name: string; seed: number; outDir: string },
   onProgress: (done: number, total: number) => void,
-): Promise<{ result: SimulationResult; files: string[] }> {
+): Promise<ScenarioRun & { files: string[] }> {
   const scenarios = await loadScenarios(options.scenariosDir);
   const scenario = scenarios.find((s) => s.name === options.name);
   if (!scenario) throw new ScenarioError(`no scenario '${options.name}' in ${options.scenariosDir} (agora sim --list shows them)`);
   const result = runSimulation(scenario, options.seed, DEFAULT_MARKET_RULES, onProgress);
+  const run: ScenarioRun = { result, liveness: scenario.kind === 'liveness' ? livenessVerdict(scenario, result, DEFAULT_MARKET_RULES.pricing) : undefined };
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   const base = join(outDir, `${scenario.name}-seed${options.seed}`);
-  await writeFile(`${base}.json`, `${resultJson(result, scenario)}\n`);
-  await writeFile(`${base}.html`, resultHtml(result, scenario));
-  return { result, files: [`${base}.json`, `${base}.html`] };
+  await writeFile(`${base}.json`, `${resultJson(run, scenario)}\n`);
+  await writeFile(`${base}.html`, resultHtml(run, scenario));
+  return { ...run, files: [`${base}.json`, `${base}.html`] };
 }

@@ -1,5 +1,5 @@
-// `agora sim` from the command line: the scenarios are data files, every attack's verdict holds for the seeds we
-// chose under the default rules, each run writes its JSON and HTML and ends with the JSON line; a scenario file
+// `agora sim` from the command line: the scenarios are data files, every attack's verdict (and the liveness
+// scenario's) holds for the seeds we chose under the default rules, each run writes its JSON and HTML and ends with the JSON line; a scenario file
 // added to a folder runs without code, and a broken one is named with what is wrong.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ describe('agora sim', () => {
   it('lists the bundled scenarios', async () => {
     const listed = await agoraCli(['sim', '--list']);
     expect(listed.code).toBe(0);
-    for (const name of ['substitute', 'selective', 'sybil', 'wash-trader', 'griefer']) expect(listed.stdout).toMatch(new RegExp(`^${name} `, 'm'));
+    for (const name of ['substitute', 'selective', 'sybil', 'wash-trader', 'griefer', 'idle-then-burst']) expect(listed.stdout).toMatch(new RegExp(`^${name} `, 'm'));
   });
 
   it.each([
@@ -38,6 +38,22 @@ describe('agora sim', () => {
     expect(written.series).toHaveLength(1440);
     expect(readFileSync(join(out, `${scenario}-seed${seed}.html`), 'utf8')).toContain('<svg');
     expect(run.stderr).toMatch(/100% \(tick 1440\/1440\)/);
+  });
+
+  it('idle-then-burst: hours of idle then a burst above capacity; no request is refused for price and utilization comes back into its band', async () => {
+    const run = await agoraCli(['sim', 'run', 'idle-then-burst', '--seed', '21', '--out', out]);
+    expect(run.code).toBe(0);
+    const line = JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as { ok: boolean; refused_for_price: number; refused_for_capacity: number; utilization_after_burst: number; band: { low: number; high: number } };
+    expect(line).toMatchObject({ scenario: 'idle-then-burst', seed: 21, ok: true, refused_for_price: 0 });
+    expect(line.utilization_after_burst).toBeGreaterThanOrEqual(line.band.low);
+    expect(line.utilization_after_burst).toBeLessThanOrEqual(line.band.high);
+    // The burst starts above capacity: until the price catches up, full hosts refuse (honestly, for capacity).
+    expect(line.refused_for_capacity).toBeGreaterThan(0);
+    const written = JSON.parse(readFileSync(join(out, 'idle-then-burst-seed21.json'), 'utf8')) as { series: Array<{ prompt_price: string }> };
+    const prices = written.series.map((p) => Number(p.prompt_price));
+    // Idle hours hold the price at the hosts' ask (the base), not below it; the burst lifts it.
+    expect(Math.min(...prices)).toBeGreaterThanOrEqual(0.0000001);
+    expect(Math.max(...prices)).toBeGreaterThan(0.0000002);
   });
 
   it('runs a scenario added as a file, and names what is wrong with a broken one', async () => {

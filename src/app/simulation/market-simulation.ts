@@ -3,12 +3,13 @@
 // split, epochs with hold-back, dispute rights — imported from where the market runs them. Seeded: one scenario and
 // one seed give one result. A scenario's verdict compares the attacker's profit with what the same hosts would
 // have earned honestly in the same market (the scenario run again, same seed, the attacker's group honest).
-import type { HostGroup, Scenario } from '../../contracts/simulation/scenario.ts';
+import type { DemandPhase, HostGroup, Scenario } from '../../contracts/simulation/scenario.ts';
 import { missesAboveThreshold, slashOf } from '../../domain/economics/bonds.ts';
 import { releaseAmount } from '../../domain/economics/epochs.ts';
 import type { MarketRules } from '../../domain/economics/market-rules.ts';
 import { splitCost, type Nanos } from '../../domain/money/nanos.ts';
-import { nextPrices, PRICE_PRECISION, quotedPrice, utilizationOf } from '../../domain/pricing/demand-price.ts';
+import { ceilingPrices, nextPrices, PRICE_PRECISION, quotedPrice, utilizationOf, type TokenPrices } from '../../domain/pricing/demand-price.ts';
+import { admissionPrice, askFloor, servesAt } from '../../domain/pricing/host-asks.ts';
 import { orderHosts } from '../../domain/routing/host-choice.ts';
 import { capTiers, RecentTraffic } from '../../domain/routing/traffic-share.ts';
 import { createPrng } from '../../domain/tiny-model/prng.ts';
@@ -54,7 +55,7 @@ export type SimulationResult = {
   detectedAt: number | null;
   series: SimPoint[];
   detections: Detection[];
-  totals: { requests: number; refunded: Nanos; slashed: Nanos; treasury: Nanos; platform: Nanos };
+  totals: { requests: number; refunded: Nanos; slashed: Nanos; treasury: Nanos; platform: Nanos; refusedForPrice: number; refusedForCapacity: number };
 };
 
 const CHEATERS = new Set(['substitute', 'sybil']);
@@ -73,6 +74,10 @@ type Run = Omit<SimulationResult, 'attackProfitable' | 'honestProfit'>;
 const honestCounterpart = (group: HostGroup): HostGroup => ({ ...group, strategy: 'honest', count: group.strategy === 'sybil' ? 1 : group.count, cheatShare: 0, washRequestsPerTick: 0, disputesPerTick: 0 });
 
 export function runSimulation(scenario: Scenario, seed: number, rules: MarketRules, onProgress: (tick: number, ticks: number) => void = () => undefined): SimulationResult {
+  if (scenario.kind === 'liveness') {
+    const run = simulate(scenario, seed, rules, (tick) => onProgress(tick, scenario.ticks));
+    return { ...run, attackProfitable: false, honestProfit: 0n };
+  }
   const attacked = simulate(scenario, seed, rules, (tick) => onProgress(Math.floor(tick / 2), scenario.ticks));
   const honest = simulate({ ...scenario, hosts: scenario.hosts.map((g) => (g.name === scenario.attacker ? honestCounterpart(g) : g)) }, seed, rules, (tick) => onProgress(Math.floor((scenario.ticks + tick) / 2), scenario.ticks));
   const attacker = scenario.hosts.find((g) => g.name === scenario.attacker) as HostGroup;
@@ -89,12 +94,16 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
   const random = () => prng.nextUnit();
   const tickMs = scenario.tickSeconds * 1000;
   const bounds = { base: scenario.model.basePrice, floor: scenario.model.floorPrice };
+  const ceiling = ceilingPrices(bounds.base, rules.pricing.ceilingMultiple);
+  const worstCase = { promptTokens: scenario.model.promptTokens, completionTokens: scenario.model.completionTokens };
   let precise = { prompt: bounds.base.prompt * PRICE_PRECISION, completion: bounds.base.completion * PRICE_PRECISION };
   let treasury = 0n;
   let platform = 0n;
   let refundedTotal = 0n;
   let slashedTotal = 0n;
   let requests = 0;
+  let refusedForPrice = 0;
+  let refusedForCapacity = 0;
   let nextId = 0;
   const detections: Detection[] = [];
   const series: SimPoint[] = [];
@@ -135,10 +144,7 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
   }
   const active = () => hosts.filter((h) => !h.suspended);
   const price = () => ({ prompt: quotedPrice(precise.prompt), completion: quotedPrice(precise.completion) });
-  const requestCost = () => {
-    const p = price();
-    return BigInt(scenario.model.promptTokens) * p.prompt + BigInt(scenario.model.completionTokens) * p.completion;
-  };
+  const requestCost = (p: TokenPrices = price()) => BigInt(scenario.model.promptTokens) * p.prompt + BigInt(scenario.model.completionTokens) * p.completion;
   const epochOf = (tick: number) => Math.floor(tick / scenario.epochTicks);
 
   const check = (host: SimHost, tick: number) => {
@@ -179,8 +185,7 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
     }
   };
 
-  const serve = (host: SimHost, buyer: string, tick: number) => {
-    const cost = requestCost();
+  const serve = (host: SimHost, buyer: string, tick: number, cost = requestCost()) => {
     host.servedThisTick += 1;
     host.forwardedThisEpoch += 1;
     if (random() < host.group.missShare) {
@@ -205,20 +210,25 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
     }
   };
 
-  const route = (candidates: SimHost[]): SimHost | undefined => {
-    const open = candidates.filter((h) => h.servedThisTick < h.group.slots);
+  /** A buyer's request as the gateway admits it: the hosts with room, the price locked among their asks, then routing. */
+  const route = (candidates: SimHost[]): { host: SimHost; price: TokenPrices } | 'no_capacity' | 'priced_out' => {
+    const withRoom = candidates.filter((h) => h.servedThisTick < h.group.slots);
+    if (withRoom.length === 0) return 'no_capacity';
+    const locked = admissionPrice(price(), withRoom.map((h) => h.group.ask ?? null), ceiling, worstCase);
+    if (!locked) return 'priced_out';
+    const open = withRoom.filter((h) => servesAt(h.group.ask ?? null, locked));
     const tiers = capTiers(open, recent, (h) => h, rules.bonds);
     for (const tier of tiers) {
       if (tier.length === 0) continue;
       const loads = tier.map((h) => ({ host: h, hostId: h.id, latencyMs: h.latencyMs, outstanding: h.servedThisTick, weight: h.group.slots * reputationWeight(h.reputation) }));
-      return orderHosts(loads, random)[0]?.host;
+      return { host: orderHosts(loads, random)[0]!.host, price: locked };
     }
-    return undefined;
+    return 'no_capacity';
   };
 
   const profitOf = (groupName: string): Nanos =>
     hosts.filter((h) => h.group.name === groupName).reduce((sum, h) => sum + h.earnings + h.payable + (h.bond - h.group.bond) - h.costs - h.spent, 0n);
-  const attackerGroup = scenario.hosts.find((g) => g.name === scenario.attacker) as HostGroup;
+  const attackerGroup = scenario.hosts.find((g) => g.name === scenario.attacker);
 
   let busyRequests = 0;
   const progressEvery = Math.max(1, Math.floor(scenario.ticks / 100));
@@ -227,7 +237,7 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
     const day = (2 * Math.PI * tick * scenario.tickSeconds) / 86_400;
     const p = price();
     const elasticity = Math.pow(Number(bounds.base.prompt + bounds.base.completion) / Number(p.prompt + p.completion), scenario.demand.elasticity);
-    const wanted = scenario.demand.requestsPerTick * (1 + scenario.demand.dailySwing * Math.sin(day)) * elasticity;
+    const wanted = demandAt(scenario, tick) * (1 + scenario.demand.dailySwing * Math.sin(day)) * elasticity;
     const organic = Math.floor(wanted) + (random() < wanted - Math.floor(wanted) ? 1 : 0);
 
     for (const host of active()) {
@@ -254,19 +264,22 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
       }
     }
     for (let i = 0; i < organic; i += 1) {
-      const host = route(active());
-      if (!host) break;
-      recent.record(host.id);
-      serve(host, 'buyer', tick);
+      const routed = route(active());
+      if (routed === 'priced_out') refusedForPrice += organic - i;
+      if (routed === 'no_capacity') refusedForCapacity += organic - i;
+      if (typeof routed === 'string') break;
+      recent.record(routed.host.id);
+      serve(routed.host, 'buyer', tick, requestCost(routed.price));
     }
     busyRequests += active().reduce((sum, h) => sum + h.servedThisTick, 0);
 
     if ((tick + 1) % scenario.pricingIntervalTicks === 0) {
       const slots = active().reduce((sum, h) => sum + h.group.slots, 0);
       const utilization = utilizationOf(busyRequests * tickMs, scenario.pricingIntervalTicks * tickMs, slots, rules.pricing);
-      precise = nextPrices(precise, utilization, bounds, rules.pricing);
+      const floor = askFloor(bounds.floor, active().map((h) => h.group.ask ?? null), ceiling);
+      precise = nextPrices(precise, utilization, { base: bounds.base, floor }, rules.pricing);
       busyRequests = 0;
-      series.push({ tick: tick + 1, price: quotedPrice(precise.prompt), utilization, attackerProfit: profitOf(attackerGroup.name), honestProfit: 0n });
+      series.push({ tick: tick + 1, price: quotedPrice(precise.prompt), utilization, attackerProfit: attackerGroup ? profitOf(attackerGroup.name) : 0n, honestProfit: 0n });
     }
     if ((tick + 1) % scenario.epochTicks === 0) {
       const closed = epochOf(tick);
@@ -290,15 +303,28 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
   }
   onProgress(scenario.ticks);
 
-  const attackerIds = new Set(hosts.filter((h) => h.group.name === attackerGroup.name).map((h) => h.id));
+  const attackerIds = new Set(hosts.filter((h) => h.group.name === attackerGroup?.name).map((h) => h.id));
   const firstDetection = detections.find((d) => attackerIds.has(d.host) && d.what !== 'miss_slash');
   return {
     scenario: scenario.name,
     seed,
-    attackerProfit: profitOf(attackerGroup.name),
+    attackerProfit: attackerGroup ? profitOf(attackerGroup.name) : 0n,
     detectedAt: firstDetection?.tick ?? null,
     series,
     detections,
-    totals: { requests, refunded: refundedTotal, slashed: slashedTotal, treasury, platform },
+    totals: { requests, refunded: refundedTotal, slashed: slashedTotal, treasury, platform, refusedForPrice, refusedForCapacity },
   };
 }
+
+/** The demand phase a tick falls in; past the last phase, the last holds. */
+export function phaseAt(phases: readonly DemandPhase[], tick: number): { phase: DemandPhase; startTick: number } {
+  let startTick = 0;
+  for (const phase of phases) {
+    if (tick < startTick + phase.ticks) return { phase, startTick };
+    startTick += phase.ticks;
+  }
+  const last = phases[phases.length - 1] as DemandPhase;
+  return { phase: last, startTick: startTick - last.ticks };
+}
+
+const demandAt = (scenario: Scenario, tick: number): number => (scenario.demand.phases ? phaseAt(scenario.demand.phases, tick).phase.requestsPerTick : scenario.demand.requestsPerTick);

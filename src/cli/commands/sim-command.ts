@@ -1,8 +1,9 @@
 // `agora sim`: the economic attack simulator. `--list` shows the scenarios; `run <name> --seed N` runs one with the
-// market's default rules, shows progress, writes JSON and HTML, and ends with one JSON line. Exit 1: the attack paid.
+// market's default rules, shows progress, writes JSON and HTML, and ends with one JSON line. Exit 1: the attack paid,
+// or (a liveness scenario) the market refused requests for price or did not come back into its band.
 import { Command, InvalidArgumentError } from 'commander';
 import { formatNanos } from '../../domain/money/nanos.ts';
-import { BUNDLED_SCENARIOS, loadScenarios, resultLine, runScenario, ScenarioError } from '../../main/simulation.ts';
+import { BUNDLED_SCENARIOS, loadScenarios, resultLine, runOk, runScenario, ScenarioError } from '../../main/simulation.ts';
 import { cliAction } from './cli-action.ts';
 
 const parseSeed = (value: string): number => {
@@ -31,7 +32,7 @@ function progressReporter(): (done: number, total: number) => void {
 
 export function simCommand(): Command {
   const sim = new Command('sim')
-    .description('economic attack simulator: the market\'s real pricing, routing, reputation, conviction and penalty code over simulated time')
+    .description('economic simulator (attacks and liveness): the market\'s real pricing, routing, reputation, conviction and penalty code over simulated time')
     .option('--scenarios <dir>', 'scenario files (JSON)', BUNDLED_SCENARIOS)
     .option('--list', 'list the scenarios')
     .action(
@@ -49,13 +50,20 @@ export function simCommand(): Command {
       cliAction(async (flags: { seed: number; out: string; scenarios: string }, name: string) => {
         const scenariosDir = flags.scenarios;
         console.error(`Simulating '${name}' with seed ${flags.seed}…`);
-        const { result, files } = await runScenario({ scenariosDir, name, seed: flags.seed, outDir: flags.out }, progressReporter());
-        console.log(`Attacker's profit: ${formatNanos(result.attackerProfit)}; the same hosts, honest: ${formatNanos(result.honestProfit)}.`);
-        console.log(`First detected: ${result.detectedAt === null ? 'never' : `tick ${result.detectedAt}`}; ${result.detections.length} detection(s), ${formatNanos(result.totals.refunded)} refunded, ${formatNanos(result.totals.slashed)} slashed.`);
-        console.log(result.attackProfitable ? 'FAIL: the attack is profitable under the default rules.' : 'PASS: the attack does not pay under the default rules.');
-        console.log(`Written: ${files.join(', ')}`);
-        console.log(resultLine(result));
-        if (result.attackProfitable) process.exitCode = 1;
+        const run = await runScenario({ scenariosDir, name, seed: flags.seed, outDir: flags.out }, progressReporter());
+        const { result, liveness } = run;
+        if (liveness) {
+          console.log(`Refused for price: ${liveness.refusedForPrice}; for capacity (every host full): ${liveness.refusedForCapacity}.`);
+          console.log(`Utilization after the burst: ${(100 * liveness.utilizationAfterBurst).toFixed(1)} % (band ${100 * liveness.band.low}–${100 * liveness.band.high} %).`);
+          console.log(liveness.ok ? 'PASS: the market kept serving.' : 'FAIL: the market did not keep serving, or did not come back into its band.');
+        } else {
+          console.log(`Attacker's profit: ${formatNanos(result.attackerProfit)}; the same hosts, honest: ${formatNanos(result.honestProfit)}.`);
+          console.log(`First detected: ${result.detectedAt === null ? 'never' : `tick ${result.detectedAt}`}; ${result.detections.length} detection(s), ${formatNanos(result.totals.refunded)} refunded, ${formatNanos(result.totals.slashed)} slashed.`);
+          console.log(result.attackProfitable ? 'FAIL: the attack is profitable under the default rules.' : 'PASS: the attack does not pay under the default rules.');
+        }
+        console.log(`Written: ${run.files.join(', ')}`);
+        console.log(resultLine(run));
+        if (!runOk(run)) process.exitCode = 1;
       }, (e) => e instanceof ScenarioError),
     );
   return sim;

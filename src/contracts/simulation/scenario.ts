@@ -1,5 +1,7 @@
 // A simulator scenario as a data file (sim/scenarios/*.json): the market's model and demand, and groups of hosts
 // with their strategies. Adding a scenario needs no code; the file is checked against this schema when it loads.
+// An attack scenario judges an attacker group's profit; a liveness scenario judges whether the market kept serving
+// (no request refused for price) and brought utilization back into its band.
 import { z } from 'zod';
 import { amountSchema } from '../amount.ts';
 
@@ -26,8 +28,13 @@ const hostGroupSchema = z
     disputesPerTick: z.number().min(0).default(0),
     /** share of forwarded requests it fails (outside maintenance) */
     missShare: z.number().min(0).max(1).default(0),
+    /** the least it serves for, per token; none: it takes the market price */
+    ask: z.object({ prompt: amountSchema, completion: amountSchema }).strict().optional(),
   })
   .strict();
+
+/** A stretch of simulated time with its own demand: idle hours, then a burst. */
+const demandPhaseSchema = z.object({ name: z.string().min(1), ticks: z.number().int().min(1), requestsPerTick: z.number().min(0) }).strict();
 
 export const scenarioSchema = z
   .object({
@@ -54,14 +61,19 @@ export const scenarioSchema = z
         elasticity: z.number().min(0).default(1),
         /** ± share of demand over a simulated day */
         dailySwing: z.number().min(0).max(1).default(0),
+        /** demand by phase, in order (each replaces requestsPerTick for its ticks; the last one holds to the end) */
+        phases: z.array(demandPhaseSchema).min(1).optional(),
       })
       .strict(),
     hosts: z.array(hostGroupSchema).min(1),
-    /** the group whose profit is judged against what it would earn honestly */
-    attacker: z.string().min(1),
+    kind: z.enum(['attack', 'liveness']).default('attack'),
+    /** attack: the group whose profit is judged against what it would earn honestly */
+    attacker: z.string().min(1).optional(),
   })
   .strict()
-  .refine((s) => s.hosts.some((h) => h.name === s.attacker), { message: 'attacker must name a host group', path: ['attacker'] });
+  .refine((s) => s.kind !== 'attack' || s.hosts.some((h) => h.name === s.attacker), { message: 'attacker must name a host group', path: ['attacker'] })
+  .refine((s) => s.kind !== 'liveness' || (s.demand.phases?.length ?? 0) >= 2, { message: 'a liveness scenario has demand phases (e.g. idle, then a burst)', path: ['demand', 'phases'] });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type HostGroup = Scenario['hosts'][number];
+export type DemandPhase = z.infer<typeof demandPhaseSchema>;
