@@ -1,7 +1,9 @@
-// `agora sandbox --scenario substitute --cheat <variant> --seed N`: runs the cheat scenario on this machine and
-// ends with one JSON line for tools.
+// `agora sandbox --scenario substitute --cheat <variant> --seed N` (a cheater caught) or `--scenario liveness`
+// (the market keeps serving through idle time and a killed host): runs it on this machine and ends with one JSON
+// line for tools; exit 0 exactly when it is ok. A flag of another scenario is refused.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
+import { runLivenessSandbox } from '../../main/sandbox-liveness.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
 const positiveInt = (name: string) => (value: string): number => {
@@ -10,24 +12,45 @@ const positiveInt = (name: string) => (value: string): number => {
   return n;
 };
 
+/** The flags each scenario takes (beyond --scenario and --seed); any other one given on the command line is refused. */
+const SCENARIO_FLAGS = {
+  substitute: ['cheat', 'honestHosts', 'maxRequests'],
+  liveness: ['idleRepricings', 'loadRequests'],
+} as const;
+type Scenario = keyof typeof SCENARIO_FLAGS;
+
+type SandboxFlags = { scenario: Scenario; cheat: Cheat; seed: number; honestHosts: number; maxRequests: number; idleRepricings: number; loadRequests: number };
+
 export function sandboxCommand(): Command {
-  return new Command('sandbox')
-    .description('run a market with honest hosts and a cheating one, and show how the cheater is caught')
-    .addOption(new Option('--scenario <name>', 'the scenario to run').choices(['substitute']).default('substitute'))
-    .addOption(new Option('--cheat <variant>', 'what the cheating host serves under the built-in SKU').choices(CHEATS).default('other-seed'))
+  const command: Command = new Command('sandbox')
+    .description('run a real market on this machine and show a capability end to end: a cheater caught (substitute), or the market serving through idle time and a killed host (liveness)')
+    .addOption(new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'))
     .option('--seed <n>', 'seed of the traffic (the same seed gives the same requests)', positiveInt('the seed'), 1)
-    .option('--honest-hosts <n>', 'honest hosts beside the cheater', positiveInt('--honest-hosts'), 2)
-    .option('--max-requests <n>', 'the most requests to send (the run stops once the cheater is convicted)', positiveInt('--max-requests'), 150)
-    .action(async (options: { cheat: Cheat; seed: number; honestHosts: number; maxRequests: number }) => {
-      const result = await runSandbox({
-        cheat: options.cheat,
-        seed: options.seed,
-        honestHosts: Math.max(1, options.honestHosts),
-        maxRequests: options.maxRequests,
-        concurrency: 4,
-        modelCacheDir: modelCacheDir(),
-        say: (line) => console.error(line),
-      });
+    .addOption(new Option('--cheat <variant>', 'substitute: what the cheating host serves under the built-in SKU').choices(CHEATS).default('other-seed'))
+    .option('--honest-hosts <n>', 'substitute: honest hosts beside the cheater', positiveInt('--honest-hosts'), 2)
+    .option('--max-requests <n>', 'substitute: the most requests to send (the run stops once the cheater is convicted)', positiveInt('--max-requests'), 150)
+    .option('--idle-repricings <n>', 'liveness: repricings of an idle market before the next request (one every 250 ms)', positiveInt('--idle-repricings'), 40)
+    .option('--load-requests <n>', 'liveness: requests of the load during which a host is killed', positiveInt('--load-requests'), 60)
+    .action(async (options: SandboxFlags) => {
+      const foreign = Object.keys(options).filter(
+        (flag) => command.getOptionValueSource(flag) === 'cli' && !['scenario', 'seed'].includes(flag) && !(SCENARIO_FLAGS[options.scenario] as readonly string[]).includes(flag),
+      );
+      if (foreign.length > 0) command.error(`error: --${foreign.map((f) => f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} does not apply to --scenario ${options.scenario}`);
+      const say = (line: string) => console.error(line);
+      const result =
+        options.scenario === 'liveness'
+          ? await runLivenessSandbox({ seed: options.seed, idleRepricings: options.idleRepricings, loadRequests: Math.max(3, options.loadRequests), modelCacheDir: modelCacheDir(), say })
+          : await runSandbox({
+              cheat: options.cheat,
+              seed: options.seed,
+              honestHosts: Math.max(1, options.honestHosts),
+              maxRequests: options.maxRequests,
+              concurrency: 4,
+              modelCacheDir: modelCacheDir(),
+              say,
+            });
       console.log(JSON.stringify(result));
+      if ('ok' in result && !result.ok) process.exitCode = 1;
     });
+  return command;
 }
