@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildEngineProxy, engineModelIds } from '../adapters/http/engine-host/build-engine-proxy.ts';
 import { buildEngineServer } from '../adapters/http/engine-host/build-engine-server.ts';
+import { engineExposureWarnings } from '../adapters/http/engine-host/engine-exposure.ts';
 import { loadOrCreateHostIdentity, type HostIdentity } from '../adapters/keys/host-identity.ts';
 import { writeSecretFile } from '../adapters/keys/secret-files.ts';
 import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
@@ -60,7 +61,7 @@ type DeclaredModelWire = HostRegistrationWire['models'][number];
 type ServedEngine = { server: FastifyInstance; engine: HostRegistrationWire['engine']; models: DeclaredModelWire[]; close(): Promise<void> };
 type MarketModelCard = { id: string; context_length: number; pricing: { prompt: string; completion: string }; sku: { digest: string; quantization: string } };
 
-async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string, identity: HostIdentity): Promise<ServedEngine> {
+async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string, identity: HostIdentity, say: (message: string) => void): Promise<ServedEngine> {
   if (options.engine.kind === 'builtin') {
     const files = await builtinModelFiles(options.modelCacheDir);
     const engine = await loadBuiltinEngine(options.engine.weights ?? files);
@@ -85,6 +86,7 @@ async function serveEngine(options: HostAgentOptions, marketUrl: string, forward
   }
   // An external engine serves the market's SKU of each model it names (the market's probe checks the claim).
   const { url, key } = options.engine;
+  for (const warning of await engineExposureWarnings(url)) say(`WARNING: ${warning}`);
   const offered = options.engine.models ?? (await engineModelIds(url, key));
   const catalog = await fetch(`${marketUrl}/v1/models`).catch((error: unknown) => {
     throw new Error(`HOST_NOT_REGISTERED: cannot reach the market at ${marketUrl}: ${(error as Error).message}`);
@@ -106,7 +108,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const identity = await loadOrCreateHostIdentity(join(dataDir, 'host.key'));
   const forwardSecret = randomBytes(24).toString('base64url');
 
-  const served = await serveEngine(options, marketUrl, forwardSecret, identity);
+  const served = await serveEngine(options, marketUrl, forwardSecret, identity, say);
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const close = async () => {
     clearInterval(heartbeat);
