@@ -27,5 +27,6 @@ describe('conviction', () => {
       },
     });
     expect(lines.filter((l) => l.startsWith('CONVICTED'))).toHaveLength(1);
+    expect(lines.some((l) => l.includes('answers already refunded by its conviction: no new evidence'))).toBe(true);
   }, 180_000);
 });

@@ -21,7 +21,17 @@ export type ReferenceEngine = {
   score(promptIds: readonly number[], claimedIds: readonly number[], topK: number, extra: readonly (readonly number[])[]): Promise<ReferencePosition[]>;
 };
 
-export type CheckEvent = { hostId: string; modelId: string; checkId: string; verdict: CheckVerdict; counted: boolean; standing: TrustStanding; conviction: ConvictionRecord | undefined };
+export type CheckEvent = {
+  hostId: string;
+  modelId: string;
+  checkId: string;
+  verdict: CheckVerdict;
+  counted: boolean;
+  /** a failed check of answers a conviction already refunded: recorded, no new evidence */
+  alreadyRefunded: boolean;
+  standing: TrustStanding;
+  conviction: ConvictionRecord | undefined;
+};
 
 export type VerifierDeps = {
   store: VerificationStore;
@@ -92,7 +102,7 @@ async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId:
   } else if (!verdict.passed) {
     deps.logger.warn({ host: hostId, model: modelId, reasons: verdict.reasons, counted, judgedBefore }, 'a verification check failed');
   }
-  deps.onCheck?.({ hostId, modelId, checkId, verdict, counted, standing, conviction });
+  deps.onCheck?.({ hostId, modelId, checkId, verdict, counted, alreadyRefunded: judgedBefore, standing, conviction });
 }
 
 /**
