@@ -1,7 +1,8 @@
 // `agora host`: the composition root of a host agent. It keeps an Ed25519 identity in its data directory, serves
 // the built-in engine — or fronts any OpenAI-compatible engine — behind a forward secret (only the market may call
 // it), signs a receipt for every answer, registers with the market by a signed registration, keeps the host token it gets back (0600), and
-// heartbeats — registering again if the market has forgotten it.
+// heartbeats — registering again if the market has forgotten it. In front of an engine it first warns (in its events)
+// when that engine can be reached around it.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
