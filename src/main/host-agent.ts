@@ -1,13 +1,15 @@
 // `agora host`: the composition root of a host agent. It keeps an Ed25519 identity in its data directory, serves
 // the built-in engine — or fronts any OpenAI-compatible engine — behind a forward secret (only the market may call
 // it), signs a receipt for every answer, registers with the market by a signed registration, keeps the host token it gets back (0600), and
-// heartbeats — registering again if the market has forgotten it.
+// heartbeats — registering again if the market has forgotten it. In front of an engine it first warns (in its events)
+// when that engine can be reached around it.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildEngineProxy, engineModelIds } from '../adapters/http/engine-host/build-engine-proxy.ts';
 import { buildEngineServer } from '../adapters/http/engine-host/build-engine-server.ts';
+import { engineExposureWarnings } from '../adapters/http/engine-host/engine-exposure.ts';
 import { loadOrCreateHostIdentity, type HostIdentity } from '../adapters/keys/host-identity.ts';
 import { writeSecretFile } from '../adapters/keys/secret-files.ts';
 import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
@@ -61,7 +63,7 @@ type ServedEngine = { server: FastifyInstance; engine: HostRegistrationWire['eng
 type MarketPricing = { model: string; base: { prompt: string; completion: string } };
 type MarketModelCard = { id: string; context_length: number; pricing: { prompt: string; completion: string }; sku: { digest: string; quantization: string } };
 
-async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string, identity: HostIdentity): Promise<ServedEngine> {
+async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string, identity: HostIdentity, say: (message: string) => void): Promise<ServedEngine> {
   if (options.engine.kind === 'builtin') {
     const files = await builtinModelFiles(options.modelCacheDir);
     const engine = await loadBuiltinEngine(options.engine.weights ?? files);
@@ -86,6 +88,7 @@ async function serveEngine(options: HostAgentOptions, marketUrl: string, forward
   }
   // An external engine serves the market's SKU of each model it names (the market's probe checks the claim).
   const { url, key } = options.engine;
+  for (const warning of await engineExposureWarnings(url)) say(`WARNING: ${warning}`);
   const offered = options.engine.models ?? (await engineModelIds(url, key));
   const catalog = await fetch(`${marketUrl}/v1/models`).catch((error: unknown) => {
     throw new Error(`HOST_NOT_REGISTERED: cannot reach the market at ${marketUrl}: ${(error as Error).message}`);
@@ -111,7 +114,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const identity = await loadOrCreateHostIdentity(join(dataDir, 'host.key'));
   const forwardSecret = randomBytes(24).toString('base64url');
 
-  const served = await serveEngine(options, marketUrl, forwardSecret, identity);
+  const served = await serveEngine(options, marketUrl, forwardSecret, identity, say);
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const close = async () => {
     clearInterval(heartbeat);

@@ -187,7 +187,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     say(
       `check ${host.name}: ${v.passed ? 'passed' : 'FAILED'}  mean TV ${v.meanTv.toExponential(2)} over ${v.positions} positions` +
         `${v.greedyMismatches ? `, ${v.greedyMismatches} greedy mismatch(es)` : ''}${v.implausibleStops ? `, ${v.implausibleStops} implausible stop(s)` : ''}` +
-        `  (evidence ${event.standing.evidenceScore.toFixed(2)}, reputation ${event.standing.reputation})`,
+        `  (evidence ${event.standing.evidenceScore.toFixed(2)}, reputation ${event.standing.reputation})` +
+        `${event.alreadyRefunded ? '  answers already refunded by its conviction: no new evidence' : ''}`,
     );
     if (event.conviction) {
       const c = event.conviction;

@@ -37,11 +37,20 @@ describe('completion metering', () => {
       fc.property(fc.string({ maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 80 }), (text, ids) => {
         const counted = meterCompletion(tokenizer, text, ids, undefined);
         const own = tokenizer.encode(text).length;
-        if (counted.source === 'host_ids') expect(tokenizer.decode(ids)).toBe(text);
+        if (counted.source === 'host_ids') expect([text, `${text}\uFFFD`]).toContain(tokenizer.decode(ids));
         else expect(counted.tokens).toBe(Math.min(ids.length, own));
         expect(counted.tokens).toBeLessThanOrEqual(ids.length);
       }),
     );
     expect(meterCompletion(tokenizer, 'The market.', undefined, 999).tokens).toBe(tokenizer.encode('The market.').length);
+  });
+
+  it('bills every id of an answer cut inside a character, whose last bytes the engine held back', () => {
+    const ids = tokenizer.encode('ok 日本');
+    const cut = ids.slice(0, -1);
+    expect(tokenizer.decode(cut)).toBe('ok 日\uFFFD');
+    expect(meterCompletion(tokenizer, 'ok 日', cut, cut.length)).toEqual({ tokens: cut.length, source: 'host_ids', usageClaimMismatch: undefined });
+    const lead = tokenizer.encode('日').slice(0, 1);
+    expect(meterCompletion(tokenizer, '', lead, 1)).toEqual({ tokens: 1, source: 'host_ids', usageClaimMismatch: undefined });
   });
 });

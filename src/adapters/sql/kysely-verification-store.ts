@@ -1,7 +1,7 @@
 // The trust store on SQL. The queue is a table: a sample is written when the market decides to keep it, scored by
 // any verifier that reads it, and attached to a check; conviction and refunds are one transaction.
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AppealRow, ConvictionRecord, DisputeRow, SampledResponse, SamplePayload, VerificationStore } from '../../app/verification/verification-store.ts';
+import type { AppealRow, ConvictionRecord, DisputeRow, SamplePayload, StoredSample, VerificationStore } from '../../app/verification/verification-store.ts';
 import type { SampleFindings } from '../../domain/verification/response-check.ts';
 import { ledgerAccount } from '../../domain/ledger/transaction.ts';
 import { writeLedgerTransactions } from './ledger-writes.ts';
@@ -17,9 +17,10 @@ type SampleRow = {
   host_signature: string | null;
   served_at: Date;
   public_key: string | null;
+  refunded_by: string | null;
 };
 
-const toSample = (r: SampleRow): SampledResponse & { hostPublicKey: string | null } => ({
+const toSample = (r: SampleRow): StoredSample => ({
   requestId: r.request_id,
   hostId: r.host_id,
   modelId: r.model_id,
@@ -27,6 +28,7 @@ const toSample = (r: SampleRow): SampledResponse & { hostPublicKey: string | nul
   receipt: r.request_digest && r.response_digest ? { requestDigest: r.request_digest, responseDigest: r.response_digest, signature: r.host_signature } : null,
   servedAtMs: r.served_at.getTime(),
   hostPublicKey: r.public_key,
+  refundedBy: r.refunded_by,
 });
 
 const toConviction = (r: Selectable<Schema['convictions']>): ConvictionRecord => ({
@@ -57,8 +59,13 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
     'verification_samples.host_signature',
     'verification_samples.served_at',
     'hosts.public_key',
+    'usage_records.refunded_by',
   ] as const;
-  const withHost = () => db.selectFrom('verification_samples').innerJoin('hosts', 'hosts.id', 'verification_samples.host_id');
+  const withHost = () =>
+    db
+      .selectFrom('verification_samples')
+      .innerJoin('hosts', 'hosts.id', 'verification_samples.host_id')
+      .leftJoin('usage_records', 'usage_records.request_id', 'verification_samples.request_id');
 
   return {
     async addSample(s) {

@@ -14,6 +14,8 @@ export type SamplePayload = {
 };
 
 export type SampledResponse = { requestId: string; hostId: string; modelId: string; payload: SamplePayload; receipt: ResponseReceipt | null; servedAtMs: number };
+/** A sample as stored: with its host's public key (to re-verify its receipt) and the conviction that refunded it */
+export type StoredSample = SampledResponse & { hostPublicKey: string | null; refundedBy: string | null };
 export type PooledSample = { requestId: string; findings: SampleFindings };
 
 export type CheckRecord = { id: string; hostId: string; modelId: string; verdict: CheckVerdict; reference: string; requestIds: string[] };
@@ -42,12 +44,12 @@ export type DisputeRow = { id: string; requestId: string; hostId: string; modelI
 
 export type VerificationStore = {
   addSample(sample: SampledResponse): Promise<void>;
-  /** oldest first; each with its host's public key (to re-verify its receipt) */
-  unscoredSamples(limit: number): Promise<Array<SampledResponse & { hostPublicKey: string | null }>>;
+  /** oldest first */
+  unscoredSamples(limit: number): Promise<StoredSample[]>;
   saveFindings(requestId: string, findings: SampleFindings): Promise<void>;
   /** scored samples of one host and SKU not yet part of a check */
   openPool(hostId: string, modelId: string): Promise<PooledSample[]>;
-  samples(requestIds: readonly string[]): Promise<Array<SampledResponse & { hostPublicKey: string | null }>>;
+  samples(requestIds: readonly string[]): Promise<StoredSample[]>;
   /**
    * Writes the check, attaches its samples (a passed check deletes their payloads), resolves open disputes of the
    * host and SKU by its verdict, and moves the host's standing by `next`; returns the new standing, or undefined

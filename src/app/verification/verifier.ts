@@ -1,14 +1,16 @@
 // The verifier: takes sampled responses off the queue, has the reference engine teacher-force each one, pools a
 // host's findings per SKU until a verdict is possible, and records the check. A failed check counts only once its
 // evidence is re-verified (scored again from the stored payload, the host's receipt signatures checked); enough
-// counted failures convict the host: it is suspended and its buyers refunded.
+// counted failures convict the host: it is suspended and its buyers refunded. Answers a conviction already refunded
+// were judged by it: failing them again (samples queued before it, scored after) is the same offence, recorded as a
+// check but no new evidence, so one offence convicts once.
 import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
 import { afterCheck, type ConvictionRule } from '../../domain/verification/conviction.ts';
 import { planRefunds } from '../../domain/verification/refund-plan.ts';
 import { reputationAfter } from '../../domain/verification/reputation.ts';
 import { examineSample, judgePool, VERIFY_TOP_K, type CheckVerdict, type ReferencePosition, type SampleFindings } from '../../domain/verification/response-check.ts';
 import type { Ids, Logger } from '../ports.ts';
-import type { ConvictionRecord, SamplePayload, TrustStanding, VerificationStore } from './verification-store.ts';
+import type { ConvictionRecord, SamplePayload, StoredSample, TrustStanding, VerificationStore } from './verification-store.ts';
 
 /** An engine that runs the SKU exactly (the market's own or a trusted validator's) and can teacher-force. */
 export type ReferenceEngine = {
@@ -19,7 +21,17 @@ export type ReferenceEngine = {
   score(promptIds: readonly number[], claimedIds: readonly number[], topK: number, extra: readonly (readonly number[])[]): Promise<ReferencePosition[]>;
 };
 
-export type CheckEvent = { hostId: string; modelId: string; checkId: string; verdict: CheckVerdict; counted: boolean; standing: TrustStanding; conviction: ConvictionRecord | undefined };
+export type CheckEvent = {
+  hostId: string;
+  modelId: string;
+  checkId: string;
+  verdict: CheckVerdict;
+  counted: boolean;
+  /** a failed check of answers a conviction already refunded: recorded, no new evidence */
+  alreadyRefunded: boolean;
+  standing: TrustStanding;
+  conviction: ConvictionRecord | undefined;
+};
 
 export type VerifierDeps = {
   store: VerificationStore;
@@ -65,12 +77,14 @@ async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId:
   const verdict = judgePool(pool.map((p) => p.findings), deps.threshold);
   if (!verdict) return;
   const requestIds = pool.map((p) => p.requestId);
-  const counted = verdict.passed || (await evidenceHolds(deps, reference, requestIds));
+  const samples = verdict.passed ? [] : await deps.store.samples(requestIds);
+  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples));
+  const judgedBefore = !verdict.passed && samples.length > 0 && samples.every((s) => s.refundedBy !== null);
   let convicted = false;
   const checkId = deps.ids.newId('chk');
   const standing = await deps.store.recordCheck({ id: checkId, hostId, modelId, verdict, reference: reference.name, requestIds }, (current) => {
     if (!counted) return current;
-    const evidence = afterCheck(current.evidenceScore, verdict.passed, deps.rule);
+    const evidence = judgedBefore ? { score: current.evidenceScore, convicted: false } : afterCheck(current.evidenceScore, verdict.passed, deps.rule);
     convicted = evidence.convicted;
     return {
       evidenceScore: evidence.score,
@@ -86,17 +100,16 @@ async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId:
     conviction = await deps.store.convict({ id, hostId, modelId }, (responses, sources) => planRefunds(id, hostId, responses, sources, deps.convictionSlashBps));
     deps.logger.warn({ host: hostId, model: modelId, conviction: id, refunded: String(conviction.refunded), responses: conviction.responsesRefunded }, 'host convicted of not running the model it sells: suspended, its buyers refunded');
   } else if (!verdict.passed) {
-    deps.logger.warn({ host: hostId, model: modelId, reasons: verdict.reasons, counted }, 'a verification check failed');
+    deps.logger.warn({ host: hostId, model: modelId, reasons: verdict.reasons, counted, judgedBefore }, 'a verification check failed');
   }
-  deps.onCheck?.({ hostId, modelId, checkId, verdict, counted, standing, conviction });
+  deps.onCheck?.({ hostId, modelId, checkId, verdict, counted, alreadyRefunded: judgedBefore, standing, conviction });
 }
 
 /**
  * A failure counts when scoring the stored payloads again fails too and every stored signature is the host's over
  * the stored digests. An answer the host did not sign is judged on the market's own digests of what it received.
  */
-async function evidenceHolds(deps: VerifierDeps, reference: ReferenceEngine, requestIds: readonly string[]): Promise<boolean> {
-  const samples = await deps.store.samples(requestIds);
+async function evidenceHolds(deps: VerifierDeps, reference: ReferenceEngine, samples: readonly StoredSample[]): Promise<boolean> {
   const signed = samples.every(({ requestId, receipt, hostPublicKey }) => {
     if (!receipt?.signature || !hostPublicKey) return true;
     return deps.verifySignature(hostPublicKey, receiptMessage(requestId, receipt.requestDigest, receipt.responseDigest), receipt.signature);

@@ -1,9 +1,19 @@
 // Turns a growing token sequence into text deltas that are safe to stream: never half a UTF-8 character, never
-// a prefix of a stop sequence that may still complete, and nothing after a stop sequence.
+// a prefix of a stop sequence that may still complete, and nothing after a stop sequence. Half a character at the
+// end is held until its last byte comes and dropped if the answer ends first, never sent as U+FFFD.
 
 export type TextDelta = { text: string; stopped: boolean };
 
-export function createTextDelta(decode: (ids: readonly number[]) => string, stops: readonly string[]) {
+/**
+ * `decode` is the engine's text of the ids (an unfinished character at the end shows as one U+FFFD);
+ * `endsInsideCharacter` says from the tokens' bytes whether the ids stop inside a character. Without it, any
+ * trailing U+FFFD is taken for one, which is only wrong for a model that really writes U+FFFD last.
+ */
+export function createTextDelta(
+  decode: (ids: readonly number[]) => string,
+  stops: readonly string[],
+  endsInsideCharacter: (ids: readonly number[]) => boolean = () => true,
+) {
   const ids: number[] = [];
   let emitted = '';
   const pendingStopPrefix = (text: string): number => {
@@ -16,7 +26,8 @@ export function createTextDelta(decode: (ids: readonly number[]) => string, stop
     return hold;
   };
   const step = (final: boolean): TextDelta => {
-    const full = decode(ids);
+    const decoded = decode(ids);
+    const full = decoded.endsWith('\uFFFD') && endsInsideCharacter(ids) ? decoded.slice(0, -1) : decoded;
     const stopAt = stops.reduce((at, s) => {
       const i = full.indexOf(s, Math.max(0, emitted.length - s.length + 1));
       return i >= 0 && (at < 0 || i < at) ? i : at;
@@ -26,7 +37,6 @@ export function createTextDelta(decode: (ids: readonly number[]) => string, stop
       emitted = full.slice(0, stopAt);
       return { text, stopped: true };
     }
-    if (!final && full.endsWith('\uFFFD')) return { text: '', stopped: false };
     const safeEnd = final ? full.length : full.length - pendingStopPrefix(full);
     const text = full.slice(emitted.length, Math.max(safeEnd, emitted.length));
     emitted += text;

@@ -6,6 +6,7 @@ import { Template } from '@huggingface/jinja';
 import { createPrng } from '../../../domain/tiny-model/prng.ts';
 import { chooseToken } from '../../../domain/sampling/token-sampler.ts';
 import { createTextDelta } from '../../../domain/sampling/text-delta.ts';
+import { endsInsideCharacter, tokenBytesOf } from '../../../domain/sampling/token-bytes.ts';
 import { createSequencePool, type SequencePool } from './sequence-pool.ts';
 
 export type TokenLogprob = { id: number; logprob: number };
@@ -45,6 +46,8 @@ export type LlamaEngine = {
   readonly contextLength: number;
   tokenize(text: string, options?: { special?: boolean }): number[];
   detokenize(ids: readonly number[]): string;
+  /** a token's raw bytes (part of a character for byte-level pieces); its UTF-8 text where the vocabulary is not read */
+  tokenBytes(id: number): Uint8Array;
   renderChat(messages: readonly ChatMessage[]): string;
   isEndOfGeneration(id: number): boolean;
   /** the token that ends a turn (what a model that stops on its own produces) */
@@ -69,12 +72,15 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
   );
   const template = new Template(String(model.fileInfo.metadata.tokenizer?.chat_template ?? ''));
   const detokenize = (ids: readonly number[]): string => model.detokenize([...ids] as never);
+  const ggml = model.fileInfo.metadata.tokenizer?.ggml;
+  const vocabBytes = tokenBytesOf({ kind: model.vocabularyType, tokens: ggml?.tokens ?? [], types: ggml?.token_type as readonly number[] | undefined });
+  const heldTail = vocabBytes ? (ids: readonly number[]) => endsInsideCharacter(vocabBytes, ids) : undefined;
 
   async function* generate(request: GenerateRequest): AsyncGenerator<GenerationEvent> {
     const sequence = await pool.acquire();
     try {
       const prng = createPrng(request.seed);
-      const decoder = createTextDelta(detokenize, request.stop);
+      const decoder = createTextDelta(detokenize, request.stop, heldTail);
       const ids = request.promptIds as number[];
       let input: ControlledEvaluateInputItem[] = [
         ...(ids.slice(0, -1) as never[]),
@@ -155,6 +161,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     contextLength: context.contextSize,
     tokenize: (text, opts) => [...model.tokenize(text, opts?.special ?? false)] as number[],
     detokenize,
+    tokenBytes: (id) => vocabBytes?.(id) ?? new TextEncoder().encode(detokenize([id])),
     renderChat: (messages) => template.render({ messages, add_generation_prompt: true }),
     isEndOfGeneration: (id) => model.isEogToken(id as never),
     endOfGenerationId: Number(model.tokens.eos ?? model.tokens.eot),

@@ -67,7 +67,7 @@ export function generationSettings(
 export function logprobEntry(engine: LlamaEngine, token: GeneratedToken, topK: number): LogprobEntry {
   const describe = (id: number, logprob: number) => {
     const text = engine.detokenize([id]);
-    return { token: text, id, logprob, bytes: [...Buffer.from(text, 'utf8')] };
+    return { token: text, id, logprob, bytes: [...engine.tokenBytes(id)] };
   };
   return { ...describe(token.id, token.logprob), top_logprobs: token.top.slice(0, topK).map((t) => describe(t.id, t.logprob)) };
 }
