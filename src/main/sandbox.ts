@@ -41,6 +41,8 @@ export type SandboxResult = {
   scenario: 'substitute';
   cheat: Cheat;
   seed: number;
+  /** the cheater convicted, no honest host convicted */
+  ok: boolean;
   cheaters_convicted: number;
   honest_convicted: number;
   checks_to_conviction: number[];
@@ -156,12 +158,15 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
           (conviction ? `convicted after ${countedUntilConviction(h)} checks, ${conviction.responsesRefunded} responses refunded (${formatNanos(conviction.refunded)})` : 'not convicted'),
       );
     }
+    const convicted = cheaters.filter((h) => convictionOf(h)).length;
+    const honestConvicted = honest.filter((h) => convictionOf(h)).length;
     const result: SandboxResult = {
       scenario: 'substitute',
       cheat: options.cheat,
       seed: options.seed,
-      cheaters_convicted: cheaters.filter((h) => convictionOf(h)).length,
-      honest_convicted: honest.filter((h) => convictionOf(h)).length,
+      ok: convicted === cheaters.length && honestConvicted === 0,
+      cheaters_convicted: convicted,
+      honest_convicted: honestConvicted,
       checks_to_conviction: cheaters.filter((h) => convictionOf(h)).map(countedUntilConviction),
       honest_checks: honest.reduce((n, h) => n + h.checks.length, 0),
       honest_failed_checks: honest.reduce((n, h) => n + h.checks.filter((c) => !c.verdict.passed).length, 0),

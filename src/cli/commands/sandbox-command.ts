@@ -50,7 +50,7 @@ export function sandboxCommand(): Command {
               say,
             });
       console.log(JSON.stringify(result));
-      if ('ok' in result && !result.ok) process.exitCode = 1;
+      if (!result.ok) process.exitCode = 1;
     });
   return command;
 }
