@@ -9,19 +9,17 @@ const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE',
 export function installOpenAiErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
-    logError(request.log, apiError, error);
+    logRefusal(request.log, apiError, error);
     void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
-    if (allowed.length > 0) {
-      const e = new ApiError(405, 'invalid_request_error', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, 'method_not_allowed');
-      void reply.status(405).header('allow', allowed.join(', ')).send(e.toBody());
-      return;
-    }
-    const e = new ApiError(404, 'not_found_error', `Unknown route: ${request.method} ${path}`, 'unknown_route');
-    void reply.status(404).send(e.toBody());
+    const apiError = allowed.length > 0
+      ? new ApiError(405, 'invalid_request_error', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, 'method_not_allowed', null, { allow: allowed.join(', ') })
+      : new ApiError(404, 'not_found_error', `Unknown route: ${request.method} ${path}`, 'unknown_route');
+    logRefusal(request.log, apiError, apiError);
+    void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
 }
 
@@ -30,7 +28,7 @@ export function installOpenAiErrorHandler(app: FastifyInstance): void {
  * when no host can serve) is routine: one info line with its code and no stack. A host that failed (502, 504) is a
  * warning about that host. Only an unexpected failure — a 500 — is an error, with its stack.
  */
-function logError(log: FastifyBaseLogger, apiError: ApiError, error: unknown): void {
+function logRefusal(log: FastifyBaseLogger, apiError: ApiError, error: unknown): void {
   const fields = { status: apiError.status, code: apiError.code };
   if (apiError.status === 502 || apiError.status === 504) log.warn(fields, apiError.message);
   else if (apiError.status >= 500 && apiError.status !== 503) log.error({ ...fields, err: error }, 'request failed');
