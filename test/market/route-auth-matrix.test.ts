@@ -1,5 +1,6 @@
-// Every route declares who may call it; every non-public route refuses the unauthenticated (401) and the wrong
-// role (403) before its handler runs.
+// Every route declares who may call it; every key-protected route refuses the unauthenticated (401) and the wrong
+// role (403) before its handler runs, and every session route reads only a live console session and changes it only
+// with its CSRF token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
