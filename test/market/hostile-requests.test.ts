@@ -67,9 +67,10 @@ describe('hostile requests get the envelope', () => {
     expect((await send('POST /console/session HTTP/1.1\r\nHost: m\r\nContent-Length: 0\r\n\r\n')).status).not.toBe(405);
   });
 
-  it('answers CONNECT, a missing Host and an unknown Expect in the envelope, where node alone answers with no body', async () => {
+  it('answers CONNECT, a missing or doubled Host and an unknown Expect in the envelope, where node alone answers with no body', async () => {
     expectEnvelope(await send('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 405, 'method_not_allowed');
     expectEnvelope(await send('GET /v1/models HTTP/1.1\r\n\r\n'), 400, 'missing_host');
+    expectEnvelope(await send(get('/v1/models', 'Host: m\r\nHost: elsewhere\r\n')), 400, 'duplicate_host');
     expectEnvelope(await send(get('/v1/models', 'Host: m\r\nExpect: teapot\r\n')), 417, 'expectation_failed');
     // HTTP/1.0 needs no Host.
     expect((await send('GET /v1/models HTTP/1.0\r\n\r\n')).status).toBe(200);

@@ -1,6 +1,6 @@
 // Answers that Fastify and node:http would otherwise write in their own shapes — a request the HTTP parser cannot
 // read, a URL the router cannot decode, a request that arrives while the server closes, an HTTP/1.1 request without
-// Host, CONNECT, an unknown Expect — in the OpenAI envelope. A request the parser rejects has no trustworthy URL, so
+// Host (or with two), CONNECT, an unknown Expect — in the OpenAI envelope. A request the parser rejects has no trustworthy URL, so
 // it gets the /v1 envelope whichever surface it aimed at (every surface documents the same envelope).
 import type { FastifyError, FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -73,10 +73,13 @@ export function installProtocolGuards(app: FastifyInstance): void {
       void reply.header('connection', 'close');
       throw new ApiError(503, 'service_unavailable', 'This server is shutting down; retry the request.', 'shutting_down');
     }
+    // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host; any request at most one.
+    const hosts = request.raw.headersDistinct.host?.length ?? 0;
     const { httpVersionMajor, httpVersionMinor } = request.raw;
-    if (httpVersionMajor === 1 && httpVersionMinor === 1 && request.headers.host === undefined) {
+    if (hosts === 0 && httpVersionMajor === 1 && httpVersionMinor === 1) {
       throw new ApiError(400, 'invalid_request_error', 'An HTTP/1.1 request must carry a Host header.', 'missing_host');
     }
+    if (hosts > 1) throw new ApiError(400, 'invalid_request_error', 'A request may carry only one Host header.', 'duplicate_host');
   });
   // Without listeners node drops a CONNECT request's socket and answers an unknown Expect with an empty 417.
   app.server.on('connect', (_request, socket: Socket) => {
