@@ -1,6 +1,6 @@
 // The error handler's log: an unexpected failure is one error line with its stack; a refusal by rule an info line
 // with its code and no stack; a host's failure a warning.
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,8 @@ describe('error handler log levels', () => {
         done();
       },
     });
-    const app = Fastify({ loggerInstance: pino({ level: 'info' }, stream), disableRequestLogging: true });
+    const logger: FastifyBaseLogger = pino({ level: 'info' }, stream);
+    const app = Fastify({ loggerInstance: logger, disableRequestLogging: true });
     installOpenAiErrorHandler(app);
     app.get('/bug', async () => {
       throw new Error('a bug');
