@@ -29,7 +29,10 @@ async function send(path: string, method: string, body: unknown, headers: Record
 
 export const get = async <T>(path: string): Promise<T> => (await send(path, 'GET', undefined)).json() as Promise<T>;
 export const post = async <T>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> => (await send(path, 'POST', body, headers)).json() as Promise<T>;
-export const remove = async <T>(path: string): Promise<T> => (await send(path, 'DELETE', undefined)).json() as Promise<T>;
+/** A DELETE: its answer may have no body (204), so none is read. */
+export const remove = async (path: string): Promise<void> => {
+  await send(path, 'DELETE', undefined);
+};
 
 /** A streamed chat completion: yields each piece of text as the host produces it. */
 export async function* streamChat(body: Record<string, unknown>, signal: AbortSignal): AsyncGenerator<string> {

@@ -86,6 +86,8 @@ export type MarketOptions = {
   /** when a model counts as down, and when an incident is suggested */
   health: HealthRules;
   logLevel: 'silent' | 'info' | 'warn' | 'error';
+  /** where the JSON log lines go (default: stdout); tests read them here */
+  logDestination?: pino.DestinationStream;
 };
 
 /** The console's bundle, built by `npm run build:console` (npm ci runs it). */
@@ -189,7 +191,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const logger = pino({ level: options.logLevel, redact: ['req.headers.authorization'] });
+    const logOptions = { level: options.logLevel, redact: ['req.headers.authorization'] };
+    const logger = options.logDestination ? pino(logOptions, options.logDestination) : pino(logOptions);
     const database = await openDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(dataDir, 'pgdata') });
     cleanups.push(() => database.close());
     const store = createKyselyMarketStore(database.db);

@@ -72,16 +72,27 @@ describe('console sessions', () => {
     expect((await call(s, 'GET', '/v1/credits')).status).toBe(403);
   });
 
-  it('signs out: the cookie is cleared and the session no longer works', async () => {
+  it('signs out with 204: the cookie is cleared and the session no longer works', async () => {
     const buyer = await fundedBuyer(market, '1');
     const s = await session(buyer.key);
     expect((await call(s, 'DELETE', '/console/session')).status).toBe(403);
+    expect((await call(s, 'GET', '/console/session')).status).toBe(200);
     const out = await call(s, 'DELETE', '/console/session', { csrf: s.csrf });
-    expect(out.status).toBe(200);
+    expect(out.status).toBe(204);
+    expect(await out.text()).toBe('');
     expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
     const after = await call(s, 'GET', '/v1/credits');
     expect(after.status).toBe(401);
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('session_expired');
+    expect((await call(s, 'GET', '/console/session')).status).toBe(401);
+  });
+
+  it('answers a sign-out without a live session with 204 too: there is nothing to end', async () => {
+    const none = await fetch(`${market.url}/console/session`, { method: 'DELETE' });
+    expect(none.status).toBe(204);
+    expect(none.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    const ended = await fetch(`${market.url}/console/session`, { method: 'DELETE', headers: { cookie: 'agora_session=not-a-session' } });
+    expect(ended.status).toBe(204);
   });
 
   it('refuses a wrong credential and a sign-in posted from another site, in the API error format', async () => {

@@ -6,6 +6,7 @@ import { pipeline, Readable, Transform } from 'node:stream';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
+import { installProtocolGuards, openAiServerOptions } from '../openai/protocol-errors.ts';
 import { requireForwardSecret } from './forward-secret.ts';
 import { signResponses } from './response-signing.ts';
 
@@ -24,8 +25,9 @@ const FORWARDED_PATHS = ['/v1/chat/completions', '/v1/completions'] as const;
 const PASSED_HEADERS = ['content-type', 'retry-after'];
 
 export function buildEngineProxy(options: EngineProxyOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes });
+  const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes, ...openAiServerOptions });
   installOpenAiErrorHandler(app);
+  installProtocolGuards(app);
   requireForwardSecret(app, options.forwardSecret);
   const signer = signResponses(app, options.sign);
   const engineUrl = options.engineUrl.replace(/\/+$/, '').replace(/\/v1$/, '');

@@ -8,6 +8,7 @@ import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import { EngineBusyError } from '../../engines/builtin/sequence-pool.ts';
 import type { GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
+import { installProtocolGuards, openAiServerOptions } from '../openai/protocol-errors.ts';
 import { requireForwardSecret } from './forward-secret.ts';
 import { signResponses } from './response-signing.ts';
 import { parseRequest } from '../openai/parse-request.ts';
@@ -68,8 +69,9 @@ const completionShape: Shape = {
 
 export function buildEngineServer(options: EngineServerOptions): FastifyInstance {
   const { engine, modelId } = options;
-  const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes });
+  const app = Fastify({ logger: false, bodyLimit: REQUEST_LIMITS.maxBodyBytes, ...openAiServerOptions });
   installOpenAiErrorHandler(app);
+  installProtocolGuards(app);
   if (options.requireBearer !== undefined) requireForwardSecret(app, options.requireBearer);
   const signer = options.sign ? signResponses(app, options.sign) : undefined;
 

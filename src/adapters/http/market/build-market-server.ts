@@ -6,6 +6,7 @@ import type { KeyAuthenticator } from '../../../app/auth/key-authenticator.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import type { MarketMetrics } from '../../observability/market-metrics.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
+import { installProtocolGuards, openAiServerOptions } from '../openai/protocol-errors.ts';
 import { registerAdminRoutes, type AdminRouteDeps } from './admin-routes.ts';
 import { registerHostRoutes, type HostRouteDeps } from './host-routes.ts';
 import { installAuthHook, requireRouteAuth, type RouteAuth } from './route-auth.ts';
@@ -44,6 +45,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
     bodyLimit: REQUEST_LIMITS.maxBodyBytes,
     genReqId: () => randomUUID().replaceAll('-', ''),
     requestIdHeader: false,
+    ...openAiServerOptions,
   });
   const routes: MarketServer['routes'] = [];
   requireRouteAuth(app, routes);
@@ -51,6 +53,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  installProtocolGuards(app);
   installAuthHook(app, {
     authenticator: deps.authenticator,
     hostByTokenHash: deps.hostByTokenHash,

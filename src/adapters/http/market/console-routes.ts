@@ -4,11 +4,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findSession, signIn, signOut, type ConsoleSession, type ConsoleSessionDeps } from '../../../app/auth/console-sessions.ts';
+import { signIn, signOut, type ConsoleSession, type ConsoleSessionDeps } from '../../../app/auth/console-sessions.ts';
 import { signInSchema } from '../../../contracts/console/console-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { parseRequest } from '../openai/parse-request.ts';
-import { cookieValue, requireCsrfToken, SESSION_COOKIE } from './route-auth.ts';
+import { SESSION_COOKIE } from './route-auth.ts';
 import { isoTime } from './views.ts';
 
 export type ConsoleRouteDeps = { sessions: ConsoleSessionDeps; bundleDir: string };
@@ -59,10 +59,6 @@ function refuseForeignOrigin(request: FastifyRequest): void {
 
 export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps): void {
   const open = { config: { auth: 'public' as const } };
-  const sessionOf = async (request: FastifyRequest) => {
-    const token = cookieValue(request, SESSION_COOKIE);
-    return token ? findSession(deps.sessions, token) : undefined;
-  };
 
   app.get('/', open, async (_request, reply) => reply.redirect('/console'));
   app.get('/console', open, async (_request, reply) => {
@@ -87,19 +83,15 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDe
     setSessionCookie(request, reply, outcome.token, Math.floor(deps.sessions.ttlMs / 1000));
     return reply.status(201).send(sessionView(outcome.session));
   });
-  app.get('/console/session', open, async (request) => {
-    const session = await sessionOf(request);
-    if (!session) throw new ApiError(401, 'authentication_error', 'Not signed in.', 'not_signed_in');
-    return sessionView(session);
+  const ofSession = { config: { auth: 'session' as const } };
+  app.get('/console/session', ofSession, async (request) => {
+    if (!request.consoleSession) throw new ApiError(401, 'authentication_error', 'Not signed in.', 'not_signed_in');
+    return sessionView(request.consoleSession.session);
   });
-  app.delete('/console/session', open, async (request, reply) => {
-    const token = cookieValue(request, SESSION_COOKIE);
-    const session = await sessionOf(request);
-    if (token && session) {
-      requireCsrfToken(request, session);
-      await signOut(deps.sessions, token);
-    }
+  // Sign-out is idempotent: without a live session there is nothing to end, and the cookie is cleared either way.
+  app.delete('/console/session', ofSession, async (request, reply) => {
+    if (request.consoleSession) await signOut(deps.sessions, request.consoleSession.token);
     setSessionCookie(request, reply, '', 0);
-    return { signed_out: true };
+    return reply.status(204).send();
   });
 }

@@ -8,7 +8,11 @@ import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import type { KeyAuthenticator } from '../../../app/auth/key-authenticator.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 
-export type RouteAuth = 'public' | 'buyer' | 'operator' | 'host';
+/**
+ * Who may call a route. `session`: the route acts on the console session its cookie names, if any (it reads or ends
+ * that session, never a key's account), and a state-changing call through a live session needs its CSRF token.
+ */
+export type RouteAuth = 'public' | 'session' | 'buyer' | 'operator' | 'host';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,6 +21,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     apiKey?: ApiKeyRecord;
     hostId?: string;
+    /** on `session` routes: the live console session the cookie names */
+    consoleSession?: { token: string; session: ConsoleSession };
   }
 }
 
@@ -40,7 +46,7 @@ const bearer = (request: FastifyRequest): string | undefined => {
 export const SESSION_COOKIE = 'agora_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function cookieValue(request: FastifyRequest, name: string): string | undefined {
+function cookieValue(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) return decodeURIComponent(value.join('='));
@@ -50,7 +56,7 @@ export function cookieValue(request: FastifyRequest, name: string): string | und
 
 const sameSecret = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-export function requireCsrfToken(request: FastifyRequest, session: ConsoleSession): void {
+function requireCsrfToken(request: FastifyRequest, session: ConsoleSession): void {
   const csrf = request.headers['x-csrf-token'];
   if (!(typeof csrf === 'string' && sameSecret(csrf, session.csrfToken))) {
     throw new ApiError(403, 'permission_error', 'Missing or wrong x-csrf-token for this console session.', 'csrf_token_invalid');
@@ -83,6 +89,14 @@ export function installAuthHook(app: FastifyInstance, credentials: RequestCreden
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth;
     if (!auth || auth === 'public') return;
+    if (auth === 'session') {
+      const token = cookieValue(request, SESSION_COOKIE);
+      const session = token ? await credentials.session(token) : undefined;
+      if (!token || !session) return;
+      if (!SAFE_METHODS.has(request.method)) requireCsrfToken(request, session);
+      request.consoleSession = { token, session };
+      return;
+    }
     const hash = await credentialHash(request, credentials);
     if (auth === 'host') {
       const hostId = hash ? await credentials.hostByTokenHash(hash) : undefined;

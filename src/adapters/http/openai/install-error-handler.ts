@@ -1,18 +1,38 @@
 // One error handler for an OpenAI-wire surface: ApiError as it is, Fastify's own client errors (bad JSON, body too
-// large, wrong content type) as 400/413 in the envelope, anything else as a 500 without internals.
-import type { FastifyInstance } from 'fastify';
+// large, wrong content type) as 400/413 in the envelope, anything else as a 500 without internals. An unknown path
+// is a 404, a known path asked with a method it does not serve a 405 with `Allow`.
+import type { FastifyBaseLogger, FastifyInstance, HTTPMethods } from 'fastify';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 export function installOpenAiErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    logRefusal(request.log, apiError, error);
     void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
-    const e = new ApiError(404, 'not_found_error', `Unknown route: ${request.method} ${request.url.split('?')[0]}`, 'unknown_route');
-    void reply.status(404).send(e.toBody());
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    const apiError = allowed.length > 0
+      ? new ApiError(405, 'invalid_request_error', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, 'method_not_allowed', null, { allow: allowed.join(', ') })
+      : new ApiError(404, 'not_found_error', `Unknown route: ${request.method} ${path}`, 'unknown_route');
+    logRefusal(request.log, apiError, apiError);
+    void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
+}
+
+/**
+ * Errors in the log are for what the operator must look at. A refusal the market answers by rule (401–429, and 503
+ * when no host can serve) is routine: one info line with its code and no stack. A host that failed (502, 504) is a
+ * warning about that host. Only an unexpected failure — a 500 — is an error, with its stack.
+ */
+function logRefusal(log: FastifyBaseLogger, apiError: ApiError, error: unknown): void {
+  const fields = { status: apiError.status, code: apiError.code };
+  if (apiError.status === 502 || apiError.status === 504) log.warn(fields, apiError.message);
+  else if (apiError.status >= 500 && apiError.status !== 503) log.error({ ...fields, err: error }, 'request failed');
+  else log.info(fields, 'request refused');
 }
 
 function toApiError(error: unknown): ApiError {
