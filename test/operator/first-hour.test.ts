@@ -132,5 +132,9 @@ describe('offline commands on a place that holds no market', () => {
     await client.end();
     expect(tables.rows[0]).toEqual({ n: 0 });
     expect(existsSync(dataDir)).toBe(false);
+
+    const mistyped = await agoraCli(['ledger', 'check', '--database-url', `${url}_mistyped`, '--data-dir', dataDir]);
+    expect(mistyped.code).toBe(1);
+    expect(mistyped.stderr).toMatch(/cannot open the database .*_mistyped: database ".*_mistyped" does not exist/);
   });
 });
