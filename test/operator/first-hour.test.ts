@@ -1,6 +1,6 @@
 // A new user's first hour with the command line: `agora start --hosts 0` prints a key that works; the market leaves
-// its address in the data directory and the operator's commands find it there (a flag still wins, and an address
-// left by a killed market is named as such); the printed openai example runs outside the repository; and offline
+// its address in the data directory and the operator's commands and `agora host` find it there (a flag still wins,
+// and an address left by a killed market is named as such); the printed openai example runs outside the repository; and offline
 // commands pointed at a place that holds no market refuse it, creating nothing.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { execFile } from 'node:child_process';
@@ -11,7 +11,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openAiExample } from '../../src/cli/commands/start-banner.ts';
 import { connectableUrl, marketUrlFile } from '../../src/main/market-url-file.ts';
-import { agoraCli, startMarketProcess, stopMarketProcess, type MarketProcess } from '../support/market-process.ts';
+import { postChat } from '../support/chat-request.ts';
+import { agoraCli, startHostProcess, startMarketProcess, stopMarketProcess, type MarketProcess } from '../support/market-process.ts';
 import { freshPostgresDatabase, onPostgres, startTestMarket } from '../support/test-market.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-first-hour-'));
@@ -24,7 +25,7 @@ afterAll(async () => {
 describe('agora start with no hosts, and the CLI finding it', () => {
   const dataDir = join(root, 'market');
 
-  it('prints a demo key that authenticates, records its address, and the operator CLI finds the market by --data-dir alone', async () => {
+  it('prints a demo key that authenticates, records its address, and the CLI and a new host find the market by its data directory', async () => {
     const market = await startMarketProcess(dataDir, ['--hosts', '0']);
     running.push(market);
     const credits = await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${market.apiKey}` } });
@@ -38,11 +39,22 @@ describe('agora start with no hosts, and the CLI finding it', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^demo\s+Demo buyer\s+10\s+0$/m);
 
+    // A host started beside it joins by the recorded address too, and the printed key buys its first answer.
+    const host = await startHostProcess(undefined, join(root, 'host'), 'first host', ['--market-data-dir', dataDir]);
+    try {
+      expect((await postChat(market.url, market.apiKey, { max_tokens: 8 })).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => {
+        host.child.once('exit', resolve);
+        host.child.kill('SIGTERM');
+      });
+    }
+
     // An explicit --market wins over the recorded address.
     const elsewhere = await agoraCli(['accounts', 'list', '--data-dir', dataDir, '--market', 'http://127.0.0.1:9']);
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toContain('cannot reach the market at http://127.0.0.1:9');
-  });
+  }, 180_000);
 
   it('names an address left by a killed market as stale, and the offline ledger check opens the market it left', async () => {
     const market = running.at(-1)!;

@@ -92,27 +92,30 @@ async function migrate(db: Kysely<Schema>): Promise<void> {
 export class MarketNotFound extends Error {}
 
 /** A URL as it may be shown: without its password. */
-export const displayUrl = (url: string): string => {
+const displayUrl = (url: string): string => {
   if (!URL.canParse(url)) return url;
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
 };
 
-/** Whether a PGlite data directory holds a database (initdb writes PG_VERSION first); checking opens nothing. */
+/** Whether a PGlite data directory holds a database (every PostgreSQL data directory has PG_VERSION); opens nothing. */
 export const hasEmbeddedDatabase = (pgdataDir: string): boolean => existsSync(join(pgdataDir, 'PG_VERSION'));
 
 const whereIs = (location: DatabaseLocation): string => ('url' in location ? `the database ${displayUrl(location.url)}` : location.dataDir);
 
 /** Refuses a database without the market's schema (its migrations table), so nothing is created in it. */
 async function requireMarketSchema(db: Kysely<Schema>, location: DatabaseLocation): Promise<void> {
-  const found = await sql<{ migrations: string | null }>`select to_regclass('kysely_migration')::text as migrations`.execute(db).then(
-    (result) => result.rows[0]?.migrations,
-    (error: Error) => new MarketNotFound(`cannot open ${whereIs(location)}: ${error.message}`),
-  );
-  if (typeof found === 'string') return;
+  let migrations: string | null | undefined;
+  try {
+    migrations = (await sql<{ migrations: string | null }>`select to_regclass('kysely_migration')::text as migrations`.execute(db)).rows[0]?.migrations;
+  } catch (error) {
+    await db.destroy();
+    throw new MarketNotFound(`cannot open ${whereIs(location)}: ${(error as Error).message}`);
+  }
+  if (migrations) return;
   await db.destroy();
-  throw found ?? new MarketNotFound(`no market in ${whereIs(location)}: it has no Agora tables (\`agora start\` or \`agora restore\` creates a market)`);
+  throw new MarketNotFound(`no market in ${whereIs(location)}: it has no Agora tables (\`agora start\` or \`agora restore\` creates a market)`);
 }
 
 export type OpenOptions = {

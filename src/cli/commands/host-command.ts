@@ -71,8 +71,8 @@ export function hostCommand(): Command {
         console.error(`agora host: --max-concurrency is a whole number of at least 1, not '${flags.maxConcurrency}'`);
         process.exit(2);
       }
+      const market = await locateMarket(flags.market, flags.marketDataDir, DEFAULT_MARKET_URL);
       try {
-        const market = await locateMarket(flags.market, flags.marketDataDir, DEFAULT_MARKET_URL);
         const agent = await startHostAgent({
           marketUrl: market.url,
           engine: hostEngine(flags),
@@ -95,7 +95,8 @@ export function hostCommand(): Command {
         process.once('SIGINT', () => void stop());
         process.once('SIGTERM', () => void stop());
       } catch (error) {
-        console.error(`agora host: ${(error as Error).message.replace(/^HOST_NOT_REGISTERED: /, '')}`);
+        // A market.url left by a killed market names an address nothing answers: say where the address came from.
+        console.error(`agora host: ${(error as Error).message.replace(/^HOST_NOT_REGISTERED: /, '')}${market.file ? ` (the address is from ${market.file})` : ''}`);
         process.exit(1);
       }
     });
