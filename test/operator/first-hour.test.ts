@@ -107,19 +107,17 @@ describe('offline commands on a place that holds no market', () => {
 
   it('refuse a data directory that does not exist, and create nothing', async () => {
     const missing = join(root, 'mistyped');
-    const check = await agoraCli(['ledger', 'check', '--data-dir', missing]);
-    expect(check.code).toBe(1);
-    expect(check.stderr).toMatch(noMarket);
-    expect(check.stdout).not.toContain('Ledger OK');
-
     const out = join(root, 'never.backup');
-    const backup = await agoraCli(['backup', '--data-dir', missing, '--out', out]);
-    expect(backup.code).toBe(1);
-    expect(backup.stderr).toMatch(noMarket);
-
-    const reset = await agoraCli(['admin', 'reset-key', '--data-dir', missing]);
-    expect(reset.code).toBe(1);
-    expect(reset.stderr).toMatch(noMarket);
+    const [check, backup, reset] = await Promise.all([
+      agoraCli(['ledger', 'check', '--data-dir', missing]),
+      agoraCli(['backup', '--data-dir', missing, '--out', out]),
+      agoraCli(['admin', 'reset-key', '--data-dir', missing]),
+    ]);
+    for (const refused of [check, backup, reset]) {
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(noMarket);
+    }
+    expect(check.stdout).not.toContain('Ledger OK');
     expect(existsSync(missing)).toBe(false);
     expect(existsSync(out)).toBe(false);
   });
