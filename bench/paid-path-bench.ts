@@ -31,6 +31,11 @@ async function benchOne(label: string, databaseUrl: string | undefined): Promise
   }
 }
 
+// The load harness is not part of this repository: it is expected beside the checkout.
+if (!existsSync(join(BENCH_DIR, 'compare.mjs'))) {
+  console.error(`npm run bench needs the bench harness (compare.mjs, upstream.mjs) in ${BENCH_DIR}, outside this repository; it is not there, so nothing was measured.`);
+  process.exit(1);
+}
 if (!existsSync(join(BENCH_DIR, 'node_modules'))) spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH_DIR, stdio: 'inherit' });
 const postgres = await startPostgresServer();
 try {

@@ -28,6 +28,7 @@ import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
 import { cryptoIds, systemClock } from './system-ports.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
+import { recordMarketUrl } from './market-url-file.ts';
 import { startCapacityProbing, type CapacityProbingOptions } from './capacity-probing.ts';
 import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
 import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
@@ -96,7 +97,7 @@ export const CONSOLE_BUNDLE_DIR = fileURLToPath(new URL('../../dist/console/', i
 export type RunningMarket = {
   url: string;
   operatorKey: string;
-  demoKey: string | undefined;
+  demoKey: string;
   /** true when this start created the operator key (it is printed once) */
   operatorKeyIsNew: boolean;
   store: MarketStore;
@@ -231,7 +232,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     await (database.kind === 'pglite' ? billingStore.reclaimAll() : billingStore.reclaimExpired(systemClock.nowMs()));
     const admin: AccountAdminDeps = { store, ids: cryptoIds, revoked: (keyId) => authenticator.forget(keyId) };
     const operator = await ensureOperatorKey(admin, join(dataDir, 'operator.key'));
-    const demoKey = options.builtinHosts > 0 ? await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits) : undefined;
+    const demoKey = await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits);
 
     const report = (task: () => Promise<unknown>, what: string) => () => void task().catch((err: unknown) => logger.warn({ err: String(err) }, `${what} failed`));
     timers.push(setInterval(report(() => authenticator.refresh(), 'key refresh'), 500));
@@ -356,6 +357,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       },
     });
     url = await app.listen({ port: options.port, host: options.host });
+    cleanups.push(await recordMarketUrl(dataDir, url));
     // Shutdown order: stop taking requests, let in-flight ones settle, return leases, write the last batch.
     cleanups.push(async () => {
       await recordTallies();

@@ -13,7 +13,7 @@ import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts'
 import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
 import type { LedgerCheck } from '../app/economics/economics-store.ts';
 import { dumpTables, isTableName, restoreTables, RestoreRefused, type BackupHeader, type BackupRow, type TableName } from '../adapters/sql/logical-backup.ts';
-import { openDatabase, type Database } from '../adapters/sql/open-database.ts';
+import { hasEmbeddedDatabase, MarketNotFound, openDatabase, type Database } from '../adapters/sql/open-database.ts';
 import { cryptoIds } from './system-ports.ts';
 
 export type MarketData = { dataDir: string; databaseUrl?: string | undefined };
@@ -21,13 +21,22 @@ export type MarketData = { dataDir: string; databaseUrl?: string | undefined };
 /** The data-directory secrets a market needs again after a restore. */
 const SECRET_FILES = ['operator.key', 'demo.key'];
 
-export async function withDatabase<T>(data: MarketData, work: (database: Database, dataDir: string) => Promise<T>): Promise<T> {
+/**
+ * Opens a stopped market's database for offline work. Only `create` (a restore) may make a new one: anything else
+ * refuses a data directory or database that holds no market, with nothing created (a mistyped path is not a market).
+ */
+export async function withDatabase<T>(data: MarketData, work: (database: Database, dataDir: string) => Promise<T>, { create = false } = {}): Promise<T> {
   const dataDir = resolve(data.dataDir);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (!create && !data.databaseUrl && !hasEmbeddedDatabase(join(dataDir, 'pgdata'))) {
+    throw new MarketNotFound(`no market in ${dataDir}: it holds no database (check --data-dir, or --database-url for a PostgreSQL market; \`agora start\` or \`agora restore\` creates one)`);
+  }
+  if (create) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = data.databaseUrl ? () => undefined : lockDataDir(dataDir);
   try {
-    const database = await openDatabase(data.databaseUrl ? { url: data.databaseUrl } : { dataDir: join(dataDir, 'pgdata') });
+    const database = await openDatabase(data.databaseUrl ? { url: data.databaseUrl } : { dataDir: join(dataDir, 'pgdata') }, { mustExist: !create });
     try {
+      // A PostgreSQL market's key files live in the data directory: made once the database proved to be a market.
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
       return await work(database, dataDir);
     } finally {
       await database.close();
@@ -108,12 +117,16 @@ export async function restoreMarket(data: MarketData, from: string, progress: (t
     }
     if (end?.rows !== seen) throw new RestoreRefused(`${from} is truncated or damaged (${seen} rows, the end line says ${end?.rows ?? 'nothing'}); nothing was restored`);
   }
-  return withDatabase(data, async (database, dataDir) => {
-    const counts = await restoreTables(database.db, header, rows());
-    for (const { file, content } of files) await writeSecretFile(join(dataDir, file), content);
-    for (const [table, n] of Object.entries(counts)) progress(table, n);
-    return { rows: end?.rows ?? 0 };
-  });
+  return withDatabase(
+    data,
+    async (database, dataDir) => {
+      const counts = await restoreTables(database.db, header, rows());
+      for (const { file, content } of files) await writeSecretFile(join(dataDir, file), content);
+      for (const [table, n] of Object.entries(counts)) progress(table, n);
+      return { rows: end?.rows ?? 0 };
+    },
+    { create: true },
+  );
 }
 
 /** Reconciles a stopped market's ledger: balances against entries, every transaction, every closed epoch's report. */
@@ -121,4 +134,4 @@ export function checkLedgerOffline(data: MarketData): Promise<LedgerCheck> {
   return withDatabase(data, (database) => createKyselyEconomicsStore(database.db).checkLedger());
 }
 
-export { RestoreRefused };
+export { MarketNotFound, RestoreRefused };

@@ -1,7 +1,9 @@
 // Opens the market's database: a real PostgreSQL server when a URL is given, else embedded PGlite in a data
 // directory. Both return int8 as bigint, and both run the same migrations on open (safe to re-run).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type DatabaseConnection, type Dialect, type Driver, type Migration } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
 import * as initial from './migrations/001-initial.ts';
@@ -86,7 +88,45 @@ async function migrate(db: Kysely<Schema>): Promise<void> {
   if (error || failed) throw new Error(`DATABASE_MIGRATION_FAILED: ${failed?.migrationName ?? ''} ${String(error)}`);
 }
 
-export async function openDatabase(location: DatabaseLocation): Promise<Database> {
+/** An offline command pointed at a place that holds no market: nothing there was created or changed. */
+export class MarketNotFound extends Error {}
+
+/** A URL as it may be shown: without its password. */
+const displayUrl = (url: string): string => {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+};
+
+/** Whether a PGlite data directory holds a database (every PostgreSQL data directory has PG_VERSION); opens nothing. */
+export const hasEmbeddedDatabase = (pgdataDir: string): boolean => existsSync(join(pgdataDir, 'PG_VERSION'));
+
+const whereIs = (location: DatabaseLocation): string => ('url' in location ? `the database ${displayUrl(location.url)}` : location.dataDir);
+
+/** Refuses a database without the market's schema (its migrations table), so nothing is created in it. */
+async function requireMarketSchema(db: Kysely<Schema>, location: DatabaseLocation): Promise<void> {
+  let migrations: string | null | undefined;
+  try {
+    migrations = (await sql<{ migrations: string | null }>`select to_regclass('kysely_migration')::text as migrations`.execute(db)).rows[0]?.migrations;
+  } catch (error) {
+    await db.destroy();
+    throw new MarketNotFound(`cannot open ${whereIs(location)}: ${(error as Error).message}`);
+  }
+  if (migrations) return;
+  await db.destroy();
+  throw new MarketNotFound(`no market in ${whereIs(location)}: it has no Agora tables (\`agora start\` or \`agora restore\` creates a market)`);
+}
+
+export type OpenOptions = {
+  /** open only a market that exists (offline commands): never create a database or the schema in an empty one */
+  mustExist?: boolean;
+};
+
+export async function openDatabase(location: DatabaseLocation, options: OpenOptions = {}): Promise<Database> {
+  if (options.mustExist && 'dataDir' in location && !hasEmbeddedDatabase(location.dataDir)) {
+    throw new MarketNotFound(`no market in ${location.dataDir}: it holds no database (\`agora start\` or \`agora restore\` creates a market)`);
+  }
   if ('url' in location) {
     const pool = new pg.Pool({
       connectionString: location.url,
@@ -94,12 +134,14 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
       types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? BigInt : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
     });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    if (options.mustExist) await requireMarketSchema(db, location);
     await migrate(db);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   // PGlite returns small int8 values as JS numbers by default; money must always be bigint.
   const client = await PGlite.create({ dataDir: location.dataDir, parsers: { [types.INT8]: (value: string) => BigInt(value) } });
   const db = new Kysely<Schema>({ dialect: exclusiveDialect(new KyselyPGlite(client).dialect) });
+  if (options.mustExist) await requireMarketSchema(db, location);
   await migrate(db);
   return { db, kind: 'pglite', close: () => db.destroy() };
 }

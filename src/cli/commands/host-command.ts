@@ -7,10 +7,12 @@ import { readSecretFile } from '../../adapters/keys/secret-files.ts';
 import { startHostAgent, type HostEngine } from '../../main/host-agent.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 import { cliAction, CliError } from './cli-action.ts';
-import { callMarket, table } from './market-admin-client.ts';
+import { locateMarket } from '../../main/market-url-file.ts';
+import { callMarket, DEFAULT_MARKET_URL, table } from './market-admin-client.ts';
 
 type HostFlags = {
-  market: string;
+  market?: string;
+  marketDataDir: string;
   engine: string;
   engineKey?: string;
   models?: string;
@@ -46,13 +48,14 @@ export function parseWhen(text: string, nowMs: number): string {
 async function callMarketAsHost(flags: HostFlags, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Record<string, unknown>> {
   const token = await readSecretFile(join(resolve(flags.dataDir), 'host.token'));
   if (!token) throw new CliError(`no host token in ${resolve(flags.dataDir)}; run \`agora host\` first`);
-  return callMarket(flags.market, token, method, path, body);
+  return callMarket(await locateMarket(flags.market, flags.marketDataDir, DEFAULT_MARKET_URL), token, method, path, body);
 }
 
 export function hostCommand(): Command {
   const host = new Command('host')
     .description('run a host agent: serve a model engine and join a market')
-    .option('--market <url>', 'the market to join (env AGORA_MARKET_URL)', process.env.AGORA_MARKET_URL ?? 'http://127.0.0.1:8080')
+    .option('--market <url>', `the market to join (env AGORA_MARKET_URL; default: the address \`agora start\` left in <market-data-dir>/market.url, else ${DEFAULT_MARKET_URL})`, process.env.AGORA_MARKET_URL)
+    .option('--market-data-dir <dir>', 'the data directory of a market started on this machine, to find its address (env AGORA_DATA_DIR)', process.env.AGORA_DATA_DIR ?? '.agora')
     .option('--engine <engine>', "'builtin' (the built-in engine) or the URL of an OpenAI-compatible engine (llama.cpp server, vLLM, Ollama)", 'builtin')
     .option('--engine-key <key>', "the engine's own API key, if it has one (env AGORA_ENGINE_KEY)", process.env.AGORA_ENGINE_KEY)
     .option('--models <ids>', "with --engine <url>: which of the engine's models to sell, comma-separated (default: every one the market sells)")
@@ -68,9 +71,10 @@ export function hostCommand(): Command {
         console.error(`agora host: --max-concurrency is a whole number of at least 1, not '${flags.maxConcurrency}'`);
         process.exit(2);
       }
+      const market = await locateMarket(flags.market, flags.marketDataDir, DEFAULT_MARKET_URL);
       try {
         const agent = await startHostAgent({
-          marketUrl: flags.market,
+          marketUrl: market.url,
           engine: hostEngine(flags),
           maxConcurrency,
           dataDir: flags.dataDir,
@@ -82,8 +86,8 @@ export function hostCommand(): Command {
           onEvent: (message) => console.error(`agora host: ${message}`),
         });
         if (agent.status === 'pending') console.log(`Host registered: ${agent.hostId} at ${agent.url}, waiting for the operator's approval (agora hosts approve ${agent.hostId})`);
-        else console.log(`Host ready: ${agent.hostId} serving ${agent.admitted.join(', ')} at ${agent.url} for ${flags.market}`);
-        console.log(`Identity and token: ${resolve(flags.dataDir)} (host.key, host.token). Status: agora host status --market ${flags.market}`);
+        else console.log(`Host ready: ${agent.hostId} serving ${agent.admitted.join(', ')} at ${agent.url} for ${market.url}`);
+        console.log(`Identity and token: ${resolve(flags.dataDir)} (host.key, host.token). Status: agora host status --market ${market.url}`);
         const stop = async () => {
           await agent.close();
           process.exit(0);
@@ -91,7 +95,8 @@ export function hostCommand(): Command {
         process.once('SIGINT', () => void stop());
         process.once('SIGTERM', () => void stop());
       } catch (error) {
-        console.error(`agora host: ${(error as Error).message.replace(/^HOST_NOT_REGISTERED: /, '')}`);
+        // A market.url left by a killed market names an address nothing answers: say where the address came from.
+        console.error(`agora host: ${(error as Error).message.replace(/^HOST_NOT_REGISTERED: /, '')}${market.file ? ` (the address is from ${market.file})` : ''}`);
         process.exit(1);
       }
     });

@@ -1,7 +1,7 @@
 // `agora backup`, `agora restore`, `agora ledger check` and `agora admin reset-key`: work on a stopped market's data, chosen like
 // `agora start` chooses it (--data-dir for the embedded database, --database-url / DATABASE_URL for PostgreSQL).
 import { Command } from 'commander';
-import { backupMarket, checkLedgerOffline, resetOperatorKeyOffline, restoreMarket, RestoreRefused, type MarketData } from '../../main/offline-database.ts';
+import { backupMarket, checkLedgerOffline, MarketNotFound, resetOperatorKeyOffline, restoreMarket, RestoreRefused, type MarketData } from '../../main/offline-database.ts';
 import { formatNanos } from '../../domain/money/nanos.ts';
 import { isDataDirInUse } from '../../adapters/sql/data-dir-lock.ts';
 import { cliAction } from './cli-action.ts';
@@ -16,8 +16,8 @@ function withMarketData(command: Command): Command {
 
 const marketData = (flags: DataFlags): MarketData => ({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl });
 
-/** The refusals of offline work: a market running on the data, a wrong or damaged backup, a database in use. */
-const isOfflineRefusal = (error: unknown): boolean => error instanceof RestoreRefused || isDataDirInUse(error);
+/** The refusals of offline work: no market there, a market running on the data, a wrong or damaged backup, a database in use. */
+const isOfflineRefusal = (error: unknown): boolean => error instanceof RestoreRefused || error instanceof MarketNotFound || isDataDirInUse(error);
 
 const offlineAction = <Args extends unknown[]>(run: (flags: DataFlags & Record<string, string>, ...args: Args) => Promise<void>) => cliAction(run, isOfflineRefusal);
 

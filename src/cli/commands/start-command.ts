@@ -1,11 +1,11 @@
-// `agora start`: run a market and print how to call it (the demo key and copy-paste examples).
+// `agora start`: run a market and print how to call it (start-banner.ts: the demo key and copy-paste examples).
 import { DEFAULT_HEALTH_RULES } from '../../domain/status/availability.ts';
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { configFromEnv, marketConfigSchema, marketRulesFrom } from '../../contracts/config.ts';
-import { BUILTIN_MODEL_ID } from '../../main/builtin-model.ts';
 import { settlementIntervalFor, startMarket } from '../../main/market.ts';
 import { DEFAULT_MAINTENANCE_RULES } from '../../domain/hosts/maintenance.ts';
+import { startBanner } from './start-banner.ts';
 
 export function startCommand(): Command {
   return new Command('start')
@@ -68,28 +68,6 @@ export function startCommand(): Command {
       };
       process.once('SIGINT', () => void shutdown());
       process.once('SIGTERM', () => void shutdown());
-      const key = market.demoKey ?? '<your key>';
-      console.log(`
-Agora is running.
-Base URL: ${market.url}/v1
-API key: ${key}
-Console: ${market.url}/console (sign in with the API key, a host token or the operator key) · status: ${market.url}/status
-Hosts: ${market.hosts.length} built-in${market.hosts.length > 0 ? ` (${market.hosts.map((h) => h.url).join(', ')})` : ''}; another joins with: agora host --market ${market.url} --engine builtin --data-dir <dir>
-${market.operatorKeyIsNew ? `Operator key (shown once; also in ${resolve(config.dataDir)}/operator.key): ${market.operatorKey}\n` : ''}
-Try it:
-  curl ${market.url}/v1/chat/completions \\
-    -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\
-    -d '{"model":"${BUILTIN_MODEL_ID}","messages":[{"role":"user","content":"Tell me about the market."}],"usage":{"include":true}}'
-
-  node --input-type=module -e '
-    import OpenAI from "openai";
-    const client = new OpenAI({ baseURL: "${market.url}/v1", apiKey: "${key}" });
-    const stream = await client.chat.completions.create({ model: "${BUILTIN_MODEL_ID}", stream: true,
-      messages: [{ role: "user", content: "Hello!" }] });
-    for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.content ?? "");
-    console.log();'
-
-  curl ${market.url}/v1/credits -H "Authorization: Bearer ${key}"
-Press Ctrl+C to stop.`);
+      console.log(startBanner({ ...market, hostUrls: market.hosts.map((h) => h.url), dataDir: config.dataDir }));
     });
 }

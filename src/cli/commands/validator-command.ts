@@ -1,6 +1,7 @@
 // `agora validator`: re-scores sampled answers against the reference engine outside the gateway process.
 import { Command, InvalidArgumentError } from 'commander';
 import { runValidator } from '../../main/validator.ts';
+import { MarketNotFound } from '../../main/offline-database.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 import { isDataDirInUse } from '../../adapters/sql/data-dir-lock.ts';
 import { cliAction } from './cli-action.ts';
@@ -42,7 +43,7 @@ export function validatorCommand(): Command {
           );
           console.log(`Done: ${checks} check(s).`);
         },
-        isDataDirInUse,
+        (error) => isDataDirInUse(error) || error instanceof MarketNotFound,
       ),
     );
 }
