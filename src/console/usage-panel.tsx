@@ -55,6 +55,7 @@ export function UsagePanel() {
           { label: 'Completion', cell: (r) => r.completion_tokens },
           { label: 'Cost', cell: (r) => r.cost },
           { label: 'Status', cell: (r) => r.status },
+          { label: 'Request', cell: (r) => <code>{r.request_id}</code> },
         ]}
       />
       <Pager pages={pages} hasMore={usage.data?.has_more} lastRowId={usage.data?.data.at(-1)?.request_id} label="usage" />
