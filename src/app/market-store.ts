@@ -145,8 +145,8 @@ export type MarketStore = {
   /** keeps the latest measurement per host and model */
   recordCapacity(measurement: CapacityMeasurement): Promise<void>;
   listCapacity(hostIds?: readonly string[]): Promise<CapacityMeasurement[]>;
-  /** newest first */
-  listUsage(filter: UsageFilter, limit: number): Promise<UsageRow[]>;
+  /** newest first; `after`: only records older than that one (by time, then request id) that the filter matches */
+  listUsage(filter: UsageFilter, limit: number, after?: string): Promise<UsageRow[]>;
   /** requests served per host since then */
   requestsByHost(sinceMs: number): Promise<Map<string, number>>;
   /** oldest first; without `perKey` every point's keyPrefix is '' */

@@ -59,4 +59,5 @@ export const ErrorNote = (props: { error: string | undefined }) => (props.error 
 
 export const when = (iso: string | null): string => (iso ? new Date(iso).toLocaleString() : '—');
 export const percent = (share: number | null | undefined): string => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)} %`);
-export const latency = (ms: number | string | null): string => (ms === null ? '—' : typeof ms === 'number' ? `≤ ${ms} ms` : '> 30 s');
+/** A latency bound in ms, the one unit of every latency figure here ("over_30000" is past the last bucket). */
+export const latency = (ms: number | string | null): string => (ms === null ? '—' : typeof ms === 'number' ? `≤ ${ms} ms` : '> 30000 ms');

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { post, remove } from './api.ts';
 import { ErrorNote, Figures, Section, Table, when } from './components.tsx';
 import { LineChart, seriesByGroup } from './line-chart.tsx';
+import { Pager, usePages } from './paging.tsx';
 import { useAction, useData } from './use-data.ts';
 
 type Me = {
@@ -20,7 +21,7 @@ type Point = { start: string; model: string; requests: number; completion_tokens
 type Epoch = { number: number; starts: string; ends: string; closed: string | null; released: string | null; requests: number; completion_tokens: number; earned: string; slashed: string };
 type Funds = { held_back: string; payable: string; bond: string; unbonding: string; payout_pending: string };
 type Payout = { id: string; amount: string; status: string; reference: string | null; created: string };
-type Checks = { checks: Array<{ id: string; model: string; passed: boolean; positions: number; mean_tv: number; created?: string }>; convictions: Array<{ id: string; model: string; refunded: string }> };
+type Checks = { checks: Array<{ id: string; model: string; passed: boolean; positions: number; mean_tv: number; created?: string }>; has_more: boolean; convictions: Array<{ id: string; model: string; refunded: string }> };
 type Window = { id: string; starts_at: string; ends_at: string };
 
 function Traffic() {
@@ -141,7 +142,8 @@ function Maintenance() {
 
 export function HostPage() {
   const me = useData<Me>('/hosts/me');
-  const checks = useData<Checks>('/hosts/me/checks');
+  const checkPages = usePages('');
+  const checks = useData<Checks>(`/hosts/me/checks?limit=${checkPages.size}${checkPages.after === undefined ? '' : `&after=${encodeURIComponent(checkPages.after)}`}`);
   return (
     <>
       <Section title={me.data?.name ?? 'Host'}>
@@ -163,6 +165,7 @@ export function HostPage() {
       <Section title="Verification">
         <ErrorNote error={checks.error} />
         <Table
+          testId="host-checks"
           rows={checks.data?.checks}
           empty="No verification checks of this host yet."
           columns={[
@@ -170,9 +173,11 @@ export function HostPage() {
             { label: 'Model', cell: (c) => c.model },
             { label: 'Result', cell: (c) => (c.passed ? 'passed' : 'failed') },
             { label: 'Positions', cell: (c) => c.positions },
-            { label: 'Mean TV', cell: (c) => c.mean_tv.toFixed(4) },
+            // Distances of an honest host are tiny (1e-6 and below): fixed decimals would show them all as zero.
+            { label: 'Mean TV', cell: (c) => c.mean_tv.toExponential(2) },
           ]}
         />
+        <Pager pages={checkPages} hasMore={checks.data?.has_more} lastRowId={checks.data?.checks.at(-1)?.id} label="checks" />
         <Table
           rows={checks.data?.convictions}
           empty="No convictions."

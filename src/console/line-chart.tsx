@@ -11,14 +11,16 @@ export function LineChart(props: { title: string; times: number[]; series: Chart
   useEffect(() => {
     const element = target.current;
     if (!element || props.times.length === 0) return;
+    const lone = props.times.every((t) => t === props.times[0]) ? props.times[0] : undefined;
     const plot = new uPlot(
       {
         title: props.title,
         width: Math.max(320, element.clientWidth || 600),
         height: 220,
         series: [{}, ...props.series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length] as string, width: 2, spanGaps: true }))],
-        // A lone point gets half an hour of context instead of a range of years.
-        scales: { x: { time: true, range: (_plot, min, max) => (min === max ? [min - 1_800, max + 60] : [min, max]) } },
+        // A lone point gets half an hour of context instead of a range of years. (uPlot widens a one-time range
+        // itself, by a day in ms read as seconds, before this is called: so look at the times, not min and max.)
+        scales: { x: { time: true, range: (_plot, min, max) => (lone === undefined ? [min, max] : [lone - 1_800, lone + 60]) } },
         // Prices and spends are tiny decimals: show significant digits, not "0".
         axes: [{}, { size: 70, values: (_plot, splits) => splits.map((v) => (v === 0 ? '0' : Number(v.toPrecision(2)).toString())) }],
       },

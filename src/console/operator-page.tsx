@@ -71,7 +71,8 @@ function Prices() {
   const pricing = useData<{ data: Pricing[] }>('/v1/pricing');
   const [model, setModel] = useState('');
   const chosen = model || pricing.data?.data[0]?.model || '';
-  const history = useData<{ data: PricePoint[] }>(`/v1/pricing/history?model=${encodeURIComponent(chosen)}&limit=500`);
+  // No history is asked for until there is a model to ask about (an empty model is a 400).
+  const history = useData<{ data: PricePoint[] }>(chosen ? `/v1/pricing/history?model=${encodeURIComponent(chosen)}&limit=500` : null);
   const points = chosen ? (history.data?.data ?? []) : [];
   return (
     <Section
@@ -84,7 +85,7 @@ function Prices() {
         </select>
       }
     >
-      <ErrorNote error={pricing.error} />
+      <ErrorNote error={pricing.error ?? history.error} />
       <Table
         testId="ops-prices"
         rows={pricing.data?.data}

@@ -1,6 +1,7 @@
-// The buyer's usage records, filtered by model, key and time, and the same selection as CSV.
+// The buyer's usage records, filtered by model, key and time, a page at a time, and the same selection as CSV.
 import { useState } from 'preact/hooks';
 import { ErrorNote, Section, Table, when } from './components.tsx';
+import { Pager, usePages } from './paging.tsx';
 import { useData } from './use-data.ts';
 
 type UsageRecord = { request_id: string; key_prefix: string; model: string; prompt_tokens: number; completion_tokens: number; cost: string; status: string; created: number };
@@ -15,7 +16,11 @@ export function UsagePanel() {
   const params = new URLSearchParams(
     Object.entries({ model, key, from: toSeconds(from), to: toSeconds(to) }).filter((entry): entry is [string, string] => Boolean(entry[1])),
   );
-  const usage = useData<{ data: UsageRecord[] }>(`/v1/usage?limit=200&${params}`);
+  const pages = usePages(params.toString());
+  const page = new URLSearchParams(params);
+  page.set('limit', String(pages.size));
+  if (pages.after !== undefined) page.set('after', pages.after);
+  const usage = useData<{ data: UsageRecord[]; has_more: boolean }>(`/v1/usage?${page}`);
   params.set('format', 'csv');
   params.set('limit', '10000');
   return (
@@ -50,8 +55,10 @@ export function UsagePanel() {
           { label: 'Completion', cell: (r) => r.completion_tokens },
           { label: 'Cost', cell: (r) => r.cost },
           { label: 'Status', cell: (r) => r.status },
+          { label: 'Request', cell: (r) => <code>{r.request_id}</code> },
         ]}
       />
+      <Pager pages={pages} hasMore={usage.data?.has_more} lastRowId={usage.data?.data.at(-1)?.request_id} label="usage" />
     </Section>
   );
 }

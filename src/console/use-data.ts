@@ -1,5 +1,6 @@
 // A panel's data: fetched on mount and whenever `reload` is called or the path changes, and again every few
-// seconds so figures follow the market without a page reload.
+// seconds so figures follow the market without a page reload. A null path asks for nothing yet (a query that
+// needs a choice the page has not made).
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get } from './api.ts';
 
@@ -7,12 +8,13 @@ export type Data<T> = { data: T | undefined; error: string | undefined; reload: 
 
 const REFRESH_MS = 5_000;
 
-export function useData<T>(path: string): Data<T> {
+export function useData<T>(path: string | null): Data<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   useEffect(() => {
+    if (path === null) return;
     let live = true;
     get<T>(path).then(
       (fresh) => {

@@ -38,7 +38,7 @@ export function buildOpenApiDocument(serverUrl: string): object {
       '/v1/models': { get: op('List models with prices and SKUs', undefined, open) },
       '/v1/models/{id}': { get: op('One model', undefined, open) },
       '/v1/credits': { get: op('Balance, holds and spend per key') },
-      '/v1/usage': { get: op('Per-request usage records with billed cost (query: model, key, from, to, limit, format=json|csv)') },
+      '/v1/usage': { get: op('Per-request usage records with billed cost (query: model, key, from, to, limit, after, format=json|csv); newest first, has_more says whether a next page exists') },
       '/v1/usage/series': { get: op('Usage summed per time bucket, model and key (query: bucket=minute|hour|day, model, key, from, to)') },
       '/v1/keys': { post: op('Create an agent sub-key', keyLimitsSchema), get: op('List the account keys') },
       '/v1/keys/{id}/revoke': { post: op('Revoke a key of the account (and its sub-keys)') },

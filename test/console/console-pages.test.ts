@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, signedIn } from '../support/browser.ts';
+import { postChat } from '../support/chat-request.ts';
 import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
 let browser: Browser;
 let buyer: { accountId: string; key: string; keyId: string };
 
+const usage = async (key: string, query: string) =>
+  (await (await fetch(`${market.url}/v1/usage?${query}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Array<{ request_id: string }>; has_more: boolean };
 const credits = async (key: string) => (await (await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${key}` } })).json()) as { balance: string; available: string };
 
 beforeAll(async () => {
@@ -58,6 +61,38 @@ describe('the console in a browser', () => {
     expect((await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${subKey}` } })).status).toBe(403);
   });
 
+  it('pages through usage by cursor: a second page holds the next records, none twice, and Prev goes back', async () => {
+    const pager = await fundedBuyer(market, '1');
+    for (let i = 0; i < 12; i++) expect((await postChat(market.url, pager.key, { max_tokens: 2 })).status).toBe(200);
+    await market.flushBilling();
+    const all = (await usage(pager.key, 'limit=100')).data.map((r) => r.request_id);
+    expect(all).toHaveLength(12);
+
+    // The API: pages of 5 by `after`, newest first, together the whole list once; an unknown cursor is an empty page.
+    const first = await usage(pager.key, 'limit=5');
+    const second = await usage(pager.key, `limit=5&after=${first.data.at(-1)?.request_id}`);
+    const third = await usage(pager.key, `limit=5&after=${second.data.at(-1)?.request_id}`);
+    expect([first.has_more, second.has_more, third.has_more]).toEqual([true, true, false]);
+    expect([...first.data, ...second.data, ...third.data].map((r) => r.request_id)).toEqual(all);
+    expect((await usage(buyer.key, `limit=5&after=${all[0]}`)).data).toEqual([]);
+    const bad = await fetch(`${market.url}/v1/usage?after=`, { headers: { authorization: `Bearer ${pager.key}` } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('after');
+
+    const page = await signedIn(browser, market.url, pager.key);
+    const shown = () => page.getByTestId('usage-table').locator('tbody tr code').allTextContents();
+    await page.getByLabel('usage page size').selectOption('10');
+    await expect.poll(shown).toEqual(all.slice(0, 10));
+    expect(await page.getByTestId('usage-page').textContent()).toBe('Page 1');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(shown).toEqual(all.slice(10));
+    expect(await page.getByTestId('usage-page').textContent()).toBe('Page 2');
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    await screenshot(page, 'buyer-usage-page-2');
+    await page.getByRole('button', { name: 'Prev' }).click();
+    await expect.poll(shown).toEqual(all.slice(0, 10));
+  });
+
   it("shows a host its models and the traffic it served, from its own records", async () => {
     const token = (await readFile(join(market.dataDir, 'hosts', 'host-1', 'host.token'), 'utf8')).trim();
     const me = (await (await fetch(`${market.url}/hosts/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { models: string[]; traffic: { requests: number } };
@@ -70,8 +105,41 @@ describe('the console in a browser', () => {
     await screenshot(page, 'host');
   });
 
-  it('shows the operator hosts, prices, ledger totals and traffic from the market', async () => {
+  it('shows a host the mean total-variation distance of its checks in scientific notation, and pages its checks', async () => {
+    const token = (await readFile(join(market.dataDir, 'hosts', 'host-1', 'host.token'), 'utf8')).trim();
+    const hostId = market.hosts[0]?.hostId ?? '';
+    // A new host's answers are all sampled; three checks of them as the verifier records its verdicts (an honest
+    // host's distances are this small).
+    await expect.poll(async () => (await market.verification.unscoredSamples(3)).length, { timeout: 10_000 }).toBe(3);
+    const samples = await market.verification.unscoredSamples(3);
+    const meanTvs = [3.2e-7, 4.5e-6, 1.25e-5];
+    for (const [i, meanTv] of meanTvs.entries()) {
+      const verdict = { passed: true, positions: 48, meanTv, maxTv: meanTv * 10, greedyMismatches: 0, implausibleStops: 0, reasons: [] };
+      const requestIds = [samples[i]?.requestId ?? ''];
+      await market.verification.recordCheck({ id: `chk_console_${i}`, hostId, modelId: 'agora-tiny', verdict, reference: 'agora-tiny f32', requestIds }, (standing) => standing);
+    }
+    type Checks = { checks: Array<{ id: string; mean_tv: number }>; has_more: boolean };
+    const first = (await admin<Checks>(market, 'GET', `/admin/hosts/${hostId}/checks?limit=2`)).body;
+    const rest = (await admin<Checks>(market, 'GET', `/admin/hosts/${hostId}/checks?limit=2&after=${first.checks.at(-1)?.id}`)).body;
+    expect([first.has_more, rest.has_more]).toEqual([true, false]);
+    expect(new Set([...first.checks, ...rest.checks].map((c) => c.id))).toEqual(new Set(meanTvs.map((_, i) => `chk_console_${i}`)));
+
+    const page = await signedIn(browser, market.url, token);
+    const meanTvCells = page.getByTestId('host-checks').locator('tbody tr td:nth-child(5)');
+    await expect.poll(() => meanTvCells.allTextContents()).toEqual([...first.checks, ...rest.checks].map((c) => c.mean_tv.toExponential(2)));
+    expect(await meanTvCells.allTextContents()).toContain('3.20e-7');
+    await screenshot(page, 'host-checks');
+  });
+
+  it('shows the operator hosts, prices, ledger totals and traffic from the market, with no failed request on load', async () => {
     const page = await signedIn(browser, market.url, market.operatorKey);
+    // Load the signed-in page afresh and watch every response it gets (before sign-in, /console/session is a 401).
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    const history = page.waitForResponse((response) => response.url().includes('/v1/pricing/history'));
+    await page.reload();
     const hosts = (await admin<{ data: Array<{ name: string }> }>(market, 'GET', '/admin/hosts')).body.data;
     const ledger = (await admin<{ data: Array<{ kind: string; balance: string }> }>(market, 'GET', '/admin/ledger')).body.data;
     await expect.poll(() => page.getByTestId('ops-hosts').textContent()).toContain(hosts[0]?.name);
@@ -79,6 +147,8 @@ describe('the console in a browser', () => {
     await expect.poll(() => page.getByTestId('ops-ledger').locator('tr', { hasText: 'credits' }).first().textContent()).toContain(credits?.balance);
     await expect.poll(() => page.getByTestId('ops-prices').textContent()).toContain('agora-tiny');
     await page.getByTestId('ops-rps-chart').locator('canvas').waitFor({ timeout: 15_000 });
+    expect((await history).url()).toContain('model=agora-tiny');
+    expect(failed).toEqual([]);
     await screenshot(page, 'operator');
   });
 

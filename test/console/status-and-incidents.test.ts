@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HEALTH_RULES } from '../../src/domain/status/availability.ts';
 import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 import { postChat } from '../support/chat-request.ts';
+import { modelServedBy } from '../support/scripted-model.ts';
+import type { ScriptedUpstream } from '../support/scripted-upstream.ts';
+import { renderStatusPage } from '../../src/adapters/http/market/status-page.ts';
 
 type Status = {
   models: Array<{ id: string; state: string; hosts_online: number; price: { prompt: string }; success_rate_1h: number | null; ttft_ms_1h: { p50: number | null; p95: number | null }; uptime: Record<string, number | null> }>;
@@ -11,11 +14,15 @@ type Status = {
 };
 
 let market: TestMarket;
+const upstreams: ScriptedUpstream[] = [];
 beforeAll(async () => {
   // An outage of a second is enough for a suggestion here (60 s by default).
   market = await startTestMarket({ health: { ...DEFAULT_HEALTH_RULES, outageMs: 1_000 } });
 });
-afterAll(() => market.stop());
+afterAll(async () => {
+  await market.stop();
+  for (const upstream of upstreams) await upstream.stop();
+});
 
 const status = async (): Promise<Status> => (await (await fetch(`${market.url}/status.json`)).json()) as Status;
 const tiny = async () => (await status()).models.find((m) => m.id === 'agora-tiny');
@@ -55,11 +62,47 @@ describe('status and incidents', () => {
     expect((await admin(market, 'POST', '/admin/incidents/inc_missing/updates', { status: 'resolved', message: 'y' })).status).toBe(404);
   });
 
+  it('keeps a model degraded, and the headline with it, while its success rate over the hour is low, even after clean spans', async () => {
+    // A host that refuses every request (not often enough to open its circuit): the model stays online, and fails.
+    await modelServedBy(market, 'flaky', [{ status: 401, body: { error: { message: 'not for you' } } }], upstreams);
+    const buyer = await fundedBuyer(market, '1');
+    const flaky = async () => (await status()).models.find((m) => m.id === 'flaky');
+    await expect.poll(async () => (await flaky())?.hosts_online, { timeout: 10_000 }).toBe(1);
+    for (let i = 0; i < 2; i++) expect((await postChat(market.url, buyer.key, { model: 'flaky' })).status).toBe(502);
+    await expect.poll(async () => (await flaky())?.success_rate_1h, { timeout: 10_000 }).toBe(0);
+    // Spans without traffic follow (uptime grows again): the latest span is clean, the hour's figure is not.
+    const uptimeAfterFailures = (await flaky())?.uptime['24h'] ?? 1;
+    await expect.poll(async () => (await flaky())?.uptime['24h'] ?? 0, { timeout: 10_000 }).toBeGreaterThan(uptimeAfterFailures);
+
+    const model = await flaky();
+    expect(model).toMatchObject({ state: 'degraded', hosts_online: 1, success_rate_1h: 0 });
+    const html = await (await fetch(`${market.url}/status`)).text();
+    expect(html).toMatch(/<p class="headline" data-state="degraded">Some models degraded<\/p>/);
+    expect(html).toMatch(/<tr data-model="flaky">\n<td>flaky<\/td>\n<td class="state"[^>]*>degraded<\/td>/);
+  });
+
   it('suggests an incident when a model has had no host online, and shows the model down', async () => {
     await Promise.all(market.hosts.map((h) => h.close()));
     await expect.poll(async () => (await tiny())?.state, { timeout: 20_000 }).toBe('down');
     await expect
       .poll(async () => (await admin<{ data: Array<{ model: string; reason: string }> }>(market, 'GET', '/admin/incidents/suggestions')).body.data, { timeout: 20_000 })
       .toEqual([expect.objectContaining({ model: 'agora-tiny', reason: 'no_hosts' })]);
+  });
+});
+
+describe('the status page', () => {
+  const model = { id: 'm', state: 'operational' as const, hostsOnline: 1, price: { promptNanos: 100n, completionNanos: 200n }, successRate: 1, uptime: { day: 1, week: 1 } };
+  const cellsOf = (html: string) => [...html.matchAll(/<td>(≤ [^<]*|> [^<]*)<\/td>/g)].map((m) => m[1]);
+
+  it('shows every latency of a column in one unit: seconds once one reaches a second', () => {
+    const html = renderStatusPage({ generatedAtMs: 0, incidents: [], models: [{ ...model, ttftMs: { p50: 30_000, p95: Infinity } }, { ...model, id: 'n', ttftMs: { p50: 250, p95: 2_500 } }] });
+    expect(html).toContain('First token p50 / p95 (1 h, s)');
+    expect(cellsOf(html)).toEqual(['≤ 30 / > 30', '≤ 0.25 / ≤ 2.5']);
+  });
+
+  it('shows milliseconds when every latency is under a second', () => {
+    const html = renderStatusPage({ generatedAtMs: 0, incidents: [], models: [{ ...model, ttftMs: { p50: 100, p95: 500 } }] });
+    expect(html).toContain('First token p50 / p95 (1 h, ms)');
+    expect(cellsOf(html)).toEqual(['≤ 100 / ≤ 500']);
   });
 });

@@ -379,8 +379,15 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .execute();
     },
     listCapacity,
-    async listUsage(filter, limit) {
-      const rows = await db.selectFrom('usage_records').selectAll().where(usageWhere(filter)).orderBy('created_at', 'desc').limit(limit).execute();
+    async listUsage(filter, limit, after) {
+      let query = db.selectFrom('usage_records').selectAll().where(usageWhere(filter));
+      // Keyset paging: the rows after the cursor's row in (created_at, request_id) order. The cursor is looked up
+      // within the same filter, so one naming another account's record (or none) gives an empty page, not its rows.
+      if (after !== undefined) {
+        const cursor = db.selectFrom('usage_records').select(['created_at', 'request_id']).where('request_id', '=', after).where(usageWhere(filter));
+        query = query.where(sql<SqlBool>`(created_at, request_id) < (${cursor})`);
+      }
+      const rows = await query.orderBy('created_at', 'desc').orderBy('request_id', 'desc').limit(limit).execute();
       return rows.map(
         (r): UsageRow => ({
           requestId: r.request_id,

@@ -1,6 +1,6 @@
 // The trust store on SQL. The queue is a table: a sample is written when the market decides to keep it, scored by
 // any verifier that reads it, and attached to a check; conviction and refunds are one transaction.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { AppealRow, ConvictionRecord, DisputeRow, SamplePayload, StoredSample, VerificationStore } from '../../app/verification/verification-store.ts';
 import type { SampleFindings } from '../../domain/verification/response-check.ts';
 import { ledgerAccount } from '../../domain/ledger/transaction.ts';
@@ -256,8 +256,14 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
         return toConviction(row);
       });
     },
-    async hostChecks(hostId, limit) {
-      const checks = await db.selectFrom('verification_checks').selectAll().where('host_id', '=', hostId).orderBy('created_at', 'desc').limit(limit).execute();
+    async hostChecks(hostId, limit, after) {
+      let query = db.selectFrom('verification_checks').selectAll().where('host_id', '=', hostId);
+      // Keyset paging after the cursor's check, looked up among this host's checks only.
+      if (after !== undefined) {
+        const cursor = db.selectFrom('verification_checks').select(['created_at', 'id']).where('id', '=', after).where('host_id', '=', hostId);
+        query = query.where(sql<SqlBool>`(created_at, id) < (${cursor})`);
+      }
+      const checks = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       const evidence = checks.length
         ? await db
             .selectFrom('verification_samples')

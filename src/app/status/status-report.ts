@@ -1,14 +1,13 @@
 // The public status report: per model its state now, hosts online, current price, success rate and time to first
 // token over the last hour, uptime over 24 hours and 7 days; and the incidents of the last week. Every figure
 // comes from the traffic samples the gateways wrote and the catalog they route with.
-import { successRateOf, sampleIsUp, uptimeOf, type HealthRules, type TrafficSample } from '../../domain/status/availability.ts';
+import { successRateOf, uptimeOf, type HealthRules } from '../../domain/status/availability.ts';
 import { mergeHistograms, percentileOf } from '../../domain/status/latency-histogram.ts';
 import { coveredModels, type Incident } from '../../domain/status/incidents.ts';
+import { modelStateOf, type ModelState } from '../../domain/status/model-state.ts';
 import type { Clock } from '../ports.ts';
 import { recentIncidents } from './incident-log.ts';
 import type { StatusStore } from './status-store.ts';
-
-export type ModelState = 'operational' | 'degraded' | 'down';
 
 export type ModelStatus = {
   id: string;
@@ -33,12 +32,6 @@ export type StatusReportDeps = {
 
 const HOUR_MS = 3_600_000;
 
-function stateOf(hostsOnline: number, recent: readonly TrafficSample[], incidentOpen: boolean, rules: HealthRules): ModelState {
-  if (hostsOnline === 0) return 'down';
-  const latest = recent.at(-1);
-  return incidentOpen || (latest !== undefined && !sampleIsUp(latest, rules)) ? 'degraded' : 'operational';
-}
-
 export async function buildStatusReport(deps: StatusReportDeps): Promise<StatusReport> {
   const nowMs = deps.clock.nowMs();
   const [samples, incidents] = await Promise.all([deps.store.samplesSince(nowMs - 7 * 24 * HOUR_MS), recentIncidents(deps)]);
@@ -50,7 +43,7 @@ export async function buildStatusReport(deps: StatusReportDeps): Promise<StatusR
     const ttft = mergeHistograms(hour.map((s) => s.ttftHistogram));
     return {
       id: model.id,
-      state: stateOf(model.hostsOnline, hour, covered.has(model.id), deps.rules),
+      state: modelStateOf({ hostsOnline: model.hostsOnline, incidentOpen: covered.has(model.id), hour }, deps.rules),
       hostsOnline: model.hostsOnline,
       price: { promptNanos: model.promptNanos, completionNanos: model.completionNanos },
       successRate: successRateOf(hour),

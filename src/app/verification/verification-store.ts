@@ -64,7 +64,8 @@ export type VerificationStore = {
     conviction: { id: string; hostId: string; modelId: string },
     plan: (responses: RefundableResponse[], sources: RefundSources) => RefundPlan,
   ): Promise<ConvictionRecord>;
-  hostChecks(hostId: string, limit: number): Promise<CheckRow[]>;
+  /** newest first; `after`: only checks of this host older than that one */
+  hostChecks(hostId: string, limit: number, after?: string): Promise<CheckRow[]>;
   hostConvictions(hostId: string): Promise<ConvictionRecord[]>;
   /** undefined when the conviction is not this host's; an existing appeal is returned as it is */
   appeal(appeal: { id: string; convictionId: string; hostId: string; reason: string }): Promise<AppealRow | undefined>;

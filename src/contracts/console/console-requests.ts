@@ -1,6 +1,7 @@
 // Request shapes of the console's surfaces: sign-in, usage queries (filters, series, CSV), operator traffic, and the
 // incident log.
 import { z } from 'zod';
+import { pageAfterSchema } from '../page-cursor.ts';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES } from '../../domain/status/incidents.ts';
 
 export const signInSchema = z.object({ credential: z.string().trim().min(1, 'paste an API key, host token or operator key').max(512) }).strict();
@@ -16,7 +17,7 @@ const usageFilterFields = {
 };
 
 export const usageQuerySchema = z
-  .object({ ...usageFilterFields, limit: z.coerce.number().int().min(1).max(10_000).default(100), format: z.enum(['json', 'csv']).default('json') })
+  .object({ ...usageFilterFields, limit: z.coerce.number().int().min(1).max(10_000).default(100), after: pageAfterSchema, format: z.enum(['json', 'csv']).default('json') })
   .strict();
 
 export const usageSeriesQuerySchema = z.object({ ...usageFilterFields, bucket: z.enum(['minute', 'hour', 'day']).default('hour') }).strict();

@@ -1,6 +1,7 @@
 // What buyers, hosts and the operator send about trust: a buyer disputes a response it paid for, a convicted host
-// appeals, the operator decides an appeal.
+// appeals, the operator decides an appeal; a host's checks are read a page at a time.
 import { z } from 'zod';
+import { pageAfterSchema } from '../page-cursor.ts';
 
 export const disputeRequestSchema = z.strictObject({
   request_id: z.string().min(1).max(200),
@@ -13,3 +14,5 @@ export const appealRequestSchema = z.strictObject({
 });
 
 export const appealDecisionSchema = z.strictObject({ decision: z.enum(['grant', 'deny']) });
+
+export const checksQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100), after: pageAfterSchema });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HEALTH_RULES, uptimeOf, type TrafficSample } from './availability.ts';
+import { DEFAULT_HEALTH_RULES, successRateOf, uptimeOf, type TrafficSample } from './availability.ts';
 import { suggestIncidents } from './incident-suggestions.ts';
 import { bucketOf, emptyHistogram, LATENCY_BOUNDS_MS, mergeHistograms, percentileOf } from './latency-histogram.ts';
+import { headlineStateOf, minSuccessRate, MODEL_STATES, modelStateOf, type ModelHealth } from './model-state.ts';
 
 const histogramOf = (values: readonly number[]): number[] => {
   const histogram = emptyHistogram();
@@ -74,5 +75,42 @@ describe('incident suggestions', () => {
     const before = [sample({ startedAtMs: now - 10_000 })];
     expect(suggestIncidents([...before, ...down(2)], new Set(), rules, now)).toEqual([]);
     expect(suggestIncidents([...before, ...down(3)], new Set(), rules, now)).toEqual([{ modelId: 'm', reason: 'no_hosts', errorRate: null, sinceMs: now - 3_000 }]);
+  });
+});
+
+describe('model states and the headline', () => {
+  const rules = DEFAULT_HEALTH_RULES;
+  const span = fc
+    .record({ requests: fc.integer({ min: 0, max: 200 }), failedShare: fc.double({ min: 0, max: 1, noNaN: true }), hostsOnline: fc.integer({ min: 0, max: 3 }) })
+    .map(({ requests, failedShare, hostsOnline }) => sample({ requests, errors: Math.floor(requests * failedShare), hostsOnline }));
+  const health: fc.Arbitrary<ModelHealth> = fc.record({ hostsOnline: fc.integer({ min: 0, max: 3 }), incidentOpen: fc.boolean(), hour: fc.array(span, { maxLength: 12 }) });
+
+  it('never call a model operational whose success rate over the hour is below the minimum', () => {
+    fc.assert(
+      fc.property(health, (model) => {
+        const successRate = successRateOf(model.hour);
+        if (modelStateOf(model, rules) === 'operational') expect(successRate === null || successRate >= minSuccessRate(rules)).toBe(true);
+        if (model.hostsOnline > 0 && successRate !== null && successRate < minSuccessRate(rules)) expect(modelStateOf(model, rules)).toBe('degraded');
+      }),
+    );
+  });
+
+  it('degrade a model at 76 % success even when its latest span was clean', () => {
+    const hour = [sample({ requests: 21, errors: 6 }), sample({ requests: 4, errors: 0 })];
+    expect(successRateOf(hour)).toBe(0.76);
+    expect(modelStateOf({ hostsOnline: 1, incidentOpen: false, hour }, rules)).toBe('degraded');
+    expect(modelStateOf({ hostsOnline: 1, incidentOpen: false, hour: [sample({ requests: 100, errors: 5 })] }, rules)).toBe('operational');
+  });
+
+  it('headline the worst model: operational only when every model is', () => {
+    fc.assert(
+      fc.property(fc.array(health, { maxLength: 6 }), (models) => {
+        const states = models.map((m) => modelStateOf(m, rules));
+        const headline = headlineStateOf(states);
+        expect(headline === 'operational').toBe(states.every((s) => s === 'operational'));
+        expect(headline === 'down').toBe(states.includes('down'));
+        expect(states.every((s) => MODEL_STATES.indexOf(s) <= MODEL_STATES.indexOf(headline))).toBe(true);
+      }),
+    );
   });
 });

@@ -2,15 +2,26 @@
 // /status.json.
 import type { StatusReport } from '../../../app/status/status-report.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
+import { LATENCY_BOUNDS_MS } from '../../../domain/status/latency-histogram.ts';
+import { headlineStateOf } from '../../../domain/status/model-state.ts';
 import { isoTime } from './views.ts';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const percent = (share: number | null): string => (share === null ? '—' : `${(share * 100).toFixed(2)} %`);
-const latencyLabel = (ms: number | null): string => (ms === null ? '—' : Number.isFinite(ms) ? `≤ ${ms} ms` : '> 30 s');
+const SLOWEST_BOUND_MS = Math.max(...LATENCY_BOUNDS_MS);
+
+/** One unit for a whole column: seconds once any figure in it reaches a second (or lies past the last bucket). */
+const latencyUnitOf = (column: ReadonlyArray<number | null>): 'ms' | 's' => (column.some((ms) => ms !== null && ms >= 1_000) ? 's' : 'ms');
+const latencyLabel = (ms: number | null, unit: 'ms' | 's'): string => {
+  if (ms === null) return '—';
+  const inUnit = (value: number) => String(unit === 's' ? value / 1_000 : value);
+  return Number.isFinite(ms) ? `≤ ${inUnit(ms)}` : `> ${inUnit(SLOWEST_BOUND_MS)}`;
+};
 const STATE_COLOURS = { operational: '#1a7f37', degraded: '#9a6700', down: '#cf222e' } as const;
 
 export function renderStatusPage(report: StatusReport): string {
-  const worst = report.models.some((m) => m.state === 'down') ? 'down' : report.models.some((m) => m.state === 'degraded') ? 'degraded' : 'operational';
+  const worst = headlineStateOf(report.models.map((m) => m.state));
+  const ttftUnit = latencyUnitOf(report.models.flatMap((m) => [m.ttftMs.p50, m.ttftMs.p95]));
   const headline = { operational: 'All models operational', degraded: 'Some models degraded', down: 'Some models are down' }[worst];
   const rows = report.models
     .map(
@@ -19,7 +30,7 @@ export function renderStatusPage(report: StatusReport): string {
 <td class="state" style="color:${STATE_COLOURS[m.state]}">${m.state}</td>
 <td>${m.hostsOnline}</td>
 <td>${percent(m.successRate)}</td>
-<td>${latencyLabel(m.ttftMs.p50)} / ${latencyLabel(m.ttftMs.p95)}</td>
+<td>${latencyLabel(m.ttftMs.p50, ttftUnit)} / ${latencyLabel(m.ttftMs.p95, ttftUnit)}</td>
 <td>${formatNanos(m.price.promptNanos)} / ${formatNanos(m.price.completionNanos)}</td>
 <td>${percent(m.uptime.day)}</td>
 <td>${percent(m.uptime.week)}</td>
@@ -55,9 +66,9 @@ time{color:#57606a;font-size:.85rem}
 </head>
 <body>
 <h1>Agora status</h1>
-<p class="headline">${headline}</p>
+<p class="headline" data-state="${worst}">${headline}</p>
 <table>
-<thead><tr><th>Model</th><th>State</th><th>Hosts online</th><th>Success (1 h)</th><th>First token p50 / p95 (1 h)</th><th>Price prompt / completion</th><th>Uptime 24 h</th><th>Uptime 7 d</th></tr></thead>
+<thead><tr><th>Model</th><th>State</th><th>Hosts online</th><th>Success (1 h)</th><th>First token p50 / p95 (1 h, ${ttftUnit})</th><th>Price prompt / completion</th><th>Uptime 24 h</th><th>Uptime 7 d</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

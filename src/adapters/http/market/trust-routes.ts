@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { appealConviction, decideAppeal, openDispute, type TrustDeps } from '../../../app/verification/disputes.ts';
 import type { AppealRow, CheckRow, ConvictionRecord, DisputeRow } from '../../../app/verification/verification-store.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
-import { appealDecisionSchema, appealRequestSchema, disputeRequestSchema } from '../../../contracts/trust/trust-requests.ts';
+import { appealDecisionSchema, appealRequestSchema, checksQuerySchema, disputeRequestSchema } from '../../../contracts/trust/trust-requests.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { isoTime } from './views.ts';
@@ -40,9 +40,11 @@ export function registerTrustRoutes(app: FastifyInstance, deps: TrustDeps): void
   const buyer = { config: { auth: 'buyer' as const } };
   const host = { config: { auth: 'host' as const } };
   const operator = { config: { auth: 'operator' as const } };
-  const evidence = async (hostId: string) => {
-    const [checks, convictions] = await Promise.all([deps.store.hostChecks(hostId, 100), deps.store.hostConvictions(hostId)]);
-    return { checks: checks.map(checkView), convictions: convictions.map(convictionView) };
+  const evidence = async (hostId: string, query: unknown) => {
+    const { limit, after } = parseRequest(checksQuerySchema, query ?? {});
+    // One check more than the page says whether there is a next one.
+    const [checks, convictions] = await Promise.all([deps.store.hostChecks(hostId, limit + 1, after), deps.store.hostConvictions(hostId)]);
+    return { checks: checks.slice(0, limit).map(checkView), has_more: checks.length > limit, convictions: convictions.map(convictionView) };
   };
 
   app.post('/v1/disputes', buyer, async (request, reply) => {
@@ -52,13 +54,13 @@ export function registerTrustRoutes(app: FastifyInstance, deps: TrustDeps): void
   });
   app.get('/v1/disputes', buyer, async (request) => ({ object: 'list', data: (await deps.store.listDisputes((request.apiKey as ApiKeyRecord).accountId)).map(disputeView) }));
 
-  app.get('/hosts/me/checks', host, async (request) => evidence(request.hostId as string));
+  app.get('/hosts/me/checks', host, async (request) => evidence(request.hostId as string, request.query));
   app.post('/hosts/me/appeals', host, async (request, reply) => {
     const body = parseRequest(appealRequestSchema, request.body);
     return reply.status(201).send(appealView(await appealConviction(deps, request.hostId as string, body.conviction_id, body.reason)));
   });
 
-  app.get<{ Params: { id: string } }>('/admin/hosts/:id/checks', operator, async (request) => evidence(request.params.id));
+  app.get<{ Params: { id: string } }>('/admin/hosts/:id/checks', operator, async (request) => evidence(request.params.id, request.query));
   app.get('/admin/appeals', operator, async () => ({ object: 'list', data: (await deps.store.listAppeals()).map(appealView) }));
   app.post<{ Params: { id: string } }>('/admin/appeals/:id', operator, async (request) => {
     const { decision } = parseRequest(appealDecisionSchema, request.body);

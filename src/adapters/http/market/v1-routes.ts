@@ -69,11 +69,14 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
 
   app.get('/v1/usage', buyer, async (request, reply) => {
     const query = parseRequest(usageQuerySchema, request.query ?? {});
-    const rows = await deps.store.listUsage(usageFilter({ accountId: (request.apiKey as ApiKeyRecord).accountId }, query), query.limit);
+    const filter = usageFilter({ accountId: (request.apiKey as ApiKeyRecord).accountId }, query);
     if (query.format === 'csv') {
+      const rows = await deps.store.listUsage(filter, query.limit, query.after);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="agora-usage.csv"').send(usageCsv(rows));
     }
-    return { object: 'list', data: rows.map(usageView) };
+    // One row more than the page says whether there is a next one.
+    const rows = await deps.store.listUsage(filter, query.limit + 1, query.after);
+    return { object: 'list', data: rows.slice(0, query.limit).map(usageView), has_more: rows.length > query.limit };
   });
   app.get('/v1/usage/series', buyer, async (request) => {
     const query = parseRequest(usageSeriesQuerySchema, request.query ?? {});
