@@ -1,5 +1,6 @@
 // The operator's page: requests/s, error rate and latency percentiles over time; hosts with health, circuit, share
-// of traffic and scorecard; models and prices with the price history; ledger totals; epoch reports; incidents.
+// of traffic and scorecard; models and prices with the hosts' asks beside them and the price history; ledger totals;
+// epoch reports; incidents.
 import { useState } from 'preact/hooks';
 import { ErrorNote, Figures, Section, Table, latency, percent, when } from './components.tsx';
 import { IncidentsPanel } from './incidents-panel.tsx';
@@ -26,7 +27,9 @@ type Host = {
   in_flight: number;
   traffic_24h: { requests: number; share: number };
 };
-type Pricing = { model: string; price: { prompt: string; completion: string }; base: { prompt: string }; utilization: number | null };
+type TokenPrices = { prompt: string; completion: string };
+type HostAsk = { host: string; name: string; ask: TokenPrices | null; online: boolean; priced_out: boolean };
+type Pricing = { model: string; price: TokenPrices; base: { prompt: string }; utilization: number | null; asks: HostAsk[] };
 type PricePoint = { at: string; price: { prompt: string; completion: string }; utilization: number | null };
 type LedgerKind = { kind: string; accounts: number; balance: string };
 type Epoch = { epoch: number; ends: string; closed: string | null; released: string | null; report: { requests: number; revenue: string; host_earnings: string; platform_fees: string; treasury: string; refunded: string } | null };
@@ -96,6 +99,19 @@ function Prices() {
           { label: 'Completion price', cell: (p) => p.price.completion },
           { label: 'Base prompt', cell: (p) => p.base.prompt },
           { label: 'Utilization', cell: (p) => percent(p.utilization) },
+        ]}
+      />
+      <Table
+        testId="ops-asks"
+        rows={(pricing.data?.data ?? []).flatMap((p) => p.asks.map((a) => ({ ...a, model: p.model, price: p.price })))}
+        empty="No hosts serve a model yet."
+        columns={[
+          { label: 'Model', cell: (a) => a.model },
+          { label: 'Host', cell: (a) => a.name },
+          // The market price never falls below the lowest ask of the hosts online (price liveness).
+          { label: 'Ask (prompt / completion)', cell: (a) => (a.ask ? `${a.ask.prompt} / ${a.ask.completion}` : 'takes the market price') },
+          { label: 'Market price', cell: (a) => `${a.price.prompt} / ${a.price.completion}` },
+          { label: 'State', cell: (a) => (a.priced_out ? 'priced out (above the ceiling)' : a.online ? 'online' : 'offline') },
         ]}
       />
       <LineChart

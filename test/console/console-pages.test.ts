@@ -146,6 +146,10 @@ describe('the console in a browser', () => {
     const credits = ledger.find((k) => k.kind === 'credits');
     await expect.poll(() => page.getByTestId('ops-ledger').locator('tr', { hasText: 'credits' }).first().textContent()).toContain(credits?.balance);
     await expect.poll(() => page.getByTestId('ops-prices').textContent()).toContain('agora-tiny');
+    // The hosts' asks beside the market price: the built-in host asks the base price and is online.
+    const asks = page.getByTestId('ops-asks').locator('tr', { hasText: hosts[0]!.name });
+    await expect.poll(() => asks.textContent()).toContain('online');
+    expect(await asks.textContent()).toContain('0.0000001 / 0.0000002');
     await page.getByTestId('ops-rps-chart').locator('canvas').waitFor({ timeout: 15_000 });
     expect((await history).url()).toContain('model=agora-tiny');
     expect(failed).toEqual([]);
