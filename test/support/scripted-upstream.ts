@@ -4,8 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** `body`: JSON, or raw text (to answer with something that is not JSON). */
-export type Script = { status: number; body: object | string; delayMs?: number } | { stream: { chunks: number; text: string; intervalMs: number; breakAfter?: number } };
+/** `body`: JSON, or raw text (to answer with something that is not JSON); `headers` are sent besides content-type. */
+export type Script = { status: number; body: object | string; delayMs?: number; headers?: Record<string, string> } | { stream: { chunks: number; text: string; intervalMs: number; breakAfter?: number } };
 
 export type ScriptedUpstream = {
   url: string;
@@ -28,7 +28,7 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
       state.requests++;
       state.received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(body).toString() || '{}') as Record<string, unknown> });
       if ('status' in script) {
-        const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json' }).end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body)), script.delayMs ?? 0);
+        const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers }).end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body)), script.delayMs ?? 0);
         res.on('close', () => {
           if (res.headersSent) return;
           clearTimeout(timer);
