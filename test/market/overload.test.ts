@@ -59,11 +59,15 @@ describe('overload', () => {
   });
 
   it('sheds requests beyond the slots and the queue with 503 overloaded and Retry-After, bills exactly what it served, and gives every slot back', async () => {
-    // Two hosts without a declared concurrency: 4 slots each, so 8 run, 16 wait and the rest are shed.
-    await scripted.serve('slow', [
-      { status: 200, body: scriptedAnswer, delayMs: 1_500 },
-      { status: 200, body: scriptedAnswer, delayMs: 1_500 },
-    ]);
+    // Two hosts declaring 4 each: 8 run, 16 wait and the rest are shed.
+    const hosts = await scripted.serve(
+      'slow',
+      [
+        { status: 200, body: scriptedAnswer, delayMs: 1_500 },
+        { status: 200, body: scriptedAnswer, delayMs: 1_500 },
+      ],
+      4,
+    );
     const buyer = await fundedBuyer(market, '1');
     const before = await balance(buyer.key);
     const answers = await Promise.all(
@@ -80,6 +84,7 @@ describe('overload', () => {
       expect(answer).toMatchObject({ status: 503, body: { error: { code: 'overloaded' } } });
       expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
     }
+    expect(Math.max(...hosts.map((h) => h.maxInFlight))).toBeLessThanOrEqual(4);
     expect(await metric('agora_admission_shed_total{model="slow",reason="queue_full"}')).toBe(shed.length);
     expect(await metric('agora_admission_in_flight{model="slow"}')).toBe(0);
     expect(await metric('agora_admission_queue_depth{model="slow"}')).toBe(0);
@@ -89,5 +94,14 @@ describe('overload', () => {
     const records = await usage(buyer.key);
     expect(records).toHaveLength(served.length);
     expect(records.every((r) => r.status === 'ok')).toBe(true);
+  });
+
+  it('neither queues nor sheds for engines that declare no concurrency: their own busy answers speak for them', async () => {
+    const [host] = await scripted.serve('undeclared', [{ status: 200, body: scriptedAnswer, delayMs: 300 }]);
+    const buyer = await fundedBuyer(market, '1');
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => postChat(market.url, buyer.key, { model: 'undeclared' }).then((r) => r.status)));
+    expect(statuses).toEqual(Array(30).fill(200));
+    expect(host!.maxInFlight).toBeGreaterThan(8);
+    expect(await metric('agora_admission_queue_depth{model="undeclared"}')).toBe(0);
   });
 });

@@ -1,10 +1,12 @@
 // Runs the demand controller: every gateway instance reports the time its requests held a host's slot, and once
 // per interval one instance reprices each model from the utilization of its hosts' declared slots.
 import { nextPrices, utilizationOf, type DemandPricingRules } from '../../domain/pricing/demand-price.ts';
-import { slotsOf } from '../../domain/routing/admission.ts';
 import type { Clock } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
 import type { PricePoint, PricingStore } from './pricing-store.ts';
+
+/** Slots of a host that declares no concurrency (an operator-registered engine). */
+export const UNDECLARED_SLOTS = 4;
 
 export type DemandPricingDeps = {
   store: PricingStore;
@@ -29,7 +31,7 @@ export function createDemandPricing(deps: DemandPricingDeps, rules: DemandPricin
       if (busy.size > 0) await deps.store.addBusyTime(busy);
       await deps.store.openOverdueWindows(nowMs, rules.intervalMs);
       const repriced = await deps.store.repriceDue(nowMs, nowMs + rules.intervalMs, (due) => {
-        const slots = (deps.catalog.get(due.modelId)?.routes ?? []).reduce((sum, r) => sum + slotsOf(r.host.maxConcurrency), 0);
+        const slots = (deps.catalog.get(due.modelId)?.routes ?? []).reduce((sum, r) => sum + (r.host.maxConcurrency ?? UNDECLARED_SLOTS), 0);
         const utilization = utilizationOf(due.busyMs, nowMs - due.updatedAtMs, slots, rules);
         return { utilization, precise: nextPrices(due.precise, utilization, due, rules) };
       });

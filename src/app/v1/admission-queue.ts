@@ -6,7 +6,8 @@ import type { Clock } from '../ports.ts';
 
 /** Given back exactly once when the request is over (a second call does nothing). */
 export type AdmissionSlot = { release(): void };
-export type Admission = { ok: true; slot: AdmissionSlot } | { ok: false; reason: ShedReason | 'client_closed'; retryAfterSeconds: number };
+/** `waited`: it queued, so what the caller saw of the hosts' load on arrival is stale. */
+export type Admission = { ok: true; slot: AdmissionSlot; waited: boolean } | { ok: false; reason: ShedReason | 'client_closed'; retryAfterSeconds: number };
 
 export type AdmissionMetrics = {
   /** the model's requests running and waiting, after every change */
@@ -84,7 +85,7 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
       if (decision.kind === 'run') {
         const slot = slotFor(modelId, queue);
         report(modelId, queue);
-        return Promise.resolve({ ok: true, slot });
+        return Promise.resolve({ ok: true, slot, waited: false });
       }
       return new Promise<Admission>((resolve) => {
         const leave = () => {
@@ -96,7 +97,7 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
         const waiter: Waiter = {
           grant() {
             leave();
-            resolve({ ok: true, slot: slotFor(modelId, queue) });
+            resolve({ ok: true, slot: slotFor(modelId, queue), waited: true });
           },
           shed(reason) {
             leave();

@@ -12,7 +12,7 @@
 // refused. Each attempt reports back its latency (to the first byte for streams, the whole answer otherwise) and
 // whether the host failed, which drives its circuit and, outside maintenance, counts a miss.
 import { isAway } from '../../domain/hosts/maintenance.ts';
-import { slotsOf } from '../../domain/routing/admission.ts';
+import { modelSlots } from '../../domain/routing/admission.ts';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
 import { earnHedge, emptyHedgeBudget, pushSample, quantile, spendHedge, type HedgeBudget } from '../../domain/routing/hedging.ts';
 import { observeLatency, observeSpeed, orderHosts, tokensPerSecond, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
@@ -50,7 +50,7 @@ export type HostRouter = {
   hostStates(): HostState[];
   /** how many of these routes a request could go to now: alive, not away, circuit not open (the status page) */
   hostsOnline(routes: readonly ModelRoute[]): number;
-  /** the declared slots of those routes' online hosts (the model's admission capacity) */
+  /** the declared slots of those routes' online hosts (the model's admission capacity; Infinity: undeclared) */
   slotsOnline(routes: readonly ModelRoute[]): number;
 };
 
@@ -192,7 +192,7 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
       return online(routes).length;
     },
     slotsOnline(routes) {
-      return online(routes).reduce((sum, r) => sum + slotsOf(r.host.maxConcurrency), 0);
+      return modelSlots(online(routes).map((r) => r.host.maxConcurrency));
     },
     hostStates() {
       const hostIds = new Set([...outstanding.keys(), ...circuits.keys()]);

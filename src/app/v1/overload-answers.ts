@@ -15,10 +15,12 @@ const isBusy = (failure: UpstreamError) => failure.phase === 'status' && (failur
 const clampRetryAfter = (seconds: number) => String(Math.min(MAX_RETRY_AFTER_S, Math.max(MIN_RETRY_AFTER_S, Math.ceil(seconds))));
 
 /**
- * Every host tried failed before its first byte. If any of them was only busy, the buyer gets 503 `hosts_busy`
+ * Every host tried failed before its first byte (or none was left to try). If any of them was only busy, the buyer gets 503 `hosts_busy`
  * with the soonest Retry-After a busy host gave (1 s when none did); otherwise 504 for a timeout, 502 for the rest.
  */
 export function noHostAnswer(modelId: string, failures: readonly UpstreamError[]): ApiError {
+  // None was tried: every host went down or out while the request waited for its slot.
+  if (failures.length === 0) return new ApiError(503, 'service_unavailable', `No host of '${modelId}' is available right now; retry shortly. Nothing was charged.`, 'no_host_available', null, { 'retry-after': '1' });
   const busy = failures.filter(isBusy);
   if (busy.length > 0) {
     const hinted = busy.map((f) => f.retryAfterSeconds).filter((s): s is number => s !== undefined);

@@ -270,7 +270,8 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         onHostFailed: (route, error) => deps.logger.warn({ host: route.host.id, phase: error.phase, status: error.status }, 'host failed before the first byte; trying another'),
       },
       query,
-      candidates,
+      // A request that waited for its slot is routed by the hosts' load now, not when it arrived.
+      admitted.waited ? deps.router.candidates(query) : candidates,
       (route) => ({
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideAdmission, DEFAULT_ADMISSION_RULES, queueBound, retryAfterSeconds, slotsOf, startable, UNDECLARED_SLOTS } from './admission.ts';
+import { decideAdmission, DEFAULT_ADMISSION_RULES, modelSlots, queueBound, retryAfterSeconds, startable } from './admission.ts';
 
 const rules = DEFAULT_ADMISSION_RULES;
 const load = fc.record({ running: fc.nat(50), queued: fc.nat(100) });
@@ -59,8 +59,11 @@ describe('admission rule', () => {
     );
   });
 
-  it('counts a host that declares no concurrency as the undeclared default', () => {
-    expect(slotsOf(null)).toBe(UNDECLARED_SLOTS);
-    expect(slotsOf(2)).toBe(2);
+  it('sums the declared slots, and limits nothing while a host declares none', () => {
+    expect(modelSlots([4, 2])).toBe(6);
+    expect(modelSlots([])).toBe(0);
+    const unlimited = modelSlots([4, null]);
+    expect(decideAdmission({ running: 10_000, queued: 0 }, unlimited, 1_000, rules)).toEqual({ kind: 'run' });
+    expect(retryAfterSeconds(0, unlimited, 1_000)).toBe(1);
   });
 });

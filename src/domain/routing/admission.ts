@@ -3,15 +3,13 @@
 // is full — so overload is answered honestly in milliseconds instead of piling up in the engines' own queues.
 //
 // The rule (docs/decisions/010-overload-admission.md):
-// - slots: the declared concurrency of the model's hosts that are online (alive, not away, circuit not open); a host
-//   that declares none counts UNDECLARED_SLOTS (the same assumption demand pricing makes);
+// - slots: the declared concurrency of the model's hosts that are online (alive, not away, circuit not open); while
+//   one of them declares none (an operator's engine registered without max_concurrency: a vLLM may serve hundreds),
+//   the model is not limited here, and that engine's own busy answers reach the buyer as 503 `hosts_busy`;
 // - running: at most `slots` requests of the model at once;
 // - queue: at most `queuePerSlot × slots` waiting, and no more than would drain within `maxWaitMs` at the observed
 //   mean time a request holds its slot;
 // - a queued request still waiting after `maxWaitMs` is shed too.
-
-/** Slots of a host that declares no concurrency (an operator-registered engine). */
-export const UNDECLARED_SLOTS = 4;
 
 export type AdmissionRules = {
   /** queued requests allowed per slot */
@@ -31,7 +29,8 @@ export type ShedReason = 'queue_full' | 'wait_timeout';
 export type ModelLoad = { running: number; queued: number };
 export type AdmissionDecision = { kind: 'run' } | { kind: 'queue' } | { kind: 'shed'; reason: ShedReason; retryAfterSeconds: number };
 
-export const slotsOf = (maxConcurrency: number | null): number => maxConcurrency ?? UNDECLARED_SLOTS;
+/** The model's slots from its online hosts' declared concurrency: unlimited (Infinity) while one declares none. */
+export const modelSlots = (declared: ReadonlyArray<number | null>): number => declared.reduce<number>((sum, d) => sum + (d ?? Infinity), 0);
 
 /** How many may wait: a small multiple of the slots, cut to what drains within the wait bound once service time is known. */
 export function queueBound(slots: number, meanServiceMs: number | undefined, rules: AdmissionRules): number {
