@@ -59,19 +59,19 @@ describe('overload', () => {
   });
 
   it('sheds requests beyond the slots and the queue with 503 overloaded and Retry-After, bills exactly what it served, and gives every slot back', async () => {
-    // Two hosts declaring 4 each: 8 run, 16 wait and the rest are shed.
+    // Two hosts declaring 4 each: 8 run, 32 wait (4 per slot) and the rest are shed.
     const hosts = await scripted.serve(
       'slow',
       [
-        { status: 200, body: scriptedAnswer, delayMs: 1_500 },
-        { status: 200, body: scriptedAnswer, delayMs: 1_500 },
+        { status: 200, body: scriptedAnswer, delayMs: 1_000 },
+        { status: 200, body: scriptedAnswer, delayMs: 1_000 },
       ],
       4,
     );
     const buyer = await fundedBuyer(market, '1');
     const before = await balance(buyer.key);
     const answers = await Promise.all(
-      Array.from({ length: 60 }, async (_, i) => {
+      Array.from({ length: 80 }, async (_, i) => {
         const res = await postChat(market.url, buyer.key, { model: 'slow', messages: [{ role: 'user', content: `request ${i}` }] });
         return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as ErrorBody & { usage: { prompt_tokens: number; completion_tokens: number } } };
       }),

@@ -1,16 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ADMISSION_RULES } from '../../domain/routing/admission.ts';
-import { createAdmissionQueue, type Admission, type AdmissionSlot } from './admission-queue.ts';
+import { createAdmissionQueue, routesNow, type Admission, type AdmissionSlot } from './admission-queue.ts';
+import type { ModelRoute } from './market-catalog.ts';
 
 /** A queue on a hand-driven clock and timers, recording what it reports to the metrics. */
-function harness(maxWaitMs = DEFAULT_ADMISSION_RULES.maxWaitMs) {
+const rules = { queuePerSlot: 2, maxWaitMs: 10_000 };
+
+function harness(maxWaitMs = rules.maxWaitMs) {
   const clock = { now: 0, nowMs: () => clock.now };
   const timers: Array<{ at: number; task: () => void; cancelled: boolean }> = [];
   const seen = { running: 0, queued: 0, maxRunning: 0, maxQueued: 0, shed: [] as string[] };
   const queue = createAdmissionQueue({
     clock,
-    rules: { ...DEFAULT_ADMISSION_RULES, maxWaitMs },
+    rules: { ...rules, maxWaitMs },
     metrics: {
       load(_model, running, queued) {
         Object.assign(seen, { running, queued, maxRunning: Math.max(seen.maxRunning, running), maxQueued: Math.max(seen.maxQueued, queued) });
@@ -117,7 +119,7 @@ describe('admission queue', () => {
           await flush();
           expect(seen.running).toBe(held.length);
           expect(seen.running).toBeLessThanOrEqual(slots);
-          expect(seen.queued).toBeLessThanOrEqual(DEFAULT_ADMISSION_RULES.queuePerSlot * slots);
+          expect(seen.queued).toBeLessThanOrEqual(rules.queuePerSlot * slots);
         }
         expect(grants).toEqual([...grants].sort((a, b) => a - b));
         while (held.length > 0 || waiting.length > 0) {
@@ -128,5 +130,12 @@ describe('admission queue', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('sends a request that waited over the hosts it was offered, as the catalog has them now', () => {
+    const route = (id: string, lastSeenAtMs: number) => ({ host: { id, lastSeenAtMs } }) as unknown as ModelRoute;
+    const arrived = [route('a', 1), route('b', 1)];
+    const current = [route('a', 9), route('c', 9)];
+    expect(routesNow(arrived, current)).toEqual([current[0]]);
   });
 });

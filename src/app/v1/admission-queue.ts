@@ -3,6 +3,7 @@
 // FIFO order, beyond the queue's bound it is shed at once, and a wait past the bound sheds it too.
 import { DEFAULT_ADMISSION_RULES, decideAdmission, observeServiceTime, retryAfterSeconds, startable, type AdmissionRules, type ShedReason } from '../../domain/routing/admission.ts';
 import type { Clock } from '../ports.ts';
+import type { ModelRoute } from './market-catalog.ts';
 
 /** Given back exactly once when the request is over (a second call does nothing). */
 export type AdmissionSlot = { release(): void };
@@ -36,6 +37,15 @@ const timer = (task: () => void, ms: number) => {
 
 type Waiter = { grant(): void; shed(reason: ShedReason | 'client_closed'): void };
 type ModelQueue = { running: number; waiting: Waiter[]; slots: number; meanServiceMs: number | undefined };
+
+/**
+ * The routes a request that waited in the queue goes out on: the hosts it was offered on arrival, as the catalog
+ * (reloaded meanwhile, with their latest heartbeats, maintenance and circuits) has them now; hosts gone are dropped.
+ */
+export function routesNow(arrived: readonly ModelRoute[], current: readonly ModelRoute[]): ModelRoute[] {
+  const offered = new Set(arrived.map((r) => r.host.id));
+  return current.filter((r) => offered.has(r.host.id));
+}
 
 export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
   const rules = deps.rules ?? DEFAULT_ADMISSION_RULES;

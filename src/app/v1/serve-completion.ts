@@ -17,7 +17,7 @@ import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import { NoHostAnswered, raceHosts, RequestRefused, type FirstAnswer, type Winner } from './host-race.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
 import { promptTokenIds } from './prompt-metering.ts';
-import type { AdmissionQueue } from './admission-queue.ts';
+import { routesNow, type AdmissionQueue } from './admission-queue.ts';
 import { noHostAnswer, overloaded } from './overload-answers.ts';
 import { meterCompletion } from './completion-metering.ts';
 import { completionPositions, completionText, shapeChoiceLogprobs } from './upstream-output.ts';
@@ -270,8 +270,8 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         onHostFailed: (route, error) => deps.logger.warn({ host: route.host.id, phase: error.phase, status: error.status }, 'host failed before the first byte; trying another'),
       },
       query,
-      // A request that waited for its slot is routed by the hosts' load now, not when it arrived.
-      admitted.waited ? deps.router.candidates(query) : candidates,
+      // A request that waited for its slot is routed by the hosts' state and load now, not when it arrived.
+      admitted.waited ? deps.router.candidates({ ...query, routes: routesNow(routes, deps.catalog.get(model.id)?.routes ?? []) }) : candidates,
       (route) => ({
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,

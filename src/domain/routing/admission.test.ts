@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideAdmission, DEFAULT_ADMISSION_RULES, modelSlots, queueBound, retryAfterSeconds, startable } from './admission.ts';
+import { decideAdmission, modelSlots, queueBound, retryAfterSeconds, startable } from './admission.ts';
 
-const rules = DEFAULT_ADMISSION_RULES;
+const rules = { queuePerSlot: 2, maxWaitMs: 10_000 };
 const load = fc.record({ running: fc.nat(50), queued: fc.nat(100) });
 const slots = fc.integer({ min: 0, max: 40 });
 const serviceMs = fc.option(fc.integer({ min: 1, max: 120_000 }), { nil: undefined });

@@ -18,7 +18,7 @@ export type AdmissionRules = {
   maxWaitMs: number;
 };
 
-export const DEFAULT_ADMISSION_RULES: AdmissionRules = { queuePerSlot: 2, maxWaitMs: 10_000 };
+export const DEFAULT_ADMISSION_RULES: AdmissionRules = { queuePerSlot: 4, maxWaitMs: 10_000 };
 
 /** Retry-After is at least a second and never so long that a buyer gives up on a market that will have room soon. */
 const MAX_RETRY_AFTER_S = 30;
