@@ -204,7 +204,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         quantization: r.quantization,
       }));
     },
-    async upsertHost(host: HostRecord, modelId: string, upstreamModel: string) {
+    async upsertHost(host: HostRecord & { maxConcurrency?: number | null }, modelId: string, upstreamModel: string) {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('hosts')
