@@ -96,6 +96,24 @@ describe('overload', () => {
     expect(records.every((r) => r.status === 'ok')).toBe(true);
   });
 
+  it("holds a streaming request's slot until its stream ends, and gives it back then", async () => {
+    const [host] = await scripted.serve('slow-stream', [{ stream: { chunks: 5, text: ' market', intervalMs: 100 } }], 2);
+    const buyer = await fundedBuyer(market, '1');
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const res = await postChat(market.url, buyer.key, { model: 'slow-stream', stream: true });
+        return { status: res.status, text: await res.text() };
+      }),
+    );
+    for (const answer of answers) {
+      if (answer.status === 200) expect(answer.text).toContain('data: [DONE]');
+      else expect(answer.status).toBe(503);
+    }
+    expect(host!.maxInFlight).toBeLessThanOrEqual(2);
+    expect(await metric('agora_admission_in_flight{model="slow-stream"}')).toBe(0);
+    expect(await metric('agora_admission_queue_depth{model="slow-stream"}')).toBe(0);
+  });
+
   it('neither queues nor sheds for engines that declare no concurrency: their own busy answers speak for them', async () => {
     const [host] = await scripted.serve('undeclared', [{ status: 200, body: scriptedAnswer, delayMs: 300 }]);
     const buyer = await fundedBuyer(market, '1');
