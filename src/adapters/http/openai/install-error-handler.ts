@@ -6,7 +6,8 @@ import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 export function installOpenAiErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A 503 is an expected refusal (no host, busy, overloaded: it says when to retry), not the market failing.
+    if (apiError.status >= 500 && apiError.status !== 503) request.log.error({ err: error }, 'request failed');
     void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
