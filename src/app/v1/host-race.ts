@@ -44,10 +44,6 @@ export class NoHostAnswered extends Error {
   ) {
     super(failures.at(-1)?.message ?? 'no host answered');
   }
-
-  get lastFailure(): UpstreamError | undefined {
-    return this.failures.at(-1);
-  }
 }
 
 export type RaceDeps = {
