@@ -123,7 +123,8 @@ export type MarketStore = {
   replaceOperatorKey(key: NewKey): Promise<void>;
   upsertModel(model: ModelRecord): Promise<void>;
   listModels(): Promise<ListedModel[]>;
-  upsertHost(host: HostRecord, modelId: string, upstreamModel: string): Promise<void>;
+  /** an operator-registered engine; `maxConcurrency` as declared (null or absent: undeclared) */
+  upsertHost(host: HostRecord & { maxConcurrency?: number | null }, modelId: string, upstreamModel: string): Promise<void>;
   /** routes of active hosts not suspended, with their maintenance windows not ended at nowMs */
   listRoutes(nowMs: number): Promise<RouteRecord[]>;
   /** the host's row and exactly these routes (a re-registration replaces what the host serves) */

@@ -95,6 +95,8 @@ export class UpstreamError extends Error {
     message: string,
     readonly status?: number,
     readonly body?: unknown,
+    /** a busy host's Retry-After, in seconds, when it sent one */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

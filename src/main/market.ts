@@ -11,6 +11,7 @@ import { createKeyRateLimiter, type RateLimitDefaults } from '../app/limits/key-
 import type { MarketStore } from '../app/market-store.ts';
 import type { BillingWriter, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
+import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog, type CatalogModel } from '../app/v1/market-catalog.ts';
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import { ENGINE_CAPABILITIES, isEngineKind } from '../domain/engines/engine-capabilities.ts';
@@ -311,6 +312,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
       sampler: await createSampler(store, verification, options.verification, logger),
+      admission: createAdmissionQueue({ clock: systemClock, metrics: metrics.admission }),
     };
     const hostByTokenHash = async (hash: string) => (await store.findHostByTokenHash(hash))?.id;
     const { app, routes } = buildMarketServer({

@@ -8,7 +8,7 @@ import { postChat } from '../support/chat-request.ts';
 type Dashboard = { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
 
 /** PromQL words that are functions, keywords or label names, not series. */
-const NOT_SERIES = new Set(['sum', 'by', 'rate', 'histogram_quantile', 'le', 'route', 'status_class', 'model', 'status', 'phase', 'host', 'outcome', 'state', 'kind', 'result', 'first_token', 'total', 'failed', 'closed']);
+const NOT_SERIES = new Set(['sum', 'by', 'rate', 'histogram_quantile', 'le', 'route', 'status_class', 'model', 'status', 'phase', 'host', 'outcome', 'state', 'kind', 'result', 'reason', 'first_token', 'total', 'failed', 'closed']);
 /** Histograms are declared once and exported as these series. */
 const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
 

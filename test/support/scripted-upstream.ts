@@ -4,8 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** `body`: JSON, or raw text (to answer with something that is not JSON). */
-export type Script = { status: number; body: object | string; delayMs?: number } | { stream: { chunks: number; text: string; intervalMs: number; breakAfter?: number } };
+/** `body`: JSON, or raw text (to answer with something that is not JSON); `headers` are sent besides content-type. */
+export type Script = { status: number; body: object | string; delayMs?: number; headers?: Record<string, string> } | { stream: { chunks: number; text: string; intervalMs: number; breakAfter?: number } };
 
 export type ScriptedUpstream = {
   url: string;
@@ -14,21 +14,28 @@ export type ScriptedUpstream = {
   abandoned: number;
   /** per streamed response: chunks written, and whether the market closed the connection before the end */
   streams: Array<{ sent: number; closedEarly: boolean }>;
+  /** the most requests it had open at once */
+  maxInFlight: number;
   /** every request as the engine received it */
   received: Array<{ headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }>;
   stop(): Promise<void>;
 };
 
 export async function startScriptedUpstream(script: Script): Promise<ScriptedUpstream> {
-  const state = { requests: 0, abandoned: 0, streams: [] as ScriptedUpstream['streams'], received: [] as ScriptedUpstream['received'] };
+  const state = { requests: 0, abandoned: 0, inFlight: 0, maxInFlight: 0, streams: [] as ScriptedUpstream['streams'], received: [] as ScriptedUpstream['received'] };
   const server: Server = createServer((req, res) => {
     const body: Buffer[] = [];
     req.on('data', (chunk: Buffer) => body.push(chunk));
     req.on('end', () => {
       state.requests++;
+      state.maxInFlight = Math.max(state.maxInFlight, ++state.inFlight);
+      // Over once its last byte is written (or the market hung up), whichever comes first.
+      let open = true;
+      const over = () => void (open && ((open = false), state.inFlight--));
+      res.on('finish', over).on('close', over);
       state.received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(body).toString() || '{}') as Record<string, unknown> });
       if ('status' in script) {
-        const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json' }).end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body)), script.delayMs ?? 0);
+        const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers }).end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body)), script.delayMs ?? 0);
         res.on('close', () => {
           if (res.headersSent) return;
           clearTimeout(timer);
@@ -68,6 +75,9 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
     },
     get abandoned() {
       return state.abandoned;
+    },
+    get maxInFlight() {
+      return state.maxInFlight;
     },
     streams: state.streams,
     received: state.received,

@@ -74,6 +74,15 @@ async function nextChunk(chunks: AsyncIterator<Buffer>): Promise<IteratorResult<
   }
 }
 
+/** A Retry-After header as seconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterSeconds(header: string | string[] | undefined, nowMs = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
 export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; headersTimeoutMs?: number } = {}): EngineClient & { close(): Promise<void> } {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
   return {
@@ -103,7 +112,7 @@ export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; hea
       }
       if (response.statusCode >= 400) {
         const body = await response.body.json().catch(() => undefined);
-        throw new UpstreamError('status', `the engine answered ${response.statusCode}`, response.statusCode, body);
+        throw new UpstreamError('status', `the engine answered ${response.statusCode}`, response.statusCode, body, retryAfterSeconds(response.headers['retry-after']));
       }
       if (!call.stream) {
         // An answer that cannot be read is the host's failure before anything reached the buyer: another may serve.

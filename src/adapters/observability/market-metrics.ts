@@ -3,6 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CompletionMetrics } from '../../app/ports.ts';
 import type { AttemptOutcome, HostState } from '../../app/v1/host-router.ts';
+import type { AdmissionMetrics } from '../../app/v1/admission-queue.ts';
 
 /** What the gauges read at scrape time. */
 export type MetricSources = {
@@ -17,6 +18,7 @@ export type MarketMetrics = {
   billingBatchSeconds: Histogram;
   settlementSeconds: Histogram;
   completions: CompletionMetrics;
+  admission: AdmissionMetrics;
   hostAttempt(hostId: string, outcome: AttemptOutcome): void;
   verificationCheck(modelId: string, passed: boolean): void;
 };
@@ -96,7 +98,32 @@ export function createMarketMetrics(sources: MetricSources): MarketMetrics {
       }
     },
   });
+  const admissionQueued = new Gauge({
+    name: 'agora_admission_queue_depth',
+    help: "Requests waiting for a free slot of each model's hosts on this gateway instance",
+    labelNames: ['model'],
+    registers,
+  });
+  const admissionRunning = new Gauge({
+    name: 'agora_admission_in_flight',
+    help: 'Requests of each model holding a slot on this gateway instance',
+    labelNames: ['model'],
+    registers,
+  });
+  const admissionShed = new Counter({
+    name: 'agora_admission_shed_total',
+    help: 'Requests answered 503 overloaded before reaching a host, by model and reason (queue_full, wait_timeout)',
+    labelNames: ['model', 'reason'],
+    registers,
+  });
   return {
+    admission: {
+      load(modelId, running, queued) {
+        admissionRunning.set({ model: modelId }, running);
+        admissionQueued.set({ model: modelId }, queued);
+      },
+      shed: (modelId, reason) => admissionShed.inc({ model: modelId, reason }),
+    },
     completions: {
       completed({ modelId, status, upstream }) {
         completions.inc({ model: modelId, status });

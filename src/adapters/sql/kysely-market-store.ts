@@ -205,12 +205,12 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         quantization: r.quantization,
       }));
     },
-    async upsertHost(host: HostRecord, modelId: string, upstreamModel: string) {
+    async upsertHost(host: HostRecord & { maxConcurrency?: number | null }, modelId: string, upstreamModel: string) {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('hosts')
-          .values({ id: host.id, name: host.name, base_url: host.baseUrl, engine_kind: host.engineKind })
-          .onConflict((oc) => oc.column('id').doUpdateSet({ name: host.name, base_url: host.baseUrl, engine_kind: host.engineKind }))
+          .values({ id: host.id, name: host.name, base_url: host.baseUrl, engine_kind: host.engineKind, max_concurrency: host.maxConcurrency ?? null })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ name: host.name, base_url: host.baseUrl, engine_kind: host.engineKind, max_concurrency: host.maxConcurrency ?? null }))
           .execute();
         await ensureLedgerAccount(trx, ledgerAccount.hostEarnings(host.id), null, 'host_earnings');
         await trx

@@ -36,13 +36,13 @@ export class RequestRefused extends Error {
   }
 }
 
-/** Every host tried failed before its first byte (or there was none to try). */
+/** Every host tried failed before its first byte (or there was none to try); `failures` in the order they came. */
 export class NoHostAnswered extends Error {
   constructor(
-    readonly lastFailure: UpstreamError | undefined,
+    readonly failures: readonly UpstreamError[],
     readonly attempts: number,
   ) {
-    super(lastFailure?.message ?? 'no host answered');
+    super(failures.at(-1)?.message ?? 'no host answered');
   }
 }
 
@@ -83,7 +83,7 @@ export async function raceHosts(
   let attempts = 0;
   let hedged = false;
   let hedgeDecided = false;
-  let lastFailure: UpstreamError | undefined;
+  const failures: UpstreamError[] = [];
 
   const launch = () => {
     const route = queue.shift();
@@ -156,8 +156,8 @@ export async function raceHosts(
     }
     done.attempt.finish('failed');
     deps.onHostFailed(done.route, error);
-    lastFailure = error;
+    failures.push(error);
     if (running.size === 0) launch();
   }
-  throw new NoHostAnswered(lastFailure, attempts);
+  throw new NoHostAnswered(failures, attempts);
 }

@@ -12,6 +12,7 @@
 // refused. Each attempt reports back its latency (to the first byte for streams, the whole answer otherwise) and
 // whether the host failed, which drives its circuit and, outside maintenance, counts a miss.
 import { isAway } from '../../domain/hosts/maintenance.ts';
+import { modelSlots } from '../../domain/routing/admission.ts';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
 import { earnHedge, emptyHedgeBudget, pushSample, quantile, spendHedge, type HedgeBudget } from '../../domain/routing/hedging.ts';
 import { observeLatency, observeSpeed, orderHosts, tokensPerSecond, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
@@ -49,6 +50,8 @@ export type HostRouter = {
   hostStates(): HostState[];
   /** the routes a request could go to now: alive, not away, circuit not open (the status page, the price floor) */
   onlineRoutes(routes: readonly ModelRoute[]): ModelRoute[];
+  /** the declared slots of those routes' online hosts (the model's admission capacity; Infinity: undeclared) */
+  slotsOnline(routes: readonly ModelRoute[]): number;
 };
 
 export type HostState = { hostId: string; inFlight: number; circuit: Circuit['state'] };
@@ -90,6 +93,11 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
     const decision = admit(circuits.get(route.host.id) ?? closedCircuit, nowMs);
     if (decision.admitted) circuits.set(route.host.id, decision.circuit);
     return decision.admitted;
+  };
+  /** alive, not away, circuit not open: without moving an open circuit to half-open (that is for sending) */
+  const online = (routes: readonly ModelRoute[]) => {
+    const nowMs = deps.clock.nowMs();
+    return routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && admit(circuits.get(r.host.id) ?? closedCircuit, nowMs).admitted);
   };
   const remember = (affinityKey: string, hostId: string) => {
     affinity.delete(affinityKey);
@@ -180,9 +188,9 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
       busy = new Map();
       return taken;
     },
-    onlineRoutes(routes) {
-      const nowMs = deps.clock.nowMs();
-      return routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && admit(circuits.get(r.host.id) ?? closedCircuit, nowMs).admitted);
+    onlineRoutes: online,
+    slotsOnline(routes) {
+      return modelSlots(online(routes).map((r) => r.host.maxConcurrency));
     },
     hostStates() {
       const hostIds = new Set([...outstanding.keys(), ...circuits.keys()]);

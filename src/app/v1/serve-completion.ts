@@ -17,6 +17,8 @@ import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import { NoHostAnswered, raceHosts, RequestRefused, type FirstAnswer, type Winner } from './host-race.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
 import { promptTokenIds } from './prompt-metering.ts';
+import { routesNow, type AdmissionQueue } from './admission-queue.ts';
+import { noHostAnswer, overloaded } from './overload-answers.ts';
 import { meterCompletion } from './completion-metering.ts';
 import { completionPositions, completionText, shapeChoiceLogprobs } from './upstream-output.ts';
 import type { ResponseSampler } from '../verification/response-sampling.ts';
@@ -48,6 +50,8 @@ export type ServeCompletionDeps = {
   strikes: { add(hostId: string): void };
   /** keeps some finished responses for re-scoring against the reference engine */
   sampler: ResponseSampler;
+  /** per-model slots and bounded queues: overload is shed with 503 before any host is asked */
+  admission: AdmissionQueue;
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
@@ -186,6 +190,13 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     throw refusal[held.reason]();
   }
   const hold: Hold = held.hold;
+  // Admitted after the hold, so a buyer who cannot pay hears 402/403 rather than "busy"; shed, the hold is released.
+  const admitted = await deps.admission.admit(model.id, deps.router.slotsOnline(model.routes), input.signal);
+  if (!admitted.ok) {
+    rate.settle(0);
+    deps.budget.settle(hold, 0n, undefined);
+    throw overloaded(model.id, admitted.reason, admitted.retryAfterSeconds);
+  }
 
   let settled = false;
   /** how the request was routed, for its usage record and the metrics */
@@ -193,6 +204,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const settle = (hostId: string | null, completionTokens: number, status: string, receipt: ResponseReceipt | null = null): Nanos => {
     if (settled) return 0n;
     settled = true;
+    admitted.slot.release();
     const upstream = hostId === null ? undefined : routing.served?.elapsed();
     deps.metrics.completed({ modelId: model.id, status, ...(upstream ? { upstream } : {}) });
     const tokensBilled = hostId === null ? 0 : promptTokens;
@@ -280,7 +292,9 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         onHostFailed: (route, error) => deps.logger.warn({ host: route.host.id, phase: error.phase, status: error.status }, 'host failed before the first byte; trying another'),
       },
       query,
-      candidates,
+      // A request that waited for its slot is routed by the hosts' state and load now, not when it arrived — among
+      // the hosts that serve at its locked price.
+      admitted.waited ? deps.router.candidates({ ...query, routes: routesNow(candidates, deps.catalog.get(model.id)?.routes ?? []) }) : candidates,
       (route) => ({
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,
@@ -304,11 +318,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     }
     routing = { attempts: error.attempts, hedged: false };
     settle(null, 0, 'no_host_succeeded');
-    if (error.lastFailure?.phase === 'timeout') throw new ApiError(504, 'server_error', 'The host did not answer in time.', 'host_timeout');
-    if (error.lastFailure?.status === 429) {
-      throw new ApiError(503, 'service_unavailable', `Every host of '${model.id}' is at capacity; nothing was charged.`, 'hosts_busy', null, { 'retry-after': '1' });
-    }
-    throw new ApiError(502, 'server_error', 'No host could serve the request; nothing was charged.', 'host_failed');
+    throw noHostAnswer(model.id, error.failures);
   }
   routing = { attempts: winner.attempts, hedged: winner.hedged, served: winner.attempt };
   const route = winner.route;

@@ -33,6 +33,8 @@ export const registerEngineSchema = z.strictObject({
   engine_kind: z.enum(ENGINE_KINDS),
   model_id: z.string().min(1),
   upstream_model: z.string().min(1),
+  /** requests the engine serves at once; without it the gateway does not queue or shed for this engine */
+  max_concurrency: z.int().min(1).max(10_000).optional(),
 });
 
 export const signUpSchema = z.strictObject({ name: z.string().min(1).max(200) });

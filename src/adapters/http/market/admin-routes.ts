@@ -61,7 +61,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     const body = parseRequest(registerEngineSchema, request.body);
     const model = (await deps.store.listModels()).find((m) => m.id === body.model_id);
     if (!model) throw new ApiError(404, 'not_found_error', `No model '${body.model_id}' in the catalog.`, 'model_not_found', 'model_id');
-    await deps.store.upsertHost({ id: body.id, name: body.name, baseUrl: body.base_url.replace(/\/+$/, '').replace(/\/v1$/, ''), engineKind: body.engine_kind }, body.model_id, body.upstream_model);
+    const baseUrl = body.base_url.replace(/\/+$/, '').replace(/\/v1$/, '');
+    await deps.store.upsertHost({ id: body.id, name: body.name, baseUrl, engineKind: body.engine_kind, maxConcurrency: body.max_concurrency ?? null }, body.model_id, body.upstream_model);
     await deps.reloadCatalog();
     return reply.status(201).send({ id: body.id, model_id: body.model_id, engine_kind: body.engine_kind });
   });
