@@ -10,8 +10,8 @@ const ENV = { ...process.env, AGORA_MODEL_CACHE: TEST_MODEL_CACHE, AGORA_LOG_LEV
 
 export type MarketProcess = { baseUrl: string; url: string; apiKey: string; child: ChildProcess; output: () => string };
 
-export async function startMarketProcess(dataDir: string): Promise<MarketProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startMarketProcess(dataDir: string, extraArgs: string[] = []): Promise<MarketProcess> {
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir, ...extraArgs], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
