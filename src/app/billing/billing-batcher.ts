@@ -121,12 +121,11 @@ export function createBillingBatcher(
         if (heldBack || now - pending.queuedAtMs < options.giveUpAfterMs) retry.push(pending);
         else finish(pending, 'abandoned');
       }
+      if (retry.length === 0) continue;
       // In order: the retried operations go before those queued since.
       queue = [...retry, ...queue];
-      const first = queue[0];
-      if (!first) continue;
-      forced = true;
-      await sleep(Math.max(0, Math.min(retryMs, Math.min(...retry.map((p) => p.queuedAtMs)) + options.giveUpAfterMs - now)));
+      const oldest = Math.min(...retry.map((p) => p.queuedAtMs));
+      await sleep(Math.max(0, Math.min(retryMs, oldest + options.giveUpAfterMs - now)));
       retryMs = Math.min(retryMs * 2, options.retryMaxMs);
     }
     if (queue.length === 0) forced = false;
