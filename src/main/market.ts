@@ -90,6 +90,10 @@ export type MarketOptions = {
   logLevel: 'silent' | 'info' | 'warn' | 'error';
   /** where the JSON log lines go (default: stdout); tests read them here */
   logDestination?: pino.DestinationStream;
+  /** how long an answer's end waits for its capture through database failures before it ends in an error (default 10 s) */
+  billingGiveUpMs?: number;
+  /** wraps the database's billing writer: tests delay or fail its writes */
+  wrapBillingWriter?: (writer: BillingWriter) => BillingWriter;
 };
 
 /** The console's bundle, built by `npm run build:console` (npm ci runs it). */
@@ -223,7 +227,19 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         }
       },
     };
-    const batcher = createBillingBatcher({ writer: timedWriter, logger, defer: (task, ms) => void setTimeout(task, ms).unref() }, { maxBatch: 256, maxDelayMs: 5 });
+    const batcher = createBillingBatcher(
+      {
+        writer: options.wrapBillingWriter?.(timedWriter) ?? timedWriter,
+        logger,
+        clock: systemClock,
+        defer: (task, ms) => void setTimeout(task, ms).unref(),
+        observer: {
+          durable: (operation, waitedMs) => (operation.type === 'capture' ? metrics.captureWaitSeconds.observe(waitedMs / 1000) : undefined),
+          abandoned: (operation) => metrics.billingAbandoned.inc({ operation: operation.type }),
+        },
+      },
+      { maxBatch: 256, maxDelayMs: 5, retryBaseMs: 10, retryMaxMs: 1_000, giveUpAfterMs: options.billingGiveUpMs ?? 10_000 },
+    );
     const budget = createSpendBudget(
       { leases: billingStore, batcher, clock: systemClock, ids: cryptoIds },
       { instanceId: cryptoIds.newId('gw'), leaseChunkNanos: options.leaseChunkNanos, leaseTtlMs: 60_000 },

@@ -16,6 +16,9 @@ export type MarketMetrics = {
   requests: Counter<'route' | 'method' | 'status_class'>;
   requestSeconds: Histogram<'route' | 'method'>;
   billingBatchSeconds: Histogram;
+  /** an answer's end waits for its capture to be durable: the time it waited */
+  captureWaitSeconds: Histogram;
+  billingAbandoned: Counter<'operation'>;
   settlementSeconds: Histogram;
   completions: CompletionMetrics;
   admission: AdmissionMetrics;
@@ -147,6 +150,18 @@ export function createMarketMetrics(sources: MetricSources): MarketMetrics {
       name: 'agora_ledger_batch_duration_seconds',
       help: 'Time to commit one billing batch (captures and lease returns) to the database',
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+      registers,
+    }),
+    captureWaitSeconds: new Histogram({
+      name: 'agora_billing_capture_wait_seconds',
+      help: "Time from an answer's settlement to its capture being durable: what the end of an answer (JSON body, usage chunk and [DONE]) waits",
+      buckets: [0.001, 0.002, 0.004, 0.006, 0.008, 0.01, 0.015, 0.02, 0.05, 0.1, 0.5, 1, 10],
+      registers,
+    }),
+    billingAbandoned: new Counter({
+      name: 'agora_billing_abandoned_total',
+      help: 'Billing operations given up after the database stayed unwritable past the give-up time: capture (an answer ended in a billing_unavailable error, nothing charged) or return-lease (the lease expires and is reclaimed)',
+      labelNames: ['operation'],
       registers,
     }),
     settlementSeconds: new Histogram({

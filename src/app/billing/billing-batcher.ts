@@ -1,54 +1,165 @@
 // Group commit for billing: captures and lease returns queue in memory and reach the database in one transaction
-// per batch, in order, a few milliseconds after they happen — no request waits for its own commit. Every
-// operation is idempotent, so a failed batch is retried whole, then one by one; an operation that still fails is
-// logged and dropped (its cost is the operator's loss, never the buyer's).
-import type { BillingOperation, BillingWriter, Logger } from '../ports.ts';
+// per batch, in order, a few milliseconds after they happen. enqueue() answers once the batch holding the operation
+// is durable, so an answer's last bytes can wait for its charge: what the market answered, it charged.
+// A failed batch is retried one by one (one bad operation cannot sink the others), and what still fails is retried
+// with backoff while its waiters wait. An operation still unwritten when its give-up time passes is abandoned:
+// its waiter is told, it is logged and counted — never dropped silently. Every operation is idempotent (captures by
+// request id), so a batch written twice charges once.
+import type { BillingOperation, BillingWriter, Clock, Logger } from '../ports.ts';
+
+/** durable: committed (PostgreSQL) or written past the process (PGlite); abandoned: given up, never written */
+export type Durability = 'durable' | 'abandoned';
 
 export type BillingBatcher = {
-  enqueue(operation: BillingOperation): void;
+  /** queues an operation; resolves once it is durable or abandoned, never rejects */
+  enqueue(operation: BillingOperation): Promise<Durability>;
+  /** writes everything queued now; resolves once each operation is durable or abandoned */
   flush(): Promise<void>;
 };
 
-export function createBillingBatcher(
-  deps: { writer: BillingWriter; logger: Logger; defer: (task: () => void, ms: number) => void },
-  options: { maxBatch: number; maxDelayMs: number },
-): BillingBatcher {
-  let queue: BillingOperation[] = [];
-  let flushing: Promise<void> = Promise.resolve();
-  let scheduled = false;
+export type BatcherObserver = {
+  /** an operation is durable, `waitedMs` after it was queued */
+  durable(operation: BillingOperation, waitedMs: number): void;
+  abandoned(operation: BillingOperation): void;
+};
 
-  const writeBatch = async (batch: BillingOperation[]): Promise<void> => {
-    try {
-      await deps.writer.write(batch);
-    } catch (error) {
-      deps.logger.warn({ err: String(error), size: batch.length }, 'billing batch failed; retrying one by one');
-      for (const operation of batch) {
-        try {
-          await deps.writer.write([operation]);
-        } catch (single) {
-          deps.logger.error({ err: String(single), operation: operation.type }, 'billing operation dropped');
-        }
-      }
+export type BatcherOptions = {
+  maxBatch: number;
+  maxDelayMs: number;
+  /** the first retry's delay; each next one doubles, up to retryMaxMs */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** how long after it was queued an operation may still be retried */
+  giveUpAfterMs: number;
+};
+
+/** One-by-one writes failing this many times in a row: the database is down, not an operation bad. */
+const FAILURES_MEANING_DOWN = 3;
+
+type Pending = { operation: BillingOperation; queuedAtMs: number; done: (outcome: Durability) => void };
+
+export function createBillingBatcher(
+  deps: { writer: BillingWriter; logger: Logger; clock: Clock; defer: (task: () => void, ms: number) => void; observer: BatcherObserver },
+  options: BatcherOptions,
+): BillingBatcher {
+  let queue: Pending[] = [];
+  const outstanding = new Set<Promise<Durability>>();
+  let writing = false;
+  let timer = false;
+  let forced = false;
+  let retryMs = options.retryBaseMs;
+
+  const finish = (pending: Pending, outcome: Durability): void => {
+    if (outcome === 'durable') deps.observer.durable(pending.operation, deps.clock.nowMs() - pending.queuedAtMs);
+    else {
+      deps.observer.abandoned(pending.operation);
+      const { operation } = pending;
+      // The log keeps what the host can claim: the request, the host and its signed receipt (digests, no prompt).
+      const claim = operation.type === 'capture' ? { requestId: operation.usage.requestId, host: operation.usage.hostId, receipt: operation.usage.receipt } : { leaseId: operation.leaseId };
+      deps.logger.error({ operation: operation.type, ...claim }, 'billing operation abandoned: the database stayed unwritable past the give-up time');
     }
+    pending.done(outcome);
   };
 
-  const flush = (): Promise<void> => {
-    scheduled = false;
-    const batch = queue;
-    queue = [];
-    flushing = flushing.then(() => (batch.length ? writeBatch(batch) : undefined));
-    return flushing;
+  /**
+   * Writes a batch; returns what is still unwritten, each marked `heldBack` when it was not tried because a capture
+   * of its lease failed (it gets a try once that capture is written or abandoned, whatever its give-up time).
+   */
+  const attempt = async (batch: Pending[]): Promise<Array<{ pending: Pending; heldBack: boolean }>> => {
+    try {
+      await deps.writer.write(batch.map((p) => p.operation));
+      for (const pending of batch) finish(pending, 'durable');
+      return [];
+    } catch (error) {
+      deps.logger.warn({ err: String(error), size: batch.length }, 'billing batch failed; retrying one by one');
+    }
+    if (batch.length === 1) return [{ pending: batch[0] as Pending, heldBack: false }];
+    const failed: Array<{ pending: Pending; heldBack: boolean }> = [];
+    // A lease is returned only after its captures are written: a failed capture holds its lease's return back.
+    const heldLeases = new Set<string>();
+    let failuresInRow = 0;
+    for (const pending of batch) {
+      const { operation } = pending;
+      const heldBack = operation.type === 'return-lease' && heldLeases.has(operation.leaseId);
+      if (heldBack || failuresInRow >= FAILURES_MEANING_DOWN) {
+        failed.push({ pending, heldBack });
+        continue;
+      }
+      try {
+        await deps.writer.write([operation]);
+        failuresInRow = 0;
+        finish(pending, 'durable');
+      } catch (error) {
+        failuresInRow++;
+        deps.logger.warn({ err: String(error), operation: operation.type }, 'billing operation failed; retrying with backoff');
+        if (operation.type === 'capture') heldLeases.add(operation.leaseId);
+        failed.push({ pending, heldBack: false });
+      }
+    }
+    return failed;
+  };
+
+  const due = (): boolean => {
+    const first = queue[0];
+    return first !== undefined && (forced || queue.length >= options.maxBatch || deps.clock.nowMs() - first.queuedAtMs >= options.maxDelayMs);
+  };
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => deps.defer(resolve, ms));
+
+  /** One writer at a time, batch after batch while batches are due; then a timer for the next one. */
+  const drain = async (): Promise<void> => {
+    writing = true;
+    while (due()) {
+      const failed = await attempt(queue.splice(0, options.maxBatch));
+      if (failed.length === 0) {
+        retryMs = options.retryBaseMs;
+        continue;
+      }
+      const now = deps.clock.nowMs();
+      const retry: Pending[] = [];
+      for (const { pending, heldBack } of failed) {
+        if (heldBack || now - pending.queuedAtMs < options.giveUpAfterMs) retry.push(pending);
+        else finish(pending, 'abandoned');
+      }
+      if (retry.length === 0) continue;
+      // In order: the retried operations go before those queued since.
+      queue = [...retry, ...queue];
+      const oldest = Math.min(...retry.map((p) => p.queuedAtMs));
+      await sleep(Math.max(0, Math.min(retryMs, oldest + options.giveUpAfterMs - now)));
+      retryMs = Math.min(retryMs * 2, options.retryMaxMs);
+    }
+    if (queue.length === 0) forced = false;
+    writing = false;
+    schedule();
+  };
+
+  const schedule = (): void => {
+    const first = queue[0];
+    if (writing || !first) return;
+    if (due()) {
+      void drain();
+      return;
+    }
+    if (timer) return;
+    timer = true;
+    deps.defer(() => {
+      timer = false;
+      schedule();
+    }, first.queuedAtMs + options.maxDelayMs - deps.clock.nowMs());
   };
 
   return {
     enqueue(operation) {
-      queue.push(operation);
-      if (queue.length >= options.maxBatch) void flush();
-      else if (!scheduled) {
-        scheduled = true;
-        deps.defer(() => void flush(), options.maxDelayMs);
-      }
+      const written = new Promise<Durability>((done) => queue.push({ operation, queuedAtMs: deps.clock.nowMs(), done }));
+      outstanding.add(written);
+      void written.then(() => outstanding.delete(written));
+      schedule();
+      return written;
     },
-    flush,
+    async flush() {
+      forced = true;
+      schedule();
+      await Promise.all([...outstanding]);
+    },
   };
 }

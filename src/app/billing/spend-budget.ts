@@ -3,7 +3,7 @@
 // The database stays the authority: it grants a lease only within the account's credits and the key's limits.
 import { canHold, placeHold, settleHold, type Lease } from '../../domain/ledger/budget-lease.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
-import type { BillingBatcher } from './billing-batcher.ts';
+import type { BillingBatcher, Durability } from './billing-batcher.ts';
 import type { BillingOperation, Clock, Ids, LeaseStore } from '../ports.ts';
 
 export type HoldRefusal = 'insufficient_funds' | 'spend_limit' | 'key_inactive';
@@ -12,8 +12,8 @@ export type HoldOutcome = { ok: true; hold: Hold } | { ok: false; reason: HoldRe
 
 export type SpendBudget = {
   hold(key: { id: string; accountId: string }, amount: Nanos): Promise<HoldOutcome>;
-  /** ends a hold at its final cost and queues the capture (built by the caller) for the database */
-  settle(hold: Hold, cost: Nanos, capture: Extract<BillingOperation, { type: 'capture' }> | undefined): void;
+  /** ends a hold at its final cost and queues the capture (built by the caller); resolves once it is durable or abandoned */
+  settle(hold: Hold, cost: Nanos, capture: Extract<BillingOperation, { type: 'capture' }> | undefined): Promise<Durability>;
   /** renews leases in use and returns idle ones */
   maintain(): Promise<void>;
   /** returns every lease (on shutdown, after in-flight requests ended) */
@@ -49,7 +49,8 @@ export function createSpendBudget(
   const returnLease = (keyId: string, lease: Lease): void => {
     byKey.set(keyId, (byKey.get(keyId) ?? []).filter((l) => l.id !== lease.id));
     leaseKey.delete(lease.id);
-    deps.batcher.enqueue({ type: 'return-lease', leaseId: lease.id });
+    // Not awaited: an abandoned return leaves the lease to expire, and any instance then returns it.
+    void deps.batcher.enqueue({ type: 'return-lease', leaseId: lease.id });
   };
 
   /** Returns this instance's idle leases of an account's other keys, so their credits can serve this key. */
@@ -103,7 +104,7 @@ export function createSpendBudget(
       const lease = byKey.get(hold.keyId)?.find((l) => l.id === hold.leaseId);
       if (!lease) throw new Error('SPEND_BUDGET_UNKNOWN_LEASE');
       store(hold.keyId, settleHold(lease, hold.amount, cost));
-      if (capture) deps.batcher.enqueue(capture);
+      return capture ? deps.batcher.enqueue(capture) : Promise.resolve('durable');
     },
     async maintain() {
       const now = deps.clock.nowMs();

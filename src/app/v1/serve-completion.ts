@@ -10,6 +10,7 @@ import { captureTransaction } from '../../domain/ledger/transaction.ts';
 import { costOf, holdFor, type LockedPrice } from '../../domain/ledger/request-cost.ts';
 import { formatNanos, type Nanos, type RevenueSplit } from '../../domain/money/nanos.ts';
 import type { SpendBudget, Hold } from '../billing/spend-budget.ts';
+import type { Durability } from '../billing/billing-batcher.ts';
 import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
 import { type ApiKeyRecord, type Clock, type CompletionMetrics, type EngineClient, type Logger } from '../ports.ts';
@@ -163,6 +164,10 @@ function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: numb
   return body;
 }
 
+/** The answer's capture could not be written before the give-up time: it is not charged, so it is not delivered. */
+const notRecorded = () =>
+  new ApiError(503, 'service_unavailable', 'The billing database is unavailable, so this answer could not be recorded; nothing was charged. Retry shortly.', 'billing_unavailable', null, { 'retry-after': '1' });
+
 const refusal = {
   insufficient_funds: () => new ApiError(402, 'insufficient_quota', 'The account does not have enough credits for this request.', 'insufficient_credits'),
   spend_limit: () => new ApiError(403, 'permission_error', "This request would exceed the key's spend limit.", 'spend_limit_exceeded'),
@@ -201,8 +206,9 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   let settled = false;
   /** how the request was routed, for its usage record and the metrics */
   let routing: { attempts: number; hedged: boolean; served?: HostAttempt } = { attempts: 0, hedged: false };
-  const settle = (hostId: string | null, completionTokens: number, status: string, receipt: ResponseReceipt | null = null): Nanos => {
-    if (settled) return 0n;
+  /** Settles once; `recorded` resolves when the capture is durable (or abandoned: then nothing was charged). */
+  const settle = (hostId: string | null, completionTokens: number, status: string, receipt: ResponseReceipt | null = null): { cost: Nanos; recorded: Promise<Durability> } => {
+    if (settled) return { cost: 0n, recorded: Promise.resolve('durable') };
     settled = true;
     admitted.slot.release();
     const upstream = hostId === null ? undefined : routing.served?.elapsed();
@@ -211,7 +217,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     const cost = hostId === null ? 0n : costOf(price, tokensBilled, completionTokens, maxTokens);
     const delivered = Math.min(completionTokens, maxTokens);
     rate.settle(hostId === null ? 0 : tokensBilled + delivered);
-    deps.budget.settle(hold, cost, {
+    const recorded = deps.budget.settle(hold, cost, {
       type: 'capture',
       leaseId: hold.leaseId,
       keyId: input.key.id,
@@ -235,7 +241,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         receipt,
       },
     });
-    return cost;
+    return { cost, recorded };
   };
 
   /** The receipt as evidence: its signature kept only if it is the host's, over these exact digests. */
@@ -332,8 +338,10 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   winner.attempt.finish('ok', completionTokens);
   winner.end(false);
   const receipt = verifiedReceipt(route, winner.answer.receipt);
-  const cost = settle(route.host.id, completionTokens, 'ok', receipt);
+  const { cost, recorded } = settle(route.host.id, completionTokens, 'ok', receipt);
   offerForVerification(route, positions, choice.finish_reason, receipt);
+  // What the market answers, it has charged: the body leaves once its capture is durable.
+  if ((await recorded) === 'abandoned') throw notRecorded();
   return {
     kind: 'json',
     body: {
@@ -385,8 +393,13 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       }
       status = 'ok';
       const receipt = verifiedReceipt(route, answer.receipt());
-      const cost = settle(route.host.id, counted(), status, receipt);
+      const { cost, recorded } = settle(route.host.id, counted(), status, receipt);
       offerForVerification(route, positions, finishReason, receipt);
+      // The usage chunk and [DONE] leave once the capture is durable; an abandoned one ends the stream in an error.
+      if ((await recorded) === 'abandoned') {
+        yield notRecorded().toBody();
+        return;
+      }
       if (input.body.stream_options?.include_usage) {
         yield { id: responseId, object: input.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: Math.floor(deps.clock.nowMs() / 1000), model: model.id, choices: [], usage: usageBlock(counted(), cost) };
       }

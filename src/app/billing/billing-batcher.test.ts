@@ -1,0 +1,233 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { BillingOperation } from '../ports.ts';
+import { createBillingBatcher, type BatcherOptions, type Durability } from './billing-batcher.ts';
+
+const OPTIONS: BatcherOptions = { maxBatch: 256, maxDelayMs: 5, retryBaseMs: 10, retryMaxMs: 80, giveUpAfterMs: 1_000 };
+
+/** Lets every pending promise chain run (microtasks drain before the next macrotask). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A clock and a defer() the test moves by hand: no real waiting. */
+function manualTime() {
+  let now = 0;
+  const tasks: Array<{ at: number; task: () => void }> = [];
+  return {
+    clock: { nowMs: () => now },
+    defer: (task: () => void, ms: number) => void tasks.push({ at: now + Math.max(0, ms), task }),
+    /** moves time forward, running each deferred task when its time comes */
+    async advance(ms: number) {
+      const end = now + ms;
+      for (;;) {
+        await settle();
+        tasks.sort((a, b) => a.at - b.at);
+        const next = tasks[0];
+        if (!next || next.at > end) break;
+        tasks.shift();
+        now = Math.max(now, next.at);
+        next.task();
+      }
+      now = end;
+      await settle();
+    },
+  };
+}
+
+const capture = (requestId: string, leaseId = 'lease-1'): BillingOperation => ({
+  type: 'capture',
+  leaseId,
+  keyId: 'key-1',
+  day: '2026-12-04',
+  transaction: undefined,
+  usage: {
+    requestId,
+    accountId: 'acct',
+    keyId: 'key-1',
+    keyPrefix: 'p',
+    modelId: 'm',
+    hostId: 'host-1',
+    promptTokens: 1,
+    completionTokens: 1,
+    promptPrice: 1n,
+    completionPrice: 1n,
+    cost: 2n,
+    status: 'ok',
+    attempts: 1,
+    hedged: false,
+    receipt: null,
+  },
+});
+const returnLease = (leaseId: string): BillingOperation => ({ type: 'return-lease', leaseId });
+const nameOf = (op: BillingOperation) => (op.type === 'capture' ? op.usage.requestId : `return:${op.leaseId}`);
+
+/** A batcher over a writer that `fails(batch)` decides about, recording each write's time and outcome. */
+function setup(fails: (batch: readonly BillingOperation[], call: number) => boolean, options: BatcherOptions = OPTIONS) {
+  const time = manualTime();
+  const writes: Array<{ atMs: number; names: string[]; ok: boolean }> = [];
+  const abandoned: string[] = [];
+  const errors: string[] = [];
+  const batcher = createBillingBatcher(
+    {
+      writer: {
+        async write(batch) {
+          const ok = !fails(batch, writes.length);
+          writes.push({ atMs: time.clock.nowMs(), names: batch.map(nameOf), ok });
+          if (!ok) throw new Error('database unreachable');
+        },
+      },
+      logger: { info: () => undefined, warn: () => undefined, error: (_obj, msg) => void errors.push(msg) },
+      clock: time.clock,
+      defer: time.defer,
+      observer: { durable: () => undefined, abandoned: (op) => void abandoned.push(nameOf(op)) },
+    },
+    options,
+  );
+  const outcomes = new Map<string, Durability>();
+  const enqueue = (op: BillingOperation) => void batcher.enqueue(op).then((outcome) => outcomes.set(nameOf(op), outcome));
+  return { time, writes, abandoned, errors, batcher, outcomes, enqueue };
+}
+
+describe('billing group commit', () => {
+  it("resolves a capture only once the write holding it has resolved, one batch per interval", async () => {
+    let release!: () => void;
+    const time = manualTime();
+    const written: string[][] = [];
+    const batcher = createBillingBatcher(
+      {
+        writer: { write: (batch) => (written.push(batch.map(nameOf)), new Promise<void>((resolve) => (release = resolve))) },
+        logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        clock: time.clock,
+        defer: time.defer,
+        observer: { durable: () => undefined, abandoned: () => undefined },
+      },
+      OPTIONS,
+    );
+    let outcome: Durability | undefined;
+    void batcher.enqueue(capture('a')).then((o) => (outcome = o));
+    void batcher.enqueue(capture('b'));
+    await time.advance(4);
+    expect(written).toEqual([]);
+    await time.advance(1);
+    expect(written).toEqual([['a', 'b']]);
+    await time.advance(100);
+    expect(outcome).toBeUndefined();
+    release();
+    await settle();
+    expect(outcome).toBe('durable');
+  });
+
+  it('retries a failing write with doubling backoff while the waiter waits, and is durable once the database is back', async () => {
+    const { time, writes, outcomes, abandoned, enqueue } = setup((_batch, call) => call < 4);
+    enqueue(capture('a'));
+    await time.advance(200);
+    expect(writes.map((w) => [w.atMs, w.ok])).toEqual([
+      [5, false],
+      [15, false],
+      [35, false],
+      [75, false],
+      [155, true],
+    ]);
+    expect(outcomes.get('a')).toBe('durable');
+    expect(abandoned).toEqual([]);
+  });
+
+  it('tells the waiters past the give-up time that their operation was abandoned, counts and logs it: never silent', async () => {
+    const { time, batcher, writes, outcomes, abandoned, errors, enqueue } = setup(() => true);
+    enqueue(capture('a'));
+    enqueue(capture('b'));
+    await time.advance(999);
+    expect(outcomes.size).toBe(0);
+    await time.advance(100);
+    expect(outcomes).toEqual(new Map([['a', 'abandoned'], ['b', 'abandoned']]));
+    expect(abandoned).toEqual(['a', 'b']);
+    expect(errors.filter((e) => e.startsWith('billing operation abandoned'))).toHaveLength(2);
+    expect(writes.every((w) => !w.ok)).toBe(true);
+    const count = writes.length;
+    await batcher.flush();
+    await time.advance(10_000);
+    expect(writes).toHaveLength(count);
+  });
+
+  it("writes the rest of a batch that one bad operation fails, and holds that capture's lease return back", async () => {
+    const { time, writes, outcomes, enqueue } = setup((batch) => batch.some((op) => nameOf(op) === 'bad'));
+    enqueue(capture('bad', 'lease-1'));
+    enqueue(capture('good', 'lease-2'));
+    enqueue(returnLease('lease-1'));
+    enqueue(returnLease('lease-2'));
+    await time.advance(5);
+    expect(outcomes).toEqual(new Map([['good', 'durable'], ['return:lease-2', 'durable']]));
+    expect(writes.filter((w) => w.ok).flatMap((w) => w.names)).toEqual(['good', 'return:lease-2']);
+    await time.advance(2_000);
+    expect(outcomes.get('bad')).toBe('abandoned');
+    // Abandoned, its cost was never taken from the lease: the return gives the buyer all of it back.
+    expect(outcomes.get('return:lease-1')).toBe('durable');
+  });
+
+  it('flush() writes at once and resolves when everything queued is written', async () => {
+    const { batcher, writes, outcomes, enqueue } = setup(() => false);
+    enqueue(capture('a'));
+    await batcher.flush();
+    expect(writes).toEqual([{ atMs: 0, names: ['a'], ok: true }]);
+    expect(outcomes.get('a')).toBe('durable');
+  });
+
+  it('resolves every operation exactly once, durable only after a write of it succeeded, and never returns a lease before its captures', async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('capture' as const), lease: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({ kind: fc.constant('return' as const), lease: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 400 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 30 }), fc.array(fc.boolean(), { maxLength: 40 }), async (steps, failures) => {
+        const written = new Set<string>();
+        const pendingCaptures = new Map<string, Set<string>>();
+        let violation = '';
+        let n = 0;
+        const { time, batcher, outcomes, enqueue } = setup(
+          (batch, call) => {
+            const fail = failures[call % Math.max(1, failures.length)] ?? false;
+            if (fail) return true;
+            const inBatch = new Set(batch.map(nameOf));
+            for (const o of batch) {
+              if (o.type === 'return-lease' && [...(pendingCaptures.get(o.leaseId) ?? [])].some((c) => !written.has(c) && !inBatch.has(c) && outcomes.get(c) !== 'abandoned')) {
+                violation = `${o.leaseId} returned before its captures`;
+              }
+            }
+            for (const name of inBatch) written.add(name);
+            return false;
+          },
+          { ...OPTIONS, maxBatch: 4 },
+        );
+        const names: string[] = [];
+        // A returned lease is never captured on again: the next capture of that slot is on a new lease.
+        const generation = [0, 0, 0];
+        const leaseOf = (slot: number) => `lease-${slot}.${generation[slot]}`;
+        for (const step of steps) {
+          if (step.kind === 'wait') await time.advance(step.ms);
+          else if (step.kind === 'capture') {
+            const name = `c${n++}`;
+            const lease = leaseOf(step.lease);
+            pendingCaptures.set(lease, (pendingCaptures.get(lease) ?? new Set()).add(name));
+            names.push(name);
+            enqueue(capture(name, lease));
+          } else {
+            const lease = leaseOf(step.lease);
+            names.push(`return:${lease}`);
+            enqueue(returnLease(lease));
+            generation[step.lease]! += 1;
+          }
+        }
+        const flushed = batcher.flush();
+        await time.advance(5_000);
+        await flushed;
+        expect(violation).toBe('');
+        for (const name of new Set(names)) {
+          expect(outcomes.has(name)).toBe(true);
+          if (outcomes.get(name) === 'durable') expect(written.has(name)).toBe(true);
+          else expect(name.startsWith('c') ? written.has(name) : false).toBe(false);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
