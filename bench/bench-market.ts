@@ -1,13 +1,11 @@
 // A market for the benches: started in this process (so compare.mjs can measure its CPU by pid), selling a bench
 // model metered with the built-in model's tokenizer, served by the given upstreams as operator-registered hosts,
 // with a funded buyer key whose own rate limits are far above what a bench sends (the limiter runs, never refuses).
-import { DEFAULT_HEALTH_RULES } from '../src/domain/status/availability.ts';
-import { DEFAULT_MARKET_RULES } from '../src/domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MAINTENANCE_RULES } from '../src/domain/hosts/maintenance.ts';
 import { startMarket, type RunningMarket } from '../src/main/market.ts';
+import { localMarketOptions } from '../src/main/local-market-options.ts';
 import { makeTinyModel, modelCacheDir } from '../src/main/tiny-models.ts';
 
 export type BenchMarket = { market: RunningMarket; key: string; close(): Promise<void> };
@@ -16,28 +14,18 @@ export const BENCH_MODEL = 'bench-model';
 
 export async function startBenchMarket(databaseUrl: string | undefined, upstreamUrls: readonly string[]): Promise<BenchMarket> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
-  const market = await startMarket({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    databaseUrl,
-    modelCacheDir: modelCacheDir(),
-    builtinHosts: 0,
-    economics: DEFAULT_MARKET_RULES,
-    settlementIntervalMs: 5_000,
-    starterCredits: 0n,
-    demoCredits: 0n,
-    leaseChunkNanos: 1_000_000_000n,
-    rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
-    hostAdmission: 'open',
-    maintenanceRules: DEFAULT_MAINTENANCE_RULES,
-    capacityProbes: { intervalMs: 0, budgetPerDay: 0n },
-    hedgedModels: [],
-    verification: { samplingFloor: 0.02, workerIntervalMs: 1_000 },
-    trafficSampleMs: 60_000,
-    health: DEFAULT_HEALTH_RULES,
-    logLevel: 'error',
-  });
+  const market = await startMarket(
+    localMarketOptions({
+      dataDir,
+      databaseUrl,
+      modelCacheDir: modelCacheDir(),
+      settlementIntervalMs: 5_000,
+      leaseChunkNanos: 1_000_000_000n,
+      rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
+      verification: { samplingFloor: 0.02, workerIntervalMs: 1_000 },
+      logLevel: 'error',
+    }),
+  );
   const close = async () => {
     await market.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccount, grantCredits, issueKey, unlimitedKey } from '../app/admin/account-admin.ts';
 import { DEFAULT_MARKET_RULES } from '../domain/economics/market-rules.ts';
-import { DEFAULT_MAINTENANCE_RULES } from '../domain/hosts/maintenance.ts';
 import { parseNanos } from '../domain/money/nanos.ts';
-import { DEFAULT_HEALTH_RULES } from '../domain/status/availability.ts';
 import { createPrng } from '../domain/tiny-model/prng.ts';
 import { startMarket } from './market.ts';
+import { localMarketOptions } from './local-market-options.ts';
 import { sandboxRequest } from './sandbox.ts';
 import { cryptoIds } from './system-ports.ts';
 
@@ -62,27 +61,7 @@ export async function runLivenessSandbox(options: LivenessOptions): Promise<Live
   const { say } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-sandbox-liveness-'));
   const economics = { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: REPRICE_MS } };
-  const market = await startMarket({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    modelCacheDir: options.modelCacheDir,
-    builtinHosts: 0,
-    economics,
-    settlementIntervalMs: 0,
-    starterCredits: 0n,
-    demoCredits: 0n,
-    leaseChunkNanos: 100_000_000n,
-    rateLimits: { requestsPerMinute: 100_000, tokensPerMinute: 100_000_000 },
-    hostAdmission: 'open',
-    maintenanceRules: DEFAULT_MAINTENANCE_RULES,
-    capacityProbes: { intervalMs: 0, budgetPerDay: 0n },
-    hedgedModels: [],
-    verification: { samplingFloor: 0.02, workerIntervalMs: 0 },
-    trafficSampleMs: 60_000,
-    health: DEFAULT_HEALTH_RULES,
-    logLevel: 'silent',
-  });
+  const market = await startMarket(localMarketOptions({ dataDir, modelCacheDir: options.modelCacheDir, economics }));
   const hosts: ChildProcess[] = [];
   try {
     const admin = { store: market.store, ids: cryptoIds, revoked: () => undefined };

@@ -3,14 +3,11 @@
 // quantized copy, fewer layers or noisy weights). Seeded mixed traffic goes through the real paid path; the real
 // sampler and verifier decide. The run reports every check, the conviction and the refunds, and ends with one JSON
 // line for tools.
-import { DEFAULT_HEALTH_RULES } from '../domain/status/availability.ts';
-import { DEFAULT_MARKET_RULES } from '../domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccount, grantCredits, issueKey, unlimitedKey } from '../app/admin/account-admin.ts';
 import type { CheckEvent } from '../app/verification/verifier.ts';
-import { DEFAULT_MAINTENANCE_RULES } from '../domain/hosts/maintenance.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import { createPrng } from '../domain/tiny-model/prng.ts';
 import { describeVariant, type VariantName } from '../domain/tiny-model/model-variant.ts';
@@ -19,6 +16,7 @@ import { readSecretFile } from '../adapters/keys/secret-files.ts';
 import { BUILTIN_MODEL_ID } from './builtin-model.ts';
 import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
 import { startMarket, type RunningMarket } from './market.ts';
+import { localMarketOptions } from './local-market-options.ts';
 import { cryptoIds } from './system-ports.ts';
 
 export const CHEATS = ['other-seed', 'q4_0', 'q8_0', 'fewer-layers', 'noise'] as const satisfies readonly VariantName[];
@@ -81,28 +79,15 @@ export function sandboxRequest(prng: ReturnType<typeof createPrng>): Record<stri
 export async function runSandbox(options: SandboxOptions): Promise<SandboxResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-sandbox-'));
   const say = options.say;
-  const market = await startMarket({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    modelCacheDir: options.modelCacheDir,
-    builtinHosts: 0,
-    economics: DEFAULT_MARKET_RULES,
-    settlementIntervalMs: 5_000,
-    starterCredits: 0n,
-    demoCredits: 0n,
-    leaseChunkNanos: 100_000_000n,
-    rateLimits: { requestsPerMinute: 100_000, tokensPerMinute: 100_000_000 },
-    hostAdmission: 'open',
-    maintenanceRules: DEFAULT_MAINTENANCE_RULES,
-    capacityProbes: { intervalMs: 0, budgetPerDay: 0n },
-    hedgedModels: [],
-    verification: { samplingFloor: 0.02, workerIntervalMs: 100 },
-    onVerificationCheck: (event) => onCheck(event),
-    trafficSampleMs: 60_000,
-    health: DEFAULT_HEALTH_RULES,
-    logLevel: 'silent',
-  });
+  const market = await startMarket(
+    localMarketOptions({
+      dataDir,
+      modelCacheDir: options.modelCacheDir,
+      settlementIntervalMs: 5_000,
+      verification: { samplingFloor: 0.02, workerIntervalMs: 100 },
+      onVerificationCheck: (event) => onCheck(event),
+    }),
+  );
   const hosts: HostRole[] = [];
   try {
     const admin = { store: market.store, ids: cryptoIds, revoked: () => undefined };
