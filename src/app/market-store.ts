@@ -91,6 +91,9 @@ export type HostSummary = {
   capacity: CapacityMeasurement[];
 };
 
+/** A key as listed: its record and what it captured itself (not its descendants), ever and on one UTC day. */
+export type ListedKey = ApiKeyRecord & { spentTotal: Nanos; spentToday: Nanos };
+
 /** A key as it is stored: its record without the fields the database fills in, and the hash of its secret. */
 export type NewKey = Omit<ApiKeyRecord, 'revokedAtMs' | 'updatedAtMs'> & { hash: string };
 
@@ -98,7 +101,8 @@ export type NewKey = Omit<ApiKeyRecord, 'revokedAtMs' | 'updatedAtMs'> & { hash:
 export type UsageRow = Omit<UsageRecord, 'accountId' | 'keyId'> & { createdAtMs: number; refundedBy: string | null };
 
 /** Which usage records: every field given narrows (an account's, a host's, one model, one key, a time range). */
-export type UsageFilter = { accountId?: string; hostId?: string; modelId?: string; keyPrefix?: string; fromMs?: number; toMs?: number };
+/** `keyIds`: only these keys' records (a sub-key sees its own subtree's). */
+export type UsageFilter = { accountId?: string; hostId?: string; modelId?: string; keyPrefix?: string; keyIds?: readonly string[]; fromMs?: number; toMs?: number };
 
 export type UsageBucket = 'minute' | 'hour' | 'day';
 
@@ -115,8 +119,10 @@ export type MarketStore = {
   balanceOf(ledgerAccountId: string): Promise<Nanos>;
   insertKey(key: NewKey): Promise<void>;
   findKey(id: string): Promise<ApiKeyRecord | undefined>;
-  listKeys(filter: { accountId?: string; role?: KeyRole }): Promise<Array<ApiKeyRecord & { spentTotal: Nanos }>>;
-  revokeKey(id: string): Promise<boolean>;
+  /** with what each key captured, ever and on `day` (a UTC date; 0 without one) */
+  listKeys(filter: { accountId?: string; role?: KeyRole; day?: string }): Promise<ListedKey[]>;
+  /** revokes the key and all its descendants; returns the ids revoked now */
+  revokeKey(id: string): Promise<string[]>;
   replaceOperatorKey(key: NewKey): Promise<void>;
   upsertModel(model: ModelRecord): Promise<void>;
   listModels(): Promise<ModelRecord[]>;

@@ -20,6 +20,7 @@ const usageWhere =
     if (filter.hostId !== undefined) conditions.push(eb('host_id', '=', filter.hostId));
     if (filter.modelId !== undefined) conditions.push(eb('model_id', '=', filter.modelId));
     if (filter.keyPrefix !== undefined) conditions.push(eb('key_prefix', '=', filter.keyPrefix));
+    if (filter.keyIds !== undefined) conditions.push(filter.keyIds.length === 0 ? sql<SqlBool>`false` : eb('key_id', 'in', filter.keyIds));
     if (filter.fromMs !== undefined) conditions.push(eb('created_at', '>=', new Date(filter.fromMs)));
     if (filter.toMs !== undefined) conditions.push(eb('created_at', '<', new Date(filter.toMs)));
     return eb.and(conditions);
@@ -113,6 +114,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           prefix: key.prefix,
           hash: key.hash,
           role: key.role,
+          can_create_keys: key.canCreateKeys,
           models: key.models,
           spend_limit_total: key.spendLimitTotal,
           spend_limit_daily: key.spendLimitDaily,
@@ -127,21 +129,30 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toKeyRecord(row) : undefined;
     },
-    async listKeys(filter: { accountId?: string; role?: KeyRole }) {
-      let q = db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id');
-      if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
-      if (filter.role) q = q.where('role', '=', filter.role);
-      return (await q.execute()).map((row) => ({ ...toKeyRecord(row), spentTotal: row.spent_total }));
+    async listKeys(filter: { accountId?: string; role?: KeyRole; day?: string }) {
+      let q = db
+        .selectFrom('api_keys')
+        .leftJoin('key_daily_spend', (join) => join.onRef('key_daily_spend.key_id', '=', 'api_keys.id').on('key_daily_spend.day', '=', filter.day ?? '1970-01-01'))
+        .selectAll('api_keys')
+        .select('key_daily_spend.spent as spent_today')
+        .orderBy('api_keys.created_at')
+        .orderBy('api_keys.id');
+      if (filter.accountId) q = q.where('api_keys.account_id', '=', filter.accountId);
+      if (filter.role) q = q.where('api_keys.role', '=', filter.role);
+      return (await q.execute()).map((row) => ({ ...toKeyRecord(row), spentTotal: row.spent_total, spentToday: filter.day === undefined ? 0n : row.spent_today ?? 0n }));
     },
     async revokeKey(id) {
-      const row = await db
-        .updateTable('api_keys')
-        .set({ revoked_at: sql`now()`, updated_at: sql`clock_timestamp()` })
-        .where((eb) => eb.or([eb('id', '=', id), eb('parent_key_id', '=', id)]))
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
-      return row.length > 0;
+      // The key and every descendant, however deep: a revoked agent's sub-keys stop with it.
+      const revoked = await sql<{ id: string }>`
+        with recursive subtree(id) as (
+          select id from api_keys where id = ${id}
+          union all
+          select k.id from api_keys k join subtree s on k.parent_key_id = s.id
+        )
+        update api_keys set revoked_at = now(), updated_at = clock_timestamp()
+        where id in (select id from subtree) and revoked_at is null
+        returning id`.execute(db);
+      return revoked.rows.map((r) => r.id);
     },
     async replaceOperatorKey(key) {
       await db.transaction().execute(async (trx) => {
