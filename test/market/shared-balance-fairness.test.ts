@@ -1,0 +1,47 @@
+// One account balance shared by several keys: no key's budget lease takes the balance from the others. A lease is
+// the request's need plus a bounded chunk, and a request refused for lack of funds first takes back the idle leases
+// of the account's other keys; a buyer sees only requests in flight as held, never the gateway's leases.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChat } from '../support/chat-request.ts';
+import { callWithKey, createSubKey } from '../support/key-tree.ts';
+import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+
+let market: TestMarket;
+beforeAll(async () => {
+  market = await startTestMarket();
+});
+afterAll(() => market.stop());
+
+type Credits = { balance: string; available: string; held: string };
+
+describe('a balance shared by several keys', () => {
+  it("serves 75 concurrent requests of three sub-keys after the main key's request, when the account can pay", async () => {
+    // 0.001 pays for about 400 of these requests; the lease chunk (1) is far larger than the whole balance.
+    const main = await fundedBuyer(market, '0.001');
+    expect((await postChat(market.url, main.key, { max_tokens: 4 })).status).toBe(200);
+    const agents = await Promise.all([1, 2, 3].map((n) => createSubKey(market.url, main.key, { name: `agent-${n}` })));
+    const statuses = await Promise.all(agents.flatMap((a) => Array.from({ length: 25 }, () => postChat(market.url, a.key, { max_tokens: 4 }).then((r) => r.status))));
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
+  it("takes back other keys' idle leases before refusing a request for lack of funds", async () => {
+    const main = await fundedBuyer(market, '0.0002');
+    const keys = await Promise.all([1, 2, 3, 4].map((n) => createSubKey(market.url, main.key, { name: `k${n}` })));
+    // Each key leases its request plus a quarter of what is spare: four small requests leave most money leased.
+    for (const k of keys) expect((await postChat(market.url, k.key, { max_tokens: 1 })).status).toBe(200);
+    const before = (await callWithKey<Credits>(market.url, main.key, 'GET', '/v1/credits')).body;
+    expect(before.held).toBe('0');
+    // About half the balance, more than the credits no lease holds.
+    const big = await postChat(market.url, main.key, { max_tokens: 500 });
+    expect(big.status).toBe(200);
+  });
+
+  it("never shows the gateway's leases as held money", async () => {
+    const main = await fundedBuyer(market, '1');
+    expect((await postChat(market.url, main.key, { max_tokens: 2 })).status).toBe(200);
+    const credits = (await callWithKey<Credits>(market.url, main.key, 'GET', '/v1/credits')).body;
+    expect(credits.held).toBe('0');
+    expect(credits.available).toBe(credits.balance);
+    expect(Number(credits.balance)).toBeGreaterThan(0.99);
+  });
+});
