@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNanos, parseNanos } from '../../src/domain/money/nanos.ts';
 import { postChat } from '../support/chat-request.ts';
 import { callWithKey, createSubKey } from '../support/key-tree.ts';
-import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fundedBuyer, onPostgres, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
 beforeAll(async () => {
@@ -47,6 +50,30 @@ describe('key tree spend limits', () => {
     // What the agent's limit leaves is shared by its whole subtree.
     const remaining = listed.body.data.filter((l) => tree.some((k) => k.id === l.id)).map((l) => l.remaining_total);
     expect(new Set(remaining)).toEqual(new Set([formatNanos(limit - spent)]));
+  });
+
+  it.skipIf(!onPostgres())('holds across two gateway processes sharing one PostgreSQL', async () => {
+    const other = await startTestMarket({ databaseUrl: market.databaseUrl, builtinHosts: 0, dataDir: mkdtempSync(join(tmpdir(), 'agora-second-')) });
+    try {
+      const root = await fundedBuyer(market, '5');
+      const hold = await oneTokenHold(root.key);
+      const limit = hold * 10n;
+      const agent = await createSubKey(market.url, root.key, { name: 'agent', spend_limit_total: formatNanos(limit), can_create_keys: true });
+      const children = await Promise.all([1, 2, 3].map((n) => createSubKey(market.url, agent.key, { name: `child-${n}` })));
+      const tree = [agent, ...children];
+      // Every key sends half its requests through each gateway: only the database sees them all.
+      const statuses = await Promise.all(
+        tree.flatMap((k) => Array.from({ length: 20 }, (_, i) => postChat((i % 2 ? other : market).url, k.key, { max_tokens: 1, temperature: 0 }).then((r) => r.status))),
+      );
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
+      expect(statuses.filter((s) => s !== 200 && s !== 403)).toEqual([]);
+      await Promise.all([market.flushBilling(), other.flushBilling()]);
+      const listed = await callWithKey<Listed>(market.url, root.key, 'GET', '/v1/keys');
+      const spent = tree.reduce((sum, k) => sum + (parseNanos(listed.body.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint), 0n);
+      expect(spent).toBeLessThanOrEqual(limit);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('a sub-key creates keys only when it was given can_create_keys, and passes it on only if it holds it', async () => {
