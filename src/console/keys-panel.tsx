@@ -44,7 +44,7 @@ export function KeysPanel() {
       <form class="inline" onSubmit={create}>
         <input aria-label="sub-key name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
         <input aria-label="spend limit" placeholder="spend limit (credits)" value={spendLimit} onInput={(e) => setSpendLimit(e.currentTarget.value)} />
-        <input aria-label="daily spend limit" placeholder="daily limit (credits)" value={dailyLimit} onInput={(e) => setDailyLimit(e.currentTarget.value)} />
+        <input aria-label="limit per day" placeholder="per-day limit (credits)" value={dailyLimit} onInput={(e) => setDailyLimit(e.currentTarget.value)} />
         <input aria-label="requests per minute" placeholder="requests/min" value={rpm} onInput={(e) => setRpm(e.currentTarget.value)} />
         <button type="submit">Create sub-key</button>
       </form>
