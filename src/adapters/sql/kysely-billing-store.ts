@@ -45,13 +45,16 @@ async function accountKeys(trx: Transaction<Schema>, accountId: string, day: str
 }
 
 /**
- * Moves a lease's worth of credits into the account's holds. The account's credits row is locked first, so every
+ * Moves a lease's worth of credits into the account's holds. The account's ledger rows are locked first, so every
  * lease of the account (from any gateway process on the same PostgreSQL) is granted one at a time against the same
  * figures: the key tree's limits then hold for the key's and all its ancestors' subtrees (captures and returns only
  * ever lower leased + spent, so they need not queue).
  */
 async function acquireLease(db: Kysely<Schema>, request: LeaseRequest): Promise<LeaseOutcome> {
   return db.transaction().execute(async (trx) => {
+    // Holds before credits: the order a billing batch takes them in (captures touch holds, then returns and shrinks
+    // move holds to credits), so a lease and a batch of the same account queue rather than deadlock.
+    await trx.selectFrom('ledger_accounts').select('id').where('id', '=', ledgerAccount.holds(request.accountId)).forUpdate().executeTakeFirstOrThrow();
     const credits = await trx
       .selectFrom('ledger_accounts')
       .select('balance')
