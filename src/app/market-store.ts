@@ -154,7 +154,6 @@ export type MarketStore = {
   requestsByHost(sinceMs: number): Promise<Map<string, number>>;
   /** oldest first; without `perKey` every point's keyPrefix is '' */
   usageSeries(filter: UsageFilter, bucket: UsageBucket, perKey: boolean): Promise<UsagePoint[]>;
-  spendByKey(accountId: string): Promise<Array<{ prefix: string; name: string; spent: Nanos }>>;
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
   ledgerTotals(): Promise<{ sum: Nanos; negativeAccounts: string[] }>;

@@ -1,5 +1,5 @@
 // Budget leases and the billing batch writer on SQL. A lease moves credits into the account's holds in one
-// transaction, within the credits and the spend limits of the key and every ancestor (the account's credits row is
+// transaction, within the credits and the spend limits of the key and every ancestor (the account's ledger rows are
 // locked, so gateways on other instances queue behind it); a batch applies captures and lease returns and shrinks
 // in order, in one transaction.
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';

@@ -132,6 +132,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     async listKeys(filter: { accountId?: string; role?: KeyRole; day?: string }) {
       let q = db
         .selectFrom('api_keys')
+        // One query shape with or without a day: without one, the join matches nothing and spentToday is 0.
         .leftJoin('key_daily_spend', (join) => join.onRef('key_daily_spend.key_id', '=', 'api_keys.id').on('key_daily_spend.day', '=', filter.day ?? '1970-01-01'))
         .selectAll('api_keys')
         .select('key_daily_spend.spent as spent_today')
@@ -450,10 +451,6 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .groupBy('host_id')
         .execute();
       return new Map(rows.map((r) => [r.host_id as string, Number(r.requests)]));
-    },
-    async spendByKey(accountId) {
-      const rows = await db.selectFrom('api_keys').select(['prefix', 'name', 'spent_total']).where('account_id', '=', accountId).where('role', '=', 'buyer').orderBy('created_at').orderBy('id').execute();
-      return rows.map((r) => ({ prefix: r.prefix, name: r.name, spent: r.spent_total }));
     },
     async getSetting(key) {
       return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;

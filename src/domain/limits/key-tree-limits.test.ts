@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planLeaseGrant, LEASE_SPARE_SHARE } from '../ledger/lease-grant.ts';
-import { ancestry, effectiveRemaining, subtreeSpend, treeHeadroom, type KeyNode } from './key-tree-limits.ts';
+import { ancestry, effectiveRemaining, spendableNow, subtreeSpend, treeHeadroom, type KeyNode } from './key-tree-limits.ts';
 
 const limit = fc.option(fc.bigInt({ min: 0n, max: 3_000n }), { nil: null });
 /** A tree of up to 8 keys: key i's parent is an earlier key, or none (a root). */
@@ -124,6 +124,13 @@ describe('key tree spend limits', () => {
         }
       }),
     );
+  });
+
+  it('lets a key start requests with the least of the free money and what its limits leave after its own holds', () => {
+    expect(spendableNow({ accountFree: 1_000n, remaining: { total: null, daily: null }, subtreeHeld: 50n })).toBe(1_000n);
+    expect(spendableNow({ accountFree: 1_000n, remaining: { total: 300n, daily: 200n }, subtreeHeld: 50n })).toBe(150n);
+    expect(spendableNow({ accountFree: 100n, remaining: { total: 300n, daily: null }, subtreeHeld: 50n })).toBe(100n);
+    expect(spendableNow({ accountFree: 100n, remaining: { total: 30n, daily: null }, subtreeHeld: 50n })).toBe(0n);
   });
 
   it('refuses a tree that loops', () => {

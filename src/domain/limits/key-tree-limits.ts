@@ -75,3 +75,13 @@ export function treeHeadroom(keys: readonly KeyNode[], keyId: string): Nanos | n
   const remaining = effectiveRemaining(keys).get(keyId);
   return remaining === undefined ? 0n : least(remaining.total, remaining.daily);
 }
+
+/**
+ * What a key may still start requests with: the account's money not held by requests in flight, capped by what its
+ * limits leave (`remaining`, spent only) less what its own subtree holds in flight. Never negative.
+ */
+export function spendableNow(facts: { accountFree: Nanos; remaining: Remaining; subtreeHeld: Nanos }): Nanos {
+  const limitLeft = least(facts.remaining.total, facts.remaining.daily);
+  const spendable = limitLeft === null || facts.accountFree < limitLeft - facts.subtreeHeld ? facts.accountFree : limitLeft - facts.subtreeHeld;
+  return atLeastZero(spendable);
+}

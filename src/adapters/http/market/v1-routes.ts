@@ -9,13 +9,13 @@ import { keyLimitsSchema, signUpSchema } from '../../../contracts/admin/admin-re
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { chatCompletionRequestSchema, completionRequestSchema } from '../../../contracts/openai/completion-request.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
+import { spendableNow } from '../../../domain/limits/key-tree-limits.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { openSseStream } from '../openai/sse-stream.ts';
 import { keyLimitsFromBody, keyView, modelCard, usageCsv, usageFilter, usagePointView, usageView } from './views.ts';
 import { usageQuerySchema, usageSeriesQuerySchema } from '../../../contracts/console/console-requests.ts';
 
 const nanosOrNull = (n: Nanos | null): string | null => (n === null ? null : formatNanos(n));
-const least = (a: Nanos | null, b: Nanos | null): Nanos | null => (a === null ? b : b === null || a < b ? a : b);
 
 export type V1RouteDeps = { serve: ServeCompletionDeps; admin: AccountAdminDeps; store: MarketStore; starterCredits: Nanos };
 
@@ -73,9 +73,7 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
     // capped by what its own and its ancestors' limits leave.
     const held = deps.serve.budget.heldBy(new Set(keys.map((k) => k.id)));
     const accountFree = credits + holds - deps.serve.budget.heldBy(accountKeyIds);
-    const limitLeft = least(own.remaining.total, own.remaining.daily);
-    const capped = limitLeft === null ? accountFree : least(accountFree, limitLeft - held) ?? accountFree;
-    const available = capped < 0n ? 0n : capped;
+    const available = spendableNow({ accountFree, remaining: own.remaining, subtreeHeld: held });
     return {
       object: 'credits',
       account_id: key.accountId,
