@@ -148,7 +148,7 @@ function refusal(refused: HoldRefusal, context: HoldContext): ApiError {
   }
   const { price, promptTokens, maxTokens } = context;
   const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos);
-  const fix = fits > 0n ? `lower max_tokens to ${fits} or less` : 'the prompt alone does not fit: shorten it';
+  const fix = fits > 0n ? `lower max_tokens to ${fits} or less` : 'not even one completion token fits after this prompt: shorten the prompt';
   return new ApiError(
     403,
     'permission_error',

@@ -107,6 +107,7 @@ describe('key tree spend limits', () => {
     ];
     expect(treeHeadroom(keys, 'c3')).toBe(1_000n);
     expect(treeHeadroom(keys, 'root')).toBeNull();
+    expect(treeHeadroom(keys, 'not-a-key')).toBe(0n);
     expect(effectiveRemaining(keys).get('c1')).toEqual({ total: 1_000n, daily: null });
     expect(subtreeSpend(keys).get('agent')).toEqual({ spentTotal: 17_000n, spentToday: 0n, leased: 2_000n });
   });
