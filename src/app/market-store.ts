@@ -117,7 +117,8 @@ export type MarketStore = {
   grantCredits(accountId: string, amount: Nanos, idempotencyKey: string): Promise<boolean>;
   balances(accountId: string): Promise<{ credits: Nanos; holds: Nanos }>;
   balanceOf(ledgerAccountId: string): Promise<Nanos>;
-  insertKey(key: NewKey): Promise<void>;
+  /** false (nothing inserted) when the key's account already has `maxLiveKeys` keys not revoked */
+  insertKey(key: NewKey, maxLiveKeys: number): Promise<boolean>;
   findKey(id: string): Promise<ApiKeyRecord | undefined>;
   /** with what each key captured, ever and on `day` (a UTC date; 0 without one) */
   listKeys(filter: { accountId?: string; role?: KeyRole; day?: string }): Promise<ListedKey[]>;

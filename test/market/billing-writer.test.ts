@@ -46,7 +46,7 @@ describe('billing writer', () => {
         const account = `acct${++run}`;
         const keyId = `key${run}`;
         await store.createAccount(account, account);
-        await store.insertKey({ id: keyId, accountId: account, parentKeyId: null, name: 'k', prefix: `p${run}`, hash: `h${run}`, role: 'buyer', canCreateKeys: true, models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null, rateLimitRpm: null, rateLimitTpm: null, providerPreferences: null });
+        await store.insertKey({ id: keyId, accountId: account, parentKeyId: null, name: 'k', prefix: `p${run}`, hash: `h${run}`, role: 'buyer', canCreateKeys: true, models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null, rateLimitRpm: null, rateLimitTpm: null, providerPreferences: null }, 1);
         await store.grantCredits(account, 1_000n, `grant${run}`);
 
         const leases: Array<{ id: string; left: bigint; returned: boolean }> = [];

@@ -103,27 +103,39 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       return { credits: await balanceOf(ledgerAccount.credits(accountId)), holds: await balanceOf(ledgerAccount.holds(accountId)) };
     },
     balanceOf,
-    async insertKey(key: NewKey) {
-      await db
-        .insertInto('api_keys')
-        .values({
-          id: key.id,
-          account_id: key.accountId,
-          parent_key_id: key.parentKeyId,
-          name: key.name,
-          prefix: key.prefix,
-          hash: key.hash,
-          role: key.role,
-          can_create_keys: key.canCreateKeys,
-          models: key.models,
-          spend_limit_total: key.spendLimitTotal,
-          spend_limit_daily: key.spendLimitDaily,
-          rate_limit_rpm: key.rateLimitRpm,
-          rate_limit_tpm: key.rateLimitTpm,
-          provider_preferences: key.providerPreferences === null ? null : JSON.stringify(providerPreferencesWire(key.providerPreferences)),
-          expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs),
-        })
-        .execute();
+    async insertKey(key: NewKey, maxLiveKeys: number) {
+      return db.transaction().execute(async (trx) => {
+        // The account row is the lock: two keys created at once cannot both take the last place.
+        await trx.selectFrom('accounts').select('id').where('id', '=', key.accountId).forUpdate().executeTakeFirst();
+        const live = await trx
+          .selectFrom('api_keys')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('account_id', '=', key.accountId)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        if (Number(live.n) >= maxLiveKeys) return false;
+        await trx
+          .insertInto('api_keys')
+          .values({
+            id: key.id,
+            account_id: key.accountId,
+            parent_key_id: key.parentKeyId,
+            name: key.name,
+            prefix: key.prefix,
+            hash: key.hash,
+            role: key.role,
+            can_create_keys: key.canCreateKeys,
+            models: key.models,
+            spend_limit_total: key.spendLimitTotal,
+            spend_limit_daily: key.spendLimitDaily,
+            rate_limit_rpm: key.rateLimitRpm,
+            rate_limit_tpm: key.rateLimitTpm,
+            provider_preferences: key.providerPreferences === null ? null : JSON.stringify(providerPreferencesWire(key.providerPreferences)),
+            expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs),
+          })
+          .execute();
+        return true;
+      });
     },
     async findKey(id) {
       const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,7 +1,7 @@
 // Accounts, credits and keys: what the operator (admin API) and buyers (their own keys and sub-keys) may do.
 // Raw keys are returned exactly once, at creation; only their hash is stored.
 import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
-import { formatApiKey, hashApiKey, visiblePrefix } from '../../domain/keys/api-key.ts';
+import { formatApiKey, hashApiKey, MAX_LIVE_KEYS_PER_ACCOUNT, visiblePrefix } from '../../domain/keys/api-key.ts';
 import type { ProviderPreferences } from '../../contracts/openai/provider-preferences.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { MarketStore, NewKey } from '../market-store.ts';
@@ -36,7 +36,8 @@ export const unlimitedKey = (name: string): KeyLimits => ({
 
 export type IssuedKey = { key: string; record: ApiKeyRecord };
 
-export type AccountAdminDeps = { store: MarketStore; ids: Ids; revoked: (keyId: string) => void };
+/** `maxLiveKeys`: keys not revoked per account (default MAX_LIVE_KEYS_PER_ACCOUNT) */
+export type AccountAdminDeps = { store: MarketStore; ids: Ids; revoked: (keyId: string) => void; maxLiveKeys?: number };
 
 export async function createAccount(deps: AccountAdminDeps, name: string, id?: string): Promise<string> {
   const accountId = id ?? deps.ids.newId('acct');
@@ -67,7 +68,9 @@ export async function issueKey(
 ): Promise<IssuedKey> {
   if (!(await deps.store.accountExists(accountId))) throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
   const { key, record } = newKey(deps, accountId, role, limits, parentKeyId);
-  await deps.store.insertKey(record);
+  if (!(await deps.store.insertKey(record, deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT))) {
+    throw new ApiError(403, 'permission_error', `The account already has ${deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT} keys that are not revoked, the most it may have; revoke some first.`, 'too_many_keys');
+  }
   const { hash: _hash, ...visible } = record;
   return { key, record: { ...visible, revokedAtMs: null, updatedAtMs: 0 } };
 }
