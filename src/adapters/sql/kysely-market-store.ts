@@ -105,8 +105,9 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     balanceOf,
     async insertKey(key: NewKey, maxLiveKeys: number) {
       return db.transaction().execute(async (trx) => {
-        // The account row is the lock: two keys created at once cannot both take the last place.
-        await trx.selectFrom('accounts').select('id').where('id', '=', key.accountId).forUpdate().executeTakeFirst();
+        // The account row is the lock (no key update: rows that merely reference the account do not wait on it): two
+        // keys created at once cannot both take the last place.
+        await trx.selectFrom('accounts').select('id').where('id', '=', key.accountId).forNoKeyUpdate().executeTakeFirst();
         const live = await trx
           .selectFrom('api_keys')
           .select((eb) => eb.fn.countAll<string>().as('n'))
