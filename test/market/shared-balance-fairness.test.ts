@@ -1,8 +1,11 @@
 // One account balance shared by several keys: no key's budget lease takes the balance from the others. A lease is
 // the request's need plus a bounded chunk, and a request refused for lack of funds first takes back the idle leases
-// of the account's other keys; a buyer sees only requests in flight as held, never the gateway's leases.
+// of the account's other keys; a buyer sees only requests in flight (its own subtree's) as held, never the gateway's
+// leases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNanos } from '../../src/domain/money/nanos.ts';
 import { postChat } from '../support/chat-request.ts';
+import { modelServedBy, scriptedAnswer } from '../support/scripted-model.ts';
 import { callWithKey, createSubKey } from '../support/key-tree.ts';
 import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
@@ -39,12 +42,23 @@ describe('a balance shared by several keys', () => {
     expect(big.status).toBe(200);
   });
 
-  it("never shows the gateway's leases as held money", async () => {
+  it("shows a request in flight as held to its own subtree, and the gateway's leases not at all", async () => {
+    const [slow] = await modelServedBy(market, 'slow-model', [{ status: 200, body: scriptedAnswer, delayMs: 3_000 }]);
     const main = await fundedBuyer(market, '1');
-    expect((await postChat(market.url, main.key, { max_tokens: 2 })).status).toBe(200);
-    const credits = (await callWithKey<Credits>(market.url, main.key, 'GET', '/v1/credits')).body;
-    expect(credits.held).toBe('0');
-    expect(credits.available).toBe(credits.balance);
-    expect(Number(credits.balance)).toBeGreaterThan(0.99);
+    const agent = await createSubKey(market.url, main.key, { name: 'agent' });
+    const sibling = await createSubKey(market.url, main.key, { name: 'sibling' });
+    const credits = async (key: string) => (await callWithKey<Credits>(market.url, key, 'GET', '/v1/credits')).body;
+    const answer = postChat(market.url, agent.key, { model: 'slow-model', max_tokens: 10 }).then(async (r) => (await r.json()) as { usage: { prompt_tokens: number } });
+    await expect.poll(async () => (await credits(main.key)).held, { timeout: 2_800, interval: 20 }).not.toBe('0');
+    const during = { main: await credits(main.key), agent: await credits(agent.key), sibling: await credits(sibling.key) };
+    const { usage } = await answer;
+    const hold = formatNanos(BigInt(usage.prompt_tokens) * 100n + 10n * 200n);
+    expect([during.main.held, during.agent.held, during.sibling.held]).toEqual([hold, hold, '0']);
+    expect(slow?.requests).toBe(1);
+    // Done: nothing held, although the gateway still keeps the account's lease.
+    const after = await credits(main.key);
+    expect(after.held).toBe('0');
+    expect(after.available).toBe(after.balance);
+    expect(Number(after.balance)).toBeGreaterThan(0.99);
   });
 });
