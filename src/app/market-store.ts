@@ -94,6 +94,9 @@ export type HostSummary = {
   capacity: CapacityMeasurement[];
 };
 
+/** A key as listed: its record and what it captured itself (not its descendants), ever and on one UTC day. */
+export type ListedKey = ApiKeyRecord & { spentTotal: Nanos; spentToday: Nanos };
+
 /** A key as it is stored: its record without the fields the database fills in, and the hash of its secret. */
 export type NewKey = Omit<ApiKeyRecord, 'revokedAtMs' | 'updatedAtMs'> & { hash: string };
 
@@ -101,7 +104,8 @@ export type NewKey = Omit<ApiKeyRecord, 'revokedAtMs' | 'updatedAtMs'> & { hash:
 export type UsageRow = Omit<UsageRecord, 'accountId' | 'keyId'> & { createdAtMs: number; refundedBy: string | null };
 
 /** Which usage records: every field given narrows (an account's, a host's, one model, one key, a time range). */
-export type UsageFilter = { accountId?: string; hostId?: string; modelId?: string; keyPrefix?: string; fromMs?: number; toMs?: number };
+/** `keyIds`: only these keys' records (a sub-key sees its own subtree's). */
+export type UsageFilter = { accountId?: string; hostId?: string; modelId?: string; keyPrefix?: string; keyIds?: readonly string[]; fromMs?: number; toMs?: number };
 
 export type UsageBucket = 'minute' | 'hour' | 'day';
 
@@ -116,10 +120,13 @@ export type MarketStore = {
   grantCredits(accountId: string, amount: Nanos, idempotencyKey: string): Promise<boolean>;
   balances(accountId: string): Promise<{ credits: Nanos; holds: Nanos }>;
   balanceOf(ledgerAccountId: string): Promise<Nanos>;
-  insertKey(key: NewKey): Promise<void>;
+  /** false (nothing inserted) when the key's account already has `maxLiveKeys` keys not revoked */
+  insertKey(key: NewKey, maxLiveKeys: number): Promise<boolean>;
   findKey(id: string): Promise<ApiKeyRecord | undefined>;
-  listKeys(filter: { accountId?: string; role?: KeyRole }): Promise<Array<ApiKeyRecord & { spentTotal: Nanos }>>;
-  revokeKey(id: string): Promise<boolean>;
+  /** with what each key captured, ever and on `day` (a UTC date; 0 without one) */
+  listKeys(filter: { accountId?: string; role?: KeyRole; day?: string }): Promise<ListedKey[]>;
+  /** revokes the key and all its descendants; returns the ids revoked now */
+  revokeKey(id: string): Promise<string[]>;
   replaceOperatorKey(key: NewKey): Promise<void>;
   upsertModel(model: ModelRecord): Promise<void>;
   listModels(): Promise<ListedModel[]>;
@@ -152,7 +159,6 @@ export type MarketStore = {
   requestsByHost(sinceMs: number): Promise<Map<string, number>>;
   /** oldest first; without `perKey` every point's keyPrefix is '' */
   usageSeries(filter: UsageFilter, bucket: UsageBucket, perKey: boolean): Promise<UsagePoint[]>;
-  spendByKey(accountId: string): Promise<Array<{ prefix: string; name: string; spent: Nanos }>>;
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
   ledgerTotals(): Promise<{ sum: Nanos; negativeAccounts: string[] }>;

@@ -21,6 +21,8 @@ export type ApiKeyRecord = {
   name: string;
   prefix: string;
   role: KeyRole;
+  /** may create sub-keys: root keys may; a sub-key only when its parent handed the right on */
+  canCreateKeys: boolean;
   models: string[] | null;
   spendLimitTotal: Nanos | null;
   spendLimitDaily: Nanos | null;
@@ -39,8 +41,13 @@ export type KeyStore = {
   changedSince(updatedAtMs: number): Promise<Array<ApiKeyRecord & { hash: string }>>;
 };
 
-export type LeaseRequest = { leaseId: string; keyId: string; accountId: string; instanceId: string; wantNanos: Nanos; minNanos: Nanos; expiresAtMs: number; nowMs: number };
-export type LeaseOutcome = { ok: true; amount: Nanos } | { ok: false; reason: 'insufficient_funds' | 'spend_limit' | 'key_inactive' };
+/** `needNanos`: the hold of the request that asked; `chunkNanos`: the most the lease may take beyond it. */
+export type LeaseRequest = { leaseId: string; keyId: string; accountId: string; instanceId: string; needNanos: Nanos; chunkNanos: Nanos; expiresAtMs: number; nowMs: number };
+/** `remainingNanos`: what the key tree's spend limits still leave the key (less than the request needed). */
+export type LeaseOutcome =
+  | { ok: true; amount: Nanos }
+  | { ok: false; reason: 'spend_limit'; remainingNanos: Nanos }
+  | { ok: false; reason: 'insufficient_funds' | 'key_inactive' };
 
 export type LeaseStore = {
   acquire(request: LeaseRequest): Promise<LeaseOutcome>;
@@ -71,7 +78,9 @@ export type UsageRecord = {
 
 export type BillingOperation =
   | { type: 'capture'; leaseId: string; keyId: string; day: string; transaction: LedgerTransaction | undefined; usage: UsageRecord }
-  | { type: 'return-lease'; leaseId: string };
+  | { type: 'return-lease'; leaseId: string }
+  /** gives back part of a lease still in use (what no request holds) to the account's credits */
+  | { type: 'shrink-lease'; id: string; leaseId: string; amount: Nanos };
 
 export type BillingWriter = { write(operations: readonly BillingOperation[]): Promise<void> };
 

@@ -49,7 +49,7 @@ export function BuyerPage() {
           items={[
             ['Balance', credits.data?.balance ?? '…', 'balance'],
             ['Available', credits.data?.available ?? '…', 'available'],
-            ['Held (leased to gateways for requests)', credits.data?.held ?? '…', 'held'],
+            ['Held (your requests in flight)', credits.data?.held ?? '…', 'held'],
           ]}
         />
       </Section>

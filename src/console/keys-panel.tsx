@@ -1,22 +1,41 @@
-// The buyer's keys: agent sub-keys created with limits (shown once), and revocation.
+// The buyer's keys: agent sub-keys created with limits (shown once), and revocation. Each key shows its total and
+// daily spend limits and what is left of each (its own limits and its parent keys', shared with its sub-keys).
 import { useState } from 'preact/hooks';
 import { post } from './api.ts';
 import { ErrorNote, Section, Table } from './components.tsx';
 import { useAction, useData } from './use-data.ts';
 
-type Key = { id: string; name: string; prefix: string; parent_key_id: string | null; spend_limit_total: string | null; rate_limit_rpm: number | null; spent_total: string; revoked: boolean };
+type Key = {
+  id: string;
+  name: string;
+  prefix: string;
+  parent_key_id: string | null;
+  spend_limit_total: string | null;
+  spend_limit_daily: string | null;
+  remaining_total: string | null;
+  remaining_daily: string | null;
+  can_create_keys: boolean;
+  rate_limit_rpm: number | null;
+  spent_total: string;
+  spent_today: string;
+  revoked: boolean;
+};
+
+/** A limit and what is left of it, e.g. "0.5 (0.42 left)"; "none" without a limit of its own or above it. */
+const limitCell = (limit: string | null, left: string | null): string => (left === null ? (limit ?? 'none') : `${limit ?? 'inherited'} (${left} left)`);
 
 export function KeysPanel() {
   const keys = useData<{ data: Key[] }>('/v1/keys');
   const [name, setName] = useState('agent');
   const [spendLimit, setSpendLimit] = useState('1');
+  const [dailyLimit, setDailyLimit] = useState('');
   const [rpm, setRpm] = useState('');
   const [created, setCreated] = useState<string | undefined>(undefined);
   const { error, run: act } = useAction(keys.reload);
   const create = (event: Event) => {
     event.preventDefault();
     void act(async () => {
-      const issued = await post<{ key: string }>('/v1/keys', { name, spend_limit_total: spendLimit || null, rate_limit_rpm: rpm ? Number(rpm) : null });
+      const issued = await post<{ key: string }>('/v1/keys', { name, spend_limit_total: spendLimit || null, spend_limit_daily: dailyLimit || null, rate_limit_rpm: rpm ? Number(rpm) : null });
       setCreated(issued.key);
     });
   };
@@ -25,6 +44,7 @@ export function KeysPanel() {
       <form class="inline" onSubmit={create}>
         <input aria-label="sub-key name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
         <input aria-label="spend limit" placeholder="spend limit (credits)" value={spendLimit} onInput={(e) => setSpendLimit(e.currentTarget.value)} />
+        <input aria-label="limit per day" placeholder="per-day limit (credits)" value={dailyLimit} onInput={(e) => setDailyLimit(e.currentTarget.value)} />
         <input aria-label="requests per minute" placeholder="requests/min" value={rpm} onInput={(e) => setRpm(e.currentTarget.value)} />
         <button type="submit">Create sub-key</button>
       </form>
@@ -42,9 +62,11 @@ export function KeysPanel() {
           { label: 'Name', cell: (k) => k.name },
           { label: 'Prefix', cell: (k) => <code>{k.prefix}</code> },
           { label: 'Kind', cell: (k) => (k.parent_key_id ? 'sub-key' : 'account key') },
-          { label: 'Spend limit', cell: (k) => k.spend_limit_total ?? 'none' },
+          { label: 'Total limit', cell: (k) => limitCell(k.spend_limit_total, k.remaining_total) },
+          { label: 'Daily limit', cell: (k) => limitCell(k.spend_limit_daily, k.remaining_daily) },
           { label: 'Requests/min', cell: (k) => k.rate_limit_rpm ?? 'default' },
-          { label: 'Spent', cell: (k) => k.spent_total },
+          { label: 'Spent (today)', cell: (k) => `${k.spent_total} (${k.spent_today})` },
+          { label: 'Creates keys', cell: (k) => (k.can_create_keys ? 'yes' : 'no') },
           {
             label: 'State',
             cell: (k) =>

@@ -53,7 +53,8 @@ describe('the console in a browser', () => {
     const subKey = (await page.getByTestId('new-key').textContent()) ?? '';
     expect(subKey).toMatch(/^sk-agora-/);
     const row = page.getByTestId('keys-table').locator('tbody tr', { hasText: 'my agent' });
-    await expect.poll(() => row.textContent()).toContain('0.5');
+    // The limit and what is left of it, total and per day.
+    await expect.poll(() => row.textContent()).toContain('0.5 (0.5 left)');
     expect((await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${subKey}` } })).status).toBe(200);
 
     await row.getByRole('button', { name: 'Revoke' }).click();

@@ -1,5 +1,5 @@
 // The billing writer against the real database (PGlite, and PostgreSQL on that run): any sequence of leases,
-// batched captures (some batches written twice, as after a lost commit acknowledgement) and lease returns keeps the
+// batched captures (some batches written twice, as after a lost commit acknowledgement), lease shrinks and returns keeps the
 // ledger balanced with no negative balance, bills each request exactly once, and keeps the key's spend totals,
 // its daily spend and the usage records in step with the ledger.
 import fc from 'fast-check';
@@ -22,11 +22,16 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-type Step = { kind: 'lease'; amount: bigint } | { kind: 'capture'; lease: number; percent: number } | { kind: 'return'; lease: number } | { kind: 'write'; twice: boolean };
+type Step =
+  | { kind: 'lease'; amount: bigint }
+  | { kind: 'capture' | 'shrink'; lease: number; percent: number }
+  | { kind: 'return'; lease: number }
+  | { kind: 'write'; twice: boolean };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('lease' as const), amount: fc.bigInt({ min: 1n, max: 400n }) }),
   fc.record({ kind: fc.constant('capture' as const), lease: fc.nat(), percent: fc.integer({ min: 0, max: 100 }) }),
+  fc.record({ kind: fc.constant('shrink' as const), lease: fc.nat(), percent: fc.integer({ min: 0, max: 100 }) }),
   fc.record({ kind: fc.constant('return' as const), lease: fc.nat() }),
   fc.record({ kind: fc.constant('write' as const), twice: fc.boolean() }),
 );
@@ -41,13 +46,14 @@ describe('billing writer', () => {
         const account = `acct${++run}`;
         const keyId = `key${run}`;
         await store.createAccount(account, account);
-        await store.insertKey({ id: keyId, accountId: account, parentKeyId: null, name: 'k', prefix: `p${run}`, hash: `h${run}`, role: 'buyer', models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null, rateLimitRpm: null, rateLimitTpm: null, providerPreferences: null });
+        await store.insertKey({ id: keyId, accountId: account, parentKeyId: null, name: 'k', prefix: `p${run}`, hash: `h${run}`, role: 'buyer', canCreateKeys: true, models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null, rateLimitRpm: null, rateLimitTpm: null, providerPreferences: null }, 1);
         await store.grantCredits(account, 1_000n, `grant${run}`);
 
         const leases: Array<{ id: string; left: bigint; returned: boolean }> = [];
         let queue: BillingOperation[] = [];
         let captured = 0n;
         let requests = 0;
+        let shrinks = 0;
         const flush = async (twice: boolean) => {
           await billing.write(queue);
           if (twice) await billing.write(queue);
@@ -57,7 +63,7 @@ describe('billing writer', () => {
           const open = leases.filter((l) => !l.returned);
           if (s.kind === 'lease') {
             const id = `lease${run}-${leases.length}`;
-            const outcome = await billing.acquire({ leaseId: id, keyId, accountId: account, instanceId: 'i', wantNanos: s.amount, minNanos: 1n, expiresAtMs: Date.now() + 60_000, nowMs: Date.now() });
+            const outcome = await billing.acquire({ leaseId: id, keyId, accountId: account, instanceId: 'i', needNanos: 1n, chunkNanos: s.amount, expiresAtMs: Date.now() + 60_000, nowMs: Date.now() });
             if (outcome.ok) leases.push({ id, left: outcome.amount, returned: false });
           } else if (s.kind === 'capture' && open.length > 0) {
             const lease = open[s.lease % open.length]!;
@@ -73,6 +79,11 @@ describe('billing writer', () => {
               transaction: captureTransaction(requestId, account, 'h', cost, DEFAULT_REVENUE_SPLIT),
               usage: { requestId, accountId: account, keyId, keyPrefix: `p${run}`, modelId: 'm', hostId: 'h', promptTokens: 1, completionTokens: 1, promptPrice: 1n, completionPrice: 1n, cost, status: 'ok', attempts: 1, hedged: false, receipt: null },
             });
+          } else if (s.kind === 'shrink' && open.length > 0) {
+            const lease = open[s.lease % open.length]!;
+            const amount = (lease.left * BigInt(s.percent)) / 100n;
+            lease.left -= amount;
+            queue.push({ type: 'shrink-lease', id: `shrink${run}-${shrinks++}`, leaseId: lease.id, amount });
           } else if (s.kind === 'return' && open.length > 0) {
             const lease = open[s.lease % open.length]!;
             lease.returned = true;

@@ -1,49 +1,79 @@
 // Budget leases and the billing batch writer on SQL. A lease moves credits into the account's holds in one
-// transaction, within the credits and the key's spend limits (the key row is locked, so gateways on other
-// instances queue behind it); a batch applies captures and lease returns in order, in one transaction.
+// transaction, within the credits and the spend limits of the key and every ancestor (the account's ledger rows are
+// locked, so gateways on other instances queue behind it); a batch applies captures and lease returns and shrinks
+// in order, in one transaction.
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { ledgerAccount, transfer, type LedgerTransaction } from '../../domain/ledger/transaction.ts';
 import type { BillingOperation, BillingWriter, LeaseOutcome, LeaseRequest, LeaseStore } from '../../app/ports.ts';
 import type { Schema } from './schema.ts';
 import { writeLedgerTransaction, writeLedgerTransactions } from './ledger-writes.ts';
 import { utcDay } from '../../app/billing/utc-day.ts';
+import { planLeaseGrant } from '../../domain/ledger/lease-grant.ts';
+import { treeHeadroom, type KeyNode } from '../../domain/limits/key-tree-limits.ts';
 
-const min = (...values: bigint[]): bigint => values.reduce((a, b) => (b < a ? b : a));
+/**
+ * Every key of the account with its own figures, read in one statement (one snapshot: a capture moves an amount from
+ * a lease to a key's spend in one transaction, so leased + spent is never seen half-moved).
+ */
+async function accountKeys(trx: Transaction<Schema>, accountId: string, day: string, nowMs: number): Promise<Array<KeyNode & { inactive: boolean }>> {
+  const rows = await sql<{
+    id: string;
+    parent_key_id: string | null;
+    spend_limit_total: bigint | null;
+    spend_limit_daily: bigint | null;
+    spent_total: bigint;
+    spent_today: bigint;
+    leased: bigint;
+    inactive: boolean;
+  }>`
+    select k.id, k.parent_key_id, k.spend_limit_total, k.spend_limit_daily, k.spent_total,
+      coalesce(d.spent, 0)::bigint as spent_today,
+      coalesce((select sum(b.amount) from budget_leases b where b.key_id = k.id), 0)::bigint as leased,
+      (k.revoked_at is not null or (k.expires_at is not null and k.expires_at <= ${new Date(nowMs)})) as inactive
+    from api_keys k left join key_daily_spend d on d.key_id = k.id and d.day = ${day}::date
+    where k.account_id = ${accountId}`.execute(trx);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    parentKeyId: r.parent_key_id,
+    limitTotal: r.spend_limit_total === null ? null : BigInt(r.spend_limit_total),
+    limitDaily: r.spend_limit_daily === null ? null : BigInt(r.spend_limit_daily),
+    spentTotal: BigInt(r.spent_total),
+    spentToday: BigInt(r.spent_today),
+    leased: BigInt(r.leased),
+    inactive: r.inactive,
+  }));
+}
 
+/**
+ * Moves a lease's worth of credits into the account's holds. The account's ledger rows are locked first, so every
+ * lease of the account (from any gateway process on the same PostgreSQL) is granted one at a time against the same
+ * figures: the key tree's limits then hold for the key's and all its ancestors' subtrees (captures and returns only
+ * ever lower leased + spent, so they need not queue).
+ */
 async function acquireLease(db: Kysely<Schema>, request: LeaseRequest): Promise<LeaseOutcome> {
   return db.transaction().execute(async (trx) => {
-    const key = await trx.selectFrom('api_keys').selectAll().where('id', '=', request.keyId).forUpdate().executeTakeFirst();
-    if (!key || key.revoked_at || (key.expires_at && key.expires_at.getTime() <= request.nowMs)) return { ok: false, reason: 'key_inactive' };
+    // Holds before credits: the order a billing batch takes them in (captures touch holds, then returns and shrinks
+    // move holds to credits), so a lease and a batch of the same account queue rather than deadlock.
+    await trx.selectFrom('ledger_accounts').select('id').where('id', '=', ledgerAccount.holds(request.accountId)).forUpdate().executeTakeFirstOrThrow();
     const credits = await trx
       .selectFrom('ledger_accounts')
       .select('balance')
       .where('id', '=', ledgerAccount.credits(request.accountId))
       .forUpdate()
       .executeTakeFirstOrThrow();
-    const leased = await trx
-      .selectFrom('budget_leases')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<bigint>('amount'), eb.lit(0)).as('total'))
-      .where('key_id', '=', request.keyId)
-      .executeTakeFirstOrThrow();
-    const leasedTotal = BigInt(leased.total);
-    const limits: bigint[] = [];
-    if (key.spend_limit_total !== null) limits.push(key.spend_limit_total - key.spent_total - leasedTotal);
-    if (key.spend_limit_daily !== null) {
-      const today = await trx
-        .selectFrom('key_daily_spend')
-        .select('spent')
-        .where('key_id', '=', request.keyId)
-        .where('day', '=', utcDay(request.nowMs))
-        .executeTakeFirst();
-      limits.push(key.spend_limit_daily - (today?.spent ?? 0n) - leasedTotal);
-    }
-    const headroom = limits.length ? min(...limits) : request.wantNanos;
-    if (headroom < request.minNanos) return { ok: false, reason: 'spend_limit' };
-    if (credits.balance < request.minNanos) return { ok: false, reason: 'insufficient_funds' };
-    const amount = min(request.wantNanos, credits.balance, headroom);
+    const keys = await accountKeys(trx, request.accountId, utcDay(request.nowMs), request.nowMs);
+    const key = keys.find((k) => k.id === request.keyId);
+    if (!key || key.inactive) return { ok: false, reason: 'key_inactive' };
+    const grant = planLeaseGrant({
+      needNanos: request.needNanos,
+      chunkNanos: request.chunkNanos,
+      creditsNanos: credits.balance,
+      headroomNanos: treeHeadroom(keys, request.keyId),
+    });
+    if (!grant.ok) return grant;
     await writeLedgerTransaction(
       trx,
-      transfer(`lease:${request.leaseId}`, 'lease', ledgerAccount.credits(request.accountId), ledgerAccount.holds(request.accountId), amount),
+      transfer(`lease:${request.leaseId}`, 'lease', ledgerAccount.credits(request.accountId), ledgerAccount.holds(request.accountId), grant.amount),
     );
     await trx
       .insertInto('budget_leases')
@@ -52,12 +82,23 @@ async function acquireLease(db: Kysely<Schema>, request: LeaseRequest): Promise<
         key_id: request.keyId,
         account_id: request.accountId,
         instance_id: request.instanceId,
-        amount,
+        amount: grant.amount,
         expires_at: new Date(request.expiresAtMs),
       })
       .execute();
-    return { ok: true, amount };
+    return { ok: true, amount: grant.amount };
   });
+}
+
+/** Gives back part of a lease: the ledger transfer is idempotent, and the lease shrinks only when it is written. */
+async function shrinkLease(trx: Transaction<Schema>, op: Extract<BillingOperation, { type: 'shrink-lease' }>): Promise<void> {
+  const lease = await trx.selectFrom('budget_leases').select('account_id').where('id', '=', op.leaseId).executeTakeFirst();
+  if (!lease || op.amount === 0n) return;
+  const moved = await writeLedgerTransaction(
+    trx,
+    transfer(`lease-shrink:${op.id}`, 'lease_return', ledgerAccount.holds(lease.account_id), ledgerAccount.credits(lease.account_id), op.amount),
+  );
+  if (moved) await trx.updateTable('budget_leases').set((eb) => ({ amount: eb('amount', '-', op.amount) })).where('id', '=', op.leaseId).execute();
 }
 
 async function returnLease(trx: Transaction<Schema>, leaseId: string): Promise<void> {
@@ -146,10 +187,14 @@ export function createKyselyBillingStore(db: Kysely<Schema>): LeaseStore & Billi
     reclaimAll: () => returnLeases(db.selectFrom('budget_leases').select('id')),
     async write(operations) {
       // Captures first: a lease is returned only after every request on it has settled, so its captures come
-      // before its return in the queue, and applying all captures before all returns keeps that order.
+      // before its return in the queue, and applying all captures before all returns keeps that order. A shrink
+      // gives back only what no request holds, so the captures after it in the queue still fit in the lease.
       await db.transaction().execute(async (trx) => {
         await applyCaptures(trx, operations.filter((op): op is Capture => op.type === 'capture'));
-        for (const op of operations) if (op.type === 'return-lease') await returnLease(trx, op.leaseId);
+        for (const op of operations) {
+          if (op.type === 'return-lease') await returnLease(trx, op.leaseId);
+          else if (op.type === 'shrink-lease') await shrinkLease(trx, op);
+        }
       });
     },
   };

@@ -13,6 +13,7 @@ export function toKeyRecord(row: Selectable<Schema['api_keys']>): ApiKeyRecord {
     name: row.name,
     prefix: row.prefix,
     role: row.role,
+    canCreateKeys: row.can_create_keys,
     models: row.models,
     spendLimitTotal: row.spend_limit_total,
     spendLimitDaily: row.spend_limit_daily,

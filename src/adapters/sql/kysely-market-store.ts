@@ -20,6 +20,7 @@ const usageWhere =
     if (filter.hostId !== undefined) conditions.push(eb('host_id', '=', filter.hostId));
     if (filter.modelId !== undefined) conditions.push(eb('model_id', '=', filter.modelId));
     if (filter.keyPrefix !== undefined) conditions.push(eb('key_prefix', '=', filter.keyPrefix));
+    if (filter.keyIds !== undefined) conditions.push(filter.keyIds.length === 0 ? sql<SqlBool>`false` : eb('key_id', 'in', filter.keyIds));
     if (filter.fromMs !== undefined) conditions.push(eb('created_at', '>=', new Date(filter.fromMs)));
     if (filter.toMs !== undefined) conditions.push(eb('created_at', '<', new Date(filter.toMs)));
     return eb.and(conditions);
@@ -102,46 +103,70 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       return { credits: await balanceOf(ledgerAccount.credits(accountId)), holds: await balanceOf(ledgerAccount.holds(accountId)) };
     },
     balanceOf,
-    async insertKey(key: NewKey) {
-      await db
-        .insertInto('api_keys')
-        .values({
-          id: key.id,
-          account_id: key.accountId,
-          parent_key_id: key.parentKeyId,
-          name: key.name,
-          prefix: key.prefix,
-          hash: key.hash,
-          role: key.role,
-          models: key.models,
-          spend_limit_total: key.spendLimitTotal,
-          spend_limit_daily: key.spendLimitDaily,
-          rate_limit_rpm: key.rateLimitRpm,
-          rate_limit_tpm: key.rateLimitTpm,
-          provider_preferences: key.providerPreferences === null ? null : JSON.stringify(providerPreferencesWire(key.providerPreferences)),
-          expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs),
-        })
-        .execute();
+    async insertKey(key: NewKey, maxLiveKeys: number) {
+      return db.transaction().execute(async (trx) => {
+        // The account row is the lock (no key update: rows that merely reference the account do not wait on it): two
+        // keys created at once cannot both take the last place.
+        await trx.selectFrom('accounts').select('id').where('id', '=', key.accountId).forNoKeyUpdate().executeTakeFirst();
+        const live = await trx
+          .selectFrom('api_keys')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('account_id', '=', key.accountId)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        if (Number(live.n) >= maxLiveKeys) return false;
+        await trx
+          .insertInto('api_keys')
+          .values({
+            id: key.id,
+            account_id: key.accountId,
+            parent_key_id: key.parentKeyId,
+            name: key.name,
+            prefix: key.prefix,
+            hash: key.hash,
+            role: key.role,
+            can_create_keys: key.canCreateKeys,
+            models: key.models,
+            spend_limit_total: key.spendLimitTotal,
+            spend_limit_daily: key.spendLimitDaily,
+            rate_limit_rpm: key.rateLimitRpm,
+            rate_limit_tpm: key.rateLimitTpm,
+            provider_preferences: key.providerPreferences === null ? null : JSON.stringify(providerPreferencesWire(key.providerPreferences)),
+            expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs),
+          })
+          .execute();
+        return true;
+      });
     },
     async findKey(id) {
       const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toKeyRecord(row) : undefined;
     },
-    async listKeys(filter: { accountId?: string; role?: KeyRole }) {
-      let q = db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id');
-      if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
-      if (filter.role) q = q.where('role', '=', filter.role);
-      return (await q.execute()).map((row) => ({ ...toKeyRecord(row), spentTotal: row.spent_total }));
+    async listKeys(filter: { accountId?: string; role?: KeyRole; day?: string }) {
+      let q = db
+        .selectFrom('api_keys')
+        // One query shape with or without a day: without one, the join matches nothing and spentToday is 0.
+        .leftJoin('key_daily_spend', (join) => join.onRef('key_daily_spend.key_id', '=', 'api_keys.id').on('key_daily_spend.day', '=', filter.day ?? '1970-01-01'))
+        .selectAll('api_keys')
+        .select('key_daily_spend.spent as spent_today')
+        .orderBy('api_keys.created_at')
+        .orderBy('api_keys.id');
+      if (filter.accountId) q = q.where('api_keys.account_id', '=', filter.accountId);
+      if (filter.role) q = q.where('api_keys.role', '=', filter.role);
+      return (await q.execute()).map((row) => ({ ...toKeyRecord(row), spentTotal: row.spent_total, spentToday: filter.day === undefined ? 0n : row.spent_today ?? 0n }));
     },
     async revokeKey(id) {
-      const row = await db
-        .updateTable('api_keys')
-        .set({ revoked_at: sql`now()`, updated_at: sql`clock_timestamp()` })
-        .where((eb) => eb.or([eb('id', '=', id), eb('parent_key_id', '=', id)]))
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
-      return row.length > 0;
+      // The key and every descendant, however deep: a revoked agent's sub-keys stop with it.
+      const revoked = await sql<{ id: string }>`
+        with recursive subtree(id) as (
+          select id from api_keys where id = ${id}
+          union all
+          select k.id from api_keys k join subtree s on k.parent_key_id = s.id
+        )
+        update api_keys set revoked_at = now(), updated_at = clock_timestamp()
+        where id in (select id from subtree) and revoked_at is null
+        returning id`.execute(db);
+      return revoked.rows.map((r) => r.id);
     },
     async replaceOperatorKey(key) {
       await db.transaction().execute(async (trx) => {
@@ -447,10 +472,6 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .groupBy('host_id')
         .execute();
       return new Map(rows.map((r) => [r.host_id as string, Number(r.requests)]));
-    },
-    async spendByKey(accountId) {
-      const rows = await db.selectFrom('api_keys').select(['prefix', 'name', 'spent_total']).where('account_id', '=', accountId).where('role', '=', 'buyer').orderBy('created_at').orderBy('id').execute();
-      return rows.map((r) => ({ prefix: r.prefix, name: r.name, spent: r.spent_total }));
     },
     async getSetting(key) {
       return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;

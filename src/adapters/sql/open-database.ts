@@ -16,6 +16,7 @@ import * as hostStrikes from './migrations/007-host-strikes.ts';
 import * as verification from './migrations/008-verification.ts';
 import * as economics from './migrations/009-economics.ts';
 import * as consoleAndStatus from './migrations/010-console-and-status.ts';
+import * as keyTreeLimits from './migrations/011-key-tree-limits.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-verification': verification,
   '009-economics': economics,
   '010-console-and-status': consoleAndStatus,
+  '011-key-tree-limits': keyTreeLimits,
 };
 
 /**

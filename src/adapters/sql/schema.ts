@@ -45,6 +45,8 @@ export type Schema = {
     /** the wire form of ProviderPreferences */
     provider_preferences: unknown;
     spent_total: Generated<Money>;
+    /** may create sub-keys (and hand this right on) */
+    can_create_keys: Generated<boolean>;
     expires_at: Timestamp | null;
     revoked_at: Timestamp | null;
     created_at: Generated<Timestamp>;

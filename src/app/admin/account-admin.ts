@@ -1,10 +1,11 @@
 // Accounts, credits and keys: what the operator (admin API) and buyers (their own keys and sub-keys) may do.
 // Raw keys are returned exactly once, at creation; only their hash is stored.
 import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
-import { formatApiKey, hashApiKey, visiblePrefix } from '../../domain/keys/api-key.ts';
+import { formatApiKey, hashApiKey, MAX_LIVE_KEYS_PER_ACCOUNT, visiblePrefix } from '../../domain/keys/api-key.ts';
 import type { ProviderPreferences } from '../../contracts/openai/provider-preferences.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { MarketStore, NewKey } from '../market-store.ts';
+import { isInSubtree } from './key-scope.ts';
 import type { ApiKeyRecord, Ids, KeyRole } from '../ports.ts';
 
 export type KeyLimits = {
@@ -16,6 +17,8 @@ export type KeyLimits = {
   rateLimitRpm: number | null;
   rateLimitTpm: number | null;
   providerPreferences: ProviderPreferences | null;
+  /** for a sub-key: may it create sub-keys of its own (root keys always may) */
+  canCreateKeys: boolean;
 };
 
 /** A key with no limits of its own (the market's default rate limits still apply). */
@@ -28,11 +31,13 @@ export const unlimitedKey = (name: string): KeyLimits => ({
   rateLimitRpm: null,
   rateLimitTpm: null,
   providerPreferences: null,
+  canCreateKeys: false,
 });
 
 export type IssuedKey = { key: string; record: ApiKeyRecord };
 
-export type AccountAdminDeps = { store: MarketStore; ids: Ids; revoked: (keyId: string) => void };
+/** `maxLiveKeys`: keys not revoked per account (default MAX_LIVE_KEYS_PER_ACCOUNT) */
+export type AccountAdminDeps = { store: MarketStore; ids: Ids; revoked: (keyId: string) => void; maxLiveKeys?: number };
 
 export async function createAccount(deps: AccountAdminDeps, name: string, id?: string): Promise<string> {
   const accountId = id ?? deps.ids.newId('acct');
@@ -49,7 +54,9 @@ export async function grantCredits(deps: AccountAdminDeps, accountId: string, am
 
 function newKey(deps: Pick<AccountAdminDeps, 'ids'>, accountId: string, role: KeyRole, limits: KeyLimits, parentKeyId: string | null): { key: string; record: NewKey } {
   const key = formatApiKey(deps.ids.newSecret());
-  return { key, record: { ...limits, id: deps.ids.newId('key'), accountId, parentKeyId, prefix: visiblePrefix(key), hash: hashApiKey(key), role } };
+  // A buyer's root key manages its account's keys; a sub-key creates keys only with the right handed on to it.
+  const canCreateKeys = role === 'buyer' && (parentKeyId === null || limits.canCreateKeys);
+  return { key, record: { ...limits, canCreateKeys, id: deps.ids.newId('key'), accountId, parentKeyId, prefix: visiblePrefix(key), hash: hashApiKey(key), role } };
 }
 
 export async function issueKey(
@@ -61,13 +68,22 @@ export async function issueKey(
 ): Promise<IssuedKey> {
   if (!(await deps.store.accountExists(accountId))) throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
   const { key, record } = newKey(deps, accountId, role, limits, parentKeyId);
-  await deps.store.insertKey(record);
+  if (!(await deps.store.insertKey(record, deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT))) {
+    throw new ApiError(403, 'permission_error', `The account already has ${deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT} keys that are not revoked, the most it may have; revoke some first.`, 'too_many_keys');
+  }
   const { hash: _hash, ...visible } = record;
   return { key, record: { ...visible, revokedAtMs: null, updatedAtMs: 0 } };
 }
 
-/** A buyer's delegated key for an agent: never more than its parent may do. */
+/**
+ * A buyer's delegated key for an agent: never more than its parent may do, and created only by a key that holds the
+ * right to (`can_create_keys`). Its spend, with its own descendants', also counts against every ancestor's limits
+ * (domain/limits/key-tree-limits.ts), so the capped limits below are what it may spend at most, not a fresh budget.
+ */
 export async function issueSubKey(deps: AccountAdminDeps, parent: ApiKeyRecord, limits: KeyLimits): Promise<IssuedKey> {
+  if (!parent.canCreateKeys) {
+    throw new ApiError(403, 'permission_error', 'This key may not create keys: only root keys, and sub-keys created with can_create_keys, may.', 'key_creation_not_allowed');
+  }
   const models = parent.models && limits.models ? limits.models.filter((m) => parent.models?.includes(m)) : limits.models ?? parent.models;
   if (parent.models && limits.models && models?.length !== limits.models.length) {
     throw new ApiError(403, 'permission_error', 'A sub-key may only allow models its parent key allows.', 'model_not_allowed', 'models');
@@ -92,11 +108,19 @@ export async function issueSubKey(deps: AccountAdminDeps, parent: ApiKeyRecord, 
   );
 }
 
-export async function revokeKey(deps: AccountAdminDeps, keyId: string, accountId?: string): Promise<void> {
+/**
+ * Revokes a key and all its descendants. `by`: the buyer key asking (none: the operator). A root key may revoke any
+ * key of its account; a sub-key only itself and its own descendants. Any other key is "not found" to it, as a key it
+ * cannot see.
+ */
+export async function revokeKey(deps: AccountAdminDeps, keyId: string, by?: ApiKeyRecord): Promise<void> {
   const key = await deps.store.findKey(keyId);
-  if (!key || (accountId !== undefined && key.accountId !== accountId)) throw new ApiError(404, 'not_found_error', `No key '${keyId}'.`, 'key_not_found');
-  await deps.store.revokeKey(keyId);
-  deps.revoked(keyId);
+  const visible =
+    key !== undefined &&
+    (by === undefined ||
+      (key.accountId === by.accountId && (by.parentKeyId === null || isInSubtree(await deps.store.listKeys({ accountId: by.accountId }), by.id, keyId))));
+  if (!visible) throw new ApiError(404, 'not_found_error', `No key '${keyId}'.`, 'key_not_found');
+  for (const id of await deps.store.revokeKey(keyId)) deps.revoked(id);
 }
 
 /** A new operator key; every earlier one stops working. Returns the raw key (shown once, like any key). */

@@ -1,14 +1,20 @@
 // Per-key spending on one gateway instance: holds are placed against leases (see domain/ledger/budget-lease.ts),
 // new leases are taken from the database only when the current ones run short, one acquisition per key at a time.
-// The database stays the authority: it grants a lease only within the account's credits and the key's limits.
+// The database stays the authority: it grants a lease only within the account's credits and the limits of the key
+// and its ancestors (domain/limits/key-tree-limits.ts), sized by domain/ledger/lease-grant.ts. A request refused
+// while this instance holds unused lease money of the same account first gives that money back and tries again.
 import { canHold, placeHold, settleHold, type Lease } from '../../domain/ledger/budget-lease.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { BillingBatcher, Durability } from './billing-batcher.ts';
 import type { BillingOperation, Clock, Ids, LeaseStore } from '../ports.ts';
 
-export type HoldRefusal = 'insufficient_funds' | 'spend_limit' | 'key_inactive';
+/** `remainingNanos`: what the spend limits of the key and its ancestors still leave it */
+export type HoldRefusal = { ok: false; reason: 'spend_limit'; remainingNanos: Nanos } | { ok: false; reason: 'insufficient_funds' | 'key_inactive' };
 export type Hold = { leaseId: string; keyId: string; amount: Nanos };
-export type HoldOutcome = { ok: true; hold: Hold } | { ok: false; reason: HoldRefusal };
+export type HoldOutcome = { ok: true; hold: Hold } | HoldRefusal;
+
+/** How often one request may give back its account's unused lease money and try again before it is refused. */
+const RECLAIM_ATTEMPTS = 2;
 
 export type SpendBudget = {
   hold(key: { id: string; accountId: string }, amount: Nanos): Promise<HoldOutcome>;
@@ -18,6 +24,8 @@ export type SpendBudget = {
   maintain(): Promise<void>;
   /** returns every lease (on shutdown, after in-flight requests ended) */
   releaseAll(): void;
+  /** what requests of these keys hold in flight on this instance (leased money no request holds is not counted) */
+  heldBy(keyIds: ReadonlySet<string>): Nanos;
 };
 
 export function createSpendBudget(
@@ -53,21 +61,28 @@ export function createSpendBudget(
     void deps.batcher.enqueue({ type: 'return-lease', leaseId: lease.id });
   };
 
-  /** Returns this instance's idle leases of an account's other keys, so their credits can serve this key. */
-  const returnIdleLeasesOf = async (accountId: string): Promise<boolean> => {
-    let returned = false;
+  /**
+   * Gives back what this instance leased for the account's keys and no request holds: idle leases whole, busy ones
+   * down to what their requests hold. True when anything went back (then the database has it).
+   */
+  const reclaimUnusedOf = async (accountId: string): Promise<boolean> => {
+    let reclaimed = false;
     for (const [keyId, leases] of byKey) {
       if (keyAccount.get(keyId) !== accountId) continue;
-      for (const lease of leases.filter((l) => l.held === 0n)) {
-        returnLease(keyId, lease);
-        returned = true;
+      for (const lease of leases) {
+        if (lease.held === 0n) returnLease(keyId, lease);
+        else if (lease.available > 0n) {
+          deps.batcher.enqueue({ type: 'shrink-lease', id: deps.ids.newId('shrink'), leaseId: lease.id, amount: lease.available });
+          store(keyId, { ...lease, available: 0n });
+        } else continue;
+        reclaimed = true;
       }
     }
-    if (returned) await deps.batcher.flush();
-    return returned;
+    if (reclaimed) await deps.batcher.flush();
+    return reclaimed;
   };
 
-  const acquire = async (key: { id: string; accountId: string }, amount: Nanos, retry = true): Promise<HoldOutcome> => {
+  const acquire = async (key: { id: string; accountId: string }, amount: Nanos, attemptsLeft = RECLAIM_ATTEMPTS): Promise<HoldOutcome> => {
     const existing = findLease(key.id, amount);
     if (existing) return reserve(key.id, existing, amount);
     keyAccount.set(key.id, key.accountId);
@@ -78,14 +93,14 @@ export function createSpendBudget(
       keyId: key.id,
       accountId: key.accountId,
       instanceId: options.instanceId,
-      wantNanos: amount > options.leaseChunkNanos ? amount : options.leaseChunkNanos,
-      minNanos: amount,
+      needNanos: amount,
+      chunkNanos: options.leaseChunkNanos,
       expiresAtMs: now + options.leaseTtlMs,
       nowMs: now,
     });
     if (!outcome.ok) {
-      const freed = outcome.reason === 'insufficient_funds' && retry && (await returnIdleLeasesOf(key.accountId));
-      return freed ? acquire(key, amount, false) : outcome;
+      const retry = outcome.reason !== 'key_inactive' && attemptsLeft > 0 && (await reclaimUnusedOf(key.accountId));
+      return retry ? acquire(key, amount, attemptsLeft - 1) : outcome;
     }
     return reserve(key.id, { id: leaseId, available: outcome.amount, held: 0n, expiresAtMs: now + options.leaseTtlMs }, amount);
   };
@@ -126,6 +141,11 @@ export function createSpendBudget(
     },
     releaseAll() {
       for (const [keyId, leases] of byKey) for (const lease of leases) returnLease(keyId, lease);
+    },
+    heldBy(keyIds) {
+      let held = 0n;
+      for (const keyId of keyIds) for (const lease of byKey.get(keyId) ?? []) held += lease.held;
+      return held;
     },
   };
 }

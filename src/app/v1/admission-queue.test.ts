@@ -4,7 +4,7 @@ import { createAdmissionQueue, routesNow, type Admission, type AdmissionSlot } f
 import type { ModelRoute } from './market-catalog.ts';
 
 /** A queue on a hand-driven clock and timers, recording what it reports to the metrics. */
-const rules = { queuePerSlot: 2, maxWaitMs: 10_000 };
+const rules = { queuePerSlot: 2, maxQueuePerSlot: 8, maxWaitMs: 10_000 };
 
 function harness(maxWaitMs = rules.maxWaitMs) {
   const clock = { now: 0, nowMs: () => clock.now };
@@ -120,7 +120,7 @@ describe('admission queue', () => {
           await flush();
           expect(seen.running).toBe(held.length);
           expect(seen.running).toBeLessThanOrEqual(slots);
-          expect(seen.queued).toBeLessThanOrEqual(rules.queuePerSlot * slots);
+          expect(seen.queued).toBeLessThanOrEqual(rules.maxQueuePerSlot * slots);
         }
         while (held.length > 0 || waiting.length > 0) {
           held.pop()?.release();

@@ -7,9 +7,9 @@ import type { ProviderPreferences } from '../../contracts/openai/provider-prefer
 import type { ChatCompletionRequest, CompletionRequest } from '../../contracts/openai/completion-request.ts';
 import { firstUnsupportedParameter } from '../../domain/engines/engine-capabilities.ts';
 import { captureTransaction } from '../../domain/ledger/transaction.ts';
-import { costOf, holdFor, type LockedPrice } from '../../domain/ledger/request-cost.ts';
+import { costOf, holdFor, maxTokensWithin, type LockedPrice } from '../../domain/ledger/request-cost.ts';
 import { formatNanos, type Nanos, type RevenueSplit } from '../../domain/money/nanos.ts';
-import type { SpendBudget, Hold } from '../billing/spend-budget.ts';
+import type { SpendBudget, Hold, HoldRefusal } from '../billing/spend-budget.ts';
 import type { Durability } from '../billing/billing-batcher.ts';
 import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
@@ -168,11 +168,27 @@ function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: numb
 const notRecorded = () =>
   new ApiError(503, 'service_unavailable', 'The billing database is unavailable, so this answer could not be recorded; nothing was charged. Retry shortly.', 'billing_unavailable', null, { 'retry-after': '1' });
 
-const refusal = {
-  insufficient_funds: () => new ApiError(402, 'insufficient_quota', 'The account does not have enough credits for this request.', 'insufficient_credits'),
-  spend_limit: () => new ApiError(403, 'permission_error', "This request would exceed the key's spend limit.", 'spend_limit_exceeded'),
-  key_inactive: () => new ApiError(403, 'permission_error', 'This key is revoked or expired.', 'key_inactive'),
-};
+/** The worst case this request was held for, and what it would take to fit what the key's limits leave. */
+type HoldContext = { hold: Nanos; price: LockedPrice; promptTokens: number; maxTokens: number };
+
+function refusal(refused: HoldRefusal, context: HoldContext): ApiError {
+  if (refused.reason === 'key_inactive') return new ApiError(403, 'permission_error', 'This key is revoked or expired.', 'key_inactive');
+  if (refused.reason !== 'spend_limit') {
+    const worstCase = `prompt + max_tokens ${context.maxTokens} at the locked price: ${formatNanos(context.hold)}`;
+    return new ApiError(402, 'insufficient_quota', `The account does not have enough credits for this request's worst case (${worstCase}).`, 'insufficient_credits');
+  }
+  const { price, promptTokens, maxTokens } = context;
+  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos);
+  const fix = fits > 0n ? `lower max_tokens to ${fits} or less` : 'not even one completion token fits after this prompt: shorten the prompt';
+  return new ApiError(
+    403,
+    'permission_error',
+    `This request's worst case (prompt ${promptTokens} tokens + max_tokens ${maxTokens}, at the locked price) is ${formatNanos(context.hold)}, ` +
+      `but the key's spend limits (its own and its parent keys', daily and total) leave ${formatNanos(refused.remainingNanos)}. To fit, ${fix}; or ask for a higher limit.`,
+    'spend_limit_exceeded',
+    'max_tokens',
+  );
+}
 
 export async function serveCompletion(deps: ServeCompletionDeps, input: CompletionInput): Promise<Served> {
   const { model, routes } = modelFor(deps, input);
@@ -189,10 +205,11 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   if (available.length === 0) throw new ApiError(503, 'service_unavailable', `No host of '${model.id}' is available right now (all down or at capacity); retry shortly.`, 'no_host_available', null, { 'retry-after': '1' });
   const { price, candidates } = lockPrice(model, available, input, { promptTokens, completionTokens: maxTokens });
   const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
-  const held = await deps.budget.hold(input.key, holdFor(price, promptTokens, maxTokens));
+  const worstCase = holdFor(price, promptTokens, maxTokens);
+  const held = await deps.budget.hold(input.key, worstCase);
   if (!held.ok) {
     rate.settle(0);
-    throw refusal[held.reason]();
+    throw refusal(held, { hold: worstCase, price, promptTokens, maxTokens });
   }
   const hold: Hold = held.hold;
   // Admitted after the hold, so a buyer who cannot pay hears 402/403 rather than "busy"; shed, the hold is released.

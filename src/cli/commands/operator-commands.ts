@@ -46,10 +46,16 @@ export function creditsCommand(): Command {
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description('issue, list and revoke buyer API keys (admin API)');
-  withAdminTarget(keys.command('list').description('keys (never their secret), optionally of one account').option('--account <id>', 'only this account')).action(
+  withAdminTarget(
+    keys
+      .command('list')
+      .description('keys (never their secret), optionally of one account, with their total and daily limits and what is left of each (- : no limit)')
+      .option('--account <id>', 'only this account'),
+  ).action(
     adminAction(
       (flags: AdminTarget & { account?: string }) => callAdmin<List>(flags, 'GET', `/admin/keys${flags.account ? `?account_id=${encodeURIComponent(flags.account)}` : ''}`),
-      (answer: List) => table(answer.data, ['id', 'account_id', 'prefix', 'name', 'spent_total', 'spend_limit_total', 'expires_at', 'revoked']),
+      (answer: List) =>
+        table(answer.data, ['id', 'account_id', 'parent_key_id', 'prefix', 'name', 'spent_total', 'spend_limit_total', 'remaining_total', 'spent_today', 'spend_limit_daily', 'remaining_daily', 'expires_at', 'revoked']),
     ),
   );
   withAdminTarget(

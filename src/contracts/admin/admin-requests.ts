@@ -22,6 +22,8 @@ export const keyLimitsSchema = z.strictObject({
   rate_limit_tpm: z.int().min(1).max(1_000_000_000).nullable().optional(),
   /** standing provider preferences for every request made with the key; a request's own override them field by field */
   provider: providerPreferencesSchema.nullable().optional(),
+  /** a sub-key: may it create sub-keys of its own (only a key that may can grant it; root keys always may) */
+  can_create_keys: z.boolean().default(false),
 });
 
 export const createKeySchema = keyLimitsSchema.extend({ account_id: z.string().min(1) });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideAdmission, modelSlots, queueBound, retryAfterSeconds, startable } from './admission.ts';
 
-const rules = { queuePerSlot: 2, maxWaitMs: 10_000 };
+const rules = { queuePerSlot: 2, maxQueuePerSlot: 8, maxWaitMs: 10_000 };
 const load = fc.record({ running: fc.nat(50), queued: fc.nat(100) });
 const slots = fc.integer({ min: 0, max: 40 });
 const serviceMs = fc.option(fc.integer({ min: 1, max: 120_000 }), { nil: undefined });
@@ -23,12 +23,15 @@ describe('admission rule', () => {
     fc.assert(
       fc.property(slots, serviceMs, (n, mean) => {
         const bound = queueBound(n, mean, rules);
-        expect(bound).toBeLessThanOrEqual(rules.queuePerSlot * n);
+        expect(bound).toBeLessThanOrEqual((mean === undefined ? rules.queuePerSlot : rules.maxQueuePerSlot) * n);
         if (mean !== undefined && bound > 0) expect(Math.ceil(bound / n) * mean).toBeLessThanOrEqual(rules.maxWaitMs + mean);
       }),
     );
     expect(queueBound(8, undefined, rules)).toBe(16);
-    expect(queueBound(8, 4_000, rules)).toBe(16);
+    // Requests that hold a slot for 4 s: 20 drain from 8 slots within 10 s.
+    expect(queueBound(8, 4_000, rules)).toBe(20);
+    // A fast model queues a burst (up to the memory bound) rather than shedding it.
+    expect(queueBound(8, 50, rules)).toBe(64);
     // Requests that hold a slot for 20 s: a queue of 4 on 8 slots already waits 10 s.
     expect(queueBound(8, 20_000, rules)).toBe(4);
   });

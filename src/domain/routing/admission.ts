@@ -7,18 +7,21 @@
 //   one of them declares none (an operator's engine registered without max_concurrency: a vLLM may serve hundreds),
 //   the model is not limited here, and that engine's own busy answers reach the buyer as 503 `hosts_busy`;
 // - running: at most `slots` requests of the model at once;
-// - queue: at most `queuePerSlot × slots` waiting, and no more than would drain within `maxWaitMs` at the observed
-//   mean time a request holds its slot;
+// - queue: until the time a request holds its slot is known, `queuePerSlot × slots` waiting; once it is, as many as
+//   drain within `maxWaitMs` at that mean time (so a fast model queues a burst instead of shedding it), at most
+//   `maxQueuePerSlot × slots` (memory);
 // - a queued request still waiting after `maxWaitMs` is shed too.
 
 export type AdmissionRules = {
-  /** queued requests allowed per slot */
+  /** queued requests allowed per slot while the time a request holds its slot is unknown */
   queuePerSlot: number;
+  /** queued requests allowed per slot at most, however fast the model drains */
+  maxQueuePerSlot: number;
   /** the longest a request waits in the queue before it is shed */
   maxWaitMs: number;
 };
 
-export const DEFAULT_ADMISSION_RULES: AdmissionRules = { queuePerSlot: 4, maxWaitMs: 10_000 };
+export const DEFAULT_ADMISSION_RULES: AdmissionRules = { queuePerSlot: 4, maxQueuePerSlot: 64, maxWaitMs: 10_000 };
 
 /** Retry-After is at least a second and never so long that a buyer gives up on a market that will have room soon. */
 const MAX_RETRY_AFTER_S = 30;
@@ -32,11 +35,10 @@ export type AdmissionDecision = { kind: 'run' } | { kind: 'queue' } | { kind: 's
 /** The model's slots from its online hosts' declared concurrency: unlimited (Infinity) while one declares none. */
 export const modelSlots = (declared: ReadonlyArray<number | null>): number => declared.reduce<number>((sum, d) => sum + (d ?? Infinity), 0);
 
-/** How many may wait: a small multiple of the slots, cut to what drains within the wait bound once service time is known. */
+/** How many may wait: a small multiple of the slots until service time is known, then what drains within the wait bound. */
 export function queueBound(slots: number, meanServiceMs: number | undefined, rules: AdmissionRules): number {
-  const bySlots = rules.queuePerSlot * slots;
-  if (meanServiceMs === undefined || meanServiceMs <= 0) return bySlots;
-  return Math.min(bySlots, Math.floor((slots * rules.maxWaitMs) / meanServiceMs));
+  if (meanServiceMs === undefined || meanServiceMs <= 0) return rules.queuePerSlot * slots;
+  return Math.min(rules.maxQueuePerSlot * slots, Math.floor((slots * rules.maxWaitMs) / meanServiceMs));
 }
 
 /** Seconds until a request arriving behind `queued` others could expect a slot; 1 while service time is unknown. */

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { createAccount, grantCredits, issueKey, revokeKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
 import { approveHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
 import type { MarketStore } from '../../../app/market-store.ts';
+import { withRemaining } from '../../../app/admin/key-scope.ts';
+import { utcDay } from '../../../app/billing/utc-day.ts';
 import type { Clock } from '../../../app/ports.ts';
 import type { HostState } from '../../../app/v1/host-router.ts';
 import { createAccountSchema, createKeySchema, grantCreditsSchema, registerEngineSchema } from '../../../contracts/admin/admin-requests.ts';
@@ -50,7 +52,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   });
   app.get<{ Querystring: { account_id?: string } }>('/admin/keys', operator, async (request) => ({
     object: 'list',
-    data: (await deps.store.listKeys({ role: 'buyer', ...(request.query.account_id ? { accountId: request.query.account_id } : {}) })).map(keyView),
+    data: withRemaining(
+      await deps.store.listKeys({ role: 'buyer', day: utcDay(deps.clock.nowMs()), ...(request.query.account_id ? { accountId: request.query.account_id } : {}) }),
+    ).map(keyView),
   }));
   app.post<{ Params: { id: string } }>('/admin/keys/:id/revoke', operator, async (request) => {
     await revokeKey(deps.admin, request.params.id);

@@ -2,16 +2,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createAccount, grantCredits, issueKey, issueSubKey, revokeKey, unlimitedKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
 import type { MarketStore } from '../../../app/market-store.ts';
+import { keysInScope } from '../../../app/admin/key-scope.ts';
 import { serveCompletion, type CompletionInput, type ServeCompletionDeps } from '../../../app/v1/serve-completion.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 import { keyLimitsSchema, signUpSchema } from '../../../contracts/admin/admin-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { chatCompletionRequestSchema, completionRequestSchema } from '../../../contracts/openai/completion-request.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
+import { spendableNow } from '../../../domain/limits/key-tree-limits.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { openSseStream } from '../openai/sse-stream.ts';
 import { keyLimitsFromBody, keyView, modelCard, usageCsv, usageFilter, usagePointView, usageView } from './views.ts';
 import { usageQuerySchema, usageSeriesQuerySchema } from '../../../contracts/console/console-requests.ts';
+
+const nanosOrNull = (n: Nanos | null): string | null => (n === null ? null : formatNanos(n));
 
 export type V1RouteDeps = { serve: ServeCompletionDeps; admin: AccountAdminDeps; store: MarketStore; starterCredits: Nanos };
 
@@ -53,23 +57,40 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
     return modelCard(model);
   });
 
+  // A root key sees its whole account; a sub-key only its own subtree (app/admin/key-scope.ts).
+  const scope = (request: FastifyRequest) => keysInScope(deps.store, request.apiKey as ApiKeyRecord, deps.serve.clock.nowMs());
+  const usageScope = async (request: FastifyRequest) => {
+    const key = request.apiKey as ApiKeyRecord;
+    return key.parentKeyId === null ? { accountId: key.accountId } : { accountId: key.accountId, keyIds: (await scope(request)).keys.map((k) => k.id) };
+  };
+
   app.get('/v1/credits', buyer, async (request) => {
     const key = request.apiKey as ApiKeyRecord;
+    const { own, keys, accountKeyIds } = await scope(request);
     const { credits, holds } = await deps.store.balances(key.accountId);
-    const spend = await deps.store.spendByKey(key.accountId);
+    // Leases are the gateways' working money and still the buyer's: only requests in flight (on this gateway
+    // instance) are held. A sub-key sees its subtree's holds, and what it may still start: the account's free money
+    // capped by what its own and its ancestors' limits leave.
+    const held = deps.serve.budget.heldBy(new Set(keys.map((k) => k.id)));
+    const accountFree = credits + holds - deps.serve.budget.heldBy(accountKeyIds);
+    const available = spendableNow({ accountFree, remaining: own.remaining, subtreeHeld: held });
     return {
       object: 'credits',
       account_id: key.accountId,
-      balance: formatNanos(credits + holds),
-      available: formatNanos(credits),
-      held: formatNanos(holds),
-      spend_by_key: spend.map((s) => ({ key_prefix: s.prefix, name: s.name, spent: formatNanos(s.spent) })),
+      balance: formatNanos(key.parentKeyId === null ? credits + holds : available + held),
+      available: formatNanos(available),
+      held: formatNanos(held),
+      limits: {
+        total: { limit: nanosOrNull(own.spendLimitTotal), remaining: nanosOrNull(own.remaining.total) },
+        daily: { limit: nanosOrNull(own.spendLimitDaily), spent_today: formatNanos(own.spentToday), remaining: nanosOrNull(own.remaining.daily) },
+      },
+      spend_by_key: keys.map((k) => ({ key_prefix: k.prefix, name: k.name, spent: formatNanos(k.spentTotal) })),
     };
   });
 
   app.get('/v1/usage', buyer, async (request, reply) => {
     const query = parseRequest(usageQuerySchema, request.query ?? {});
-    const filter = usageFilter({ accountId: (request.apiKey as ApiKeyRecord).accountId }, query);
+    const filter = usageFilter(await usageScope(request), query);
     if (query.format === 'csv') {
       const rows = await deps.store.listUsage(filter, query.limit, query.after);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="agora-usage.csv"').send(usageCsv(rows));
@@ -80,7 +101,7 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
   });
   app.get('/v1/usage/series', buyer, async (request) => {
     const query = parseRequest(usageSeriesQuerySchema, request.query ?? {});
-    const points = await deps.store.usageSeries(usageFilter({ accountId: (request.apiKey as ApiKeyRecord).accountId }, query), query.bucket, true);
+    const points = await deps.store.usageSeries(usageFilter(await usageScope(request), query), query.bucket, true);
     return { object: 'list', bucket: query.bucket, data: points.map(usagePointView) };
   });
 
@@ -89,12 +110,9 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
     const issued = await issueSubKey(deps.admin, request.apiKey as ApiKeyRecord, limits);
     return reply.status(201).send({ ...keyView(issued.record), key: issued.key });
   });
-  app.get('/v1/keys', buyer, async (request) => ({
-    object: 'list',
-    data: (await deps.store.listKeys({ accountId: (request.apiKey as ApiKeyRecord).accountId, role: 'buyer' })).map(keyView),
-  }));
+  app.get('/v1/keys', buyer, async (request) => ({ object: 'list', data: (await scope(request)).keys.map(keyView) }));
   app.post<{ Params: { id: string } }>('/v1/keys/:id/revoke', buyer, async (request) => {
-    await revokeKey(deps.admin, request.params.id, (request.apiKey as ApiKeyRecord).accountId);
+    await revokeKey(deps.admin, request.params.id, request.apiKey as ApiKeyRecord);
     return { id: request.params.id, revoked: true };
   });
 

@@ -2,6 +2,7 @@
 import type { KeyLimits } from '../../../app/admin/account-admin.ts';
 import type { CapacityMeasurement, UsageFilter, UsagePoint, UsageRow } from '../../../app/market-store.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
+import type { Remaining } from '../../../domain/limits/key-tree-limits.ts';
 import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
 import type { keyLimitsSchema } from '../../../contracts/admin/admin-requests.ts';
 import { providerPreferencesWire } from '../../../contracts/openai/provider-preferences.ts';
@@ -25,7 +26,8 @@ export function capacityView(m: CapacityMeasurement) {
   };
 }
 
-export function keyView(key: ApiKeyRecord & { spentTotal?: Nanos }) {
+/** A key on the wire; listed keys add what they spent and what their own and their ancestors' limits leave them. */
+export function keyView(key: ApiKeyRecord & { spentTotal?: Nanos; spentToday?: Nanos; remaining?: Remaining }) {
   return {
     id: key.id,
     account_id: key.accountId,
@@ -37,6 +39,10 @@ export function keyView(key: ApiKeyRecord & { spentTotal?: Nanos }) {
     spend_limit_total: decimalOrNull(key.spendLimitTotal),
     spend_limit_daily: decimalOrNull(key.spendLimitDaily),
     spent_total: key.spentTotal === undefined ? undefined : formatNanos(key.spentTotal),
+    spent_today: key.spentToday === undefined ? undefined : formatNanos(key.spentToday),
+    remaining_total: key.remaining === undefined ? undefined : decimalOrNull(key.remaining.total),
+    remaining_daily: key.remaining === undefined ? undefined : decimalOrNull(key.remaining.daily),
+    can_create_keys: key.canCreateKeys,
     expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs).toISOString(),
     rate_limit_rpm: key.rateLimitRpm,
     rate_limit_tpm: key.rateLimitTpm,
@@ -55,6 +61,7 @@ export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLim
     rateLimitRpm: body.rate_limit_rpm ?? null,
     rateLimitTpm: body.rate_limit_tpm ?? null,
     providerPreferences: body.provider ?? null,
+    canCreateKeys: body.can_create_keys,
   };
 }
 
