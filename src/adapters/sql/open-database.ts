@@ -1,8 +1,7 @@
 // Opens the market's database: a real PostgreSQL server when a URL is given, else embedded PGlite in a data
 // directory. Both return int8 as bigint, and both run the same migrations on open (safe to re-run).
 import { PGlite, types } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type Migration } from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/001-initial.ts';
 import * as keyRateLimits from './migrations/002-key-rate-limits.ts';
@@ -14,6 +13,7 @@ import * as hostStrikes from './migrations/007-host-strikes.ts';
 import * as verification from './migrations/008-verification.ts';
 import * as economics from './migrations/009-economics.ts';
 import * as consoleAndStatus from './migrations/010-console-and-status.ts';
+import { pgliteDialect } from './pglite-dialect.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -34,52 +34,19 @@ const MIGRATIONS: Record<string, Migration> = {
 };
 
 /**
- * PGlite is one session: kysely-pglite hands every caller the same connection, so two concurrent transactions
- * would interleave their statements. This driver lends the connection to one caller at a time.
+ * Whether the database has exactly this version's migrations: two small reads, where the migrator takes its lock
+ * table and a transaction on every open (about a second on PGlite). Anything else goes to the migrator, which
+ * applies what is missing or refuses what it does not know.
  */
-class ExclusiveDriver implements Driver {
-  private queue: Promise<void> = Promise.resolve();
-  constructor(private readonly inner: Driver) {}
-  init(): Promise<void> {
-    return this.inner.init();
-  }
-  async acquireConnection(): Promise<DatabaseConnection> {
-    let release!: () => void;
-    const previous = this.queue;
-    this.queue = new Promise((resolve) => (release = resolve));
-    await previous;
-    const connection = await this.inner.acquireConnection();
-    (connection as DatabaseConnection & { release?: () => void }).release = release;
-    return connection;
-  }
-  beginTransaction(connection: DatabaseConnection, settings: Parameters<Driver['beginTransaction']>[1]): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
-  }
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.commitTransaction(connection);
-  }
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
-  }
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await this.inner.releaseConnection(connection);
-    (connection as DatabaseConnection & { release?: () => void }).release?.();
-  }
-  destroy(): Promise<void> {
-    return this.inner.destroy();
-  }
-}
-
-function exclusiveDialect(inner: Dialect): Dialect {
-  return {
-    createAdapter: () => inner.createAdapter(),
-    createDriver: () => new ExclusiveDriver(inner.createDriver()),
-    createIntrospector: (db) => inner.createIntrospector(db),
-    createQueryCompiler: () => inner.createQueryCompiler(),
-  };
+async function isMigrated(db: Kysely<Schema>): Promise<boolean> {
+  const { rows: tables } = await sql<{ known: boolean }>`select to_regclass('kysely_migration') is not null as known`.execute(db);
+  if (!tables[0]?.known) return false;
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.map((r) => r.name).join() === Object.keys(MIGRATIONS).sort().join();
 }
 
 async function migrate(db: Kysely<Schema>): Promise<void> {
+  if (await isMigrated(db)) return;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
@@ -99,7 +66,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
   }
   // PGlite returns small int8 values as JS numbers by default; money must always be bigint.
   const client = await PGlite.create({ dataDir: location.dataDir, parsers: { [types.INT8]: (value: string) => BigInt(value) } });
-  const db = new Kysely<Schema>({ dialect: exclusiveDialect(new KyselyPGlite(client).dialect) });
+  const db = new Kysely<Schema>({ dialect: pgliteDialect(client) });
   await migrate(db);
   return { db, kind: 'pglite', close: () => db.destroy() };
 }
