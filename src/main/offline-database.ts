@@ -1,8 +1,8 @@
 // Operator commands that work on a stopped market's data: backup, restore, the ledger check and resetting the operator key. They
 // open the database themselves, so they refuse a data directory whose market is running (PGlite has one owner).
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -20,6 +20,18 @@ export type MarketData = { dataDir: string; databaseUrl?: string | undefined };
 
 /** The data-directory secrets a market needs again after a restore. */
 const SECRET_FILES = ['operator.key', 'demo.key'];
+/**
+ * The built-in hosts' identities (`hosts/host-N/host.key`, Ed25519 private keys): restored, the same hosts come
+ * back, with their earnings, bonds and reputation, instead of new hosts registering beside the old ones.
+ */
+const HOST_KEY = /^hosts\/[\w-]+\/host\.key$/;
+const isSecretFile = (file: string): boolean => SECRET_FILES.includes(file) || HOST_KEY.test(file);
+
+async function secretFilesIn(dataDir: string): Promise<string[]> {
+  const hosts = await readdir(join(dataDir, 'hosts'), { withFileTypes: true }).catch(() => []);
+  const hostKeys = hosts.filter((entry) => entry.isDirectory()).map((entry) => `hosts/${entry.name}/host.key`);
+  return [...SECRET_FILES, ...hostKeys.filter((file) => HOST_KEY.test(file)).sort()];
+}
 
 export async function withDatabase<T>(data: MarketData, work: (database: Database, dataDir: string) => Promise<T>): Promise<T> {
   const dataDir = resolve(data.dataDir);
@@ -64,7 +76,7 @@ export async function backupMarket(data: MarketData, out: string, progress: (tab
     };
     try {
       const counts = await dumpTables(database.db, write, (table, row) => write({ table, row }));
-      for (const file of SECRET_FILES) {
+      for (const file of await secretFilesIn(dataDir)) {
         const content = await readSecretFile(join(dataDir, file));
         if (content) await write({ file, content });
       }
@@ -103,14 +115,17 @@ export async function restoreMarket(data: MarketData, from: string, progress: (t
       if ('table' in line && isTableName(line.table)) {
         seen += 1;
         yield [line.table, line.row];
-      } else if ('file' in line && SECRET_FILES.includes(line.file)) files.push(line);
+      } else if ('file' in line && isSecretFile(line.file)) files.push(line);
       else if ('end' in line) end = line;
     }
     if (end?.rows !== seen) throw new RestoreRefused(`${from} is truncated or damaged (${seen} rows, the end line says ${end?.rows ?? 'nothing'}); nothing was restored`);
   }
   return withDatabase(data, async (database, dataDir) => {
     const counts = await restoreTables(database.db, header, rows());
-    for (const { file, content } of files) await writeSecretFile(join(dataDir, file), content);
+    for (const { file, content } of files) {
+      await mkdir(dirname(join(dataDir, file)), { recursive: true, mode: 0o700 });
+      await writeSecretFile(join(dataDir, file), content);
+    }
     for (const [table, n] of Object.entries(counts)) progress(table, n);
     return { rows: end?.rows ?? 0 };
   });
