@@ -25,7 +25,7 @@ import { createKyselyKeyStore } from '../adapters/sql/kysely-key-store.ts';
 import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts';
 import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
-import { cryptoIds, systemClock } from './system-ports.ts';
+import { cryptoIds, systemClock, userCacheDir } from './system-ports.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { startCapacityProbing, type CapacityProbingOptions } from './capacity-probing.ts';
 import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
@@ -194,7 +194,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
   };
   try {
     const logger = pino({ level: options.logLevel, redact: ['req.headers.authorization'] });
-    const database = await openDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(dataDir, 'pgdata') });
+    const database = await openDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() });
     cleanups.push(() => database.close());
     const store = createKyselyMarketStore(database.db);
     const billingStore = createKyselyBillingStore(database.db);

@@ -14,7 +14,7 @@ import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-sto
 import type { LedgerCheck } from '../app/economics/economics-store.ts';
 import { dumpTables, isTableName, restoreTables, RestoreRefused, type BackupHeader, type BackupRow, type TableName } from '../adapters/sql/logical-backup.ts';
 import { openDatabase, type Database } from '../adapters/sql/open-database.ts';
-import { cryptoIds } from './system-ports.ts';
+import { cryptoIds, userCacheDir } from './system-ports.ts';
 
 export type MarketData = { dataDir: string; databaseUrl?: string | undefined };
 
@@ -38,7 +38,7 @@ export async function withDatabase<T>(data: MarketData, work: (database: Databas
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = data.databaseUrl ? () => undefined : lockDataDir(dataDir);
   try {
-    const database = await openDatabase(data.databaseUrl ? { url: data.databaseUrl } : { dataDir: join(dataDir, 'pgdata') });
+    const database = await openDatabase(data.databaseUrl ? { url: data.databaseUrl } : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() });
     try {
       return await work(database, dataDir);
     } finally {

@@ -1,6 +1,6 @@
 // Opens the market's database: a real PostgreSQL server when a URL is given, else embedded PGlite in a data
 // directory. Both return int8 as bigint, and both run the same migrations on open (safe to re-run).
-import { PGlite, types } from '@electric-sql/pglite';
+import { types } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/001-initial.ts';
@@ -13,12 +13,14 @@ import * as hostStrikes from './migrations/007-host-strikes.ts';
 import * as verification from './migrations/008-verification.ts';
 import * as economics from './migrations/009-economics.ts';
 import * as consoleAndStatus from './migrations/010-console-and-status.ts';
+import { openPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type Database = { db: Kysely<Schema>; kind: DatabaseKind; close(): Promise<void> };
-export type DatabaseLocation = { url: string } | { dataDir: string };
+/** `templateDir`: where a new embedded database's initialised cluster is cached (pglite-cluster.ts). */
+export type DatabaseLocation = { url: string } | { dataDir: string; templateDir?: string | undefined };
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
@@ -65,7 +67,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   // PGlite returns small int8 values as JS numbers by default; money must always be bigint.
-  const client = await PGlite.create({ dataDir: location.dataDir, parsers: { [types.INT8]: (value: string) => BigInt(value) } });
+  const client = await openPGlite(location.dataDir, location.templateDir, { parsers: { [types.INT8]: (value: string) => BigInt(value) } });
   const db = new Kysely<Schema>({ dialect: pgliteDialect(client) });
   await migrate(db);
   return { db, kind: 'pglite', close: () => db.destroy() };
