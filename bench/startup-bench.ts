@@ -3,11 +3,12 @@
 // offline commands on that data (`agora ledger check`, `agora backup`, `agora restore` into a new directory) and a
 // second start. Prints seconds per step, wall clock from spawn to exit (to "Agora is running" for a start).
 // The built-in model comes from AGORA_MODEL_CACHE (default .cache/models); a missing one is generated first, so
-// point it at a filled cache to time the market rather than the model build. On a shared machine the load average
-// (printed before and after) says how much of the wall clock was waiting for a core.
+// point it at a filled cache to time the market rather than the model build. On a shared machine the wall clock is
+// mostly waiting for a core, so each step also prints the CPU seconds its process used (all its threads; for a
+// start, up to "Agora is running", read from /proc on Linux) and the load average before and after.
 //   npm run bench:startup -- --requests 250
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,21 @@ const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const AGORA = join(import.meta.dirname, '..', 'bin', 'agora.js');
 
-type Started = { url: string; key: string; stop(): Promise<void> };
+type Started = { url: string; key: string; cpuSeconds: number | undefined; stop(): Promise<void> };
+type Step = { wallSeconds: number; cpuSeconds: number | undefined };
+
+/** CPU seconds a running process has used so far (utime + stime in /proc, clock ticks of 1/100 s); Linux only. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Preloaded into an offline command: prints the CPU seconds it used, all threads, as it exits. */
+const REPORT_CPU = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\nbench-cpu-seconds '+(u.user+u.system)/1e6+'\\n')})`;
 
 /** `agora start` until it prints that it is running; stop() sends SIGTERM and waits for the exit. */
 function startMarket(dataDir: string): Promise<Started> {
@@ -36,6 +51,7 @@ function startMarket(dataDir: string): Promise<Started> {
       resolve({
         url,
         key,
+        cpuSeconds: cpuSecondsOf(child.pid),
         async stop() {
           child.kill('SIGTERM');
           await exited;
@@ -47,21 +63,25 @@ function startMarket(dataDir: string): Promise<Started> {
   });
 }
 
-async function agora(args: string[]): Promise<void> {
-  const child = spawn(process.execPath, [AGORA, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function agora(args: string[]): Promise<number | undefined> {
+  const child = spawn(process.execPath, ['--import', REPORT_CPU, AGORA, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`agora ${args.join(' ')} exited ${code}:\n${output}`);
+  const cpu = /bench-cpu-seconds (\S+)/.exec(output)?.[1];
+  return cpu === undefined ? undefined : Number(cpu);
 }
 
-async function timed<T>(what: string, step: () => Promise<T>, results: Array<[string, number]>): Promise<T> {
+async function timed<T>(what: string, step: () => Promise<T>, cpuOf: (value: T) => number | undefined, results: Array<[string, Step]>): Promise<T> {
   const started = performance.now();
   const value = await step();
-  results.push([what, (performance.now() - started) / 1000]);
+  results.push([what, { wallSeconds: (performance.now() - started) / 1000, cpuSeconds: cpuOf(value) }]);
   return value;
 }
+const startCpu = (market: Started) => market.cpuSeconds;
+const commandCpu = (cpu: number | undefined) => cpu;
 
 async function sendRequests(market: Started): Promise<void> {
   let next = 0;
@@ -82,19 +102,21 @@ async function sendRequests(market: Started): Promise<void> {
 const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
 const loadBefore = load();
 const root = mkdtempSync(join(tmpdir(), 'agora-startup-bench-'));
-const results: Array<[string, number]> = [];
+const results: Array<[string, Step]> = [];
 try {
   const dataDir = join(root, 'market');
-  const first = await timed('first start (new data directory)', () => startMarket(dataDir), results);
+  const first = await timed('first start (new data directory)', () => startMarket(dataDir), startCpu, results);
   await sendRequests(first);
   await first.stop();
-  await timed('agora ledger check', () => agora(['ledger', 'check', '--data-dir', dataDir]), results);
-  await timed('agora backup', () => agora(['backup', '--data-dir', dataDir, '--out', join(root, 'market.backup')]), results);
-  await timed('agora restore (new data directory)', () => agora(['restore', '--data-dir', join(root, 'restored'), '--from', join(root, 'market.backup')]), results);
-  const second = await timed('start (existing data directory)', () => startMarket(dataDir), results);
+  await timed('agora ledger check', () => agora(['ledger', 'check', '--data-dir', dataDir]), commandCpu, results);
+  await timed('agora backup', () => agora(['backup', '--data-dir', dataDir, '--out', join(root, 'market.backup')]), commandCpu, results);
+  await timed('agora restore (new data directory)', () => agora(['restore', '--data-dir', join(root, 'restored'), '--from', join(root, 'market.backup')]), commandCpu, results);
+  const second = await timed('start (existing data directory)', () => startMarket(dataDir), startCpu, results);
   await second.stop();
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
 console.log(`startup bench: ${REQUESTS} paid requests before the offline commands; ${cpus().length} cores, load average ${loadBefore} before, ${load()} after`);
-for (const [what, seconds] of results) console.log(`  ${what.padEnd(36)} ${seconds.toFixed(2)} s`);
+for (const [what, step] of results) {
+  console.log(`  ${what.padEnd(36)} ${step.wallSeconds.toFixed(2).padStart(6)} s wall, ${step.cpuSeconds === undefined ? '-' : step.cpuSeconds.toFixed(2)} s CPU`);
+}
