@@ -5,7 +5,7 @@
 // database as before), and one that is damaged or fails to load is thrown away and initdb runs instead.
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -48,17 +48,21 @@ export async function saveTemplate(client: PGlite, templateDir: string): Promise
   }
 }
 
+/** A data directory PGlite has not initialised yet: missing, or an empty folder. */
+const isUnused = async (dataDir: string): Promise<boolean> => (await readdir(dataDir).catch(() => [])).length === 0;
+
 /**
  * `templateDir`: where the empty cluster is kept; without one, a new data directory runs initdb as PGlite does.
- * An existing data directory opens as it is.
+ * A data directory already in use opens as it is.
  */
 export async function openPGlite(dataDir: string, templateDir: string | undefined, options: Pick<PGliteOptions, 'parsers'>): Promise<PGlite> {
-  if (templateDir === undefined || existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create({ dataDir, ...options });
+  if (templateDir === undefined || !(await isUnused(dataDir))) return PGlite.create({ dataDir, ...options });
   const template = await loadTemplate(templateDir);
   if (template) {
     try {
       return await PGlite.create({ dataDir, loadDataDir: new Blob([template.bytes]), ...options });
     } catch {
+      // Only what this call just unpacked is removed: the folder was unused.
       await rm(template.file, { force: true });
       await rm(dataDir, { recursive: true, force: true });
     }
