@@ -1,18 +1,31 @@
 // The `agora` command line: each subcommand parses its flags and calls a composition root in src/main (or, for
 // the operator's everyday commands, the running market's admin API).
 import { Command } from 'commander';
-import { hostCommand } from './commands/host-command.ts';
-import { modelsCommand } from './commands/models-command.ts';
-import { adminCommand, backupCommand, ledgerCommand, restoreCommand } from './commands/offline-commands.ts';
-import { accountsCommand, creditsCommand, hostsCommand, keysCommand, moneyCommand } from './commands/operator-commands.ts';
-import { sandboxCommand } from './commands/sandbox-command.ts';
-import { simCommand } from './commands/sim-command.ts';
-import { startCommand } from './commands/start-command.ts';
-import { validatorCommand } from './commands/validator-command.ts';
+
+// Each command's module is loaded only when that command runs: `agora start` pulls in the whole market (Fastify,
+// the engines, node-llama-cpp), which an offline command such as `agora ledger check` must not wait for. Help
+// (no command, or one not listed) loads them all.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  start: () => import('./commands/start-command.ts').then((m) => m.startCommand()),
+  host: () => import('./commands/host-command.ts').then((m) => m.hostCommand()),
+  accounts: () => import('./commands/operator-commands.ts').then((m) => m.accountsCommand()),
+  credits: () => import('./commands/operator-commands.ts').then((m) => m.creditsCommand()),
+  keys: () => import('./commands/operator-commands.ts').then((m) => m.keysCommand()),
+  hosts: () => import('./commands/operator-commands.ts').then((m) => m.hostsCommand()),
+  money: () => import('./commands/operator-commands.ts').then((m) => m.moneyCommand()),
+  backup: () => import('./commands/offline-commands.ts').then((m) => m.backupCommand()),
+  restore: () => import('./commands/offline-commands.ts').then((m) => m.restoreCommand()),
+  ledger: () => import('./commands/offline-commands.ts').then((m) => m.ledgerCommand()),
+  admin: () => import('./commands/offline-commands.ts').then((m) => m.adminCommand()),
+  models: () => import('./commands/models-command.ts').then((m) => m.modelsCommand()),
+  sandbox: () => import('./commands/sandbox-command.ts').then((m) => m.sandboxCommand()),
+  validator: () => import('./commands/validator-command.ts').then((m) => m.validatorCommand()),
+  sim: () => import('./commands/sim-command.ts').then((m) => m.simCommand()),
+};
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');
-for (const command of [startCommand(), hostCommand(), accountsCommand(), creditsCommand(), keysCommand(), hostsCommand(), moneyCommand(), backupCommand(), restoreCommand(), ledgerCommand(), adminCommand(), modelsCommand(), sandboxCommand(), validatorCommand(), simCommand()]) {
-  program.addCommand(command);
-}
+const named = process.argv[2] === undefined ? undefined : COMMANDS[process.argv[2]];
+const loaders = named ? [named] : Object.values(COMMANDS);
+for (const command of await Promise.all(loaders.map((load) => load()))) program.addCommand(command);
 
 await program.parseAsync(process.argv);

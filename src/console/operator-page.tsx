@@ -20,6 +20,8 @@ type Host = {
   status: string;
   models: string[];
   last_seen: string | null;
+  /** heard from within three heartbeat intervals: only live hosts serve and are counted */
+  live: boolean;
   reputation: number;
   misses: number;
   strikes: number;
@@ -142,7 +144,7 @@ export function OperatorPage() {
           empty="No hosts have registered."
           columns={[
             { label: 'Host', cell: (h) => h.name },
-            { label: 'Status', cell: (h) => h.status },
+            { label: 'Status', cell: (h) => (h.live ? h.status : `${h.status}, silent`) },
             { label: 'Models', cell: (h) => h.models.join(', ') },
             { label: 'Last heartbeat', cell: (h) => when(h.last_seen) },
             { label: 'Circuit', cell: (h) => h.circuit },

@@ -9,7 +9,7 @@ import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
 import { createKeyRateLimiter, type RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
 import type { MarketStore } from '../app/market-store.ts';
-import type { BillingWriter, Tokenizer } from '../app/ports.ts';
+import type { BillingWriter, Clock, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog, type CatalogModel } from '../app/v1/market-catalog.ts';
@@ -27,7 +27,7 @@ import { createKyselyKeyStore } from '../adapters/sql/kysely-key-store.ts';
 import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts';
 import { openDatabase } from '../adapters/sql/open-database.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
-import { cryptoIds, systemClock } from './system-ports.ts';
+import { cryptoIds, systemClock, userCacheDir } from './system-ports.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { recordMarketUrl } from './market-url-file.ts';
 import { startCapacityProbing, type CapacityProbingOptions } from './capacity-probing.ts';
@@ -37,6 +37,7 @@ import type { HostAdmission, HostRegistryDeps } from '../app/hosts/host-registry
 import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
+import { isHostLive } from '../domain/hosts/liveness.ts';
 import type { CheckEvent } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
@@ -94,6 +95,8 @@ export type MarketOptions = {
   billingGiveUpMs?: number;
   /** wraps the database's billing writer: tests delay or fail its writes */
   wrapBillingWriter?: (writer: BillingWriter) => BillingWriter;
+  /** the market's clock; default the system's (tests move it to age heartbeats without waiting) */
+  clock?: Clock;
 };
 
 /** The console's bundle, built by `npm run build:console` (npm ci runs it). */
@@ -151,8 +154,10 @@ async function startBuiltinHosts(count: number, marketUrl: string, dataDir: stri
   return running;
 }
 
-async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<Tokenizer>>, ceilingMultiple: number): Promise<CatalogModel[]> {
-  const [models, routes] = await Promise.all([store.listModels(), store.listRoutes(systemClock.nowMs())]);
+/** The catalog holds only live hosts' routes, so every count of a model's hosts (/v1/models, /status) skips silent ones. */
+async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<Tokenizer>>, clock: Clock, ceilingMultiple: number): Promise<CatalogModel[]> {
+  const nowMs = clock.nowMs();
+  const [models, routes] = await Promise.all([store.listModels(), store.listRoutes(nowMs)]);
   return Promise.all(
     models.map(async (model) => {
       const tokenizer = tokenizers.get(model.tokenizerDir) ?? loadMeteringTokenizer(join(model.tokenizerDir, 'tokenizer.json'), join(model.tokenizerDir, 'tokenizer_config.json'));
@@ -162,7 +167,7 @@ async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<T
         ceiling: ceilingPrices(model.basePrice, ceilingMultiple),
         tokenizer: await tokenizer,
         routes: routes
-          .filter((r) => r.modelId === model.id && isEngineKind(r.host.engineKind))
+          .filter((r) => r.modelId === model.id && isEngineKind(r.host.engineKind) && isHostLive(r.host.lastSeenAtMs, nowMs, HOST_HEARTBEAT_MS))
           .map((r) => ({ host: r.host, upstreamModel: r.upstreamModel, ask: r.ask, capabilities: ENGINE_CAPABILITIES[r.host.engineKind as keyof typeof ENGINE_CAPABILITIES] })),
       };
     }),
@@ -190,6 +195,7 @@ async function ensureDemoAccount(admin: AccountAdminDeps, store: MarketStore, pa
 
 export async function startMarket(options: MarketOptions): Promise<RunningMarket> {
   const dataDir = resolve(options.dataDir);
+  const clock = options.clock ?? systemClock;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = options.databaseUrl ? () => undefined : lockDataDir(dataDir);
   const cleanups: Array<() => Promise<void> | void> = [unlock];
@@ -199,7 +205,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
   try {
     const logOptions = { level: options.logLevel, redact: ['req.headers.authorization'] };
     const logger = options.logDestination ? pino(logOptions, options.logDestination) : pino(logOptions);
-    const database = await openDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(dataDir, 'pgdata') });
+    const database = await openDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() });
     cleanups.push(() => database.close());
     const store = createKyselyMarketStore(database.db);
     const billingStore = createKyselyBillingStore(database.db);
@@ -213,10 +219,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     await ensureBuiltinModel(store, options.modelCacheDir);
     const tokenizers = new Map<string, Promise<Tokenizer>>();
     const ceilingMultiple = options.economics.pricing.ceilingMultiple;
-    const catalog = createMarketCatalog(await loadCatalog(store, tokenizers, ceilingMultiple));
-    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers, ceilingMultiple));
+    const catalog = createMarketCatalog(await loadCatalog(store, tokenizers, clock, ceilingMultiple));
+    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers, clock, ceilingMultiple));
 
-    const authenticator = createKeyAuthenticator({ keys: createKyselyKeyStore(database.db), clock: systemClock });
+    const authenticator = createKeyAuthenticator({ keys: createKyselyKeyStore(database.db), clock });
     const timedWriter: BillingWriter = {
       async write(operations) {
         const end = metrics.billingBatchSeconds.startTimer();
@@ -231,7 +237,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       {
         writer: options.wrapBillingWriter?.(timedWriter) ?? timedWriter,
         logger,
-        clock: systemClock,
+        clock,
         defer: (task, ms) => void setTimeout(task, ms).unref(),
         observer: {
           durable: (operation, waitedMs) => (operation.type === 'capture' ? metrics.captureWaitSeconds.observe(waitedMs / 1000) : undefined),
@@ -241,12 +247,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       { maxBatch: 256, maxDelayMs: 5, retryBaseMs: 10, retryMaxMs: 1_000, giveUpAfterMs: options.billingGiveUpMs ?? 10_000 },
     );
     const budget = createSpendBudget(
-      { leases: billingStore, batcher, clock: systemClock, ids: cryptoIds },
+      { leases: billingStore, batcher, clock, ids: cryptoIds },
       { instanceId: cryptoIds.newId('gw'), leaseChunkNanos: options.leaseChunkNanos, leaseTtlMs: 60_000 },
     );
     // A data directory has one owner, so at start every embedded lease is a dead process's (a kill -9): return
     // them now rather than locking its keys' budgets until they expire. A shared server waits for expiry.
-    await (database.kind === 'pglite' ? billingStore.reclaimAll() : billingStore.reclaimExpired(systemClock.nowMs()));
+    await (database.kind === 'pglite' ? billingStore.reclaimAll() : billingStore.reclaimExpired(clock.nowMs()));
     const admin: AccountAdminDeps = { store, ids: cryptoIds, revoked: (keyId) => authenticator.forget(keyId) };
     const operator = await ensureOperatorKey(admin, join(dataDir, 'operator.key'));
     const demoKey = await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits);
@@ -256,10 +262,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     // Hosts' heartbeats land in the database (from any instance): re-read the routes to see who is alive.
     timers.push(setInterval(report(reloadCatalog, 'catalog reload'), HOST_HEARTBEAT_MS));
     timers.push(setInterval(report(() => budget.maintain(), 'lease maintenance'), 15_000));
-    timers.push(setInterval(report(() => billingStore.reclaimExpired(systemClock.nowMs()), 'lease reclaim'), 30_000));
+    timers.push(setInterval(report(() => billingStore.reclaimExpired(clock.nowMs()), 'lease reclaim'), 30_000));
 
     const router = createHostRouter({
-      clock: systemClock,
+      clock,
       random: Math.random,
       heartbeatIntervalMs: HOST_HEARTBEAT_MS,
       bonds: options.economics.bonds,
@@ -269,7 +275,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const economics = createKyselyEconomicsStore(database.db);
     const rules = options.economics;
     const onlineAsks = (modelId: string) => router.onlineRoutes(catalog.get(modelId)?.routes ?? []).map((r) => r.ask);
-    const demandPricing = createDemandPricing({ store: pricing, catalog, clock: systemClock, takeBusyTime: () => router.takeBusyTime(), onlineAsks }, rules.pricing);
+    const demandPricing = createDemandPricing({ store: pricing, catalog, clock, takeBusyTime: () => router.takeBusyTime(), onlineAsks }, rules.pricing);
     const reprice = async () => {
       if ((await demandPricing.tick()).length > 0) await reloadCatalog();
     };
@@ -277,7 +283,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const settle = async () => {
       const end = metrics.settlementSeconds.startTimer();
       try {
-        await settleEpochs({ store: economics, clock: systemClock }, rules);
+        await settleEpochs({ store: economics, clock }, rules);
       } finally {
         end();
       }
@@ -292,7 +298,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     };
     timers.push(setInterval(report(recordTallies, 'recording host misses and strikes'), 5_000));
     const statusStore = createKyselyStatusStore(database.db);
-    const traffic = createTrafficRecorder({ store: statusStore, clock: systemClock, instanceId: cryptoIds.newId('gw'), models: modelHealth });
+    const traffic = createTrafficRecorder({ store: statusStore, clock, instanceId: cryptoIds.newId('gw'), models: modelHealth });
     timers.push(setInterval(report(() => traffic.flush(), 'traffic sample'), options.trafficSampleMs));
     const engines = createOpenAiEngineClient();
     const verification = createKyselyVerificationStore(database.db);
@@ -301,7 +307,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       store,
       catalog,
       engines,
-      clock: systemClock,
+      clock,
       ids: cryptoIds,
       verifySignature: verifyHostSignature,
       hostIdFor,
@@ -313,9 +319,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       catalog,
       router,
       budget,
-      rateLimiter: createKeyRateLimiter(systemClock, options.rateLimits),
+      rateLimiter: createKeyRateLimiter(clock, options.rateLimits),
       engines,
-      clock: systemClock,
+      clock,
       logger,
       metrics: {
         completed(observation) {
@@ -328,13 +334,13 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
       sampler: await createSampler(store, verification, options.verification, logger),
-      admission: createAdmissionQueue({ clock: systemClock, metrics: metrics.admission }),
+      admission: createAdmissionQueue({ clock, metrics: metrics.admission }),
     };
     const hostByTokenHash = async (hash: string) => (await store.findHostByTokenHash(hash))?.id;
     const { app, routes } = buildMarketServer({
       authenticator,
       hostByTokenHash,
-      hosts: { registry, maintenance: { store, clock: systemClock, ids: cryptoIds, rules: options.maintenanceRules, reloadCatalog }, store, clock: systemClock, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
+      hosts: { registry, maintenance: { store, clock, ids: cryptoIds, rules: options.maintenanceRules, reloadCatalog, heartbeatIntervalMs: HOST_HEARTBEAT_MS }, store, clock, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
       metrics,
       logger,
       v1: {
@@ -343,14 +349,14 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         store,
         starterCredits: options.starterCredits,
       },
-      admin: { admin, store, reloadCatalog, registry, hostStates: () => router.hostStates(), clock: systemClock },
+      admin: { admin, store, reloadCatalog, registry, hostStates: () => router.hostStates(), clock, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
       console: {
-        sessions: { sessions: createKyselySessionStore(database.db), authenticator, hostByTokenHash, clock: systemClock, ids: cryptoIds, ttlMs: SESSION_TTL_MS },
+        sessions: { sessions: createKyselySessionStore(database.db), authenticator, hostByTokenHash, clock, ids: cryptoIds, ttlMs: SESSION_TTL_MS },
         bundleDir: CONSOLE_BUNDLE_DIR,
       },
       status: {
-        report: { store: statusStore, clock: systemClock, rules: options.health, models: modelHealth },
-        incidents: { store: statusStore, clock: systemClock, ids: cryptoIds, rules: options.health, knownModels: () => catalog.list().map((m) => m.id) },
+        report: { store: statusStore, clock, rules: options.health, models: modelHealth },
+        incidents: { store: statusStore, clock, ids: cryptoIds, rules: options.health, knownModels: () => catalog.list().map((m) => m.id) },
         sampleSpanMs: options.trafficSampleMs,
       },
       trust: { store: verification, ids: cryptoIds },
@@ -366,7 +372,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       },
       economics: {
         funds: { store: economics, ids: cryptoIds, payments: manualPaymentProvider, payouts: manualPayoutProvider, bonds: rules.bonds },
-        clock: systemClock,
+        clock,
         rules,
       },
       system: {

@@ -1,8 +1,8 @@
 // Operator commands that work on a stopped market's data: backup, restore, the ledger check and resetting the operator key. They
 // open the database themselves, so they refuse a data directory whose market is running (PGlite has one owner).
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -14,12 +14,24 @@ import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-sto
 import type { LedgerCheck } from '../app/economics/economics-store.ts';
 import { dumpTables, isTableName, restoreTables, RestoreRefused, type BackupHeader, type BackupRow, type TableName } from '../adapters/sql/logical-backup.ts';
 import { hasEmbeddedDatabase, MarketNotFound, openDatabase, type Database } from '../adapters/sql/open-database.ts';
-import { cryptoIds } from './system-ports.ts';
+import { cryptoIds, userCacheDir } from './system-ports.ts';
 
 export type MarketData = { dataDir: string; databaseUrl?: string | undefined };
 
 /** The data-directory secrets a market needs again after a restore. */
 const SECRET_FILES = ['operator.key', 'demo.key'];
+/**
+ * The built-in hosts' identities (`hosts/host-N/host.key`, Ed25519 private keys): restored, the same hosts come
+ * back, with their earnings, bonds and reputation, instead of new hosts registering beside the old ones.
+ */
+const HOST_KEY = /^hosts\/[\w-]+\/host\.key$/;
+const isSecretFile = (file: string): boolean => SECRET_FILES.includes(file) || HOST_KEY.test(file);
+
+async function secretFilesIn(dataDir: string): Promise<string[]> {
+  const hosts = await readdir(join(dataDir, 'hosts'), { withFileTypes: true }).catch(() => []);
+  const hostKeys = hosts.filter((entry) => entry.isDirectory()).map((entry) => `hosts/${entry.name}/host.key`);
+  return [...SECRET_FILES, ...hostKeys.filter((file) => HOST_KEY.test(file)).sort()];
+}
 
 /**
  * Opens a stopped market's database for offline work. Only `create` (a restore) may make a new one: anything else
@@ -33,7 +45,7 @@ export async function withDatabase<T>(data: MarketData, work: (database: Databas
   if (create) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = data.databaseUrl ? () => undefined : lockDataDir(dataDir);
   try {
-    const database = await openDatabase(data.databaseUrl ? { url: data.databaseUrl } : { dataDir: join(dataDir, 'pgdata') }, { mustExist: !create });
+    const database = await openDatabase(data.databaseUrl ? { url: data.databaseUrl } : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() }, { mustExist: !create });
     try {
       // A PostgreSQL market's key files live in the data directory: made once the database proved to be a market.
       await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -73,7 +85,7 @@ export async function backupMarket(data: MarketData, out: string, progress: (tab
     };
     try {
       const counts = await dumpTables(database.db, write, (table, row) => write({ table, row }));
-      for (const file of SECRET_FILES) {
+      for (const file of await secretFilesIn(dataDir)) {
         const content = await readSecretFile(join(dataDir, file));
         if (content) await write({ file, content });
       }
@@ -112,7 +124,7 @@ export async function restoreMarket(data: MarketData, from: string, progress: (t
       if ('table' in line && isTableName(line.table)) {
         seen += 1;
         yield [line.table, line.row];
-      } else if ('file' in line && SECRET_FILES.includes(line.file)) files.push(line);
+      } else if ('file' in line && isSecretFile(line.file)) files.push(line);
       else if ('end' in line) end = line;
     }
     if (end?.rows !== seen) throw new RestoreRefused(`${from} is truncated or damaged (${seen} rows, the end line says ${end?.rows ?? 'nothing'}); nothing was restored`);
@@ -121,7 +133,10 @@ export async function restoreMarket(data: MarketData, from: string, progress: (t
     data,
     async (database, dataDir) => {
       const counts = await restoreTables(database.db, header, rows());
-      for (const { file, content } of files) await writeSecretFile(join(dataDir, file), content);
+      for (const { file, content } of files) {
+        await mkdir(dirname(join(dataDir, file)), { recursive: true, mode: 0o700 });
+        await writeSecretFile(join(dataDir, file), content);
+      }
       for (const [table, n] of Object.entries(counts)) progress(table, n);
       return { rows: end?.rows ?? 0 };
     },

@@ -2,9 +2,8 @@
 // directory. Both return int8 as bigint, and both run the same migrations on open (safe to re-run).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite, types } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, sql, type DatabaseConnection, type Dialect, type Driver, type Migration } from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
+import { types } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/001-initial.ts';
 import * as keyRateLimits from './migrations/002-key-rate-limits.ts';
@@ -17,11 +16,14 @@ import * as verification from './migrations/008-verification.ts';
 import * as economics from './migrations/009-economics.ts';
 import * as consoleAndStatus from './migrations/010-console-and-status.ts';
 import * as keyTreeLimits from './migrations/011-key-tree-limits.ts';
+import { openPGlite } from './pglite-cluster.ts';
+import { pgliteDialect } from './pglite-dialect.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type Database = { db: Kysely<Schema>; kind: DatabaseKind; close(): Promise<void> };
-export type DatabaseLocation = { url: string } | { dataDir: string };
+/** `templateDir`: where a new embedded database's initialised cluster is cached (pglite-cluster.ts). */
+export type DatabaseLocation = { url: string } | { dataDir: string; templateDir?: string | undefined };
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
@@ -38,52 +40,19 @@ const MIGRATIONS: Record<string, Migration> = {
 };
 
 /**
- * PGlite is one session: kysely-pglite hands every caller the same connection, so two concurrent transactions
- * would interleave their statements. This driver lends the connection to one caller at a time.
+ * Whether the database has exactly this version's migrations: two small reads, where the migrator takes its lock
+ * table and a transaction on every open (about a second on PGlite). Anything else goes to the migrator, which
+ * applies what is missing or refuses what it does not know.
  */
-class ExclusiveDriver implements Driver {
-  private queue: Promise<void> = Promise.resolve();
-  constructor(private readonly inner: Driver) {}
-  init(): Promise<void> {
-    return this.inner.init();
-  }
-  async acquireConnection(): Promise<DatabaseConnection> {
-    let release!: () => void;
-    const previous = this.queue;
-    this.queue = new Promise((resolve) => (release = resolve));
-    await previous;
-    const connection = await this.inner.acquireConnection();
-    (connection as DatabaseConnection & { release?: () => void }).release = release;
-    return connection;
-  }
-  beginTransaction(connection: DatabaseConnection, settings: Parameters<Driver['beginTransaction']>[1]): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
-  }
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.commitTransaction(connection);
-  }
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
-  }
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await this.inner.releaseConnection(connection);
-    (connection as DatabaseConnection & { release?: () => void }).release?.();
-  }
-  destroy(): Promise<void> {
-    return this.inner.destroy();
-  }
-}
-
-function exclusiveDialect(inner: Dialect): Dialect {
-  return {
-    createAdapter: () => inner.createAdapter(),
-    createDriver: () => new ExclusiveDriver(inner.createDriver()),
-    createIntrospector: (db) => inner.createIntrospector(db),
-    createQueryCompiler: () => inner.createQueryCompiler(),
-  };
+async function isMigrated(db: Kysely<Schema>): Promise<boolean> {
+  const { rows: tables } = await sql<{ known: boolean }>`select to_regclass('kysely_migration') is not null as known`.execute(db);
+  if (!tables[0]?.known) return false;
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.map((r) => r.name).join() === Object.keys(MIGRATIONS).sort().join();
 }
 
 async function migrate(db: Kysely<Schema>): Promise<void> {
+  if (await isMigrated(db)) return;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
@@ -141,8 +110,8 @@ export async function openDatabase(location: DatabaseLocation, options: OpenOpti
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   // PGlite returns small int8 values as JS numbers by default; money must always be bigint.
-  const client = await PGlite.create({ dataDir: location.dataDir, parsers: { [types.INT8]: (value: string) => BigInt(value) } });
-  const db = new Kysely<Schema>({ dialect: exclusiveDialect(new KyselyPGlite(client).dialect) });
+  const client = await openPGlite(location.dataDir, location.templateDir, { parsers: { [types.INT8]: (value: string) => BigInt(value) } });
+  const db = new Kysely<Schema>({ dialect: pgliteDialect(client) });
   if (options.mustExist) await requireMarketSchema(db, location);
   await migrate(db);
   return { db, kind: 'pglite', close: () => db.destroy() };

@@ -1,17 +1,19 @@
 // A host declares a maintenance window; the market accepts it by its rules (notice, length, share of each model's
 // capacity away at once) or says why not. Accepted windows reach routing with the next catalog load.
 import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { isHostLive } from '../../domain/hosts/liveness.ts';
 import { judgeMaintenance, type MaintenanceRules, type ModelCapacity, type Window } from '../../domain/hosts/maintenance.ts';
 import type { MaintenanceWindow, MarketStore } from '../market-store.ts';
 import type { Clock, Ids } from '../ports.ts';
 
-export type HostMaintenanceDeps = { store: MarketStore; clock: Clock; ids: Ids; rules: MaintenanceRules; reloadCatalog(): Promise<void> };
+export type HostMaintenanceDeps = { store: MarketStore; clock: Clock; ids: Ids; rules: MaintenanceRules; reloadCatalog(): Promise<void>; heartbeatIntervalMs: number };
 
 export async function declareMaintenance(deps: HostMaintenanceDeps, hostId: string, window: Window): Promise<MaintenanceWindow> {
   const nowMs = deps.clock.nowMs();
   const routes = await deps.store.listRoutes(nowMs);
   const models = new Map<string, ModelCapacity>();
-  for (const route of routes) {
+  // Only live hosts are capacity: one whose agent fell silent serves nobody while the window runs.
+  for (const route of routes.filter((r) => isHostLive(r.host.lastSeenAtMs, nowMs, deps.heartbeatIntervalMs))) {
     const model = models.get(route.modelId) ?? { modelId: route.modelId, hosts: [] };
     model.hosts.push({ hostId: route.host.id, capacity: route.host.maxConcurrency ?? 1, windows: route.host.maintenance });
     models.set(route.modelId, model);

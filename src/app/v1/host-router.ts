@@ -11,6 +11,7 @@
 // Hosts at their declared concurrency come after all others (their engines queue), so a burst is slowed, not
 // refused. Each attempt reports back its latency (to the first byte for streams, the whole answer otherwise) and
 // whether the host failed, which drives its circuit and, outside maintenance, counts a miss.
+import { isHostLive } from '../../domain/hosts/liveness.ts';
 import { isAway } from '../../domain/hosts/maintenance.ts';
 import { modelSlots } from '../../domain/routing/admission.ts';
 import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
@@ -87,7 +88,7 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
     return created;
   };
 
-  const alive = (route: ModelRoute, nowMs: number) => route.host.lastSeenAtMs === null || nowMs - route.host.lastSeenAtMs <= 3 * deps.heartbeatIntervalMs;
+  const alive = (route: ModelRoute, nowMs: number) => isHostLive(route.host.lastSeenAtMs, nowMs, deps.heartbeatIntervalMs);
   const hasRoom = (route: ModelRoute) => route.host.maxConcurrency === null || load(route.host.id) < route.host.maxConcurrency;
   const circuitAdmits = (route: ModelRoute, nowMs: number) => {
     const decision = admit(circuits.get(route.host.id) ?? closedCircuit, nowMs);

@@ -93,10 +93,10 @@ export function keysCommand(): Command {
 
 export function hostsCommand(): Command {
   const hosts = new Command('hosts').description('hosts that joined the market, and approving them when registration needs approval (admin API)');
-  withAdminTarget(hosts.command('list').description('every host agent: status (active or pending), address, models, last heartbeat')).action(
+  withAdminTarget(hosts.command('list').description('every host agent: status (active or pending), whether it is live (a heartbeat within three intervals), address, models, last heartbeat')).action(
     adminAction(
       (flags) => callAdmin<List>(flags, 'GET', '/admin/hosts'),
-      (answer: List) => table(answer.data, ['id', 'name', 'status', 'reputation', 'suspended_since', 'base_url', 'models', 'last_seen']),
+      (answer: List) => table(answer.data, ['id', 'name', 'status', 'live', 'reputation', 'suspended_since', 'base_url', 'models', 'last_seen']),
     ),
   );
   withAdminTarget(hosts.command('approve').description('probe a pending host now and let it serve the models that pass').argument('<host>', 'host id')).action(

@@ -10,6 +10,7 @@ import type { Clock } from '../../../app/ports.ts';
 import type { HostState } from '../../../app/v1/host-router.ts';
 import { createAccountSchema, createKeySchema, grantCreditsSchema, registerEngineSchema } from '../../../contracts/admin/admin-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { isHostLive } from '../../../domain/hosts/liveness.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { capacityView, isoTimeOrNull, keyLimitsFromBody, keyView } from './views.ts';
@@ -22,6 +23,8 @@ export type AdminRouteDeps = {
   /** this instance's view of the hosts it routes to */
   hostStates: () => HostState[];
   clock: Clock;
+  /** a host silent for three of these is not live (domain/hosts/liveness) */
+  heartbeatIntervalMs: number;
 };
 
 const DAY_MS = 24 * 3_600_000;
@@ -75,6 +78,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     const [hosts, capacity, served] = await Promise.all([deps.store.listAgentHosts(), deps.store.listCapacity(), deps.store.requestsByHost(deps.clock.nowMs() - DAY_MS)]);
     const states = new Map(deps.hostStates().map((s) => [s.hostId, s]));
     const total = [...served.values()].reduce((sum, n) => sum + n, 0);
+    const nowMs = deps.clock.nowMs();
     return {
       object: 'list',
       data: hosts.map((h) => ({
@@ -84,6 +88,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
         status: h.status,
         models: h.models,
         last_seen: isoTimeOrNull(h.lastSeenAtMs),
+        live: isHostLive(h.lastSeenAtMs, nowMs, deps.heartbeatIntervalMs),
         reputation: h.reputation,
         suspended_since: isoTimeOrNull(h.suspendedAtMs),
         misses: h.misses,

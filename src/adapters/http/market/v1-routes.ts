@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createAccount, grantCredits, issueKey, issueSubKey, revokeKey, unlimitedKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
 import type { MarketStore } from '../../../app/market-store.ts';
 import { keysInScope } from '../../../app/admin/key-scope.ts';
+import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
 import { serveCompletion, type CompletionInput, type ServeCompletionDeps } from '../../../app/v1/serve-completion.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 import { keyLimitsSchema, signUpSchema } from '../../../contracts/admin/admin-requests.ts';
@@ -50,11 +51,13 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
     respond(request, reply, deps, (key, signal) => ({ kind: 'text', body: parseRequest(completionRequestSchema, request.body), key, requestId: request.id, signal })),
   );
 
-  app.get('/v1/models', open, async () => ({ object: 'list', data: deps.serve.catalog.list().map(modelCard) }));
+  // `hosts` is the count the status page shows: live, not away in maintenance, circuit not open.
+  const card = (model: CatalogModel) => modelCard(model, deps.serve.router.onlineRoutes(model.routes).length);
+  app.get('/v1/models', open, async () => ({ object: 'list', data: deps.serve.catalog.list().map(card) }));
   app.get<{ Params: { id: string } }>('/v1/models/:id', open, async (request) => {
     const model = deps.serve.catalog.get(request.params.id);
     if (!model) throw new ApiError(404, 'not_found_error', `The model '${request.params.id}' does not exist.`, 'model_not_found', 'model');
-    return modelCard(model);
+    return card(model);
   });
 
   // A root key sees its whole account; a sub-key only its own subtree (app/admin/key-scope.ts).

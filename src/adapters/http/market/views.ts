@@ -65,8 +65,8 @@ export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLim
   };
 }
 
-/** OpenRouter-style model metadata: prices per token as exact decimal strings, and the SKU. */
-export function modelCard(model: CatalogModel) {
+/** OpenRouter-style model metadata: prices per token as exact decimal strings, the SKU, and the hosts serving it now. */
+export function modelCard(model: CatalogModel, hostsServing: number) {
   return {
     id: model.id,
     object: 'model',
@@ -80,7 +80,7 @@ export function modelCard(model: CatalogModel) {
     ),
     top_provider: { max_completion_tokens: model.maxTokensCap },
     sku: { model: model.id, digest: model.digest, quantization: model.quantization },
-    hosts: model.routes.length,
+    hosts: hostsServing,
   };
 }
 

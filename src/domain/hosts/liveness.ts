@@ -1,0 +1,15 @@
+// Whether a host is live: the one definition behind every count of hosts serving a model (routing, /v1/models, the
+// status page, the operator's host list, the capacity a maintenance window is judged against). A host's agent says
+// it is alive every heartbeat interval; one silent for longer than three intervals is gone — it gets no traffic and
+// is counted nowhere, though its row stays `active` so it serves again the moment it returns.
+
+/** Intervals a host may miss (a slow network, a busy engine) before it stops counting as serving. */
+export const MISSED_HEARTBEATS = 3;
+
+/**
+ * `lastSeenAtMs`: its agent's latest heartbeat or registration; null for an engine the operator registered, which
+ * has no agent to send heartbeats and counts as live while it is listed.
+ */
+export function isHostLive(lastSeenAtMs: number | null, nowMs: number, heartbeatIntervalMs: number): boolean {
+  return lastSeenAtMs === null || nowMs - lastSeenAtMs <= MISSED_HEARTBEATS * heartbeatIntervalMs;
+}
