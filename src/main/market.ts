@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { createAccount, grantCredits, issueKey, unlimitedKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
+import type { AccountAdminDeps } from '../app/admin/account-admin.ts';
 import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
@@ -12,32 +12,31 @@ import type { MarketStore } from '../app/market-store.ts';
 import type { BillingWriter, Clock, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
-import { createMarketCatalog, type CatalogModel } from '../app/v1/market-catalog.ts';
+import { createMarketCatalog } from '../app/v1/market-catalog.ts';
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
-import { ENGINE_CAPABILITIES, isEngineKind } from '../domain/engines/engine-capabilities.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
-import { ceilingPrices } from '../domain/pricing/demand-price.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
 import { buildMarketServer } from '../adapters/http/market/build-market-server.ts';
-import { readSecretFile, writeSecretFile } from '../adapters/keys/secret-files.ts';
 import { createMarketMetrics } from '../adapters/observability/market-metrics.ts';
 import { lockDataDir } from '../adapters/sql/data-dir-lock.ts';
 import { createKyselyBillingStore } from '../adapters/sql/kysely-billing-store.ts';
 import { createKyselyKeyStore } from '../adapters/sql/kysely-key-store.ts';
 import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts';
 import { openDatabase } from '../adapters/sql/open-database.ts';
-import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
 import { cryptoIds, systemClock, userCacheDir } from './system-ports.ts';
+import { startBuiltinHosts } from './builtin-hosts.ts';
+import { loadCatalog } from './catalog-loading.ts';
+import { HOST_HEARTBEAT_MS } from '../domain/hosts/liveness.ts';
+import { ensureDemoAccount, ensureOperatorKey } from './market-accounts.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { recordMarketUrl } from './market-url-file.ts';
 import { startCapacityProbing, type CapacityProbingOptions } from './capacity-probing.ts';
 import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
-import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
+import type { RunningHostAgent } from './host-agent.ts';
 import type { HostAdmission, HostRegistryDeps } from '../app/hosts/host-registry.ts';
 import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
-import { isHostLive } from '../domain/hosts/liveness.ts';
 import type { CheckEvent } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
@@ -124,74 +123,6 @@ export type RunningMarket = {
 
 /** Settling a tenth of an epoch after it is due is soon enough; a few seconds at most, for short sandbox epochs. */
 export const settlementIntervalFor = (epochLengthMs: number): number => Math.max(250, Math.min(5_000, epochLengthMs / 10));
-
-/** How often host agents say they are alive; a host silent for three intervals gets no traffic. */
-export const HOST_HEARTBEAT_MS = 2_000;
-
-/** The demo's hosts join like anyone else's: `agora host --engine builtin` in this process, one data directory each. */
-async function startBuiltinHosts(count: number, marketUrl: string, dataDir: string, modelCacheDir: string, logger: pino.Logger): Promise<RunningHostAgent[]> {
-  const started = await Promise.allSettled(
-    Array.from({ length: count }, (_, i) =>
-      startHostAgent({
-        marketUrl,
-        engine: { kind: 'builtin' },
-        maxConcurrency: 4,
-        dataDir: join(dataDir, 'hosts', `host-${i + 1}`),
-        modelCacheDir,
-        listenHost: '127.0.0.1',
-        port: 0,
-        name: `built-in host ${i + 1}`,
-        onEvent: (message) => logger.warn({ host: i + 1 }, message),
-      }),
-    ),
-  );
-  const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failed = started.find((s) => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(running.map((h) => h.close()));
-    throw failed.reason;
-  }
-  return running;
-}
-
-/** The catalog holds only live hosts' routes, so every count of a model's hosts (/v1/models, /status) skips silent ones. */
-async function loadCatalog(store: MarketStore, tokenizers: Map<string, Promise<Tokenizer>>, clock: Clock, ceilingMultiple: number): Promise<CatalogModel[]> {
-  const nowMs = clock.nowMs();
-  const [models, routes] = await Promise.all([store.listModels(), store.listRoutes(nowMs)]);
-  return Promise.all(
-    models.map(async (model) => {
-      const tokenizer = tokenizers.get(model.tokenizerDir) ?? loadMeteringTokenizer(join(model.tokenizerDir, 'tokenizer.json'), join(model.tokenizerDir, 'tokenizer_config.json'));
-      tokenizers.set(model.tokenizerDir, tokenizer);
-      return {
-        ...model,
-        ceiling: ceilingPrices(model.basePrice, ceilingMultiple),
-        tokenizer: await tokenizer,
-        routes: routes
-          .filter((r) => r.modelId === model.id && isEngineKind(r.host.engineKind) && isHostLive(r.host.lastSeenAtMs, nowMs, HOST_HEARTBEAT_MS))
-          .map((r) => ({ host: r.host, upstreamModel: r.upstreamModel, ask: r.ask, capabilities: ENGINE_CAPABILITIES[r.host.engineKind as keyof typeof ENGINE_CAPABILITIES] })),
-      };
-    }),
-  );
-}
-
-async function ensureOperatorKey(admin: AccountAdminDeps, path: string): Promise<{ key: string; isNew: boolean }> {
-  const existing = await readSecretFile(path);
-  if (existing) return { key: existing, isNew: false };
-  // Another key, not a replacement: gateway instances sharing one PostgreSQL each keep their own.
-  const { key } = await issueKey(admin, 'market', 'operator', unlimitedKey('operator'));
-  await writeSecretFile(path, key);
-  return { key, isNew: true };
-}
-
-async function ensureDemoAccount(admin: AccountAdminDeps, store: MarketStore, path: string, credits: Nanos): Promise<string> {
-  const existing = await readSecretFile(path);
-  if (existing) return existing;
-  if (!(await store.accountExists('demo'))) await createAccount(admin, 'Demo buyer', 'demo');
-  if (credits > 0n) await grantCredits(admin, 'demo', credits, 'demo-credits');
-  const issued = await issueKey(admin, 'demo', 'buyer', unlimitedKey('demo'));
-  await writeSecretFile(path, issued.key);
-  return issued.key;
-}
 
 export async function startMarket(options: MarketOptions): Promise<RunningMarket> {
   const dataDir = resolve(options.dataDir);

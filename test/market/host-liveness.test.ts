@@ -2,8 +2,7 @@
 // /v1/models, the status page and the operator's host list agree, while hosts still live keep counting. The
 // market's clock is moved forward instead of waiting for the heartbeats to age.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_HEARTBEAT_MS } from '../../src/main/market.ts';
-import { MISSED_HEARTBEATS } from '../../src/domain/hosts/liveness.ts';
+import { HOST_HEARTBEAT_MS, MISSED_HEARTBEATS } from '../../src/domain/hosts/liveness.ts';
 import { admin, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 type ModelCard = { id: string; hosts: number };

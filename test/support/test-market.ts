@@ -1,6 +1,5 @@
 // startMarket() exactly as `agora start` runs it, on 127.0.0.1:0, in a fresh data directory — on embedded
 // PGlite, or (AGORA_TEST_DATABASE=postgres) in a fresh database on the real PostgreSQL server.
-import { DEFAULT_HEALTH_RULES } from '../../src/domain/status/availability.ts';
 import { DEFAULT_MARKET_RULES } from '../../src/domain/economics/market-rules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { startMarket, type MarketOptions, type RunningMarket } from '../../src/main/market.ts';
+import { localMarketOptions } from '../../src/main/local-market-options.ts';
 import { DEFAULT_MAINTENANCE_RULES } from '../../src/domain/hosts/maintenance.ts';
 import { TEST_MODEL_CACHE } from './model-cache-dir.ts';
 
@@ -29,33 +29,26 @@ export type TestMarket = RunningMarket & { dataDir: string; databaseUrl: string 
 export async function startTestMarket(overrides: Partial<MarketOptions> = {}): Promise<TestMarket> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'agora-market-'));
   const databaseUrl = 'databaseUrl' in overrides ? overrides.databaseUrl : onPostgres() ? await freshPostgresDatabase() : undefined;
-  const market = await startMarket({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    databaseUrl,
-    modelCacheDir: TEST_MODEL_CACHE,
-    builtinHosts: 1,
-    // No repricing within a test unless it asks: its expected costs use the catalog's prices.
-    economics: { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: 3_600_000 } },
-    // Epochs settle when a test asks (POST /admin/epochs/settle).
-    settlementIntervalMs: 0,
-    starterCredits: 0n,
-    demoCredits: 10_000_000_000n,
-    leaseChunkNanos: 1_000_000_000n,
-    rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
-    hostAdmission: 'open',
-    maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: 0 },
-    capacityProbes: { intervalMs: 0, budgetPerDay: 1_000_000_000n },
-    hedgedModels: [],
-    // Samples queue in the database; a test that checks them runs the verifier itself (verifyNow).
-    verification: { samplingFloor: 0.02, workerIntervalMs: 0 },
-    // Traffic samples often enough for a test to see a status change in a second.
-    trafficSampleMs: 250,
-    health: DEFAULT_HEALTH_RULES,
-    logLevel: 'silent',
-    ...overrides,
-  });
+  const market = await startMarket(
+    localMarketOptions({
+      dataDir,
+      databaseUrl,
+      modelCacheDir: TEST_MODEL_CACHE,
+      builtinHosts: 1,
+      // No repricing within a test unless it asks: its expected costs use the catalog's prices.
+      economics: { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: 3_600_000 } },
+      // As the local defaults have it, epochs settle (POST /admin/epochs/settle) and samples are re-scored
+      // (verifyNow) only when a test asks.
+      demoCredits: 10_000_000_000n,
+      leaseChunkNanos: 1_000_000_000n,
+      rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
+      maintenanceRules: { ...DEFAULT_MAINTENANCE_RULES, minNoticeMs: 0 },
+      capacityProbes: { intervalMs: 0, budgetPerDay: 1_000_000_000n },
+      // Traffic samples often enough for a test to see a status change in a second.
+      trafficSampleMs: 250,
+      ...overrides,
+    }),
+  );
   return {
     ...market,
     dataDir,

@@ -3,6 +3,9 @@
 // it is alive every heartbeat interval; one silent for longer than three intervals is gone — it gets no traffic and
 // is counted nowhere, though its row stays `active` so it serves again the moment it returns.
 
+/** How often host agents say they are alive (the market tells each agent at registration). */
+export const HOST_HEARTBEAT_MS = 2_000;
+
 /** Intervals a host may miss (a slow network, a busy engine) before it stops counting as serving. */
 export const MISSED_HEARTBEATS = 3;
 
