@@ -62,7 +62,6 @@ export const openAiServerOptions = {
   http: { requireHostHeader: false },
 } satisfies FastifyHttpOptions<Server>;
 
-
 export function installProtocolGuards(app: FastifyInstance): void {
   let closing = false;
   app.addHook('preClose', async () => {
@@ -74,7 +73,8 @@ export function installProtocolGuards(app: FastifyInstance): void {
       throw new ApiError(503, 'service_unavailable', 'This server is shutting down; retry the request.', 'shutting_down');
     }
     // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host; any request at most one.
-    const hosts = request.raw.headersDistinct.host?.length ?? 0;
+    // (`headersDistinct` is node's; an in-process request (inject) has only the merged headers.)
+    const hosts = request.raw.headersDistinct?.host?.length ?? (request.headers.host === undefined ? 0 : 1);
     const { httpVersionMajor, httpVersionMinor } = request.raw;
     if (hosts === 0 && httpVersionMajor === 1 && httpVersionMinor === 1) {
       throw new ApiError(400, 'invalid_request_error', 'An HTTP/1.1 request must carry a Host header.', 'missing_host');
