@@ -18,7 +18,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': ['error', 'Date', 'setTimeout', 'setInterval', 'fetch', 'process'],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'pass randomness in' }],
-      'no-restricted-imports': ['error', { patterns: ['node:fs*', 'node:net', 'node:http*', 'fs', 'undici', 'fastify', 'kysely', 'pg'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:fs*', 'node:net', 'node:http*', 'fs', 'undici', 'fastify', 'kysely', 'pg'] },
+      ],
     },
   },
 );

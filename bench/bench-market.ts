@@ -12,7 +12,10 @@ export type BenchMarket = { market: RunningMarket; key: string; close(): Promise
 
 export const BENCH_MODEL = 'bench-model';
 
-export async function startBenchMarket(databaseUrl: string | undefined, upstreamUrls: readonly string[]): Promise<BenchMarket> {
+export async function startBenchMarket(
+  databaseUrl: string | undefined,
+  upstreamUrls: readonly string[],
+): Promise<BenchMarket> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
   const market = await startMarket(
     localMarketOptions({
@@ -45,16 +48,32 @@ export async function startBenchMarket(databaseUrl: string | undefined, upstream
       quantization: 'unknown',
     });
     const call = async (path: string, body: object) => {
-      const res = await fetch(`${market.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${market.operatorKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${market.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${market.operatorKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, string>;
     };
     for (const [i, url] of upstreamUrls.entries()) {
-      await call('/admin/engines', { id: `bench-upstream-${i}`, name: `bench upstream ${i}`, base_url: url, engine_kind: 'openai-compatible', model_id: BENCH_MODEL, upstream_model: BENCH_MODEL });
+      await call('/admin/engines', {
+        id: `bench-upstream-${i}`,
+        name: `bench upstream ${i}`,
+        base_url: url,
+        engine_kind: 'openai-compatible',
+        model_id: BENCH_MODEL,
+        upstream_model: BENCH_MODEL,
+      });
     }
     const account = await call('/admin/accounts', { name: 'bench buyer' });
     await call(`/admin/accounts/${account.id}/credits`, { amount: '1000000', idempotency_key: `bench-${account.id}` });
-    const key = await call('/admin/keys', { account_id: account.id, name: 'bench', rate_limit_rpm: 1_000_000_000, rate_limit_tpm: 1_000_000_000 });
+    const key = await call('/admin/keys', {
+      account_id: account.id,
+      name: 'bench',
+      rate_limit_rpm: 1_000_000_000,
+      rate_limit_tpm: 1_000_000_000,
+    });
     return { market, key: key.key as string, close };
   } catch (error) {
     await close();

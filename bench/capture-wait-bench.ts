@@ -12,16 +12,23 @@ const BENCH_DIR = process.env.AGORA_BENCH_DIR ?? resolve(import.meta.dirname, '.
 const requests = Number(process.argv[2] ?? 500);
 const concurrency = Number(process.argv[3] ?? 4);
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 
 /** histogram_quantile over Prometheus text: linear within the bucket the quantile falls in. */
 function histogramQuantile(text: string, name: string, q: number): number {
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)$`, 'gm'))].map((m) => ({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) }));
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)$`, 'gm'))].map((m) => ({
+    le: m[1] === '+Inf' ? Infinity : Number(m[1]),
+    count: Number(m[2]),
+  }));
   const total = buckets.at(-1)?.count ?? 0;
   const rank = q * total;
   let previous = { le: 0, count: 0 };
   for (const bucket of buckets) {
-    if (bucket.count >= rank) return previous.le + ((bucket.le - previous.le) * (rank - previous.count)) / Math.max(1, bucket.count - previous.count);
+    if (bucket.count >= rank)
+      return (
+        previous.le + ((bucket.le - previous.le) * (rank - previous.count)) / Math.max(1, bucket.count - previous.count)
+      );
     previous = bucket;
   }
   return NaN;
@@ -31,7 +38,13 @@ async function streamOnce(url: string, key: string): Promise<number> {
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: BENCH_MODEL, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 16, stream: true, stream_options: { include_usage: true } }),
+    body: JSON.stringify({
+      model: BENCH_MODEL,
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 16,
+      stream: true,
+      stream_options: { include_usage: true },
+    }),
   });
   const reader = res.body!.getReader();
   let text = '';
@@ -47,8 +60,12 @@ async function streamOnce(url: string, key: string): Promise<number> {
 }
 
 // The upstream runs in its own process (the bench's fixed-response server), so the market's event loop is its own.
-const upstream = spawn(process.execPath, [join(BENCH_DIR, 'upstream.mjs'), '--port', '0', '--tokens', '16'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const listening = await new Promise<{ port: number }>((resolve) => upstream.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()) as { port: number })));
+const upstream = spawn(process.execPath, [join(BENCH_DIR, 'upstream.mjs'), '--port', '0', '--tokens', '16'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const listening = await new Promise<{ port: number }>((resolve) =>
+  upstream.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()) as { port: number })),
+);
 const bench = await startBenchMarket(undefined, [`http://127.0.0.1:${listening.port}`]);
 const { market } = bench;
 try {
@@ -65,13 +82,17 @@ try {
   const count = Number(/^agora_billing_capture_wait_seconds_count (\S+)$/m.exec(metrics)?.[1]);
   const ms = (s: number) => `${(s * 1000).toFixed(2)} ms`;
   console.log(`${requests} streamed requests, ${concurrency} at a time, PGlite`);
-  console.log(`client, last content chunk → [DONE]: p50 ${gaps.length ? quantile(gaps, 0.5).toFixed(2) : '-'} ms, p99 ${quantile(gaps, 0.99).toFixed(2)} ms, max ${gaps.at(-1)?.toFixed(2)} ms`);
+  console.log(
+    `client, last content chunk → [DONE]: p50 ${gaps.length ? quantile(gaps, 0.5).toFixed(2) : '-'} ms, p99 ${quantile(gaps, 0.99).toFixed(2)} ms, max ${gaps.at(-1)?.toFixed(2)} ms`,
+  );
   console.log(
     `server, settlement → capture durable (${count} captures): mean ${ms(sum / count)}, p50 ≈ ${ms(histogramQuantile(metrics, 'agora_billing_capture_wait_seconds', 0.5))}, p99 ≈ ${ms(histogramQuantile(metrics, 'agora_billing_capture_wait_seconds', 0.99))}`,
   );
   const batchSum = Number(/^agora_ledger_batch_duration_seconds_sum (\S+)$/m.exec(metrics)?.[1]);
   const batches = Number(/^agora_ledger_batch_duration_seconds_count (\S+)$/m.exec(metrics)?.[1]);
-  console.log(`billing commits: ${batches}, mean ${ms(batchSum / batches)} each, p50 ≈ ${ms(histogramQuantile(metrics, 'agora_ledger_batch_duration_seconds', 0.5))}`);
+  console.log(
+    `billing commits: ${batches}, mean ${ms(batchSum / batches)} each, p50 ≈ ${ms(histogramQuantile(metrics, 'agora_ledger_batch_duration_seconds', 0.5))}`,
+  );
 } finally {
   await bench.close();
   upstream.kill();

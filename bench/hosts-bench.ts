@@ -22,7 +22,21 @@ type LoadResult = {
 };
 
 async function startUpstream(benchDir: string, port: number, ttftMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(benchDir, 'upstream.mjs'), '--port', String(port), '--ttft-ms', String(ttftMs), '--delay-ms', '1', '--tokens', '8'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      join(benchDir, 'upstream.mjs'),
+      '--port',
+      String(port),
+      '--ttft-ms',
+      String(ttftMs),
+      '--delay-ms',
+      '1',
+      '--tokens',
+      '8',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`upstream.mjs on ${port} exited ${code}`)));
@@ -30,11 +44,37 @@ async function startUpstream(benchDir: string, port: number, ttftMs: number): Pr
   return child;
 }
 
-async function runLoad(benchDir: string, url: string, key: string, hedge: boolean, seconds: number): Promise<LoadResult> {
-  const body = { model: BENCH_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16, ...(hedge ? { provider: { hedge: true } } : {}) };
+async function runLoad(
+  benchDir: string,
+  url: string,
+  key: string,
+  hedge: boolean,
+  seconds: number,
+): Promise<LoadResult> {
+  const body = {
+    model: BENCH_MODEL,
+    messages: [{ role: 'user', content: 'Hello' }],
+    max_tokens: 16,
+    ...(hedge ? { provider: { hedge: true } } : {}),
+  };
   const child = spawn(
     process.execPath,
-    [join(benchDir, 'load.mjs'), '--url', `${url}/v1/chat/completions`, '--mode', 'open', '-r', String(RATE), '-d', String(seconds), '--stream', '-H', `authorization: Bearer ${key}`, '--body', JSON.stringify(body)],
+    [
+      join(benchDir, 'load.mjs'),
+      '--url',
+      `${url}/v1/chat/completions`,
+      '--mode',
+      'open',
+      '-r',
+      String(RATE),
+      '-d',
+      String(seconds),
+      '--stream',
+      '-H',
+      `authorization: Bearer ${key}`,
+      '--body',
+      JSON.stringify(body),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
@@ -42,27 +82,38 @@ async function runLoad(benchDir: string, url: string, key: string, hedge: boolea
   const code = await new Promise<number | null>((done) => child.once('exit', done));
   if (code !== 0) throw new Error(`load.mjs exited ${code}`);
   const result = JSON.parse(output) as LoadResult;
-  if (result.requests.ok === 0) throw new Error(`no request succeeded: ${JSON.stringify({ status: result.status_codes, errors: result.error_samples.slice(0, 3) })}`);
+  if (result.requests.ok === 0)
+    throw new Error(
+      `no request succeeded: ${JSON.stringify({ status: result.status_codes, errors: result.error_samples.slice(0, 3) })}`,
+    );
   return result;
 }
 
 const ms = (us: number | undefined): string => (us === undefined ? '-' : (us / 1000).toFixed(1));
 
 export async function benchSlowHost(benchDir: string, databaseUrl: string | undefined): Promise<void> {
-  const upstreams = await Promise.all(HOST_PORTS.map((port, i) => startUpstream(benchDir, port, i === 0 ? SLOW_TTFT_MS : FAST_TTFT_MS)));
+  const upstreams = await Promise.all(
+    HOST_PORTS.map((port, i) => startUpstream(benchDir, port, i === 0 ? SLOW_TTFT_MS : FAST_TTFT_MS)),
+  );
   const bench = await startBenchMarket(
     databaseUrl,
     HOST_PORTS.map((port) => `http://127.0.0.1:${port}`),
   );
   try {
-    console.log(`\n## hosts: 4 hosts of one model, one slow (TTFT ${SLOW_TTFT_MS} ms vs ${FAST_TTFT_MS} ms), streaming at ${RATE} req/s for ${SECONDS} s\n`);
+    console.log(
+      `\n## hosts: 4 hosts of one model, one slow (TTFT ${SLOW_TTFT_MS} ms vs ${FAST_TTFT_MS} ms), streaming at ${RATE} req/s for ${SECONDS} s\n`,
+    );
     await runLoad(benchDir, bench.market.url, bench.key, false, 3);
     const rows: string[] = [];
     for (const hedge of [false, true]) {
       const result = await runLoad(benchDir, bench.market.url, bench.key, hedge, SECONDS);
       await bench.market.flushBilling();
-      const hedged = (await bench.market.store.listUsage({ accountId: await accountOf(bench) }, 10_000)).filter((r) => r.hedged).length;
-      rows.push(`| ${hedge ? 'with hedging' : 'without hedging'} | ${result.requests.ok} | ${result.requests.non2xx + result.requests.errors} | ${ms(result.latency_us?.p50)} | ${ms(result.latency_us?.p99)} | ${ms(result.ttfb_us?.p50)} | ${ms(result.ttfb_us?.p99)} | ${hedged} |`);
+      const hedged = (await bench.market.store.listUsage({ accountId: await accountOf(bench) }, 10_000)).filter(
+        (r) => r.hedged,
+      ).length;
+      rows.push(
+        `| ${hedge ? 'with hedging' : 'without hedging'} | ${result.requests.ok} | ${result.requests.non2xx + result.requests.errors} | ${ms(result.latency_us?.p50)} | ${ms(result.latency_us?.p99)} | ${ms(result.ttfb_us?.p50)} | ${ms(result.ttfb_us?.p99)} | ${hedged} |`,
+      );
     }
     console.log('| run | ok | failed | p50 ms | p99 ms | TTFB p50 ms | TTFB p99 ms | hedged |');
     console.log('|---|---|---|---|---|---|---|---|');

@@ -17,11 +17,23 @@ const extraArgs = process.argv.slice(2);
 async function benchOne(label: string, databaseUrl: string | undefined): Promise<void> {
   const bench = await startBenchMarket(databaseUrl, [`http://127.0.0.1:${UPSTREAM_PORT}`]);
   try {
-    console.log(`\n## ${label}: paid path (the bench model has no reference engine, so the sampler keeps no answer; the verifier polls its empty queue)\n`);
+    console.log(
+      `\n## ${label}: paid path (the bench model has no reference engine, so the sampler keeps no answer; the verifier polls its empty queue)\n`,
+    );
     // Asynchronously: the market runs in this process and must keep serving while the driver runs.
     const driver = spawn(
       process.execPath,
-      [join(BENCH_DIR, 'compare.mjs'), bench.market.url, '--upstream-port', String(UPSTREAM_PORT), '-H', `authorization: Bearer ${bench.key}`, '--gateway-pid', String(process.pid), ...extraArgs],
+      [
+        join(BENCH_DIR, 'compare.mjs'),
+        bench.market.url,
+        '--upstream-port',
+        String(UPSTREAM_PORT),
+        '-H',
+        `authorization: Bearer ${bench.key}`,
+        '--gateway-pid',
+        String(process.pid),
+        ...extraArgs,
+      ],
       { stdio: 'inherit' },
     );
     const status = await new Promise<number | null>((done) => driver.once('exit', done));
@@ -33,10 +45,13 @@ async function benchOne(label: string, databaseUrl: string | undefined): Promise
 
 // The load harness is not part of this repository: it is expected beside the checkout.
 if (!existsSync(join(BENCH_DIR, 'compare.mjs'))) {
-  console.error(`npm run bench needs the bench harness (compare.mjs, upstream.mjs) in ${BENCH_DIR}, outside this repository; it is not there, so nothing was measured.`);
+  console.error(
+    `npm run bench needs the bench harness (compare.mjs, upstream.mjs) in ${BENCH_DIR}, outside this repository; it is not there, so nothing was measured.`,
+  );
   process.exit(1);
 }
-if (!existsSync(join(BENCH_DIR, 'node_modules'))) spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH_DIR, stdio: 'inherit' });
+if (!existsSync(join(BENCH_DIR, 'node_modules')))
+  spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH_DIR, stdio: 'inherit' });
 const postgres = await startPostgresServer();
 try {
   await benchOne('PostgreSQL', postgres.url);

@@ -13,7 +13,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '250' }, concurrency: { type: 'string', default: '8' } } });
+const { values } = parseArgs({
+  options: { requests: { type: 'string', default: '250' }, concurrency: { type: 'string', default: '8' } },
+});
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const AGORA = join(import.meta.dirname, '..', 'bin', 'agora.js');
@@ -36,7 +38,11 @@ const REPORT_CPU = `data:text/javascript,process.on('exit',()=>{const u=process.
 
 /** `agora start` until it prints that it is running; stop() sends SIGTERM and waits for the exit. */
 function startMarket(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, [AGORA, 'start', '--data-dir', dataDir, '--port', '0', '--probe-interval-s', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [AGORA, 'start', '--data-dir', dataDir, '--port', '0', '--probe-interval-s', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   return new Promise((resolve, reject) => {
@@ -64,7 +70,9 @@ function startMarket(dataDir: string): Promise<Started> {
 }
 
 async function agora(args: string[]): Promise<number | undefined> {
-  const child = spawn(process.execPath, ['--import', REPORT_CPU, AGORA, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', REPORT_CPU, AGORA, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -74,7 +82,12 @@ async function agora(args: string[]): Promise<number | undefined> {
   return cpu === undefined ? undefined : Number(cpu);
 }
 
-async function timed<T>(what: string, step: () => Promise<T>, cpuOf: (value: T) => number | undefined, results: Array<[string, Step]>): Promise<T> {
+async function timed<T>(
+  what: string,
+  step: () => Promise<T>,
+  cpuOf: (value: T) => number | undefined,
+  results: Array<[string, Step]>,
+): Promise<T> {
   const started = performance.now();
   const value = await step();
   results.push([what, { wallSeconds: (performance.now() - started) / 1000, cpuSeconds: cpuOf(value) }]);
@@ -91,7 +104,11 @@ async function sendRequests(market: Started): Promise<void> {
       const res = await fetch(`${market.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${market.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'agora-tiny', max_tokens: 8, messages: [{ role: 'user', content: `request ${next}` }] }),
+        body: JSON.stringify({
+          model: 'agora-tiny',
+          max_tokens: 8,
+          messages: [{ role: 'user', content: `request ${next}` }],
+        }),
       });
       if (res.status !== 200) throw new Error(`request answered ${res.status}: ${await res.text()}`);
     }
@@ -99,7 +116,10 @@ async function sendRequests(market: Started): Promise<void> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
-const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
 const loadBefore = load();
 const root = mkdtempSync(join(tmpdir(), 'agora-startup-bench-'));
 const results: Array<[string, Step]> = [];
@@ -109,14 +129,28 @@ try {
   await sendRequests(first);
   await first.stop();
   await timed('agora ledger check', () => agora(['ledger', 'check', '--data-dir', dataDir]), commandCpu, results);
-  await timed('agora backup', () => agora(['backup', '--data-dir', dataDir, '--out', join(root, 'market.backup')]), commandCpu, results);
-  await timed('agora restore (new data directory)', () => agora(['restore', '--data-dir', join(root, 'restored'), '--from', join(root, 'market.backup')]), commandCpu, results);
+  await timed(
+    'agora backup',
+    () => agora(['backup', '--data-dir', dataDir, '--out', join(root, 'market.backup')]),
+    commandCpu,
+    results,
+  );
+  await timed(
+    'agora restore (new data directory)',
+    () => agora(['restore', '--data-dir', join(root, 'restored'), '--from', join(root, 'market.backup')]),
+    commandCpu,
+    results,
+  );
   const second = await timed('start (existing data directory)', () => startMarket(dataDir), startCpu, results);
   await second.stop();
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
-console.log(`startup bench: ${REQUESTS} paid requests before the offline commands; ${cpus().length} cores, load average ${loadBefore} before, ${load()} after`);
+console.log(
+  `startup bench: ${REQUESTS} paid requests before the offline commands; ${cpus().length} cores, load average ${loadBefore} before, ${load()} after`,
+);
 for (const [what, step] of results) {
-  console.log(`  ${what.padEnd(36)} ${step.wallSeconds.toFixed(2).padStart(6)} s wall, ${step.cpuSeconds === undefined ? '-' : step.cpuSeconds.toFixed(2)} s CPU`);
+  console.log(
+    `  ${what.padEnd(36)} ${step.wallSeconds.toFixed(2).padStart(6)} s wall, ${step.cpuSeconds === undefined ? '-' : step.cpuSeconds.toFixed(2)} s CPU`,
+  );
 }

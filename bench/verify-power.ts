@@ -7,7 +7,12 @@ import { parseArgs } from 'node:util';
 import { examineResponse, type ReferenceEngine } from '../src/app/verification/verifier.ts';
 import type { SamplePayload } from '../src/app/verification/verification-store.ts';
 import { afterCheck, DEFAULT_CONVICTION_RULE } from '../src/domain/verification/conviction.ts';
-import { judgePool, VERIFY_TOP_K, type CheckVerdict, type SampleFindings } from '../src/domain/verification/response-check.ts';
+import {
+  judgePool,
+  VERIFY_TOP_K,
+  type CheckVerdict,
+  type SampleFindings,
+} from '../src/domain/verification/response-check.ts';
 import { HONEST_MEAN_TV_THRESHOLD } from '../src/domain/verification/thresholds.ts';
 import { createPrng, type Prng } from '../src/domain/tiny-model/prng.ts';
 import { describeVariant, type VariantName } from '../src/domain/tiny-model/model-variant.ts';
@@ -32,23 +37,47 @@ const cheats = values.cheats.split(',') as Cheat[];
 const CONCURRENCY = 4;
 
 const load = async (variant: VariantName, sequences: number) =>
-  loadLlamaEngine({ modelPath: (await ensureTinyModel(modelCacheDir(), describeVariant(variant))).ggufPath, sequences, contextSize: 1024 });
+  loadLlamaEngine({
+    modelPath: (await ensureTinyModel(modelCacheDir(), describeVariant(variant))).ggufPath,
+    sequences,
+    contextSize: 1024,
+  });
 
 /** What the market would keep of one answer of this engine to one request of the sandbox's mix. */
 async function answer(engine: LlamaEngine, prng: Prng): Promise<SamplePayload> {
-  const request = sandboxRequest(prng) as { messages: Array<{ role: string; content: string }>; temperature: number; max_tokens: number; seed: number };
+  const request = sandboxRequest(prng) as {
+    messages: Array<{ role: string; content: string }>;
+    temperature: number;
+    max_tokens: number;
+    seed: number;
+  };
   const promptIds = engine.tokenize(engine.renderChat(request.messages), { special: true });
   const claimed: SamplePayload['claimed'] = [];
   let stopped = false;
-  for await (const event of engine.generate({ promptIds, maxTokens: request.max_tokens, temperature: request.temperature, topP: 1, seed: request.seed, topK: VERIFY_TOP_K, stop: [] })) {
-    if (event.type === 'token') claimed.push({ id: event.token.id, logprob: event.token.logprob, top: event.token.top });
+  for await (const event of engine.generate({
+    promptIds,
+    maxTokens: request.max_tokens,
+    temperature: request.temperature,
+    topP: 1,
+    seed: request.seed,
+    topK: VERIFY_TOP_K,
+    stop: [],
+  })) {
+    if (event.type === 'token')
+      claimed.push({ id: event.token.id, logprob: event.token.logprob, top: event.token.top });
     if (event.type === 'finish') stopped = event.reason === 'stop';
   }
   return { promptIds, claimed, temperature: request.temperature, stoppedByModel: stopped };
 }
 
 /** Checks of one host under one seed: until conviction (a cheater) or `limit` checks. */
-async function checkHost(host: LlamaEngine, reference: ReferenceEngine, seed: number, limit: number, stopAtConviction: boolean) {
+async function checkHost(
+  host: LlamaEngine,
+  reference: ReferenceEngine,
+  seed: number,
+  limit: number,
+  stopAtConviction: boolean,
+) {
   const prng = createPrng(seed);
   const checks: CheckVerdict[] = [];
   let pool: SampleFindings[] = [];
@@ -70,8 +99,10 @@ async function checkHost(host: LlamaEngine, reference: ReferenceEngine, seed: nu
   return { checks, convictedAt };
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-const progress = (label: string, done: number) => process.stderr.write(`\r${label}: ${'#'.repeat(Math.round((20 * done) / seeds)).padEnd(20, '.')} ${done}/${seeds}`);
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const progress = (label: string, done: number) =>
+  process.stderr.write(`\r${label}: ${'#'.repeat(Math.round((20 * done) / seeds)).padEnd(20, '.')} ${done}/${seeds}`);
 
 const referenceCopy = await load('reference', 1);
 const reference = referenceEngine(referenceCopy, 'agora-tiny f32');
@@ -89,9 +120,18 @@ try {
     progress('honest', seed);
   }
   process.stderr.write('\n');
-  const honestLine = { host: 'honest', seeds, checks: honestTotal, failed_checks: honestFailed, false_failure_rate: honestFailed / honestTotal, convicted: honestConvicted };
+  const honestLine = {
+    host: 'honest',
+    seeds,
+    checks: honestTotal,
+    failed_checks: honestFailed,
+    false_failure_rate: honestFailed / honestTotal,
+    convicted: honestConvicted,
+  };
   console.log(JSON.stringify(honestLine));
-  rows.push(`| honest (4 concurrent) | ${seeds} | ${honestTotal} checks, ${honestFailed} failed (${(honestFailed / honestTotal).toExponential(1)}) | ${honestConvicted} convicted | — | — |`);
+  rows.push(
+    `| honest (4 concurrent) | ${seeds} | ${honestTotal} checks, ${honestFailed} failed (${(honestFailed / honestTotal).toExponential(1)}) | ${honestConvicted} convicted | — | — |`,
+  );
 
   for (const cheat of cheats) {
     const host = await load(cheat, CONCURRENCY);
@@ -114,12 +154,19 @@ try {
         seeds,
         convicted: toConviction.filter(Number.isFinite).length,
         within_5_checks: withinFive,
-        checks_to_conviction: { min: sorted[0], median: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) },
+        checks_to_conviction: {
+          min: sorted[0],
+          median: quantile(sorted, 0.5),
+          p99: quantile(sorted, 0.99),
+          max: sorted.at(-1),
+        },
         check_failure_rate: failed / total,
         goal_met: withinFive >= 0.99,
       };
       console.log(JSON.stringify(line));
-      rows.push(`| ${cheat} | ${seeds} | ${failed}/${total} checks failed | ${(withinFive * 100).toFixed(0)} % within 5 checks | ${line.checks_to_conviction.median} / ${line.checks_to_conviction.p99} / ${line.checks_to_conviction.max} | ${line.goal_met ? 'met' : 'missed'} |`);
+      rows.push(
+        `| ${cheat} | ${seeds} | ${failed}/${total} checks failed | ${(withinFive * 100).toFixed(0)} % within 5 checks | ${line.checks_to_conviction.median} / ${line.checks_to_conviction.p99} / ${line.checks_to_conviction.max} | ${line.goal_met ? 'met' : 'missed'} |`,
+      );
     } finally {
       await host.close();
     }
@@ -128,4 +175,11 @@ try {
   await honest.close();
   await referenceCopy.close();
 }
-console.log(['', '| host | seeds | checks | convictions | checks to conviction (median / p99 / max) | goal |', '|---|---|---|---|---|---|', ...rows].join('\n'));
+console.log(
+  [
+    '',
+    '| host | seeds | checks | convictions | checks to conviction (median / p99 / max) | goal |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n'),
+);

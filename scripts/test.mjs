@@ -17,7 +17,9 @@ function run(title, command, args, env = {}) {
 function postgresBinDir() {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(`${root}/${v}/bin/initdb`)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(`${root}/${v}/bin/initdb`))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? `${root}/${versions[0]}/bin` : undefined;
 }
 
@@ -25,15 +27,19 @@ function ensurePostgres() {
   if (process.env.DATABASE_URL || postgresBinDir()) return;
   console.log('\n▶ installing PostgreSQL from Debian packages (apt-get)');
   const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
-  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql`, { stdio: 'inherit' });
+  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql`, {
+    stdio: 'inherit',
+  });
   if (!postgresBinDir()) throw new Error('PostgreSQL is still missing after apt-get install postgresql');
 }
 
 function ensureChromium() {
   if (process.env.AGORA_CHROMIUM || existsSync('/usr/bin/chromium')) return;
-  console.log('\n▶ installing chromium from Debian packages (apt-get), for the console\'s browser tests');
+  console.log("\n▶ installing chromium from Debian packages (apt-get), for the console's browser tests");
   const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
-  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`, { stdio: 'inherit' });
+  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`, {
+    stdio: 'inherit',
+  });
   if (!existsSync('/usr/bin/chromium')) throw new Error('chromium is still missing after apt-get install chromium');
 }
 
@@ -42,10 +48,14 @@ function vitest(title, args, env) {
   console.log(`\n▶ ${title}`);
   const report = `test-output/vitest-${title.replace(/\W+/g, '-')}.json`;
   mkdirSync('test-output', { recursive: true });
-  const result = spawnSync('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
+  const result = spawnSync(
+    'npx',
+    ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    },
+  );
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     totals.passed += json.numPassedTests;
@@ -66,6 +76,17 @@ run('type check (console)', 'npx', ['tsc', '--noEmit', '-p', 'src/console']);
 run('lint', 'npx', ['eslint', '.']);
 run('architecture rules', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
 vitest('tests (embedded PGlite)', []);
-vitest('database tests (PostgreSQL server)', ['test/market', 'test/trust/disputes.test.ts', 'test/trust/validator.test.ts', 'test/economics/settlement.test.ts', 'test/console/console-sessions.test.ts', 'test/console/status-and-incidents.test.ts'], { AGORA_TEST_DATABASE: 'postgres' });
+vitest(
+  'database tests (PostgreSQL server)',
+  [
+    'test/market',
+    'test/trust/disputes.test.ts',
+    'test/trust/validator.test.ts',
+    'test/economics/settlement.test.ts',
+    'test/console/console-sessions.test.ts',
+    'test/console/status-and-incidents.test.ts',
+  ],
+  { AGORA_TEST_DATABASE: 'postgres' },
+);
 // The closing line CI reads.
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);

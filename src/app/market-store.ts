@@ -37,12 +37,24 @@ export type RoutedHost = HostRecord & {
   bond: Nanos;
 };
 /** A host's ask per token; operator-registered engines have none (they take the market price). */
-export type RouteRecord = { modelId: string; upstreamModel: string; host: RoutedHost; ask: { prompt: Nanos; completion: Nanos } | null };
+export type RouteRecord = {
+  modelId: string;
+  upstreamModel: string;
+  host: RoutedHost;
+  ask: { prompt: Nanos; completion: Nanos } | null;
+};
 
 export type MaintenanceWindow = { id: string; hostId: string; startsAtMs: number; endsAtMs: number };
 
 /** A host agent after its registration was verified and probed. */
-export type AgentHost = HostRecord & { publicKey: string; tokenHash: string; forwardSecret: string; engineVersion: string; maxConcurrency: number; status: 'active' | 'pending' };
+export type AgentHost = HostRecord & {
+  publicKey: string;
+  tokenHash: string;
+  forwardSecret: string;
+  engineVersion: string;
+  maxConcurrency: number;
+  status: 'active' | 'pending';
+};
 /** A registered agent as the operator reviews it: where it is, whether it serves, and the models it declared. */
 export type AgentHostState = {
   id: string;
@@ -105,12 +117,28 @@ export type UsageRow = Omit<UsageRecord, 'accountId' | 'keyId'> & { createdAtMs:
 
 /** Which usage records: every field given narrows (an account's, a host's, one model, one key, a time range). */
 /** `keyIds`: only these keys' records (a sub-key sees its own subtree's). */
-export type UsageFilter = { accountId?: string; hostId?: string; modelId?: string; keyPrefix?: string; keyIds?: readonly string[]; fromMs?: number; toMs?: number };
+export type UsageFilter = {
+  accountId?: string;
+  hostId?: string;
+  modelId?: string;
+  keyPrefix?: string;
+  keyIds?: readonly string[];
+  fromMs?: number;
+  toMs?: number;
+};
 
 export type UsageBucket = 'minute' | 'hour' | 'day';
 
 /** Usage summed per time bucket, model and key (the console's charts). */
-export type UsagePoint = { bucketStartMs: number; modelId: string; keyPrefix: string; requests: number; promptTokens: number; completionTokens: number; cost: Nanos };
+export type UsagePoint = {
+  bucketStartMs: number;
+  modelId: string;
+  keyPrefix: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost: Nanos;
+};
 
 export type MarketStore = {
   createAccount(id: string, name: string): Promise<void>;
@@ -131,7 +159,11 @@ export type MarketStore = {
   upsertModel(model: ModelRecord): Promise<void>;
   listModels(): Promise<ListedModel[]>;
   /** an operator-registered engine; `maxConcurrency` as declared (null or absent: undeclared) */
-  upsertHost(host: HostRecord & { maxConcurrency?: number | null }, modelId: string, upstreamModel: string): Promise<void>;
+  upsertHost(
+    host: HostRecord & { maxConcurrency?: number | null },
+    modelId: string,
+    upstreamModel: string,
+  ): Promise<void>;
   /** routes of active hosts not suspended, with their maintenance windows not ended at nowMs */
   listRoutes(nowMs: number): Promise<RouteRecord[]>;
   /** the host's row and exactly these routes (a re-registration replaces what the host serves) */
@@ -149,7 +181,10 @@ export type MarketStore = {
   /** false when the window is not this host's or already cancelled */
   cancelMaintenance(hostId: string, windowId: string): Promise<boolean>;
   /** adds to hosts' scorecards: misses (failures outside maintenance) and strikes (usage claims not matching their ids) */
-  recordHostTallies(tallies: { misses: ReadonlyMap<string, number>; strikes: ReadonlyMap<string, number> }): Promise<void>;
+  recordHostTallies(tallies: {
+    misses: ReadonlyMap<string, number>;
+    strikes: ReadonlyMap<string, number>;
+  }): Promise<void>;
   /** keeps the latest measurement per host and model */
   recordCapacity(measurement: CapacityMeasurement): Promise<void>;
   listCapacity(hostIds?: readonly string[]): Promise<CapacityMeasurement[]>;

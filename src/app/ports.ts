@@ -6,10 +6,18 @@ import type { ProviderPreferences } from '../contracts/openai/provider-preferenc
 
 export type Clock = { nowMs(): number };
 export type Ids = { newId(prefix: string): string; newSecret(): string };
-export type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+export type Logger = {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+};
 
 /** One finished completion as the metrics see it: model and outcome, and the upstream's timings when one served. */
-export type CompletionObservation = { modelId: string; status: string; upstream?: { firstByteMs: number; totalMs: number } };
+export type CompletionObservation = {
+  modelId: string;
+  status: string;
+  upstream?: { firstByteMs: number; totalMs: number };
+};
 export type CompletionMetrics = { completed(observation: CompletionObservation): void };
 
 export type KeyRole = 'buyer' | 'operator';
@@ -42,7 +50,16 @@ export type KeyStore = {
 };
 
 /** `needNanos`: the hold of the request that asked; `chunkNanos`: the most the lease may take beyond it. */
-export type LeaseRequest = { leaseId: string; keyId: string; accountId: string; instanceId: string; needNanos: Nanos; chunkNanos: Nanos; expiresAtMs: number; nowMs: number };
+export type LeaseRequest = {
+  leaseId: string;
+  keyId: string;
+  accountId: string;
+  instanceId: string;
+  needNanos: Nanos;
+  chunkNanos: Nanos;
+  expiresAtMs: number;
+  nowMs: number;
+};
 /** `remainingNanos`: what the key tree's spend limits still leave the key (less than the request needed). */
 export type LeaseOutcome =
   | { ok: true; amount: Nanos }
@@ -77,7 +94,14 @@ export type UsageRecord = {
 };
 
 export type BillingOperation =
-  | { type: 'capture'; leaseId: string; keyId: string; day: string; transaction: LedgerTransaction | undefined; usage: UsageRecord }
+  | {
+      type: 'capture';
+      leaseId: string;
+      keyId: string;
+      day: string;
+      transaction: LedgerTransaction | undefined;
+      usage: UsageRecord;
+    }
   | { type: 'return-lease'; leaseId: string }
   /** gives back part of a lease still in use (what no request holds) to the account's credits */
   | { type: 'shrink-lease'; id: string; leaseId: string; amount: Nanos };
@@ -88,7 +112,14 @@ export type BillingWriter = { write(operations: readonly BillingOperation[]): Pr
  * `bearer`: the secret a host agent expects from the market (operator-registered engines have none); `requestId`:
  * the market's id, which the host's receipt names.
  */
-export type UpstreamCall = { baseUrl: string; path: string; body: object; signal: AbortSignal; requestId: string; bearer?: string | null };
+export type UpstreamCall = {
+  baseUrl: string;
+  path: string;
+  body: object;
+  signal: AbortSignal;
+  requestId: string;
+  bearer?: string | null;
+};
 /**
  * The receipt's digests are the market's own, of the bytes it sent and received; the signature is the host's claim
  * (null if it gave none), still to be verified. A stream's receipt is known once its events are read to the end.

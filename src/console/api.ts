@@ -15,11 +15,20 @@ export class ApiFailure extends Error {
   }
 }
 
-async function send(path: string, method: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+async function send(
+  path: string,
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (response.ok) return response;
@@ -28,7 +37,8 @@ async function send(path: string, method: string, body: unknown, headers: Record
 }
 
 export const get = async <T>(path: string): Promise<T> => (await send(path, 'GET', undefined)).json() as Promise<T>;
-export const post = async <T>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> => (await send(path, 'POST', body, headers)).json() as Promise<T>;
+export const post = async <T>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> =>
+  (await send(path, 'POST', body, headers)).json() as Promise<T>;
 /** A DELETE: its answer may have no body (204), so none is read. */
 export const remove = async (path: string): Promise<void> => {
   await send(path, 'DELETE', undefined);
@@ -56,9 +66,15 @@ export async function* streamChat(body: Record<string, unknown>, signal: AbortSi
     const events = buffered.split('\n\n');
     buffered = events.pop() ?? '';
     for (const event of events) {
-      const data = event.split('\n').find((line) => line.startsWith('data: '))?.slice(6);
+      const data = event
+        .split('\n')
+        .find((line) => line.startsWith('data: '))
+        ?.slice(6);
       if (!data || data === '[DONE]') continue;
-      const chunk = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }>; error?: { message?: string } };
+      const chunk = JSON.parse(data) as {
+        choices?: Array<{ delta?: { content?: string } }>;
+        error?: { message?: string };
+      };
       if (chunk.error) throw new ApiFailure(chunk.error.message ?? 'the stream failed', 502);
       const text = chunk.choices?.[0]?.delta?.content;
       if (text) yield text;

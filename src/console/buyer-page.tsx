@@ -8,7 +8,12 @@ import { Playground } from './playground.tsx';
 import { UsagePanel } from './usage-panel.tsx';
 import { useData } from './use-data.ts';
 
-type Credits = { balance: string; available: string; held: string; spend_by_key: Array<{ key_prefix: string; name: string; spent: string }> };
+type Credits = {
+  balance: string;
+  available: string;
+  held: string;
+  spend_by_key: Array<{ key_prefix: string; name: string; spent: string }>;
+};
 type SpendPoint = { start: string; model: string; key_prefix: string; requests: number; cost: string };
 
 const SPAN_HOURS = 6;
@@ -27,7 +32,11 @@ function SpendChart() {
     <Section
       title={`Spend per minute, last ${SPAN_HOURS} hours`}
       actions={
-        <select aria-label="group spend by" value={by} onChange={(e) => setBy(e.currentTarget.value as 'model' | 'key')}>
+        <select
+          aria-label="group spend by"
+          value={by}
+          onChange={(e) => setBy(e.currentTarget.value as 'model' | 'key')}
+        >
           <option value="model">by model</option>
           <option value="key">by key</option>
         </select>

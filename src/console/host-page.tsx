@@ -18,18 +18,42 @@ type Me = {
   suspended_since: string | null;
 };
 type Point = { start: string; model: string; requests: number; completion_tokens: number };
-type Epoch = { number: number; starts: string; ends: string; closed: string | null; released: string | null; requests: number; completion_tokens: number; earned: string; slashed: string };
+type Epoch = {
+  number: number;
+  starts: string;
+  ends: string;
+  closed: string | null;
+  released: string | null;
+  requests: number;
+  completion_tokens: number;
+  earned: string;
+  slashed: string;
+};
 type Funds = { held_back: string; payable: string; bond: string; unbonding: string; payout_pending: string };
 type Payout = { id: string; amount: string; status: string; reference: string | null; created: string };
-type Checks = { checks: Array<{ id: string; model: string; passed: boolean; positions: number; mean_tv: number; created?: string }>; has_more: boolean; convictions: Array<{ id: string; model: string; refunded: string }> };
+type Checks = {
+  checks: Array<{ id: string; model: string; passed: boolean; positions: number; mean_tv: number; created?: string }>;
+  has_more: boolean;
+  convictions: Array<{ id: string; model: string; refunded: string }>;
+};
 type Window = { id: string; starts_at: string; ends_at: string };
 
 function Traffic() {
   const from = Math.floor(Date.now() / 1000 / 60) * 60 - 6 * 3600;
   const series = useData<{ data: Point[] }>(`/hosts/me/usage/series?bucket=minute&from=${from}`);
   const points = series.data?.data ?? [];
-  const requests = seriesByGroup(points, (p) => Date.parse(p.start) / 1000, (p) => p.model, (p) => p.requests);
-  const tokens = seriesByGroup(points, (p) => Date.parse(p.start) / 1000, (p) => p.model, (p) => p.completion_tokens);
+  const requests = seriesByGroup(
+    points,
+    (p) => Date.parse(p.start) / 1000,
+    (p) => p.model,
+    (p) => p.requests,
+  );
+  const tokens = seriesByGroup(
+    points,
+    (p) => Date.parse(p.start) / 1000,
+    (p) => p.model,
+    (p) => p.completion_tokens,
+  );
   return (
     <Section title="Traffic per minute, last 6 hours">
       <ErrorNote error={series.error} />
@@ -106,7 +130,12 @@ function Maintenance() {
   const { error, run } = useAction(windows.reload);
   const declare = (event: Event) => {
     event.preventDefault();
-    void run(() => post('/hosts/me/maintenance', { starts_at: new Date(startsAt).toISOString(), ends_at: new Date(endsAt).toISOString() }));
+    void run(() =>
+      post('/hosts/me/maintenance', {
+        starts_at: new Date(startsAt).toISOString(),
+        ends_at: new Date(endsAt).toISOString(),
+      }),
+    );
   };
   return (
     <Section title="Maintenance windows">
@@ -143,7 +172,9 @@ function Maintenance() {
 export function HostPage() {
   const me = useData<Me>('/hosts/me');
   const checkPages = usePages('');
-  const checks = useData<Checks>(`/hosts/me/checks?limit=${checkPages.size}${checkPages.after === undefined ? '' : `&after=${encodeURIComponent(checkPages.after)}`}`);
+  const checks = useData<Checks>(
+    `/hosts/me/checks?limit=${checkPages.size}${checkPages.after === undefined ? '' : `&after=${encodeURIComponent(checkPages.after)}`}`,
+  );
   return (
     <>
       <Section title={me.data?.name ?? 'Host'}>
@@ -177,7 +208,12 @@ export function HostPage() {
             { label: 'Mean TV', cell: (c) => c.mean_tv.toExponential(2) },
           ]}
         />
-        <Pager pages={checkPages} hasMore={checks.data?.has_more} lastRowId={checks.data?.checks.at(-1)?.id} label="checks" />
+        <Pager
+          pages={checkPages}
+          hasMore={checks.data?.has_more}
+          lastRowId={checks.data?.checks.at(-1)?.id}
+          label="checks"
+        />
         <Table
           rows={checks.data?.convictions}
           empty="No convictions."

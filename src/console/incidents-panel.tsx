@@ -4,7 +4,15 @@ import { post } from './api.ts';
 import { ErrorNote, Section, percent, when } from './components.tsx';
 import { useAction, useData } from './use-data.ts';
 
-type Incident = { id: string; title: string; impact: string; models: string[]; status: string; opened: string; updates: Array<{ id: string; status: string; message: string; at: string }> };
+type Incident = {
+  id: string;
+  title: string;
+  impact: string;
+  models: string[];
+  status: string;
+  opened: string;
+  updates: Array<{ id: string; status: string; message: string; at: string }>;
+};
 type Suggestion = { model: string; reason: 'error_rate' | 'no_hosts'; error_rate: number | null; since: string };
 
 const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
@@ -20,7 +28,10 @@ function IncidentCard(props: { incident: Incident; onChanged: () => void }) {
   return (
     <article class="incident" data-testid="incident">
       <h3>
-        {props.incident.title} <small>{props.incident.impact} · {props.incident.status} · {props.incident.models.join(', ') || 'all models'}</small>
+        {props.incident.title}{' '}
+        <small>
+          {props.incident.impact} · {props.incident.status} · {props.incident.models.join(', ') || 'all models'}
+        </small>
       </h3>
       <ol>
         {props.incident.updates.map((u) => (
@@ -36,7 +47,12 @@ function IncidentCard(props: { incident: Incident; onChanged: () => void }) {
               <option key={s}>{s}</option>
             ))}
           </select>
-          <input aria-label="update message" placeholder="what changed" value={message} onInput={(e) => setMessage(e.currentTarget.value)} />
+          <input
+            aria-label="update message"
+            placeholder="what changed"
+            value={message}
+            onInput={(e) => setMessage(e.currentTarget.value)}
+          />
           <button type="submit">Post update</button>
         </form>
       )}
@@ -56,16 +72,26 @@ export function IncidentsPanel() {
     suggestions.reload();
   };
   const { error, run } = useAction(changed);
-  const open = (body: { title: string; models: string[]; message: string; impact?: string }) => run(() => post('/admin/incidents', body));
+  const open = (body: { title: string; models: string[]; message: string; impact?: string }) =>
+    run(() => post('/admin/incidents', body));
   const submit = (event: Event) => {
     event.preventDefault();
-    void open({ title, message, models: models.split(',').map((m) => m.trim()).filter(Boolean) });
+    void open({
+      title,
+      message,
+      models: models
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    });
   };
   return (
     <Section title="Incidents">
       {(suggestions.data?.data ?? []).map((s) => (
         <p class="notice" key={s.model} data-testid="incident-suggestion">
-          Suggested: <b>{s.model}</b> {s.reason === 'no_hosts' ? 'has had no host online' : `failed ${percent(s.error_rate)} of requests`} since {when(s.since)}.{' '}
+          Suggested: <b>{s.model}</b>{' '}
+          {s.reason === 'no_hosts' ? 'has had no host online' : `failed ${percent(s.error_rate)} of requests`} since{' '}
+          {when(s.since)}.{' '}
           <button
             type="button"
             onClick={() =>
@@ -73,7 +99,10 @@ export function IncidentsPanel() {
                 title: s.reason === 'no_hosts' ? `${s.model} unavailable` : `${s.model} errors`,
                 impact: 'major',
                 models: [s.model],
-                message: s.reason === 'no_hosts' ? 'No host is online for this model; we are investigating.' : 'Requests to this model are failing; we are investigating.',
+                message:
+                  s.reason === 'no_hosts'
+                    ? 'No host is online for this model; we are investigating.'
+                    : 'Requests to this model are failing; we are investigating.',
               })
             }
           >
@@ -82,9 +111,24 @@ export function IncidentsPanel() {
         </p>
       ))}
       <form class="inline" onSubmit={submit}>
-        <input aria-label="incident title" placeholder="title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
-        <input aria-label="affected models" placeholder="models, comma-separated" value={models} onInput={(e) => setModels(e.currentTarget.value)} />
-        <input aria-label="first update" placeholder="what we know" value={message} onInput={(e) => setMessage(e.currentTarget.value)} />
+        <input
+          aria-label="incident title"
+          placeholder="title"
+          value={title}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+        />
+        <input
+          aria-label="affected models"
+          placeholder="models, comma-separated"
+          value={models}
+          onInput={(e) => setModels(e.currentTarget.value)}
+        />
+        <input
+          aria-label="first update"
+          placeholder="what we know"
+          value={message}
+          onInput={(e) => setMessage(e.currentTarget.value)}
+        />
         <button type="submit">Open incident</button>
       </form>
       <ErrorNote error={error ?? incidents.error} />

@@ -22,7 +22,8 @@ type Key = {
 };
 
 /** A limit and what is left of it, e.g. "0.5 (0.42 left)"; "none" without a limit of its own or above it. */
-const limitCell = (limit: string | null, left: string | null): string => (left === null ? (limit ?? 'none') : `${limit ?? 'inherited'} (${left} left)`);
+const limitCell = (limit: string | null, left: string | null): string =>
+  left === null ? (limit ?? 'none') : `${limit ?? 'inherited'} (${left} left)`;
 
 export function KeysPanel() {
   const keys = useData<{ data: Key[] }>('/v1/keys');
@@ -35,7 +36,12 @@ export function KeysPanel() {
   const create = (event: Event) => {
     event.preventDefault();
     void act(async () => {
-      const issued = await post<{ key: string }>('/v1/keys', { name, spend_limit_total: spendLimit || null, spend_limit_daily: dailyLimit || null, rate_limit_rpm: rpm ? Number(rpm) : null });
+      const issued = await post<{ key: string }>('/v1/keys', {
+        name,
+        spend_limit_total: spendLimit || null,
+        spend_limit_daily: dailyLimit || null,
+        rate_limit_rpm: rpm ? Number(rpm) : null,
+      });
       setCreated(issued.key);
     });
   };
@@ -43,9 +49,24 @@ export function KeysPanel() {
     <Section title="Keys and agent sub-keys">
       <form class="inline" onSubmit={create}>
         <input aria-label="sub-key name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        <input aria-label="spend limit" placeholder="spend limit (credits)" value={spendLimit} onInput={(e) => setSpendLimit(e.currentTarget.value)} />
-        <input aria-label="limit per day" placeholder="per-day limit (credits)" value={dailyLimit} onInput={(e) => setDailyLimit(e.currentTarget.value)} />
-        <input aria-label="requests per minute" placeholder="requests/min" value={rpm} onInput={(e) => setRpm(e.currentTarget.value)} />
+        <input
+          aria-label="spend limit"
+          placeholder="spend limit (credits)"
+          value={spendLimit}
+          onInput={(e) => setSpendLimit(e.currentTarget.value)}
+        />
+        <input
+          aria-label="limit per day"
+          placeholder="per-day limit (credits)"
+          value={dailyLimit}
+          onInput={(e) => setDailyLimit(e.currentTarget.value)}
+        />
+        <input
+          aria-label="requests per minute"
+          placeholder="requests/min"
+          value={rpm}
+          onInput={(e) => setRpm(e.currentTarget.value)}
+        />
         <button type="submit">Create sub-key</button>
       </form>
       {created && (

@@ -17,12 +17,28 @@ export function LineChart(props: { title: string; times: number[]; series: Chart
         title: props.title,
         width: Math.max(320, element.clientWidth || 600),
         height: 220,
-        series: [{}, ...props.series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length] as string, width: 2, spanGaps: true }))],
+        series: [
+          {},
+          ...props.series.map((s, i) => ({
+            label: s.label,
+            stroke: COLOURS[i % COLOURS.length] as string,
+            width: 2,
+            spanGaps: true,
+          })),
+        ],
         // A lone point gets half an hour of context instead of a range of years. (uPlot widens a one-time range
         // itself, by a day in ms read as seconds, before this is called: so look at the times, not min and max.)
-        scales: { x: { time: true, range: (_plot, min, max) => (lone === undefined ? [min, max] : [lone - 1_800, lone + 60]) } },
+        scales: {
+          x: { time: true, range: (_plot, min, max) => (lone === undefined ? [min, max] : [lone - 1_800, lone + 60]) },
+        },
         // Prices and spends are tiny decimals: show significant digits, not "0".
-        axes: [{}, { size: 70, values: (_plot, splits) => splits.map((v) => (v === 0 ? '0' : Number(v.toPrecision(2)).toString())) }],
+        axes: [
+          {},
+          {
+            size: 70,
+            values: (_plot, splits) => splits.map((v) => (v === 0 ? '0' : Number(v.toPrecision(2)).toString())),
+          },
+        ],
       },
       [props.times, ...props.series.map((s) => s.values)],
       element,
@@ -37,7 +53,12 @@ export function LineChart(props: { title: string; times: number[]; series: Chart
 }
 
 /** Points keyed by time and a group (a model, a key) as one series per group over the union of the times. */
-export function seriesByGroup<P>(points: readonly P[], timeOf: (p: P) => number, groupOf: (p: P) => string, valueOf: (p: P) => number): { times: number[]; series: ChartSeries[] } {
+export function seriesByGroup<P>(
+  points: readonly P[],
+  timeOf: (p: P) => number,
+  groupOf: (p: P) => string,
+  valueOf: (p: P) => number,
+): { times: number[]; series: ChartSeries[] } {
   const times = [...new Set(points.map(timeOf))].sort((a, b) => a - b);
   const groups = [...new Set(points.map(groupOf))].sort();
   const series = groups.map((label) => ({

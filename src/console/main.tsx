@@ -26,12 +26,20 @@ function SignIn(props: { onSignedIn: (session: Session) => void }) {
       <h1>Agora console</h1>
       <form onSubmit={submit}>
         <label for="credential">API key, host token or operator key</label>
-        <input id="credential" name="credential" type="password" autocomplete="off" value={credential} onInput={(e) => setCredential(e.currentTarget.value)} />
+        <input
+          id="credential"
+          name="credential"
+          type="password"
+          autocomplete="off"
+          value={credential}
+          onInput={(e) => setCredential(e.currentTarget.value)}
+        />
         <button type="submit">Sign in</button>
         <ErrorNote error={error} />
       </form>
       <p class="muted">
-        The key stays on this page only until you sign in: the console keeps a session cookie instead. <a href="/status">Status</a>
+        The key stays on this page only until you sign in: the console keeps a session cookie instead.{' '}
+        <a href="/status">Status</a>
       </p>
     </main>
   );
@@ -61,7 +69,9 @@ function Console() {
           Sign out
         </button>
       </nav>
-      <main>{session.role === 'buyer' ? <BuyerPage /> : session.role === 'host' ? <HostPage /> : <OperatorPage />}</main>
+      <main>
+        {session.role === 'buyer' ? <BuyerPage /> : session.role === 'host' ? <HostPage /> : <OperatorPage />}
+      </main>
     </>
   );
 }

@@ -31,13 +31,33 @@ type Host = {
 };
 type TokenPrices = { prompt: string; completion: string };
 type HostAsk = { host: string; name: string; ask: TokenPrices | null; online: boolean; priced_out: boolean };
-type Pricing = { model: string; price: TokenPrices; base: { prompt: string }; utilization: number | null; asks: HostAsk[] };
+type Pricing = {
+  model: string;
+  price: TokenPrices;
+  base: { prompt: string };
+  utilization: number | null;
+  asks: HostAsk[];
+};
 type PricePoint = { at: string; price: { prompt: string; completion: string }; utilization: number | null };
 type LedgerKind = { kind: string; accounts: number; balance: string };
-type Epoch = { epoch: number; ends: string; closed: string | null; released: string | null; report: { requests: number; revenue: string; host_earnings: string; platform_fees: string; treasury: string; refunded: string } | null };
+type Epoch = {
+  epoch: number;
+  ends: string;
+  closed: string | null;
+  released: string | null;
+  report: {
+    requests: number;
+    revenue: string;
+    host_earnings: string;
+    platform_fees: string;
+    treasury: string;
+    refunded: string;
+  } | null;
+};
 
 /** Latency bounds as numbers for a chart ("over 30 s" drawn at 30 s). */
-const plotted = (ms: number | string | null): number | null => (ms === null ? null : typeof ms === 'number' ? ms : 30_000);
+const plotted = (ms: number | string | null): number | null =>
+  ms === null ? null : typeof ms === 'number' ? ms : 30_000;
 
 function TrafficCharts() {
   const traffic = useData<{ data: TrafficPoint[] }>('/admin/traffic?hours=1');
@@ -56,8 +76,17 @@ function TrafficCharts() {
         ]}
       />
       <div class="charts">
-        <LineChart title="requests/s" times={times} series={[{ label: 'requests/s', values: points.map((p) => p.requests_per_second) }]} testId="ops-rps-chart" />
-        <LineChart title="error rate" times={times} series={[{ label: 'error rate', values: points.map((p) => p.error_rate) }]} />
+        <LineChart
+          title="requests/s"
+          times={times}
+          series={[{ label: 'requests/s', values: points.map((p) => p.requests_per_second) }]}
+          testId="ops-rps-chart"
+        />
+        <LineChart
+          title="error rate"
+          times={times}
+          series={[{ label: 'error rate', values: points.map((p) => p.error_rate) }]}
+        />
         <LineChart
           title="latency (ms)"
           times={times}
@@ -77,7 +106,9 @@ function Prices() {
   const [model, setModel] = useState('');
   const chosen = model || pricing.data?.data[0]?.model || '';
   // No history is asked for until there is a model to ask about (an empty model is a 400).
-  const history = useData<{ data: PricePoint[] }>(chosen ? `/v1/pricing/history?model=${encodeURIComponent(chosen)}&limit=500` : null);
+  const history = useData<{ data: PricePoint[] }>(
+    chosen ? `/v1/pricing/history?model=${encodeURIComponent(chosen)}&limit=500` : null,
+  );
   const points = chosen ? (history.data?.data ?? []) : [];
   return (
     <Section
@@ -111,9 +142,15 @@ function Prices() {
           { label: 'Model', cell: (a) => a.model },
           { label: 'Host', cell: (a) => a.name },
           // The market price never falls below the lowest ask of the hosts online (price liveness).
-          { label: 'Ask (prompt / completion)', cell: (a) => (a.ask ? `${a.ask.prompt} / ${a.ask.completion}` : 'takes the market price') },
+          {
+            label: 'Ask (prompt / completion)',
+            cell: (a) => (a.ask ? `${a.ask.prompt} / ${a.ask.completion}` : 'takes the market price'),
+          },
           { label: 'Market price', cell: (a) => `${a.price.prompt} / ${a.price.completion}` },
-          { label: 'State', cell: (a) => (a.priced_out ? 'priced out (above the ceiling)' : a.online ? 'online' : 'offline') },
+          {
+            label: 'State',
+            cell: (a) => (a.priced_out ? 'priced out (above the ceiling)' : a.online ? 'online' : 'offline'),
+          },
         ]}
       />
       <LineChart

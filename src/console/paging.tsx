@@ -31,7 +31,12 @@ export function usePages(query: string, initialSize = 25): Pages {
   };
 }
 
-export function Pager(props: { pages: Pages; hasMore: boolean | undefined; lastRowId: string | undefined; label: string }) {
+export function Pager(props: {
+  pages: Pages;
+  hasMore: boolean | undefined;
+  lastRowId: string | undefined;
+  label: string;
+}) {
   const { pages, lastRowId } = props;
   return (
     <div class="pager" aria-label={`${props.label} pages`}>
@@ -39,11 +44,19 @@ export function Pager(props: { pages: Pages; hasMore: boolean | undefined; lastR
         Prev
       </button>
       <span data-testid={`${props.label}-page`}>Page {pages.page}</span>
-      <button type="button" disabled={!props.hasMore || lastRowId === undefined} onClick={() => lastRowId !== undefined && pages.next(lastRowId)}>
+      <button
+        type="button"
+        disabled={!props.hasMore || lastRowId === undefined}
+        onClick={() => lastRowId !== undefined && pages.next(lastRowId)}
+      >
         Next
       </button>
       <label>
-        <select aria-label={`${props.label} page size`} value={pages.size} onChange={(e) => pages.resize(Number(e.currentTarget.value))}>
+        <select
+          aria-label={`${props.label} page size`}
+          value={pages.size}
+          onChange={(e) => pages.resize(Number(e.currentTarget.value))}
+        >
           {PAGE_SIZES.map((size) => (
             <option key={size} value={size}>
               {size}

@@ -20,11 +20,15 @@ export function Playground(props: { onFinished: () => void }) {
     setOutput('');
     setError(undefined);
     try {
-      for await (const text of streamChat({ model: chosen, messages: [{ role: 'user', content: prompt }], max_tokens: 64 }, abort.current.signal)) {
+      for await (const text of streamChat(
+        { model: chosen, messages: [{ role: 'user', content: prompt }], max_tokens: 64 },
+        abort.current.signal,
+      )) {
         setOutput((sofar) => sofar + text);
       }
     } catch (failure) {
-      if (!(failure instanceof DOMException && failure.name === 'AbortError')) setError(failure instanceof Error ? failure.message : String(failure));
+      if (!(failure instanceof DOMException && failure.name === 'AbortError'))
+        setError(failure instanceof Error ? failure.message : String(failure));
     } finally {
       setRunning(false);
       props.onFinished();

@@ -4,9 +4,19 @@ import { ErrorNote, Section, Table, when } from './components.tsx';
 import { Pager, usePages } from './paging.tsx';
 import { useData } from './use-data.ts';
 
-type UsageRecord = { request_id: string; key_prefix: string; model: string; prompt_tokens: number; completion_tokens: number; cost: string; status: string; created: number };
+type UsageRecord = {
+  request_id: string;
+  key_prefix: string;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost: string;
+  status: string;
+  created: number;
+};
 
-const toSeconds = (local: string): string | undefined => (local ? String(Math.floor(new Date(local).getTime() / 1000)) : undefined);
+const toSeconds = (local: string): string | undefined =>
+  local ? String(Math.floor(new Date(local).getTime() / 1000)) : undefined;
 
 export function UsagePanel() {
   const [model, setModel] = useState('');
@@ -14,7 +24,9 @@ export function UsagePanel() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const params = new URLSearchParams(
-    Object.entries({ model, key, from: toSeconds(from), to: toSeconds(to) }).filter((entry): entry is [string, string] => Boolean(entry[1])),
+    Object.entries({ model, key, from: toSeconds(from), to: toSeconds(to) }).filter(
+      (entry): entry is [string, string] => Boolean(entry[1]),
+    ),
   );
   const pages = usePages(params.toString());
   const page = new URLSearchParams(params);
@@ -33,8 +45,18 @@ export function UsagePanel() {
       }
     >
       <div class="filters">
-        <input aria-label="filter by model" placeholder="model" value={model} onChange={(e) => setModel(e.currentTarget.value)} />
-        <input aria-label="filter by key prefix" placeholder="key prefix" value={key} onChange={(e) => setKey(e.currentTarget.value)} />
+        <input
+          aria-label="filter by model"
+          placeholder="model"
+          value={model}
+          onChange={(e) => setModel(e.currentTarget.value)}
+        />
+        <input
+          aria-label="filter by key prefix"
+          placeholder="key prefix"
+          value={key}
+          onChange={(e) => setKey(e.currentTarget.value)}
+        />
         <label>
           from <input type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
         </label>
@@ -58,7 +80,12 @@ export function UsagePanel() {
           { label: 'Request', cell: (r) => <code>{r.request_id}</code> },
         ]}
       />
-      <Pager pages={pages} hasMore={usage.data?.has_more} lastRowId={usage.data?.data.at(-1)?.request_id} label="usage" />
+      <Pager
+        pages={pages}
+        hasMore={usage.data?.has_more}
+        lastRowId={usage.data?.data.at(-1)?.request_id}
+        label="usage"
+      />
     </Section>
   );
 }

@@ -34,7 +34,10 @@ export function useData<T>(path: string | null): Data<T> {
 }
 
 /** Runs a user's action; a failure becomes the panel's error message, a success runs `then` (e.g. a reload). */
-export function useAction(then: () => void): { error: string | undefined; run: (action: () => Promise<unknown>) => Promise<void> } {
+export function useAction(then: () => void): {
+  error: string | undefined;
+  run: (action: () => Promise<unknown>) => Promise<void>;
+} {
   const [error, setError] = useState<string | undefined>(undefined);
   const run = async (action: () => Promise<unknown>) => {
     setError(undefined);

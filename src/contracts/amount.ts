@@ -5,5 +5,8 @@ import { parseNanos } from '../domain/money/nanos.ts';
 
 export const amountSchema = z
   .string()
-  .refine((s) => (parseNanos(s) ?? -1n) >= 0n, 'an amount is a non-negative decimal string with at most 9 decimals, e.g. "12.5"')
+  .refine(
+    (s) => (parseNanos(s) ?? -1n) >= 0n,
+    'an amount is a non-negative decimal string with at most 9 decimals, e.g. "12.5"',
+  )
   .transform((s) => parseNanos(s) as bigint);

@@ -8,47 +8,75 @@ import { DEFAULT_EPOCH_RULES } from '../domain/economics/epochs.ts';
 import type { MarketRules } from '../domain/economics/market-rules.ts';
 import { DEFAULT_DEMAND_PRICING } from '../domain/pricing/demand-price.ts';
 
-export const marketConfigSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
-  host: z.string().min(1).default('127.0.0.1'),
-  dataDir: z.string().min(1).default('.agora'),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
-  modelCache: z.string().min(1).default('.cache/models'),
-  takeRateBps: z.coerce.number().int().min(0).max(10_000).default(1_000),
-  treasuryShareBps: z.coerce.number().int().min(0).max(10_000).default(5_000),
-  priceIntervalS: z.coerce.number().positive().default(DEFAULT_DEMAND_PRICING.intervalMs / 1000),
-  priceBandLow: z.coerce.number().gt(0).lt(1).default(DEFAULT_DEMAND_PRICING.band.low),
-  priceBandHigh: z.coerce.number().gt(0).lt(1).default(DEFAULT_DEMAND_PRICING.band.high),
-  priceMaxStepBps: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_DEMAND_PRICING.maxStepBps),
-  priceCeilingMultiple: z.coerce.number().min(1).default(DEFAULT_DEMAND_PRICING.ceilingMultiple),
-  epochMinutes: z.coerce.number().positive().default(DEFAULT_EPOCH_RULES.lengthMs / 60_000),
-  holdBackEpochs: z.coerce.number().int().min(0).default(DEFAULT_EPOCH_RULES.holdBackEpochs),
-  bondBaseShareBps: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_BOND_RULES.baseShareBps),
-  bondFullShare: amountSchema.default(DEFAULT_BOND_RULES.fullShareBond),
-  convictionSlashBps: z.coerce.number().int().min(0).max(10_000).default(Number(DEFAULT_BOND_RULES.convictionSlashBps)),
-  missSlashBps: z.coerce.number().int().min(0).max(10_000).default(Number(DEFAULT_BOND_RULES.missSlashBps)),
-  missThresholdBps: z.coerce.number().int().min(0).max(10_000).default(Number(DEFAULT_BOND_RULES.missThresholdBps)),
-  unbondingEpochs: z.coerce.number().int().min(0).default(DEFAULT_BOND_RULES.unbondingEpochs),
-  starterCredits: amountSchema.default(0n),
-  demoCredits: amountSchema.default(10_000_000_000n),
-  leaseChunk: amountSchema.default(1_000_000_000n),
-  rateLimitRpm: z.coerce.number().int().min(1).default(600),
-  rateLimitTpm: z.coerce.number().int().min(1).default(1_000_000),
-  hosts: z.coerce.number().int().min(0).max(16).default(2),
-  hostAdmission: z.enum(['open', 'approval']).default('open'),
-  maintenanceNoticeS: z.coerce.number().int().min(0).default(DEFAULT_MAINTENANCE_RULES.minNoticeMs / 1000),
-  hedgeModels: z
-    .string()
-    .default('')
-    .transform((list) => list.split(',').map((m) => m.trim()).filter((m) => m !== '')),
-  probeIntervalS: z.coerce.number().min(0).default(300),
-  /** the status page's resolution: each gateway writes one traffic sample per model this often */
-  trafficSampleS: z.coerce.number().min(0.1).max(3_600).default(60),
-  probeBudget: amountSchema.default(1_000_000_000n),
-  samplingFloor: z.coerce.number().min(0).max(1).default(0.02),
-  verifierIntervalMs: z.coerce.number().int().min(0).default(1_000),
-  logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
-}).refine((c) => c.priceBandLow < c.priceBandHigh, { message: 'the price band must have its low end below its high end', path: ['priceBandLow'] });
+export const marketConfigSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    host: z.string().min(1).default('127.0.0.1'),
+    dataDir: z.string().min(1).default('.agora'),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+      .optional(),
+    modelCache: z.string().min(1).default('.cache/models'),
+    takeRateBps: z.coerce.number().int().min(0).max(10_000).default(1_000),
+    treasuryShareBps: z.coerce.number().int().min(0).max(10_000).default(5_000),
+    priceIntervalS: z.coerce
+      .number()
+      .positive()
+      .default(DEFAULT_DEMAND_PRICING.intervalMs / 1000),
+    priceBandLow: z.coerce.number().gt(0).lt(1).default(DEFAULT_DEMAND_PRICING.band.low),
+    priceBandHigh: z.coerce.number().gt(0).lt(1).default(DEFAULT_DEMAND_PRICING.band.high),
+    priceMaxStepBps: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_DEMAND_PRICING.maxStepBps),
+    priceCeilingMultiple: z.coerce.number().min(1).default(DEFAULT_DEMAND_PRICING.ceilingMultiple),
+    epochMinutes: z.coerce
+      .number()
+      .positive()
+      .default(DEFAULT_EPOCH_RULES.lengthMs / 60_000),
+    holdBackEpochs: z.coerce.number().int().min(0).default(DEFAULT_EPOCH_RULES.holdBackEpochs),
+    bondBaseShareBps: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_BOND_RULES.baseShareBps),
+    bondFullShare: amountSchema.default(DEFAULT_BOND_RULES.fullShareBond),
+    convictionSlashBps: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(Number(DEFAULT_BOND_RULES.convictionSlashBps)),
+    missSlashBps: z.coerce.number().int().min(0).max(10_000).default(Number(DEFAULT_BOND_RULES.missSlashBps)),
+    missThresholdBps: z.coerce.number().int().min(0).max(10_000).default(Number(DEFAULT_BOND_RULES.missThresholdBps)),
+    unbondingEpochs: z.coerce.number().int().min(0).default(DEFAULT_BOND_RULES.unbondingEpochs),
+    starterCredits: amountSchema.default(0n),
+    demoCredits: amountSchema.default(10_000_000_000n),
+    leaseChunk: amountSchema.default(1_000_000_000n),
+    rateLimitRpm: z.coerce.number().int().min(1).default(600),
+    rateLimitTpm: z.coerce.number().int().min(1).default(1_000_000),
+    hosts: z.coerce.number().int().min(0).max(16).default(2),
+    hostAdmission: z.enum(['open', 'approval']).default('open'),
+    maintenanceNoticeS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(DEFAULT_MAINTENANCE_RULES.minNoticeMs / 1000),
+    hedgeModels: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((m) => m.trim())
+          .filter((m) => m !== ''),
+      ),
+    probeIntervalS: z.coerce.number().min(0).default(300),
+    /** the status page's resolution: each gateway writes one traffic sample per model this often */
+    trafficSampleS: z.coerce.number().min(0.1).max(3_600).default(60),
+    probeBudget: amountSchema.default(1_000_000_000n),
+    samplingFloor: z.coerce.number().min(0).max(1).default(0.02),
+    verifierIntervalMs: z.coerce.number().int().min(0).default(1_000),
+    logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
+  })
+  .refine((c) => c.priceBandLow < c.priceBandHigh, {
+    message: 'the price band must have its low end below its high end',
+    path: ['priceBandLow'],
+  });
 
 export type MarketConfig = z.infer<typeof marketConfigSchema>;
 
@@ -61,7 +89,11 @@ export function marketRulesFrom(config: MarketConfig): MarketRules {
       ceilingMultiple: config.priceCeilingMultiple,
       intervalMs: Math.round(config.priceIntervalS * 1000),
     },
-    epochs: { ...DEFAULT_EPOCH_RULES, lengthMs: Math.round(config.epochMinutes * 60_000), holdBackEpochs: config.holdBackEpochs },
+    epochs: {
+      ...DEFAULT_EPOCH_RULES,
+      lengthMs: Math.round(config.epochMinutes * 60_000),
+      holdBackEpochs: config.holdBackEpochs,
+    },
     bonds: {
       baseShareBps: config.bondBaseShareBps,
       fullShareBond: config.bondFullShare,
@@ -111,5 +143,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['verifierIntervalMs', 'AGORA_VERIFIER_INTERVAL_MS'],
     ['logLevel', 'AGORA_LOG_LEVEL'],
   ];
-  return Object.fromEntries(pick.filter(([, name]) => env[name] !== undefined && env[name] !== '').map(([field, name]) => [field, env[name]]));
+  return Object.fromEntries(
+    pick.filter(([, name]) => env[name] !== undefined && env[name] !== '').map(([field, name]) => [field, env[name]]),
+  );
 }

@@ -5,7 +5,13 @@ import type pino from 'pino';
 import { startHostAgent, type RunningHostAgent } from './host-agent.ts';
 
 /** The demo's hosts join like anyone else's: `agora host --engine builtin` in this process, one data directory each. */
-export async function startBuiltinHosts(count: number, marketUrl: string, dataDir: string, modelCacheDir: string, logger: pino.Logger): Promise<RunningHostAgent[]> {
+export async function startBuiltinHosts(
+  count: number,
+  marketUrl: string,
+  dataDir: string,
+  modelCacheDir: string,
+  logger: pino.Logger,
+): Promise<RunningHostAgent[]> {
   const started = await Promise.allSettled(
     Array.from({ length: count }, (_, i) =>
       startHostAgent({

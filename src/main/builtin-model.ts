@@ -31,7 +31,8 @@ export async function ensureBuiltinModel(store: MarketStore, modelCacheDir: stri
 }
 
 /** The built-in SKU's files, generated into the model cache on first use. */
-export const builtinModelFiles = (modelCacheDir: string): Promise<ModelFiles> => makeTinyModel('reference', undefined, modelCacheDir);
+export const builtinModelFiles = (modelCacheDir: string): Promise<ModelFiles> =>
+  makeTinyModel('reference', undefined, modelCacheDir);
 
 export function loadBuiltinEngine(files: ModelFiles): Promise<LlamaEngine> {
   return loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, queueLimit: 64 });

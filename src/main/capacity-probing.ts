@@ -2,7 +2,13 @@
 // funding, so the ledger shows what probing costs), and a Poisson timer sends one at a time, so each host is
 // probed about once per interval at times it cannot predict.
 import { randomUUID } from 'node:crypto';
-import { createAccount, grantCredits, issueKey, unlimitedKey, type AccountAdminDeps } from '../app/admin/account-admin.ts';
+import {
+  createAccount,
+  grantCredits,
+  issueKey,
+  unlimitedKey,
+  type AccountAdminDeps,
+} from '../app/admin/account-admin.ts';
 import { utcDay } from '../app/billing/utc-day.ts';
 import { nextProbeDelayMs, probeRandomHost, type CapacityProbeDeps } from '../app/hosts/capacity-probes.ts';
 import type { MarketStore } from '../app/market-store.ts';
@@ -17,13 +23,20 @@ const PROBE_ACCOUNT_ID = 'market-probes';
 export type CapacityProbingOptions = { intervalMs: number; budgetPerDay: Nanos };
 
 async function probeAccountKey(admin: AccountAdminDeps, store: MarketStore): Promise<ApiKeyRecord> {
-  if (!(await store.accountExists(PROBE_ACCOUNT_ID))) await createAccount(admin, 'Capacity probes (the market itself)', PROBE_ACCOUNT_ID);
+  if (!(await store.accountExists(PROBE_ACCOUNT_ID)))
+    await createAccount(admin, 'Capacity probes (the market itself)', PROBE_ACCOUNT_ID);
   const existing = (await store.listKeys({ accountId: PROBE_ACCOUNT_ID })).find((k) => k.revokedAtMs === null);
   return existing ?? (await issueKey(admin, PROBE_ACCOUNT_ID, 'buyer', unlimitedKey('capacity-probes'))).record;
 }
 
 export async function startCapacityProbing(
-  deps: { admin: AccountAdminDeps; store: MarketStore; catalog: MarketCatalog; serve: ServeCompletionDeps; logger: Logger },
+  deps: {
+    admin: AccountAdminDeps;
+    store: MarketStore;
+    catalog: MarketCatalog;
+    serve: ServeCompletionDeps;
+    logger: Logger;
+  },
   options: CapacityProbingOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const key = await probeAccountKey(deps.admin, deps.store);
@@ -51,13 +64,16 @@ export async function startCapacityProbing(
   let stopped = false;
   const schedule = () => {
     const hosts = new Set(deps.catalog.list().flatMap((m) => m.routes.map((r) => r.host.id))).size;
-    timer = setTimeout(() => {
-      running = probeRandomHost(probes)
-        .catch((error: unknown) => deps.logger.warn({ err: String(error) }, 'capacity probe failed'))
-        .finally(() => {
-          if (!stopped) schedule();
-        });
-    }, nextProbeDelayMs(options.intervalMs, hosts, Math.random));
+    timer = setTimeout(
+      () => {
+        running = probeRandomHost(probes)
+          .catch((error: unknown) => deps.logger.warn({ err: String(error) }, 'capacity probe failed'))
+          .finally(() => {
+            if (!stopped) schedule();
+          });
+      },
+      nextProbeDelayMs(options.intervalMs, hosts, Math.random),
+    );
     timer.unref();
   };
   schedule();

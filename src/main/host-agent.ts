@@ -15,7 +15,14 @@ import { writeSecretFile } from '../adapters/keys/secret-files.ts';
 import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
-import { BUILTIN_MODEL_ID, BUILTIN_PRICES, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles, loadBuiltinEngine } from './builtin-model.ts';
+import {
+  BUILTIN_MODEL_ID,
+  BUILTIN_PRICES,
+  BUILTIN_QUANTIZATION,
+  builtinDigest,
+  builtinModelFiles,
+  loadBuiltinEngine,
+} from './builtin-model.ts';
 
 /** The built-in engine, or an OpenAI-compatible engine's URL (its own key, and which of its models to sell). */
 export type HostEngine =
@@ -38,9 +45,22 @@ export type HostAgentOptions = {
   onEvent?: (message: string) => void;
 };
 
-export type RunningHostAgent = { hostId: string; url: string; status: 'active' | 'pending'; admitted: string[]; close(): Promise<void> };
+export type RunningHostAgent = {
+  hostId: string;
+  url: string;
+  status: 'active' | 'pending';
+  admitted: string[];
+  close(): Promise<void>;
+};
 
-type Registered = { host_id: string; host_token: string; status: 'active' | 'pending'; admitted: string[]; refused: Array<{ model: string; reason: string }>; heartbeat_interval_ms: number };
+type Registered = {
+  host_id: string;
+  host_token: string;
+  status: 'active' | 'pending';
+  admitted: string[];
+  refused: Array<{ model: string; reason: string }>;
+  heartbeat_interval_ms: number;
+};
 
 async function postJson<T>(url: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
   const response = await fetch(url, {
@@ -51,23 +71,57 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
   return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
 }
 
-async function register(marketUrl: string, identity: HostIdentity, registration: Omit<HostRegistrationWire, 'signed_at'>): Promise<Registered> {
+async function register(
+  marketUrl: string,
+  identity: HostIdentity,
+  registration: Omit<HostRegistrationWire, 'signed_at'>,
+): Promise<Registered> {
   const payload = JSON.stringify({ ...registration, signed_at: Date.now() });
-  const answer = await postJson<Registered & { error?: { message: string } }>(`${marketUrl}/hosts/register`, { public_key: identity.publicKey, payload, signature: identity.sign(payload) });
-  if (answer.status !== 201 && answer.status !== 202) throw new Error(`HOST_NOT_REGISTERED: the market answered ${answer.status}: ${answer.body.error?.message ?? 'no reason given'}`);
+  const answer = await postJson<Registered & { error?: { message: string } }>(`${marketUrl}/hosts/register`, {
+    public_key: identity.publicKey,
+    payload,
+    signature: identity.sign(payload),
+  });
+  if (answer.status !== 201 && answer.status !== 202)
+    throw new Error(
+      `HOST_NOT_REGISTERED: the market answered ${answer.status}: ${answer.body.error?.message ?? 'no reason given'}`,
+    );
   return answer.body;
 }
 
 type DeclaredModelWire = HostRegistrationWire['models'][number];
-type ServedEngine = { server: FastifyInstance; engine: HostRegistrationWire['engine']; models: DeclaredModelWire[]; close(): Promise<void> };
+type ServedEngine = {
+  server: FastifyInstance;
+  engine: HostRegistrationWire['engine'];
+  models: DeclaredModelWire[];
+  close(): Promise<void>;
+};
 type MarketPricing = { model: string; base: { prompt: string; completion: string } };
-type MarketModelCard = { id: string; context_length: number; pricing: { prompt: string; completion: string }; sku: { digest: string; quantization: string } };
+type MarketModelCard = {
+  id: string;
+  context_length: number;
+  pricing: { prompt: string; completion: string };
+  sku: { digest: string; quantization: string };
+};
 
-async function serveEngine(options: HostAgentOptions, marketUrl: string, forwardSecret: string, identity: HostIdentity, say: (message: string) => void): Promise<ServedEngine> {
+async function serveEngine(
+  options: HostAgentOptions,
+  marketUrl: string,
+  forwardSecret: string,
+  identity: HostIdentity,
+  say: (message: string) => void,
+): Promise<ServedEngine> {
   if (options.engine.kind === 'builtin') {
     const files = await builtinModelFiles(options.modelCacheDir);
     const engine = await loadBuiltinEngine(options.engine.weights ?? files);
-    const server = buildEngineServer({ engine, modelId: BUILTIN_MODEL_ID, sha256: files.sha256, quantization: BUILTIN_QUANTIZATION, requireBearer: forwardSecret, sign: identity.sign });
+    const server = buildEngineServer({
+      engine,
+      modelId: BUILTIN_MODEL_ID,
+      sha256: files.sha256,
+      quantization: BUILTIN_QUANTIZATION,
+      requireBearer: forwardSecret,
+      sign: identity.sign,
+    });
     return {
       server,
       engine: { kind: 'builtin', version: 'node-llama-cpp 3.22.1' },
@@ -100,8 +154,17 @@ async function serveEngine(options: HostAgentOptions, marketUrl: string, forward
   const baseOf = new Map(pricing.data.map((p) => [p.model, p.base]));
   const models = sold
     .filter((card) => offered.includes(card.id))
-    .map((card) => ({ model: card.id, digest: card.sku.digest, quantization: card.sku.quantization, context_length: card.context_length, ask: baseOf.get(card.id) ?? card.pricing }));
-  if (models.length === 0) throw new Error(`HOST_NOT_REGISTERED: the engine serves ${offered.join(', ') || 'no model'}; the market sells ${sold.map((c) => c.id).join(', ')}`);
+    .map((card) => ({
+      model: card.id,
+      digest: card.sku.digest,
+      quantization: card.sku.quantization,
+      context_length: card.context_length,
+      ask: baseOf.get(card.id) ?? card.pricing,
+    }));
+  if (models.length === 0)
+    throw new Error(
+      `HOST_NOT_REGISTERED: the engine serves ${offered.join(', ') || 'no model'}; the market sells ${sold.map((c) => c.id).join(', ')}`,
+    );
   const server = buildEngineProxy({ engineUrl: url, engineKey: key, forwardSecret, sign: identity.sign });
   return { server, engine: { kind: 'openai-compatible', version: 'unknown' }, models, close: () => server.close() };
 }

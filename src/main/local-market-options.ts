@@ -6,7 +6,9 @@ import { DEFAULT_MAINTENANCE_RULES } from '../domain/hosts/maintenance.ts';
 import { DEFAULT_HEALTH_RULES } from '../domain/status/availability.ts';
 import type { MarketOptions } from './market.ts';
 
-export function localMarketOptions(options: Pick<MarketOptions, 'dataDir' | 'modelCacheDir'> & Partial<MarketOptions>): MarketOptions {
+export function localMarketOptions(
+  options: Pick<MarketOptions, 'dataDir' | 'modelCacheDir'> & Partial<MarketOptions>,
+): MarketOptions {
   return {
     port: 0,
     host: '127.0.0.1',

@@ -35,7 +35,11 @@ async function readRecorded(file: string): Promise<string | undefined> {
 }
 
 /** Where the CLI finds the market: the flag (or its environment variable), else the data directory's record, else the default. */
-export async function locateMarket(flag: string | undefined, dataDir: string, fallback: string): Promise<MarketLocation> {
+export async function locateMarket(
+  flag: string | undefined,
+  dataDir: string,
+  fallback: string,
+): Promise<MarketLocation> {
   if (flag) return { url: flag };
   const file = marketUrlFile(dataDir);
   const recorded = await readRecorded(file);

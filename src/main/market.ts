@@ -122,7 +122,8 @@ export type RunningMarket = {
 };
 
 /** Settling a tenth of an epoch after it is due is soon enough; a few seconds at most, for short sandbox epochs. */
-export const settlementIntervalFor = (epochLengthMs: number): number => Math.max(250, Math.min(5_000, epochLengthMs / 10));
+export const settlementIntervalFor = (epochLengthMs: number): number =>
+  Math.max(250, Math.min(5_000, epochLengthMs / 10));
 
 export async function startMarket(options: MarketOptions): Promise<RunningMarket> {
   const dataDir = resolve(options.dataDir);
@@ -136,13 +137,22 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
   try {
     const logOptions = { level: options.logLevel, redact: ['req.headers.authorization'] };
     const logger = options.logDestination ? pino(logOptions, options.logDestination) : pino(logOptions);
-    const database = await openDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() });
+    const database = await openDatabase(
+      options.databaseUrl
+        ? { url: options.databaseUrl }
+        : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() },
+    );
     cleanups.push(() => database.close());
     const store = createKyselyMarketStore(database.db);
     const billingStore = createKyselyBillingStore(database.db);
     // The gauges read the router and the catalog (made below) at scrape time, once the server listens.
     const modelHealth = () =>
-      catalog.list().map((m) => ({ id: m.id, hostsOnline: router.onlineRoutes(m.routes).length, promptNanos: m.promptPrice, completionNanos: m.completionPrice }));
+      catalog.list().map((m) => ({
+        id: m.id,
+        hostsOnline: router.onlineRoutes(m.routes).length,
+        promptNanos: m.promptPrice,
+        completionNanos: m.completionPrice,
+      }));
     const metrics = createMarketMetrics({ hostStates: () => router.hostStates(), models: modelHealth });
     const timers: Array<ReturnType<typeof setInterval>> = [];
     cleanups.push(() => timers.forEach(clearInterval));
@@ -171,11 +181,18 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         clock,
         defer: (task, ms) => void setTimeout(task, ms).unref(),
         observer: {
-          durable: (operation, waitedMs) => (operation.type === 'capture' ? metrics.captureWaitSeconds.observe(waitedMs / 1000) : undefined),
+          durable: (operation, waitedMs) =>
+            operation.type === 'capture' ? metrics.captureWaitSeconds.observe(waitedMs / 1000) : undefined,
           abandoned: (operation) => metrics.billingAbandoned.inc({ operation: operation.type }),
         },
       },
-      { maxBatch: 256, maxDelayMs: 5, retryBaseMs: 10, retryMaxMs: 1_000, giveUpAfterMs: options.billingGiveUpMs ?? 10_000 },
+      {
+        maxBatch: 256,
+        maxDelayMs: 5,
+        retryBaseMs: 10,
+        retryMaxMs: 1_000,
+        giveUpAfterMs: options.billingGiveUpMs ?? 10_000,
+      },
     );
     const budget = createSpendBudget(
       { leases: billingStore, batcher, clock, ids: cryptoIds },
@@ -188,12 +205,28 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const operator = await ensureOperatorKey(admin, join(dataDir, 'operator.key'));
     const demoKey = await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits);
 
-    const report = (task: () => Promise<unknown>, what: string) => () => void task().catch((err: unknown) => logger.warn({ err: String(err) }, `${what} failed`));
-    timers.push(setInterval(report(() => authenticator.refresh(), 'key refresh'), 500));
+    const report = (task: () => Promise<unknown>, what: string) => () =>
+      void task().catch((err: unknown) => logger.warn({ err: String(err) }, `${what} failed`));
+    timers.push(
+      setInterval(
+        report(() => authenticator.refresh(), 'key refresh'),
+        500,
+      ),
+    );
     // Hosts' heartbeats land in the database (from any instance): re-read the routes to see who is alive.
     timers.push(setInterval(report(reloadCatalog, 'catalog reload'), HOST_HEARTBEAT_MS));
-    timers.push(setInterval(report(() => budget.maintain(), 'lease maintenance'), 15_000));
-    timers.push(setInterval(report(() => billingStore.reclaimExpired(clock.nowMs()), 'lease reclaim'), 30_000));
+    timers.push(
+      setInterval(
+        report(() => budget.maintain(), 'lease maintenance'),
+        15_000,
+      ),
+    );
+    timers.push(
+      setInterval(
+        report(() => billingStore.reclaimExpired(clock.nowMs()), 'lease reclaim'),
+        30_000,
+      ),
+    );
 
     const router = createHostRouter({
       clock,
@@ -206,7 +239,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const economics = createKyselyEconomicsStore(database.db);
     const rules = options.economics;
     const onlineAsks = (modelId: string) => router.onlineRoutes(catalog.get(modelId)?.routes ?? []).map((r) => r.ask);
-    const demandPricing = createDemandPricing({ store: pricing, catalog, clock, takeBusyTime: () => router.takeBusyTime(), onlineAsks }, rules.pricing);
+    const demandPricing = createDemandPricing(
+      { store: pricing, catalog, clock, takeBusyTime: () => router.takeBusyTime(), onlineAsks },
+      rules.pricing,
+    );
     const reprice = async () => {
       if ((await demandPricing.tick()).length > 0) await reloadCatalog();
     };
@@ -219,7 +255,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         end();
       }
     };
-    if (options.settlementIntervalMs > 0) timers.push(setInterval(report(settle, 'epoch settlement'), options.settlementIntervalMs));
+    if (options.settlementIntervalMs > 0)
+      timers.push(setInterval(report(settle, 'epoch settlement'), options.settlementIntervalMs));
     // Failures outside maintenance windows and false usage claims go on the hosts' scorecards, a few times a minute.
     const strikes = new Map<string, number>();
     const recordTallies = async () => {
@@ -229,8 +266,18 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     };
     timers.push(setInterval(report(recordTallies, 'recording host misses and strikes'), 5_000));
     const statusStore = createKyselyStatusStore(database.db);
-    const traffic = createTrafficRecorder({ store: statusStore, clock, instanceId: cryptoIds.newId('gw'), models: modelHealth });
-    timers.push(setInterval(report(() => traffic.flush(), 'traffic sample'), options.trafficSampleMs));
+    const traffic = createTrafficRecorder({
+      store: statusStore,
+      clock,
+      instanceId: cryptoIds.newId('gw'),
+      models: modelHealth,
+    });
+    timers.push(
+      setInterval(
+        report(() => traffic.flush(), 'traffic sample'),
+        options.trafficSampleMs,
+      ),
+    );
     const engines = createOpenAiEngineClient();
     const verification = createKyselyVerificationStore(database.db);
     let url = '';
@@ -271,7 +318,20 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const { app, routes } = buildMarketServer({
       authenticator,
       hostByTokenHash,
-      hosts: { registry, maintenance: { store, clock, ids: cryptoIds, rules: options.maintenanceRules, reloadCatalog, heartbeatIntervalMs: HOST_HEARTBEAT_MS }, store, clock, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
+      hosts: {
+        registry,
+        maintenance: {
+          store,
+          clock,
+          ids: cryptoIds,
+          rules: options.maintenanceRules,
+          reloadCatalog,
+          heartbeatIntervalMs: HOST_HEARTBEAT_MS,
+        },
+        store,
+        clock,
+        heartbeatIntervalMs: HOST_HEARTBEAT_MS,
+      },
       metrics,
       logger,
       v1: {
@@ -280,14 +340,35 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         store,
         starterCredits: options.starterCredits,
       },
-      admin: { admin, store, reloadCatalog, registry, hostStates: () => router.hostStates(), clock, heartbeatIntervalMs: HOST_HEARTBEAT_MS },
+      admin: {
+        admin,
+        store,
+        reloadCatalog,
+        registry,
+        hostStates: () => router.hostStates(),
+        clock,
+        heartbeatIntervalMs: HOST_HEARTBEAT_MS,
+      },
       console: {
-        sessions: { sessions: createKyselySessionStore(database.db), authenticator, hostByTokenHash, clock, ids: cryptoIds, ttlMs: SESSION_TTL_MS },
+        sessions: {
+          sessions: createKyselySessionStore(database.db),
+          authenticator,
+          hostByTokenHash,
+          clock,
+          ids: cryptoIds,
+          ttlMs: SESSION_TTL_MS,
+        },
         bundleDir: CONSOLE_BUNDLE_DIR,
       },
       status: {
         report: { store: statusStore, clock, rules: options.health, models: modelHealth },
-        incidents: { store: statusStore, clock, ids: cryptoIds, rules: options.health, knownModels: () => catalog.list().map((m) => m.id) },
+        incidents: {
+          store: statusStore,
+          clock,
+          ids: cryptoIds,
+          rules: options.health,
+          knownModels: () => catalog.list().map((m) => m.id),
+        },
         sampleSpanMs: options.trafficSampleMs,
       },
       trust: { store: verification, ids: cryptoIds },
@@ -302,7 +383,13 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         },
       },
       economics: {
-        funds: { store: economics, ids: cryptoIds, payments: manualPaymentProvider, payouts: manualPayoutProvider, bonds: rules.bonds },
+        funds: {
+          store: economics,
+          ids: cryptoIds,
+          payments: manualPaymentProvider,
+          payouts: manualPayoutProvider,
+          bonds: rules.bonds,
+        },
         clock,
         rules,
       },

@@ -12,7 +12,15 @@ import { lockDataDir } from '../adapters/sql/data-dir-lock.ts';
 import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts';
 import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
 import type { LedgerCheck } from '../app/economics/economics-store.ts';
-import { dumpTables, isTableName, restoreTables, RestoreRefused, type BackupHeader, type BackupRow, type TableName } from '../adapters/sql/logical-backup.ts';
+import {
+  dumpTables,
+  isTableName,
+  restoreTables,
+  RestoreRefused,
+  type BackupHeader,
+  type BackupRow,
+  type TableName,
+} from '../adapters/sql/logical-backup.ts';
 import { hasEmbeddedDatabase, MarketNotFound, openDatabase, type Database } from '../adapters/sql/open-database.ts';
 import { cryptoIds, userCacheDir } from './system-ports.ts';
 
@@ -37,15 +45,24 @@ async function secretFilesIn(dataDir: string): Promise<string[]> {
  * Opens a stopped market's database for offline work. Only `create` (a restore) may make a new one: anything else
  * refuses a data directory or database that holds no market, with nothing created (a mistyped path is not a market).
  */
-export async function withDatabase<T>(data: MarketData, work: (database: Database, dataDir: string) => Promise<T>, { create = false } = {}): Promise<T> {
+export async function withDatabase<T>(
+  data: MarketData,
+  work: (database: Database, dataDir: string) => Promise<T>,
+  { create = false } = {},
+): Promise<T> {
   const dataDir = resolve(data.dataDir);
   if (!create && !data.databaseUrl && !hasEmbeddedDatabase(join(dataDir, 'pgdata'))) {
-    throw new MarketNotFound(`no market in ${dataDir}: it holds no database (check --data-dir, or --database-url for a PostgreSQL market; \`agora start\` or \`agora restore\` creates one)`);
+    throw new MarketNotFound(
+      `no market in ${dataDir}: it holds no database (check --data-dir, or --database-url for a PostgreSQL market; \`agora start\` or \`agora restore\` creates one)`,
+    );
   }
   if (create) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = data.databaseUrl ? () => undefined : lockDataDir(dataDir);
   try {
-    const database = await openDatabase(data.databaseUrl ? { url: data.databaseUrl } : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() }, { mustExist: !create });
+    const database = await openDatabase(
+      data.databaseUrl ? { url: data.databaseUrl } : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() },
+      { mustExist: !create },
+    );
     try {
       // A PostgreSQL market's key files live in the data directory: made once the database proved to be a market.
       await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -68,13 +85,18 @@ export async function resetOperatorKeyOffline(data: MarketData): Promise<{ key: 
   });
 }
 
-type Line = BackupHeader | { table: TableName; row: BackupRow } | { file: string; content: string } | { end: true; rows: number };
+type Line =
+  BackupHeader | { table: TableName; row: BackupRow } | { file: string; content: string } | { end: true; rows: number };
 
 /**
  * Writes a gzip'd JSON-lines backup: a header, every row, the key files, and an end line (a file without it is
  * truncated and is refused). Written beside the target and renamed, so a failed backup never looks complete.
  */
-export async function backupMarket(data: MarketData, out: string, progress: (table: string, rows: number) => void): Promise<{ rows: number; path: string }> {
+export async function backupMarket(
+  data: MarketData,
+  out: string,
+  progress: (table: string, rows: number) => void,
+): Promise<{ rows: number; path: string }> {
   const path = resolve(out);
   const partial = `${path}.partial`;
   return withDatabase(data, async (database, dataDir) => {
@@ -111,11 +133,16 @@ async function* backupLines(file: string): AsyncGenerator<Line> {
 }
 
 /** Restores a backup into an unused database (a new data directory, or an empty PostgreSQL database). */
-export async function restoreMarket(data: MarketData, from: string, progress: (table: string, rows: number) => void): Promise<{ rows: number }> {
+export async function restoreMarket(
+  data: MarketData,
+  from: string,
+  progress: (table: string, rows: number) => void,
+): Promise<{ rows: number }> {
   const lines = backupLines(resolve(from));
   const first = await lines.next().catch(() => ({ value: undefined }));
   const header = first.value;
-  if (!header || !('format' in header) || header.format !== 'agora-backup' || header.version !== 1) throw new RestoreRefused(`${from} is not an Agora backup`);
+  if (!header || !('format' in header) || header.format !== 'agora-backup' || header.version !== 1)
+    throw new RestoreRefused(`${from} is not an Agora backup`);
   const files: Array<{ file: string; content: string }> = [];
   let end: { rows: number } | undefined;
   async function* rows(): AsyncGenerator<[TableName, BackupRow]> {
@@ -127,7 +154,10 @@ export async function restoreMarket(data: MarketData, from: string, progress: (t
       } else if ('file' in line && isSecretFile(line.file)) files.push(line);
       else if ('end' in line) end = line;
     }
-    if (end?.rows !== seen) throw new RestoreRefused(`${from} is truncated or damaged (${seen} rows, the end line says ${end?.rows ?? 'nothing'}); nothing was restored`);
+    if (end?.rows !== seen)
+      throw new RestoreRefused(
+        `${from} is truncated or damaged (${seen} rows, the end line says ${end?.rows ?? 'nothing'}); nothing was restored`,
+      );
   }
   return withDatabase(
     data,

@@ -19,7 +19,13 @@ import { cryptoIds } from './system-ports.ts';
 const AGORA_BIN = fileURLToPath(new URL('../../bin/agora.js', import.meta.url));
 const REPRICE_MS = 250;
 
-export type LivenessOptions = { seed: number; idleRepricings: number; loadRequests: number; modelCacheDir: string; say(line: string): void };
+export type LivenessOptions = {
+  seed: number;
+  idleRepricings: number;
+  loadRequests: number;
+  modelCacheDir: string;
+  say(line: string): void;
+};
 
 type Prices = { prompt: string; completion: string };
 type Pricing = { model: string; price: Prices; asks: Array<{ host: string; ask: Prices | null; online: boolean }> };
@@ -39,11 +45,20 @@ export type LivenessResult = {
 };
 
 /** `agora host --engine builtin` as its own process; resolves with its host id once the market admitted it. */
-function spawnHost(marketUrl: string, dataDir: string, name: string, modelCacheDir: string): Promise<{ hostId: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [AGORA_BIN, 'host', '--market', marketUrl, '--engine', 'builtin', '--data-dir', dataDir, '--name', name], {
-    env: { ...process.env, AGORA_MODEL_CACHE: modelCacheDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function spawnHost(
+  marketUrl: string,
+  dataDir: string,
+  name: string,
+  modelCacheDir: string,
+): Promise<{ hostId: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [AGORA_BIN, 'host', '--market', marketUrl, '--engine', 'builtin', '--data-dir', dataDir, '--name', name],
+    {
+      env: { ...process.env, AGORA_MODEL_CACHE: modelCacheDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     const read = (chunk: Buffer) => {
@@ -68,9 +83,13 @@ export async function runLivenessSandbox(options: LivenessOptions): Promise<Live
     const buyer = await createAccount(admin, 'Sandbox buyer');
     await grantCredits(admin, buyer, 1_000_000_000_000n, `sandbox-liveness-${options.seed}`);
     const { key } = await issueKey(admin, buyer, 'buyer', unlimitedKey(buyer));
-    const started = await Promise.all(['host-a', 'host-b'].map((name) => spawnHost(market.url, join(dataDir, name), name, options.modelCacheDir)));
+    const started = await Promise.all(
+      ['host-a', 'host-b'].map((name) => spawnHost(market.url, join(dataDir, name), name, options.modelCacheDir)),
+    );
     hosts.push(...started.map((h) => h.child));
-    say(`market ${market.url}: two \`agora host\` processes (${started.map((h) => h.hostId).join(', ')}), repricing every ${REPRICE_MS} ms; seed ${options.seed}`);
+    say(
+      `market ${market.url}: two \`agora host\` processes (${started.map((h) => h.hostId).join(', ')}), repricing every ${REPRICE_MS} ms; seed ${options.seed}`,
+    );
 
     const prng = createPrng(options.seed);
     const ask = async (): Promise<number> => {
@@ -82,16 +101,25 @@ export async function runLivenessSandbox(options: LivenessOptions): Promise<Live
       await response.text();
       return response.status;
     };
-    const pricing = async () => ((await (await fetch(`${market.url}/v1/pricing`)).json()) as { data: Pricing[] }).data[0] as Pricing;
-    const repricings = async () => ((await (await fetch(`${market.url}/v1/pricing/history?model=agora-tiny&limit=10000`)).json()) as { data: unknown[] }).data.length;
+    const pricing = async () =>
+      ((await (await fetch(`${market.url}/v1/pricing`)).json()) as { data: Pricing[] }).data[0] as Pricing;
+    const repricings = async () =>
+      (
+        (await (await fetch(`${market.url}/v1/pricing/history?model=agora-tiny&limit=10000`)).json()) as {
+          data: unknown[];
+        }
+      ).data.length;
 
     const firstStatus = await ask();
     say(`request before idling: HTTP ${firstStatus}; price ${JSON.stringify((await pricing()).price)}`);
     const idleUntil = (await repricings()) + options.idleRepricings;
-    for (let seen = await repricings(); seen < idleUntil; seen = await repricings()) await new Promise((resolve) => setTimeout(resolve, REPRICE_MS));
+    for (let seen = await repricings(); seen < idleUntil; seen = await repricings())
+      await new Promise((resolve) => setTimeout(resolve, REPRICE_MS));
     const idle = await pricing();
     const hostAsk = idle.asks.find((a) => a.online)?.ask ?? null;
-    say(`after ${options.idleRepricings} idle repricings: price ${JSON.stringify(idle.price)}, the hosts ask ${JSON.stringify(hostAsk)}`);
+    say(
+      `after ${options.idleRepricings} idle repricings: price ${JSON.stringify(idle.price)}, the hosts ask ${JSON.stringify(hostAsk)}`,
+    );
     const afterIdleStatus = await ask();
     say(`request after idling: HTTP ${afterIdleStatus}`);
 
@@ -113,7 +141,10 @@ export async function runLivenessSandbox(options: LivenessOptions): Promise<Live
     await Promise.all(Array.from({ length: 3 }, worker));
     say(`load of ${options.loadRequests} requests with a host killed: ${JSON.stringify(statuses)}`);
     const nanos = (text: string) => parseNanos(text) ?? 0n;
-    const atOrAboveAsk = hostAsk !== null && nanos(idle.price.prompt) >= nanos(hostAsk.prompt) && nanos(idle.price.completion) >= nanos(hostAsk.completion);
+    const atOrAboveAsk =
+      hostAsk !== null &&
+      nanos(idle.price.prompt) >= nanos(hostAsk.prompt) &&
+      nanos(idle.price.completion) >= nanos(hostAsk.completion);
     return {
       scenario: 'liveness',
       seed: options.seed,

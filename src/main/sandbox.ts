@@ -32,7 +32,13 @@ export type SandboxOptions = {
   modelCacheDir: string;
   say(line: string): void;
   /** looks at the market before it closes (tests compare the ledger with the result) */
-  inspect?: (run: { market: RunningMarket; buyerAccountId: string; credited: bigint; cheaters: Array<{ hostId: string; hostToken: string }>; result: SandboxResult }) => Promise<void>;
+  inspect?: (run: {
+    market: RunningMarket;
+    buyerAccountId: string;
+    credited: bigint;
+    cheaters: Array<{ hostId: string; hostToken: string }>;
+    result: SandboxResult;
+  }) => Promise<void>;
 };
 
 export type SandboxResult = {
@@ -107,8 +113,13 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
         port: 0,
         name,
       }).then((agent) => hosts.push({ agent, name, cheater, checks: [] }));
-    await Promise.all([...Array.from({ length: options.honestHosts }, (_, i) => start(`honest-${i + 1}`, false)), start(`cheater-${options.cheat}`, true)]);
-    say(`market ${market.url}: ${options.honestHosts} honest host(s) and one serving '${options.cheat}' as ${BUILTIN_MODEL_ID}; seed ${options.seed}`);
+    await Promise.all([
+      ...Array.from({ length: options.honestHosts }, (_, i) => start(`honest-${i + 1}`, false)),
+      start(`cheater-${options.cheat}`, true),
+    ]);
+    say(
+      `market ${market.url}: ${options.honestHosts} honest host(s) and one serving '${options.cheat}' as ${BUILTIN_MODEL_ID}; seed ${options.seed}`,
+    );
 
     const prng = createPrng(options.seed);
     let sent = 0;
@@ -140,7 +151,9 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       const conviction = convictionOf(h);
       say(
         `${h.name.padEnd(22)} ${h.cheater ? 'cheater' : 'honest '}  checks ${String(h.checks.length).padStart(3)}  failed ${String(failed).padStart(3)}  ` +
-          (conviction ? `convicted after ${countedUntilConviction(h)} checks, ${conviction.responsesRefunded} responses refunded (${formatNanos(conviction.refunded)})` : 'not convicted'),
+          (conviction
+            ? `convicted after ${countedUntilConviction(h)} checks, ${conviction.responsesRefunded} responses refunded (${formatNanos(conviction.refunded)})`
+            : 'not convicted'),
       );
     }
     const convicted = cheaters.filter((h) => convictionOf(h)).length;
@@ -159,7 +172,12 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       refunded: formatNanos(refunded),
     };
     if (options.inspect) {
-      const tokens = await Promise.all(cheaters.map(async (h) => ({ hostId: h.agent.hostId, hostToken: (await readSecretFile(join(dataDir, 'hosts', h.name, 'host.token'))) ?? '' })));
+      const tokens = await Promise.all(
+        cheaters.map(async (h) => ({
+          hostId: h.agent.hostId,
+          hostToken: (await readSecretFile(join(dataDir, 'hosts', h.name, 'host.token'))) ?? '',
+        })),
+      );
       await options.inspect({ market, buyerAccountId: buyer, credited, cheaters: tokens, result });
     }
     return result;
@@ -182,7 +200,9 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     );
     if (event.conviction) {
       const c = event.conviction;
-      say(`CONVICTED ${host.name} after ${host.checks.length} checks: suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`);
+      say(
+        `CONVICTED ${host.name} after ${host.checks.length} checks: suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`,
+      );
     }
   }
 }

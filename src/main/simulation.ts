@@ -27,7 +27,10 @@ async function loadScenarioFile(path: string): Promise<Scenario> {
     throw new ScenarioError(`${path}: not JSON (${(error as Error).message})`);
   }
   const result = scenarioSchema.safeParse(parsed);
-  if (!result.success) throw new ScenarioError(`${path}: ${result.error.issues.map((i) => `${i.path.join('.') || 'scenario'}: ${i.message}`).join('; ')}`);
+  if (!result.success)
+    throw new ScenarioError(
+      `${path}: ${result.error.issues.map((i) => `${i.path.join('.') || 'scenario'}: ${i.message}`).join('; ')}`,
+    );
   return result.data;
 }
 
@@ -67,23 +70,48 @@ const resultJson = (run: ScenarioRun, scenario: Scenario): string => {
     {
       ...JSON.parse(resultLine(run)),
       description: scenario.description,
-      totals: { requests: r.totals.requests, refunded: formatNanos(r.totals.refunded), slashed: formatNanos(r.totals.slashed), treasury: formatNanos(r.totals.treasury), platform: formatNanos(r.totals.platform) },
-      detections: r.detections.map((d) => ({ tick: d.tick, host: d.host, what: d.what, refunded: formatNanos(d.refunded), slashed: formatNanos(d.slashed) })),
-      series: r.series.map((p) => ({ tick: p.tick, prompt_price: formatNanos(p.price), utilization: p.utilization, attacker_profit: formatNanos(p.attackerProfit), honest_profit: formatNanos(p.honestProfit) })),
+      totals: {
+        requests: r.totals.requests,
+        refunded: formatNanos(r.totals.refunded),
+        slashed: formatNanos(r.totals.slashed),
+        treasury: formatNanos(r.totals.treasury),
+        platform: formatNanos(r.totals.platform),
+      },
+      detections: r.detections.map((d) => ({
+        tick: d.tick,
+        host: d.host,
+        what: d.what,
+        refunded: formatNanos(d.refunded),
+        slashed: formatNanos(d.slashed),
+      })),
+      series: r.series.map((p) => ({
+        tick: p.tick,
+        prompt_price: formatNanos(p.price),
+        utilization: p.utilization,
+        attacker_profit: formatNanos(p.attackerProfit),
+        honest_profit: formatNanos(p.honestProfit),
+      })),
     },
     null,
     2,
   );
 };
 
-function svgChart(title: string, ticks: number, lines: Array<{ label: string; color: string; values: Array<[number, number]> }>): string {
+function svgChart(
+  title: string,
+  ticks: number,
+  lines: Array<{ label: string; color: string; values: Array<[number, number]> }>,
+): string {
   const [w, h, pad] = [760, 220, 40];
   const all = lines.flatMap((l) => l.values.map(([, v]) => v));
   const [lo, hi] = [Math.min(0, ...all), Math.max(...all, 1e-12)];
   const x = (t: number) => pad + ((w - 2 * pad) * t) / Math.max(1, ticks);
   const y = (v: number) => h - pad - ((h - 2 * pad) * (v - lo)) / (hi - lo || 1);
   const paths = lines
-    .map((l) => `<polyline fill="none" stroke="${l.color}" stroke-width="1.5" points="${l.values.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`)
+    .map(
+      (l) =>
+        `<polyline fill="none" stroke="${l.color}" stroke-width="1.5" points="${l.values.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`,
+    )
     .join('');
   const legend = lines.map((l, i) => `<text x="${pad + i * 220}" y="16" fill="${l.color}">${l.label}</text>`).join('');
   return `<h2>${title}</h2><svg width="${w}" height="${h}" font-family="sans-serif" font-size="12"><line x1="${pad}" y1="${y(0)}" x2="${w - pad}" y2="${y(0)}" stroke="#ccc"/>${paths}${legend}<text x="${pad}" y="${h - 8}">tick 0</text><text x="${w - pad - 60}" y="${h - 8}">tick ${ticks}</text><text x="2" y="${pad}">${hi.toPrecision(3)}</text><text x="2" y="${h - pad}">${lo.toPrecision(3)}</text></svg>`;
@@ -94,7 +122,9 @@ const livenessSummary = (v: LivenessVerdict): string =>
 
 const resultHtml = ({ result: r, liveness }: ScenarioRun, scenario: Scenario): string => {
   const units = (n: bigint) => Number(n) / 1e9;
-  const verdict = r.attackProfitable ? '<b style="color:#b00">the attack is profitable</b>' : '<b style="color:#070">the attack does not pay</b>';
+  const verdict = r.attackProfitable
+    ? '<b style="color:#b00">the attack is profitable</b>'
+    : '<b style="color:#070">the attack does not pay</b>';
   const summary = liveness
     ? livenessSummary(liveness)
     : `${verdict}: attacker ${formatNanos(r.attackerProfit)}, the same hosts honest ${formatNanos(r.honestProfit)}; first detected at ${r.detectedAt === null ? 'never' : `tick ${r.detectedAt}`}.`;
@@ -104,10 +134,18 @@ const resultHtml = ({ result: r, liveness }: ScenarioRun, scenario: Scenario): s
 <p>${summary}</p>
 ${svgChart('Price per prompt token (nano-units)', scenario.ticks, [{ label: 'price', color: '#06c', values: r.series.map((p) => [p.tick, Number(p.price)]) }])}
 ${svgChart('Utilization of capacity', scenario.ticks, [{ label: 'utilization', color: '#c60', values: r.series.map((p) => [p.tick, p.utilization]) }])}
-${liveness ? '' : svgChart('Profit (units)', scenario.ticks, [
-  { label: 'attacker', color: '#b00', values: r.series.map((p) => [p.tick, units(p.attackerProfit)]) },
-  { label: 'the same hosts, honest', color: '#070', values: r.series.map((p) => [p.tick, units(p.honestProfit)]) },
-])}
+${
+  liveness
+    ? ''
+    : svgChart('Profit (units)', scenario.ticks, [
+        { label: 'attacker', color: '#b00', values: r.series.map((p) => [p.tick, units(p.attackerProfit)]) },
+        {
+          label: 'the same hosts, honest',
+          color: '#070',
+          values: r.series.map((p) => [p.tick, units(p.honestProfit)]),
+        },
+      ])
+}
 <h2>Detections</h2><ul>${r.detections.map((d) => `<li>tick ${d.tick}: ${d.host} ${d.what.replace('_', ' ')}${d.refunded > 0n ? `, ${formatNanos(d.refunded)} refunded` : ''}${d.slashed > 0n ? `, ${formatNanos(d.slashed)} slashed` : ''}</li>`).join('') || '<li>none</li>'}</ul>
 </body>`;
 };
@@ -118,9 +156,14 @@ export async function runScenario(
 ): Promise<ScenarioRun & { files: string[] }> {
   const scenarios = await loadScenarios(options.scenariosDir);
   const scenario = scenarios.find((s) => s.name === options.name);
-  if (!scenario) throw new ScenarioError(`no scenario '${options.name}' in ${options.scenariosDir} (agora sim --list shows them)`);
+  if (!scenario)
+    throw new ScenarioError(`no scenario '${options.name}' in ${options.scenariosDir} (agora sim --list shows them)`);
   const result = runSimulation(scenario, options.seed, DEFAULT_MARKET_RULES, onProgress);
-  const run: ScenarioRun = { result, liveness: scenario.kind === 'liveness' ? livenessVerdict(scenario, result, DEFAULT_MARKET_RULES.pricing) : undefined };
+  const run: ScenarioRun = {
+    result,
+    liveness:
+      scenario.kind === 'liveness' ? livenessVerdict(scenario, result, DEFAULT_MARKET_RULES.pricing) : undefined,
+  };
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   const base = join(outDir, `${scenario.name}-seed${options.seed}`);

@@ -21,7 +21,13 @@ export type ValidatorOptions = {
 export function runValidator(data: MarketData, options: ValidatorOptions): Promise<void> {
   return withDatabase(data, async (database) => {
     const verifier = startVerifier(
-      { store: createKyselyVerificationStore(database.db), modelCacheDir: options.modelCacheDir, logger: pino({ level: 'warn' }), convictionSlashBps: DEFAULT_BOND_RULES.convictionSlashBps, onCheck: options.onCheck },
+      {
+        store: createKyselyVerificationStore(database.db),
+        modelCacheDir: options.modelCacheDir,
+        logger: pino({ level: 'warn' }),
+        convictionSlashBps: DEFAULT_BOND_RULES.convictionSlashBps,
+        onCheck: options.onCheck,
+      },
       options.intervalMs,
     );
     try {

@@ -23,7 +23,12 @@ export type VerificationOptions = {
 
 const SAMPLING_SECRET = 'verification-sampling-secret';
 
-export async function createSampler(store: MarketStore, verification: VerificationStore, options: VerificationOptions, logger: Logger): Promise<ResponseSampler> {
+export async function createSampler(
+  store: MarketStore,
+  verification: VerificationStore,
+  options: VerificationOptions,
+  logger: Logger,
+): Promise<ResponseSampler> {
   let secret = await store.getSetting(SAMPLING_SECRET);
   if (!secret) {
     await store.setSetting(SAMPLING_SECRET, newSamplingSecret());
@@ -52,7 +57,13 @@ export type RunningVerifier = { drain(): Promise<void>; stop(): Promise<void> };
 
 /** Re-scores queued samples until the queue is empty, every `intervalMs`; the reference engine loads on first use. */
 export function startVerifier(
-  deps: { store: VerificationStore; modelCacheDir: string; logger: Logger; convictionSlashBps: bigint; onCheck?: (event: CheckEvent) => void },
+  deps: {
+    store: VerificationStore;
+    modelCacheDir: string;
+    logger: Logger;
+    convictionSlashBps: bigint;
+    onCheck?: (event: CheckEvent) => void;
+  },
   intervalMs: number,
 ): RunningVerifier {
   let engine: Promise<LlamaEngine> | undefined;
@@ -64,7 +75,8 @@ export function startVerifier(
   };
   const verifierDeps = {
     store: deps.store,
-    reference: (modelId: string) => (modelId === BUILTIN_MODEL_ID ? (reference ??= builtinReference()) : Promise.resolve(undefined)),
+    reference: (modelId: string) =>
+      modelId === BUILTIN_MODEL_ID ? (reference ??= builtinReference()) : Promise.resolve(undefined),
     ids: cryptoIds,
     logger: deps.logger,
     verifySignature: verifyHostSignature,

@@ -13,8 +13,15 @@ let browser: Browser;
 let buyer: { accountId: string; key: string; keyId: string };
 
 const usage = async (key: string, query: string) =>
-  (await (await fetch(`${market.url}/v1/usage?${query}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Array<{ request_id: string }>; has_more: boolean };
-const credits = async (key: string) => (await (await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${key}` } })).json()) as { balance: string; available: string };
+  (await (await fetch(`${market.url}/v1/usage?${query}`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+    data: Array<{ request_id: string }>;
+    has_more: boolean;
+  };
+const credits = async (key: string) =>
+  (await (await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+    balance: string;
+    available: string;
+  };
 
 beforeAll(async () => {
   [market, browser] = await Promise.all([startTestMarket(), launchBrowser()]);
@@ -55,11 +62,15 @@ describe('the console in a browser', () => {
     const row = page.getByTestId('keys-table').locator('tbody tr', { hasText: 'my agent' });
     // The limit and what is left of it, total and per day.
     await expect.poll(() => row.textContent()).toContain('0.5 (0.5 left)');
-    expect((await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${subKey}` } })).status).toBe(200);
+    expect((await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${subKey}` } })).status).toBe(
+      200,
+    );
 
     await row.getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => row.textContent()).toContain('revoked');
-    expect((await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${subKey}` } })).status).toBe(403);
+    expect((await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${subKey}` } })).status).toBe(
+      403,
+    );
   });
 
   it('pages through usage by cursor: a second page holds the next records, none twice, and Prev goes back', async () => {
@@ -94,9 +105,11 @@ describe('the console in a browser', () => {
     await expect.poll(shown).toEqual(all.slice(0, 10));
   });
 
-  it("shows a host its models and the traffic it served, from its own records", async () => {
+  it('shows a host its models and the traffic it served, from its own records', async () => {
     const token = (await readFile(join(market.dataDir, 'hosts', 'host-1', 'host.token'), 'utf8')).trim();
-    const me = (await (await fetch(`${market.url}/hosts/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { models: string[]; traffic: { requests: number } };
+    const me = (await (
+      await fetch(`${market.url}/hosts/me`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { models: string[]; traffic: { requests: number } };
     expect(me.traffic.requests).toBeGreaterThan(0);
     const page = await signedIn(browser, market.url, token);
     expect(await page.getByTestId('role').textContent()).toBe('Host');
@@ -115,19 +128,36 @@ describe('the console in a browser', () => {
     const samples = await market.verification.unscoredSamples(3);
     const meanTvs = [3.2e-7, 4.5e-6, 1.25e-5];
     for (const [i, meanTv] of meanTvs.entries()) {
-      const verdict = { passed: true, positions: 48, meanTv, maxTv: meanTv * 10, greedyMismatches: 0, implausibleStops: 0, reasons: [] };
+      const verdict = {
+        passed: true,
+        positions: 48,
+        meanTv,
+        maxTv: meanTv * 10,
+        greedyMismatches: 0,
+        implausibleStops: 0,
+        reasons: [],
+      };
       const requestIds = [samples[i]?.requestId ?? ''];
-      await market.verification.recordCheck({ id: `chk_console_${i}`, hostId, modelId: 'agora-tiny', verdict, reference: 'agora-tiny f32', requestIds }, (standing) => standing);
+      await market.verification.recordCheck(
+        { id: `chk_console_${i}`, hostId, modelId: 'agora-tiny', verdict, reference: 'agora-tiny f32', requestIds },
+        (standing) => standing,
+      );
     }
     type Checks = { checks: Array<{ id: string; mean_tv: number }>; has_more: boolean };
     const first = (await admin<Checks>(market, 'GET', `/admin/hosts/${hostId}/checks?limit=2`)).body;
-    const rest = (await admin<Checks>(market, 'GET', `/admin/hosts/${hostId}/checks?limit=2&after=${first.checks.at(-1)?.id}`)).body;
+    const rest = (
+      await admin<Checks>(market, 'GET', `/admin/hosts/${hostId}/checks?limit=2&after=${first.checks.at(-1)?.id}`)
+    ).body;
     expect([first.has_more, rest.has_more]).toEqual([true, false]);
-    expect(new Set([...first.checks, ...rest.checks].map((c) => c.id))).toEqual(new Set(meanTvs.map((_, i) => `chk_console_${i}`)));
+    expect(new Set([...first.checks, ...rest.checks].map((c) => c.id))).toEqual(
+      new Set(meanTvs.map((_, i) => `chk_console_${i}`)),
+    );
 
     const page = await signedIn(browser, market.url, token);
     const meanTvCells = page.getByTestId('host-checks').locator('tbody tr td:nth-child(5)');
-    await expect.poll(() => meanTvCells.allTextContents()).toEqual([...first.checks, ...rest.checks].map((c) => c.mean_tv.toExponential(2)));
+    await expect
+      .poll(() => meanTvCells.allTextContents())
+      .toEqual([...first.checks, ...rest.checks].map((c) => c.mean_tv.toExponential(2)));
     expect(await meanTvCells.allTextContents()).toContain('3.20e-7');
     await screenshot(page, 'host-checks');
   });
@@ -142,10 +172,13 @@ describe('the console in a browser', () => {
     const history = page.waitForResponse((response) => response.url().includes('/v1/pricing/history'));
     await page.reload();
     const hosts = (await admin<{ data: Array<{ name: string }> }>(market, 'GET', '/admin/hosts')).body.data;
-    const ledger = (await admin<{ data: Array<{ kind: string; balance: string }> }>(market, 'GET', '/admin/ledger')).body.data;
+    const ledger = (await admin<{ data: Array<{ kind: string; balance: string }> }>(market, 'GET', '/admin/ledger'))
+      .body.data;
     await expect.poll(() => page.getByTestId('ops-hosts').textContent()).toContain(hosts[0]?.name);
     const credits = ledger.find((k) => k.kind === 'credits');
-    await expect.poll(() => page.getByTestId('ops-ledger').locator('tr', { hasText: 'credits' }).first().textContent()).toContain(credits?.balance);
+    await expect
+      .poll(() => page.getByTestId('ops-ledger').locator('tr', { hasText: 'credits' }).first().textContent())
+      .toContain(credits?.balance);
     await expect.poll(() => page.getByTestId('ops-prices').textContent()).toContain('agora-tiny');
     // The hosts' asks beside the market price: the built-in host asks the base price and is online.
     const asks = page.getByTestId('ops-asks').locator('tr', { hasText: hosts[0]!.name });
@@ -164,13 +197,21 @@ describe('the console in a browser', () => {
     const row = page.locator('tr[data-model="agora-tiny"]');
     expect(await row.locator('.state').textContent()).toBe('operational');
 
-    const opened = await admin<{ id: string }>(market, 'POST', '/admin/incidents', { title: 'Slow answers', models: ['agora-tiny'], message: 'Looking into latency.' });
+    const opened = await admin<{ id: string }>(market, 'POST', '/admin/incidents', {
+      title: 'Slow answers',
+      models: ['agora-tiny'],
+      message: 'Looking into latency.',
+    });
     expect(opened.status).toBe(201);
-    await expect.poll(async () => (await page.reload(), await page.locator('.incident').textContent()), { timeout: 10_000 }).toContain('Slow answers');
+    await expect
+      .poll(async () => (await page.reload(), await page.locator('.incident').textContent()), { timeout: 10_000 })
+      .toContain('Slow answers');
     await screenshot(page, 'status');
 
     await Promise.all(market.hosts.map((h) => h.close()));
-    await expect.poll(async () => (await page.reload(), await row.locator('.state').textContent()), { timeout: 20_000 }).toBe('down');
+    await expect
+      .poll(async () => (await page.reload(), await row.locator('.state').textContent()), { timeout: 20_000 })
+      .toBe('down');
     expect(await row.locator('td').nth(2).textContent()).toBe('0');
     await screenshot(page, 'status-outage');
   });

@@ -14,7 +14,11 @@ afterAll(() => market.stop());
 type Session = { cookie: string; csrf: string; role: string; setCookie: string };
 
 async function signIn(credential: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${market.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ credential }) });
+  return fetch(`${market.url}/console/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ credential }),
+  });
 }
 
 async function session(credential: string): Promise<Session> {
@@ -28,7 +32,11 @@ async function session(credential: string): Promise<Session> {
 const call = (s: Session, method: string, path: string, options: { csrf?: string; body?: unknown } = {}) =>
   fetch(`${market.url}${path}`, {
     method,
-    headers: { cookie: s.cookie, ...(options.csrf === undefined ? {} : { 'x-csrf-token': options.csrf }), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      cookie: s.cookie,
+      ...(options.csrf === undefined ? {} : { 'x-csrf-token': options.csrf }),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
 
@@ -91,7 +99,10 @@ describe('console sessions', () => {
     const none = await fetch(`${market.url}/console/session`, { method: 'DELETE' });
     expect(none.status).toBe(204);
     expect(none.headers.get('set-cookie')).toMatch(/Max-Age=0/);
-    const ended = await fetch(`${market.url}/console/session`, { method: 'DELETE', headers: { cookie: 'agora_session=not-a-session' } });
+    const ended = await fetch(`${market.url}/console/session`, {
+      method: 'DELETE',
+      headers: { cookie: 'agora_session=not-a-session' },
+    });
     expect(ended.status).toBe(204);
   });
 

@@ -8,7 +8,28 @@ import { postChat } from '../support/chat-request.ts';
 type Dashboard = { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
 
 /** PromQL words that are functions, keywords or label names, not series. */
-const NOT_SERIES = new Set(['sum', 'by', 'rate', 'histogram_quantile', 'le', 'route', 'status_class', 'model', 'status', 'phase', 'host', 'outcome', 'state', 'kind', 'result', 'reason', 'first_token', 'total', 'failed', 'closed']);
+const NOT_SERIES = new Set([
+  'sum',
+  'by',
+  'rate',
+  'histogram_quantile',
+  'le',
+  'route',
+  'status_class',
+  'model',
+  'status',
+  'phase',
+  'host',
+  'outcome',
+  'state',
+  'kind',
+  'result',
+  'reason',
+  'first_token',
+  'total',
+  'failed',
+  'closed',
+]);
 /** Histograms are declared once and exported as these series. */
 const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
 
@@ -17,7 +38,8 @@ function queriedMetrics(dashboard: Dashboard): Map<string, string> {
   for (const panel of dashboard.panels) {
     for (const { expr } of panel.targets) {
       const withoutStrings = expr.replace(/"[^"]*"/g, '""').replace(/\[[^\]]*\]/g, '');
-      for (const word of withoutStrings.match(/(?<![\w.])[a-z_][a-z0-9_]*/g) ?? []) if (!NOT_SERIES.has(word)) names.set(word, panel.title);
+      for (const word of withoutStrings.match(/(?<![\w.])[a-z_][a-z0-9_]*/g) ?? [])
+        if (!NOT_SERIES.has(word)) names.set(word, panel.title);
     }
   }
   return names;

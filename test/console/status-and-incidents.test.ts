@@ -9,7 +9,15 @@ import type { ScriptedUpstream } from '../support/scripted-upstream.ts';
 import { renderStatusPage } from '../../src/adapters/http/market/status-page.ts';
 
 type Status = {
-  models: Array<{ id: string; state: string; hosts_online: number; price: { prompt: string }; success_rate_1h: number | null; ttft_ms_1h: { p50: number | null; p95: number | null }; uptime: Record<string, number | null> }>;
+  models: Array<{
+    id: string;
+    state: string;
+    hosts_online: number;
+    price: { prompt: string };
+    success_rate_1h: number | null;
+    ttft_ms_1h: { p50: number | null; p95: number | null };
+    uptime: Record<string, number | null>;
+  }>;
   incidents: Array<{ id: string; title: string; status: string; updates: Array<{ status: string; message: string }> }>;
 };
 
@@ -33,7 +41,9 @@ describe('status and incidents', () => {
     for (let i = 0; i < 3; i++) expect((await postChat(market.url, buyer.key)).status).toBe(200);
     await expect.poll(async () => (await tiny())?.success_rate_1h, { timeout: 10_000 }).toBe(1);
     const model = await tiny();
-    const pricing = (await (await fetch(`${market.url}/v1/pricing`)).json()) as { data: Array<{ model: string; price: { prompt: string } }> };
+    const pricing = (await (await fetch(`${market.url}/v1/pricing`)).json()) as {
+      data: Array<{ model: string; price: { prompt: string } }>;
+    };
     expect(model?.state).toBe('operational');
     expect(model?.hosts_online).toBe(1);
     expect(model?.price.prompt).toBe(pricing.data.find((p) => p.model === 'agora-tiny')?.price.prompt);
@@ -43,23 +53,44 @@ describe('status and incidents', () => {
   });
 
   it('keeps an incident timeline, resolves it once, and refuses bad input in the API format', async () => {
-    const opened = await admin<{ id: string; status: string }>(market, 'POST', '/admin/incidents', { title: 'Errors on tiny', models: ['agora-tiny'], message: 'Investigating.' });
+    const opened = await admin<{ id: string; status: string }>(market, 'POST', '/admin/incidents', {
+      title: 'Errors on tiny',
+      models: ['agora-tiny'],
+      message: 'Investigating.',
+    });
     expect(opened.status).toBe(201);
     expect(opened.body.status).toBe('investigating');
     expect((await tiny())?.state).toBe('degraded');
     const id = opened.body.id;
-    expect((await admin(market, 'POST', `/admin/incidents/${id}/updates`, { status: 'identified', message: 'A host misbehaves.' })).status).toBe(200);
-    expect((await admin(market, 'POST', `/admin/incidents/${id}/updates`, { status: 'resolved', message: 'Fixed.' })).status).toBe(200);
-    const again = await admin<{ error: { code: string } }>(market, 'POST', `/admin/incidents/${id}/updates`, { status: 'monitoring', message: 'late' });
+    expect(
+      (
+        await admin(market, 'POST', `/admin/incidents/${id}/updates`, {
+          status: 'identified',
+          message: 'A host misbehaves.',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await admin(market, 'POST', `/admin/incidents/${id}/updates`, { status: 'resolved', message: 'Fixed.' })).status,
+    ).toBe(200);
+    const again = await admin<{ error: { code: string } }>(market, 'POST', `/admin/incidents/${id}/updates`, {
+      status: 'monitoring',
+      message: 'late',
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('incident_resolved');
 
     const shown = (await status()).incidents.find((i) => i.id === id);
     expect(shown?.status).toBe('resolved');
     expect(shown?.updates.map((u) => u.status)).toEqual(['investigating', 'identified', 'resolved']);
-    expect((await admin(market, 'POST', '/admin/incidents', { title: 'x', models: ['no-such-model'], message: 'y' })).status).toBe(400);
+    expect(
+      (await admin(market, 'POST', '/admin/incidents', { title: 'x', models: ['no-such-model'], message: 'y' })).status,
+    ).toBe(400);
     expect((await admin(market, 'POST', '/admin/incidents', { title: '', message: 'y' })).status).toBe(400);
-    expect((await admin(market, 'POST', '/admin/incidents/inc_missing/updates', { status: 'resolved', message: 'y' })).status).toBe(404);
+    expect(
+      (await admin(market, 'POST', '/admin/incidents/inc_missing/updates', { status: 'resolved', message: 'y' }))
+        .status,
+    ).toBe(404);
   });
 
   it('keeps a model degraded, and the headline with it, while its success rate over the hour is low, even after clean spans', async () => {
@@ -72,7 +103,9 @@ describe('status and incidents', () => {
     await expect.poll(async () => (await flaky())?.success_rate_1h, { timeout: 10_000 }).toBe(0);
     // Spans without traffic follow (uptime grows again): the latest span is clean, the hour's figure is not.
     const uptimeAfterFailures = (await flaky())?.uptime['24h'] ?? 1;
-    await expect.poll(async () => (await flaky())?.uptime['24h'] ?? 0, { timeout: 10_000 }).toBeGreaterThan(uptimeAfterFailures);
+    await expect
+      .poll(async () => (await flaky())?.uptime['24h'] ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(uptimeAfterFailures);
 
     const model = await flaky();
     expect(model).toMatchObject({ state: 'degraded', hosts_online: 1, success_rate_1h: 0 });
@@ -85,23 +118,51 @@ describe('status and incidents', () => {
     await Promise.all(market.hosts.map((h) => h.close()));
     await expect.poll(async () => (await tiny())?.state, { timeout: 20_000 }).toBe('down');
     await expect
-      .poll(async () => (await admin<{ data: Array<{ model: string; reason: string }> }>(market, 'GET', '/admin/incidents/suggestions')).body.data, { timeout: 20_000 })
+      .poll(
+        async () =>
+          (
+            await admin<{ data: Array<{ model: string; reason: string }> }>(
+              market,
+              'GET',
+              '/admin/incidents/suggestions',
+            )
+          ).body.data,
+        { timeout: 20_000 },
+      )
       .toEqual([expect.objectContaining({ model: 'agora-tiny', reason: 'no_hosts' })]);
   });
 });
 
 describe('the status page', () => {
-  const model = { id: 'm', state: 'operational' as const, hostsOnline: 1, price: { promptNanos: 100n, completionNanos: 200n }, successRate: 1, uptime: { day: 1, week: 1 } };
+  const model = {
+    id: 'm',
+    state: 'operational' as const,
+    hostsOnline: 1,
+    price: { promptNanos: 100n, completionNanos: 200n },
+    successRate: 1,
+    uptime: { day: 1, week: 1 },
+  };
   const cellsOf = (html: string) => [...html.matchAll(/<td>(≤ [^<]*|> [^<]*)<\/td>/g)].map((m) => m[1]);
 
   it('shows every latency of a column in one unit: seconds once one reaches a second', () => {
-    const html = renderStatusPage({ generatedAtMs: 0, incidents: [], models: [{ ...model, ttftMs: { p50: 30_000, p95: Infinity } }, { ...model, id: 'n', ttftMs: { p50: 250, p95: 2_500 } }] });
+    const html = renderStatusPage({
+      generatedAtMs: 0,
+      incidents: [],
+      models: [
+        { ...model, ttftMs: { p50: 30_000, p95: Infinity } },
+        { ...model, id: 'n', ttftMs: { p50: 250, p95: 2_500 } },
+      ],
+    });
     expect(html).toContain('First token p50 / p95 (1 h, s)');
     expect(cellsOf(html)).toEqual(['≤ 30 / > 30', '≤ 0.25 / ≤ 2.5']);
   });
 
   it('shows milliseconds when every latency is under a second', () => {
-    const html = renderStatusPage({ generatedAtMs: 0, incidents: [], models: [{ ...model, ttftMs: { p50: 100, p95: 500 } }] });
+    const html = renderStatusPage({
+      generatedAtMs: 0,
+      incidents: [],
+      models: [{ ...model, ttftMs: { p50: 100, p95: 500 } }],
+    });
     expect(html).toContain('First token p50 / p95 (1 h, ms)');
     expect(cellsOf(html)).toEqual(['≤ 100 / ≤ 500']);
   });

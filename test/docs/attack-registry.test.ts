@@ -84,7 +84,9 @@ function checkReference(reference: string, root = ROOT): string | undefined {
   const [path, name] = [reference.slice(0, reference.indexOf('::')), reference.slice(reference.indexOf('::') + 2)];
   const file = join(root, path);
   if (!existsSync(file)) return `${reference}: no file ${path}`;
-  return declaresTest(readFileSync(file, 'utf8'), name) ? undefined : `${reference}: ${path} has no test named '${name}'`;
+  return declaresTest(readFileSync(file, 'utf8'), name)
+    ? undefined
+    : `${reference}: ${path} has no test named '${name}'`;
 }
 
 describe('the attack registry', () => {
@@ -101,11 +103,17 @@ describe('the attack registry', () => {
   });
 
   it('catches a reference to a test, file or scenario that does not exist', () => {
-    expect(checkReference('test/market/sub-key-overspend.test.ts::100 parallel requests never overspend a limit that covers 11')).toMatch(/has no test named/);
+    expect(
+      checkReference(
+        'test/market/sub-key-overspend.test.ts::100 parallel requests never overspend a limit that covers 11',
+      ),
+    ).toMatch(/has no test named/);
     expect(checkReference('test/market/no-such.test.ts::anything')).toMatch(/no file/);
     expect(checkReference('sim:no-such-scenario')).toMatch(/no scenario file/);
     // A name that appears in the file but not as a test's name (here: in a comment) does not count.
-    expect(checkReference('test/market/sub-key-overspend.test.ts::100 parallel requests against a sub-key')).toMatch(/has no test named/);
+    expect(checkReference('test/market/sub-key-overspend.test.ts::100 parallel requests against a sub-key')).toMatch(
+      /has no test named/,
+    );
   });
 
   it('reads test names in the forms the suite uses', () => {
@@ -118,7 +126,8 @@ describe('the attack registry', () => {
       "expect(x).toBe('compared');",
       "it('takes the operator\\'s base', () => {});",
     ].join('\n');
-    for (const name of ['plain', 'double "quoted"', '%s with seed %i', 'conditional', "takes the operator's base"]) expect(declaresTest(source, name), name).toBe(true);
+    for (const name of ['plain', 'double "quoted"', '%s with seed %i', 'conditional', "takes the operator's base"])
+      expect(declaresTest(source, name), name).toBe(true);
     for (const name of ['a suite name', 'compared', 'missing']) expect(declaresTest(source, name), name).toBe(false);
   });
 });

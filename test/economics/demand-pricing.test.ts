@@ -14,11 +14,20 @@ const rules = { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pric
 const scripted = scriptedMarket({ economics: rules });
 
 type Point = { at: string; price: { prompt: string; completion: string }; utilization: number };
-type Pricing = { model: string; price: { prompt: string; completion: string }; floor: { prompt: string }; ceiling: { prompt: string } };
+type Pricing = {
+  model: string;
+  price: { prompt: string; completion: string };
+  floor: { prompt: string };
+  ceiling: { prompt: string };
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nanos = (text: string) => parseNanos(text) as bigint;
-const history = async (model: string) => ((await (await fetch(`${scripted.market.url}/v1/pricing/history?model=${model}`)).json()) as { data: Point[] }).data;
-const pricing = async (model: string) => ((await (await fetch(`${scripted.market.url}/v1/pricing`)).json()) as { data: Pricing[] }).data.find((p) => p.model === model)!;
+const history = async (model: string) =>
+  ((await (await fetch(`${scripted.market.url}/v1/pricing/history?model=${model}`)).json()) as { data: Point[] }).data;
+const pricing = async (model: string) =>
+  ((await (await fetch(`${scripted.market.url}/v1/pricing`)).json()) as { data: Pricing[] }).data.find(
+    (p) => p.model === model,
+  )!;
 async function nextRepricing(model: string): Promise<Point[]> {
   const seen = (await history(model)).length;
   for (;;) {
@@ -37,7 +46,8 @@ describe('demand pricing', () => {
     const until = Date.now() + 5 * INTERVAL_MS;
     await Promise.all(
       Array.from({ length: 12 }, async () => {
-        while (Date.now() < until) expect((await postChat(scripted.market.url, buyer.key, { model: 'busy' })).status).toBe(200);
+        while (Date.now() < until)
+          expect((await postChat(scripted.market.url, buyer.key, { model: 'busy' })).status).toBe(200);
       }),
     );
     await nextRepricing('busy');
@@ -54,7 +64,9 @@ describe('demand pricing', () => {
       if (i === 0) continue;
       const previous = prompts[i - 1]!;
       // one step of at most 12.5% (plus the nano lost to quoting whole nano-units), in the direction of the load
-      expect(price > previous ? price - previous : previous - price).toBeLessThanOrEqual((previous * 1_250n) / 10_000n + 1n);
+      expect(price > previous ? price - previous : previous - price).toBeLessThanOrEqual(
+        (previous * 1_250n) / 10_000n + 1n,
+      );
       if (points[i]!.utilization > 0.6) expect(price).toBeGreaterThanOrEqual(previous);
       if (points[i]!.utilization < 0.4) expect(price).toBeLessThanOrEqual(previous);
     }
@@ -70,17 +82,32 @@ describe('demand pricing', () => {
     expect((await postChat(scripted.market.url, buyer.key, { model: 'slow' })).status).toBe(200);
     expect((await pricing('slow')).price.prompt).not.toBe(locked.prompt);
     await scripted.market.flushBilling();
-    const [record] = ((await (await fetch(`${scripted.market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { data: Array<{ price: typeof locked; cost: string; prompt_tokens: number; completion_tokens: number }> }).data;
+    const [record] = (
+      (await (
+        await fetch(`${scripted.market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })
+      ).json()) as {
+        data: Array<{ price: typeof locked; cost: string; prompt_tokens: number; completion_tokens: number }>;
+      }
+    ).data;
     expect(record!.price).toEqual(locked);
-    expect(nanos(record!.cost)).toBe(BigInt(record!.prompt_tokens) * nanos(locked.prompt) + BigInt(record!.completion_tokens) * nanos(locked.completion));
+    expect(nanos(record!.cost)).toBe(
+      BigInt(record!.prompt_tokens) * nanos(locked.prompt) +
+        BigInt(record!.completion_tokens) * nanos(locked.completion),
+    );
   });
 
-  it('takes the operator\'s base and floor, and refuses a floor above the base', async () => {
+  it("takes the operator's base and floor, and refuses a floor above the base", async () => {
     await scripted.serve('bounded', [{ status: 200, body: scriptedAnswer }]);
-    const set = await admin<Pricing>(scripted.market, 'PUT', '/admin/models/bounded/pricing', { base: { prompt: '0.000000003', completion: '0.000000006' }, floor: { prompt: '0.000000002', completion: '0.000000004' } });
+    const set = await admin<Pricing>(scripted.market, 'PUT', '/admin/models/bounded/pricing', {
+      base: { prompt: '0.000000003', completion: '0.000000006' },
+      floor: { prompt: '0.000000002', completion: '0.000000004' },
+    });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ floor: { prompt: '0.000000002' }, ceiling: { prompt: '0.00000003' } });
-    const refused = await admin(scripted.market, 'PUT', '/admin/models/bounded/pricing', { base: { prompt: '1', completion: '1' }, floor: { prompt: '2', completion: '1' } });
+    const refused = await admin(scripted.market, 'PUT', '/admin/models/bounded/pricing', {
+      base: { prompt: '1', completion: '1' },
+      floor: { prompt: '2', completion: '1' },
+    });
     expect(refused).toMatchObject({ status: 400, body: { error: { param: 'floor' } } });
     expect((await fetch(`${scripted.market.url}/v1/pricing/history?model=nope`)).status).toBe(404);
   });

@@ -6,9 +6,27 @@ import { agoraCli } from '../support/market-process.ts';
 
 describe('agora sandbox --scenario liveness (slow, end to end)', () => {
   it('serves after idling, with the price at the hosts’ ask, and every request of a load during which a host is killed', async () => {
-    const run = await agoraCli(['sandbox', '--scenario', 'liveness', '--seed', '5', '--idle-repricings', '12', '--load-requests', '30']);
+    const run = await agoraCli([
+      'sandbox',
+      '--scenario',
+      'liveness',
+      '--seed',
+      '5',
+      '--idle-repricings',
+      '12',
+      '--load-requests',
+      '30',
+    ]);
     const line = JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
-    expect(line).toMatchObject({ scenario: 'liveness', seed: 5, ok: true, first_status: 200, after_idle_status: 200, idle_repricings: 12, load_statuses: { '200': 30 } });
+    expect(line).toMatchObject({
+      scenario: 'liveness',
+      seed: 5,
+      ok: true,
+      first_status: 200,
+      after_idle_status: 200,
+      idle_repricings: 12,
+      load_statuses: { '200': 30 },
+    });
     expect(line.price_after_idle).toEqual(line.host_ask);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/killed host_\w+ \(SIGKILL\)/);

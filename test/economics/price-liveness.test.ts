@@ -10,12 +10,23 @@ import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support
 
 const INTERVAL_MS = 200;
 type Prices = { prompt: string; completion: string };
-type Pricing = { model: string; price: Prices; base: Prices; floor: Prices; asks: Array<{ host: string; ask: Prices | null; online: boolean; priced_out: boolean }> };
+type Pricing = {
+  model: string;
+  price: Prices;
+  base: Prices;
+  floor: Prices;
+  asks: Array<{ host: string; ask: Prices | null; online: boolean; priced_out: boolean }>;
+};
 
 let market: TestMarket;
 const nanos = (text: string) => parseNanos(text) as bigint;
-const pricing = async () => ((await (await fetch(`${market.url}/v1/pricing`)).json()) as { data: Pricing[] }).data.find((p) => p.model === 'agora-tiny')!;
-const historyLength = async () => ((await (await fetch(`${market.url}/v1/pricing/history?model=agora-tiny&limit=500`)).json()) as { data: unknown[] }).data.length;
+const pricing = async () =>
+  ((await (await fetch(`${market.url}/v1/pricing`)).json()) as { data: Pricing[] }).data.find(
+    (p) => p.model === 'agora-tiny',
+  )!;
+const historyLength = async () =>
+  ((await (await fetch(`${market.url}/v1/pricing/history?model=agora-tiny&limit=500`)).json()) as { data: unknown[] })
+    .data.length;
 
 /** Waits (polling, bounded by the test timeout) until the controller has repriced `count` more times. */
 async function repricings(count: number): Promise<void> {
@@ -24,7 +35,9 @@ async function repricings(count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  market = await startTestMarket({ economics: { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: INTERVAL_MS } } });
+  market = await startTestMarket({
+    economics: { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: INTERVAL_MS } },
+  });
 });
 afterAll(() => market.stop());
 
@@ -50,12 +63,16 @@ describe('price liveness on a live market', () => {
     // A base a hundredth of today's: the ceiling (10× base) falls below the host's ask (today's base).
     const tiny = (text: string) => `0.${(nanos(text) / 100n).toString().padStart(9, '0')}`;
     const lowered = { prompt: tiny(base.prompt), completion: tiny(base.completion) };
-    expect((await admin(market, 'PUT', '/admin/models/agora-tiny/pricing', { base: lowered, floor: lowered })).status).toBe(200);
+    expect(
+      (await admin(market, 'PUT', '/admin/models/agora-tiny/pricing', { base: lowered, floor: lowered })).status,
+    ).toBe(200);
     try {
       expect((await pricing()).asks[0]).toMatchObject({ online: true, priced_out: true });
       const refused = await postChat(market.url, buyer.key, { max_tokens: 4 });
       expect(refused.status).toBe(503);
-      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/asks more than its price ceiling/);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+        /asks more than its price ceiling/,
+      );
     } finally {
       expect((await admin(market, 'PUT', '/admin/models/agora-tiny/pricing', { base, floor: base })).status).toBe(200);
     }

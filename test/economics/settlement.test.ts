@@ -36,16 +36,40 @@ afterAll(async () => {
 
 const nanos = (text: unknown) => parseNanos(String(text)) as bigint;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const hostToken = (i: number) => readFileSync(join(market.dataDir, 'hosts', `host-${i + 1}`, 'host.token'), 'utf8').trim();
-async function asHost<T = Record<string, unknown>>(i: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+const hostToken = (i: number) =>
+  readFileSync(join(market.dataDir, 'hosts', `host-${i + 1}`, 'host.token'), 'utf8').trim();
+async function asHost<T = Record<string, unknown>>(
+  i: number,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${market.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${hostToken(i)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${hostToken(i)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as T };
 }
-type Epoch = { epoch: number; closed: string | null; released: string | null; report: { requests: number; revenue: string; captured: string; host_earnings: string; platform_fees: string; treasury: string; hosts: Array<{ host: string; requests: number; earned: string }> } | null };
+type Epoch = {
+  epoch: number;
+  closed: string | null;
+  released: string | null;
+  report: {
+    requests: number;
+    revenue: string;
+    captured: string;
+    host_earnings: string;
+    platform_fees: string;
+    treasury: string;
+    hosts: Array<{ host: string; requests: number; earned: string }>;
+  } | null;
+};
 const settle = () => admin<{ closed: Epoch[]; released: number[] }>(market, 'POST', '/admin/epochs/settle');
 const epoch = async (n: number) => (await admin<Epoch>(market, 'GET', `/admin/epochs/${n}`)).body;
 async function settledThrough(n: number): Promise<void> {
@@ -62,10 +86,16 @@ describe('epochs, settlement and payouts', () => {
     await settle();
     const buyer = await fundedBuyer(market, '5');
     const [a, b] = market.hosts.map((h) => h.hostId) as [string, string];
-    const sends = [...Array.from({ length: 12 }, () => a), ...Array.from({ length: 8 }, () => b)].map((host) => postChat(market.url, buyer.key, { max_tokens: 4, provider: { only: [host] } }));
+    const sends = [...Array.from({ length: 12 }, () => a), ...Array.from({ length: 8 }, () => b)].map((host) =>
+      postChat(market.url, buyer.key, { max_tokens: 4, provider: { only: [host] } }),
+    );
     expect((await Promise.all(sends)).map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 200));
     await market.flushBilling();
-    const usage = ((await (await fetch(`${market.url}/v1/usage?limit=100`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { data: Array<{ host: string; cost: string }> }).data;
+    const usage = (
+      (await (
+        await fetch(`${market.url}/v1/usage?limit=100`, { headers: { authorization: `Bearer ${buyer.key}` } })
+      ).json()) as { data: Array<{ host: string; cost: string }> }
+    ).data;
     const spent = usage.reduce((sum, r) => sum + nanos(r.cost), 0n);
 
     await settledThrough(0);
@@ -94,7 +124,9 @@ describe('epochs, settlement and payouts', () => {
         return market.economics.releaseHostEarnings(...args);
       },
     };
-    await expect(settleEpochs({ store: crashing, clock: systemClock }, rules)).rejects.toThrow('killed between two hosts');
+    await expect(settleEpochs({ store: crashing, clock: systemClock }, rules)).rejects.toThrow(
+      'killed between two hosts',
+    );
     const [first, second] = [a, b].sort();
     const payable = async (host: string) => market.store.balanceOf(ledgerAccount.hostPayable(host));
     expect(await payable(first!)).toBe(earnedBy.get(first!));
@@ -111,58 +143,102 @@ describe('epochs, settlement and payouts', () => {
   it('pays a payout once however often it is asked for or confirmed', async () => {
     const before = await funds(0);
     expect(nanos(before.payable)).toBeGreaterThan(0n);
-    const ask = () => asHost<{ id: string; amount: string; status: string }>(0, 'POST', '/hosts/me/payouts', {}, { 'idempotency-key': 'june-payout' });
+    const ask = () =>
+      asHost<{ id: string; amount: string; status: string }>(
+        0,
+        'POST',
+        '/hosts/me/payouts',
+        {},
+        { 'idempotency-key': 'june-payout' },
+      );
     const [one, two] = [await ask(), await ask()];
     expect(one.status).toBe(201);
     expect(two.body).toEqual(one.body);
     expect(one.body.amount).toBe(before.payable);
     expect(await funds(0)).toMatchObject({ payable: '0', payout_pending: before.payable });
-    expect((await asHost(0, 'POST', '/hosts/me/payouts', {})).body).toMatchObject({ error: { code: 'insufficient_payable' } });
+    expect((await asHost(0, 'POST', '/hosts/me/payouts', {})).body).toMatchObject({
+      error: { code: 'insufficient_payable' },
+    });
 
     const paid = await admin(market, 'POST', `/admin/payouts/${one.body.id}/paid`, { reference: 'bank-123' });
     expect(paid.body).toMatchObject({ status: 'paid', reference: 'bank-123' });
-    expect((await admin(market, 'POST', `/admin/payouts/${one.body.id}/paid`, { reference: 'bank-123' })).status).toBe(200);
-    expect((await admin(market, 'POST', `/admin/payouts/${one.body.id}/failed`, { reference: 'oops' })).body).toMatchObject({ error: { code: 'payout_settled' } });
+    expect((await admin(market, 'POST', `/admin/payouts/${one.body.id}/paid`, { reference: 'bank-123' })).status).toBe(
+      200,
+    );
+    expect(
+      (await admin(market, 'POST', `/admin/payouts/${one.body.id}/failed`, { reference: 'oops' })).body,
+    ).toMatchObject({ error: { code: 'payout_settled' } });
     expect(await market.store.balanceOf(ledgerAccount.paidOut)).toBe(nanos(before.payable));
     expect(await funds(0)).toMatchObject({ payable: '0', payout_pending: '0' });
   });
 
   it('credits a top-up once the operator confirms the payment, once; a host deposits a bond and unbonds part of it', async () => {
     const buyer = await fundedBuyer(market, '0');
-    const credits = async () => nanos(((await (await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { balance: string }).balance);
-    const invoice = await fetch(`${market.url}/v1/topups`, { method: 'POST', headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ amount: '2.5' }) });
+    const credits = async () =>
+      nanos(
+        (
+          (await (
+            await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${buyer.key}` } })
+          ).json()) as { balance: string }
+        ).balance,
+      );
+    const invoice = await fetch(`${market.url}/v1/topups`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '2.5' }),
+    });
     const topUp = (await invoice.json()) as { id: string; status: string; instructions: string; reference: string };
     expect(invoice.status).toBe(201);
     expect(topUp).toMatchObject({ status: 'pending' });
     expect(topUp.instructions).toContain(topUp.reference);
     expect(await credits()).toBe(0n);
-    for (let i = 0; i < 2; i++) expect((await admin(market, 'POST', `/admin/topups/${topUp.id}/confirm`, { reference: 'wire-9' })).body).toMatchObject({ status: 'confirmed' });
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await admin(market, 'POST', `/admin/topups/${topUp.id}/confirm`, { reference: 'wire-9' })).body,
+      ).toMatchObject({ status: 'confirmed' });
     expect(await credits()).toBe(2_500_000_000n);
-    expect((await admin(market, 'POST', `/admin/topups/${topUp.id}/cancel`, { reference: 'x' })).body).toMatchObject({ error: { code: 'topup_settled' } });
-    expect((await fetch(`${market.url}/v1/topups`, { method: 'POST', headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' }, body: '{"amount":"-1"}' })).status).toBe(400);
+    expect((await admin(market, 'POST', `/admin/topups/${topUp.id}/cancel`, { reference: 'x' })).body).toMatchObject({
+      error: { code: 'topup_settled' },
+    });
+    expect(
+      (
+        await fetch(`${market.url}/v1/topups`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+          body: '{"amount":"-1"}',
+        })
+      ).status,
+    ).toBe(400);
 
     const deposit = await asHost<{ id: string }>(1, 'POST', '/hosts/me/bond/deposits', { amount: '1' });
     await admin(market, 'POST', `/admin/topups/${deposit.body.id}/confirm`, { reference: 'wire-10' });
     expect(await funds(1)).toMatchObject({ bond: '1' });
     const current = (await market.economics.currentEpoch())!;
-    const unbonding = await asHost<{ amount: string; release_epoch: number }>(1, 'POST', '/hosts/me/unbond', { amount: '0.4' });
+    const unbonding = await asHost<{ amount: string; release_epoch: number }>(1, 'POST', '/hosts/me/unbond', {
+      amount: '0.4',
+    });
     expect(unbonding.body).toMatchObject({ amount: '0.4', release_epoch: current + rules.bonds.unbondingEpochs });
     expect(await funds(1)).toMatchObject({ bond: '0.6', unbonding: '0.4' });
-    expect((await asHost(1, 'POST', '/hosts/me/unbond', { amount: '5' })).body).toMatchObject({ error: { code: 'insufficient_bond' } });
+    expect((await asHost(1, 'POST', '/hosts/me/unbond', { amount: '5' })).body).toMatchObject({
+      error: { code: 'insufficient_bond' },
+    });
     expect((await admin(market, 'GET', '/admin/ledger/check')).body).toMatchObject({ ok: true });
   });
 
-  it.skipIf(onPostgres())('`agora ledger check` reconciles the stopped market, and names an epoch report that no longer matches the ledger', async () => {
-    await market.close();
-    closed = true;
-    const ok = await agoraCli(['ledger', 'check', '--data-dir', market.dataDir]);
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/Ledger OK/);
-    const database = await openDatabase({ dataDir: join(market.dataDir, 'pgdata') });
-    await sql`update epochs set report = jsonb_set(report, '{revenue}', '"1"') where number = 0`.execute(database.db);
-    await database.close();
-    const tampered = await agoraCli(['ledger', 'check', '--data-dir', market.dataDir]);
-    expect(tampered.code).toBe(1);
-    expect(tampered.stdout).toMatch(/MISMATCH epoch 0 revenue: the report says 1, the ledger/);
-  });
+  it.skipIf(onPostgres())(
+    '`agora ledger check` reconciles the stopped market, and names an epoch report that no longer matches the ledger',
+    async () => {
+      await market.close();
+      closed = true;
+      const ok = await agoraCli(['ledger', 'check', '--data-dir', market.dataDir]);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/Ledger OK/);
+      const database = await openDatabase({ dataDir: join(market.dataDir, 'pgdata') });
+      await sql`update epochs set report = jsonb_set(report, '{revenue}', '"1"') where number = 0`.execute(database.db);
+      await database.close();
+      const tampered = await agoraCli(['ledger', 'check', '--data-dir', market.dataDir]);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stdout).toMatch(/MISMATCH epoch 0 revenue: the report says 1, the ledger/);
+    },
+  );
 });

@@ -48,7 +48,19 @@ describe('built-in engine', () => {
 
   it('temperature 0 is bitwise repeatable, logprobs included', async () => {
     const prompt = engine.tokenize('The quick brown fox', { special: false });
-    const run = () => collect(engine.generate({ promptIds: prompt, maxTokens: 32, temperature: 0, topP: 1, seed: 0, topK: 5, stop: [], ignoreEos: true }));
+    const run = () =>
+      collect(
+        engine.generate({
+          promptIds: prompt,
+          maxTokens: 32,
+          temperature: 0,
+          topP: 1,
+          seed: 0,
+          topK: 5,
+          stop: [],
+          ignoreEos: true,
+        }),
+      );
     const [a, b] = [await run(), await run()];
     expect(a).toEqual(b);
     expect(tokenIds(a)).toHaveLength(32);
@@ -57,7 +69,18 @@ describe('built-in engine', () => {
   it('seeded sampling is repeatable for a seed and differs across seeds', async () => {
     const prompt = engine.tokenize('The market', { special: false });
     const sample = (seed: number) =>
-      collect(engine.generate({ promptIds: prompt, maxTokens: 32, temperature: 1.2, topP: 1, seed, topK: 1, stop: [], ignoreEos: true })).then(tokenIds);
+      collect(
+        engine.generate({
+          promptIds: prompt,
+          maxTokens: 32,
+          temperature: 1.2,
+          topP: 1,
+          seed,
+          topK: 1,
+          stop: [],
+          ignoreEos: true,
+        }),
+      ).then(tokenIds);
     const first = await sample(7);
     expect(await sample(7)).toEqual(first);
     const runs = await Promise.all([8, 9, 10].map(sample));
@@ -66,8 +89,21 @@ describe('built-in engine', () => {
 
   it('stop sequences end the text before the stop string', async () => {
     const prompt = engine.tokenize('The quick brown fox', { special: false });
-    const events = await collect(engine.generate({ promptIds: prompt, maxTokens: 40, temperature: 0, topP: 1, seed: 0, topK: 1, stop: [' the'], ignoreEos: true }));
-    const text = events.flatMap((e) => (e.type === 'token' ? [e.token.text] : e.type === 'text' ? [e.text] : [])).join('');
+    const events = await collect(
+      engine.generate({
+        promptIds: prompt,
+        maxTokens: 40,
+        temperature: 0,
+        topP: 1,
+        seed: 0,
+        topK: 1,
+        stop: [' the'],
+        ignoreEos: true,
+      }),
+    );
+    const text = events
+      .flatMap((e) => (e.type === 'token' ? [e.token.text] : e.type === 'text' ? [e.text] : []))
+      .join('');
     expect(text).not.toContain(' the');
     expect(events.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
   });
@@ -92,7 +128,10 @@ describe('built-in engine', () => {
 
   it('teacher-forced scoring of its own output is at the honest floor', async () => {
     const prompts = ['The market', 'A host runs', 'Hello!'].map((t) => engine.tokenize(t, { special: false }));
-    const report = await measureSubstituteDistance(engineUnderTest(engine), engine, prompts, { maxTokens: 48, topK: 5 });
+    const report = await measureSubstituteDistance(engineUnderTest(engine), engine, prompts, {
+      maxTokens: 48,
+      topK: 5,
+    });
     expect(report.positions).toBe(144);
     expect(report.meanTv).toBeLessThan(2e-4);
     expect(report.top1Agreement).toBe(1);

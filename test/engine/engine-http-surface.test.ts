@@ -46,13 +46,26 @@ describe('engine HTTP surface', () => {
     expect(entries.map((e) => (e as unknown as { id: number }).id)).toEqual([274, 289, 46]);
     expect(entries[0]?.top_logprobs).toHaveLength(3);
     expect(res.usage?.completion_tokens).toBe(3);
-    expect(res.usage?.prompt_tokens).toBe(engine.tokenize(engine.renderChat([{ role: 'user', content: 'Tell me about the market.' }]), { special: true }).length);
+    expect(res.usage?.prompt_tokens).toBe(
+      engine.tokenize(engine.renderChat([{ role: 'user', content: 'Tell me about the market.' }]), { special: true })
+        .length,
+    );
   });
 
   it('streams the same text as the non-streaming answer, then usage, then [DONE]', async () => {
-    const params = { model: MODEL, messages: [{ role: 'user' as const, content: 'Hello' }], temperature: 0, max_tokens: 20, seed: 3 };
+    const params = {
+      model: MODEL,
+      messages: [{ role: 'user' as const, content: 'Hello' }],
+      temperature: 0,
+      max_tokens: 20,
+      seed: 3,
+    };
     const whole = await client.chat.completions.create(params);
-    const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      ...params,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined | null;
     let finish: string | null | undefined;
@@ -67,7 +80,13 @@ describe('engine HTTP surface', () => {
   });
 
   it('serves legacy completions with max_tokens honoured', async () => {
-    const res = await client.completions.create({ model: MODEL, prompt: 'The quick brown fox', max_tokens: 5, temperature: 0, logprobs: 2 });
+    const res = await client.completions.create({
+      model: MODEL,
+      prompt: 'The quick brown fox',
+      max_tokens: 5,
+      temperature: 0,
+      logprobs: 2,
+    });
     expect(res.usage?.completion_tokens).toBeLessThanOrEqual(5);
     expect(res.choices[0]?.text.length).toBeGreaterThan(0);
     expect(res.choices[0]?.logprobs?.tokens?.length).toBe(res.usage?.completion_tokens);
@@ -82,12 +101,19 @@ describe('engine HTTP surface', () => {
 
   it('rejects unknown and unsupported parameters with a 400 in the OpenAI envelope', async () => {
     const bad = { model: MODEL, messages: [{ role: 'user', content: 'x' }], not_a_param: 1 };
-    await expect(client.chat.completions.create(bad as never)).rejects.toMatchObject({ status: 400, param: 'not_a_param' });
+    await expect(client.chat.completions.create(bad as never)).rejects.toMatchObject({
+      status: 400,
+      param: 'not_a_param',
+    });
     await expect(
       client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], temperature: 3 }),
     ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     await expect(
-      client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'f' } }] }),
+      client.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'x' }],
+        tools: [{ type: 'function', function: { name: 'f' } }],
+      }),
     ).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter' });
   });
 
@@ -96,14 +122,19 @@ describe('engine HTTP surface', () => {
     const started = await startEngineServer(small);
     try {
       const body = JSON.stringify({ model: MODEL, prompt: 'The market', max_tokens: 400, temperature: 0 });
-      const post = () => fetch(`${started.baseURL}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const post = () =>
+        fetch(`${started.baseURL}/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
       const responses = await Promise.all([post(), post(), post()]);
       const statuses = responses.map((r) => r.status).sort();
       expect(statuses[0]).toBe(200);
       expect(statuses).toContain(503);
       const busy = responses.find((r) => r.status === 503) as Response;
       expect(busy.headers.get('retry-after')).toBe('1');
-      expect(((await busy.json()) as { error: { code: string } }).error.code).toBe("engine_busy");
+      expect(((await busy.json()) as { error: { code: string } }).error.code).toBe('engine_busy');
     } finally {
       await started.server.close();
       await small.close();

@@ -13,7 +13,12 @@ let engine: LlamaEngine;
 let server: FastifyInstance;
 beforeAll(async () => {
   engine = await loadTinyEngine();
-  server = buildEngineServer({ engine, modelId: 'agora-tiny', sha256: (await tinyModelFiles()).sha256, quantization: 'f32' });
+  server = buildEngineServer({
+    engine,
+    modelId: 'agora-tiny',
+    sha256: (await tinyModelFiles()).sha256,
+    quantization: 'f32',
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -21,14 +26,20 @@ afterAll(async () => {
 });
 
 // Seed 6 at temperature 1.5 samples token 244, the first byte of a three-byte character, after this prompt.
-const CUT_INSIDE_A_CHARACTER = { messages: [{ role: 'user', content: '日本語' }], max_tokens: 1, temperature: 1.5, seed: 6 };
+const CUT_INSIDE_A_CHARACTER = {
+  messages: [{ role: 'user', content: '日本語' }],
+  max_tokens: 1,
+  temperature: 1.5,
+  seed: 6,
+};
 
 const collect = async (events: AsyncGenerator<GenerationEvent>) => {
   const out: GenerationEvent[] = [];
   for await (const e of events) out.push(e);
   return out;
 };
-const textOf = (events: GenerationEvent[]) => events.map((e) => (e.type === 'token' ? e.token.text : e.type === 'text' ? e.text : '')).join('');
+const textOf = (events: GenerationEvent[]) =>
+  events.map((e) => (e.type === 'token' ? e.token.text : e.type === 'text' ? e.text : '')).join('');
 
 describe('partial characters in the built-in engine', () => {
   it("token bytes from the vocabulary concatenate to the text's UTF-8", () => {
@@ -40,7 +51,9 @@ describe('partial characters in the built-in engine', () => {
 
   it('max_tokens 1 on a lead byte answers no text, not U+FFFD, and still produces the token', async () => {
     const promptIds = engine.tokenize(engine.renderChat(CUT_INSIDE_A_CHARACTER.messages), { special: true });
-    const events = await collect(engine.generate({ promptIds, maxTokens: 1, temperature: 1.5, topP: 1, seed: 6, topK: 5, stop: [] }));
+    const events = await collect(
+      engine.generate({ promptIds, maxTokens: 1, temperature: 1.5, topP: 1, seed: 6, topK: 5, stop: [] }),
+    );
     const tokens = events.flatMap((e) => (e.type === 'token' ? [e.token] : []));
     expect(tokens).toHaveLength(1);
     expect(incompleteUtf8Tail(engine.tokenBytes(tokens[0]!.id))).toBeGreaterThan(0);
@@ -54,7 +67,18 @@ describe('partial characters in the built-in engine', () => {
     // Hot sampling long enough that byte tokens come up; each answer is its tokens' bytes, less an unfinished end.
     let splitTokens = 0;
     for (const seed of [1, 2, 3, 4, 5]) {
-      const events = await collect(engine.generate({ promptIds, maxTokens: 48, temperature: 1.5, topP: 1, seed, topK: 1, stop: [], ignoreEos: true }));
+      const events = await collect(
+        engine.generate({
+          promptIds,
+          maxTokens: 48,
+          temperature: 1.5,
+          topP: 1,
+          seed,
+          topK: 1,
+          stop: [],
+          ignoreEos: true,
+        }),
+      );
       const ids = events.flatMap((e) => (e.type === 'token' ? [e.token.id] : []));
       const bytes = Uint8Array.from(ids.flatMap((id) => [...engine.tokenBytes(id)]));
       splitTokens += ids.filter((id) => incompleteUtf8Tail(engine.tokenBytes(id)) > 0).length;
@@ -65,7 +89,12 @@ describe('partial characters in the built-in engine', () => {
   });
 
   it('answers over HTTP with no U+FFFD, whole or streamed, the token counted and its raw byte in the logprobs', async () => {
-    const post = (body: object) => server.inject({ method: 'POST', url: '/v1/chat/completions', payload: { model: 'agora-tiny', ...CUT_INSIDE_A_CHARACTER, ...body } });
+    const post = (body: object) =>
+      server.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        payload: { model: 'agora-tiny', ...CUT_INSIDE_A_CHARACTER, ...body },
+      });
     const whole = (await post({ logprobs: true })).json<{
       choices: Array<{ message: { content: string }; logprobs: { content: Array<{ id: number; bytes: number[] }> } }>;
       usage: { completion_tokens: number };
@@ -78,7 +107,16 @@ describe('partial characters in the built-in engine', () => {
     const streamed = (await post({ stream: true, stream_options: { include_usage: true } })).body;
     expect(streamed).not.toContain('\uFFFD');
     expect(streamed).not.toContain('\\ufffd');
-    const chunks = streamed.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)) as { choices: Array<{ delta: { content?: string } }>; usage?: { completion_tokens: number } });
+    const chunks = streamed
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map(
+        (l) =>
+          JSON.parse(l.slice(6)) as {
+            choices: Array<{ delta: { content?: string } }>;
+            usage?: { completion_tokens: number };
+          },
+      );
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('');
     expect(chunks.at(-1)?.usage?.completion_tokens).toBe(1);
   });

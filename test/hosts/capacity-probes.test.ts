@@ -8,13 +8,26 @@ import type { ScriptedUpstream } from '../support/scripted-upstream.ts';
 import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 const PROBE_ACCOUNT = 'market-probes';
-type HostView = { id: string; capacity: Array<{ model: string; ttft_ms: number; prefill_tokens_per_second: number; decode_tokens_per_second: number | null }> };
+type HostView = {
+  id: string;
+  capacity: Array<{
+    model: string;
+    ttft_ms: number;
+    prefill_tokens_per_second: number;
+    decode_tokens_per_second: number | null;
+  }>;
+};
 
 let market: TestMarket;
 let scripted: ScriptedUpstream;
 beforeAll(async () => {
-  market = await startTestMarket({ builtinHosts: 1, capacityProbes: { intervalMs: 150, budgetPerDay: 1_000_000_000n } });
-  scripted = (await modelServedBy(market, 'scripted-model', [{ stream: { chunks: 4, text: 'The market.', intervalMs: 5 } }]))[0]!;
+  market = await startTestMarket({
+    builtinHosts: 1,
+    capacityProbes: { intervalMs: 150, budgetPerDay: 1_000_000_000n },
+  });
+  scripted = (
+    await modelServedBy(market, 'scripted-model', [{ stream: { chunks: 4, text: 'The market.', intervalMs: 5 } }])
+  )[0]!;
 }, 60_000);
 afterAll(async () => {
   await market.stop();
@@ -57,7 +70,10 @@ describe('capacity probes', () => {
     const answer = await postChat(market.url, buyer.key, { model: 'scripted-model', stream: true, max_tokens: 32 });
     await answer.text();
     await until(async () => (scripted.received.length >= 2 ? true : undefined), 'a probe of the scripted host');
-    const shape = (request: ScriptedUpstream['received'][number]) => ({ headers: Object.keys(request.headers).sort(), fields: Object.keys(request.body).sort() });
+    const shape = (request: ScriptedUpstream['received'][number]) => ({
+      headers: Object.keys(request.headers).sort(),
+      fields: Object.keys(request.body).sort(),
+    });
     const shapes = scripted.received.map(shape);
     expect(new Set(shapes.map((s) => JSON.stringify(s))).size).toBe(1);
     for (const request of scripted.received) expect(request.headers['x-agora-request-id']).toMatch(/^[0-9a-f]{32}$/);

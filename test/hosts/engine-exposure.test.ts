@@ -33,13 +33,16 @@ describe('engine exposure', () => {
     expect(await engineExposureWarnings(`http://localhost:${port}/v1`)).toEqual([]);
   });
 
-  it.runIf(outsideAddress)('warns when the engine bound to 0.0.0.0 answers on another address of this machine', async () => {
-    const port = await listen('0.0.0.0');
-    const warnings = await engineExposureWarnings(`http://127.0.0.1:${port}`);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`port ${port} also answers on ${outsideAddress}`);
-    expect(warnings[0]).toMatch(/\/pause and \/update_weights need no key.*--host 127\.0\.0\.1/);
-  });
+  it.runIf(outsideAddress)(
+    'warns when the engine bound to 0.0.0.0 answers on another address of this machine',
+    async () => {
+      const port = await listen('0.0.0.0');
+      const warnings = await engineExposureWarnings(`http://127.0.0.1:${port}`);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(`port ${port} also answers on ${outsideAddress}`);
+      expect(warnings[0]).toMatch(/\/pause and \/update_weights need no key.*--host 127\.0\.0\.1/);
+    },
+  );
 
   it.runIf(outsideAddress)("warns when the engine's URL is not a loopback address", async () => {
     const port = await listen(outsideAddress!);
@@ -47,7 +50,7 @@ describe('engine exposure', () => {
     expect(warnings).toEqual([expect.stringContaining(`reached over ${outsideAddress}, not loopback`)]);
   });
 
-  it.runIf(outsideAddress)("`agora host` reports the warning in its events before it joins a market", async () => {
+  it.runIf(outsideAddress)('`agora host` reports the warning in its events before it joins a market', async () => {
     const port = await listen('0.0.0.0');
     const closedPort = await listen('127.0.0.1');
     await new Promise((resolve) => servers.pop()!.close(resolve));

@@ -28,7 +28,8 @@ afterAll(async () => {
 
 const chat = (key: string) => postChat(market.url, key, { max_tokens: 16 });
 
-const signRegistration = (overrides: Record<string, unknown>) => signedRegistration(join(root, 'test-host.key'), overrides);
+const signRegistration = (overrides: Record<string, unknown>) =>
+  signedRegistration(join(root, 'test-host.key'), overrides);
 const register = (body: object) => registerHost(market.url, body);
 
 describe('host agents', () => {
@@ -37,31 +38,61 @@ describe('host agents', () => {
     const answers = await Promise.all(Array.from({ length: 8 }, () => chat(buyer.key)));
     expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
     await market.flushBilling();
-    const usage = (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { data: Array<{ host: string }> };
+    const usage = (await (
+      await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })
+    ).json()) as { data: Array<{ host: string }> };
     expect(new Set(usage.data.map((r) => r.host))).toEqual(new Set(hosts.map((h) => h.hostId)));
 
-    const direct = await fetch(`${hosts[0]!.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'free?' }] }) });
+    const direct = await fetch(`${hosts[0]!.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'agora-tiny', messages: [{ role: 'user', content: 'free?' }] }),
+    });
     expect(direct.status).toBe(401);
   });
 
   it("keeps each host's signed receipt for every answer, JSON or streamed, and the signature binds the exact bytes", async () => {
     const buyer = await fundedBuyer(market, '1');
-    const answers = await Promise.all([chat(buyer.key), postChat(market.url, buyer.key, { max_tokens: 16, stream: true })]);
+    const answers = await Promise.all([
+      chat(buyer.key),
+      postChat(market.url, buyer.key, { max_tokens: 16, stream: true }),
+    ]);
     await Promise.all(answers.map((r) => r.text()));
     await market.flushBilling();
-    const usage = (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as {
-      data: Array<{ request_id: string; host: string; receipt: { request_digest: string; response_digest: string; host_signature: string | null } }>;
+    const usage = (await (
+      await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })
+    ).json()) as {
+      data: Array<{
+        request_id: string;
+        host: string;
+        receipt: { request_digest: string; response_digest: string; host_signature: string | null };
+      }>;
     };
     expect(usage.data).toHaveLength(2);
-    const keys = new Map(await Promise.all(hosts.map(async (h, i) => [h.hostId, (await loadOrCreateHostIdentity(join(root, ['one', 'two'][i]!, 'host.key'))).publicKey] as const)));
+    const keys = new Map(
+      await Promise.all(
+        hosts.map(
+          async (h, i) =>
+            [h.hostId, (await loadOrCreateHostIdentity(join(root, ['one', 'two'][i]!, 'host.key'))).publicKey] as const,
+        ),
+      ),
+    );
     for (const record of usage.data) {
       const { request_digest, response_digest, host_signature } = record.receipt;
       expect(request_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(host_signature).not.toBeNull();
       const publicKey = keys.get(record.host)!;
-      expect(verifyHostSignature(publicKey, receiptMessage(record.request_id, request_digest, response_digest), host_signature!)).toBe(true);
+      expect(
+        verifyHostSignature(
+          publicKey,
+          receiptMessage(record.request_id, request_digest, response_digest),
+          host_signature!,
+        ),
+      ).toBe(true);
       const otherBytes = `sha256:${'0'.repeat(64)}`;
-      expect(verifyHostSignature(publicKey, receiptMessage(record.request_id, request_digest, otherBytes), host_signature!)).toBe(false);
+      expect(
+        verifyHostSignature(publicKey, receiptMessage(record.request_id, request_digest, otherBytes), host_signature!),
+      ).toBe(false);
     }
   });
 
@@ -94,17 +125,39 @@ describe('host agents', () => {
   });
 
   it('does not admit a host declaring a SKU the market does not sell, or another model family behind the right SKU', async () => {
-    const wrongDigest = await signRegistration({ models: [{ model: 'agora-tiny', digest: 'sha256:0000', quantization: 'q4_0', context_length: 2048, ask: { prompt: '0', completion: '0' } }] });
+    const wrongDigest = await signRegistration({
+      models: [
+        {
+          model: 'agora-tiny',
+          digest: 'sha256:0000',
+          quantization: 'q4_0',
+          context_length: 2048,
+          ask: { prompt: '0', completion: '0' },
+        },
+      ],
+    });
     const refused = await register(wrongDigest);
     expect(refused).toMatchObject({ status: 403, body: { error: { code: 'host_not_admitted' } } });
     expect(refused.body.error.message).toContain('the market sells sha256:');
 
     // A host that claims the SKU but counts the probe's prompt with another tokenizer/template (another family).
-    const impostor = await startScriptedUpstream({ status: 200, body: { id: 'x', object: 'chat.completion', created: 0, model: 'x', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'length' }], usage: { prompt_tokens: 31, completion_tokens: 1, total_tokens: 32 } } });
+    const impostor = await startScriptedUpstream({
+      status: 200,
+      body: {
+        id: 'x',
+        object: 'chat.completion',
+        created: 0,
+        model: 'x',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'length' }],
+        usage: { prompt_tokens: 31, completion_tokens: 1, total_tokens: 32 },
+      },
+    });
     try {
       const lie = await register(await signRegistration({ base_url: impostor.url }));
       expect(lie).toMatchObject({ status: 403, body: { error: { code: 'host_not_admitted' } } });
-      expect(lie.body.error.message).toMatch(/tokens under this SKU's tokenizer and chat template; the host counted 31/);
+      expect(lie.body.error.message).toMatch(
+        /tokens under this SKU's tokenizer and chat template; the host counted 31/,
+      );
       expect(impostor.requests).toBe(1);
     } finally {
       await impostor.stop();

@@ -33,11 +33,19 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const hostCli = (name: string, args: string[]) => agoraCli(['host', ...args, '--market', market.url, '--data-dir', join(root, name)]);
-const hostStatus = async (name: string) => JSON.parse((await hostCli(name, ['status'])).stdout) as { misses: number; maintenance: Array<{ id: string }>; traffic: { requests: number } };
+const hostCli = (name: string, args: string[]) =>
+  agoraCli(['host', ...args, '--market', market.url, '--data-dir', join(root, name)]);
+const hostStatus = async (name: string) =>
+  JSON.parse((await hostCli(name, ['status'])).stdout) as {
+    misses: number;
+    maintenance: Array<{ id: string }>;
+    traffic: { requests: number };
+  };
 const servedBy = async (key: string) => {
   await market.flushBilling();
-  const usage = (await (await fetch(`${market.url}/v1/usage?limit=500`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Array<{ host: string }> };
+  const usage = (await (
+    await fetch(`${market.url}/v1/usage?limit=500`, { headers: { authorization: `Bearer ${key}` } })
+  ).json()) as { data: Array<{ host: string }> };
   return (hostId: string) => usage.data.filter((r) => r.host === hostId).length;
 };
 async function load(key: string, requests: number, concurrency: number): Promise<number[]> {
@@ -55,7 +63,11 @@ async function load(key: string, requests: number, concurrency: number): Promise
 
 describe('hosts in service', () => {
   it('admits a host in front of an OpenAI-compatible engine, and sends the slow one less traffic', async () => {
-    const direct = await fetch(`${slow.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const direct = await fetch(`${slow.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(direct.status).toBe(401);
     const buyer = await fundedBuyer(market, '1');
     expect(await load(buyer.key, 36, 3)).toEqual(Array(36).fill(200));
@@ -68,11 +80,16 @@ describe('hosts in service', () => {
   it('keeps the signed receipts of a host in front of an OpenAI-compatible engine, JSON and streamed', async () => {
     const buyer = await fundedBuyer(market, '1');
     const pinned = { max_tokens: 8, provider: { only: [slow.hostId] } };
-    const answers = await Promise.all([postChat(market.url, buyer.key, pinned), postChat(market.url, buyer.key, { ...pinned, stream: true })]);
+    const answers = await Promise.all([
+      postChat(market.url, buyer.key, pinned),
+      postChat(market.url, buyer.key, { ...pinned, stream: true }),
+    ]);
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
     expect((await answers[1]!.text()).endsWith('data: [DONE]\n\n')).toBe(true);
     await market.flushBilling();
-    const usage = (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { data: Array<{ receipt: { host_signature: string | null } }> };
+    const usage = (await (
+      await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })
+    ).json()) as { data: Array<{ receipt: { host_signature: string | null } }> };
     // The market keeps a signature only after verifying it with the host's registered key.
     expect(usage.data.map((r) => typeof r.receipt.host_signature)).toEqual(['string', 'string']);
   });
@@ -98,7 +115,9 @@ describe('hosts in service', () => {
     const failed = await postChat(market.url, buyer.key, { max_tokens: 8, provider: { only: [slow.hostId] } });
     expect(failed.status).toBe(502);
     expect(await load(buyer.key, 6, 2)).toEqual(Array(6).fill(200));
-    await expect.poll(async () => (await hostStatus('slow')).misses, { timeout: 15_000, interval: 500 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await hostStatus('slow')).misses, { timeout: 15_000, interval: 500 })
+      .toBeGreaterThan(0);
     expect(await market.store.hostSummary(one.hostId, Date.now())).toMatchObject({ misses: 0 });
   });
 });

@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateHostIdentity, verifyHostSignature, type HostIdentity } from '../../src/adapters/keys/host-identity.ts';
+import {
+  loadOrCreateHostIdentity,
+  verifyHostSignature,
+  type HostIdentity,
+} from '../../src/adapters/keys/host-identity.ts';
 import { receiptMessage } from '../../src/contracts/hosts/response-receipt.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'agora-receipt-'));
@@ -24,10 +28,31 @@ describe('receipts', () => {
     fc.assert(
       fc.property(receipt, receipt, (signed, replayedOn) => {
         const signature = host.sign(receiptMessage(signed.requestId, signed.request, signed.response));
-        expect(verifyHostSignature(host.publicKey, receiptMessage(signed.requestId, signed.request, signed.response), signature)).toBe(true);
-        const same = signed.requestId === replayedOn.requestId && signed.request === replayedOn.request && signed.response === replayedOn.response;
-        expect(verifyHostSignature(host.publicKey, receiptMessage(replayedOn.requestId, replayedOn.request, replayedOn.response), signature)).toBe(same);
-        expect(verifyHostSignature(host.publicKey, receiptMessage(replayedOn.requestId, signed.request, signed.response), signature)).toBe(signed.requestId === replayedOn.requestId);
+        expect(
+          verifyHostSignature(
+            host.publicKey,
+            receiptMessage(signed.requestId, signed.request, signed.response),
+            signature,
+          ),
+        ).toBe(true);
+        const same =
+          signed.requestId === replayedOn.requestId &&
+          signed.request === replayedOn.request &&
+          signed.response === replayedOn.response;
+        expect(
+          verifyHostSignature(
+            host.publicKey,
+            receiptMessage(replayedOn.requestId, replayedOn.request, replayedOn.response),
+            signature,
+          ),
+        ).toBe(same);
+        expect(
+          verifyHostSignature(
+            host.publicKey,
+            receiptMessage(replayedOn.requestId, signed.request, signed.response),
+            signature,
+          ),
+        ).toBe(signed.requestId === replayedOn.requestId);
       }),
       { numRuns: 200 },
     );

@@ -36,7 +36,14 @@ describe('error handler log levels', () => {
 
     const bug = await app.inject({ url: '/bug' });
     expect(bug.statusCode).toBe(500);
-    expect(bug.json()).toEqual({ error: { message: 'The server failed to handle the request.', type: 'server_error', param: null, code: 'internal_error' } });
+    expect(bug.json()).toEqual({
+      error: {
+        message: 'The server failed to handle the request.',
+        type: 'server_error',
+        param: null,
+        code: 'internal_error',
+      },
+    });
     for (const url of ['/broke', '/poor', '/busy', '/nowhere']) await app.inject({ url });
     await app.close();
 

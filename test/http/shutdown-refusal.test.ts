@@ -54,7 +54,12 @@ describe('a server that is closing', () => {
     expect(second.status).toBe(503);
     expect(second.headers.connection).toBe('close');
     expect(JSON.parse(second.body)).toEqual({
-      error: { message: 'This server is shutting down; retry the request.', type: 'service_unavailable', param: null, code: 'shutting_down' },
+      error: {
+        message: 'This server is shutting down; retry the request.',
+        type: 'service_unavailable',
+        param: null,
+        code: 'shutting_down',
+      },
     });
   });
 });

@@ -16,16 +16,34 @@ afterAll(() => market.stop());
 
 const client = (apiKey: string) => new OpenAI({ baseURL: `${market.url}/v1`, apiKey, maxRetries: 0 });
 const post = (body: string, headers: Record<string, string> = {}) =>
-  fetch(`${market.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body });
+  fetch(`${market.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    body,
+  });
 
 describe('refusals in the OpenAI envelope', () => {
   it('400 for unknown parameters, out-of-range values, too many messages and unsupported parameters', async () => {
-    await expect(client(key).chat.completions.create({ ...chat, frobnicate: true } as never)).rejects.toMatchObject({ status: 400, code: 'unknown_parameter', param: 'frobnicate' });
-    await expect(client(key).chat.completions.create({ ...chat, temperature: 5 })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    await expect(client(key).chat.completions.create({ ...chat, n: 3 })).rejects.toMatchObject({ status: 400, param: 'n' });
+    await expect(client(key).chat.completions.create({ ...chat, frobnicate: true } as never)).rejects.toMatchObject({
+      status: 400,
+      code: 'unknown_parameter',
+      param: 'frobnicate',
+    });
+    await expect(client(key).chat.completions.create({ ...chat, temperature: 5 })).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    );
+    await expect(client(key).chat.completions.create({ ...chat, n: 3 })).rejects.toMatchObject({
+      status: 400,
+      param: 'n',
+    });
     const many = Array.from({ length: 300 }, () => ({ role: 'user' as const, content: 'x' }));
-    await expect(client(key).chat.completions.create({ ...chat, messages: many })).rejects.toMatchObject({ status: 400, param: 'messages' });
-    await expect(client(key).chat.completions.create({ ...chat, response_format: { type: 'json_object' } })).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter' });
+    await expect(client(key).chat.completions.create({ ...chat, messages: many })).rejects.toMatchObject({
+      status: 400,
+      param: 'messages',
+    });
+    await expect(
+      client(key).chat.completions.create({ ...chat, response_format: { type: 'json_object' } }),
+    ).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter' });
   });
 
   it('400 for malformed JSON and over-deep nesting, 413 for an oversized body', async () => {
@@ -40,45 +58,80 @@ describe('refusals in the OpenAI envelope', () => {
   });
 
   it('401 without a key or with an unknown key', async () => {
-    await expect(client('sk-agora-not-a-real-key').chat.completions.create(chat)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-    const res = await fetch(`${market.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(chat), headers: { 'content-type': 'application/json' } });
+    await expect(client('sk-agora-not-a-real-key').chat.completions.create(chat)).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
+    const res = await fetch(`${market.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(chat),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
 
   it('402 when the account cannot cover the hold', async () => {
     const poor = await fundedBuyer(market, '0');
-    await expect(client(poor.key).chat.completions.create(chat)).rejects.toMatchObject({ status: 402, code: 'insufficient_credits' });
+    await expect(client(poor.key).chat.completions.create(chat)).rejects.toMatchObject({
+      status: 402,
+      code: 'insufficient_credits',
+    });
   });
 
   it('404 for an unknown model', async () => {
-    await expect(client(key).chat.completions.create({ ...chat, model: 'no-such-model' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(client(key).chat.completions.create({ ...chat, model: 'no-such-model' })).rejects.toBeInstanceOf(
+      OpenAI.NotFoundError,
+    );
   });
 
   it('403 for a sub-key outside its model allowlist, after revocation, and after expiry', async () => {
     const create = async (body: object) => {
-      const res = await fetch(`${market.url}/v1/keys`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${market.url}/v1/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(201);
       return (await res.json()) as { id: string; key: string };
     };
     const narrow = await create({ name: 'agent', models: ['other-model'] });
-    await expect(client(narrow.key).chat.completions.create(chat)).rejects.toMatchObject({ status: 403, code: 'model_not_allowed' });
+    await expect(client(narrow.key).chat.completions.create(chat)).rejects.toMatchObject({
+      status: 403,
+      code: 'model_not_allowed',
+    });
 
     const agent = await create({ name: 'agent', spend_limit_total: '0.5' });
     await client(agent.key).chat.completions.create(chat);
-    const revoke = await fetch(`${market.url}/v1/keys/${agent.id}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+    const revoke = await fetch(`${market.url}/v1/keys/${agent.id}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(revoke.status).toBe(200);
-    await expect(client(agent.key).chat.completions.create(chat)).rejects.toMatchObject({ status: 403, code: 'key_revoked' });
+    await expect(client(agent.key).chat.completions.create(chat)).rejects.toMatchObject({
+      status: 403,
+      code: 'key_revoked',
+    });
 
     const expired = await create({ name: 'agent', expires_at: new Date(Date.now() - 1000).toISOString() });
-    await expect(client(expired.key).chat.completions.create(chat)).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+    await expect(client(expired.key).chat.completions.create(chat)).rejects.toBeInstanceOf(
+      OpenAI.PermissionDeniedError,
+    );
   });
 
   it('refuses a bad admin request with 400 and keeps credit grants idempotent', async () => {
     const buyer = await fundedBuyer(market, '0');
-    expect((await admin(market, 'POST', `/admin/accounts/${buyer.accountId}/credits`, { amount: 1.5, idempotency_key: 'a' })).status).toBe(400);
+    expect(
+      (await admin(market, 'POST', `/admin/accounts/${buyer.accountId}/credits`, { amount: 1.5, idempotency_key: 'a' }))
+        .status,
+    ).toBe(400);
     const grant = { amount: '2.5', idempotency_key: 'same-payment' };
-    expect((await admin(market, 'POST', `/admin/accounts/${buyer.accountId}/credits`, grant)).body).toMatchObject({ granted: true, available: '2.5' });
-    expect((await admin(market, 'POST', `/admin/accounts/${buyer.accountId}/credits`, grant)).body).toMatchObject({ granted: false, available: '2.5' });
+    expect((await admin(market, 'POST', `/admin/accounts/${buyer.accountId}/credits`, grant)).body).toMatchObject({
+      granted: true,
+      available: '2.5',
+    });
+    expect((await admin(market, 'POST', `/admin/accounts/${buyer.accountId}/credits`, grant)).body).toMatchObject({
+      granted: false,
+      available: '2.5',
+    });
   });
 });

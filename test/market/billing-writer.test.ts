@@ -17,7 +17,18 @@ let database: Database;
 beforeAll(async () => {
   database = await openDatabase(onPostgres() ? { url: await freshPostgresDatabase() } : { dataDir: 'memory://' });
   const store = createKyselyMarketStore(database.db);
-  await store.upsertModel({ id: 'm', name: 'm', contextLength: 1, promptPrice: 1n, completionPrice: 1n, defaultMaxTokens: 1, maxTokensCap: 1, tokenizerDir: '-', digest: '-', quantization: '-' });
+  await store.upsertModel({
+    id: 'm',
+    name: 'm',
+    contextLength: 1,
+    promptPrice: 1n,
+    completionPrice: 1n,
+    defaultMaxTokens: 1,
+    maxTokensCap: 1,
+    tokenizerDir: '-',
+    digest: '-',
+    quantization: '-',
+  });
   await store.upsertHost({ id: 'h', name: 'host', baseUrl: 'http://127.0.0.1:1', engineKind: 'builtin' }, 'm', 'm');
 });
 afterAll(() => database.close());
@@ -46,7 +57,26 @@ describe('billing writer', () => {
         const account = `acct${++run}`;
         const keyId = `key${run}`;
         await store.createAccount(account, account);
-        await store.insertKey({ id: keyId, accountId: account, parentKeyId: null, name: 'k', prefix: `p${run}`, hash: `h${run}`, role: 'buyer', canCreateKeys: true, models: null, spendLimitTotal: null, spendLimitDaily: null, expiresAtMs: null, rateLimitRpm: null, rateLimitTpm: null, providerPreferences: null }, 1);
+        await store.insertKey(
+          {
+            id: keyId,
+            accountId: account,
+            parentKeyId: null,
+            name: 'k',
+            prefix: `p${run}`,
+            hash: `h${run}`,
+            role: 'buyer',
+            canCreateKeys: true,
+            models: null,
+            spendLimitTotal: null,
+            spendLimitDaily: null,
+            expiresAtMs: null,
+            rateLimitRpm: null,
+            rateLimitTpm: null,
+            providerPreferences: null,
+          },
+          1,
+        );
         await store.grantCredits(account, 1_000n, `grant${run}`);
 
         const leases: Array<{ id: string; left: bigint; returned: boolean }> = [];
@@ -63,7 +93,16 @@ describe('billing writer', () => {
           const open = leases.filter((l) => !l.returned);
           if (s.kind === 'lease') {
             const id = `lease${run}-${leases.length}`;
-            const outcome = await billing.acquire({ leaseId: id, keyId, accountId: account, instanceId: 'i', needNanos: 1n, chunkNanos: s.amount, expiresAtMs: Date.now() + 60_000, nowMs: Date.now() });
+            const outcome = await billing.acquire({
+              leaseId: id,
+              keyId,
+              accountId: account,
+              instanceId: 'i',
+              needNanos: 1n,
+              chunkNanos: s.amount,
+              expiresAtMs: Date.now() + 60_000,
+              nowMs: Date.now(),
+            });
             if (outcome.ok) leases.push({ id, left: outcome.amount, returned: false });
           } else if (s.kind === 'capture' && open.length > 0) {
             const lease = open[s.lease % open.length]!;
@@ -77,7 +116,23 @@ describe('billing writer', () => {
               keyId,
               day: '2026-11-23',
               transaction: captureTransaction(requestId, account, 'h', cost, DEFAULT_REVENUE_SPLIT),
-              usage: { requestId, accountId: account, keyId, keyPrefix: `p${run}`, modelId: 'm', hostId: 'h', promptTokens: 1, completionTokens: 1, promptPrice: 1n, completionPrice: 1n, cost, status: 'ok', attempts: 1, hedged: false, receipt: null },
+              usage: {
+                requestId,
+                accountId: account,
+                keyId,
+                keyPrefix: `p${run}`,
+                modelId: 'm',
+                hostId: 'h',
+                promptTokens: 1,
+                completionTokens: 1,
+                promptPrice: 1n,
+                completionPrice: 1n,
+                cost,
+                status: 'ok',
+                attempts: 1,
+                hedged: false,
+                receipt: null,
+              },
             });
           } else if (s.kind === 'shrink' && open.length > 0) {
             const lease = open[s.lease % open.length]!;

@@ -19,7 +19,11 @@ describe('completion metering', () => {
   it("bills a host's exact ids, even a non-canonical sequence for the same text", () => {
     const text = 'The market is a place where hosts sell tokens.';
     const canonical = tokenizer.encode(text);
-    expect(meterCompletion(tokenizer, text, canonical, canonical.length)).toEqual({ tokens: canonical.length, source: 'host_ids', usageClaimMismatch: undefined });
+    expect(meterCompletion(tokenizer, text, canonical, canonical.length)).toEqual({
+      tokens: canonical.length,
+      source: 'host_ids',
+      usageClaimMismatch: undefined,
+    });
     // Byte by byte: what sampling may produce; it decodes to the same text, so it is billed as sent.
     const bytes = [...Buffer.from(text)].map((b) => tokenizer.encode(String.fromCharCode(b))[0]!);
     expect(tokenizer.decode(bytes)).toBe(text);
@@ -29,28 +33,46 @@ describe('completion metering', () => {
   it('flags a usage claim that is not the count of its own ids, and bills the ids', () => {
     const text = 'Hello! I am a small model.';
     const ids = tokenizer.encode(text);
-    expect(meterCompletion(tokenizer, text, ids, ids.length + 5)).toEqual({ tokens: ids.length, source: 'host_ids', usageClaimMismatch: { claimed: ids.length + 5, ids: ids.length } });
+    expect(meterCompletion(tokenizer, text, ids, ids.length + 5)).toEqual({
+      tokens: ids.length,
+      source: 'host_ids',
+      usageClaimMismatch: { claimed: ids.length + 5, ids: ids.length },
+    });
   });
 
   it("counts the text when the ids do not decode to it or are not in the vocabulary, never above the host's count", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 80 }), (text, ids) => {
-        const counted = meterCompletion(tokenizer, text, ids, undefined);
-        const own = tokenizer.encode(text).length;
-        if (counted.source === 'host_ids') expect([text, `${text}\uFFFD`]).toContain(tokenizer.decode(ids));
-        else expect(counted.tokens).toBe(Math.min(ids.length, own));
-        expect(counted.tokens).toBeLessThanOrEqual(ids.length);
-      }),
+      fc.property(
+        fc.string({ maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 80 }),
+        (text, ids) => {
+          const counted = meterCompletion(tokenizer, text, ids, undefined);
+          const own = tokenizer.encode(text).length;
+          if (counted.source === 'host_ids') expect([text, `${text}\uFFFD`]).toContain(tokenizer.decode(ids));
+          else expect(counted.tokens).toBe(Math.min(ids.length, own));
+          expect(counted.tokens).toBeLessThanOrEqual(ids.length);
+        },
+      ),
     );
-    expect(meterCompletion(tokenizer, 'The market.', undefined, 999).tokens).toBe(tokenizer.encode('The market.').length);
+    expect(meterCompletion(tokenizer, 'The market.', undefined, 999).tokens).toBe(
+      tokenizer.encode('The market.').length,
+    );
   });
 
   it('bills every id of an answer cut inside a character, whose last bytes the engine held back', () => {
     const ids = tokenizer.encode('ok 日本');
     const cut = ids.slice(0, -1);
     expect(tokenizer.decode(cut)).toBe('ok 日\uFFFD');
-    expect(meterCompletion(tokenizer, 'ok 日', cut, cut.length)).toEqual({ tokens: cut.length, source: 'host_ids', usageClaimMismatch: undefined });
+    expect(meterCompletion(tokenizer, 'ok 日', cut, cut.length)).toEqual({
+      tokens: cut.length,
+      source: 'host_ids',
+      usageClaimMismatch: undefined,
+    });
     const lead = tokenizer.encode('日').slice(0, 1);
-    expect(meterCompletion(tokenizer, '', lead, 1)).toEqual({ tokens: 1, source: 'host_ids', usageClaimMismatch: undefined });
+    expect(meterCompletion(tokenizer, '', lead, 1)).toEqual({
+      tokens: 1,
+      source: 'host_ids',
+      usageClaimMismatch: undefined,
+    });
   });
 });

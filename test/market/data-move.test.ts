@@ -9,7 +9,14 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupMarket, restoreMarket, RestoreRefused } from '../../src/main/offline-database.ts';
 import { postChat } from '../support/chat-request.ts';
-import { admin, freshPostgresDatabase, fundedBuyer, onPostgres, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import {
+  admin,
+  freshPostgresDatabase,
+  fundedBuyer,
+  onPostgres,
+  startTestMarket,
+  type TestMarket,
+} from '../support/test-market.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-move-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -18,7 +25,8 @@ const quiet = () => undefined;
 const chat = (market: TestMarket, key: string) => postChat(market.url, key, { max_tokens: 16 });
 
 async function snapshot(market: TestMarket, key: string) {
-  const get = async (path: string, auth: string) => (await (await fetch(`${market.url}${path}`, { headers: { authorization: `Bearer ${auth}` } })).json()) as unknown;
+  const get = async (path: string, auth: string) =>
+    (await (await fetch(`${market.url}${path}`, { headers: { authorization: `Bearer ${auth}` } })).json()) as unknown;
   return {
     credits: await get('/v1/credits', key),
     usage: await get('/v1/usage', key),
@@ -26,7 +34,9 @@ async function snapshot(market: TestMarket, key: string) {
     keys: await get('/admin/keys', market.operatorKey),
     // every ledger account, the built-in host's earnings among them (it comes back as the same host)
     ledger: await get('/admin/ledger/check', market.operatorKey),
-    hosts: await get('/admin/hosts', market.operatorKey).then((list) => (list as { data: Array<{ id: string }> }).data.map((h) => h.id)),
+    hosts: await get('/admin/hosts', market.operatorKey).then((list) =>
+      (list as { data: Array<{ id: string }> }).data.map((h) => h.id),
+    ),
     // only live hosts count: the restored market's host is its old identity, not a second one beside it
     servingHosts: await get('/v1/models/agora-tiny', key).then((card) => (card as { hosts: number }).hosts),
   };
@@ -36,7 +46,13 @@ describe(`moving an embedded market's data to ${onPostgres() ? 'PostgreSQL' : 'a
   it('restores every balance, key, sub-key and usage record, and the restored market keeps serving', async () => {
     const source = await startTestMarket({ dataDir: join(root, 'source'), databaseUrl: undefined });
     const buyer = await fundedBuyer(source, '3');
-    const sub = (await (await fetch(`${source.url}/v1/keys`, { method: 'POST', headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'agent', spend_limit_total: '1' }) })).json()) as { key: string };
+    const sub = (await (
+      await fetch(`${source.url}/v1/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'agent', spend_limit_total: '1' }),
+      })
+    ).json()) as { key: string };
     for (const key of [buyer.key, sub.key, buyer.key]) expect((await chat(source, key)).status).toBe(200);
     await source.flushBilling();
     await source.close();
@@ -47,11 +63,16 @@ describe(`moving an embedded market's data to ${onPostgres() ? 'PostgreSQL' : 'a
 
     const backup = join(root, 'market.backup');
     const { rows } = await backupMarket({ dataDir: join(root, 'source') }, backup, quiet);
-    const target = { dataDir: join(root, 'target'), databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined };
+    const target = {
+      dataDir: join(root, 'target'),
+      databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined,
+    };
     expect((await restoreMarket(target, backup, quiet)).rows).toBe(rows);
 
     const hostKey = join(target.dataDir, 'hosts', 'host-1', 'host.key');
-    expect(readFileSync(hostKey, 'utf8')).toBe(readFileSync(join(root, 'source', 'hosts', 'host-1', 'host.key'), 'utf8'));
+    expect(readFileSync(hostKey, 'utf8')).toBe(
+      readFileSync(join(root, 'source', 'hosts', 'host-1', 'host.key'), 'utf8'),
+    );
     expect(statSync(hostKey).mode & 0o777).toBe(0o600);
 
     const restored = await startTestMarket(target);
@@ -77,7 +98,10 @@ describe(`moving an embedded market's data to ${onPostgres() ? 'PostgreSQL' : 'a
     writeFileSync(join(root, 'truncated.backup'), gzipSync(lines.slice(0, -3).join('\n')));
     writeFileSync(join(root, 'other.backup'), gzipSync('{"hello":"world"}\n'));
 
-    const target = { dataDir: join(root, 'refused'), databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined };
+    const target = {
+      dataDir: join(root, 'refused'),
+      databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined,
+    };
     await expect(restoreMarket(target, join(root, 'truncated.backup'), quiet)).rejects.toThrow(RestoreRefused);
     await expect(restoreMarket(target, join(root, 'other.backup'), quiet)).rejects.toThrow(/not an Agora backup/);
     // the header, the end line, and the operator, demo and built-in host keys

@@ -17,7 +17,8 @@ let writeStarted: () => void = () => undefined;
 /** Writes holding a capture of this key fail: the database is unreachable for it. */
 let failingKey: string | undefined;
 
-const capturesOf = (ops: readonly BillingOperation[], keyId: string | undefined) => ops.some((op) => op.type === 'capture' && op.keyId === keyId);
+const capturesOf = (ops: readonly BillingOperation[], keyId: string | undefined) =>
+  ops.some((op) => op.type === 'capture' && op.keyId === keyId);
 
 let market: TestMarket;
 beforeAll(async () => {
@@ -72,13 +73,18 @@ async function readStream(res: Response, seen: string[]): Promise<void> {
 }
 
 const wait = (ms: number) => new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), ms));
-const get = async <T>(path: string, key: string) => (await (await fetch(`${market.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as T;
+const get = async <T>(path: string, key: string) =>
+  (await (await fetch(`${market.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as T;
 
 describe('an answer ends only once its charge is durable', () => {
   it("streams the first tokens at once but holds the usage chunk and [DONE] until the capture's write is done", async () => {
     const buyer = await fundedBuyer(market, '1');
     const held = holdCapturesOf(buyer.keyId);
-    const res = await postChat(market.url, buyer.key, { stream: true, stream_options: { include_usage: true }, max_tokens: 8 });
+    const res = await postChat(market.url, buyer.key, {
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 8,
+    });
     const seen: string[] = [];
     const reading = readStream(res, seen).then(() => void events.push(...seen.filter((e) => e !== 'content')));
     await held.started;
@@ -107,7 +113,12 @@ describe('an answer ends only once its charge is durable', () => {
   it('ends the stream in a billing_unavailable error with no [DONE] and charges nothing when the capture cannot be written', async () => {
     const buyer = await fundedBuyer(market, '1');
     failingKey = buyer.keyId;
-    const res = await postChat(market.url, buyer.key, { stream: true, stream_options: { include_usage: true }, usage: { include: true }, max_tokens: 8 });
+    const res = await postChat(market.url, buyer.key, {
+      stream: true,
+      stream_options: { include_usage: true },
+      usage: { include: true },
+      max_tokens: 8,
+    });
     const seen: string[] = [];
     await readStream(res, seen);
     expect(seen.at(-1)).toBe('error billing_unavailable');
@@ -122,7 +133,9 @@ describe('an answer ends only once its charge is durable', () => {
     await market.flushBilling();
     expect((await get<{ data: unknown[] }>('/v1/usage', buyer.key)).data).toEqual([]);
     expect(parseNanos((await get<{ balance: string }>('/v1/credits', buyer.key)).balance)).toBe(1_000_000_000n);
-    const metrics = await (await fetch(`${market.url}/metrics`, { headers: { authorization: `Bearer ${market.operatorKey}` } })).text();
+    const metrics = await (
+      await fetch(`${market.url}/metrics`, { headers: { authorization: `Bearer ${market.operatorKey}` } })
+    ).text();
     expect(metrics).toMatch(/^agora_billing_abandoned_total\{operation="capture"\} 2$/m);
   });
 });

@@ -18,8 +18,14 @@ describe('counting only live hosts', () => {
   afterAll(() => market.stop());
 
   const modelCard = async () => ((await (await fetch(`${market.url}/v1/models/agora-tiny`)).json()) as ModelCard).hosts;
-  const statusCount = async () => ((await (await fetch(`${market.url}/status.json`)).json()) as { models: StatusModel[] }).models.find((m) => m.id === 'agora-tiny')?.hosts_online;
-  const builtinHostLive = async () => (await admin<{ data: AdminHost[] }>(market, 'GET', '/admin/hosts')).body.data.find((h) => h.id === market.hosts[0]?.hostId)?.live;
+  const statusCount = async () =>
+    ((await (await fetch(`${market.url}/status.json`)).json()) as { models: StatusModel[] }).models.find(
+      (m) => m.id === 'agora-tiny',
+    )?.hosts_online;
+  const builtinHostLive = async () =>
+    (await admin<{ data: AdminHost[] }>(market, 'GET', '/admin/hosts')).body.data.find(
+      (h) => h.id === market.hosts[0]?.hostId,
+    )?.live;
 
   it('a built-in host that heartbeats is counted by /v1/models, the status page and the host list', async () => {
     expect(await modelCard()).toBe(1);
@@ -32,7 +38,14 @@ describe('counting only live hosts', () => {
     // than three intervals old however recently it was sent.
     skewMs = (MISSED_HEARTBEATS + 2) * HOST_HEARTBEAT_MS;
     // An operator-registered engine has no heartbeat and counts as live; registering it reloads the catalog.
-    const engine = await admin(market, 'POST', '/admin/engines', { id: 'operator-engine', name: 'operator engine', base_url: 'http://127.0.0.1:9', engine_kind: 'llama.cpp', model_id: 'agora-tiny', upstream_model: 'tiny' });
+    const engine = await admin(market, 'POST', '/admin/engines', {
+      id: 'operator-engine',
+      name: 'operator engine',
+      base_url: 'http://127.0.0.1:9',
+      engine_kind: 'llama.cpp',
+      model_id: 'agora-tiny',
+      upstream_model: 'tiny',
+    });
     expect(engine.status).toBe(201);
     expect(await modelCard()).toBe(1);
     expect(await statusCount()).toBe(1);

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => market.stop());
 
-const send = async (bytes: string | Buffer): Promise<RawResponse> => parseRawResponse(await rawExchange(market.url, bytes));
+const send = async (bytes: string | Buffer): Promise<RawResponse> =>
+  parseRawResponse(await rawExchange(market.url, bytes));
 
 function expectEnvelope(response: RawResponse, status: number, code?: string): void {
   expect(response.status, response.body).toBe(status);
@@ -32,11 +33,23 @@ const get = (path: string, headers = 'Host: market\r\n') => `GET ${path} HTTP/1.
 describe('hostile requests get the envelope', () => {
   it('answers what the HTTP parser refuses with 400 or 431 in the envelope, and closes the connection', async () => {
     const refused: Array<[string | Buffer, number, string]> = [
-      ['POST /v1/chat/completions HTTP/1.1\r\nHost: m\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400, 'malformed_request'],
+      [
+        'POST /v1/chat/completions HTTP/1.1\r\nHost: m\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+        400,
+        'malformed_request',
+      ],
       [get('/v1/models', 'Host: m\r\nNoColonHere\r\n'), 400, 'malformed_request'],
       ['POST /v1/chat/completions HTTP/1.1\r\nHost: m\r\nContent-Length: -1\r\n\r\n', 400, 'malformed_request'],
-      ['POST /v1/completions HTTP/1.1\r\nHost: m\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n', 400, 'malformed_request'],
-      ['POST /v1/completions HTTP/1.1\r\nHost: m\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n', 400, 'malformed_request'],
+      [
+        'POST /v1/completions HTTP/1.1\r\nHost: m\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n',
+        400,
+        'malformed_request',
+      ],
+      [
+        'POST /v1/completions HTTP/1.1\r\nHost: m\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n',
+        400,
+        'malformed_request',
+      ],
       [get('/v1/models', `Host: m\r\nX-Padding: ${'a'.repeat(20_000)}\r\n`), 431, 'headers_too_large'],
       [Buffer.from(get('/v1/é'), 'utf8'), 400, 'malformed_request'],
       ['FOO /v1/models HTTP/1.1\r\nHost: m\r\n\r\n', 400, 'unknown_method'],
@@ -68,7 +81,11 @@ describe('hostile requests get the envelope', () => {
   });
 
   it('answers CONNECT, a missing or doubled Host and an unknown Expect in the envelope, where node alone answers with no body', async () => {
-    expectEnvelope(await send('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 405, 'method_not_allowed');
+    expectEnvelope(
+      await send('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'),
+      405,
+      'method_not_allowed',
+    );
     expectEnvelope(await send('GET /v1/models HTTP/1.1\r\n\r\n'), 400, 'missing_host');
     expectEnvelope(await send(get('/v1/models', 'Host: m\r\nHost: elsewhere\r\n')), 400, 'duplicate_host');
     expectEnvelope(await send(get('/v1/models', 'Host: m\r\nExpect: teapot\r\n')), 417, 'expectation_failed');
@@ -77,20 +94,46 @@ describe('hostile requests get the envelope', () => {
   });
 
   it('answers random request lines, headers and paths with an answer that is either a success or the envelope', async () => {
-    const token = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz-_!#'.split('')), minLength: 1, maxLength: 12 });
+    const token = fc.string({
+      unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz-_!#'.split('')),
+      minLength: 1,
+      maxLength: 12,
+    });
     // HEAD answers carry no body to check.
-    const method = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND', 'TRACE'), token).filter((m) => m !== 'HEAD');
-    const path = fc.tuple(fc.constantFrom('/', '/v1/', '/v1/models/', '/admin/', '/hosts/', '/console/assets/', '/status', ''), fc.string({ unit: 'binary', maxLength: 40 }));
-    const header = fc.tuple(fc.oneof(token, fc.constantFrom('Content-Length', 'Transfer-Encoding', 'Content-Type', 'Expect', 'Cookie', 'Authorization')), fc.string({ unit: 'binary', maxLength: 60 }));
+    const method = fc
+      .oneof(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND', 'TRACE'), token)
+      .filter((m) => m !== 'HEAD');
+    const path = fc.tuple(
+      fc.constantFrom('/', '/v1/', '/v1/models/', '/admin/', '/hosts/', '/console/assets/', '/status', ''),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+    );
+    const header = fc.tuple(
+      fc.oneof(
+        token,
+        fc.constantFrom('Content-Length', 'Transfer-Encoding', 'Content-Type', 'Expect', 'Cookie', 'Authorization'),
+      ),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+    );
     const version = fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 ', 'http/1.1');
     await fc.assert(
-      fc.asyncProperty(method, path, version, fc.array(header, { maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 80 }), async (m, [prefix, rest], v, headers, body) => {
-        const head = [`${m} ${prefix}${rest} ${v}`, 'Host: m', ...headers.map(([name, value]) => `${name}: ${value}`)].join('\r\n');
-        const response = await send(Buffer.from(`${head}\r\n\r\n${body}`, 'utf8'));
-        expect(response.body).not.toContain('"statusCode"');
-        if (response.status >= 400) expectEnvelope(response, response.status);
-        else expect(response.status).toBeGreaterThanOrEqual(200);
-      }),
+      fc.asyncProperty(
+        method,
+        path,
+        version,
+        fc.array(header, { maxLength: 6 }),
+        fc.string({ unit: 'binary', maxLength: 80 }),
+        async (m, [prefix, rest], v, headers, body) => {
+          const head = [
+            `${m} ${prefix}${rest} ${v}`,
+            'Host: m',
+            ...headers.map(([name, value]) => `${name}: ${value}`),
+          ].join('\r\n');
+          const response = await send(Buffer.from(`${head}\r\n\r\n${body}`, 'utf8'));
+          expect(response.body).not.toContain('"statusCode"');
+          if (response.status >= 400) expectEnvelope(response, response.status);
+          else expect(response.status).toBeGreaterThanOrEqual(200);
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -39,7 +39,11 @@ describe('key revocation', () => {
   });
 
   it.skipIf(!onPostgres())('is refused within 1 s on another gateway instance sharing the database', async () => {
-    const other = await startTestMarket({ databaseUrl: market.databaseUrl, builtinHosts: 0, dataDir: mkdtempSync(join(tmpdir(), 'agora-second-')) });
+    const other = await startTestMarket({
+      databaseUrl: market.databaseUrl,
+      builtinHosts: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'agora-second-')),
+    });
     try {
       const buyer = await fundedBuyer(market, '1');
       expect((await chat(other, buyer.key)).status).toBe(200);

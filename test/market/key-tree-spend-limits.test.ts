@@ -16,7 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => market.stop());
 
-type Listed = { data: Array<{ id: string; spent_total: string; remaining_total: string | null; can_create_keys: boolean }> };
+type Listed = {
+  data: Array<{ id: string; spent_total: string; remaining_total: string | null; can_create_keys: boolean }>;
+};
 
 /** The hold of a one-token answer to 'Hi' (prompt × 100 + 1 × 200 nano-units at the catalog's prices). */
 async function oneTokenHold(key: string): Promise<bigint> {
@@ -30,22 +32,39 @@ describe('key tree spend limits', () => {
     const root = await fundedBuyer(market, '5');
     const hold = await oneTokenHold(root.key);
     const limit = hold * 10n;
-    const agent = await createSubKey(market.url, root.key, { name: 'agent', spend_limit_total: formatNanos(limit), can_create_keys: true });
+    const agent = await createSubKey(market.url, root.key, {
+      name: 'agent',
+      spend_limit_total: formatNanos(limit),
+      can_create_keys: true,
+    });
     // Each child asks for no limit of its own: capped at creation to the agent's, and bounded together by it.
-    const children = await Promise.all([1, 2, 3].map((n) => createSubKey(market.url, agent.key, { name: `child-${n}` })));
+    const children = await Promise.all(
+      [1, 2, 3].map((n) => createSubKey(market.url, agent.key, { name: `child-${n}` })),
+    );
     const tree = [agent, ...children];
 
     const responses = await Promise.all(
-      tree.flatMap((k) => Array.from({ length: 25 }, () => postChat(market.url, k.key, { max_tokens: 1, temperature: 0 }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string } } })))),
+      tree.flatMap((k) =>
+        Array.from({ length: 25 }, () =>
+          postChat(market.url, k.key, { max_tokens: 1, temperature: 0 }).then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { error?: { code: string } },
+          })),
+        ),
+      ),
     );
     const served = responses.filter((r) => r.status === 200).length;
     // Refused for the limit only (a loaded machine's built-in host may fail a request: 502-504, not a refusal).
-    for (const refused of responses.filter((r) => r.status !== 200 && r.status < 502)) expect(refused).toMatchObject({ status: 403, body: { error: { code: 'spend_limit_exceeded' } } });
+    for (const refused of responses.filter((r) => r.status !== 200 && r.status < 502))
+      expect(refused).toMatchObject({ status: 403, body: { error: { code: 'spend_limit_exceeded' } } });
     expect(served).toBeGreaterThanOrEqual(5);
 
     await market.flushBilling();
     const listed = await callWithKey<Listed>(market.url, root.key, 'GET', '/v1/keys');
-    const spent = tree.reduce((sum, k) => sum + (parseNanos(listed.body.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint), 0n);
+    const spent = tree.reduce(
+      (sum, k) => sum + (parseNanos(listed.body.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint),
+      0n,
+    );
     expect(spent).toBeGreaterThan(0n);
     expect(spent).toBeLessThanOrEqual(limit);
     // What the agent's limit leaves is shared by its whole subtree.
@@ -54,23 +73,40 @@ describe('key tree spend limits', () => {
   });
 
   it.skipIf(!onPostgres())('holds across two gateway processes sharing one PostgreSQL', async () => {
-    const other = await startTestMarket({ databaseUrl: market.databaseUrl, builtinHosts: 0, dataDir: mkdtempSync(join(tmpdir(), 'agora-second-')) });
+    const other = await startTestMarket({
+      databaseUrl: market.databaseUrl,
+      builtinHosts: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'agora-second-')),
+    });
     try {
       const root = await fundedBuyer(market, '5');
       const hold = await oneTokenHold(root.key);
       const limit = hold * 10n;
-      const agent = await createSubKey(market.url, root.key, { name: 'agent', spend_limit_total: formatNanos(limit), can_create_keys: true });
-      const children = await Promise.all([1, 2, 3].map((n) => createSubKey(market.url, agent.key, { name: `child-${n}` })));
+      const agent = await createSubKey(market.url, root.key, {
+        name: 'agent',
+        spend_limit_total: formatNanos(limit),
+        can_create_keys: true,
+      });
+      const children = await Promise.all(
+        [1, 2, 3].map((n) => createSubKey(market.url, agent.key, { name: `child-${n}` })),
+      );
       const tree = [agent, ...children];
       // Every key sends half its requests through each gateway: only the database sees them all.
       const statuses = await Promise.all(
-        tree.flatMap((k) => Array.from({ length: 20 }, (_, i) => postChat((i % 2 ? other : market).url, k.key, { max_tokens: 1, temperature: 0 }).then((r) => r.status))),
+        tree.flatMap((k) =>
+          Array.from({ length: 20 }, (_, i) =>
+            postChat((i % 2 ? other : market).url, k.key, { max_tokens: 1, temperature: 0 }).then((r) => r.status),
+          ),
+        ),
       );
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
       expect(statuses.filter((s) => s !== 200 && s !== 403 && s < 502)).toEqual([]);
       await Promise.all([market.flushBilling(), other.flushBilling()]);
       const listed = await callWithKey<Listed>(market.url, root.key, 'GET', '/v1/keys');
-      const spent = tree.reduce((sum, k) => sum + (parseNanos(listed.body.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint), 0n);
+      const spent = tree.reduce(
+        (sum, k) => sum + (parseNanos(listed.body.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint),
+        0n,
+      );
       expect(spent).toBeLessThanOrEqual(limit);
     } finally {
       await other.stop();
@@ -81,14 +117,22 @@ describe('key tree spend limits', () => {
     const root = await fundedBuyer(market, '1');
     const plain = await createSubKey(market.url, root.key, { name: 'plain' });
     const refused = await callWithKey(market.url, plain.key, 'POST', '/v1/keys', { name: 'child' });
-    expect(refused).toMatchObject({ status: 403, body: { error: { type: 'permission_error', code: 'key_creation_not_allowed' } } });
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { error: { type: 'permission_error', code: 'key_creation_not_allowed' } },
+    });
 
     const manager = await createSubKey(market.url, root.key, { name: 'manager', can_create_keys: true });
     const worker = await createSubKey(market.url, manager.key, { name: 'worker' });
     expect((await callWithKey(market.url, worker.key, 'POST', '/v1/keys', { name: 'x' })).status).toBe(403);
     const listed = await callWithKey<Listed>(market.url, root.key, 'GET', '/v1/keys');
     const right = (id: string) => listed.body.data.find((k) => k.id === id)?.can_create_keys;
-    expect([right(root.keyId), right(plain.id), right(manager.id), right(worker.id)]).toEqual([true, false, true, false]);
+    expect([right(root.keyId), right(plain.id), right(manager.id), right(worker.id)]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('a refusal for a spend limit names the worst case, what is left and the max_tokens that fits', async () => {

@@ -11,9 +11,14 @@ let database: Database;
 beforeAll(async () => {
   market = await startTestMarket({ builtinHosts: 0 });
   await market.close();
-  database = await openDatabase(market.databaseUrl ? { url: market.databaseUrl } : { dataDir: `${market.dataDir}/pgdata` });
+  database = await openDatabase(
+    market.databaseUrl ? { url: market.databaseUrl } : { dataDir: `${market.dataDir}/pgdata` },
+  );
   await database.db.insertInto('accounts').values({ id: 'a1', name: 'a' }).execute();
-  await database.db.insertInto('ledger_accounts').values([{ id: 'a1:credits', owner_id: 'a1', kind: 'credits' }]).execute();
+  await database.db
+    .insertInto('ledger_accounts')
+    .values([{ id: 'a1:credits', owner_id: 'a1', kind: 'credits' }])
+    .execute();
 });
 afterAll(async () => {
   await database.close();
@@ -22,20 +27,44 @@ afterAll(async () => {
 
 const entry = async (key: string, rows: Array<[string, bigint]>) =>
   database.db.transaction().execute(async (trx) => {
-    const tx = await trx.insertInto('ledger_transactions').values({ idempotency_key: key, kind: 'test' }).returning('id').executeTakeFirstOrThrow();
-    await trx.insertInto('ledger_entries').values(rows.map(([account, amount]) => ({ transaction_id: tx.id, ledger_account_id: account, amount }))).execute();
+    const tx = await trx
+      .insertInto('ledger_transactions')
+      .values({ idempotency_key: key, kind: 'test' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('ledger_entries')
+      .values(rows.map(([account, amount]) => ({ transaction_id: tx.id, ledger_account_id: account, amount })))
+      .execute();
   });
 
 describe('ledger rules in the database', () => {
   it('commits a balanced transaction and refuses an unbalanced one', async () => {
-    await entry('ok', [['market:funding', -500n], ['a1:credits', 500n]]);
-    await expect(entry('unbalanced', [['market:funding', -500n], ['a1:credits', 400n]])).rejects.toThrow(/LEDGER_UNBALANCED/);
-    const credits = await database.db.selectFrom('ledger_accounts').select('balance').where('id', '=', 'a1:credits').executeTakeFirstOrThrow();
+    await entry('ok', [
+      ['market:funding', -500n],
+      ['a1:credits', 500n],
+    ]);
+    await expect(
+      entry('unbalanced', [
+        ['market:funding', -500n],
+        ['a1:credits', 400n],
+      ]),
+    ).rejects.toThrow(/LEDGER_UNBALANCED/);
+    const credits = await database.db
+      .selectFrom('ledger_accounts')
+      .select('balance')
+      .where('id', '=', 'a1:credits')
+      .executeTakeFirstOrThrow();
     expect(credits.balance).toBe(500n);
   });
 
   it('refuses a transaction that would make a balance negative', async () => {
-    await expect(entry('overdraft', [['a1:credits', -501n], ['market:platform_fees', 501n]])).rejects.toThrow(/ledger_balance_not_negative/);
+    await expect(
+      entry('overdraft', [
+        ['a1:credits', -501n],
+        ['market:platform_fees', 501n],
+      ]),
+    ).rejects.toThrow(/ledger_balance_not_negative/);
   });
 
   it('refuses to change or delete a written entry', async () => {

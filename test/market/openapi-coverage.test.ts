@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 type Operation = { security?: Array<Record<string, unknown>>; requestBody?: unknown };
-type OpenApiDocument = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
+type OpenApiDocument = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes: Record<string, unknown> };
+};
 
 let market: TestMarket;
 let document: OpenApiDocument;
@@ -26,7 +29,9 @@ const SECURITY: Record<string, Array<Record<string, unknown>>> = {
 
 describe('the OpenAPI document and the route table', () => {
   it('documents every registered method and path with the callers the route declares', () => {
-    const undocumented = market.routes.filter((r) => !document.paths[openApiPath(r.url)]?.[r.method.toLowerCase()]).map((r) => `${r.method} ${r.url}`);
+    const undocumented = market.routes
+      .filter((r) => !document.paths[openApiPath(r.url)]?.[r.method.toLowerCase()])
+      .map((r) => `${r.method} ${r.url}`);
     expect(undocumented).toEqual([]);
     for (const route of market.routes) {
       const operation = document.paths[openApiPath(route.url)]?.[route.method.toLowerCase()];
@@ -36,7 +41,9 @@ describe('the OpenAPI document and the route table', () => {
 
   it('documents no operation the market does not serve', () => {
     const served = new Set(market.routes.map((r) => `${r.method.toLowerCase()} ${openApiPath(r.url)}`));
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path}`),
+    );
     expect(documented.filter((operation) => !served.has(operation))).toEqual([]);
   });
 

@@ -13,17 +13,29 @@ beforeAll(() => {
   market = scripted.market;
 });
 
-const engineBusy = { error: { message: 'The engine is at capacity; retry shortly.', type: 'service_unavailable', code: 'engine_busy' } };
+const engineBusy = {
+  error: { message: 'The engine is at capacity; retry shortly.', type: 'service_unavailable', code: 'engine_busy' },
+};
 type ErrorBody = { error: { code: string; message: string } };
 type UsageRecord = { status: string; cost: string };
 
 const usage = async (key: string) => {
   await market.flushBilling();
-  return ((await (await fetch(`${market.url}/v1/usage?limit=500`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: UsageRecord[] }).data;
+  return (
+    (await (
+      await fetch(`${market.url}/v1/usage?limit=500`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as { data: UsageRecord[] }
+  ).data;
 };
 const balance = async (key: string) => {
   await market.flushBilling();
-  return parseNanos(((await (await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${key}` } })).json()) as { balance: string }).balance)!;
+  return parseNanos(
+    (
+      (await (await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+        balance: string;
+      }
+    ).balance,
+  )!;
 };
 const metric = async (series: string) => {
   const exported = await (await fetch(`${market.url}/metrics`)).text();
@@ -72,8 +84,15 @@ describe('overload', () => {
     const before = await balance(buyer.key);
     const answers = await Promise.all(
       Array.from({ length: 80 }, async (_, i) => {
-        const res = await postChat(market.url, buyer.key, { model: 'slow', messages: [{ role: 'user', content: `request ${i}` }] });
-        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as ErrorBody & { usage: { prompt_tokens: number; completion_tokens: number } } };
+        const res = await postChat(market.url, buyer.key, {
+          model: 'slow',
+          messages: [{ role: 'user', content: `request ${i}` }],
+        });
+        return {
+          status: res.status,
+          retryAfter: res.headers.get('retry-after'),
+          body: (await res.json()) as ErrorBody & { usage: { prompt_tokens: number; completion_tokens: number } },
+        };
       }),
     );
     const served = answers.filter((a) => a.status === 200);
@@ -89,7 +108,10 @@ describe('overload', () => {
     expect(await metric('agora_admission_in_flight{model="slow"}')).toBe(0);
     expect(await metric('agora_admission_queue_depth{model="slow"}')).toBe(0);
 
-    const billed = served.reduce((sum, a) => sum + BigInt(a.body.usage.prompt_tokens) * 100n + BigInt(a.body.usage.completion_tokens) * 200n, 0n);
+    const billed = served.reduce(
+      (sum, a) => sum + BigInt(a.body.usage.prompt_tokens) * 100n + BigInt(a.body.usage.completion_tokens) * 200n,
+      0n,
+    );
     expect(before - (await balance(buyer.key))).toBe(billed);
     const records = await usage(buyer.key);
     expect(records).toHaveLength(served.length);
@@ -97,7 +119,11 @@ describe('overload', () => {
   });
 
   it("holds a streaming request's slot until its stream ends, and gives it back then", async () => {
-    const [host] = await scripted.serve('slow-stream', [{ stream: { chunks: 5, text: ' market', intervalMs: 100 } }], 2);
+    const [host] = await scripted.serve(
+      'slow-stream',
+      [{ stream: { chunks: 5, text: ' market', intervalMs: 100 } }],
+      2,
+    );
     const buyer = await fundedBuyer(market, '1');
     const answers = await Promise.all(
       Array.from({ length: 12 }, async () => {
@@ -117,7 +143,9 @@ describe('overload', () => {
   it('neither queues nor sheds for engines that declare no concurrency: their own busy answers speak for them', async () => {
     const [host] = await scripted.serve('undeclared', [{ status: 200, body: scriptedAnswer, delayMs: 300 }]);
     const buyer = await fundedBuyer(market, '1');
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => postChat(market.url, buyer.key, { model: 'undeclared' }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () => postChat(market.url, buyer.key, { model: 'undeclared' }).then((r) => r.status)),
+    );
     expect(statuses).toEqual(Array(30).fill(200));
     expect(host!.maxInFlight).toBeGreaterThan(8);
     expect(await metric('agora_admission_queue_depth{model="undeclared"}')).toBe(0);

@@ -21,7 +21,12 @@ describe('paid request path', () => {
     const buyer = await fundedBuyer(market, '1');
     const client = new OpenAI({ baseURL: `${market.url}/v1`, apiKey: buyer.key, maxRetries: 0 });
     const { data: res, response } = await client.chat.completions
-      .create({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Tell me about the market.' }], temperature: 0, usage: { include: true } } as never)
+      .create({
+        model: 'agora-tiny',
+        messages: [{ role: 'user', content: 'Tell me about the market.' }],
+        temperature: 0,
+        usage: { include: true },
+      } as never)
       .withResponse();
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
     expect(res.choices[0]?.message.content).toBe('The market.');
@@ -32,8 +37,15 @@ describe('paid request path', () => {
     await market.flushBilling();
     const after = await credits(buyer.key);
     expect(parseNanos(after.balance)).toBe(1_000_000_000n - (parseNanos(usage.cost) as bigint));
-    const records = (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })).json()) as { data: Array<{ request_id: string; cost: string; host: string }> };
-    expect(records.data[0]).toMatchObject({ request_id: response.headers.get('x-request-id'), cost: usage.cost, host: market.hosts[0]!.hostId, routing: { attempts: 1, hedged: false } });
+    const records = (await (
+      await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })
+    ).json()) as { data: Array<{ request_id: string; cost: string; host: string }> };
+    expect(records.data[0]).toMatchObject({
+      request_id: response.headers.get('x-request-id'),
+      cost: usage.cost,
+      host: market.hosts[0]!.hostId,
+      routing: { attempts: 1, hedged: false },
+    });
   });
 
   it('streams chunks, then a usage chunk with empty choices, and bills what streamed', async () => {
@@ -63,23 +75,41 @@ describe('paid request path', () => {
     expect(text.length).toBeGreaterThan(0);
     expect(usage?.completion_tokens).toBeLessThanOrEqual(12);
     await market.flushBilling();
-    expect(parseNanos((await credits(buyer.key)).balance)).toBe(1_000_000_000n - (parseNanos(usage?.cost ?? 'x') as bigint));
+    expect(parseNanos((await credits(buyer.key)).balance)).toBe(
+      1_000_000_000n - (parseNanos(usage?.cost ?? 'x') as bigint),
+    );
   });
 
   it('serves legacy completions and lists the model with prices and its SKU', async () => {
     const buyer = await fundedBuyer(market, '1');
     const client = new OpenAI({ baseURL: `${market.url}/v1`, apiKey: buyer.key, maxRetries: 0 });
-    const res = await client.completions.create({ model: 'agora-tiny', prompt: 'The quick brown fox', max_tokens: 4, temperature: 0 });
+    const res = await client.completions.create({
+      model: 'agora-tiny',
+      prompt: 'The quick brown fox',
+      max_tokens: 4,
+      temperature: 0,
+    });
     expect(res.usage?.completion_tokens).toBeLessThanOrEqual(4);
-    const model = (await client.models.retrieve('agora-tiny')) as unknown as { pricing: { prompt: string }; sku: { digest: string } };
+    const model = (await client.models.retrieve('agora-tiny')) as unknown as {
+      pricing: { prompt: string };
+      sku: { digest: string };
+    };
     expect(model.pricing.prompt).toBe('0.0000001');
     expect(model.sku.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it("lets a buyer's second key spend credits that the first key's idle lease holds", async () => {
     const buyer = await fundedBuyer(market, '1');
-    const second = await admin<{ key: string }>(market, 'POST', '/admin/keys', { account_id: buyer.accountId, name: 'second' });
-    const ask = (key: string) => new OpenAI({ baseURL: `${market.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 });
+    const second = await admin<{ key: string }>(market, 'POST', '/admin/keys', {
+      account_id: buyer.accountId,
+      name: 'second',
+    });
+    const ask = (key: string) =>
+      new OpenAI({ baseURL: `${market.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({
+        model: 'agora-tiny',
+        messages: [{ role: 'user', content: 'Hi' }],
+        max_tokens: 4,
+      });
     await ask(buyer.key);
     // The first key's lease is the gateway's working money, not a hold: nothing is in flight, so nothing shows held.
     const after = await credits(buyer.key);
@@ -91,12 +121,18 @@ describe('paid request path', () => {
   it('counts completions by model and outcome in /metrics, with upstream timings, and never a key', async () => {
     const buyer = await fundedBuyer(market, '1');
     const client = new OpenAI({ baseURL: `${market.url}/v1`, apiKey: buyer.key, maxRetries: 0 });
-    await client.chat.completions.create({ model: 'agora-tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 3 });
+    await client.chat.completions.create({
+      model: 'agora-tiny',
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 3,
+    });
     await market.flushBilling();
     const metrics = await (await fetch(`${market.url}/metrics`)).text();
     expect(metrics).toMatch(/^agora_completions_total\{model="agora-tiny",status="ok"\} [1-9]/m);
     expect(metrics).toMatch(/^agora_upstream_duration_seconds_count\{model="agora-tiny",phase="first_token"\} [1-9]/m);
-    expect(metrics).toMatch(/^agora_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status_class="2xx"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^agora_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status_class="2xx"\} [1-9]/m,
+    );
     expect(metrics).toMatch(/^agora_ledger_batch_duration_seconds_count [1-9]/m);
     expect(metrics).not.toContain(buyer.key.slice(0, 12));
   });

@@ -61,7 +61,10 @@ describe('refusals in the log', () => {
     const away = await fetch(`${market.url}/hosts/me/maintenance`, {
       method: 'POST',
       headers: { authorization: `Bearer ${hostToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ starts_at: new Date(now + 1_000).toISOString(), ends_at: new Date(now + 3_600_000).toISOString() }),
+      body: JSON.stringify({
+        starts_at: new Date(now + 1_000).toISOString(),
+        ends_at: new Date(now + 3_600_000).toISOString(),
+      }),
     });
     expect(away.status).toBe(201);
     codes.push(await refusalCode(await chat(buyer.key), 503));

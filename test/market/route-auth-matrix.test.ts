@@ -15,7 +15,10 @@ afterAll(() => market.stop());
 
 describe('route authorization matrix', () => {
   it('declares the expected public routes and nothing else public', () => {
-    const open = market.routes.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.url}`).sort();
+    const open = market.routes
+      .filter((r) => r.auth === 'public')
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
     expect(open).toEqual(
       [
         'GET /healthz',
@@ -37,22 +40,32 @@ describe('route authorization matrix', () => {
         'POST /console/session',
       ].sort(),
     );
-    const onSession = market.routes.filter((r) => r.auth === 'session').map((r) => `${r.method} ${r.url}`).sort();
+    const onSession = market.routes
+      .filter((r) => r.auth === 'session')
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
     expect(onSession).toEqual(['DELETE /console/session', 'GET /console/session']);
   });
 
   it('refuses every session route a caller without a live session (reads) or without its CSRF token (writes)', async () => {
-    const signIn = await fetch(`${market.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential: market.operatorKey }) });
+    const signIn = await fetch(`${market.url}/console/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credential: market.operatorKey }),
+    });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const live = (headers: Record<string, string> = {}) => ({ cookie, ...headers });
     for (const route of market.routes.filter((r) => r.auth === 'session')) {
-      const call = (headers: Record<string, string>) => fetch(`${market.url}${route.url}`, { method: route.method, headers });
+      const call = (headers: Record<string, string>) =>
+        fetch(`${market.url}${route.url}`, { method: route.method, headers });
       const name = `${route.method} ${route.url}`;
       if (route.method === 'GET') {
         // A key is not a session, and neither is a cookie naming no live session.
         expect((await call({})).status, `${name} without a session`).toBe(401);
         expect((await call({ authorization: `Bearer ${market.operatorKey}` })).status, `${name} with a key`).toBe(401);
-        expect((await call({ cookie: 'agora_session=not-a-session' })).status, `${name} with an ended session`).toBe(401);
+        expect((await call({ cookie: 'agora_session=not-a-session' })).status, `${name} with an ended session`).toBe(
+          401,
+        );
         expect((await call(live())).status, `${name} with a live session`).toBe(200);
       } else {
         expect((await call(live())).status, `${name} without x-csrf-token`).toBe(403);
@@ -70,7 +83,14 @@ describe('route authorization matrix', () => {
     for (const route of protectedRoutes) {
       const url = `${market.url}${route.url.replace(':id', 'x')}`;
       const call = (key?: string) =>
-        fetch(url, { method: route.method, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}) }, body: route.method === 'POST' ? '{}' : undefined });
+        fetch(url, {
+          method: route.method,
+          headers: {
+            ...(key ? { authorization: `Bearer ${key}` } : {}),
+            ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+          },
+          body: route.method === 'POST' ? '{}' : undefined,
+        });
       expect((await call()).status, `${route.method} ${route.url} without a key`).toBe(401);
       if (route.auth === 'host') {
         // Host tokens are their own namespace: no API key, however privileged, is a host token.
@@ -78,7 +98,10 @@ describe('route authorization matrix', () => {
         continue;
       }
       const wrong = route.auth === 'operator' ? buyer.key : market.operatorKey;
-      expect((await call(wrong)).status, `${route.method} ${route.url} with a ${route.auth === 'operator' ? 'buyer' : 'operator'} key`).toBe(403);
+      expect(
+        (await call(wrong)).status,
+        `${route.method} ${route.url} with a ${route.auth === 'operator' ? 'buyer' : 'operator'} key`,
+      ).toBe(403);
     }
   });
 });
@@ -89,8 +112,17 @@ type Tree = Record<'root' | 'agent' | 'child' | 'sibling' | 'stranger', { id: st
 async function keyTree(): Promise<Tree> {
   const owner = await fundedBuyer(market, '1');
   const other = await fundedBuyer(market, '1');
-  const prefixOf = async (key: string) => ((await callWithKey<{ data: Array<{ prefix: string }> }>(market.url, key, 'GET', '/v1/keys')).body.data[0] as { prefix: string }).prefix;
-  const agent = await createSubKey(market.url, owner.key, { name: 'agent', spend_limit_total: '0.5', can_create_keys: true });
+  const prefixOf = async (key: string) =>
+    (
+      (await callWithKey<{ data: Array<{ prefix: string }> }>(market.url, key, 'GET', '/v1/keys')).body.data[0] as {
+        prefix: string;
+      }
+    ).prefix;
+  const agent = await createSubKey(market.url, owner.key, {
+    name: 'agent',
+    spend_limit_total: '0.5',
+    can_create_keys: true,
+  });
   const child = await createSubKey(market.url, agent.key, { name: 'child' });
   const sibling = await createSubKey(market.url, owner.key, { name: 'sibling' });
   return {
@@ -105,23 +137,47 @@ async function keyTree(): Promise<Tree> {
 describe('key tree authorization', () => {
   it('shows a sub-key its own subtree only: keys, usage, usage series and credits', async () => {
     const t = await keyTree();
-    for (const who of ['root', 'agent', 'child', 'sibling'] as const) expect((await postChat(market.url, t[who].key, { max_tokens: 1 })).status).toBe(200);
+    for (const who of ['root', 'agent', 'child', 'sibling'] as const)
+      expect((await postChat(market.url, t[who].key, { max_tokens: 1 })).status).toBe(200);
     await market.flushBilling();
-    const sees: Record<'root' | 'agent' | 'child', Array<keyof Tree>> = { root: ['root', 'agent', 'child', 'sibling'], agent: ['agent', 'child'], child: ['child'] };
+    const sees: Record<'root' | 'agent' | 'child', Array<keyof Tree>> = {
+      root: ['root', 'agent', 'child', 'sibling'],
+      agent: ['agent', 'child'],
+      child: ['child'],
+    };
     for (const [who, visible] of Object.entries(sees) as Array<[keyof typeof sees, Array<keyof Tree>]>) {
       const prefixes = visible.map((v) => t[v].prefix).sort();
       const key = t[who].key;
       const keys = await callWithKey<{ data: Array<{ prefix: string }> }>(market.url, key, 'GET', '/v1/keys');
       expect(keys.body.data.map((k) => k.prefix).sort(), `GET /v1/keys as ${who}`).toEqual(prefixes);
       const usage = await callWithKey<{ data: Array<{ key_prefix: string }> }>(market.url, key, 'GET', '/v1/usage');
-      expect([...new Set(usage.body.data.map((u) => u.key_prefix))].sort(), `GET /v1/usage as ${who}`).toEqual(prefixes);
-      const series = await callWithKey<{ data: Array<{ key_prefix: string }> }>(market.url, key, 'GET', '/v1/usage/series');
-      expect([...new Set(series.body.data.map((u) => u.key_prefix))].sort(), `GET /v1/usage/series as ${who}`).toEqual(prefixes);
-      const credits = await callWithKey<{ spend_by_key: Array<{ key_prefix: string }> }>(market.url, key, 'GET', '/v1/credits');
+      expect([...new Set(usage.body.data.map((u) => u.key_prefix))].sort(), `GET /v1/usage as ${who}`).toEqual(
+        prefixes,
+      );
+      const series = await callWithKey<{ data: Array<{ key_prefix: string }> }>(
+        market.url,
+        key,
+        'GET',
+        '/v1/usage/series',
+      );
+      expect([...new Set(series.body.data.map((u) => u.key_prefix))].sort(), `GET /v1/usage/series as ${who}`).toEqual(
+        prefixes,
+      );
+      const credits = await callWithKey<{ spend_by_key: Array<{ key_prefix: string }> }>(
+        market.url,
+        key,
+        'GET',
+        '/v1/credits',
+      );
       expect(credits.body.spend_by_key.map((s) => s.key_prefix).sort(), `GET /v1/credits as ${who}`).toEqual(prefixes);
     }
     // A sub-key's credits are what its limits (its own and its ancestors') leave, never the account's balance.
-    const credits = await callWithKey<{ available: string; limits: { total: { limit: string; remaining: string } } }>(market.url, t.child.key, 'GET', '/v1/credits');
+    const credits = await callWithKey<{ available: string; limits: { total: { limit: string; remaining: string } } }>(
+      market.url,
+      t.child.key,
+      'GET',
+      '/v1/credits',
+    );
     expect(credits.body.limits.total.limit).toBe('0.5');
     expect(Number(credits.body.available)).toBeLessThan(0.5);
     expect(credits.body.available).toBe(credits.body.limits.total.remaining);
@@ -144,7 +200,13 @@ describe('key tree authorization', () => {
       expect(answer.status, `${rule.who} revokes ${rule.revokes}`).toBe(rule.status);
     }
     const works = async (who: keyof Tree) => (await postChat(market.url, t[who].key, { max_tokens: 1 })).status;
-    expect({ root: await works('root'), stranger: await works('stranger'), agent: await works('agent'), child: await works('child'), sibling: await works('sibling') }).toEqual({
+    expect({
+      root: await works('root'),
+      stranger: await works('stranger'),
+      agent: await works('agent'),
+      child: await works('child'),
+      sibling: await works('sibling'),
+    }).toEqual({
       root: 200,
       stranger: 200,
       agent: 403,
@@ -161,12 +223,25 @@ describe('key tree authorization', () => {
       { who: 'child', status: 403 },
       { who: 'sibling', status: 403 },
     ];
-    for (const rule of rules) expect((await callWithKey(market.url, t[rule.who].key, 'POST', '/v1/keys', { name: 'new' })).status, `${rule.who} creates a key`).toBe(rule.status);
+    for (const rule of rules)
+      expect(
+        (await callWithKey(market.url, t[rule.who].key, 'POST', '/v1/keys', { name: 'new' })).status,
+        `${rule.who} creates a key`,
+      ).toBe(rule.status);
   });
 
   it('has a rule above for every buyer route that reads or changes keys, usage or credits', () => {
-    const covered = ['GET /v1/keys', 'POST /v1/keys', 'POST /v1/keys/:id/revoke', 'GET /v1/usage', 'GET /v1/usage/series', 'GET /v1/credits'];
-    const routes = market.routes.filter((r) => r.auth === 'buyer' && /^\/v1\/(keys|usage|credits)/.test(r.url)).map((r) => `${r.method} ${r.url}`);
+    const covered = [
+      'GET /v1/keys',
+      'POST /v1/keys',
+      'POST /v1/keys/:id/revoke',
+      'GET /v1/usage',
+      'GET /v1/usage/series',
+      'GET /v1/credits',
+    ];
+    const routes = market.routes
+      .filter((r) => r.auth === 'buyer' && /^\/v1\/(keys|usage|credits)/.test(r.url))
+      .map((r) => `${r.method} ${r.url}`);
     expect(routes.sort()).toEqual(covered.sort());
   });
 });

@@ -15,36 +15,57 @@ beforeAll(() => {
   market = scripted.market;
 });
 
-type UsageRecord = { request_id: string; host: string; status: string; cost: string; routing: { attempts: number; hedged: boolean } };
+type UsageRecord = {
+  request_id: string;
+  host: string;
+  status: string;
+  cost: string;
+  routing: { attempts: number; hedged: boolean };
+};
 const usage = async (key: string) => {
   await market.flushBilling();
-  return ((await (await fetch(`${market.url}/v1/usage?limit=500`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: UsageRecord[] }).data;
+  return (
+    (await (
+      await fetch(`${market.url}/v1/usage?limit=500`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as { data: UsageRecord[] }
+  ).data;
 };
 const balance = async (key: string) => {
   await market.flushBilling();
-  return parseNanos(((await (await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${key}` } })).json()) as { balance: string }).balance)!;
+  return parseNanos(
+    (
+      (await (await fetch(`${market.url}/v1/credits`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+        balance: string;
+      }
+    ).balance,
+  )!;
 };
 
 describe('routing', () => {
   it('hedges a slow first host with a second copy, serves the first answer and bills only it', async () => {
-    const [slow, fast1, fast2] = await scripted.serve(
-      'hedged',
-      [
-        { status: 200, body: scriptedAnswer, delayMs: 3_000 },
-        { status: 200, body: scriptedAnswer, delayMs: 20 },
-        { status: 200, body: scriptedAnswer, delayMs: 20 },
-      ],
-    );
+    const [slow, fast1, fast2] = await scripted.serve('hedged', [
+      { status: 200, body: scriptedAnswer, delayMs: 3_000 },
+      { status: 200, body: scriptedAnswer, delayMs: 20 },
+      { status: 200, body: scriptedAnswer, delayMs: 20 },
+    ]);
     const buyer = await fundedBuyer(market, '1');
     // Twenty answers from the fast hosts teach the market the model's p95 and earn one hedge (5% each); none of them
     // can hedge, as the p95 needs those twenty first.
     for (let i = 0; i < 20; i++) {
-      const res = await postChat(market.url, buyer.key, { model: 'hedged', messages: [{ role: 'user', content: `warm-up ${i}` }], provider: { only: ['hedged-1', 'hedged-2'], hedge: true } });
+      const res = await postChat(market.url, buyer.key, {
+        model: 'hedged',
+        messages: [{ role: 'user', content: `warm-up ${i}` }],
+        provider: { only: ['hedged-1', 'hedged-2'], hedge: true },
+      });
       expect(res.status).toBe(200);
     }
     const before = await balance(buyer.key);
     // The slow host has no latency yet, so it is tried first; the hedge (the model's default) reaches the fast one.
-    const hedged = await postChat(market.url, buyer.key, { model: 'hedged', messages: [{ role: 'user', content: 'hedge me' }], provider: { only: ['hedged-0', 'hedged-1'] } });
+    const hedged = await postChat(market.url, buyer.key, {
+      model: 'hedged',
+      messages: [{ role: 'user', content: 'hedge me' }],
+      provider: { only: ['hedged-0', 'hedged-1'] },
+    });
     expect(hedged.status).toBe(200);
     const body = (await hedged.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     expect(slow!.requests).toBe(1);
@@ -55,10 +76,15 @@ describe('routing', () => {
     expect(record).toMatchObject({ host: 'hedged-1', status: 'ok', routing: { attempts: 2, hedged: true } });
     expect(records).toHaveLength(21);
     expect(before - (await balance(buyer.key))).toBe(parseNanos(record!.cost));
-    expect(parseNanos(record!.cost)).toBe(BigInt(body.usage.prompt_tokens) * 100n + BigInt(body.usage.completion_tokens) * 200n);
+    expect(parseNanos(record!.cost)).toBe(
+      BigInt(body.usage.prompt_tokens) * 100n + BigInt(body.usage.completion_tokens) * 200n,
+    );
     expect(fast1!.requests + fast2!.requests).toBe(21);
     // The loser is now known to be slow: the next requests go to the fast host first.
-    const next = await postChat(market.url, buyer.key, { model: 'hedged', provider: { only: ['hedged-0', 'hedged-1'] } });
+    const next = await postChat(market.url, buyer.key, {
+      model: 'hedged',
+      provider: { only: ['hedged-0', 'hedged-1'] },
+    });
     expect(next.status).toBe(200);
     expect(slow!.requests).toBe(1);
   });
@@ -71,10 +97,24 @@ describe('routing', () => {
     );
     const buyer = await fundedBuyer(market, '1');
     // Every host answers once or more first (new hosts are tried before measured ones).
-    for (let i = 0; i < 12; i++) expect((await postChat(market.url, buyer.key, { model: 'capped', messages: [{ role: 'user', content: `other ${i}` }] })).status).toBe(200);
+    for (let i = 0; i < 12; i++)
+      expect(
+        (
+          await postChat(market.url, buyer.key, {
+            model: 'capped',
+            messages: [{ role: 'user', content: `other ${i}` }],
+          })
+        ).status,
+      ).toBe(200);
     expect(hosts.every((h) => h.requests > 0)).toBe(true);
     const served = hosts.map((h) => h.requests);
-    const conversation = { model: 'capped', messages: [{ role: 'system', content: 'You are a market.' }, { role: 'user', content: 'Same prefix every turn' }] };
+    const conversation = {
+      model: 'capped',
+      messages: [
+        { role: 'system', content: 'You are a market.' },
+        { role: 'user', content: 'Same prefix every turn' },
+      ],
+    };
     for (let i = 0; i < 6; i++) expect((await postChat(market.url, buyer.key, conversation)).status).toBe(200);
     // Below the cap's sample size (20 requests), affinity keeps the whole conversation on one host.
     expect(hosts.filter((h, i) => h.requests > served[i]!)).toHaveLength(1);
@@ -86,11 +126,20 @@ describe('routing', () => {
   });
 
   it('applies provider preferences and pins SKUs, with clear errors when nothing matches', async () => {
-    const hosts = await scripted.serve('picky', Array.from({ length: 3 }, () => ({ status: 200, body: scriptedAnswer })));
+    const hosts = await scripted.serve(
+      'picky',
+      Array.from({ length: 3 }, () => ({ status: 200, body: scriptedAnswer })),
+    );
     const buyer = await fundedBuyer(market, '1');
-    for (let i = 0; i < 6; i++) expect((await postChat(market.url, buyer.key, { model: 'picky', provider: { ignore: ['picky-0', 'picky-1'] } })).status).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect(
+        (await postChat(market.url, buyer.key, { model: 'picky', provider: { ignore: ['picky-0', 'picky-1'] } }))
+          .status,
+      ).toBe(200);
     expect(hosts.map((h) => h.requests)).toEqual([0, 0, 6]);
-    expect((await postChat(market.url, buyer.key, { model: 'picky', provider: { only: ['picky-0'] } })).status).toBe(200);
+    expect((await postChat(market.url, buyer.key, { model: 'picky', provider: { only: ['picky-0'] } })).status).toBe(
+      200,
+    );
     expect(hosts[0]!.requests).toBe(1);
     expect((await postChat(market.url, buyer.key, { model: 'picky@unknown' })).status).toBe(200);
 
@@ -110,7 +159,10 @@ describe('routing', () => {
   });
 
   it("keeps a key's standing preferences (here an agent's sub-key) for its requests, which a request's own override field by field", async () => {
-    const hosts = await scripted.serve('standing', Array.from({ length: 2 }, () => ({ status: 200, body: scriptedAnswer })));
+    const hosts = await scripted.serve(
+      'standing',
+      Array.from({ length: 2 }, () => ({ status: 200, body: scriptedAnswer })),
+    );
     const buyer = await fundedBuyer(market, '1');
     const created = await fetch(`${market.url}/v1/keys`, {
       method: 'POST',
@@ -122,8 +174,13 @@ describe('routing', () => {
     expect(agent.provider).toEqual({ ignore: ['standing-0'], max_price: { completion: '0.5' } });
     for (let i = 0; i < 4; i++) expect((await postChat(market.url, agent.key, { model: 'standing' })).status).toBe(200);
     expect(hosts.map((h) => h.requests)).toEqual([0, 4]);
-    expect((await postChat(market.url, agent.key, { model: 'standing', provider: { only: ['standing-0'] } })).status).toBe(404);
-    expect((await postChat(market.url, agent.key, { model: 'standing', provider: { only: ['standing-0'], ignore: [] } })).status).toBe(200);
+    expect(
+      (await postChat(market.url, agent.key, { model: 'standing', provider: { only: ['standing-0'] } })).status,
+    ).toBe(404);
+    expect(
+      (await postChat(market.url, agent.key, { model: 'standing', provider: { only: ['standing-0'], ignore: [] } }))
+        .status,
+    ).toBe(200);
     expect(hosts[0]!.requests).toBe(1);
   });
 });

@@ -23,7 +23,11 @@ describe('a balance shared by several keys', () => {
     const main = await fundedBuyer(market, '0.001');
     expect((await postChat(market.url, main.key, { max_tokens: 4 })).status).toBe(200);
     const agents = await Promise.all([1, 2, 3].map((n) => createSubKey(market.url, main.key, { name: `agent-${n}` })));
-    const statuses = await Promise.all(agents.flatMap((a) => Array.from({ length: 25 }, () => postChat(market.url, a.key, { max_tokens: 4 }).then((r) => r.status))));
+    const statuses = await Promise.all(
+      agents.flatMap((a) =>
+        Array.from({ length: 25 }, () => postChat(market.url, a.key, { max_tokens: 4 }).then((r) => r.status)),
+      ),
+    );
     // None refused for money (402) or limits (403). On a loaded machine the one built-in host may fail a request
     // (502/503/504): a host's failure, not the budget's, so it is tolerated, but no more than a few.
     expect(statuses.filter((s) => s !== 200 && s < 502)).toEqual([]);
@@ -48,9 +52,15 @@ describe('a balance shared by several keys', () => {
     const agent = await createSubKey(market.url, main.key, { name: 'agent' });
     const sibling = await createSubKey(market.url, main.key, { name: 'sibling' });
     const credits = async (key: string) => (await callWithKey<Credits>(market.url, key, 'GET', '/v1/credits')).body;
-    const answer = postChat(market.url, agent.key, { model: 'slow-model', max_tokens: 10 }).then(async (r) => (await r.json()) as { usage: { prompt_tokens: number } });
+    const answer = postChat(market.url, agent.key, { model: 'slow-model', max_tokens: 10 }).then(
+      async (r) => (await r.json()) as { usage: { prompt_tokens: number } },
+    );
     await expect.poll(async () => (await credits(main.key)).held, { timeout: 2_800, interval: 20 }).not.toBe('0');
-    const during = { main: await credits(main.key), agent: await credits(agent.key), sibling: await credits(sibling.key) };
+    const during = {
+      main: await credits(main.key),
+      agent: await credits(agent.key),
+      sibling: await credits(sibling.key),
+    };
     const { usage } = await answer;
     const hold = formatNanos(BigInt(usage.prompt_tokens) * 100n + 10n * 200n);
     expect([during.main.held, during.agent.held, during.sibling.held]).toEqual([hold, hold, '0']);

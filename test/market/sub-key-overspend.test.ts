@@ -36,18 +36,31 @@ describe('agent sub-key spend limit under concurrency', () => {
           method: 'POST',
           headers: { authorization: `Bearer ${agent.key}`, 'content-type': 'application/json' },
           body: JSON.stringify(body),
-        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string }; usage?: { prompt_tokens: number; completion_tokens: number } } })),
+        }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as {
+            error?: { code: string };
+            usage?: { prompt_tokens: number; completion_tokens: number };
+          },
+        })),
       ),
     );
     const ok = responses.filter((r) => r.status === 200);
     const refused = responses.filter((r) => r.status !== 200);
     expect(ok.length).toBeGreaterThanOrEqual(10);
     expect(ok.length).toBeLessThanOrEqual(100);
-    for (const r of refused) expect(r).toMatchObject({ status: 403, body: { error: { code: 'spend_limit_exceeded' } } });
+    for (const r of refused)
+      expect(r).toMatchObject({ status: 403, body: { error: { code: 'spend_limit_exceeded' } } });
     await market.flushBilling();
-    const keys = (await (await fetch(`${market.url}/v1/keys`, { headers: { authorization: `Bearer ${parent.key}` } })).json()) as { data: Array<{ id: string; spent_total: string }> };
+    const keys = (await (
+      await fetch(`${market.url}/v1/keys`, { headers: { authorization: `Bearer ${parent.key}` } })
+    ).json()) as { data: Array<{ id: string; spent_total: string }> };
     const spent = parseNanos(keys.data.find((k) => k.id === agent.id)?.spent_total ?? 'x') as bigint;
-    const billed = ok.reduce((sum, r) => sum + BigInt(r.body.usage?.prompt_tokens ?? 0) * 100n + BigInt(r.body.usage?.completion_tokens ?? 0) * 200n, 0n);
+    const billed = ok.reduce(
+      (sum, r) =>
+        sum + BigInt(r.body.usage?.prompt_tokens ?? 0) * 100n + BigInt(r.body.usage?.completion_tokens ?? 0) * 200n,
+      0n,
+    );
     expect(spent).toBe(billed);
     expect(spent).toBeLessThanOrEqual(limit);
   });

@@ -16,10 +16,16 @@ beforeAll(() => {
 
 const modelServedBy = (modelId: string, scripts: Script[]) => scripted.serve(modelId, scripts);
 
-const chat = (key: string, model: string, extra: object = {}, signal?: AbortSignal) => postChat(market.url, key, { model, max_tokens: 400, ...extra }, signal);
+const chat = (key: string, model: string, extra: object = {}, signal?: AbortSignal) =>
+  postChat(market.url, key, { model, max_tokens: 400, ...extra }, signal);
 
 type UsageRecord = { status: string; prompt_tokens: number; completion_tokens: number; cost: string };
-const usage = async (key: string) => ((await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: UsageRecord[] }).data;
+const usage = async (key: string) =>
+  (
+    (await (await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+      data: UsageRecord[];
+    }
+  ).data;
 
 describe('upstream behaviour', () => {
   it('cancels the upstream when the buyer hangs up mid-stream and bills only the delivered tokens', async () => {
@@ -29,7 +35,8 @@ describe('upstream behaviour', () => {
     const res = await chat(buyer.key, 'slow-stream', { stream: true }, hangUp.signal);
     const reader = res.body!.getReader();
     let received = '';
-    while ((received.match(/"content"/g) ?? []).length < 3) received += new TextDecoder().decode((await reader.read()).value);
+    while ((received.match(/"content"/g) ?? []).length < 3)
+      received += new TextDecoder().decode((await reader.read()).value);
     hangUp.abort();
 
     await expect.poll(() => host!.streams[0]?.closedEarly).toBe(true);
@@ -42,11 +49,15 @@ describe('upstream behaviour', () => {
     // " market" is one token of the built-in tokenizer: at least what the buyer read, at most what the host sent.
     expect(record!.completion_tokens).toBeGreaterThanOrEqual(3);
     expect(record!.completion_tokens).toBeLessThanOrEqual(sent);
-    expect(parseNanos(record!.cost)).toBe(BigInt(record!.prompt_tokens) * 100n + BigInt(record!.completion_tokens) * 200n);
+    expect(parseNanos(record!.cost)).toBe(
+      BigInt(record!.prompt_tokens) * 100n + BigInt(record!.completion_tokens) * 200n,
+    );
   });
 
   it("passes a host's 400 and 413 to the buyer, with the host's message and nothing charged", async () => {
-    await modelServedBy('picky', [{ status: 400, body: { error: { message: 'grammar is not valid', type: 'invalid_request_error' } } }]);
+    await modelServedBy('picky', [
+      { status: 400, body: { error: { message: 'grammar is not valid', type: 'invalid_request_error' } } },
+    ]);
     await modelServedBy('small', [{ status: 413, body: { error: { message: 'request too large for this host' } } }]);
     const buyer = await fundedBuyer(market, '1');
     const picky = await chat(buyer.key, 'picky');
@@ -79,14 +90,21 @@ describe('upstream behaviour', () => {
     expect(saturated.status).toBe(503);
     expect(saturated.headers.get('retry-after')).toBe('1');
     expect(onlyBusy!.requests).toBe(1);
-    for (const [model, status] of [['locked-out', 401], ['misconfigured', 404]] as const) {
+    for (const [model, status] of [
+      ['locked-out', 401],
+      ['misconfigured', 404],
+    ] as const) {
       await modelServedBy(model, [{ status, body: { error: { message: 'not for you' } } }]);
       const failed = await chat(buyer.key, model);
       expect(failed.status).toBe(502);
       expect(await failed.json()).toMatchObject({ error: { code: 'host_failed' } });
     }
     await market.flushBilling();
-    expect((await usage(buyer.key)).filter((r) => r.status === 'no_host_succeeded').map((r) => r.cost)).toEqual(['0', '0', '0']);
+    expect((await usage(buyer.key)).filter((r) => r.status === 'no_host_succeeded').map((r) => r.cost)).toEqual([
+      '0',
+      '0',
+      '0',
+    ]);
   });
 
   it('passes over a host whose answer is not JSON or whose stream breaks before its first token, and answers 502 (not a 500) when it is the only one', async () => {

@@ -13,7 +13,13 @@ const scripted = scriptedMarket();
 
 function answerWithIds(text: string, ids: number[], claimed: number) {
   const content = ids.map((id) => ({ token: '', id, logprob: -0.1, bytes: [], top_logprobs: [] }));
-  return { ...scriptedAnswer, choices: [{ index: 0, message: { role: 'assistant', content: text }, logprobs: { content }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: claimed, total_tokens: claimed + 1 } };
+  return {
+    ...scriptedAnswer,
+    choices: [
+      { index: 0, message: { role: 'assistant', content: text }, logprobs: { content }, finish_reason: 'stop' },
+    ],
+    usage: { prompt_tokens: 1, completion_tokens: claimed, total_tokens: claimed + 1 },
+  };
 }
 
 describe('usage claims', () => {
@@ -23,17 +29,44 @@ describe('usage claims', () => {
     const text = 'The market keeps every balance.';
     const ids = tokenizer.encode(text);
     const market = scripted.market;
-    await modelServedBy(market, 'inflated', [{ status: 200, body: answerWithIds(text, ids, ids.length * 3) }], [], 'llama.cpp');
-    await modelServedBy(market, 'mismatched', [{ status: 200, body: answerWithIds(text, Array.from({ length: 40 }, (_, i) => i + 1), 40) }], [], 'llama.cpp');
+    await modelServedBy(
+      market,
+      'inflated',
+      [{ status: 200, body: answerWithIds(text, ids, ids.length * 3) }],
+      [],
+      'llama.cpp',
+    );
+    await modelServedBy(
+      market,
+      'mismatched',
+      [
+        {
+          status: 200,
+          body: answerWithIds(
+            text,
+            Array.from({ length: 40 }, (_, i) => i + 1),
+            40,
+          ),
+        },
+      ],
+      [],
+      'llama.cpp',
+    );
     const buyer = await fundedBuyer(market, '1');
 
-    const inflated = (await (await postChat(market.url, buyer.key, { model: 'inflated' })).json()) as { usage: { completion_tokens: number } };
+    const inflated = (await (await postChat(market.url, buyer.key, { model: 'inflated' })).json()) as {
+      usage: { completion_tokens: number };
+    };
     expect(inflated.usage.completion_tokens).toBe(ids.length);
-    const mismatched = (await (await postChat(market.url, buyer.key, { model: 'mismatched' })).json()) as { usage: { completion_tokens: number } };
+    const mismatched = (await (await postChat(market.url, buyer.key, { model: 'mismatched' })).json()) as {
+      usage: { completion_tokens: number };
+    };
     expect(mismatched.usage.completion_tokens).toBe(ids.length);
 
     // Strikes reach the scorecard with the next tally write (every 5 s).
-    await expect.poll(async () => (await market.store.hostSummary('inflated-0', Date.now()))?.strikes, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(async () => (await market.store.hostSummary('inflated-0', Date.now()))?.strikes, { timeout: 10_000 })
+      .toBe(1);
     expect((await market.store.hostSummary('mismatched-0', Date.now()))?.strikes).toBe(0);
   });
 });

@@ -12,7 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openAiExample } from '../../src/cli/commands/start-banner.ts';
 import { connectableUrl, marketUrlFile } from '../../src/main/market-url-file.ts';
 import { postChat } from '../support/chat-request.ts';
-import { agoraCli, startHostProcess, startMarketProcess, stopMarketProcess, type MarketProcess } from '../support/market-process.ts';
+import {
+  agoraCli,
+  startHostProcess,
+  startMarketProcess,
+  stopMarketProcess,
+  type MarketProcess,
+} from '../support/market-process.ts';
 import { freshPostgresDatabase, onPostgres, startTestMarket } from '../support/test-market.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-first-hour-'));
@@ -93,8 +99,14 @@ describe('the printed openai example', () => {
       // `npm i openai` in a directory of the user's own: the same package, linked rather than downloaded.
       const userDir = join(root, 'elsewhere');
       mkdirSync(join(userDir, 'node_modules'), { recursive: true });
-      symlinkSync(join(import.meta.dirname, '..', '..', 'node_modules', 'openai'), join(userDir, 'node_modules', 'openai'));
-      const { stdout } = await promisify(execFile)('sh', ['-c', openAiExample(`${market.url}/v1`, market.demoKey)], { cwd: userDir, env: { PATH: process.env.PATH } });
+      symlinkSync(
+        join(import.meta.dirname, '..', '..', 'node_modules', 'openai'),
+        join(userDir, 'node_modules', 'openai'),
+      );
+      const { stdout } = await promisify(execFile)('sh', ['-c', openAiExample(`${market.url}/v1`, market.demoKey)], {
+        cwd: userDir,
+        env: { PATH: process.env.PATH },
+      });
       expect(stdout.trim().length).toBeGreaterThan(0);
     } finally {
       await market.stop();
@@ -130,21 +142,26 @@ describe('offline commands on a place that holds no market', () => {
     expect(readdirSync(empty)).toEqual([]);
   });
 
-  it.runIf(onPostgres())('refuse a PostgreSQL database without the market schema, creating no table in it', async () => {
-    const url = await freshPostgresDatabase();
-    const dataDir = join(root, 'pg-mistyped');
-    const check = await agoraCli(['ledger', 'check', '--database-url', url, '--data-dir', dataDir]);
-    expect(check.code).toBe(1);
-    expect(check.stderr).toContain('it has no Agora tables');
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const tables = await client.query("select count(*)::int as n from information_schema.tables where table_schema = 'public'");
-    await client.end();
-    expect(tables.rows[0]).toEqual({ n: 0 });
-    expect(existsSync(dataDir)).toBe(false);
+  it.runIf(onPostgres())(
+    'refuse a PostgreSQL database without the market schema, creating no table in it',
+    async () => {
+      const url = await freshPostgresDatabase();
+      const dataDir = join(root, 'pg-mistyped');
+      const check = await agoraCli(['ledger', 'check', '--database-url', url, '--data-dir', dataDir]);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain('it has no Agora tables');
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const tables = await client.query(
+        "select count(*)::int as n from information_schema.tables where table_schema = 'public'",
+      );
+      await client.end();
+      expect(tables.rows[0]).toEqual({ n: 0 });
+      expect(existsSync(dataDir)).toBe(false);
 
-    const mistyped = await agoraCli(['ledger', 'check', '--database-url', `${url}_mistyped`, '--data-dir', dataDir]);
-    expect(mistyped.code).toBe(1);
-    expect(mistyped.stderr).toMatch(/cannot open the database .*_mistyped: database ".*_mistyped" does not exist/);
-  });
+      const mistyped = await agoraCli(['ledger', 'check', '--database-url', `${url}_mistyped`, '--data-dir', dataDir]);
+      expect(mistyped.code).toBe(1);
+      expect(mistyped.stderr).toMatch(/cannot open the database .*_mistyped: database ".*_mistyped" does not exist/);
+    },
+  );
 });

@@ -26,7 +26,12 @@ const get = async <T>(path: string, key: string): Promise<T> =>
 /** Streams one answer and kills the market in the same tick as [DONE] arrives; returns what the buyer was told. */
 async function streamThenKill(running: MarketProcess): Promise<{ requestId: string; cost: string }> {
   const exited = new Promise((resolve) => running.child.once('exit', resolve));
-  const res = await postChat(running.url, running.apiKey, { stream: true, stream_options: { include_usage: true }, usage: { include: true }, max_tokens: 8 });
+  const res = await postChat(running.url, running.apiKey, {
+    stream: true,
+    stream_options: { include_usage: true },
+    usage: { include: true },
+    max_tokens: 8,
+  });
   const reader = res.body!.getReader();
   let text = '';
   while (!text.includes('data: [DONE]')) {

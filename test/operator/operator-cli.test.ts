@@ -28,9 +28,14 @@ const get = async <T>(market: MarketProcess, path: string, key: string): Promise
 type Credits = { balance: string; held: string };
 type Usage = { data: Array<{ cost: string }> };
 
-const chat = (market: MarketProcess, key: string) => postChat(market.url, key, { max_tokens: 24 }).then((r) => r.text(), () => 'connection lost');
+const chat = (market: MarketProcess, key: string) =>
+  postChat(market.url, key, { max_tokens: 24 }).then(
+    (r) => r.text(),
+    () => 'connection lost',
+  );
 
-const usageCount = async (market: MarketProcess, key: string) => (await get<Usage>(market, '/v1/usage?limit=1000', key)).data.length;
+const usageCount = async (market: MarketProcess, key: string) =>
+  (await get<Usage>(market, '/v1/usage?limit=1000', key)).data.length;
 
 /** What the buyer was billed must equal the sum of the usage records: nothing billed without a record, or the reverse. */
 async function expectLedgerMatchesUsage(market: MarketProcess, key: string, granted: bigint): Promise<bigint> {
@@ -49,13 +54,17 @@ describe('the agora command line', () => {
   it('creates an account, grants credits once per idempotency key and issues a key through the running market', async () => {
     const market = await start(dataDir);
     const target = ['--market', market.url, '--data-dir', dataDir];
-    expect((await agoraCli(['accounts', 'create', 'Alice', '--id', 'alice', ...target])).stdout).toContain('Created account alice');
+    expect((await agoraCli(['accounts', 'create', 'Alice', '--id', 'alice', ...target])).stdout).toContain(
+      'Created account alice',
+    );
     const grant = ['credits', 'grant', 'alice', '2.5', '--idempotency-key', 'invoice-1', ...target];
     expect((await agoraCli(grant)).stdout).toContain('alice now has 2.5 available');
     expect((await agoraCli(grant)).stdout).toContain('nothing added');
     const issued = await agoraCli(['keys', 'create', 'alice', '--name', 'agent', '--limit-daily', '1', ...target]);
     buyerKey = /^(sk-agora-\S+)$/m.exec(issued.stdout)![1]!;
-    const list = JSON.parse((await agoraCli(['keys', 'list', '--account', 'alice', '--json', ...target])).stdout) as { data: Array<{ name: string; spend_limit_daily: string }> };
+    const list = JSON.parse((await agoraCli(['keys', 'list', '--account', 'alice', '--json', ...target])).stdout) as {
+      data: Array<{ name: string; spend_limit_daily: string }>;
+    };
     expect(list.data).toEqual([expect.objectContaining({ name: 'agent', spend_limit_daily: '1' })]);
     expect((await agoraCli(['accounts', 'list', ...target])).stdout).toMatch(/alice\s+Alice\s+2\.5\s+0/);
 

@@ -16,11 +16,22 @@ export async function startExternalEngine(delayMs: number): Promise<ExternalEngi
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      setTimeout(() => {
-        void fetch(`${engineUrl}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: req.method === 'GET' ? undefined : Buffer.concat(chunks) })
-          .then(async (answer) => res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer())))
-          .catch(() => res.destroy());
-      }, req.url === '/v1/models' ? 0 : delayMs);
+      setTimeout(
+        () => {
+          void fetch(`${engineUrl}${req.url}`, {
+            method: req.method,
+            headers: { 'content-type': 'application/json' },
+            body: req.method === 'GET' ? undefined : Buffer.concat(chunks),
+          })
+            .then(async (answer) =>
+              res
+                .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
+                .end(Buffer.from(await answer.arrayBuffer())),
+            )
+            .catch(() => res.destroy());
+        },
+        req.url === '/v1/models' ? 0 : delayMs,
+      );
     });
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));

@@ -11,7 +11,10 @@ const ENV = { ...process.env, AGORA_MODEL_CACHE: TEST_MODEL_CACHE, AGORA_LOG_LEV
 export type MarketProcess = { baseUrl: string; url: string; apiKey: string; child: ChildProcess; output: () => string };
 
 export async function startMarketProcess(dataDir: string, extraArgs: string[] = []): Promise<MarketProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir, ...extraArgs], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -21,7 +24,13 @@ export async function startMarketProcess(dataDir: string, extraArgs: string[] = 
     child.once('exit', (code) => reject(new Error(`agora start exited with ${code}:\n${output}`)));
   });
   const baseUrl = /^Base URL: (\S+)$/m.exec(output)![1]!;
-  return { baseUrl, url: baseUrl.replace(/\/v1$/, ''), apiKey: /^API key: (\S+)$/m.exec(output)![1]!, child, output: () => output };
+  return {
+    baseUrl,
+    url: baseUrl.replace(/\/v1$/, ''),
+    apiKey: /^API key: (\S+)$/m.exec(output)![1]!,
+    child,
+    output: () => output,
+  };
 }
 
 /** Stops the market with a signal and waits for the process to end. */
@@ -50,9 +59,17 @@ export type HostProcess = { hostId: string; url: string; child: ChildProcess };
  * `agora host` (the built-in engine unless `extraArgs` name another) joining a market; resolves once it is admitted.
  * Without a market URL it finds the market as a user's would, by `extraArgs` such as --market-data-dir.
  */
-export async function startHostProcess(marketUrl: string | undefined, dataDir: string, name: string, extraArgs: string[] = []): Promise<HostProcess> {
+export async function startHostProcess(
+  marketUrl: string | undefined,
+  dataDir: string,
+  name: string,
+  extraArgs: string[] = [],
+): Promise<HostProcess> {
   const market = marketUrl === undefined ? [] : ['--market', marketUrl];
-  const child = spawn(process.execPath, [BIN, 'host', ...market, '--data-dir', dataDir, '--name', name, ...extraArgs], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'host', ...market, '--data-dir', dataDir, '--name', name, ...extraArgs], {
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

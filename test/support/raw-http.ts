@@ -27,6 +27,8 @@ export function parseRawResponse(text: string): RawResponse {
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   const length = Number(headers['content-length'] ?? 0);
-  const body = Buffer.from(text.slice(end + 4), 'utf8').subarray(0, length).toString('utf8');
+  const body = Buffer.from(text.slice(end + 4), 'utf8')
+    .subarray(0, length)
+    .toString('utf8');
   return { status, headers, body };
 }

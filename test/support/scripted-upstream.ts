@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** `body`: JSON, or raw text (to answer with something that is not JSON); `headers` are sent besides content-type. */
-export type Script = { status: number; body: object | string; delayMs?: number; headers?: Record<string, string> } | { stream: { chunks: number; text: string; intervalMs: number; breakAfter?: number } };
+export type Script =
+  | { status: number; body: object | string; delayMs?: number; headers?: Record<string, string> }
+  | { stream: { chunks: number; text: string; intervalMs: number; breakAfter?: number } };
 
 export type ScriptedUpstream = {
   url: string;
@@ -22,7 +24,14 @@ export type ScriptedUpstream = {
 };
 
 export async function startScriptedUpstream(script: Script): Promise<ScriptedUpstream> {
-  const state = { requests: 0, abandoned: 0, inFlight: 0, maxInFlight: 0, streams: [] as ScriptedUpstream['streams'], received: [] as ScriptedUpstream['received'] };
+  const state = {
+    requests: 0,
+    abandoned: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    streams: [] as ScriptedUpstream['streams'],
+    received: [] as ScriptedUpstream['received'],
+  };
   const server: Server = createServer((req, res) => {
     const body: Buffer[] = [];
     req.on('data', (chunk: Buffer) => body.push(chunk));
@@ -33,9 +42,18 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
       let open = true;
       const over = () => void (open && ((open = false), state.inFlight--));
       res.on('finish', over).on('close', over);
-      state.received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(body).toString() || '{}') as Record<string, unknown> });
+      state.received.push({
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(body).toString() || '{}') as Record<string, unknown>,
+      });
       if ('status' in script) {
-        const timer = setTimeout(() => res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers }).end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body)), script.delayMs ?? 0);
+        const timer = setTimeout(
+          () =>
+            res
+              .writeHead(script.status, { 'content-type': 'application/json', ...script.headers })
+              .end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body)),
+          script.delayMs ?? 0,
+        );
         res.on('close', () => {
           if (res.headersSent) return;
           clearTimeout(timer);
@@ -58,7 +76,13 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
           return;
         }
         record.sent++;
-        const chunk = { id: 'x', object: 'chat.completion.chunk', created: 0, model: 'scripted', choices: [{ index: 0, delta: { content: script.stream.text }, finish_reason: null }] };
+        const chunk = {
+          id: 'x',
+          object: 'chat.completion.chunk',
+          created: 0,
+          model: 'scripted',
+          choices: [{ index: 0, delta: { content: script.stream.text }, finish_reason: null }],
+        };
         res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       }, script.stream.intervalMs);
       res.on('close', () => {

@@ -28,7 +28,8 @@ export type TestMarket = RunningMarket & { dataDir: string; databaseUrl: string 
 
 export async function startTestMarket(overrides: Partial<MarketOptions> = {}): Promise<TestMarket> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'agora-market-'));
-  const databaseUrl = 'databaseUrl' in overrides ? overrides.databaseUrl : onPostgres() ? await freshPostgresDatabase() : undefined;
+  const databaseUrl =
+    'databaseUrl' in overrides ? overrides.databaseUrl : onPostgres() ? await freshPostgresDatabase() : undefined;
   const market = await startMarket(
     localMarketOptions({
       dataDir,
@@ -61,19 +62,37 @@ export async function startTestMarket(overrides: Partial<MarketOptions> = {}): P
 }
 
 /** Calls the admin API with the operator key. */
-export async function admin<T = Record<string, unknown>>(market: RunningMarket, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function admin<T = Record<string, unknown>>(
+  market: RunningMarket,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${market.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${market.operatorKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${market.operatorKey}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as T };
 }
 
 /** A new account with credits and a key, through the admin API. */
-export async function fundedBuyer(market: RunningMarket, credits: string): Promise<{ accountId: string; key: string; keyId: string }> {
+export async function fundedBuyer(
+  market: RunningMarket,
+  credits: string,
+): Promise<{ accountId: string; key: string; keyId: string }> {
   const account = await admin<{ id: string }>(market, 'POST', '/admin/accounts', { name: 'test buyer' });
-  if (credits !== '0') await admin(market, 'POST', `/admin/accounts/${account.body.id}/credits`, { amount: credits, idempotency_key: randomUUID() });
-  const key = await admin<{ key: string; id: string }>(market, 'POST', '/admin/keys', { account_id: account.body.id, name: 'test' });
+  if (credits !== '0')
+    await admin(market, 'POST', `/admin/accounts/${account.body.id}/credits`, {
+      amount: credits,
+      idempotency_key: randomUUID(),
+    });
+  const key = await admin<{ key: string; id: string }>(market, 'POST', '/admin/keys', {
+    account_id: account.body.id,
+    name: 'test',
+  });
   return { accountId: account.body.id, key: key.body.key, keyId: key.body.id };
 }

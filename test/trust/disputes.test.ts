@@ -14,24 +14,44 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => market.stop());
 
-type Check = { passed: boolean; positions: number; mean_tv: number; reference: string; responses: Array<{ request_id: string; response_digest: string | null; host_signature: string | null }> };
+type Check = {
+  passed: boolean;
+  positions: number;
+  mean_tv: number;
+  reference: string;
+  responses: Array<{ request_id: string; response_digest: string | null; host_signature: string | null }>;
+};
 type Dispute = { id: string; request_id: string; status: string };
 
 const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
   const res = await fetch(`${market.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${buyer.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${buyer.key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as T };
 };
 const serveRequests = async (n: number) => {
-  for (let i = 0; i < n; i++) expect((await postChat(market.url, buyer.key, { max_tokens: 64, temperature: i % 2 === 0 ? 0 : 0.7, stream: i % 3 === 0 })).status).toBe(200);
+  for (let i = 0; i < n; i++)
+    expect(
+      (
+        await postChat(market.url, buyer.key, {
+          max_tokens: 64,
+          temperature: i % 2 === 0 ? 0 : 0.7,
+          stream: i % 3 === 0,
+        })
+      ).status,
+    ).toBe(200);
   await market.flushBilling();
 };
-const requestIds = async () => (await call<{ data: Array<{ request_id: string }> }>('GET', '/v1/usage')).body.data.map((u) => u.request_id);
+const requestIds = async () =>
+  (await call<{ data: Array<{ request_id: string }> }>('GET', '/v1/usage')).body.data.map((u) => u.request_id);
 const hostId = () => market.hosts[0]!.hostId;
-const checks = async () => (await admin<{ checks: Check[] }>(market, 'GET', `/admin/hosts/${hostId()}/checks`)).body.checks;
+const checks = async () =>
+  (await admin<{ checks: Check[] }>(market, 'GET', `/admin/hosts/${hostId()}/checks`)).body.checks;
 const disputes = async () => (await call<{ data: Dispute[] }>('GET', '/v1/disputes')).body.data;
 
 describe('sampled re-scoring and disputes', () => {
@@ -39,10 +59,13 @@ describe('sampled re-scoring and disputes', () => {
     await serveRequests(6);
     // Samples are queued just after each answer, off the request path: poll until the verifier has judged them.
     await expect
-      .poll(async () => {
-        await market.verifyNow!();
-        return (await checks()).length;
-      }, { timeout: 30_000, interval: 200 })
+      .poll(
+        async () => {
+          await market.verifyNow!();
+          return (await checks()).length;
+        },
+        { timeout: 30_000, interval: 200 },
+      )
       .toBeGreaterThan(0);
     const done = await checks();
     for (const check of done) {
@@ -56,7 +79,22 @@ describe('sampled re-scoring and disputes', () => {
     // A second verifier (another gateway instance, a validator) that judged the same samples records nothing.
     const [first] = done as Array<Check & { id: string; model: string }>;
     const again = await market.verification.recordCheck(
-      { id: 'chk_again', hostId: hostId(), modelId: first!.model, verdict: { passed: false, positions: 48, meanTv: 1, maxTv: 1, greedyMismatches: 0, implausibleStops: 0, reasons: ['again'] }, reference: 'x', requestIds: first!.responses.map((r) => r.request_id) },
+      {
+        id: 'chk_again',
+        hostId: hostId(),
+        modelId: first!.model,
+        verdict: {
+          passed: false,
+          positions: 48,
+          meanTv: 1,
+          maxTv: 1,
+          greedyMismatches: 0,
+          implausibleStops: 0,
+          reasons: ['again'],
+        },
+        reference: 'x',
+        requestIds: first!.responses.map((r) => r.request_id),
+      },
       (standing) => ({ ...standing, evidenceScore: 100 }),
     );
     expect(again).toBeUndefined();
@@ -67,18 +105,25 @@ describe('sampled re-scoring and disputes', () => {
     const [latest] = await requestIds();
     const opened = await call<Dispute>('POST', '/v1/disputes', { request_id: latest, reason: 'looks wrong' });
     expect(opened).toMatchObject({ status: 201, body: { request_id: latest, status: 'open' } });
-    expect((await call<{ error: { code: string } }>('POST', '/v1/disputes', { request_id: latest })).body.error.code).toBe('already_disputed');
-    const unknown = await call<{ error: { code: string; param: string } }>('POST', '/v1/disputes', { request_id: 'not-mine' });
+    expect(
+      (await call<{ error: { code: string } }>('POST', '/v1/disputes', { request_id: latest })).body.error.code,
+    ).toBe('already_disputed');
+    const unknown = await call<{ error: { code: string; param: string } }>('POST', '/v1/disputes', {
+      request_id: 'not-mine',
+    });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'request_not_found', param: 'request_id' } } });
     expect((await call('POST', '/v1/disputes', { reason: 'no id' })).status).toBe(400);
 
     // A dispute never penalizes by itself: the host's next check decides, and an honest host passes it.
     await expect
-      .poll(async () => {
-        await serveRequests(1);
-        await market.verifyNow!();
-        return (await disputes()).find((d) => d.id === opened.body.id)?.status;
-      }, { timeout: 60_000, interval: 200 })
+      .poll(
+        async () => {
+          await serveRequests(1);
+          await market.verifyNow!();
+          return (await disputes()).find((d) => d.id === opened.body.id)?.status;
+        },
+        { timeout: 60_000, interval: 200 },
+      )
       .toBe('rejected');
     expect((await checks()).every((c) => c.passed)).toBe(true);
   }, 90_000);
@@ -86,16 +131,25 @@ describe('sampled re-scoring and disputes', () => {
   it('takes the right to dispute from an account whose disputes keep being rejected', async () => {
     await serveRequests(5);
     const already = new Set((await disputes()).map((d) => d.request_id));
-    for (const id of (await requestIds()).filter((id) => !already.has(id)).slice(0, 5)) expect((await call('POST', '/v1/disputes', { request_id: id })).status).toBe(201);
+    for (const id of (await requestIds()).filter((id) => !already.has(id)).slice(0, 5))
+      expect((await call('POST', '/v1/disputes', { request_id: id })).status).toBe(201);
     await expect
-      .poll(async () => {
-        await serveRequests(1);
-        await market.verifyNow!();
-        return (await disputes()).filter((d) => d.status === 'rejected').length;
-      }, { timeout: 60_000, interval: 200 })
+      .poll(
+        async () => {
+          await serveRequests(1);
+          await market.verifyNow!();
+          return (await disputes()).filter((d) => d.status === 'rejected').length;
+        },
+        { timeout: 60_000, interval: 200 },
+      )
       .toBe(6);
     const [newest] = await requestIds();
-    const refused = await call<{ error: { code: string; type: string } }>('POST', '/v1/disputes', { request_id: newest });
-    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'disputes_revoked', type: 'permission_error' } } });
+    const refused = await call<{ error: { code: string; type: string } }>('POST', '/v1/disputes', {
+      request_id: newest,
+    });
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { error: { code: 'disputes_revoked', type: 'permission_error' } },
+    });
   }, 90_000);
 });

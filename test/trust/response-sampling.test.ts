@@ -22,7 +22,11 @@ function samplerWith(secret: string) {
     verifiable: (model) => model === 'agora-tiny',
     logger: silent,
   });
-  const offer = (requestId: string, host: Partial<FinishedResponse['host']> = {}, overrides: Partial<FinishedResponse> = {}) =>
+  const offer = (
+    requestId: string,
+    host: Partial<FinishedResponse['host']> = {},
+    overrides: Partial<FinishedResponse> = {},
+  ) =>
     sampler.offer({
       requestId,
       host: { id: 'h1', reputation: 0, underDispute: false, ...host },
@@ -79,14 +83,39 @@ describe('what the host sees', () => {
   const scripted = scriptedMarket();
 
   it('asks every host for ids and the top-k on every request, and gives the buyer only the logprobs it asked for', async () => {
-    const entry = (id: number) => ({ token: 'x', id, logprob: -0.5, bytes: [120], top_logprobs: Array.from({ length: VERIFY_TOP_K }, (_, k) => ({ token: 'x', id: id + k, logprob: -0.5 - k, bytes: [120] })) });
-    const body = { ...scriptedAnswer, choices: [{ index: 0, message: { role: 'assistant', content: 'xx' }, logprobs: { content: [entry(120), entry(120)] }, finish_reason: 'stop' }] };
+    const entry = (id: number) => ({
+      token: 'x',
+      id,
+      logprob: -0.5,
+      bytes: [120],
+      top_logprobs: Array.from({ length: VERIFY_TOP_K }, (_, k) => ({
+        token: 'x',
+        id: id + k,
+        logprob: -0.5 - k,
+        bytes: [120],
+      })),
+    });
+    const body = {
+      ...scriptedAnswer,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'xx' },
+          logprobs: { content: [entry(120), entry(120)] },
+          finish_reason: 'stop',
+        },
+      ],
+    };
     const [upstream] = await modelServedBy(scripted.market, 'with-logprobs', [{ status: 200, body }], [], 'llama.cpp');
     const buyer = await fundedBuyer(scripted.market, '1');
 
-    const plain = (await (await postChat(scripted.market.url, buyer.key, { model: 'with-logprobs' })).json()) as { choices: Array<{ logprobs: unknown }> };
+    const plain = (await (await postChat(scripted.market.url, buyer.key, { model: 'with-logprobs' })).json()) as {
+      choices: Array<{ logprobs: unknown }>;
+    };
     expect(plain.choices[0]?.logprobs).toBeNull();
-    const asked = (await (await postChat(scripted.market.url, buyer.key, { model: 'with-logprobs', logprobs: true, top_logprobs: 2 })).json()) as {
+    const asked = (await (
+      await postChat(scripted.market.url, buyer.key, { model: 'with-logprobs', logprobs: true, top_logprobs: 2 })
+    ).json()) as {
       choices: Array<{ logprobs: { content: Array<{ top_logprobs: unknown[] }> } }>;
     };
     expect(asked.choices[0]?.logprobs.content.map((e) => e.top_logprobs.length)).toEqual([2, 2]);

@@ -17,14 +17,24 @@ it('re-scores the queued samples of a market from its database, outside the gate
     const hostId = market.hosts[0]!.hostId;
     try {
       const buyer = await fundedBuyer(market, '1');
-      for (let i = 0; i < 6; i++) expect((await postChat(market.url, buyer.key, { max_tokens: 64, temperature: 0 })).status).toBe(200);
+      for (let i = 0; i < 6; i++)
+        expect((await postChat(market.url, buyer.key, { max_tokens: 64, temperature: 0 })).status).toBe(200);
       await market.flushBilling();
       await expect.poll(async () => (await market.verification.unscoredSamples(10)).length).toBe(6);
     } finally {
       await market.stop();
     }
     const checks: CheckEvent[] = [];
-    await runValidator({ dataDir, databaseUrl: market.databaseUrl }, { modelCacheDir: TEST_MODEL_CACHE, intervalMs: 60_000, once: true, stopped: Promise.resolve(), onCheck: (e) => checks.push(e) });
+    await runValidator(
+      { dataDir, databaseUrl: market.databaseUrl },
+      {
+        modelCacheDir: TEST_MODEL_CACHE,
+        intervalMs: 60_000,
+        once: true,
+        stopped: Promise.resolve(),
+        onCheck: (e) => checks.push(e),
+      },
+    );
     expect(checks.length).toBeGreaterThan(0);
     expect(checks.every((c) => c.hostId === hostId && c.verdict.passed && c.verdict.positions >= 48)).toBe(true);
   } finally {

@@ -4,7 +4,12 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { UpstreamError, type EngineClient } from '../../app/ports.ts';
 import { digestOf, sha256Digest, streamingDigest } from '../keys/sha256-digest.ts';
-import { parseStreamReceipt, RECEIPT_SIGNATURE_HEADER, REQUEST_ID_HEADER, type ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
+import {
+  parseStreamReceipt,
+  RECEIPT_SIGNATURE_HEADER,
+  REQUEST_ID_HEADER,
+  type ResponseReceipt,
+} from '../../contracts/hosts/response-receipt.ts';
 
 /** The end of the first SSE event in the bytes (its blank line included), or -1 if none is complete yet. */
 function eventEnd(bytes: Buffer): number {
@@ -18,7 +23,10 @@ function eventEnd(bytes: Buffer): number {
  * Reads SSE events off the raw bytes, hashing every byte up to the end of `data: [DONE]` (what a host's receipt
  * signs), then reads on for the receipt comment.
  */
-async function* readSseEvents(body: AsyncIterable<Buffer>, onReceipt: (responseDigest: string, signature: string | null) => void): AsyncGenerator<unknown> {
+async function* readSseEvents(
+  body: AsyncIterable<Buffer>,
+  onReceipt: (responseDigest: string, signature: string | null) => void,
+): AsyncGenerator<unknown> {
   const hash = streamingDigest();
   const chunks = body[Symbol.asyncIterator]();
   let buffered: Buffer = Buffer.alloc(0);
@@ -53,7 +61,8 @@ async function* readSseEvents(body: AsyncIterable<Buffer>, onReceipt: (responseD
         } catch {
           throw new UpstreamError('mid_stream', 'the engine sent an event that is not JSON');
         }
-        if (parsed && typeof parsed === 'object' && 'error' in parsed) throw new UpstreamError('mid_stream', 'the engine reported an error mid-stream', undefined, parsed);
+        if (parsed && typeof parsed === 'object' && 'error' in parsed)
+          throw new UpstreamError('mid_stream', 'the engine reported an error mid-stream', undefined, parsed);
         yield parsed;
       }
     }
@@ -83,7 +92,9 @@ export function retryAfterSeconds(header: string | string[] | undefined, nowMs =
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
 }
 
-export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; headersTimeoutMs?: number } = {}): EngineClient & { close(): Promise<void> } {
+export function createOpenAiEngineClient(
+  options: { dispatcher?: Dispatcher; headersTimeoutMs?: number } = {},
+): EngineClient & { close(): Promise<void> } {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
   return {
     async send(call) {
@@ -108,11 +119,20 @@ export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; hea
       } catch (error) {
         if (call.signal.aborted) throw error;
         const timeout = (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
-        throw new UpstreamError(timeout ? 'timeout' : 'connect', `the engine could not be reached: ${(error as Error).message}`);
+        throw new UpstreamError(
+          timeout ? 'timeout' : 'connect',
+          `the engine could not be reached: ${(error as Error).message}`,
+        );
       }
       if (response.statusCode >= 400) {
         const body = await response.body.json().catch(() => undefined);
-        throw new UpstreamError('status', `the engine answered ${response.statusCode}`, response.statusCode, body, retryAfterSeconds(response.headers['retry-after']));
+        throw new UpstreamError(
+          'status',
+          `the engine answered ${response.statusCode}`,
+          response.statusCode,
+          body,
+          retryAfterSeconds(response.headers['retry-after']),
+        );
       }
       if (!call.stream) {
         // An answer that cannot be read is the host's failure before anything reached the buyer: another may serve.
@@ -126,7 +146,15 @@ export function createOpenAiEngineClient(options: { dispatcher?: Dispatcher; hea
           throw new UpstreamError('connect', `the engine's answer could not be read: ${(error as Error).message}`);
         }
         const signature = response.headers[RECEIPT_SIGNATURE_HEADER];
-        return { kind: 'json', body, receipt: { requestDigest, responseDigest: sha256Digest(bytes), signature: typeof signature === 'string' ? signature : null } };
+        return {
+          kind: 'json',
+          body,
+          receipt: {
+            requestDigest,
+            responseDigest: sha256Digest(bytes),
+            signature: typeof signature === 'string' ? signature : null,
+          },
+        };
       }
       let receipt: ResponseReceipt | undefined;
       const events = readSseEvents(response.body, (responseDigest, signature) => {

@@ -1,7 +1,15 @@
 // A host's Ed25519 identity: a private key file (0600) the agent creates once and keeps, the public key it
 // announces (raw 32 bytes, base64url), and signatures over exact bytes — verified on the bytes received, never on
 // a re-serialization.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 
@@ -10,7 +18,8 @@ export type HostIdentity = { publicKey: string; sign(bytes: string): string };
 /** The DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw key follows it. */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-const rawPublicKey = (key: KeyObject): string => key.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length).toString('base64url');
+const rawPublicKey = (key: KeyObject): string =>
+  key.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length).toString('base64url');
 
 export async function loadOrCreateHostIdentity(path: string): Promise<HostIdentity> {
   if (!existsSync(path)) {
@@ -49,4 +58,5 @@ export function verifyHostSignature(publicKey: string, bytes: string, signature:
 }
 
 /** A host's id follows from its public key, so a host that registers again is the same host. */
-export const hostIdFor = (publicKey: string): string => `host_${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
+export const hostIdFor = (publicKey: string): string =>
+  `host_${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;

@@ -75,7 +75,8 @@ export function createMarketMetrics(sources: MetricSources): MarketMetrics {
     registers,
     collect() {
       this.reset();
-      for (const host of sources.hostStates()) for (const state of CIRCUIT_STATES) this.set({ host: host.hostId, state }, host.circuit === state ? 1 : 0);
+      for (const host of sources.hostStates())
+        for (const state of CIRCUIT_STATES) this.set({ host: host.hostId, state }, host.circuit === state ? 1 : 0);
     },
   });
   new Gauge({
@@ -136,9 +137,15 @@ export function createMarketMetrics(sources: MetricSources): MarketMetrics {
       },
     },
     hostAttempt: (hostId, outcome) => hostAttempts.inc({ host: hostId, outcome }),
-    verificationCheck: (modelId, passed) => verificationChecks.inc({ model: modelId, result: passed ? 'passed' : 'failed' }),
+    verificationCheck: (modelId, passed) =>
+      verificationChecks.inc({ model: modelId, result: passed ? 'passed' : 'failed' }),
     registry,
-    requests: new Counter({ name: 'agora_http_requests_total', help: 'HTTP requests by route template and status class', labelNames: ['route', 'method', 'status_class'], registers }),
+    requests: new Counter({
+      name: 'agora_http_requests_total',
+      help: 'HTTP requests by route template and status class',
+      labelNames: ['route', 'method', 'status_class'],
+      registers,
+    }),
     requestSeconds: new Histogram({
       name: 'agora_http_request_duration_seconds',
       help: 'HTTP request duration by route template (to the end of the response, streams included)',

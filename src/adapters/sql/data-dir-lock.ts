@@ -20,11 +20,13 @@ export function runningOwner(dataDir: string): number | undefined {
 }
 
 /** Whether an error is lockDataDir's refusal: another live process owns the data directory. */
-export const isDataDirInUse = (error: unknown): boolean => error instanceof Error && error.message.startsWith('DATA_DIR_IN_USE');
+export const isDataDirInUse = (error: unknown): boolean =>
+  error instanceof Error && error.message.startsWith('DATA_DIR_IN_USE');
 
 export function lockDataDir(dataDir: string): () => void {
   const owner = runningOwner(dataDir);
-  if (owner !== undefined) throw new Error(`DATA_DIR_IN_USE: ${dataDir} belongs to the running process ${owner}; stop it first`);
+  if (owner !== undefined)
+    throw new Error(`DATA_DIR_IN_USE: ${dataDir} belongs to the running process ${owner}; stop it first`);
   const path = join(dataDir, 'market.pid');
   writeFileSync(path, String(process.pid));
   return () => rmSync(path, { force: true });

@@ -15,7 +15,12 @@ import { treeHeadroom, type KeyNode } from '../../domain/limits/key-tree-limits.
  * Every key of the account with its own figures, read in one statement (one snapshot: a capture moves an amount from
  * a lease to a key's spend in one transaction, so leased + spent is never seen half-moved).
  */
-async function accountKeys(trx: Transaction<Schema>, accountId: string, day: string, nowMs: number): Promise<Array<KeyNode & { inactive: boolean }>> {
+async function accountKeys(
+  trx: Transaction<Schema>,
+  accountId: string,
+  day: string,
+  nowMs: number,
+): Promise<Array<KeyNode & { inactive: boolean }>> {
   const rows = await sql<{
     id: string;
     parent_key_id: string | null;
@@ -54,7 +59,12 @@ async function acquireLease(db: Kysely<Schema>, request: LeaseRequest): Promise<
   return db.transaction().execute(async (trx) => {
     // Holds before credits: the order a billing batch takes them in (captures touch holds, then returns and shrinks
     // move holds to credits), so a lease and a batch of the same account queue rather than deadlock.
-    await trx.selectFrom('ledger_accounts').select('id').where('id', '=', ledgerAccount.holds(request.accountId)).forUpdate().executeTakeFirstOrThrow();
+    await trx
+      .selectFrom('ledger_accounts')
+      .select('id')
+      .where('id', '=', ledgerAccount.holds(request.accountId))
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const credits = await trx
       .selectFrom('ledger_accounts')
       .select('balance')
@@ -73,7 +83,13 @@ async function acquireLease(db: Kysely<Schema>, request: LeaseRequest): Promise<
     if (!grant.ok) return grant;
     await writeLedgerTransaction(
       trx,
-      transfer(`lease:${request.leaseId}`, 'lease', ledgerAccount.credits(request.accountId), ledgerAccount.holds(request.accountId), grant.amount),
+      transfer(
+        `lease:${request.leaseId}`,
+        'lease',
+        ledgerAccount.credits(request.accountId),
+        ledgerAccount.holds(request.accountId),
+        grant.amount,
+      ),
     );
     await trx
       .insertInto('budget_leases')
@@ -91,22 +107,50 @@ async function acquireLease(db: Kysely<Schema>, request: LeaseRequest): Promise<
 }
 
 /** Gives back part of a lease: the ledger transfer is idempotent, and the lease shrinks only when it is written. */
-async function shrinkLease(trx: Transaction<Schema>, op: Extract<BillingOperation, { type: 'shrink-lease' }>): Promise<void> {
-  const lease = await trx.selectFrom('budget_leases').select('account_id').where('id', '=', op.leaseId).executeTakeFirst();
+async function shrinkLease(
+  trx: Transaction<Schema>,
+  op: Extract<BillingOperation, { type: 'shrink-lease' }>,
+): Promise<void> {
+  const lease = await trx
+    .selectFrom('budget_leases')
+    .select('account_id')
+    .where('id', '=', op.leaseId)
+    .executeTakeFirst();
   if (!lease || op.amount === 0n) return;
   const moved = await writeLedgerTransaction(
     trx,
-    transfer(`lease-shrink:${op.id}`, 'lease_return', ledgerAccount.holds(lease.account_id), ledgerAccount.credits(lease.account_id), op.amount),
+    transfer(
+      `lease-shrink:${op.id}`,
+      'lease_return',
+      ledgerAccount.holds(lease.account_id),
+      ledgerAccount.credits(lease.account_id),
+      op.amount,
+    ),
   );
-  if (moved) await trx.updateTable('budget_leases').set((eb) => ({ amount: eb('amount', '-', op.amount) })).where('id', '=', op.leaseId).execute();
+  if (moved)
+    await trx
+      .updateTable('budget_leases')
+      .set((eb) => ({ amount: eb('amount', '-', op.amount) }))
+      .where('id', '=', op.leaseId)
+      .execute();
 }
 
 async function returnLease(trx: Transaction<Schema>, leaseId: string): Promise<void> {
-  const lease = await trx.deleteFrom('budget_leases').where('id', '=', leaseId).returning(['account_id', 'amount']).executeTakeFirst();
+  const lease = await trx
+    .deleteFrom('budget_leases')
+    .where('id', '=', leaseId)
+    .returning(['account_id', 'amount'])
+    .executeTakeFirst();
   if (!lease || lease.amount === 0n) return;
   await writeLedgerTransaction(
     trx,
-    transfer(`lease-return:${leaseId}`, 'lease_return', ledgerAccount.holds(lease.account_id), ledgerAccount.credits(lease.account_id), lease.amount),
+    transfer(
+      `lease-return:${leaseId}`,
+      'lease_return',
+      ledgerAccount.holds(lease.account_id),
+      ledgerAccount.credits(lease.account_id),
+      lease.amount,
+    ),
   );
 }
 
@@ -159,19 +203,38 @@ async function applyCaptures(trx: Transaction<Schema>, captures: readonly Captur
   const fresh = new Set(recorded.map((r) => r.request_id));
   const billed = captures.filter((op) => op.transaction && fresh.has(op.usage.requestId));
   if (billed.length === 0) return;
-  await writeLedgerTransactions(trx, billed.map((op) => op.transaction as LedgerTransaction));
+  await writeLedgerTransactions(
+    trx,
+    billed.map((op) => op.transaction as LedgerTransaction),
+  );
   const byLease = totals(billed, (op) => op.leaseId).map(({ op, cost }) => sql`(${op.leaseId}, ${cost}::bigint)`);
-  await sql`update budget_leases set amount = amount - v.cost from (values ${sql.join(byLease)}) as v(id, cost) where budget_leases.id = v.id`.execute(trx);
+  await sql`update budget_leases set amount = amount - v.cost from (values ${sql.join(byLease)}) as v(id, cost) where budget_leases.id = v.id`.execute(
+    trx,
+  );
   const byKey = totals(billed, (op) => op.keyId).map(({ op, cost }) => sql`(${op.keyId}, ${cost}::bigint)`);
-  await sql`update api_keys set spent_total = spent_total + v.cost from (values ${sql.join(byKey)}) as v(id, cost) where api_keys.id = v.id`.execute(trx);
+  await sql`update api_keys set spent_total = spent_total + v.cost from (values ${sql.join(byKey)}) as v(id, cost) where api_keys.id = v.id`.execute(
+    trx,
+  );
   await trx
     .insertInto('key_daily_spend')
-    .values(totals(billed, (op) => `${op.keyId}/${op.day}`).map(({ op, cost }) => ({ key_id: op.keyId, day: op.day, spent: cost })))
-    .onConflict((oc) => oc.columns(['key_id', 'day']).doUpdateSet((eb) => ({ spent: eb('key_daily_spend.spent', '+', eb.ref('excluded.spent')) })))
+    .values(
+      totals(billed, (op) => `${op.keyId}/${op.day}`).map(({ op, cost }) => ({
+        key_id: op.keyId,
+        day: op.day,
+        spent: cost,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['key_id', 'day'])
+        .doUpdateSet((eb) => ({ spent: eb('key_daily_spend.spent', '+', eb.ref('excluded.spent')) })),
+    )
     .execute();
 }
 
-export function createKyselyBillingStore(db: Kysely<Schema>): LeaseStore & BillingWriter & { reclaimAll(): Promise<number> } {
+export function createKyselyBillingStore(
+  db: Kysely<Schema>,
+): LeaseStore & BillingWriter & { reclaimAll(): Promise<number> } {
   const returnLeases = async (query: SelectQueryBuilder<Schema, 'budget_leases', { id: string }>): Promise<number> => {
     const leases = await query.execute();
     for (const { id } of leases) await db.transaction().execute((trx) => returnLease(trx, id));
@@ -180,9 +243,14 @@ export function createKyselyBillingStore(db: Kysely<Schema>): LeaseStore & Billi
   return {
     acquire: (request) => acquireLease(db, request),
     async renew(leaseIds, expiresAtMs) {
-      await db.updateTable('budget_leases').set({ expires_at: new Date(expiresAtMs) }).where('id', 'in', [...leaseIds]).execute();
+      await db
+        .updateTable('budget_leases')
+        .set({ expires_at: new Date(expiresAtMs) })
+        .where('id', 'in', [...leaseIds])
+        .execute();
     },
-    reclaimExpired: (nowMs) => returnLeases(db.selectFrom('budget_leases').select('id').where('expires_at', '<', new Date(nowMs))),
+    reclaimExpired: (nowMs) =>
+      returnLeases(db.selectFrom('budget_leases').select('id').where('expires_at', '<', new Date(nowMs))),
     /** Every lease, whatever its expiry: only for a database this process owns alone (PGlite), at start. */
     reclaimAll: () => returnLeases(db.selectFrom('budget_leases').select('id')),
     async write(operations) {
@@ -190,7 +258,10 @@ export function createKyselyBillingStore(db: Kysely<Schema>): LeaseStore & Billi
       // before its return in the queue, and applying all captures before all returns keeps that order. A shrink
       // gives back only what no request holds, so the captures after it in the queue still fit in the lease.
       await db.transaction().execute(async (trx) => {
-        await applyCaptures(trx, operations.filter((op): op is Capture => op.type === 'capture'));
+        await applyCaptures(
+          trx,
+          operations.filter((op): op is Capture => op.type === 'capture'),
+        );
         for (const op of operations) {
           if (op.type === 'return-lease') await returnLease(trx, op.leaseId);
           else if (op.type === 'shrink-lease') await shrinkLease(trx, op);

@@ -19,7 +19,8 @@ export function toKeyRecord(row: Selectable<Schema['api_keys']>): ApiKeyRecord {
     spendLimitDaily: row.spend_limit_daily,
     rateLimitRpm: row.rate_limit_rpm,
     rateLimitTpm: row.rate_limit_tpm,
-    providerPreferences: row.provider_preferences === null ? null : providerPreferencesSchema.parse(row.provider_preferences),
+    providerPreferences:
+      row.provider_preferences === null ? null : providerPreferencesSchema.parse(row.provider_preferences),
     expiresAtMs: row.expires_at?.getTime() ?? null,
     revokedAtMs: row.revoked_at?.getTime() ?? null,
     updatedAtMs: row.updated_at.getTime(),
@@ -33,7 +34,11 @@ export function createKyselyKeyStore(db: Kysely<Schema>): KeyStore {
       return row ? toKeyRecord(row) : undefined;
     },
     async changedSince(updatedAtMs) {
-      const rows = await db.selectFrom('api_keys').selectAll().where('updated_at', '>', new Date(updatedAtMs)).execute();
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('updated_at', '>', new Date(updatedAtMs))
+        .execute();
       return rows.map((row) => ({ ...toKeyRecord(row), hash: row.hash }));
     },
   };

@@ -5,7 +5,15 @@ import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
 import { PRICE_PRECISION, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { KeyRole } from '../../app/ports.ts';
-import type { AgentHostState, MarketStore, ModelRecord, HostRecord, NewKey, UsageFilter, UsageRow } from '../../app/market-store.ts';
+import type {
+  AgentHostState,
+  MarketStore,
+  ModelRecord,
+  HostRecord,
+  NewKey,
+  UsageFilter,
+  UsageRow,
+} from '../../app/market-store.ts';
 import type { Schema } from './schema.ts';
 import { ensureLedgerAccount, writeLedgerTransaction } from './ledger-writes.ts';
 import { REPUTATION } from '../../domain/verification/reputation.ts';
@@ -20,7 +28,8 @@ const usageWhere =
     if (filter.hostId !== undefined) conditions.push(eb('host_id', '=', filter.hostId));
     if (filter.modelId !== undefined) conditions.push(eb('model_id', '=', filter.modelId));
     if (filter.keyPrefix !== undefined) conditions.push(eb('key_prefix', '=', filter.keyPrefix));
-    if (filter.keyIds !== undefined) conditions.push(filter.keyIds.length === 0 ? sql<SqlBool>`false` : eb('key_id', 'in', filter.keyIds));
+    if (filter.keyIds !== undefined)
+      conditions.push(filter.keyIds.length === 0 ? sql<SqlBool>`false` : eb('key_id', 'in', filter.keyIds));
     if (filter.fromMs !== undefined) conditions.push(eb('created_at', '>=', new Date(filter.fromMs)));
     if (filter.toMs !== undefined) conditions.push(eb('created_at', '<', new Date(filter.toMs)));
     return eb.and(conditions);
@@ -31,15 +40,26 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     (await db.selectFrom('ledger_accounts').select('balance').where('id', '=', id).executeTakeFirst())?.balance ?? 0n;
 
   const listMaintenance: MarketStore['listMaintenance'] = async (nowMs, hostIds) => {
-    let query = db.selectFrom('host_maintenance').selectAll().where('cancelled_at', 'is', null).where('ends_at', '>', new Date(nowMs));
-    if (hostIds) query = hostIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('host_id', 'in', hostIds);
+    let query = db
+      .selectFrom('host_maintenance')
+      .selectAll()
+      .where('cancelled_at', 'is', null)
+      .where('ends_at', '>', new Date(nowMs));
+    if (hostIds)
+      query = hostIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('host_id', 'in', hostIds);
     const rows = await query.orderBy('starts_at').orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, hostId: r.host_id, startsAtMs: r.starts_at.getTime(), endsAtMs: r.ends_at.getTime() }));
+    return rows.map((r) => ({
+      id: r.id,
+      hostId: r.host_id,
+      startsAtMs: r.starts_at.getTime(),
+      endsAtMs: r.ends_at.getTime(),
+    }));
   };
 
   const listCapacity: MarketStore['listCapacity'] = async (hostIds) => {
     let query = db.selectFrom('host_capacity').selectAll();
-    if (hostIds) query = hostIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('host_id', 'in', hostIds);
+    if (hostIds)
+      query = hostIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('host_id', 'in', hostIds);
     const rows = await query.orderBy('host_id').orderBy('model_id').execute();
     return rows.map((r) => ({
       hostId: r.host_id,
@@ -52,10 +72,36 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
   };
 
   const agentHosts = async (hostId?: string): Promise<AgentHostState[]> => {
-    let query = db.selectFrom('hosts').select(['id', 'name', 'base_url', 'forward_secret', 'status', 'last_seen_at', 'reputation', 'suspended_at', 'misses', 'strikes']).where('public_key', 'is not', null);
+    let query = db
+      .selectFrom('hosts')
+      .select([
+        'id',
+        'name',
+        'base_url',
+        'forward_secret',
+        'status',
+        'last_seen_at',
+        'reputation',
+        'suspended_at',
+        'misses',
+        'strikes',
+      ])
+      .where('public_key', 'is not', null);
     if (hostId !== undefined) query = query.where('id', '=', hostId);
     const hosts = await query.orderBy('id').execute();
-    const routes = hosts.length === 0 ? [] : await db.selectFrom('model_hosts').select(['host_id', 'model_id']).where('host_id', 'in', hosts.map((h) => h.id)).orderBy('model_id').execute();
+    const routes =
+      hosts.length === 0
+        ? []
+        : await db
+            .selectFrom('model_hosts')
+            .select(['host_id', 'model_id'])
+            .where(
+              'host_id',
+              'in',
+              hosts.map((h) => h.id),
+            )
+            .orderBy('model_id')
+            .execute();
     return hosts.map((h) => ({
       id: h.id,
       name: h.name,
@@ -95,19 +141,38 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       return rows.map((r) => ({ id: r.id, name: r.name, credits: r.credits ?? 0n, holds: r.holds ?? 0n }));
     },
     async grantCredits(accountId, amount, idempotencyKey) {
-      return db.transaction().execute((trx) =>
-        writeLedgerTransaction(trx, transfer(`grant:${idempotencyKey}`, 'grant', ledgerAccount.funding, ledgerAccount.credits(accountId), amount)),
-      );
+      return db
+        .transaction()
+        .execute((trx) =>
+          writeLedgerTransaction(
+            trx,
+            transfer(
+              `grant:${idempotencyKey}`,
+              'grant',
+              ledgerAccount.funding,
+              ledgerAccount.credits(accountId),
+              amount,
+            ),
+          ),
+        );
     },
     async balances(accountId) {
-      return { credits: await balanceOf(ledgerAccount.credits(accountId)), holds: await balanceOf(ledgerAccount.holds(accountId)) };
+      return {
+        credits: await balanceOf(ledgerAccount.credits(accountId)),
+        holds: await balanceOf(ledgerAccount.holds(accountId)),
+      };
     },
     balanceOf,
     async insertKey(key: NewKey, maxLiveKeys: number) {
       return db.transaction().execute(async (trx) => {
         // The account row is the lock (no key update: rows that merely reference the account do not wait on it): two
         // keys created at once cannot both take the last place.
-        await trx.selectFrom('accounts').select('id').where('id', '=', key.accountId).forNoKeyUpdate().executeTakeFirst();
+        await trx
+          .selectFrom('accounts')
+          .select('id')
+          .where('id', '=', key.accountId)
+          .forNoKeyUpdate()
+          .executeTakeFirst();
         const live = await trx
           .selectFrom('api_keys')
           .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -131,7 +196,10 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
             spend_limit_daily: key.spendLimitDaily,
             rate_limit_rpm: key.rateLimitRpm,
             rate_limit_tpm: key.rateLimitTpm,
-            provider_preferences: key.providerPreferences === null ? null : JSON.stringify(providerPreferencesWire(key.providerPreferences)),
+            provider_preferences:
+              key.providerPreferences === null
+                ? null
+                : JSON.stringify(providerPreferencesWire(key.providerPreferences)),
             expires_at: key.expiresAtMs === null ? null : new Date(key.expiresAtMs),
           })
           .execute();
@@ -146,14 +214,22 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       let q = db
         .selectFrom('api_keys')
         // One query shape with or without a day: without one, the join matches nothing and spentToday is 0.
-        .leftJoin('key_daily_spend', (join) => join.onRef('key_daily_spend.key_id', '=', 'api_keys.id').on('key_daily_spend.day', '=', filter.day ?? '1970-01-01'))
+        .leftJoin('key_daily_spend', (join) =>
+          join
+            .onRef('key_daily_spend.key_id', '=', 'api_keys.id')
+            .on('key_daily_spend.day', '=', filter.day ?? '1970-01-01'),
+        )
         .selectAll('api_keys')
         .select('key_daily_spend.spent as spent_today')
         .orderBy('api_keys.created_at')
         .orderBy('api_keys.id');
       if (filter.accountId) q = q.where('api_keys.account_id', '=', filter.accountId);
       if (filter.role) q = q.where('api_keys.role', '=', filter.role);
-      return (await q.execute()).map((row) => ({ ...toKeyRecord(row), spentTotal: row.spent_total, spentToday: filter.day === undefined ? 0n : row.spent_today ?? 0n }));
+      return (await q.execute()).map((row) => ({
+        ...toKeyRecord(row),
+        spentTotal: row.spent_total,
+        spentToday: filter.day === undefined ? 0n : (row.spent_today ?? 0n),
+      }));
     },
     async revokeKey(id) {
       // The key and every descendant, however deep: a revoked agent's sub-keys stop with it.
@@ -170,10 +246,27 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     },
     async replaceOperatorKey(key) {
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('api_keys').set({ revoked_at: sql`now()`, updated_at: sql`clock_timestamp()` }).where('role', '=', 'operator').where('revoked_at', 'is', null).execute();
+        await trx
+          .updateTable('api_keys')
+          .set({ revoked_at: sql`now()`, updated_at: sql`clock_timestamp()` })
+          .where('role', '=', 'operator')
+          .where('revoked_at', 'is', null)
+          .execute();
         await trx
           .insertInto('api_keys')
-          .values({ id: key.id, account_id: key.accountId, parent_key_id: null, name: key.name, prefix: key.prefix, hash: key.hash, role: 'operator', models: null, spend_limit_total: null, spend_limit_daily: null, expires_at: null })
+          .values({
+            id: key.id,
+            account_id: key.accountId,
+            parent_key_id: null,
+            name: key.name,
+            prefix: key.prefix,
+            hash: key.hash,
+            role: 'operator',
+            models: null,
+            spend_limit_total: null,
+            spend_limit_daily: null,
+            expires_at: null,
+          })
           .execute();
       });
     },
@@ -194,7 +287,11 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       // bounds (the operator changes them through the pricing route).
       const { id, prompt_price: _prompt, completion_price: _completion, ...updates } = values;
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('models').values(values).onConflict((oc) => oc.column('id').doUpdateSet(updates)).execute();
+        await trx
+          .insertInto('models')
+          .values(values)
+          .onConflict((oc) => oc.column('id').doUpdateSet(updates))
+          .execute();
         await trx
           .insertInto('model_pricing')
           .values({
@@ -234,8 +331,21 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('hosts')
-          .values({ id: host.id, name: host.name, base_url: host.baseUrl, engine_kind: host.engineKind, max_concurrency: host.maxConcurrency ?? null })
-          .onConflict((oc) => oc.column('id').doUpdateSet({ name: host.name, base_url: host.baseUrl, engine_kind: host.engineKind, max_concurrency: host.maxConcurrency ?? null }))
+          .values({
+            id: host.id,
+            name: host.name,
+            base_url: host.baseUrl,
+            engine_kind: host.engineKind,
+            max_concurrency: host.maxConcurrency ?? null,
+          })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet({
+              name: host.name,
+              base_url: host.baseUrl,
+              engine_kind: host.engineKind,
+              max_concurrency: host.maxConcurrency ?? null,
+            }),
+          )
           .execute();
         await ensureLedgerAccount(trx, ledgerAccount.hostEarnings(host.id), null, 'host_earnings');
         await trx
@@ -250,7 +360,9 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
         .selectFrom('model_hosts')
         .innerJoin('hosts', 'hosts.id', 'model_hosts.host_id')
         // the bond's ledger account id is ledgerAccount.hostBond(hosts.id)
-        .leftJoin('ledger_accounts as bond', (j) => j.on('bond.kind', '=', 'host_bond').on('bond.id', '=', sql<string>`'host:' || hosts.id || ':bond'`))
+        .leftJoin('ledger_accounts as bond', (j) =>
+          j.on('bond.kind', '=', 'host_bond').on('bond.id', '=', sql<string>`'host:' || hosts.id || ':bond'`),
+        )
         .select([
           'bond.balance as bond',
           'model_hosts.model_id',
@@ -268,7 +380,14 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           'hosts.reputation',
           (eb) =>
             eb
-              .exists(eb.selectFrom('disputes').select('disputes.id').whereRef('disputes.host_id', '=', 'hosts.id').whereRef('disputes.model_id', '=', 'model_hosts.model_id').where('disputes.status', '=', 'open'))
+              .exists(
+                eb
+                  .selectFrom('disputes')
+                  .select('disputes.id')
+                  .whereRef('disputes.host_id', '=', 'hosts.id')
+                  .whereRef('disputes.model_id', '=', 'model_hosts.model_id')
+                  .where('disputes.status', '=', 'open'),
+              )
               .as('under_dispute'),
         ])
         .where('hosts.status', '=', 'active')
@@ -279,7 +398,10 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       return rows.map((r) => ({
         modelId: r.model_id,
         upstreamModel: r.upstream_model,
-        ask: r.ask_prompt === null || r.ask_completion === null ? null : { prompt: r.ask_prompt, completion: r.ask_completion },
+        ask:
+          r.ask_prompt === null || r.ask_completion === null
+            ? null
+            : { prompt: r.ask_prompt, completion: r.ask_completion },
         host: {
           id: r.id,
           name: r.name,
@@ -298,7 +420,15 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     },
     listMaintenance,
     async addMaintenance(window) {
-      await db.insertInto('host_maintenance').values({ id: window.id, host_id: window.hostId, starts_at: new Date(window.startsAtMs), ends_at: new Date(window.endsAtMs) }).execute();
+      await db
+        .insertInto('host_maintenance')
+        .values({
+          id: window.id,
+          host_id: window.hostId,
+          starts_at: new Date(window.startsAtMs),
+          ends_at: new Date(window.endsAtMs),
+        })
+        .execute();
     },
     async cancelMaintenance(hostId, windowId) {
       const result = await db
@@ -313,14 +443,20 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     async recordHostTallies(tallies) {
       for (const column of ['misses', 'strikes'] as const) {
         for (const [hostId, count] of [...tallies[column]].sort(([a], [b]) => a.localeCompare(b))) {
-          await db.updateTable('hosts').set((eb) => ({ [column]: eb(column, '+', count) })).where('id', '=', hostId).execute();
+          await db
+            .updateTable('hosts')
+            .set((eb) => ({ [column]: eb(column, '+', count) }))
+            .where('id', '=', hostId)
+            .execute();
         }
       }
       // Misses outside maintenance windows cost reputation too.
       for (const [hostId, count] of [...tallies.misses].sort(([a], [b]) => a.localeCompare(b))) {
         await db
           .updateTable('hosts')
-          .set((eb) => ({ reputation: eb.fn('greatest', [eb.lit(0), eb('reputation', '-', count * REPUTATION.missLoss)]) }))
+          .set((eb) => ({
+            reputation: eb.fn('greatest', [eb.lit(0), eb('reputation', '-', count * REPUTATION.missLoss)]),
+          }))
           .where('id', '=', hostId)
           .execute();
       }
@@ -339,13 +475,25 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           status: host.status,
           last_seen_at: sql<Date>`now()`,
         };
-        await trx.insertInto('hosts').values({ id: host.id, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+        await trx
+          .insertInto('hosts')
+          .values({ id: host.id, ...values })
+          .onConflict((oc) => oc.column('id').doUpdateSet(values))
+          .execute();
         await ensureLedgerAccount(trx, ledgerAccount.hostEarnings(host.id), null, 'host_earnings');
         await trx.deleteFrom('model_hosts').where('host_id', '=', host.id).execute();
         if (routes.length > 0) {
           await trx
             .insertInto('model_hosts')
-            .values(routes.map((r) => ({ model_id: r.modelId, host_id: host.id, upstream_model: r.modelId, ask_prompt: r.askPrompt, ask_completion: r.askCompletion })))
+            .values(
+              routes.map((r) => ({
+                model_id: r.modelId,
+                host_id: host.id,
+                upstream_model: r.modelId,
+                ask_prompt: r.askPrompt,
+                ask_completion: r.askCompletion,
+              })),
+            )
             .execute();
         }
       });
@@ -354,7 +502,11 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     listAgentHosts: () => agentHosts(),
     async activateHost(hostId, modelIds) {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('model_hosts').where('host_id', '=', hostId).where('model_id', 'not in', modelIds).execute();
+        await trx
+          .deleteFrom('model_hosts')
+          .where('host_id', '=', hostId)
+          .where('model_id', 'not in', modelIds)
+          .execute();
         await trx.updateTable('hosts').set({ status: 'active' }).where('id', '=', hostId).execute();
       });
     },
@@ -362,15 +514,27 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       return db.selectFrom('hosts').select('id').where('token_hash', '=', tokenHash).executeTakeFirst();
     },
     async touchHost(hostId) {
-      await db.updateTable('hosts').set({ last_seen_at: sql<Date>`now()` }).where('id', '=', hostId).execute();
+      await db
+        .updateTable('hosts')
+        .set({ last_seen_at: sql<Date>`now()` })
+        .where('id', '=', hostId)
+        .execute();
     },
     async hostSummary(hostId, nowMs) {
       const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
       if (!host) return undefined;
-      const models = await db.selectFrom('model_hosts').select('model_id').where('host_id', '=', hostId).orderBy('model_id').execute();
+      const models = await db
+        .selectFrom('model_hosts')
+        .select('model_id')
+        .where('host_id', '=', hostId)
+        .orderBy('model_id')
+        .execute();
       const traffic = await db
         .selectFrom('usage_records')
-        .select((eb) => [eb.fn.countAll<string>().as('requests'), eb.fn.coalesce(eb.fn.sum<string>('completion_tokens'), eb.lit(0)).as('tokens')])
+        .select((eb) => [
+          eb.fn.countAll<string>().as('requests'),
+          eb.fn.coalesce(eb.fn.sum<string>('completion_tokens'), eb.lit(0)).as('tokens'),
+        ])
         .where('host_id', '=', hostId)
         .executeTakeFirstOrThrow();
       return {
@@ -409,29 +573,34 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       // Keyset paging: the rows after the cursor's row in (created_at, request_id) order. The cursor is looked up
       // within the same filter, so one naming another account's record (or none) gives an empty page, not its rows.
       if (after !== undefined) {
-        const cursor = db.selectFrom('usage_records').select(['created_at', 'request_id']).where('request_id', '=', after).where(usageWhere(filter));
+        const cursor = db
+          .selectFrom('usage_records')
+          .select(['created_at', 'request_id'])
+          .where('request_id', '=', after)
+          .where(usageWhere(filter));
         query = query.where(sql<SqlBool>`(created_at, request_id) < (${cursor})`);
       }
       const rows = await query.orderBy('created_at', 'desc').orderBy('request_id', 'desc').limit(limit).execute();
-      return rows.map(
-        (r): UsageRow => ({
-          requestId: r.request_id,
-          keyPrefix: r.key_prefix,
-          modelId: r.model_id,
-          hostId: r.host_id,
-          promptTokens: r.prompt_tokens,
-          completionTokens: r.completion_tokens,
-          promptPrice: r.prompt_price,
-          completionPrice: r.completion_price,
-          cost: r.cost,
-          status: r.status,
-          attempts: r.attempts,
-          hedged: r.hedged,
-          receipt: r.request_digest === null || r.response_digest === null ? null : { requestDigest: r.request_digest, responseDigest: r.response_digest, signature: r.host_signature },
-          createdAtMs: r.created_at.getTime(),
-          refundedBy: r.refunded_by,
-        }),
-      );
+      return rows.map((r): UsageRow => ({
+        requestId: r.request_id,
+        keyPrefix: r.key_prefix,
+        modelId: r.model_id,
+        hostId: r.host_id,
+        promptTokens: r.prompt_tokens,
+        completionTokens: r.completion_tokens,
+        promptPrice: r.prompt_price,
+        completionPrice: r.completion_price,
+        cost: r.cost,
+        status: r.status,
+        attempts: r.attempts,
+        hedged: r.hedged,
+        receipt:
+          r.request_digest === null || r.response_digest === null
+            ? null
+            : { requestDigest: r.request_digest, responseDigest: r.response_digest, signature: r.host_signature },
+        createdAtMs: r.created_at.getTime(),
+        refundedBy: r.refunded_by,
+      }));
     },
     async usageSeries(filter, bucket, perKey) {
       // The bucket inlined as a literal (one of three names): a parameter would make the SELECT and GROUP BY differ.
@@ -477,14 +646,26 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
       return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
     },
     async setSetting(key, value) {
-      await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+      await db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
     },
     async ledgerTotals() {
       const row = await db
         .selectFrom('ledger_accounts')
-        .select((eb) => [eb.fn.coalesce(eb.fn.sum<bigint>('balance'), eb.lit(0)).as('total'), eb.fn.countAll<number>().as('accounts')])
+        .select((eb) => [
+          eb.fn.coalesce(eb.fn.sum<bigint>('balance'), eb.lit(0)).as('total'),
+          eb.fn.countAll<number>().as('accounts'),
+        ])
         .executeTakeFirstOrThrow();
-      const negative = await db.selectFrom('ledger_accounts').select('id').where('balance', '<', 0n).where('allow_negative', '=', false).execute();
+      const negative = await db
+        .selectFrom('ledger_accounts')
+        .select('id')
+        .where('balance', '<', 0n)
+        .where('allow_negative', '=', false)
+        .execute();
       return { sum: BigInt(row.total), negativeAccounts: negative.map((n) => n.id) };
     },
     async ledgerByKind() {
@@ -498,4 +679,3 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     },
   };
 }
-

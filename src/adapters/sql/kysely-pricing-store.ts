@@ -29,7 +29,13 @@ const toPricing = (r: PricingRow): ModelPricing => ({
   nextUpdateAtMs: r.next_update_at.getTime(),
 });
 
-const toPoint = (r: { model_id: string; at: Date; prompt_price: bigint; completion_price: bigint; utilization: number }): PricePoint => ({
+const toPoint = (r: {
+  model_id: string;
+  at: Date;
+  prompt_price: bigint;
+  completion_price: bigint;
+  utilization: number;
+}): PricePoint => ({
   modelId: r.model_id,
   atMs: r.at.getTime(),
   prompt: r.prompt_price,
@@ -67,7 +73,11 @@ export function createKyselyPricingStore(db: Kysely<Schema>): PricingStore {
     },
     async repriceDue(nowMs, nextUpdateAtMs, reprice) {
       return db.transaction().execute(async (trx) => {
-        const due = await pricingRows(trx).where('model_pricing.next_update_at', '<=', new Date(nowMs)).forUpdate('model_pricing').skipLocked().execute();
+        const due = await pricingRows(trx)
+          .where('model_pricing.next_update_at', '<=', new Date(nowMs))
+          .forUpdate('model_pricing')
+          .skipLocked()
+          .execute();
         const points: PricePoint[] = [];
         for (const row of due) {
           const next = reprice({ ...toPricing(row), busyMs: Number(row.busy_ms) });
@@ -84,11 +94,20 @@ export function createKyselyPricingStore(db: Kysely<Schema>): PricingStore {
             })
             .where('model_id', '=', row.model_id)
             .execute();
-          const point = { model_id: row.model_id, at, prompt_price: next.precise.prompt / PRICE_PRECISION, completion_price: next.precise.completion / PRICE_PRECISION, utilization: next.utilization };
+          const point = {
+            model_id: row.model_id,
+            at,
+            prompt_price: next.precise.prompt / PRICE_PRECISION,
+            completion_price: next.precise.completion / PRICE_PRECISION,
+            utilization: next.utilization,
+          };
           await trx.insertInto('price_history').values(point).execute();
           points.push(toPoint(point));
         }
-        const next = await trx.selectFrom('model_pricing').select((eb) => eb.fn.min('next_update_at').as('at')).executeTakeFirst();
+        const next = await trx
+          .selectFrom('model_pricing')
+          .select((eb) => eb.fn.min('next_update_at').as('at'))
+          .executeTakeFirst();
         return { points, nextDueAtMs: next?.at ? new Date(next.at).getTime() : nextUpdateAtMs };
       });
     },
@@ -103,15 +122,32 @@ export function createKyselyPricingStore(db: Kysely<Schema>): PricingStore {
       return (await pricingRows(db).orderBy('model_pricing.model_id').execute()).map(toPricing);
     },
     async priceHistory(modelId, limit) {
-      const rows = await db.selectFrom('price_history').selectAll().where('model_id', '=', modelId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('price_history')
+        .selectAll()
+        .where('model_id', '=', modelId)
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toPoint);
     },
     async setBounds(modelId, bounds, ceilingMultiple) {
       return db.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('model_pricing').selectAll().where('model_id', '=', modelId).forUpdate().executeTakeFirst();
+        const row = await trx
+          .selectFrom('model_pricing')
+          .selectAll()
+          .where('model_id', '=', modelId)
+          .forUpdate()
+          .executeTakeFirst();
         if (!row) return false;
-        const clamp = (precise: bigint, side: 'prompt' | 'completion') => steppedPrice(precise, 0, bounds.floor[side], ceilingPrice(bounds.base[side], ceilingMultiple));
-        await trx.updateTable('models').set({ prompt_price: bounds.base.prompt, completion_price: bounds.base.completion }).where('id', '=', modelId).execute();
+        const clamp = (precise: bigint, side: 'prompt' | 'completion') =>
+          steppedPrice(precise, 0, bounds.floor[side], ceilingPrice(bounds.base[side], ceilingMultiple));
+        await trx
+          .updateTable('models')
+          .set({ prompt_price: bounds.base.prompt, completion_price: bounds.base.completion })
+          .where('id', '=', modelId)
+          .execute();
         await trx
           .updateTable('model_pricing')
           .set({

@@ -35,7 +35,9 @@ export function createKyselyStatusStore(db: Kysely<Schema>): StatusStore {
       status: r.status,
       openedAtMs: r.opened_at.getTime(),
       resolvedAtMs: r.resolved_at?.getTime() ?? null,
-      updates: updates.filter((u) => u.incident_id === r.id).map((u) => ({ id: u.id, status: u.status, message: u.message, atMs: u.created_at.getTime() })),
+      updates: updates
+        .filter((u) => u.incident_id === r.id)
+        .map((u) => ({ id: u.id, status: u.status, message: u.message, atMs: u.created_at.getTime() })),
     }));
   };
   return {
@@ -63,7 +65,13 @@ export function createKyselyStatusStore(db: Kysely<Schema>): StatusStore {
       });
     },
     async samplesSince(fromMs) {
-      const rows = await db.selectFrom('traffic_samples').selectAll().where('started_at', '>=', new Date(fromMs)).orderBy('started_at').orderBy('model_id').execute();
+      const rows = await db
+        .selectFrom('traffic_samples')
+        .selectAll()
+        .where('started_at', '>=', new Date(fromMs))
+        .orderBy('started_at')
+        .orderBy('model_id')
+        .execute();
       return rows.map((r) => ({
         modelId: r.model_id,
         startedAtMs: r.started_at.getTime(),
@@ -79,9 +87,18 @@ export function createKyselyStatusStore(db: Kysely<Schema>): StatusStore {
       await db.transaction().execute(async (tx) => {
         await tx
           .insertInto('incidents')
-          .values({ id: incident.id, title: incident.title, impact: incident.impact, models: incident.models, status: incident.status, opened_at: new Date(incident.openedAtMs), resolved_at: null })
+          .values({
+            id: incident.id,
+            title: incident.title,
+            impact: incident.impact,
+            models: incident.models,
+            status: incident.status,
+            opened_at: new Date(incident.openedAtMs),
+            resolved_at: null,
+          })
           .execute();
-        for (const update of incident.updates) await tx.insertInto('incident_updates').values(updateRow(incident.id, update)).execute();
+        for (const update of incident.updates)
+          await tx.insertInto('incident_updates').values(updateRow(incident.id, update)).execute();
       });
     },
     async addIncidentUpdate(incidentId, update, status, resolvedAtMs) {

@@ -8,7 +8,10 @@ import type { LedgerAccountKind, Schema } from './schema.ts';
  * Writes ledger transactions in two statements whatever their number (one for the transactions, one for all their
  * entries). Returns the idempotency keys written now; a key already in the ledger is a retry and writes nothing.
  */
-export async function writeLedgerTransactions(trx: Transaction<Schema>, txs: readonly LedgerTransaction[]): Promise<Set<string>> {
+export async function writeLedgerTransactions(
+  trx: Transaction<Schema>,
+  txs: readonly LedgerTransaction[],
+): Promise<Set<string>> {
   if (txs.length === 0) return new Set();
   const inserted = await trx
     .insertInto('ledger_transactions')
@@ -19,7 +22,9 @@ export async function writeLedgerTransactions(trx: Transaction<Schema>, txs: rea
   const ids = new Map(inserted.map((row) => [row.idempotency_key, row.id]));
   const entries = txs.flatMap((tx) => {
     const id = ids.get(tx.idempotencyKey);
-    return id === undefined ? [] : tx.entries.map((e) => ({ transaction_id: id, ledger_account_id: e.account, amount: e.amount }));
+    return id === undefined
+      ? []
+      : tx.entries.map((e) => ({ transaction_id: id, ledger_account_id: e.account, amount: e.amount }));
   });
   if (entries.length > 0) await trx.insertInto('ledger_entries').values(entries).execute();
   return new Set(ids.keys());
@@ -36,7 +41,9 @@ export async function ensureLedgerAccount(
   ownerId: string | null,
   kind: LedgerAccountKind,
 ): Promise<void> {
-  await trx.insertInto('ledger_accounts').values({ id, owner_id: ownerId, kind }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await trx
+    .insertInto('ledger_accounts')
+    .values({ id, owner_id: ownerId, kind })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }
-
-

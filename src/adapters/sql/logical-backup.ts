@@ -58,20 +58,23 @@ export async function dumpTables(
   emitRow: (table: TableName, row: BackupRow) => Promise<void>,
 ): Promise<Record<TableName, number>> {
   const counts = Object.fromEntries(TABLES.map(([table]) => [table, 0])) as Record<TableName, number>;
-  await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    await emit({ format: 'agora-backup', version: 1, migrations: await appliedMigrations(trx) });
-    for (const [table, orderBy] of TABLES) {
-      for (let offset = 0; ; offset += PAGE) {
-        const { rows } = await sql<{ row: string }>`
+  await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      await emit({ format: 'agora-backup', version: 1, migrations: await appliedMigrations(trx) });
+      for (const [table, orderBy] of TABLES) {
+        for (let offset = 0; ; offset += PAGE) {
+          const { rows } = await sql<{ row: string }>`
           select (select json_object_agg(key, case json_typeof(value) when 'number' then to_json(value #>> '{}') else value end)
                   from json_each(to_json(t)))::text as row
           from ${sql.table(table)} t order by ${sql.raw(orderBy)} limit ${PAGE} offset ${offset}`.execute(trx);
-        for (const { row } of rows) await emitRow(table, JSON.parse(row) as BackupRow);
-        counts[table] += rows.length;
-        if (rows.length < PAGE) break;
+          for (const { row } of rows) await emitRow(table, JSON.parse(row) as BackupRow);
+          counts[table] += rows.length;
+          if (rows.length < PAGE) break;
+        }
       }
-    }
-  });
+    });
   return counts;
 }
 
@@ -81,15 +84,26 @@ export class RestoreRefused extends Error {}
  * Loads a backup into a freshly migrated, unused database in one transaction: anything wrong (another schema
  * version, a database already in use, a truncated file, a balance that does not replay) leaves it untouched.
  */
-export async function restoreTables(db: Kysely<Schema>, header: BackupHeader, rows: AsyncIterable<[TableName, BackupRow]>): Promise<Record<TableName, number>> {
+export async function restoreTables(
+  db: Kysely<Schema>,
+  header: BackupHeader,
+  rows: AsyncIterable<[TableName, BackupRow]>,
+): Promise<Record<TableName, number>> {
   const counts = Object.fromEntries(TABLES.map(([table]) => [table, 0])) as Record<TableName, number>;
   await db.transaction().execute(async (trx) => {
     const migrations = await appliedMigrations(trx);
     if (migrations.join() !== header.migrations.join()) {
-      throw new RestoreRefused(`the backup's schema (${header.migrations.join(', ')}) is not this version's (${migrations.join(', ')})`);
+      throw new RestoreRefused(
+        `the backup's schema (${header.migrations.join(', ')}) is not this version's (${migrations.join(', ')})`,
+      );
     }
-    const { rows: used } = await sql<{ n: string }>`select (select count(*) from ledger_transactions) + (select count(*) from api_keys) as n`.execute(trx);
-    if (BigInt(used[0]?.n ?? 0) > 0n) throw new RestoreRefused('the target database is already in use (it has keys or ledger transactions); restore into a new one');
+    const { rows: used } = await sql<{
+      n: string;
+    }>`select (select count(*) from ledger_transactions) + (select count(*) from api_keys) as n`.execute(trx);
+    if (BigInt(used[0]?.n ?? 0) > 0n)
+      throw new RestoreRefused(
+        'the target database is already in use (it has keys or ledger transactions); restore into a new one',
+      );
     for (const [table] of [...TABLES].reverse()) await sql`delete from ${sql.table(table)}`.execute(trx);
 
     // Balances are replayed from the entries (the ledger trigger adds each one), with the non-negative rule
@@ -97,7 +111,9 @@ export async function restoreTables(db: Kysely<Schema>, header: BackupHeader, ro
     const expected = new Map<string, { balance: string; allowNegative: boolean }>();
     const batches = new Map<TableName, BackupRow[]>();
     const insert = async (table: TableName, batch: BackupRow[]) => {
-      await sql`insert into ${sql.table(table)} select * from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(batch)}::json)`.execute(trx);
+      await sql`insert into ${sql.table(table)} select * from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(batch)}::json)`.execute(
+        trx,
+      );
       counts[table] += batch.length;
     };
     let current: TableName | undefined;
@@ -122,15 +138,26 @@ export async function restoreTables(db: Kysely<Schema>, header: BackupHeader, ro
     }
     if (current !== undefined) await flush(current);
 
-    await sql`select setval(pg_get_serial_sequence('ledger_transactions', 'id'), coalesce(max(id), 0) + 1, false) from ledger_transactions`.execute(trx);
-    await sql`select setval(pg_get_serial_sequence('price_history', 'id'), coalesce(max(id), 0) + 1, false) from price_history`.execute(trx);
-    const { rows: replayed } = await sql<{ id: string; balance: string }>`select id, balance::text as balance from ledger_accounts`.execute(trx);
+    await sql`select setval(pg_get_serial_sequence('ledger_transactions', 'id'), coalesce(max(id), 0) + 1, false) from ledger_transactions`.execute(
+      trx,
+    );
+    await sql`select setval(pg_get_serial_sequence('price_history', 'id'), coalesce(max(id), 0) + 1, false) from price_history`.execute(
+      trx,
+    );
+    const { rows: replayed } = await sql<{
+      id: string;
+      balance: string;
+    }>`select id, balance::text as balance from ledger_accounts`.execute(trx);
     for (const account of replayed) {
       const want = expected.get(account.id);
-      if (want?.balance !== account.balance) throw new RestoreRefused(`ledger account ${account.id}: entries replay to ${account.balance}, the backup says ${want?.balance ?? 'nothing'}`);
+      if (want?.balance !== account.balance)
+        throw new RestoreRefused(
+          `ledger account ${account.id}: entries replay to ${account.balance}, the backup says ${want?.balance ?? 'nothing'}`,
+        );
     }
     const strict = [...expected].filter(([, a]) => !a.allowNegative).map(([id]) => id);
-    if (strict.length > 0) await sql`update ledger_accounts set allow_negative = false where id in (${sql.join(strict)})`.execute(trx);
+    if (strict.length > 0)
+      await sql`update ledger_accounts set allow_negative = false where id in (${sql.join(strict)})`.execute(trx);
   });
   return counts;
 }

@@ -45,7 +45,9 @@ const MIGRATIONS: Record<string, Migration> = {
  * applies what is missing or refuses what it does not know.
  */
 async function isMigrated(db: Kysely<Schema>): Promise<boolean> {
-  const { rows: tables } = await sql<{ known: boolean }>`select to_regclass('kysely_migration') is not null as known`.execute(db);
+  const { rows: tables } = await sql<{
+    known: boolean;
+  }>`select to_regclass('kysely_migration') is not null as known`.execute(db);
   if (!tables[0]?.known) return false;
   const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
   return rows.map((r) => r.name).join() === Object.keys(MIGRATIONS).sort().join();
@@ -73,20 +75,25 @@ const displayUrl = (url: string): string => {
 /** Whether a PGlite data directory holds a database (every PostgreSQL data directory has PG_VERSION); opens nothing. */
 export const hasEmbeddedDatabase = (pgdataDir: string): boolean => existsSync(join(pgdataDir, 'PG_VERSION'));
 
-const whereIs = (location: DatabaseLocation): string => ('url' in location ? `the database ${displayUrl(location.url)}` : location.dataDir);
+const whereIs = (location: DatabaseLocation): string =>
+  'url' in location ? `the database ${displayUrl(location.url)}` : location.dataDir;
 
 /** Refuses a database without the market's schema (its migrations table), so nothing is created in it. */
 async function requireMarketSchema(db: Kysely<Schema>, location: DatabaseLocation): Promise<void> {
   let migrations: string | null | undefined;
   try {
-    migrations = (await sql<{ migrations: string | null }>`select to_regclass('kysely_migration')::text as migrations`.execute(db)).rows[0]?.migrations;
+    migrations = (
+      await sql<{ migrations: string | null }>`select to_regclass('kysely_migration')::text as migrations`.execute(db)
+    ).rows[0]?.migrations;
   } catch (error) {
     await db.destroy();
     throw new MarketNotFound(`cannot open ${whereIs(location)}: ${(error as Error).message}`);
   }
   if (migrations) return;
   await db.destroy();
-  throw new MarketNotFound(`no market in ${whereIs(location)}: it has no Agora tables (\`agora start\` or \`agora restore\` creates a market)`);
+  throw new MarketNotFound(
+    `no market in ${whereIs(location)}: it has no Agora tables (\`agora start\` or \`agora restore\` creates a market)`,
+  );
 }
 
 export type OpenOptions = {
@@ -96,13 +103,18 @@ export type OpenOptions = {
 
 export async function openDatabase(location: DatabaseLocation, options: OpenOptions = {}): Promise<Database> {
   if (options.mustExist && 'dataDir' in location && !hasEmbeddedDatabase(location.dataDir)) {
-    throw new MarketNotFound(`no market in ${location.dataDir}: it holds no database (\`agora start\` or \`agora restore\` creates a market)`);
+    throw new MarketNotFound(
+      `no market in ${location.dataDir}: it holds no database (\`agora start\` or \`agora restore\` creates a market)`,
+    );
   }
   if ('url' in location) {
     const pool = new pg.Pool({
       connectionString: location.url,
       max: 10,
-      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? BigInt : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === 20 ? BigInt : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
     });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     if (options.mustExist) await requireMarketSchema(db, location);
@@ -110,7 +122,9 @@ export async function openDatabase(location: DatabaseLocation, options: OpenOpti
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   // PGlite returns small int8 values as JS numbers by default; money must always be bigint.
-  const client = await openPGlite(location.dataDir, location.templateDir, { parsers: { [types.INT8]: (value: string) => BigInt(value) } });
+  const client = await openPGlite(location.dataDir, location.templateDir, {
+    parsers: { [types.INT8]: (value: string) => BigInt(value) },
+  });
   const db = new Kysely<Schema>({ dialect: pgliteDialect(client) });
   if (options.mustExist) await requireMarketSchema(db, location);
   await migrate(db);

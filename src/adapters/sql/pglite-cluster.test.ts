@@ -10,7 +10,8 @@ import { openPGlite, saveTemplate } from './pglite-cluster.ts';
 const root = mkdtempSync(join(tmpdir(), 'agora-cluster-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const hasMarker = async (client: PGlite) => (await client.query<{ found: boolean }>(`select to_regclass('marker') is not null as found`)).rows[0]?.found;
+const hasMarker = async (client: PGlite) =>
+  (await client.query<{ found: boolean }>(`select to_regclass('marker') is not null as found`)).rows[0]?.found;
 
 describe('the cached empty cluster', () => {
   const templateDir = join(root, 'cache');
@@ -34,14 +35,18 @@ describe('the cached empty cluster', () => {
 
     const second = await openPGlite(join(root, 'second'), templateDir, {});
     expect(await hasMarker(second)).toBe(true);
-    expect((await second.query(`select to_regclass('after_cache') is null as absent`)).rows).toEqual([{ absent: true }]);
+    expect((await second.query(`select to_regclass('after_cache') is null as absent`)).rows).toEqual([
+      { absent: true },
+    ]);
     await second.close();
   });
 
   it('an existing data directory opens as it is, not from the cache', async () => {
     const reopened = await openPGlite(join(root, 'first'), templateDir, {});
     expect(await hasMarker(reopened)).toBe(false);
-    expect((await reopened.query(`select to_regclass('after_cache') is not null as present`)).rows).toEqual([{ present: true }]);
+    expect((await reopened.query(`select to_regclass('after_cache') is not null as present`)).rows).toEqual([
+      { present: true },
+    ]);
     await reopened.close();
   });
 

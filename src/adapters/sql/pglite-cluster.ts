@@ -24,7 +24,9 @@ const contentHash = (bytes: Buffer): string => createHash('sha256').update(bytes
 /** The cached cluster's bytes, if a sound one is there; damaged or partial files are removed. */
 async function loadTemplate(templateDir: string): Promise<{ file: string; bytes: Buffer } | undefined> {
   const prefix = templatePrefix();
-  const names = (await readdir(templateDir).catch(() => [])).filter((name) => name.startsWith(prefix) && name.endsWith('.tar.gz'));
+  const names = (await readdir(templateDir).catch(() => [])).filter(
+    (name) => name.startsWith(prefix) && name.endsWith('.tar.gz'),
+  );
   for (const name of names) {
     const file = join(templateDir, name);
     const bytes = await readFile(file);
@@ -55,7 +57,11 @@ const isUnused = async (dataDir: string): Promise<boolean> => (await readdir(dat
  * `templateDir`: where the empty cluster is kept; without one, a new data directory runs initdb as PGlite does.
  * A data directory already in use opens as it is.
  */
-export async function openPGlite(dataDir: string, templateDir: string | undefined, options: Pick<PGliteOptions, 'parsers'>): Promise<PGlite> {
+export async function openPGlite(
+  dataDir: string,
+  templateDir: string | undefined,
+  options: Pick<PGliteOptions, 'parsers'>,
+): Promise<PGlite> {
   if (templateDir === undefined || !(await isUnused(dataDir))) return PGlite.create({ dataDir, ...options });
   const template = await loadTemplate(templateDir);
   if (template) {

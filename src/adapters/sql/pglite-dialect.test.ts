@@ -16,7 +16,17 @@ describe('the PGlite dialect', () => {
   afterAll(() => db.destroy());
 
   it('counts the rows an insert, update and delete touched', async () => {
-    expect((await db.insertInto('t').values([{ id: 1, v: 1 }, { id: 2, v: 2 }]).executeTakeFirst()).numInsertedOrUpdatedRows).toBe(2n);
+    expect(
+      (
+        await db
+          .insertInto('t')
+          .values([
+            { id: 1, v: 1 },
+            { id: 2, v: 2 },
+          ])
+          .executeTakeFirst()
+      ).numInsertedOrUpdatedRows,
+    ).toBe(2n);
     expect((await db.updateTable('t').set({ v: 5 }).where('id', '=', 1).executeTakeFirst()).numUpdatedRows).toBe(1n);
     expect((await db.updateTable('t').set({ v: 5 }).where('id', '=', 99).executeTakeFirst()).numUpdatedRows).toBe(0n);
     expect((await db.deleteFrom('t').where('id', '=', 2).executeTakeFirst()).numDeletedRows).toBe(1n);
@@ -30,7 +40,11 @@ describe('the PGlite dialect', () => {
       db.transaction().execute(async (trx) => {
         const { v } = await trx.selectFrom('t').select('v').where('id', '=', 1).executeTakeFirstOrThrow();
         await new Promise((resolve) => setImmediate(resolve));
-        await trx.updateTable('t').set({ v: v + 1 }).where('id', '=', 1).execute();
+        await trx
+          .updateTable('t')
+          .set({ v: v + 1 })
+          .where('id', '=', 1)
+          .execute();
       });
     await Promise.all(Array.from({ length: 10 }, increment));
     expect((await db.selectFrom('t').select('v').where('id', '=', 1).executeTakeFirstOrThrow()).v).toBe(10);

@@ -19,7 +19,9 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly client: PGlite) {}
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.client.query<R>(query.sql, [...query.parameters]);
-    return result.affectedRows === undefined ? { rows: result.rows } : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) };
+    return result.affectedRows === undefined
+      ? { rows: result.rows }
+      : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) };
   }
   // PGlite has no cursors to stream from.
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {

@@ -27,7 +27,12 @@ export type Schema = {
     balance: Generated<Money>;
     allow_negative: Generated<boolean>;
   };
-  ledger_transactions: { id: Generated<string>; idempotency_key: string; kind: string; created_at: Generated<Timestamp> };
+  ledger_transactions: {
+    id: Generated<string>;
+    idempotency_key: string;
+    kind: string;
+    created_at: Generated<Timestamp>;
+  };
   ledger_entries: { transaction_id: string; ledger_account_id: string; amount: Money };
   api_keys: {
     id: string;
@@ -53,7 +58,14 @@ export type Schema = {
     updated_at: Generated<Timestamp>;
   };
   key_daily_spend: { key_id: string; day: string; spent: Money };
-  budget_leases: { id: string; key_id: string; account_id: string; instance_id: string; amount: Money; expires_at: Timestamp };
+  budget_leases: {
+    id: string;
+    key_id: string;
+    account_id: string;
+    instance_id: string;
+    amount: Money;
+    expires_at: Timestamp;
+  };
   hosts: {
     id: string;
     name: string;
@@ -80,7 +92,14 @@ export type Schema = {
     decode_tokens_per_second: number | null;
     measured_at: Timestamp;
   };
-  host_maintenance: { id: string; host_id: string; starts_at: Timestamp; ends_at: Timestamp; created_at: Generated<Timestamp>; cancelled_at: Timestamp | null };
+  host_maintenance: {
+    id: string;
+    host_id: string;
+    starts_at: Timestamp;
+    ends_at: Timestamp;
+    created_at: Generated<Timestamp>;
+    cancelled_at: Timestamp | null;
+  };
   models: {
     id: string;
     name: string;
@@ -94,7 +113,13 @@ export type Schema = {
     quantization: string;
     created_at: Generated<Timestamp>;
   };
-  model_hosts: { model_id: string; host_id: string; upstream_model: string; ask_prompt: Money | null; ask_completion: Money | null };
+  model_hosts: {
+    model_id: string;
+    host_id: string;
+    upstream_model: string;
+    ask_prompt: Money | null;
+    ask_completion: Money | null;
+  };
   usage_records: {
     request_id: string;
     account_id: string;
@@ -198,7 +223,14 @@ export type Schema = {
     updated_at: Generated<Timestamp>;
     next_update_at: Generated<Timestamp>;
   };
-  price_history: { id: Generated<string>; model_id: string; at: Timestamp; prompt_price: Money; completion_price: Money; utilization: number };
+  price_history: {
+    id: Generated<string>;
+    model_id: string;
+    at: Timestamp;
+    prompt_price: Money;
+    completion_price: Money;
+    utilization: number;
+  };
   epochs: {
     number: number;
     starts_at: Timestamp;
@@ -231,8 +263,22 @@ export type Schema = {
     created_at: Generated<Timestamp>;
     settled_at: Timestamp | null;
   };
-  unbondings: { id: string; host_id: string; amount: Money; requested_epoch: number; release_epoch: number; released_at: Timestamp | null };
-  slashes: { id: string; host_id: string; reason: 'conviction' | 'misses'; cause: string; amount: Money; created_at: Generated<Timestamp> };
+  unbondings: {
+    id: string;
+    host_id: string;
+    amount: Money;
+    requested_epoch: number;
+    release_epoch: number;
+    released_at: Timestamp | null;
+  };
+  slashes: {
+    id: string;
+    host_id: string;
+    reason: 'conviction' | 'misses';
+    cause: string;
+    amount: Money;
+    created_at: Generated<Timestamp>;
+  };
   settings: { key: string; value: string };
   console_sessions: {
     token_hash: string;

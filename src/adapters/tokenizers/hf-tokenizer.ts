@@ -14,7 +14,10 @@ export type MeteringTokenizer = {
   renderChat(messages: readonly ChatTemplateMessage[]): string;
 };
 
-export async function loadMeteringTokenizer(tokenizerJsonPath: string, tokenizerConfigPath: string): Promise<MeteringTokenizer> {
+export async function loadMeteringTokenizer(
+  tokenizerJsonPath: string,
+  tokenizerConfigPath: string,
+): Promise<MeteringTokenizer> {
   const tokenizerJson = JSON.parse(await readFile(tokenizerJsonPath, 'utf8')) as object;
   const config = JSON.parse(await readFile(tokenizerConfigPath, 'utf8')) as { chat_template?: string };
   const tokenizer = new Tokenizer(tokenizerJson, config);

@@ -41,22 +41,53 @@ export type AccountAdminDeps = { store: MarketStore; ids: Ids; revoked: (keyId: 
 
 export async function createAccount(deps: AccountAdminDeps, name: string, id?: string): Promise<string> {
   const accountId = id ?? deps.ids.newId('acct');
-  if (await deps.store.accountExists(accountId)) throw new ApiError(409, 'invalid_request_error', `The account '${accountId}' already exists.`, 'account_exists', 'id');
+  if (await deps.store.accountExists(accountId))
+    throw new ApiError(
+      409,
+      'invalid_request_error',
+      `The account '${accountId}' already exists.`,
+      'account_exists',
+      'id',
+    );
   await deps.store.createAccount(accountId, name);
   return accountId;
 }
 
-export async function grantCredits(deps: AccountAdminDeps, accountId: string, amount: Nanos, idempotencyKey: string): Promise<{ granted: boolean }> {
+export async function grantCredits(
+  deps: AccountAdminDeps,
+  accountId: string,
+  amount: Nanos,
+  idempotencyKey: string,
+): Promise<{ granted: boolean }> {
   if (amount <= 0n) throw invalidRequest('The amount must be positive.', 'amount', 'invalid_amount');
-  if (!(await deps.store.accountExists(accountId))) throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
+  if (!(await deps.store.accountExists(accountId)))
+    throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
   return { granted: await deps.store.grantCredits(accountId, amount, idempotencyKey) };
 }
 
-function newKey(deps: Pick<AccountAdminDeps, 'ids'>, accountId: string, role: KeyRole, limits: KeyLimits, parentKeyId: string | null): { key: string; record: NewKey } {
+function newKey(
+  deps: Pick<AccountAdminDeps, 'ids'>,
+  accountId: string,
+  role: KeyRole,
+  limits: KeyLimits,
+  parentKeyId: string | null,
+): { key: string; record: NewKey } {
   const key = formatApiKey(deps.ids.newSecret());
   // A buyer's root key manages its account's keys; a sub-key creates keys only with the right handed on to it.
   const canCreateKeys = role === 'buyer' && (parentKeyId === null || limits.canCreateKeys);
-  return { key, record: { ...limits, canCreateKeys, id: deps.ids.newId('key'), accountId, parentKeyId, prefix: visiblePrefix(key), hash: hashApiKey(key), role } };
+  return {
+    key,
+    record: {
+      ...limits,
+      canCreateKeys,
+      id: deps.ids.newId('key'),
+      accountId,
+      parentKeyId,
+      prefix: visiblePrefix(key),
+      hash: hashApiKey(key),
+      role,
+    },
+  };
 }
 
 export async function issueKey(
@@ -66,10 +97,16 @@ export async function issueKey(
   limits: KeyLimits,
   parentKeyId: string | null = null,
 ): Promise<IssuedKey> {
-  if (!(await deps.store.accountExists(accountId))) throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
+  if (!(await deps.store.accountExists(accountId)))
+    throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
   const { key, record } = newKey(deps, accountId, role, limits, parentKeyId);
   if (!(await deps.store.insertKey(record, deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT))) {
-    throw new ApiError(403, 'permission_error', `The account already has ${deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT} keys that are not revoked, the most it may have; revoke some first.`, 'too_many_keys');
+    throw new ApiError(
+      403,
+      'permission_error',
+      `The account already has ${deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT} keys that are not revoked, the most it may have; revoke some first.`,
+      'too_many_keys',
+    );
   }
   const { hash: _hash, ...visible } = record;
   return { key, record: { ...visible, revokedAtMs: null, updatedAtMs: 0 } };
@@ -82,14 +119,30 @@ export async function issueKey(
  */
 export async function issueSubKey(deps: AccountAdminDeps, parent: ApiKeyRecord, limits: KeyLimits): Promise<IssuedKey> {
   if (!parent.canCreateKeys) {
-    throw new ApiError(403, 'permission_error', 'This key may not create keys: only root keys, and sub-keys created with can_create_keys, may.', 'key_creation_not_allowed');
+    throw new ApiError(
+      403,
+      'permission_error',
+      'This key may not create keys: only root keys, and sub-keys created with can_create_keys, may.',
+      'key_creation_not_allowed',
+    );
   }
-  const models = parent.models && limits.models ? limits.models.filter((m) => parent.models?.includes(m)) : limits.models ?? parent.models;
+  const models =
+    parent.models && limits.models
+      ? limits.models.filter((m) => parent.models?.includes(m))
+      : (limits.models ?? parent.models);
   if (parent.models && limits.models && models?.length !== limits.models.length) {
-    throw new ApiError(403, 'permission_error', 'A sub-key may only allow models its parent key allows.', 'model_not_allowed', 'models');
+    throw new ApiError(
+      403,
+      'permission_error',
+      'A sub-key may only allow models its parent key allows.',
+      'model_not_allowed',
+      'models',
+    );
   }
-  const capped = <T extends Nanos | number>(child: T | null, own: T | null): T | null => (own === null ? child : child === null || child > own ? own : child);
-  const expiresAtMs = parent.expiresAtMs === null ? limits.expiresAtMs : Math.min(parent.expiresAtMs, limits.expiresAtMs ?? Infinity);
+  const capped = <T extends Nanos | number>(child: T | null, own: T | null): T | null =>
+    own === null ? child : child === null || child > own ? own : child;
+  const expiresAtMs =
+    parent.expiresAtMs === null ? limits.expiresAtMs : Math.min(parent.expiresAtMs, limits.expiresAtMs ?? Infinity);
   return issueKey(
     deps,
     parent.accountId,
@@ -118,7 +171,9 @@ export async function revokeKey(deps: AccountAdminDeps, keyId: string, by?: ApiK
   const visible =
     key !== undefined &&
     (by === undefined ||
-      (key.accountId === by.accountId && (by.parentKeyId === null || isInSubtree(await deps.store.listKeys({ accountId: by.accountId }), by.id, keyId))));
+      (key.accountId === by.accountId &&
+        (by.parentKeyId === null ||
+          isInSubtree(await deps.store.listKeys({ accountId: by.accountId }), by.id, keyId))));
   if (!visible) throw new ApiError(404, 'not_found_error', `No key '${keyId}'.`, 'key_not_found');
   for (const id of await deps.store.revokeKey(keyId)) deps.revoked(id);
 }

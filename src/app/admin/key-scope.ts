@@ -11,13 +11,25 @@ export type ScopedKey = ListedKey & { remaining: Remaining };
 /** Each key with its effective remaining limits, worked out over every key given (pass whole accounts). */
 export function withRemaining(keys: readonly ListedKey[]): ScopedKey[] {
   const remaining = effectiveRemaining(
-    keys.map((k) => ({ id: k.id, parentKeyId: k.parentKeyId, limitTotal: k.spendLimitTotal, limitDaily: k.spendLimitDaily, spentTotal: k.spentTotal, spentToday: k.spentToday, leased: 0n })),
+    keys.map((k) => ({
+      id: k.id,
+      parentKeyId: k.parentKeyId,
+      limitTotal: k.spendLimitTotal,
+      limitDaily: k.spendLimitDaily,
+      spentTotal: k.spentTotal,
+      spentToday: k.spentToday,
+      leased: 0n,
+    })),
   );
   return keys.map((k) => ({ ...k, remaining: remaining.get(k.id) ?? { total: null, daily: null } }));
 }
 
 /** True when `keyId` is `rootId` or one of its descendants. */
-export function isInSubtree(keys: readonly Pick<ApiKeyRecord, 'id' | 'parentKeyId'>[], rootId: string, keyId: string): boolean {
+export function isInSubtree(
+  keys: readonly Pick<ApiKeyRecord, 'id' | 'parentKeyId'>[],
+  rootId: string,
+  keyId: string,
+): boolean {
   return ancestry(new Map(keys.map((k) => [k.id, k])), keyId).includes(rootId);
 }
 

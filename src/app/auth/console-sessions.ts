@@ -36,16 +36,31 @@ export async function signIn(deps: ConsoleSessionDeps, credential: string): Prom
   let role: SessionRole | undefined;
   if (key.ok) role = key.key.role;
   else if (key.reason === 'unknown' && (await deps.hostByTokenHash(credentialHash))) role = 'host';
-  if (!role) return { ok: false, reason: key.ok || key.reason === 'unknown' ? 'This is not a key or host token of this market.' : `This key is ${key.reason}.` };
+  if (!role)
+    return {
+      ok: false,
+      reason:
+        key.ok || key.reason === 'unknown'
+          ? 'This is not a key or host token of this market.'
+          : `This key is ${key.reason}.`,
+    };
   // Two secrets joined: each is 144 random bits, a session token gets 288.
   const token = `${deps.ids.newSecret()}${deps.ids.newSecret()}`;
-  const session: ConsoleSession = { role, credentialHash, csrfToken: deps.ids.newSecret(), expiresAtMs: deps.clock.nowMs() + deps.ttlMs };
+  const session: ConsoleSession = {
+    role,
+    credentialHash,
+    csrfToken: deps.ids.newSecret(),
+    expiresAtMs: deps.clock.nowMs() + deps.ttlMs,
+  };
   await deps.sessions.deleteExpiredSessions(deps.clock.nowMs());
   await deps.sessions.createSession(hashApiKey(token), session);
   return { ok: true, token, session };
 }
 
-export async function findSession(deps: Pick<ConsoleSessionDeps, 'sessions' | 'clock'>, token: string): Promise<ConsoleSession | undefined> {
+export async function findSession(
+  deps: Pick<ConsoleSessionDeps, 'sessions' | 'clock'>,
+  token: string,
+): Promise<ConsoleSession | undefined> {
   const session = await deps.sessions.findSession(hashApiKey(token));
   return session && session.expiresAtMs > deps.clock.nowMs() ? session : undefined;
 }

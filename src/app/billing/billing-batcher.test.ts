@@ -61,7 +61,10 @@ const returnLease = (leaseId: string): BillingOperation => ({ type: 'return-leas
 const nameOf = (op: BillingOperation) => (op.type === 'capture' ? op.usage.requestId : `return:${op.leaseId}`);
 
 /** A batcher over a writer that `fails(batch)` decides about, recording each write's time and outcome. */
-function setup(fails: (batch: readonly BillingOperation[], call: number) => boolean, options: BatcherOptions = OPTIONS) {
+function setup(
+  fails: (batch: readonly BillingOperation[], call: number) => boolean,
+  options: BatcherOptions = OPTIONS,
+) {
   const time = manualTime();
   const writes: Array<{ atMs: number; names: string[]; ok: boolean }> = [];
   const abandoned: string[] = [];
@@ -83,18 +86,21 @@ function setup(fails: (batch: readonly BillingOperation[], call: number) => bool
     options,
   );
   const outcomes = new Map<string, Durability>();
-  const enqueue = (op: BillingOperation) => void batcher.enqueue(op).then((outcome) => outcomes.set(nameOf(op), outcome));
+  const enqueue = (op: BillingOperation) =>
+    void batcher.enqueue(op).then((outcome) => outcomes.set(nameOf(op), outcome));
   return { time, writes, abandoned, errors, batcher, outcomes, enqueue };
 }
 
 describe('billing group commit', () => {
-  it("resolves a capture only once the write holding it has resolved, one batch per interval", async () => {
+  it('resolves a capture only once the write holding it has resolved, one batch per interval', async () => {
     let release!: () => void;
     const time = manualTime();
     const written: string[][] = [];
     const batcher = createBillingBatcher(
       {
-        writer: { write: (batch) => (written.push(batch.map(nameOf)), new Promise<void>((resolve) => (release = resolve))) },
+        writer: {
+          write: (batch) => (written.push(batch.map(nameOf)), new Promise<void>((resolve) => (release = resolve))),
+        },
         logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
         clock: time.clock,
         defer: time.defer,
@@ -138,7 +144,12 @@ describe('billing group commit', () => {
     await time.advance(999);
     expect(outcomes.size).toBe(0);
     await time.advance(100);
-    expect(outcomes).toEqual(new Map([['a', 'abandoned'], ['b', 'abandoned']]));
+    expect(outcomes).toEqual(
+      new Map([
+        ['a', 'abandoned'],
+        ['b', 'abandoned'],
+      ]),
+    );
     expect(abandoned).toEqual(['a', 'b']);
     expect(errors.filter((e) => e.startsWith('billing operation abandoned'))).toHaveLength(2);
     expect(writes.every((w) => !w.ok)).toBe(true);
@@ -155,7 +166,12 @@ describe('billing group commit', () => {
     enqueue(returnLease('lease-1'));
     enqueue(returnLease('lease-2'));
     await time.advance(5);
-    expect(outcomes).toEqual(new Map([['good', 'durable'], ['return:lease-2', 'durable']]));
+    expect(outcomes).toEqual(
+      new Map([
+        ['good', 'durable'],
+        ['return:lease-2', 'durable'],
+      ]),
+    );
     expect(writes.filter((w) => w.ok).flatMap((w) => w.names)).toEqual(['good', 'return:lease-2']);
     await time.advance(2_000);
     expect(outcomes.get('bad')).toBe('abandoned');
@@ -178,55 +194,64 @@ describe('billing group commit', () => {
       fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 400 }) }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { maxLength: 30 }), fc.array(fc.boolean(), { maxLength: 40 }), async (steps, failures) => {
-        const written = new Set<string>();
-        const pendingCaptures = new Map<string, Set<string>>();
-        let violation = '';
-        let n = 0;
-        const { time, batcher, outcomes, enqueue } = setup(
-          (batch, call) => {
-            const fail = failures[call % Math.max(1, failures.length)] ?? false;
-            if (fail) return true;
-            const inBatch = new Set(batch.map(nameOf));
-            for (const o of batch) {
-              if (o.type === 'return-lease' && [...(pendingCaptures.get(o.leaseId) ?? [])].some((c) => !written.has(c) && !inBatch.has(c) && outcomes.get(c) !== 'abandoned')) {
-                violation = `${o.leaseId} returned before its captures`;
+      fc.asyncProperty(
+        fc.array(op, { maxLength: 30 }),
+        fc.array(fc.boolean(), { maxLength: 40 }),
+        async (steps, failures) => {
+          const written = new Set<string>();
+          const pendingCaptures = new Map<string, Set<string>>();
+          let violation = '';
+          let n = 0;
+          const { time, batcher, outcomes, enqueue } = setup(
+            (batch, call) => {
+              const fail = failures[call % Math.max(1, failures.length)] ?? false;
+              if (fail) return true;
+              const inBatch = new Set(batch.map(nameOf));
+              for (const o of batch) {
+                if (
+                  o.type === 'return-lease' &&
+                  [...(pendingCaptures.get(o.leaseId) ?? [])].some(
+                    (c) => !written.has(c) && !inBatch.has(c) && outcomes.get(c) !== 'abandoned',
+                  )
+                ) {
+                  violation = `${o.leaseId} returned before its captures`;
+                }
               }
+              for (const name of inBatch) written.add(name);
+              return false;
+            },
+            { ...OPTIONS, maxBatch: 4 },
+          );
+          const names: string[] = [];
+          // A returned lease is never captured on again: the next capture of that slot is on a new lease.
+          const generation = [0, 0, 0];
+          const leaseOf = (slot: number) => `lease-${slot}.${generation[slot]}`;
+          for (const step of steps) {
+            if (step.kind === 'wait') await time.advance(step.ms);
+            else if (step.kind === 'capture') {
+              const name = `c${n++}`;
+              const lease = leaseOf(step.lease);
+              pendingCaptures.set(lease, (pendingCaptures.get(lease) ?? new Set()).add(name));
+              names.push(name);
+              enqueue(capture(name, lease));
+            } else {
+              const lease = leaseOf(step.lease);
+              names.push(`return:${lease}`);
+              enqueue(returnLease(lease));
+              generation[step.lease]! += 1;
             }
-            for (const name of inBatch) written.add(name);
-            return false;
-          },
-          { ...OPTIONS, maxBatch: 4 },
-        );
-        const names: string[] = [];
-        // A returned lease is never captured on again: the next capture of that slot is on a new lease.
-        const generation = [0, 0, 0];
-        const leaseOf = (slot: number) => `lease-${slot}.${generation[slot]}`;
-        for (const step of steps) {
-          if (step.kind === 'wait') await time.advance(step.ms);
-          else if (step.kind === 'capture') {
-            const name = `c${n++}`;
-            const lease = leaseOf(step.lease);
-            pendingCaptures.set(lease, (pendingCaptures.get(lease) ?? new Set()).add(name));
-            names.push(name);
-            enqueue(capture(name, lease));
-          } else {
-            const lease = leaseOf(step.lease);
-            names.push(`return:${lease}`);
-            enqueue(returnLease(lease));
-            generation[step.lease]! += 1;
           }
-        }
-        const flushed = batcher.flush();
-        await time.advance(5_000);
-        await flushed;
-        expect(violation).toBe('');
-        for (const name of new Set(names)) {
-          expect(outcomes.has(name)).toBe(true);
-          if (outcomes.get(name) === 'durable') expect(written.has(name)).toBe(true);
-          else expect(name.startsWith('c') ? written.has(name) : false).toBe(false);
-        }
-      }),
+          const flushed = batcher.flush();
+          await time.advance(5_000);
+          await flushed;
+          expect(violation).toBe('');
+          for (const name of new Set(names)) {
+            expect(outcomes.has(name)).toBe(true);
+            if (outcomes.get(name) === 'durable') expect(written.has(name)).toBe(true);
+            else expect(name.startsWith('c') ? written.has(name) : false).toBe(false);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -39,7 +39,13 @@ const FAILURES_MEANING_DOWN = 3;
 type Pending = { operation: BillingOperation; queuedAtMs: number; done: (outcome: Durability) => void };
 
 export function createBillingBatcher(
-  deps: { writer: BillingWriter; logger: Logger; clock: Clock; defer: (task: () => void, ms: number) => void; observer: BatcherObserver },
+  deps: {
+    writer: BillingWriter;
+    logger: Logger;
+    clock: Clock;
+    defer: (task: () => void, ms: number) => void;
+    observer: BatcherObserver;
+  },
   options: BatcherOptions,
 ): BillingBatcher {
   let queue: Pending[] = [];
@@ -55,8 +61,14 @@ export function createBillingBatcher(
       deps.observer.abandoned(pending.operation);
       const { operation } = pending;
       // The log keeps what the host can claim: the request, the host and its signed receipt (digests, no prompt).
-      const claim = operation.type === 'capture' ? { requestId: operation.usage.requestId, host: operation.usage.hostId, receipt: operation.usage.receipt } : { leaseId: operation.leaseId };
-      deps.logger.error({ operation: operation.type, ...claim }, 'billing operation abandoned: the database stayed unwritable past the give-up time');
+      const claim =
+        operation.type === 'capture'
+          ? { requestId: operation.usage.requestId, host: operation.usage.hostId, receipt: operation.usage.receipt }
+          : { leaseId: operation.leaseId };
+      deps.logger.error(
+        { operation: operation.type, ...claim },
+        'billing operation abandoned: the database stayed unwritable past the give-up time',
+      );
     }
     pending.done(outcome);
   };
@@ -91,7 +103,10 @@ export function createBillingBatcher(
         finish(pending, 'durable');
       } catch (error) {
         failuresInRow++;
-        deps.logger.warn({ err: String(error), operation: operation.type }, 'billing operation failed; retrying with backoff');
+        deps.logger.warn(
+          { err: String(error), operation: operation.type },
+          'billing operation failed; retrying with backoff',
+        );
         if (operation.type === 'capture') heldLeases.add(operation.leaseId);
         failed.push({ pending, heldBack: false });
       }
@@ -101,7 +116,10 @@ export function createBillingBatcher(
 
   const due = (): boolean => {
     const first = queue[0];
-    return first !== undefined && (forced || queue.length >= options.maxBatch || deps.clock.nowMs() - first.queuedAtMs >= options.maxDelayMs);
+    return (
+      first !== undefined &&
+      (forced || queue.length >= options.maxBatch || deps.clock.nowMs() - first.queuedAtMs >= options.maxDelayMs)
+    );
   };
 
   const sleep = (ms: number) => new Promise<void>((resolve) => deps.defer(resolve, ms));
@@ -142,15 +160,20 @@ export function createBillingBatcher(
     }
     if (timer) return;
     timer = true;
-    deps.defer(() => {
-      timer = false;
-      schedule();
-    }, first.queuedAtMs + options.maxDelayMs - deps.clock.nowMs());
+    deps.defer(
+      () => {
+        timer = false;
+        schedule();
+      },
+      first.queuedAtMs + options.maxDelayMs - deps.clock.nowMs(),
+    );
   };
 
   return {
     enqueue(operation) {
-      const written = new Promise<Durability>((done) => queue.push({ operation, queuedAtMs: deps.clock.nowMs(), done }));
+      const written = new Promise<Durability>((done) =>
+        queue.push({ operation, queuedAtMs: deps.clock.nowMs(), done }),
+      );
       outstanding.add(written);
       void written.then(() => outstanding.delete(written));
       schedule();

@@ -10,7 +10,12 @@ function memoryLeases(credits: bigint) {
   const state = { credits, leases: new Map<string, bigint>() };
   const store: LeaseStore = {
     async acquire(request) {
-      const grant = planLeaseGrant({ needNanos: request.needNanos, chunkNanos: request.chunkNanos, creditsNanos: state.credits, headroomNanos: null });
+      const grant = planLeaseGrant({
+        needNanos: request.needNanos,
+        chunkNanos: request.chunkNanos,
+        creditsNanos: state.credits,
+        headroomNanos: null,
+      });
       if (!grant.ok) return grant;
       state.credits -= grant.amount;
       state.leases.set(request.leaseId, grant.amount);
@@ -38,12 +43,23 @@ describe('spend budget', () => {
   it("takes back the unused part of other keys' busy leases before refusing a request for funds", async () => {
     const db = memoryLeases(1_000n);
     const batcher = createBillingBatcher(
-      { writer: { write: db.write }, logger: { info() {}, warn() {}, error() {} }, clock: { nowMs: () => 0 }, defer: () => undefined, observer: { durable() {}, abandoned() {} } },
+      {
+        writer: { write: db.write },
+        logger: { info() {}, warn() {}, error() {} },
+        clock: { nowMs: () => 0 },
+        defer: () => undefined,
+        observer: { durable() {}, abandoned() {} },
+      },
       { maxBatch: 1_000, maxDelayMs: 1_000, retryBaseMs: 10, retryMaxMs: 1_000, giveUpAfterMs: 10_000 },
     );
     let n = 0;
     const budget = createSpendBudget(
-      { leases: db.store, batcher, clock: { nowMs: () => 0 }, ids: { newId: (p) => `${p}${++n}`, newSecret: () => 's' } },
+      {
+        leases: db.store,
+        batcher,
+        clock: { nowMs: () => 0 },
+        ids: { newId: (p) => `${p}${++n}`, newSecret: () => 's' },
+      },
       { instanceId: 'i', leaseChunkNanos: 1_000n, leaseTtlMs: 60_000 },
     );
     const key = (id: string) => ({ id, accountId: 'acct' });

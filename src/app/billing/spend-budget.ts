@@ -9,7 +9,9 @@ import type { BillingBatcher, Durability } from './billing-batcher.ts';
 import type { BillingOperation, Clock, Ids, LeaseStore } from '../ports.ts';
 
 /** `remainingNanos`: what the spend limits of the key and its ancestors still leave it */
-export type HoldRefusal = { ok: false; reason: 'spend_limit'; remainingNanos: Nanos } | { ok: false; reason: 'insufficient_funds' | 'key_inactive' };
+export type HoldRefusal =
+  | { ok: false; reason: 'spend_limit'; remainingNanos: Nanos }
+  | { ok: false; reason: 'insufficient_funds' | 'key_inactive' };
 export type Hold = { leaseId: string; keyId: string; amount: Nanos };
 export type HoldOutcome = { ok: true; hold: Hold } | HoldRefusal;
 
@@ -19,7 +21,11 @@ const RECLAIM_ATTEMPTS = 2;
 export type SpendBudget = {
   hold(key: { id: string; accountId: string }, amount: Nanos): Promise<HoldOutcome>;
   /** ends a hold at its final cost and queues the capture (built by the caller); resolves once it is durable or abandoned */
-  settle(hold: Hold, cost: Nanos, capture: Extract<BillingOperation, { type: 'capture' }> | undefined): Promise<Durability>;
+  settle(
+    hold: Hold,
+    cost: Nanos,
+    capture: Extract<BillingOperation, { type: 'capture' }> | undefined,
+  ): Promise<Durability>;
   /** renews leases in use and returns idle ones */
   maintain(): Promise<void>;
   /** returns every lease (on shutdown, after in-flight requests ended) */
@@ -55,7 +61,10 @@ export function createSpendBudget(
   };
 
   const returnLease = (keyId: string, lease: Lease): void => {
-    byKey.set(keyId, (byKey.get(keyId) ?? []).filter((l) => l.id !== lease.id));
+    byKey.set(
+      keyId,
+      (byKey.get(keyId) ?? []).filter((l) => l.id !== lease.id),
+    );
     leaseKey.delete(lease.id);
     // Not awaited: an abandoned return leaves the lease to expire, and any instance then returns it.
     void deps.batcher.enqueue({ type: 'return-lease', leaseId: lease.id });
@@ -72,7 +81,12 @@ export function createSpendBudget(
       for (const lease of leases) {
         if (lease.held === 0n) returnLease(keyId, lease);
         else if (lease.available > 0n) {
-          deps.batcher.enqueue({ type: 'shrink-lease', id: deps.ids.newId('shrink'), leaseId: lease.id, amount: lease.available });
+          deps.batcher.enqueue({
+            type: 'shrink-lease',
+            id: deps.ids.newId('shrink'),
+            leaseId: lease.id,
+            amount: lease.available,
+          });
           store(keyId, { ...lease, available: 0n });
         } else continue;
         reclaimed = true;
@@ -82,7 +96,11 @@ export function createSpendBudget(
     return reclaimed;
   };
 
-  const acquire = async (key: { id: string; accountId: string }, amount: Nanos, attemptsLeft = RECLAIM_ATTEMPTS): Promise<HoldOutcome> => {
+  const acquire = async (
+    key: { id: string; accountId: string },
+    amount: Nanos,
+    attemptsLeft = RECLAIM_ATTEMPTS,
+  ): Promise<HoldOutcome> => {
     const existing = findLease(key.id, amount);
     if (existing) return reserve(key.id, existing, amount);
     keyAccount.set(key.id, key.accountId);
@@ -102,7 +120,11 @@ export function createSpendBudget(
       const retry = outcome.reason !== 'key_inactive' && attemptsLeft > 0 && (await reclaimUnusedOf(key.accountId));
       return retry ? acquire(key, amount, attemptsLeft - 1) : outcome;
     }
-    return reserve(key.id, { id: leaseId, available: outcome.amount, held: 0n, expiresAtMs: now + options.leaseTtlMs }, amount);
+    return reserve(
+      key.id,
+      { id: leaseId, available: outcome.amount, held: 0n, expiresAtMs: now + options.leaseTtlMs },
+      amount,
+    );
   };
 
   return {
@@ -112,7 +134,10 @@ export function createSpendBudget(
       // One acquisition per key at a time: concurrent requests wait and then spend from the fresh lease.
       const previous = acquiring.get(key.id) ?? Promise.resolve();
       const attempt = previous.then(() => acquire(key, amount));
-      acquiring.set(key.id, attempt.catch(() => undefined));
+      acquiring.set(
+        key.id,
+        attempt.catch(() => undefined),
+      );
       return attempt;
     },
     settle(hold, cost, capture) {

@@ -2,8 +2,21 @@
 // bonds, payouts, top-ups, and the reconciliation of the whole ledger.
 import type { Nanos } from '../../domain/money/nanos.ts';
 
-export type HostEpochFigures = { hostId: string; requests: number; completionTokens: number; earned: Nanos; misses: number; slashed: Nanos };
-export type ModelEpochFigures = { modelId: string; requests: number; promptTokens: number; completionTokens: number; revenue: Nanos };
+export type HostEpochFigures = {
+  hostId: string;
+  requests: number;
+  completionTokens: number;
+  earned: Nanos;
+  misses: number;
+  slashed: Nanos;
+};
+export type ModelEpochFigures = {
+  modelId: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  revenue: Nanos;
+};
 /** An epoch's figures: from usage records (requests, tokens, revenue) and from the ledger (what captures moved). */
 export type EpochReport = {
   requests: number;
@@ -20,11 +33,26 @@ export type EpochReport = {
   hosts: HostEpochFigures[];
   models: ModelEpochFigures[];
 };
-export type EpochRow = { number: number; startsAtMs: number; endsAtMs: number; report: EpochReport | null; closedAtMs: number | null; releasedAtMs: number | null };
+export type EpochRow = {
+  number: number;
+  startsAtMs: number;
+  endsAtMs: number;
+  report: EpochReport | null;
+  closedAtMs: number | null;
+  releasedAtMs: number | null;
+};
 
 export type HostFunds = { earnings: Nanos; payable: Nanos; bond: Nanos; unbonding: Nanos; payoutPending: Nanos };
 
-export type PayoutRow = { id: string; hostId: string; amount: Nanos; provider: string; status: 'requested' | 'paid' | 'failed'; reference: string | null; createdAtMs: number };
+export type PayoutRow = {
+  id: string;
+  hostId: string;
+  amount: Nanos;
+  provider: string;
+  status: 'requested' | 'paid' | 'failed';
+  reference: string | null;
+  createdAtMs: number;
+};
 export type TopUpRow = {
   id: string;
   /** the buyer account credited, or the host whose bond it posts */
@@ -36,7 +64,13 @@ export type TopUpRow = {
   status: 'pending' | 'confirmed' | 'cancelled';
   createdAtMs: number;
 };
-export type UnbondingRow = { id: string; hostId: string; amount: Nanos; releaseEpoch: number; releasedAtMs: number | null };
+export type UnbondingRow = {
+  id: string;
+  hostId: string;
+  amount: Nanos;
+  releaseEpoch: number;
+  releasedAtMs: number | null;
+};
 
 export type LedgerCheck = {
   /** every account's balance minus the sum of its entries (should all be zero) */
@@ -79,16 +113,34 @@ export type EconomicsStore = {
   /** moves payable to bond; false when the payable balance is short (nothing moves) */
   postBond(id: string, hostId: string, amount: Nanos): Promise<boolean>;
   /** moves bond to unbonding until the release epoch closes; false when the bond is short */
-  requestUnbonding(unbonding: { id: string; hostId: string; amount: Nanos; requestedEpoch: number; releaseEpoch: number }): Promise<boolean>;
+  requestUnbonding(unbonding: {
+    id: string;
+    hostId: string;
+    amount: Nanos;
+    requestedEpoch: number;
+    releaseEpoch: number;
+  }): Promise<boolean>;
   listUnbondings(hostId: string): Promise<UnbondingRow[]>;
 
   /** moves the amount (all of the payable balance when undefined) aside for the provider; undefined when short or zero */
-  requestPayout(payout: { id: string; hostId: string; amount: Nanos | undefined; provider: string }): Promise<PayoutRow | undefined>;
+  requestPayout(payout: {
+    id: string;
+    hostId: string;
+    amount: Nanos | undefined;
+    provider: string;
+  }): Promise<PayoutRow | undefined>;
   /** paid: the money leaves the market; failed: it goes back to payable. Only a requested payout settles, once. */
   settlePayout(id: string, outcome: 'paid' | 'failed', reference: string): Promise<PayoutRow | undefined>;
   listPayouts(filter: { hostId?: string; status?: PayoutRow['status'] }): Promise<PayoutRow[]>;
 
-  createTopUp(topUp: { id: string; accountId: string | null; hostId: string | null; amount: Nanos; provider: string; reference: string }): Promise<TopUpRow>;
+  createTopUp(topUp: {
+    id: string;
+    accountId: string | null;
+    hostId: string | null;
+    amount: Nanos;
+    provider: string;
+    reference: string;
+  }): Promise<TopUpRow>;
   /** credits the buyer (or the host's bond) once; a confirmed or cancelled top-up is returned unchanged */
   settleTopUp(id: string, outcome: 'confirmed' | 'cancelled', reference: string): Promise<TopUpRow | undefined>;
   listTopUps(filter: { accountId?: string; hostId?: string; status?: TopUpRow['status'] }): Promise<TopUpRow[]>;

@@ -8,7 +8,10 @@ import type { Ids } from '../ports.ts';
 import type { EconomicsStore, PayoutRow, TopUpRow, UnbondingRow } from './economics-store.ts';
 
 /** How a payer is told to pay; a card or stablecoin provider would return its checkout instead. */
-export type PaymentProvider = { name: string; invoice(topUp: { id: string; amount: Nanos }): { reference: string; instructions: string } };
+export type PaymentProvider = {
+  name: string;
+  invoice(topUp: { id: string; amount: Nanos }): { reference: string; instructions: string };
+};
 export type PayoutProvider = { name: string };
 
 /** Invoices paid by bank transfer; the operator confirms each payment it receives. */
@@ -22,9 +25,19 @@ export const manualPaymentProvider: PaymentProvider = {
 /** Payouts the operator sends by bank transfer and then marks paid with the transfer's reference. */
 export const manualPayoutProvider: PayoutProvider = { name: 'manual' };
 
-export type FundsDeps = { store: EconomicsStore; ids: Ids; payments: PaymentProvider; payouts: PayoutProvider; bonds: BondRules };
+export type FundsDeps = {
+  store: EconomicsStore;
+  ids: Ids;
+  payments: PaymentProvider;
+  payouts: PayoutProvider;
+  bonds: BondRules;
+};
 
-export async function requestTopUp(deps: FundsDeps, target: { accountId: string } | { hostId: string }, amount: Nanos): Promise<{ topUp: TopUpRow; instructions: string }> {
+export async function requestTopUp(
+  deps: FundsDeps,
+  target: { accountId: string } | { hostId: string },
+  amount: Nanos,
+): Promise<{ topUp: TopUpRow; instructions: string }> {
   const id = deps.ids.newId('top');
   const invoice = deps.payments.invoice({ id, amount });
   const topUp = await deps.store.createTopUp({
@@ -38,46 +51,92 @@ export async function requestTopUp(deps: FundsDeps, target: { accountId: string 
   return { topUp, instructions: invoice.instructions };
 }
 
-export async function settleTopUp(deps: FundsDeps, id: string, outcome: 'confirmed' | 'cancelled', reference: string): Promise<TopUpRow> {
+export async function settleTopUp(
+  deps: FundsDeps,
+  id: string,
+  outcome: 'confirmed' | 'cancelled',
+  reference: string,
+): Promise<TopUpRow> {
   const topUp = await deps.store.settleTopUp(id, outcome, reference);
   if (!topUp) throw new ApiError(404, 'not_found_error', `No top-up '${id}'.`, 'topup_not_found');
-  if (topUp.status !== outcome) throw new ApiError(409, 'invalid_request_error', `The top-up '${id}' is already ${topUp.status}.`, 'topup_settled');
+  if (topUp.status !== outcome)
+    throw new ApiError(409, 'invalid_request_error', `The top-up '${id}' is already ${topUp.status}.`, 'topup_settled');
   return topUp;
 }
 
 export async function postBond(deps: FundsDeps, hostId: string, amount: Nanos): Promise<void> {
   if (!(await deps.store.postBond(deps.ids.newId('bond'), hostId, amount))) {
     const { payable } = await deps.store.hostFunds(hostId);
-    throw new ApiError(402, 'invalid_request_error', `A bond of ${formatNanos(amount)} is more than the payable balance (${formatNanos(payable)}); deposit one with POST /hosts/me/bond/deposits.`, 'insufficient_payable', 'amount');
+    throw new ApiError(
+      402,
+      'invalid_request_error',
+      `A bond of ${formatNanos(amount)} is more than the payable balance (${formatNanos(payable)}); deposit one with POST /hosts/me/bond/deposits.`,
+      'insufficient_payable',
+      'amount',
+    );
   }
 }
 
 /** The bond stays reachable by convictions until `unbondingEpochs` epochs after the current one have closed. */
 export async function requestUnbonding(deps: FundsDeps, hostId: string, amount: Nanos): Promise<UnbondingRow> {
   const current = (await deps.store.currentEpoch()) ?? 0;
-  const unbonding = { id: deps.ids.newId('unb'), hostId, amount, requestedEpoch: current, releaseEpoch: current + deps.bonds.unbondingEpochs };
+  const unbonding = {
+    id: deps.ids.newId('unb'),
+    hostId,
+    amount,
+    requestedEpoch: current,
+    releaseEpoch: current + deps.bonds.unbondingEpochs,
+  };
   if (!(await deps.store.requestUnbonding(unbonding))) {
     const { bond } = await deps.store.hostFunds(hostId);
-    throw new ApiError(402, 'invalid_request_error', `Unbonding ${formatNanos(amount)} is more than the bond (${formatNanos(bond)}).`, 'insufficient_bond', 'amount');
+    throw new ApiError(
+      402,
+      'invalid_request_error',
+      `Unbonding ${formatNanos(amount)} is more than the bond (${formatNanos(bond)}).`,
+      'insufficient_bond',
+      'amount',
+    );
   }
   return { id: unbonding.id, hostId, amount, releaseEpoch: unbonding.releaseEpoch, releasedAtMs: null };
 }
 
 /** `idempotencyKey`: a retried request (same host, same key) returns the first payout and moves nothing. */
-export async function requestPayout(deps: FundsDeps, hostId: string, amount: Nanos | undefined, idempotencyKey: string | undefined): Promise<PayoutRow> {
+export async function requestPayout(
+  deps: FundsDeps,
+  hostId: string,
+  amount: Nanos | undefined,
+  idempotencyKey: string | undefined,
+): Promise<PayoutRow> {
   const id = idempotencyKey ? `po_${hostId}_${idempotencyKey}` : deps.ids.newId('po');
   const payout = await deps.store.requestPayout({ id, hostId, amount, provider: deps.payouts.name });
   if (!payout) {
     const { payable } = await deps.store.hostFunds(hostId);
     const asked = amount === undefined ? 'A payout' : `A payout of ${formatNanos(amount)}`;
-    throw new ApiError(402, 'invalid_request_error', `${asked} needs a payable balance to cover it (payable: ${formatNanos(payable)}).`, 'insufficient_payable', 'amount');
+    throw new ApiError(
+      402,
+      'invalid_request_error',
+      `${asked} needs a payable balance to cover it (payable: ${formatNanos(payable)}).`,
+      'insufficient_payable',
+      'amount',
+    );
   }
   return payout;
 }
 
-export async function settlePayout(deps: FundsDeps, id: string, outcome: 'paid' | 'failed', reference: string): Promise<PayoutRow> {
+export async function settlePayout(
+  deps: FundsDeps,
+  id: string,
+  outcome: 'paid' | 'failed',
+  reference: string,
+): Promise<PayoutRow> {
   const payout = await deps.store.settlePayout(id, outcome, reference);
   if (!payout) throw new ApiError(404, 'not_found_error', `No payout '${id}'.`, 'payout_not_found');
-  if (payout.status !== outcome) throw new ApiError(409, 'invalid_request_error', `The payout '${id}' is already ${payout.status}.`, 'payout_settled');
+  if (payout.status !== outcome)
+    throw new ApiError(
+      409,
+      'invalid_request_error',
+      `The payout '${id}' is already ${payout.status}.`,
+      'payout_settled',
+    );
   return payout;
 }

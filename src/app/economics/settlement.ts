@@ -16,8 +16,11 @@ export async function settleEpochs(deps: SettlementDeps, rules: SettlementRules)
   await deps.store.ensureFirstEpoch(nowMs, rules.epochs.lengthMs);
   const closed: EpochRow[] = [];
   for (;;) {
-    const epoch = await deps.store.closeNextEpoch(nowMs - rules.epochs.closeGraceMs, rules.epochs.lengthMs, (misses, forwarded, bond) =>
-      missesAboveThreshold(misses, forwarded, rules.bonds) ? slashOf(bond, rules.bonds.missSlashBps) : 0n,
+    const epoch = await deps.store.closeNextEpoch(
+      nowMs - rules.epochs.closeGraceMs,
+      rules.epochs.lengthMs,
+      (misses, forwarded, bond) =>
+        missesAboveThreshold(misses, forwarded, rules.bonds) ? slashOf(bond, rules.bonds.missSlashBps) : 0n,
     );
     if (!epoch) break;
     closed.push(epoch);
@@ -27,7 +30,8 @@ export async function settleEpochs(deps: SettlementDeps, rules: SettlementRules)
   const through = releasableThrough(latest, rules.epochs);
   const released: number[] = [];
   for (const epoch of through === undefined ? [] : await deps.store.unreleasedEpochs(through)) {
-    for (const host of epoch.report?.hosts ?? []) if (host.earned > 0n) await deps.store.releaseHostEarnings(epoch.number, host.hostId, host.earned);
+    for (const host of epoch.report?.hosts ?? [])
+      if (host.earned > 0n) await deps.store.releaseHostEarnings(epoch.number, host.hostId, host.earned);
     await deps.store.markReleased(epoch.number);
     released.push(epoch.number);
   }

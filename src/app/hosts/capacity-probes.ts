@@ -44,13 +44,21 @@ export function nextProbeDelayMs(intervalMs: number, hostCount: number, random: 
 }
 
 /** One (model, host) pair among those the market routes to, at random. */
-export function pickProbeTarget(catalog: MarketCatalog, random: () => number): { modelId: string; hostId: string } | undefined {
-  const pairs = catalog.list().flatMap((model) => model.routes.map((route) => ({ modelId: model.id, hostId: route.host.id })));
+export function pickProbeTarget(
+  catalog: MarketCatalog,
+  random: () => number,
+): { modelId: string; hostId: string } | undefined {
+  const pairs = catalog
+    .list()
+    .flatMap((model) => model.routes.map((route) => ({ modelId: model.id, hostId: route.host.id })));
   return pairs[Math.floor(random() * pairs.length)];
 }
 
 /** Probes one host; undefined when it could not serve (the failure is routing's to count, not a measurement). */
-export async function probeHost(deps: CapacityProbeDeps, target: { modelId: string; hostId: string }): Promise<CapacityMeasurement | undefined> {
+export async function probeHost(
+  deps: CapacityProbeDeps,
+  target: { modelId: string; hostId: string },
+): Promise<CapacityMeasurement | undefined> {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(deps.random() * items.length)] as T;
   const body = chatCompletionRequestSchema.parse({
     model: target.modelId,
@@ -63,7 +71,13 @@ export async function probeHost(deps: CapacityProbeDeps, target: { modelId: stri
   const startedAt = deps.clock.nowMs();
   let served: Served;
   try {
-    served = await deps.serve({ kind: 'chat', body, key: await deps.probeKey(), requestId: deps.newRequestId(), signal: AbortSignal.timeout(60_000) });
+    served = await deps.serve({
+      kind: 'chat',
+      body,
+      key: await deps.probeKey(),
+      requestId: deps.newRequestId(),
+      signal: AbortSignal.timeout(60_000),
+    });
   } catch (error) {
     if (error instanceof ApiError) {
       deps.logger.info({ host: target.hostId, code: error.code }, 'capacity probe not served');
@@ -93,7 +107,8 @@ export async function probeHost(deps: CapacityProbeDeps, target: { modelId: stri
     ...target,
     ttftMs,
     prefillTokensPerSecond: (usage.prompt_tokens * 1000) / ttftMs,
-    decodeTokensPerSecond: usage.completion_tokens > 1 && decodeMs > 0 ? ((usage.completion_tokens - 1) * 1000) / decodeMs : null,
+    decodeTokensPerSecond:
+      usage.completion_tokens > 1 && decodeMs > 0 ? ((usage.completion_tokens - 1) * 1000) / decodeMs : null,
     measuredAtMs: lastTokenAt,
   };
 }

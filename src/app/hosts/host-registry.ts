@@ -25,12 +25,20 @@ export type HostRegistryDeps = {
 };
 
 export type SignedRegistration = z.infer<typeof signedRegistrationSchema>;
-export type Registered = { hostId: string; hostToken: string; status: 'active' | 'pending'; admitted: string[]; refused: Array<{ model: string; reason: string }> };
+export type Registered = {
+  hostId: string;
+  hostToken: string;
+  status: 'active' | 'pending';
+  admitted: string[];
+  refused: Array<{ model: string; reason: string }>;
+};
 /** open: a host that passes the checks serves at once; approval: it waits for the operator (and is probed then). */
 export type HostAdmission = 'open' | 'approval';
 
 export const HOST_TOKEN_PREFIX = 'ht-agora-';
-const PROBE_MESSAGES = [{ role: 'user' as const, content: 'Agora admission probe: the market counts these tokens itself.' }];
+const PROBE_MESSAGES = [
+  { role: 'user' as const, content: 'Agora admission probe: the market counts these tokens itself.' },
+];
 
 type ProbeTarget = { baseUrl: string; forwardSecret: string };
 
@@ -47,16 +55,25 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       signal: AbortSignal.timeout(15_000),
       stream: false,
     });
-    const claimed = (response.kind === 'json' ? (response.body as { usage?: { prompt_tokens?: unknown } }).usage?.prompt_tokens : undefined) ?? 'nothing';
+    const claimed =
+      (response.kind === 'json'
+        ? (response.body as { usage?: { prompt_tokens?: unknown } }).usage?.prompt_tokens
+        : undefined) ?? 'nothing';
     const counted = promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
-    return claimed === counted ? undefined : `the probe's prompt is ${counted} tokens under this SKU's tokenizer and chat template; the host counted ${String(claimed)}`;
+    return claimed === counted
+      ? undefined
+      : `the probe's prompt is ${counted} tokens under this SKU's tokenizer and chat template; the host counted ${String(claimed)}`;
   } catch (error) {
     return `the probe failed: ${(error as Error).message}`;
   }
 }
 
 /** Probes each model; the ones that pass, and the reasons of the others. */
-async function probeModels(deps: HostRegistryDeps, target: ProbeTarget, modelIds: readonly string[]): Promise<{ passed: string[]; refused: Array<{ model: string; reason: string }> }> {
+async function probeModels(
+  deps: HostRegistryDeps,
+  target: ProbeTarget,
+  modelIds: readonly string[],
+): Promise<{ passed: string[]; refused: Array<{ model: string; reason: string }> }> {
   const passed: string[] = [];
   const refused: Array<{ model: string; reason: string }> = [];
   for (const model of modelIds) {
@@ -68,11 +85,22 @@ async function probeModels(deps: HostRegistryDeps, target: ProbeTarget, modelIds
 }
 
 const notAdmitted = (refused: ReadonlyArray<{ model: string; reason: string }>) =>
-  new ApiError(403, 'permission_error', `No declared model was admitted: ${refused.map((r) => `${r.model}: ${r.reason}`).join('; ')}`, 'host_not_admitted');
+  new ApiError(
+    403,
+    'permission_error',
+    `No declared model was admitted: ${refused.map((r) => `${r.model}: ${r.reason}`).join('; ')}`,
+    'host_not_admitted',
+  );
 
 export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistration): Promise<Registered> {
   if (!deps.verifySignature(signed.public_key, signed.payload, signed.signature)) {
-    throw new ApiError(401, 'authentication_error', 'The registration signature does not verify with this public key.', 'bad_signature', 'signature');
+    throw new ApiError(
+      401,
+      'authentication_error',
+      'The registration signature does not verify with this public key.',
+      'bad_signature',
+      'signature',
+    );
   }
   let json: unknown;
   try {
@@ -83,16 +111,38 @@ export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistr
   const parsed = hostRegistrationSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalidRequest(`Invalid registration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`, `payload.${issue?.path.join('.') ?? ''}`, 'invalid_value');
+    throw invalidRequest(
+      `Invalid registration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
+      `payload.${issue?.path.join('.') ?? ''}`,
+      'invalid_value',
+    );
   }
   const registration = parsed.data;
-  if (registration.public_key !== signed.public_key) throw invalidRequest('The payload names another public key than the one it is signed with.', 'payload.public_key', 'invalid_value');
+  if (registration.public_key !== signed.public_key)
+    throw invalidRequest(
+      'The payload names another public key than the one it is signed with.',
+      'payload.public_key',
+      'invalid_value',
+    );
   if (!isFresh(registration.signed_at, deps.clock.nowMs())) {
-    throw new ApiError(401, 'authentication_error', 'The registration was signed too long ago (or in the future); sign a fresh one.', 'stale_registration', 'payload.signed_at');
+    throw new ApiError(
+      401,
+      'authentication_error',
+      'The registration was signed too long ago (or in the future); sign a fresh one.',
+      'stale_registration',
+      'payload.signed_at',
+    );
   }
 
-  const declared = registration.models.map((m) => ({ model: m.model, digest: m.digest, quantization: m.quantization, contextLength: m.context_length }));
-  const skus = deps.catalog.list().map((m) => ({ model: m.id, digest: m.digest, quantization: m.quantization, contextLength: m.contextLength }));
+  const declared = registration.models.map((m) => ({
+    model: m.model,
+    digest: m.digest,
+    quantization: m.quantization,
+    contextLength: m.context_length,
+  }));
+  const skus = deps.catalog
+    .list()
+    .map((m) => ({ model: m.id, digest: m.digest, quantization: m.quantization, contextLength: m.contextLength }));
   const { admitted, refused } = admitDeclaredModels(declared, skus);
   if (admitted.length === 0) throw notAdmitted(refused);
 
@@ -102,7 +152,13 @@ export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistr
   // address, waits unprobed; an approved host re-registering at its address is probed as usual.
   const known = deps.admission === 'approval' ? await deps.store.findAgentHost(hostId) : undefined;
   const waits = deps.admission === 'approval' && !(known?.status === 'active' && known.baseUrl === target.baseUrl);
-  const probed = waits ? { passed: admitted.map((m) => m.model), refused: [] } : await probeModels(deps, target, admitted.map((m) => m.model));
+  const probed = waits
+    ? { passed: admitted.map((m) => m.model), refused: [] }
+    : await probeModels(
+        deps,
+        target,
+        admitted.map((m) => m.model),
+      );
   refused.push(...probed.refused);
   if (probed.passed.length === 0) throw notAdmitted(refused);
 
@@ -121,14 +177,21 @@ export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistr
       maxConcurrency: registration.max_concurrency,
       status: waits ? 'pending' : 'active',
     },
-    probed.passed.map((model) => ({ modelId: model, askPrompt: asks.get(model)!.prompt, askCompletion: asks.get(model)!.completion })),
+    probed.passed.map((model) => ({
+      modelId: model,
+      askPrompt: asks.get(model)!.prompt,
+      askCompletion: asks.get(model)!.completion,
+    })),
   );
   await deps.reloadCatalog();
   return { hostId, hostToken, status: waits ? 'pending' : 'active', admitted: probed.passed, refused };
 }
 
 /** The operator approves a waiting host: it is probed now, and serves the models that pass. */
-export async function approveHost(deps: HostRegistryDeps, hostId: string): Promise<{ admitted: string[]; refused: Array<{ model: string; reason: string }> }> {
+export async function approveHost(
+  deps: HostRegistryDeps,
+  hostId: string,
+): Promise<{ admitted: string[]; refused: Array<{ model: string; reason: string }> }> {
   const host = await deps.store.findAgentHost(hostId);
   if (!host) throw new ApiError(404, 'not_found_error', `No host '${hostId}' has registered.`, 'host_not_found');
   if (host.status === 'active') return { admitted: host.models, refused: [] };

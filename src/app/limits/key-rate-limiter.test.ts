@@ -33,7 +33,12 @@ describe('per-key rate limits', () => {
     limiter.admit(key('a'), 10);
     limiter.admit(key('a'), 10);
     const refused = refusal(() => limiter.admit(key('a'), 10));
-    expect(refused).toMatchObject({ status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', headers: { 'retry-after': '30' } });
+    expect(refused).toMatchObject({
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+      headers: { 'retry-after': '30' },
+    });
     limiter.admit(key('b'), 10);
     clock.now = 30_000;
     expect(() => limiter.admit(key('a'), 10)).not.toThrow();

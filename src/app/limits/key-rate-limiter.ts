@@ -20,15 +20,26 @@ export function createKeyRateLimiter(clock: Clock, defaults: RateLimitDefaults):
 
   const prune = (nowMs: number) => {
     for (const [keyId, state] of buckets) {
-      if ((!state.requests || isFull(state.requests, state.rpm, nowMs)) && (!state.tokens || isFull(state.tokens, state.tpm, nowMs))) buckets.delete(keyId);
+      if (
+        (!state.requests || isFull(state.requests, state.rpm, nowMs)) &&
+        (!state.tokens || isFull(state.tokens, state.tpm, nowMs))
+      )
+        buckets.delete(keyId);
     }
   };
 
   const refuse = (what: string, limit: number, retryAfterMs: number) => {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return new ApiError(429, 'rate_limit_error', `Rate limit reached for this key: ${limit} ${what} per minute. Retry after ${seconds} s.`, 'rate_limit_exceeded', null, {
-      'retry-after': String(seconds),
-    });
+    return new ApiError(
+      429,
+      'rate_limit_error',
+      `Rate limit reached for this key: ${limit} ${what} per minute. Retry after ${seconds} s.`,
+      'rate_limit_exceeded',
+      null,
+      {
+        'retry-after': String(seconds),
+      },
+    );
   };
 
   return {
@@ -49,7 +60,8 @@ export function createKeyRateLimiter(clock: Clock, defaults: RateLimitDefaults):
       buckets.set(key.id, state);
       return {
         settle(tokensUsed) {
-          if (state.tokens) state.tokens = giveBack(state.tokens, state.tpm, Math.min(tokensEstimate, tpm) - tokensUsed, clock.nowMs());
+          if (state.tokens)
+            state.tokens = giveBack(state.tokens, state.tpm, Math.min(tokensEstimate, tpm) - tokensUsed, clock.nowMs());
         },
       };
     },

@@ -1,7 +1,12 @@
 // Runs the demand controller: every gateway instance reports the time its requests held a host's slot, and once
 // per interval one instance reprices each model from the utilization of its hosts' declared slots, never below the
 // lowest ask of its hosts online (price liveness: docs/decisions/010-price-liveness.md).
-import { ceilingPrices, nextPrices, utilizationOf, type DemandPricingRules } from '../../domain/pricing/demand-price.ts';
+import {
+  ceilingPrices,
+  nextPrices,
+  utilizationOf,
+  type DemandPricingRules,
+} from '../../domain/pricing/demand-price.ts';
 import { askFloor, type Ask } from '../../domain/pricing/host-asks.ts';
 import type { Clock } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
@@ -25,7 +30,10 @@ export type DemandPricingDeps = {
  * (the earliest known), so an idle tick costs nothing; busy time waits in memory until then. A model added
  * meanwhile gets its first window at the next due time.
  */
-export function createDemandPricing(deps: DemandPricingDeps, rules: DemandPricingRules): { tick(): Promise<PricePoint[]> } {
+export function createDemandPricing(
+  deps: DemandPricingDeps,
+  rules: DemandPricingRules,
+): { tick(): Promise<PricePoint[]> } {
   let nextDueAtMs = 0;
   return {
     async tick() {
@@ -35,7 +43,10 @@ export function createDemandPricing(deps: DemandPricingDeps, rules: DemandPricin
       if (busy.size > 0) await deps.store.addBusyTime(busy);
       await deps.store.openOverdueWindows(nowMs, rules.intervalMs);
       const repriced = await deps.store.repriceDue(nowMs, nowMs + rules.intervalMs, (due) => {
-        const slots = (deps.catalog.get(due.modelId)?.routes ?? []).reduce((sum, r) => sum + (r.host.maxConcurrency ?? UNDECLARED_SLOTS), 0);
+        const slots = (deps.catalog.get(due.modelId)?.routes ?? []).reduce(
+          (sum, r) => sum + (r.host.maxConcurrency ?? UNDECLARED_SLOTS),
+          0,
+        );
         const utilization = utilizationOf(due.busyMs, nowMs - due.updatedAtMs, slots, rules);
         const floor = askFloor(due.floor, deps.onlineAsks(due.modelId), ceilingPrices(due.base, rules.ceilingMultiple));
         return { utilization, precise: nextPrices(due.precise, utilization, { base: due.base, floor }, rules) };

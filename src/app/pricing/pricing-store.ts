@@ -26,7 +26,11 @@ export type PricingStore = {
    * Reprices every model whose update is due at nowMs, its row locked so one gateway instance reprices it once;
    * resets its busy time and records the new price in the history. `nextDueAtMs`: the earliest repricing still ahead.
    */
-  repriceDue(nowMs: number, nextUpdateAtMs: number, reprice: (due: DuePricing) => Repricing): Promise<{ points: PricePoint[]; nextDueAtMs: number }>;
+  repriceDue(
+    nowMs: number,
+    nextUpdateAtMs: number,
+    reprice: (due: DuePricing) => Repricing,
+  ): Promise<{ points: PricePoint[]; nextDueAtMs: number }>;
   /**
    * Starts a fresh measurement at nowMs for every model whose repricing is an interval or more overdue (no instance
    * was running, or the model is new), so time the market was stopped is not read as idle capacity.
@@ -36,5 +40,9 @@ export type PricingStore = {
   /** the newest points first, at most `limit` */
   priceHistory(modelId: string, limit: number): Promise<PricePoint[]>;
   /** sets a model's base (its catalog price) and floor; the controller's price is kept within the new bounds */
-  setBounds(modelId: string, bounds: { base: TokenPrices; floor: TokenPrices }, ceilingMultiple: number): Promise<boolean>;
+  setBounds(
+    modelId: string,
+    bounds: { base: TokenPrices; floor: TokenPrices },
+    ceilingMultiple: number,
+  ): Promise<boolean>;
 };

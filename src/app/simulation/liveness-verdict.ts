@@ -14,12 +14,23 @@ export type LivenessVerdict = {
   band: DemandPricingRules['band'];
 };
 
-export function livenessVerdict(scenario: Scenario, result: SimulationResult, rules: DemandPricingRules): LivenessVerdict {
+export function livenessVerdict(
+  scenario: Scenario,
+  result: SimulationResult,
+  rules: DemandPricingRules,
+): LivenessVerdict {
   const last = phaseAt(scenario.demand.phases ?? [], scenario.ticks - 1);
   const settledFrom = last.startTick + Math.floor((3 * (scenario.ticks - last.startTick)) / 4);
   const settled = result.series.filter((p) => p.tick > settledFrom);
-  const utilizationAfterBurst = settled.length === 0 ? 0 : settled.reduce((sum, p) => sum + p.utilization, 0) / settled.length;
+  const utilizationAfterBurst =
+    settled.length === 0 ? 0 : settled.reduce((sum, p) => sum + p.utilization, 0) / settled.length;
   const { refusedForPrice, refusedForCapacity } = result.totals;
   const inBand = utilizationAfterBurst >= rules.band.low && utilizationAfterBurst <= rules.band.high;
-  return { ok: refusedForPrice === 0 && inBand, refusedForPrice, refusedForCapacity, utilizationAfterBurst, band: rules.band };
+  return {
+    ok: refusedForPrice === 0 && inBand,
+    refusedForPrice,
+    refusedForCapacity,
+    utilizationAfterBurst,
+    band: rules.band,
+  };
 }

@@ -8,7 +8,14 @@ import { missesAboveThreshold, slashOf } from '../../domain/economics/bonds.ts';
 import { releaseAmount } from '../../domain/economics/epochs.ts';
 import type { MarketRules } from '../../domain/economics/market-rules.ts';
 import { splitCost, type Nanos } from '../../domain/money/nanos.ts';
-import { ceilingPrices, nextPrices, PRICE_PRECISION, quotedPrice, utilizationOf, type TokenPrices } from '../../domain/pricing/demand-price.ts';
+import {
+  ceilingPrices,
+  nextPrices,
+  PRICE_PRECISION,
+  quotedPrice,
+  utilizationOf,
+  type TokenPrices,
+} from '../../domain/pricing/demand-price.ts';
 import { admissionPrice, askFloor, servesAt } from '../../domain/pricing/host-asks.ts';
 import { orderHosts } from '../../domain/routing/host-choice.ts';
 import { capTiers, RecentTraffic } from '../../domain/routing/traffic-share.ts';
@@ -43,7 +50,13 @@ type SimHost = {
 };
 
 export type SimPoint = { tick: number; price: Nanos; utilization: number; attackerProfit: Nanos; honestProfit: Nanos };
-export type Detection = { tick: number; host: string; what: 'conviction' | 'disputes_revoked' | 'miss_slash'; refunded: Nanos; slashed: Nanos };
+export type Detection = {
+  tick: number;
+  host: string;
+  what: 'conviction' | 'disputes_revoked' | 'miss_slash';
+  refunded: Nanos;
+  slashed: Nanos;
+};
 export type SimulationResult = {
   scenario: string;
   seed: number;
@@ -55,7 +68,15 @@ export type SimulationResult = {
   detectedAt: number | null;
   series: SimPoint[];
   detections: Detection[];
-  totals: { requests: number; refunded: Nanos; slashed: Nanos; treasury: Nanos; platform: Nanos; refusedForPrice: number; refusedForCapacity: number };
+  totals: {
+    requests: number;
+    refunded: Nanos;
+    slashed: Nanos;
+    treasury: Nanos;
+    platform: Nanos;
+    refusedForPrice: number;
+    refusedForCapacity: number;
+  };
 };
 
 const CHEATERS = new Set(['substitute', 'sybil']);
@@ -71,19 +92,38 @@ const abs = (n: Nanos): Nanos => (n < 0n ? -n : n);
 type Run = Omit<SimulationResult, 'attackProfitable' | 'honestProfit'>;
 
 /** The attacker's group as an honest one: same size, cost and bond; no cheating, wash trades or disputes. */
-const honestCounterpart = (group: HostGroup): HostGroup => ({ ...group, strategy: 'honest', count: group.strategy === 'sybil' ? 1 : group.count, cheatShare: 0, washRequestsPerTick: 0, disputesPerTick: 0 });
+const honestCounterpart = (group: HostGroup): HostGroup => ({
+  ...group,
+  strategy: 'honest',
+  count: group.strategy === 'sybil' ? 1 : group.count,
+  cheatShare: 0,
+  washRequestsPerTick: 0,
+  disputesPerTick: 0,
+});
 
-export function runSimulation(scenario: Scenario, seed: number, rules: MarketRules, onProgress: (tick: number, ticks: number) => void = () => undefined): SimulationResult {
+export function runSimulation(
+  scenario: Scenario,
+  seed: number,
+  rules: MarketRules,
+  onProgress: (tick: number, ticks: number) => void = () => undefined,
+): SimulationResult {
   if (scenario.kind === 'liveness') {
     const run = simulate(scenario, seed, rules, (tick) => onProgress(tick, scenario.ticks));
     return { ...run, attackProfitable: false, honestProfit: 0n };
   }
   const attacked = simulate(scenario, seed, rules, (tick) => onProgress(Math.floor(tick / 2), scenario.ticks));
-  const honest = simulate({ ...scenario, hosts: scenario.hosts.map((g) => (g.name === scenario.attacker ? honestCounterpart(g) : g)) }, seed, rules, (tick) => onProgress(Math.floor((scenario.ticks + tick) / 2), scenario.ticks));
+  const honest = simulate(
+    { ...scenario, hosts: scenario.hosts.map((g) => (g.name === scenario.attacker ? honestCounterpart(g) : g)) },
+    seed,
+    rules,
+    (tick) => onProgress(Math.floor((scenario.ticks + tick) / 2), scenario.ticks),
+  );
   const attacker = scenario.hosts.find((g) => g.name === scenario.attacker) as HostGroup;
   return {
     ...attacked,
-    attackProfitable: attacker.strategy !== 'honest' && attacked.attackerProfit > honest.attackerProfit + (abs(honest.attackerProfit) * PROFIT_NOISE_BPS) / 10_000n,
+    attackProfitable:
+      attacker.strategy !== 'honest' &&
+      attacked.attackerProfit > honest.attackerProfit + (abs(honest.attackerProfit) * PROFIT_NOISE_BPS) / 10_000n,
     honestProfit: honest.attackerProfit,
     series: attacked.series.map((point, i) => ({ ...point, honestProfit: honest.series[i]?.attackerProfit ?? 0n })),
   };
@@ -144,7 +184,8 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
   }
   const active = () => hosts.filter((h) => !h.suspended);
   const price = () => ({ prompt: quotedPrice(precise.prompt), completion: quotedPrice(precise.completion) });
-  const requestCost = (p: TokenPrices = price()) => BigInt(scenario.model.promptTokens) * p.prompt + BigInt(scenario.model.completionTokens) * p.completion;
+  const requestCost = (p: TokenPrices = price()) =>
+    BigInt(scenario.model.promptTokens) * p.prompt + BigInt(scenario.model.completionTokens) * p.completion;
   const epochOf = (tick: number) => Math.floor(tick / scenario.epochTicks);
 
   const check = (host: SimHost, tick: number) => {
@@ -169,7 +210,13 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
       }
     }
     if (!evidence.convicted) return;
-    const plan = planRefunds(`cv${tick}`, host.id, host.sinceLastPass, { hostEarnings: host.earnings, hostBond: host.bond, hostUnbonding: 0n, treasury }, rules.bonds.convictionSlashBps);
+    const plan = planRefunds(
+      `cv${tick}`,
+      host.id,
+      host.sinceLastPass,
+      { hostEarnings: host.earnings, hostBond: host.bond, hostUnbonding: 0n, treasury },
+      rules.bonds.convictionSlashBps,
+    );
     host.earnings -= plan.fromHost;
     host.bond -= plan.fromBond + plan.slashed;
     treasury += plan.slashed - plan.fromTreasury;
@@ -200,7 +247,8 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
     host.earnedByEpoch.set(epoch, (host.earnedByEpoch.get(epoch) ?? 0n) + split.host);
     platform += split.platform;
     treasury += split.treasury;
-    const cheated = CHEATERS.has(host.group.strategy) || (host.group.strategy === 'selective' && random() < host.group.cheatShare);
+    const cheated =
+      CHEATERS.has(host.group.strategy) || (host.group.strategy === 'selective' && random() < host.group.cheatShare);
     host.costs += cheated ? (host.group.cheatCostPerRequest ?? host.group.costPerRequest) : host.group.costPerRequest;
     host.sinceLastPass.push({ requestId: `r${requests}`, accountId: buyer, cost });
     if (random() < (host.disputedBy ? 1 : samplingRate(host.reputation))) {
@@ -214,20 +262,33 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
   const route = (candidates: SimHost[]): { host: SimHost; price: TokenPrices } | 'no_capacity' | 'priced_out' => {
     const withRoom = candidates.filter((h) => h.servedThisTick < h.group.slots);
     if (withRoom.length === 0) return 'no_capacity';
-    const locked = admissionPrice(price(), withRoom.map((h) => h.group.ask ?? null), ceiling, worstCase);
+    const locked = admissionPrice(
+      price(),
+      withRoom.map((h) => h.group.ask ?? null),
+      ceiling,
+      worstCase,
+    );
     if (!locked) return 'priced_out';
     const open = withRoom.filter((h) => servesAt(h.group.ask ?? null, locked));
     const tiers = capTiers(open, recent, (h) => h, rules.bonds);
     for (const tier of tiers) {
       if (tier.length === 0) continue;
-      const loads = tier.map((h) => ({ host: h, hostId: h.id, latencyMs: h.latencyMs, outstanding: h.servedThisTick, weight: h.group.slots * reputationWeight(h.reputation) }));
+      const loads = tier.map((h) => ({
+        host: h,
+        hostId: h.id,
+        latencyMs: h.latencyMs,
+        outstanding: h.servedThisTick,
+        weight: h.group.slots * reputationWeight(h.reputation),
+      }));
       return { host: orderHosts(loads, random)[0]!.host, price: locked };
     }
     return 'no_capacity';
   };
 
   const profitOf = (groupName: string): Nanos =>
-    hosts.filter((h) => h.group.name === groupName).reduce((sum, h) => sum + h.earnings + h.payable + (h.bond - h.group.bond) - h.costs - h.spent, 0n);
+    hosts
+      .filter((h) => h.group.name === groupName)
+      .reduce((sum, h) => sum + h.earnings + h.payable + (h.bond - h.group.bond) - h.costs - h.spent, 0n);
   const attackerGroup = scenario.hosts.find((g) => g.name === scenario.attacker);
 
   let busyRequests = 0;
@@ -236,7 +297,10 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
     for (const host of hosts) host.servedThisTick = 0;
     const day = (2 * Math.PI * tick * scenario.tickSeconds) / 86_400;
     const p = price();
-    const elasticity = Math.pow(Number(bounds.base.prompt + bounds.base.completion) / Number(p.prompt + p.completion), scenario.demand.elasticity);
+    const elasticity = Math.pow(
+      Number(bounds.base.prompt + bounds.base.completion) / Number(p.prompt + p.completion),
+      scenario.demand.elasticity,
+    );
     const wanted = demandAt(scenario, tick) * (1 + scenario.demand.dailySwing * Math.sin(day)) * elasticity;
     const organic = Math.floor(wanted) + (random() < wanted - Math.floor(wanted) ? 1 : 0);
 
@@ -275,11 +339,26 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
 
     if ((tick + 1) % scenario.pricingIntervalTicks === 0) {
       const slots = active().reduce((sum, h) => sum + h.group.slots, 0);
-      const utilization = utilizationOf(busyRequests * tickMs, scenario.pricingIntervalTicks * tickMs, slots, rules.pricing);
-      const floor = askFloor(bounds.floor, active().map((h) => h.group.ask ?? null), ceiling);
+      const utilization = utilizationOf(
+        busyRequests * tickMs,
+        scenario.pricingIntervalTicks * tickMs,
+        slots,
+        rules.pricing,
+      );
+      const floor = askFloor(
+        bounds.floor,
+        active().map((h) => h.group.ask ?? null),
+        ceiling,
+      );
       precise = nextPrices(precise, utilization, { base: bounds.base, floor }, rules.pricing);
       busyRequests = 0;
-      series.push({ tick: tick + 1, price: quotedPrice(precise.prompt), utilization, attackerProfit: attackerGroup ? profitOf(attackerGroup.name) : 0n, honestProfit: 0n });
+      series.push({
+        tick: tick + 1,
+        price: quotedPrice(precise.prompt),
+        utilization,
+        attackerProfit: attackerGroup ? profitOf(attackerGroup.name) : 0n,
+        honestProfit: 0n,
+      });
     }
     if ((tick + 1) % scenario.epochTicks === 0) {
       const closed = epochOf(tick);
@@ -312,7 +391,15 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
     detectedAt: firstDetection?.tick ?? null,
     series,
     detections,
-    totals: { requests, refunded: refundedTotal, slashed: slashedTotal, treasury, platform, refusedForPrice, refusedForCapacity },
+    totals: {
+      requests,
+      refunded: refundedTotal,
+      slashed: slashedTotal,
+      treasury,
+      platform,
+      refusedForPrice,
+      refusedForCapacity,
+    },
   };
 }
 
@@ -327,4 +414,7 @@ export function phaseAt(phases: readonly DemandPhase[], tick: number): { phase: 
   return { phase: last, startTick: startTick - last.ticks };
 }
 
-const demandAt = (scenario: Scenario, tick: number): number => (scenario.demand.phases ? phaseAt(scenario.demand.phases, tick).phase.requestsPerTick : scenario.demand.requestsPerTick);
+const demandAt = (scenario: Scenario, tick: number): number =>
+  scenario.demand.phases
+    ? phaseAt(scenario.demand.phases, tick).phase.requestsPerTick
+    : scenario.demand.requestsPerTick;

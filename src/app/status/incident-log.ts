@@ -1,12 +1,27 @@
 // The operator's incident log: open (from scratch or from a suggestion), update along a timeline, resolve once.
 import { ApiError } from '../../contracts/openai/error-envelope.ts';
-import { suggestIncidents, suggestionLookBackMs, type IncidentSuggestion } from '../../domain/status/incident-suggestions.ts';
-import { coveredModels, type Incident, type IncidentImpact, type IncidentStatus } from '../../domain/status/incidents.ts';
+import {
+  suggestIncidents,
+  suggestionLookBackMs,
+  type IncidentSuggestion,
+} from '../../domain/status/incident-suggestions.ts';
+import {
+  coveredModels,
+  type Incident,
+  type IncidentImpact,
+  type IncidentStatus,
+} from '../../domain/status/incidents.ts';
 import type { HealthRules } from '../../domain/status/availability.ts';
 import type { Clock, Ids } from '../ports.ts';
 import type { StatusStore } from './status-store.ts';
 
-export type IncidentLogDeps = { store: StatusStore; clock: Clock; ids: Ids; rules: HealthRules; knownModels(): string[] };
+export type IncidentLogDeps = {
+  store: StatusStore;
+  clock: Clock;
+  ids: Ids;
+  rules: HealthRules;
+  knownModels(): string[];
+};
 
 export type OpenIncident = { title: string; impact: IncidentImpact; models: string[]; message: string };
 
@@ -15,7 +30,14 @@ const RESOLVED_SHOWN_MS = 7 * 24 * 3_600_000;
 function checkModels(deps: IncidentLogDeps, models: readonly string[]): void {
   const known = new Set(deps.knownModels());
   const unknown = models.find((m) => !known.has(m));
-  if (unknown !== undefined) throw new ApiError(400, 'invalid_request_error', `The model '${unknown}' does not exist.`, 'model_not_found', 'models');
+  if (unknown !== undefined)
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      `The model '${unknown}' does not exist.`,
+      'model_not_found',
+      'models',
+    );
 }
 
 export async function openIncident(deps: IncidentLogDeps, input: OpenIncident): Promise<Incident> {
@@ -35,13 +57,24 @@ export async function openIncident(deps: IncidentLogDeps, input: OpenIncident): 
   return incident;
 }
 
-export async function updateIncident(deps: IncidentLogDeps, id: string, status: IncidentStatus, message: string): Promise<Incident> {
+export async function updateIncident(
+  deps: IncidentLogDeps,
+  id: string,
+  status: IncidentStatus,
+  message: string,
+): Promise<Incident> {
   const incident = await deps.store.findIncident(id);
   if (!incident) throw new ApiError(404, 'not_found_error', `No incident '${id}'.`, 'incident_not_found');
-  const resolved = () => new ApiError(409, 'invalid_request_error', `Incident ${id} was resolved; open a new one.`, 'incident_resolved');
+  const resolved = () =>
+    new ApiError(409, 'invalid_request_error', `Incident ${id} was resolved; open a new one.`, 'incident_resolved');
   if (incident.status === 'resolved') throw resolved();
   const atMs = deps.clock.nowMs();
-  const added = await deps.store.addIncidentUpdate(id, { id: deps.ids.newId('incu'), status, message, atMs }, status, status === 'resolved' ? atMs : null);
+  const added = await deps.store.addIncidentUpdate(
+    id,
+    { id: deps.ids.newId('incu'), status, message, atMs },
+    status,
+    status === 'resolved' ? atMs : null,
+  );
   if (!added) throw resolved();
   return (await deps.store.findIncident(id)) as Incident;
 }
@@ -52,6 +85,9 @@ export async function recentIncidents(deps: Pick<IncidentLogDeps, 'store' | 'clo
 
 export async function incidentSuggestions(deps: IncidentLogDeps): Promise<IncidentSuggestion[]> {
   const nowMs = deps.clock.nowMs();
-  const [samples, incidents] = await Promise.all([deps.store.samplesSince(nowMs - suggestionLookBackMs(deps.rules)), recentIncidents(deps)]);
+  const [samples, incidents] = await Promise.all([
+    deps.store.samplesSince(nowMs - suggestionLookBackMs(deps.rules)),
+    recentIncidents(deps),
+  ]);
   return suggestIncidents(samples, coveredModels(incidents), deps.rules, nowMs);
 }

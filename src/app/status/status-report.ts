@@ -34,7 +34,10 @@ const HOUR_MS = 3_600_000;
 
 export async function buildStatusReport(deps: StatusReportDeps): Promise<StatusReport> {
   const nowMs = deps.clock.nowMs();
-  const [samples, incidents] = await Promise.all([deps.store.samplesSince(nowMs - 7 * 24 * HOUR_MS), recentIncidents(deps)]);
+  const [samples, incidents] = await Promise.all([
+    deps.store.samplesSince(nowMs - 7 * 24 * HOUR_MS),
+    recentIncidents(deps),
+  ]);
   const covered = coveredModels(incidents);
   const models = deps.models().map((model): ModelStatus => {
     const week = samples.filter((s) => s.modelId === model.id);

@@ -10,7 +10,12 @@ export type StatusStore = {
   samplesSince(fromMs: number): Promise<TrafficSample[]>;
   openIncident(incident: Incident): Promise<void>;
   /** appends to the timeline and sets the incident's status (resolvedAtMs when it resolves); false when it was resolved */
-  addIncidentUpdate(incidentId: string, update: IncidentUpdate, status: IncidentStatus, resolvedAtMs: number | null): Promise<boolean>;
+  addIncidentUpdate(
+    incidentId: string,
+    update: IncidentUpdate,
+    status: IncidentStatus,
+    resolvedAtMs: number | null,
+  ): Promise<boolean>;
   findIncident(id: string): Promise<Incident | undefined>;
   /** open incidents and those resolved at or after `resolvedSinceMs`, newest first */
   listIncidents(resolvedSinceMs: number): Promise<Incident[]>;

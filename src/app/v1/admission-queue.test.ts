@@ -15,7 +15,12 @@ function harness(maxWaitMs = rules.maxWaitMs) {
     rules: { ...rules, maxWaitMs },
     metrics: {
       load(_model, running, queued) {
-        Object.assign(seen, { running, queued, maxRunning: Math.max(seen.maxRunning, running), maxQueued: Math.max(seen.maxQueued, queued) });
+        Object.assign(seen, {
+          running,
+          queued,
+          maxRunning: Math.max(seen.maxRunning, running),
+          maxQueued: Math.max(seen.maxQueued, queued),
+        });
       },
       shed: (_model, reason) => void seen.shed.push(reason),
     },
@@ -50,8 +55,17 @@ describe('admission queue', () => {
     }
     await flush();
     expect(granted).toEqual([0, 1]);
-    expect(outcomes.filter((a) => !a.ok).map((a) => !a.ok && a.reason)).toEqual(['queue_full', 'queue_full', 'queue_full', 'queue_full']);
-    expect(seen).toMatchObject({ running: 2, queued: 4, shed: ['queue_full', 'queue_full', 'queue_full', 'queue_full'] });
+    expect(outcomes.filter((a) => !a.ok).map((a) => !a.ok && a.reason)).toEqual([
+      'queue_full',
+      'queue_full',
+      'queue_full',
+      'queue_full',
+    ]);
+    expect(seen).toMatchObject({
+      running: 2,
+      queued: 4,
+      shed: ['queue_full', 'queue_full', 'queue_full', 'queue_full'],
+    });
     for (let next = 0; next < 6; next++) {
       (outcomes[granted[next]!] as { slot: AdmissionSlot }).slot.release();
       await flush();
@@ -93,42 +107,49 @@ describe('admission queue', () => {
       { arbitrary: fc.constant({ kind: 'arrive' as const }), weight: 4 },
       { arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }), weight: 3 },
       { arbitrary: fc.record({ kind: fc.constant('abort' as const), pick: fc.nat() }), weight: 1 },
-      { arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 6_000 }) }), weight: 1 },
+      {
+        arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 6_000 }) }),
+        weight: 1,
+      },
     );
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.array(step, { minLength: 5, maxLength: 60 }), async (slots, steps) => {
-        const { queue, seen, advance } = harness(5_000);
-        const grants: number[] = [];
-        const held: AdmissionSlot[] = [];
-        const waiting: Array<{ id: number; abort: AbortController }> = [];
-        let arrivals = 0;
-        for (const s of steps) {
-          if (s.kind === 'arrive') {
-            const id = arrivals++;
-            const abort = new AbortController();
-            const entry = { id, abort };
-            waiting.push(entry);
-            void queue.admit('m', slots, abort.signal).then((a) => {
-              waiting.splice(waiting.indexOf(entry), 1);
-              if (!a.ok) return;
-              grants.push(id);
-              held.push(a.slot);
-            });
-          } else if (s.kind === 'release' && held.length > 0) held.splice(s.pick % held.length, 1)[0]!.release();
-          else if (s.kind === 'abort' && waiting.length > 0) waiting[s.pick % waiting.length]!.abort.abort();
-          else if (s.kind === 'wait') advance(s.ms);
-          await flush();
-          expect(seen.running).toBe(held.length);
-          expect(seen.running).toBeLessThanOrEqual(slots);
-          expect(seen.queued).toBeLessThanOrEqual(rules.maxQueuePerSlot * slots);
-        }
-        while (held.length > 0 || waiting.length > 0) {
-          held.pop()?.release();
-          await flush();
-        }
-        expect(grants).toEqual([...grants].sort((a, b) => a - b));
-        expect(seen).toMatchObject({ running: 0, queued: 0 });
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(step, { minLength: 5, maxLength: 60 }),
+        async (slots, steps) => {
+          const { queue, seen, advance } = harness(5_000);
+          const grants: number[] = [];
+          const held: AdmissionSlot[] = [];
+          const waiting: Array<{ id: number; abort: AbortController }> = [];
+          let arrivals = 0;
+          for (const s of steps) {
+            if (s.kind === 'arrive') {
+              const id = arrivals++;
+              const abort = new AbortController();
+              const entry = { id, abort };
+              waiting.push(entry);
+              void queue.admit('m', slots, abort.signal).then((a) => {
+                waiting.splice(waiting.indexOf(entry), 1);
+                if (!a.ok) return;
+                grants.push(id);
+                held.push(a.slot);
+              });
+            } else if (s.kind === 'release' && held.length > 0) held.splice(s.pick % held.length, 1)[0]!.release();
+            else if (s.kind === 'abort' && waiting.length > 0) waiting[s.pick % waiting.length]!.abort.abort();
+            else if (s.kind === 'wait') advance(s.ms);
+            await flush();
+            expect(seen.running).toBe(held.length);
+            expect(seen.running).toBeLessThanOrEqual(slots);
+            expect(seen.queued).toBeLessThanOrEqual(rules.maxQueuePerSlot * slots);
+          }
+          while (held.length > 0 || waiting.length > 0) {
+            held.pop()?.release();
+            await flush();
+          }
+          expect(grants).toEqual([...grants].sort((a, b) => a - b));
+          expect(seen).toMatchObject({ running: 0, queued: 0 });
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -1,14 +1,24 @@
 // The per-model admission queues of one gateway instance (the rule is domain/routing/admission.ts): a request asks
 // for a slot before it is sent to any host and gives it back when it is over; beyond the model's slots it waits in
 // FIFO order, beyond the queue's bound it is shed at once, and a wait past the bound sheds it too.
-import { DEFAULT_ADMISSION_RULES, decideAdmission, observeServiceTime, retryAfterSeconds, startable, type AdmissionRules, type ShedReason } from '../../domain/routing/admission.ts';
+import {
+  DEFAULT_ADMISSION_RULES,
+  decideAdmission,
+  observeServiceTime,
+  retryAfterSeconds,
+  startable,
+  type AdmissionRules,
+  type ShedReason,
+} from '../../domain/routing/admission.ts';
 import type { Clock } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
 
 /** Given back exactly once when the request is over (a second call does nothing). */
 export type AdmissionSlot = { release(): void };
 /** `waited`: it queued, so what the caller saw of the hosts' load on arrival is stale. */
-export type Admission = { ok: true; slot: AdmissionSlot; waited: boolean } | { ok: false; reason: ShedReason | 'client_closed'; retryAfterSeconds: number };
+export type Admission =
+  | { ok: true; slot: AdmissionSlot; waited: boolean }
+  | { ok: false; reason: ShedReason | 'client_closed'; retryAfterSeconds: number };
 
 export type AdmissionMetrics = {
   /** the model's requests running and waiting, after every change */
@@ -58,7 +68,8 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
     models.set(modelId, created);
     return created;
   };
-  const report = (modelId: string, queue: ModelQueue) => deps.metrics.load(modelId, queue.running, queue.waiting.length);
+  const report = (modelId: string, queue: ModelQueue) =>
+    deps.metrics.load(modelId, queue.running, queue.waiting.length);
 
   const slotFor = (modelId: string, queue: ModelQueue): AdmissionSlot => {
     queue.running += 1;
@@ -77,7 +88,8 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
 
   /** Starts as many waiting requests, oldest first, as the free slots allow. */
   const drain = (modelId: string, queue: ModelQueue) => {
-    for (let n = startable({ running: queue.running, queued: queue.waiting.length }, queue.slots); n > 0; n--) (queue.waiting.shift() as Waiter).grant();
+    for (let n = startable({ running: queue.running, queued: queue.waiting.length }, queue.slots); n > 0; n--)
+      (queue.waiting.shift() as Waiter).grant();
     report(modelId, queue);
   };
 
@@ -87,7 +99,12 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
       // The latest count of online slots applies to everyone waiting: a host coming back starts them at once.
       queue.slots = slots;
       drain(modelId, queue);
-      const decision = decideAdmission({ running: queue.running, queued: queue.waiting.length }, slots, queue.meanServiceMs, rules);
+      const decision = decideAdmission(
+        { running: queue.running, queued: queue.waiting.length },
+        slots,
+        queue.meanServiceMs,
+        rules,
+      );
       if (decision.kind === 'shed') {
         deps.metrics.shed(modelId, decision.reason);
         return Promise.resolve({ ok: false, reason: decision.reason, retryAfterSeconds: decision.retryAfterSeconds });
@@ -112,7 +129,11 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
           shed(reason) {
             leave();
             if (reason !== 'client_closed') deps.metrics.shed(modelId, reason);
-            resolve({ ok: false, reason, retryAfterSeconds: retryAfterSeconds(queue.waiting.length, queue.slots, queue.meanServiceMs) });
+            resolve({
+              ok: false,
+              reason,
+              retryAfterSeconds: retryAfterSeconds(queue.waiting.length, queue.slots, queue.meanServiceMs),
+            });
             report(modelId, queue);
           },
         };

@@ -15,10 +15,19 @@ export type CompletionCount = {
   usageClaimMismatch: { claimed: number; ids: number } | undefined;
 };
 
-export function meterCompletion(tokenizer: Tokenizer, text: string, hostIds: readonly number[] | undefined, claimed: number | undefined): CompletionCount {
-  const usageClaimMismatch = hostIds !== undefined && claimed !== undefined && claimed !== hostIds.length ? { claimed, ids: hostIds.length } : undefined;
+export function meterCompletion(
+  tokenizer: Tokenizer,
+  text: string,
+  hostIds: readonly number[] | undefined,
+  claimed: number | undefined,
+): CompletionCount {
+  const usageClaimMismatch =
+    hostIds !== undefined && claimed !== undefined && claimed !== hostIds.length
+      ? { claimed, ids: hostIds.length }
+      : undefined;
   const decoded = hostIds === undefined ? undefined : tokenizer.decode(hostIds);
-  if (hostIds !== undefined && (decoded === text || decoded === `${text}\uFFFD`)) return { tokens: hostIds.length, source: 'host_ids', usageClaimMismatch };
+  if (hostIds !== undefined && (decoded === text || decoded === `${text}\uFFFD`))
+    return { tokens: hostIds.length, source: 'host_ids', usageClaimMismatch };
   const hostCount = hostIds?.length ?? claimed ?? Infinity;
   return { tokens: Math.min(hostCount, tokenizer.encode(text).length), source: 'retokenized', usageClaimMismatch };
 }

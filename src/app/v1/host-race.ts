@@ -16,12 +16,25 @@ import { carriesOutput } from './upstream-output.ts';
  */
 export type FirstAnswer =
   | Extract<UpstreamResponse, { kind: 'json' }>
-  | { kind: 'stream'; read: unknown[]; ended: boolean; events: AsyncGenerator<unknown>; receipt(): ResponseReceipt | undefined };
+  | {
+      kind: 'stream';
+      read: unknown[];
+      ended: boolean;
+      events: AsyncGenerator<unknown>;
+      receipt(): ResponseReceipt | undefined;
+    };
 /**
  * `end(cut)` when the answer is over: the buyer's hang-up no longer reaches the host, and `cut` also aborts the
  * upstream call (an unfinished stream). A finished call is not aborted, so its keep-alive connection is reused.
  */
-export type Winner = { route: ModelRoute; attempt: HostAttempt; answer: FirstAnswer; attempts: number; hedged: boolean; end(cut: boolean): void };
+export type Winner = {
+  route: ModelRoute;
+  attempt: HostAttempt;
+  answer: FirstAnswer;
+  attempts: number;
+  hedged: boolean;
+  end(cut: boolean): void;
+};
 
 /** Retries are bounded: a request tries at most this many hosts, its hedge included. */
 export const MAX_ATTEMPTS = 3;
@@ -53,7 +66,12 @@ export type RaceDeps = {
   onHostFailed(route: ModelRoute, error: UpstreamError): void;
 };
 
-type Running = { route: ModelRoute; attempt: HostAttempt; end(cut: boolean): void; outcome: Promise<{ ok: true; answer: FirstAnswer } | { ok: false; error: unknown }> };
+type Running = {
+  route: ModelRoute;
+  attempt: HostAttempt;
+  end(cut: boolean): void;
+  outcome: Promise<{ ok: true; answer: FirstAnswer } | { ok: false; error: unknown }>;
+};
 
 async function firstAnswer(response: UpstreamResponse): Promise<FirstAnswer> {
   if (response.kind === 'json') return response;
@@ -63,11 +81,14 @@ async function firstAnswer(response: UpstreamResponse): Promise<FirstAnswer> {
       const next = await response.events.next();
       if (next.done) return { kind: 'stream', read, ended: true, events: response.events, receipt: response.receipt };
       read.push(next.value);
-      if (carriesOutput(next.value)) return { kind: 'stream', read, ended: false, events: response.events, receipt: response.receipt };
+      if (carriesOutput(next.value))
+        return { kind: 'stream', read, ended: false, events: response.events, receipt: response.receipt };
     }
   } catch (error) {
     await response.events.return(undefined);
-    throw error instanceof UpstreamError ? new UpstreamError('connect', `the host failed before its first token: ${error.message}`) : error;
+    throw error instanceof UpstreamError
+      ? new UpstreamError('connect', `the host failed before its first token: ${error.message}`)
+      : error;
   }
 }
 
@@ -117,7 +138,9 @@ export async function raceHosts(
     for (const other of running) {
       other.end(true);
       other.attempt.finish(outcome);
-      void other.outcome.then((result) => (result.ok && result.answer.kind === 'stream' ? result.answer.events.return(undefined) : undefined));
+      void other.outcome.then((result) =>
+        result.ok && result.answer.kind === 'stream' ? result.answer.events.return(undefined) : undefined,
+      );
     }
     running.clear();
   };
@@ -125,10 +148,19 @@ export async function raceHosts(
   if (options.hedge) deps.router.earnHedge();
   launch();
   while (running.size > 0) {
-    const hedgeDelay = options.hedge && !hedgeDecided && running.size === 1 && queue.length > 0 ? deps.router.hedgeDelayMs(query.modelId) : undefined;
+    const hedgeDelay =
+      options.hedge && !hedgeDecided && running.size === 1 && queue.length > 0
+        ? deps.router.hedgeDelayMs(query.modelId)
+        : undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const hedgeDue = hedgeDelay === undefined ? undefined : new Promise<'hedge'>((resolve) => (timer = setTimeout(() => resolve('hedge'), hedgeDelay)));
-    const settled = await Promise.race([...[...running].map((r) => r.outcome.then((result) => ({ running: r, result }))), ...(hedgeDue ? [hedgeDue] : [])]);
+    const hedgeDue =
+      hedgeDelay === undefined
+        ? undefined
+        : new Promise<'hedge'>((resolve) => (timer = setTimeout(() => resolve('hedge'), hedgeDelay)));
+    const settled = await Promise.race([
+      ...[...running].map((r) => r.outcome.then((result) => ({ running: r, result }))),
+      ...(hedgeDue ? [hedgeDue] : []),
+    ]);
     clearTimeout(timer);
     if (settled === 'hedge') {
       // A request hedges at most once, and asks the budget once.

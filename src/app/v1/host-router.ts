@@ -14,9 +14,29 @@
 import { isHostLive } from '../../domain/hosts/liveness.ts';
 import { isAway } from '../../domain/hosts/maintenance.ts';
 import { modelSlots } from '../../domain/routing/admission.ts';
-import { admit, closedCircuit, recordFailure, recordSuccess, type Circuit } from '../../domain/routing/circuit-breaker.ts';
-import { earnHedge, emptyHedgeBudget, pushSample, quantile, spendHedge, type HedgeBudget } from '../../domain/routing/hedging.ts';
-import { observeLatency, observeSpeed, orderHosts, tokensPerSecond, UNMEASURED_LATENCY_MS, type LatencyEstimate } from '../../domain/routing/host-choice.ts';
+import {
+  admit,
+  closedCircuit,
+  recordFailure,
+  recordSuccess,
+  type Circuit,
+} from '../../domain/routing/circuit-breaker.ts';
+import {
+  earnHedge,
+  emptyHedgeBudget,
+  pushSample,
+  quantile,
+  spendHedge,
+  type HedgeBudget,
+} from '../../domain/routing/hedging.ts';
+import {
+  observeLatency,
+  observeSpeed,
+  orderHosts,
+  tokensPerSecond,
+  UNMEASURED_LATENCY_MS,
+  type LatencyEstimate,
+} from '../../domain/routing/host-choice.ts';
 import { capTiers, RecentTraffic } from '../../domain/routing/traffic-share.ts';
 import type { BondRules } from '../../domain/economics/bonds.ts';
 import { reputationWeight } from '../../domain/verification/reputation.ts';
@@ -88,8 +108,10 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
     return created;
   };
 
-  const alive = (route: ModelRoute, nowMs: number) => isHostLive(route.host.lastSeenAtMs, nowMs, deps.heartbeatIntervalMs);
-  const hasRoom = (route: ModelRoute) => route.host.maxConcurrency === null || load(route.host.id) < route.host.maxConcurrency;
+  const alive = (route: ModelRoute, nowMs: number) =>
+    isHostLive(route.host.lastSeenAtMs, nowMs, deps.heartbeatIntervalMs);
+  const hasRoom = (route: ModelRoute) =>
+    route.host.maxConcurrency === null || load(route.host.id) < route.host.maxConcurrency;
   const circuitAdmits = (route: ModelRoute, nowMs: number) => {
     const decision = admit(circuits.get(route.host.id) ?? closedCircuit, nowMs);
     if (decision.admitted) circuits.set(route.host.id, decision.circuit);
@@ -98,7 +120,12 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
   /** alive, not away, circuit not open: without moving an open circuit to half-open (that is for sending) */
   const online = (routes: readonly ModelRoute[]) => {
     const nowMs = deps.clock.nowMs();
-    return routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && admit(circuits.get(r.host.id) ?? closedCircuit, nowMs).admitted);
+    return routes.filter(
+      (r) =>
+        alive(r, nowMs) &&
+        !isAway(r.host.maintenance, nowMs) &&
+        admit(circuits.get(r.host.id) ?? closedCircuit, nowMs).admitted,
+    );
   };
   const remember = (affinityKey: string, hostId: string) => {
     affinity.delete(affinityKey);
@@ -109,7 +136,9 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
   return {
     candidates(query) {
       const nowMs = deps.clock.nowMs();
-      const usable = query.routes.filter((r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && circuitAdmits(r, nowMs));
+      const usable = query.routes.filter(
+        (r) => alive(r, nowMs) && !isAway(r.host.maintenance, nowMs) && circuitAdmits(r, nowMs),
+      );
       const measured = usable.map((r) => speed.get(r.host.id)).filter((t): t is number => t !== undefined);
       const unmeasuredWeight = measured.length > 0 ? measured.reduce((a, b) => a + b, 0) / measured.length : 1;
       const share = recent(query.modelId);
@@ -158,7 +187,11 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
             pushSample(samples, sampleMs);
             firstByteSamples.set(query.modelId, samples);
             circuits.set(hostId, recordSuccess());
-            const rate = tokensPerSecond(completionTokens, nowMs - startedMs, firstByteMs === undefined ? 0 : nowMs - firstByteMs);
+            const rate = tokensPerSecond(
+              completionTokens,
+              nowMs - startedMs,
+              firstByteMs === undefined ? 0 : nowMs - firstByteMs,
+            );
             if (rate !== undefined) speed.set(hostId, observeSpeed(speed.get(hostId), rate));
             if (query.affinityKey !== undefined) remember(query.affinityKey, hostId);
           } else if (outcome === 'outpaced') {
@@ -195,7 +228,9 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
     },
     hostStates() {
       const hostIds = new Set([...outstanding.keys(), ...circuits.keys()]);
-      return [...hostIds].sort().map((hostId) => ({ hostId, inFlight: load(hostId), circuit: (circuits.get(hostId) ?? closedCircuit).state }));
+      return [...hostIds]
+        .sort()
+        .map((hostId) => ({ hostId, inFlight: load(hostId), circuit: (circuits.get(hostId) ?? closedCircuit).state }));
     },
   };
 }

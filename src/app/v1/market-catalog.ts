@@ -5,7 +5,12 @@ import type { TokenPrices } from '../../domain/pricing/demand-price.ts';
 import type { ListedModel, RouteRecord, RoutedHost } from '../market-store.ts';
 import type { Tokenizer } from '../ports.ts';
 
-export type ModelRoute = { host: RoutedHost; upstreamModel: string; ask: RouteRecord['ask']; capabilities: EngineCapabilities };
+export type ModelRoute = {
+  host: RoutedHost;
+  upstreamModel: string;
+  ask: RouteRecord['ask'];
+  capabilities: EngineCapabilities;
+};
 /** `ceiling`: the highest price per token the operator's bounds allow; a host asking more is priced out. */
 export type CatalogModel = ListedModel & { ceiling: TokenPrices; tokenizer: Tokenizer; routes: ModelRoute[] };
 

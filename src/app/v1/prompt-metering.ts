@@ -4,11 +4,18 @@ import { invalidRequest } from '../../contracts/openai/error-envelope.ts';
 import type { ChatCompletionRequest, CompletionRequest } from '../../contracts/openai/completion-request.ts';
 import type { Tokenizer } from '../ports.ts';
 
-export function chatTemplateMessages(messages: ChatCompletionRequest['messages']): Array<{ role: string; content: string }> {
+export function chatTemplateMessages(
+  messages: ChatCompletionRequest['messages'],
+): Array<{ role: string; content: string }> {
   return messages.map((m, i) => {
     if (m.content == null || typeof m.content === 'string') return { role: m.role, content: m.content ?? '' };
     const text = m.content.map((part) => {
-      if (part.type !== 'text') throw invalidRequest(`This model accepts text only; messages[${i}] has '${part.type}'.`, `messages.${i}.content`, 'unsupported_content');
+      if (part.type !== 'text')
+        throw invalidRequest(
+          `This model accepts text only; messages[${i}] has '${part.type}'.`,
+          `messages.${i}.content`,
+          'unsupported_content',
+        );
       return (part as { text: string }).text;
     });
     return { role: m.role, content: text.join('') };
@@ -18,9 +25,12 @@ export function chatTemplateMessages(messages: ChatCompletionRequest['messages']
 /** The prompt's token ids as the market counts them (the verifier teacher-forces the same ids). */
 export function promptTokenIds(
   tokenizer: Tokenizer,
-  request: { kind: 'chat'; body: Pick<ChatCompletionRequest, 'messages'> } | { kind: 'text'; body: Pick<CompletionRequest, 'prompt'> },
+  request:
+    | { kind: 'chat'; body: Pick<ChatCompletionRequest, 'messages'> }
+    | { kind: 'text'; body: Pick<CompletionRequest, 'prompt'> },
 ): number[] {
-  if (request.kind === 'chat') return tokenizer.encode(tokenizer.renderChat(chatTemplateMessages(request.body.messages)));
+  if (request.kind === 'chat')
+    return tokenizer.encode(tokenizer.renderChat(chatTemplateMessages(request.body.messages)));
   const prompt = typeof request.body.prompt === 'string' ? request.body.prompt : (request.body.prompt[0] as string);
   return tokenizer.encode(prompt);
 }

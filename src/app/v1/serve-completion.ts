@@ -32,7 +32,8 @@ export type CompletionInput =
   | { kind: 'text'; body: CompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal };
 
 export type StreamEvent = object | '[DONE]';
-export type Served = { kind: 'json'; body: object } | { kind: 'stream'; events: AsyncGenerator<StreamEvent, void, undefined> };
+export type Served =
+  { kind: 'json'; body: object } | { kind: 'stream'; events: AsyncGenerator<StreamEvent, void, undefined> };
 
 export type ServeCompletionDeps = {
   catalog: MarketCatalog;
@@ -86,25 +87,59 @@ function preferencesOf(input: CompletionInput): ProviderPreferences {
 function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: CatalogModel; routes: ModelRoute[] } {
   const wanted = parseModelName(input.body.model);
   const model = deps.catalog.get(wanted.id);
-  if (!model) throw new ApiError(404, 'not_found_error', `The model '${wanted.id}' does not exist.`, 'model_not_found', 'model');
+  if (!model)
+    throw new ApiError(404, 'not_found_error', `The model '${wanted.id}' does not exist.`, 'model_not_found', 'model');
   if (wanted.quantization !== undefined && wanted.quantization !== model.quantization) {
-    throw new ApiError(404, 'not_found_error', `The model '${model.id}' is sold as ${model.quantization}, not ${wanted.quantization}.`, 'sku_not_found', 'model');
+    throw new ApiError(
+      404,
+      'not_found_error',
+      `The model '${model.id}' is sold as ${model.quantization}, not ${wanted.quantization}.`,
+      'sku_not_found',
+      'model',
+    );
   }
   if (input.key.models && !input.key.models.includes(model.id)) {
-    throw new ApiError(403, 'permission_error', `This key may not use the model '${model.id}'.`, 'model_not_allowed', 'model');
+    throw new ApiError(
+      403,
+      'permission_error',
+      `This key may not use the model '${model.id}'.`,
+      'model_not_allowed',
+      'model',
+    );
   }
-  if (model.routes.length === 0) throw new ApiError(503, 'service_unavailable', `No host is serving '${model.id}' right now.`, 'no_host_available');
+  if (model.routes.length === 0)
+    throw new ApiError(503, 'service_unavailable', `No host is serving '${model.id}' right now.`, 'no_host_available');
   const preferences = preferencesOf(input);
   if (preferences.quantizations && !preferences.quantizations.includes(model.quantization)) {
-    throw new ApiError(404, 'not_found_error', `The model '${model.id}' is sold as ${model.quantization} only, which provider.quantizations excludes.`, 'no_host_matches_preferences', 'provider.quantizations');
+    throw new ApiError(
+      404,
+      'not_found_error',
+      `The model '${model.id}' is sold as ${model.quantization} only, which provider.quantizations excludes.`,
+      'no_host_matches_preferences',
+      'provider.quantizations',
+    );
   }
   const withinCeiling = model.routes.filter((r) => !isPricedOut(r.ask, model.ceiling));
   if (withinCeiling.length === 0) {
     const ceiling = `${formatNanos(model.ceiling.prompt)} / ${formatNanos(model.ceiling.completion)} per prompt / completion token`;
-    throw new ApiError(503, 'service_unavailable', `Every host of '${model.id}' asks more than its price ceiling (${ceiling}).`, 'no_host_available');
+    throw new ApiError(
+      503,
+      'service_unavailable',
+      `Every host of '${model.id}' asks more than its price ceiling (${ceiling}).`,
+      'no_host_available',
+    );
   }
-  const preferred = withinCeiling.filter((r) => (!preferences.only || preferences.only.includes(r.host.id)) && !preferences.ignore?.includes(r.host.id));
-  if (preferred.length === 0) throw new ApiError(404, 'not_found_error', `No host of '${model.id}' matches provider.only / provider.ignore.`, 'no_host_matches_preferences', 'provider');
+  const preferred = withinCeiling.filter(
+    (r) => (!preferences.only || preferences.only.includes(r.host.id)) && !preferences.ignore?.includes(r.host.id),
+  );
+  if (preferred.length === 0)
+    throw new ApiError(
+      404,
+      'not_found_error',
+      `No host of '${model.id}' matches provider.only / provider.ignore.`,
+      'no_host_matches_preferences',
+      'provider',
+    );
   const routes = preferred.filter((r) => firstUnsupportedParameter(r.capabilities, input.body) === undefined);
   if (routes.length === 0) {
     const param = firstUnsupportedParameter((preferred[0] as ModelRoute).capabilities, input.body) ?? null;
@@ -118,21 +153,46 @@ function modelFor(deps: ServeCompletionDeps, input: CompletionInput): { model: C
  * among the hosts able to take it now, so a request is never refused for price while one of them is up
  * (docs/decisions/010-price-liveness.md). Only the buyer's own `provider.max_price` can refuse it.
  */
-function lockPrice(model: CatalogModel, available: ModelRoute[], input: CompletionInput, worst: WorstCase): { price: LockedPrice; candidates: ModelRoute[] } {
+function lockPrice(
+  model: CatalogModel,
+  available: ModelRoute[],
+  input: CompletionInput,
+  worst: WorstCase,
+): { price: LockedPrice; candidates: ModelRoute[] } {
   const market = { prompt: model.promptPrice, completion: model.completionPrice };
   // `available` holds only hosts within the ceiling (modelFor), so one of them always sets a price.
-  const locked = admissionPrice(market, available.map((r) => r.ask), model.ceiling, worst) as TokenPrices;
+  const locked = admissionPrice(
+    market,
+    available.map((r) => r.ask),
+    model.ceiling,
+    worst,
+  ) as TokenPrices;
   const maxPrice = preferencesOf(input).max_price ?? {};
-  if ((maxPrice.prompt !== undefined && locked.prompt > maxPrice.prompt) || (maxPrice.completion !== undefined && locked.completion > maxPrice.completion)) {
+  if (
+    (maxPrice.prompt !== undefined && locked.prompt > maxPrice.prompt) ||
+    (maxPrice.completion !== undefined && locked.completion > maxPrice.completion)
+  ) {
     const price = `${formatNanos(locked.prompt)} / ${formatNanos(locked.completion)}`;
-    throw new ApiError(404, 'not_found_error', `The price of '${model.id}' (${price} per prompt / completion token) is above provider.max_price.`, 'no_host_matches_preferences', 'provider.max_price');
+    throw new ApiError(
+      404,
+      'not_found_error',
+      `The price of '${model.id}' (${price} per prompt / completion token) is above provider.max_price.`,
+      'no_host_matches_preferences',
+      'provider.max_price',
+    );
   }
-  return { price: { promptNanos: locked.prompt, completionNanos: locked.completion }, candidates: available.filter((r) => servesAt(r.ask, locked)) };
+  return {
+    price: { promptNanos: locked.prompt, completionNanos: locked.completion },
+    candidates: available.filter((r) => servesAt(r.ask, locked)),
+  };
 }
 
 /** Conversations keep their host (its KV cache) across turns: the key is everything up to the first user turn. */
 function affinityKey(input: CompletionInput, modelId: string): string {
-  const prefix = input.kind === 'chat' ? input.body.messages.slice(0, input.body.messages.findIndex((m) => m.role === 'user') + 1) : String(input.body.prompt).slice(0, 2048);
+  const prefix =
+    input.kind === 'chat'
+      ? input.body.messages.slice(0, input.body.messages.findIndex((m) => m.role === 'user') + 1)
+      : String(input.body.prompt).slice(0, 2048);
   return fnv1a(`${modelId}\n${JSON.stringify(prefix)}`);
 }
 
@@ -144,7 +204,7 @@ function fnv1a(text: string): string {
 
 /** How many top logprobs per token the buyer asked for; null: none. */
 function buyerTopLogprobs(input: CompletionInput): number | null {
-  if (input.kind === 'chat') return input.body.logprobs ? input.body.top_logprobs ?? 0 : null;
+  if (input.kind === 'chat') return input.body.logprobs ? (input.body.top_logprobs ?? 0) : null;
   return input.body.logprobs ?? null;
 }
 
@@ -166,20 +226,36 @@ function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: numb
 
 /** The answer's capture could not be written before the give-up time: it is not charged, so it is not delivered. */
 const notRecorded = () =>
-  new ApiError(503, 'service_unavailable', 'The billing database is unavailable, so this answer could not be recorded; nothing was charged. Retry shortly.', 'billing_unavailable', null, { 'retry-after': '1' });
+  new ApiError(
+    503,
+    'service_unavailable',
+    'The billing database is unavailable, so this answer could not be recorded; nothing was charged. Retry shortly.',
+    'billing_unavailable',
+    null,
+    { 'retry-after': '1' },
+  );
 
 /** The worst case this request was held for, and what it would take to fit what the key's limits leave. */
 type HoldContext = { hold: Nanos; price: LockedPrice; promptTokens: number; maxTokens: number };
 
 function refusal(refused: HoldRefusal, context: HoldContext): ApiError {
-  if (refused.reason === 'key_inactive') return new ApiError(403, 'permission_error', 'This key is revoked or expired.', 'key_inactive');
+  if (refused.reason === 'key_inactive')
+    return new ApiError(403, 'permission_error', 'This key is revoked or expired.', 'key_inactive');
   if (refused.reason !== 'spend_limit') {
     const worstCase = `prompt + max_tokens ${context.maxTokens} at the locked price: ${formatNanos(context.hold)}`;
-    return new ApiError(402, 'insufficient_quota', `The account does not have enough credits for this request's worst case (${worstCase}).`, 'insufficient_credits');
+    return new ApiError(
+      402,
+      'insufficient_quota',
+      `The account does not have enough credits for this request's worst case (${worstCase}).`,
+      'insufficient_credits',
+    );
   }
   const { price, promptTokens, maxTokens } = context;
   const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos);
-  const fix = fits > 0n ? `lower max_tokens to ${fits} or less` : 'not even one completion token fits after this prompt: shorten the prompt';
+  const fix =
+    fits > 0n
+      ? `lower max_tokens to ${fits} or less`
+      : 'not even one completion token fits after this prompt: shorten the prompt';
   return new ApiError(
     403,
     'permission_error',
@@ -196,13 +272,28 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const promptTokens = promptIds.length;
   const room = model.contextLength - promptTokens;
   if (room < 1) {
-    throw invalidRequest(`The prompt has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`, 'messages', 'context_length_exceeded');
+    throw invalidRequest(
+      `The prompt has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`,
+      'messages',
+      'context_length_exceeded',
+    );
   }
-  const asked = (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ?? input.body.max_tokens ?? model.defaultMaxTokens;
+  const asked =
+    (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ??
+    input.body.max_tokens ??
+    model.defaultMaxTokens;
   const maxTokens = Math.min(asked, model.maxTokensCap, room);
   const query: RouteQuery = { modelId: model.id, routes, affinityKey: affinityKey(input, model.id) };
   const available = deps.router.candidates(query);
-  if (available.length === 0) throw new ApiError(503, 'service_unavailable', `No host of '${model.id}' is available right now (all down or at capacity); retry shortly.`, 'no_host_available', null, { 'retry-after': '1' });
+  if (available.length === 0)
+    throw new ApiError(
+      503,
+      'service_unavailable',
+      `No host of '${model.id}' is available right now (all down or at capacity); retry shortly.`,
+      'no_host_available',
+      null,
+      { 'retry-after': '1' },
+    );
   const { price, candidates } = lockPrice(model, available, input, { promptTokens, completionTokens: maxTokens });
   const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
   const worstCase = holdFor(price, promptTokens, maxTokens);
@@ -224,7 +315,12 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   /** how the request was routed, for its usage record and the metrics */
   let routing: { attempts: number; hedged: boolean; served?: HostAttempt } = { attempts: 0, hedged: false };
   /** Settles once; `recorded` resolves when the capture is durable (or abandoned: then nothing was charged). */
-  const settle = (hostId: string | null, completionTokens: number, status: string, receipt: ResponseReceipt | null = null): { cost: Nanos; recorded: Promise<Durability> } => {
+  const settle = (
+    hostId: string | null,
+    completionTokens: number,
+    status: string,
+    receipt: ResponseReceipt | null = null,
+  ): { cost: Nanos; recorded: Promise<Durability> } => {
     if (settled) return { cost: 0n, recorded: Promise.resolve('durable') };
     settled = true;
     admitted.slot.release();
@@ -239,7 +335,10 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
       leaseId: hold.leaseId,
       keyId: input.key.id,
       day: utcDay(deps.clock.nowMs()),
-      transaction: hostId === null ? undefined : captureTransaction(input.requestId, input.key.accountId, hostId, cost, deps.split),
+      transaction:
+        hostId === null
+          ? undefined
+          : captureTransaction(input.requestId, input.key.accountId, hostId, cost, deps.split),
       usage: {
         requestId: input.requestId,
         accountId: input.key.accountId,
@@ -268,7 +367,11 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     if (publicKey === null) return { ...receipt, signature: null };
     const message = receiptMessage(input.requestId, receipt.requestDigest, receipt.responseDigest);
     const valid = receipt.signature !== null && deps.verifySignature(publicKey, message, receipt.signature);
-    if (!valid) deps.logger.warn({ host: route.host.id, requestId: input.requestId }, "the host's receipt is missing or does not verify");
+    if (!valid)
+      deps.logger.warn(
+        { host: route.host.id, requestId: input.requestId },
+        "the host's receipt is missing or does not verify",
+      );
     return { ...receipt, signature: valid ? receipt.signature : null };
   };
 
@@ -277,13 +380,21 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     const count = meterCompletion(model.tokenizer, text, hostIds, typeof claimed === 'number' ? claimed : undefined);
     if (count.usageClaimMismatch) {
       deps.strikes.add(route.host.id);
-      deps.logger.warn({ host: route.host.id, requestId: input.requestId, ...count.usageClaimMismatch }, "the host's usage claim is not the count of its own token ids: a strike");
+      deps.logger.warn(
+        { host: route.host.id, requestId: input.requestId, ...count.usageClaimMismatch },
+        "the host's usage claim is not the count of its own token ids: a strike",
+      );
     }
     return count.tokens;
   };
 
   /** Offers the finished response to the sampler, which keeps it for re-scoring or not. */
-  const offerForVerification = (route: ModelRoute, positions: ClaimedPosition[] | undefined, finishReason: unknown, receipt: ResponseReceipt | null) =>
+  const offerForVerification = (
+    route: ModelRoute,
+    positions: ClaimedPosition[] | undefined,
+    finishReason: unknown,
+    receipt: ResponseReceipt | null,
+  ) =>
     deps.sampler.offer({
       requestId: input.requestId,
       host: route.host,
@@ -312,12 +423,18 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         router: deps.router,
         send: (call) => deps.engines.send(call),
         blamesRequest: (error) => error.phase === 'status' && REQUEST_FAULTS.has(error.status ?? 0),
-        onHostFailed: (route, error) => deps.logger.warn({ host: route.host.id, phase: error.phase, status: error.status }, 'host failed before the first byte; trying another'),
+        onHostFailed: (route, error) =>
+          deps.logger.warn(
+            { host: route.host.id, phase: error.phase, status: error.status },
+            'host failed before the first byte; trying another',
+          ),
       },
       query,
       // A request that waited for its slot is routed by the hosts' state and load now, not when it arrived — among
       // the hosts that serve at its locked price.
-      admitted.waited ? deps.router.candidates({ ...query, routes: routesNow(candidates, deps.catalog.get(model.id)?.routes ?? []) }) : candidates,
+      admitted.waited
+        ? deps.router.candidates({ ...query, routes: routesNow(candidates, deps.catalog.get(model.id)?.routes ?? []) })
+        : candidates,
       (route) => ({
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,
@@ -332,8 +449,15 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     if (error instanceof RequestRefused) {
       routing = { attempts: error.attempts, hedged: false };
       settle(null, 0, 'rejected_by_host');
-      const message = (error.failure.body as { error?: { message?: string } } | undefined)?.error?.message ?? 'The host refused the request.';
-      throw new ApiError(REQUEST_FAULTS.get(error.failure.status ?? 0) ?? 400, 'invalid_request_error', message, 'rejected_by_host');
+      const message =
+        (error.failure.body as { error?: { message?: string } } | undefined)?.error?.message ??
+        'The host refused the request.';
+      throw new ApiError(
+        REQUEST_FAULTS.get(error.failure.status ?? 0) ?? 400,
+        'invalid_request_error',
+        message,
+        'rejected_by_host',
+      );
     }
     if (!(error instanceof NoHostAnswered)) {
       settle(null, 0, 'client_closed');
@@ -351,7 +475,12 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
   const choice = body.choices?.[0] ?? {};
   const claimed = (body as { usage?: { completion_tokens?: unknown } }).usage?.completion_tokens;
   const positions = completionPositions(input.kind, route.capabilities, choice);
-  const completionTokens = meter(route, positions?.map((p) => p.id), completionText(input.kind, choice), claimed);
+  const completionTokens = meter(
+    route,
+    positions?.map((p) => p.id),
+    completionText(input.kind, choice),
+    claimed,
+  );
   winner.attempt.finish('ok', completionTokens);
   winner.end(false);
   const receipt = verifiedReceipt(route, winner.answer.receipt);
@@ -370,7 +499,11 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     },
   };
 
-  async function* relayStream(answer: Extract<FirstAnswer, { kind: 'stream' }>, route: ModelRoute, winner: Winner): AsyncGenerator<StreamEvent, void, undefined> {
+  async function* relayStream(
+    answer: Extract<FirstAnswer, { kind: 'stream' }>,
+    route: ModelRoute,
+    winner: Winner,
+  ): AsyncGenerator<StreamEvent, void, undefined> {
     const upstream = answer.events;
     const pending = [...answer.read];
     /** the host's positions so far; undefined once a chunk had no ids (or invalid ones): then the text is counted */
@@ -380,18 +513,34 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     let count: number | undefined;
     let text = '';
     let status = 'client_closed';
-    const counted = () => (count ??= meter(route, positions?.map((p) => p.id), text, claimed));
+    const counted = () =>
+      (count ??= meter(
+        route,
+        positions?.map((p) => p.id),
+        text,
+        claimed,
+      ));
     try {
       for (;;) {
         let next: IteratorResult<unknown>;
         try {
-          next = pending.length > 0 ? { done: false, value: pending.shift() } : answer.ended ? { done: true, value: undefined } : await upstream.next();
+          next =
+            pending.length > 0
+              ? { done: false, value: pending.shift() }
+              : answer.ended
+                ? { done: true, value: undefined }
+                : await upstream.next();
         } catch (error) {
           // The buyer hanging up aborts the upstream read too: that is not the host's failure.
           if (input.signal.aborted) return;
           status = 'host_failed_mid_stream';
           deps.logger.warn({ host: route.host.id, err: String(error) }, 'host failed mid-stream');
-          yield new ApiError(502, 'server_error', 'The host failed while streaming; you are billed only for the tokens delivered.', 'host_failed_mid_stream').toBody();
+          yield new ApiError(
+            502,
+            'server_error',
+            'The host failed while streaming; you are billed only for the tokens delivered.',
+            'host_failed_mid_stream',
+          ).toBody();
           return;
         }
         if (next.done) break;
@@ -406,7 +555,12 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         else positions = undefined;
         text += completionText(input.kind, choice);
         finishReason = choice.finish_reason ?? finishReason;
-        yield { ...chunk, id: responseId, model: model.id, choices: chunk.choices.map((c) => shapeChoiceLogprobs(c, buyerTop)) };
+        yield {
+          ...chunk,
+          id: responseId,
+          model: model.id,
+          choices: chunk.choices.map((c) => shapeChoiceLogprobs(c, buyerTop)),
+        };
       }
       status = 'ok';
       const receipt = verifiedReceipt(route, answer.receipt());
@@ -418,7 +572,14 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
         return;
       }
       if (input.body.stream_options?.include_usage) {
-        yield { id: responseId, object: input.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: Math.floor(deps.clock.nowMs() / 1000), model: model.id, choices: [], usage: usageBlock(counted(), cost) };
+        yield {
+          id: responseId,
+          object: input.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion',
+          created: Math.floor(deps.clock.nowMs() / 1000),
+          model: model.id,
+          choices: [],
+          usage: usageBlock(counted(), cost),
+        };
       }
       yield '[DONE]';
     } finally {

@@ -9,21 +9,38 @@ type Choice = Record<string, unknown>;
 const isId = (value: unknown): value is number => Number.isInteger(value);
 const isLogprob = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
 const topOf = (entries: unknown): TokenLogprob[] =>
-  Array.isArray(entries) ? entries.flatMap((t: { id?: unknown; logprob?: unknown }) => (isId(t?.id) && isLogprob(t.logprob) ? [{ id: t.id, logprob: t.logprob }] : [])) : [];
+  Array.isArray(entries)
+    ? entries.flatMap((t: { id?: unknown; logprob?: unknown }) =>
+        isId(t?.id) && isLogprob(t.logprob) ? [{ id: t.id, logprob: t.logprob }] : [],
+      )
+    : [];
 
 /**
  * The positions a host generated, where its engine reports token ids: each id with its logprob and the top-k ids it
  * reported (empty where it gave none). Undefined when an id is missing or not an integer.
  */
-export function completionPositions(kind: 'chat' | 'text', capabilities: EngineCapabilities, choice: Choice): ClaimedPosition[] | undefined {
+export function completionPositions(
+  kind: 'chat' | 'text',
+  capabilities: EngineCapabilities,
+  choice: Choice,
+): ClaimedPosition[] | undefined {
   const logprobs = choice.logprobs as
-    | { content?: Array<{ id?: unknown; logprob?: unknown; top_logprobs?: unknown }>; token_ids?: unknown; token_logprobs?: unknown; top_logprobs_ids?: unknown }
+    | {
+        content?: Array<{ id?: unknown; logprob?: unknown; top_logprobs?: unknown }>;
+        token_ids?: unknown;
+        token_logprobs?: unknown;
+        top_logprobs_ids?: unknown;
+      }
     | null
     | undefined;
   if (kind === 'chat' && capabilities.tokenIdsInChatLogprobs) {
     const entries = logprobs?.content ?? [];
     if (!entries.every((e) => isId(e.id))) return undefined;
-    return entries.map((e) => ({ id: e.id as number, logprob: isLogprob(e.logprob) ? e.logprob : Number.NaN, top: topOf(e.top_logprobs) }));
+    return entries.map((e) => ({
+      id: e.id as number,
+      logprob: isLogprob(e.logprob) ? e.logprob : Number.NaN,
+      top: topOf(e.top_logprobs),
+    }));
   }
   if (kind === 'text' && capabilities.tokenIdsInCompletionLogprobs) {
     const ids = logprobs?.token_ids ?? [];
@@ -61,14 +78,24 @@ export function shapeChoiceLogprobs(choice: Choice, buyerTopLogprobs: number | n
   if (!logprobs) return choice;
   const cut = (list: unknown) => (Array.isArray(list) ? list.slice(0, buyerTopLogprobs) : list);
   if (Array.isArray(logprobs.content)) {
-    return { ...choice, logprobs: { ...logprobs, content: logprobs.content.map((e: Record<string, unknown>) => ({ ...e, top_logprobs: cut(e.top_logprobs) })) } };
+    return {
+      ...choice,
+      logprobs: {
+        ...logprobs,
+        content: logprobs.content.map((e: Record<string, unknown>) => ({ ...e, top_logprobs: cut(e.top_logprobs) })),
+      },
+    };
   }
   const perToken = (list: unknown, trim: (entry: unknown) => unknown) => (Array.isArray(list) ? list.map(trim) : list);
   return {
     ...choice,
     logprobs: {
       ...logprobs,
-      top_logprobs: perToken(logprobs.top_logprobs, (entry) => (entry && typeof entry === 'object' ? Object.fromEntries(Object.entries(entry).slice(0, buyerTopLogprobs)) : entry)),
+      top_logprobs: perToken(logprobs.top_logprobs, (entry) =>
+        entry && typeof entry === 'object'
+          ? Object.fromEntries(Object.entries(entry).slice(0, buyerTopLogprobs))
+          : entry,
+      ),
       top_logprobs_ids: perToken(logprobs.top_logprobs_ids, cut),
     },
   };

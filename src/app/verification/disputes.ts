@@ -10,23 +10,66 @@ export const DISPUTE_RIGHTS = { minRejected: 5, minUpheldShare: 0.2 } as const;
 
 export type TrustDeps = { store: VerificationStore; ids: Ids };
 
-export async function openDispute(deps: TrustDeps, accountId: string, requestId: string, reason: string | null): Promise<DisputeRow> {
+export async function openDispute(
+  deps: TrustDeps,
+  accountId: string,
+  requestId: string,
+  reason: string | null,
+): Promise<DisputeRow> {
   const served = await deps.store.servedRequest(accountId, requestId);
-  if (!served) throw new ApiError(404, 'not_found_error', `No response '${requestId}' served to this account.`, 'request_not_found', 'request_id');
+  if (!served)
+    throw new ApiError(
+      404,
+      'not_found_error',
+      `No response '${requestId}' served to this account.`,
+      'request_not_found',
+      'request_id',
+    );
   const record = await deps.store.disputeRecord(accountId);
   const decided = record.upheld + record.rejected;
   if (record.rejected >= DISPUTE_RIGHTS.minRejected && record.upheld < DISPUTE_RIGHTS.minUpheldShare * decided) {
-    throw new ApiError(403, 'permission_error', `This account's disputes were rejected ${record.rejected} times out of ${decided}; it may no longer dispute.`, 'disputes_revoked');
+    throw new ApiError(
+      403,
+      'permission_error',
+      `This account's disputes were rejected ${record.rejected} times out of ${decided}; it may no longer dispute.`,
+      'disputes_revoked',
+    );
   }
-  const dispute = { id: deps.ids.newId('dsp'), accountId, requestId, hostId: served.hostId, modelId: served.modelId, reason };
+  const dispute = {
+    id: deps.ids.newId('dsp'),
+    accountId,
+    requestId,
+    hostId: served.hostId,
+    modelId: served.modelId,
+    reason,
+  };
   const opened = await deps.store.addDispute(dispute);
-  if (!opened) throw new ApiError(409, 'invalid_request_error', `The response '${requestId}' is already disputed.`, 'already_disputed', 'request_id');
+  if (!opened)
+    throw new ApiError(
+      409,
+      'invalid_request_error',
+      `The response '${requestId}' is already disputed.`,
+      'already_disputed',
+      'request_id',
+    );
   return opened;
 }
 
-export async function appealConviction(deps: TrustDeps, hostId: string, convictionId: string, reason: string): Promise<AppealRow> {
+export async function appealConviction(
+  deps: TrustDeps,
+  hostId: string,
+  convictionId: string,
+  reason: string,
+): Promise<AppealRow> {
   const appeal = await deps.store.appeal({ id: deps.ids.newId('apl'), convictionId, hostId, reason });
-  if (!appeal) throw new ApiError(404, 'not_found_error', `No conviction '${convictionId}' of this host.`, 'conviction_not_found', 'conviction_id');
+  if (!appeal)
+    throw new ApiError(
+      404,
+      'not_found_error',
+      `No conviction '${convictionId}' of this host.`,
+      'conviction_not_found',
+      'conviction_id',
+    );
   return appeal;
 }
 

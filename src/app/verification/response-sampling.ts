@@ -45,11 +45,23 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
         requestId: response.requestId,
         hostId: response.host.id,
         modelId: response.modelId,
-        payload: { promptIds: response.promptIds, claimed: positions, temperature: response.temperature, stoppedByModel: response.stoppedByModel },
+        payload: {
+          promptIds: response.promptIds,
+          claimed: positions,
+          temperature: response.temperature,
+          stoppedByModel: response.stoppedByModel,
+        },
         receipt: response.receipt,
         servedAtMs: response.servedAtMs,
       };
-      deps.store.addSample(sample).catch((err: unknown) => deps.logger.error({ err: String(err), requestId: response.requestId }, 'a sampled response could not be queued for re-scoring'));
+      deps.store
+        .addSample(sample)
+        .catch((err: unknown) =>
+          deps.logger.error(
+            { err: String(err), requestId: response.requestId },
+            'a sampled response could not be queued for re-scoring',
+          ),
+        );
     },
   };
 }

@@ -13,12 +13,26 @@ export type SamplePayload = {
   stoppedByModel: boolean;
 };
 
-export type SampledResponse = { requestId: string; hostId: string; modelId: string; payload: SamplePayload; receipt: ResponseReceipt | null; servedAtMs: number };
+export type SampledResponse = {
+  requestId: string;
+  hostId: string;
+  modelId: string;
+  payload: SamplePayload;
+  receipt: ResponseReceipt | null;
+  servedAtMs: number;
+};
 /** A sample as stored: with its host's public key (to re-verify its receipt) and the conviction that refunded it */
 export type StoredSample = SampledResponse & { hostPublicKey: string | null; refundedBy: string | null };
 export type PooledSample = { requestId: string; findings: SampleFindings };
 
-export type CheckRecord = { id: string; hostId: string; modelId: string; verdict: CheckVerdict; reference: string; requestIds: string[] };
+export type CheckRecord = {
+  id: string;
+  hostId: string;
+  modelId: string;
+  verdict: CheckVerdict;
+  reference: string;
+  requestIds: string[];
+};
 /** The host's standing for one SKU after a check. */
 export type TrustStanding = { evidenceScore: number; reputation: number; checksPassed: number; checksFailed: number };
 
@@ -38,9 +52,31 @@ export type ConvictionRecord = {
   createdAtMs: number;
 };
 
-export type CheckRow = CheckRecord & { createdAtMs: number; evidence: Array<{ requestId: string; requestDigest: string | null; responseDigest: string | null; hostSignature: string | null }> };
-export type AppealRow = { id: string; convictionId: string; hostId: string; reason: string; status: 'open' | 'granted' | 'denied'; createdAtMs: number };
-export type DisputeRow = { id: string; requestId: string; hostId: string; modelId: string; status: 'open' | 'upheld' | 'rejected'; createdAtMs: number };
+export type CheckRow = CheckRecord & {
+  createdAtMs: number;
+  evidence: Array<{
+    requestId: string;
+    requestDigest: string | null;
+    responseDigest: string | null;
+    hostSignature: string | null;
+  }>;
+};
+export type AppealRow = {
+  id: string;
+  convictionId: string;
+  hostId: string;
+  reason: string;
+  status: 'open' | 'granted' | 'denied';
+  createdAtMs: number;
+};
+export type DisputeRow = {
+  id: string;
+  requestId: string;
+  hostId: string;
+  modelId: string;
+  status: 'open' | 'upheld' | 'rejected';
+  createdAtMs: number;
+};
 
 export type VerificationStore = {
   addSample(sample: SampledResponse): Promise<void>;
@@ -76,6 +112,13 @@ export type VerificationStore = {
   servedRequest(accountId: string, requestId: string): Promise<{ hostId: string; modelId: string } | undefined>;
   disputeRecord(accountId: string): Promise<{ upheld: number; rejected: number }>;
   /** undefined when the request was already disputed */
-  addDispute(dispute: { id: string; accountId: string; requestId: string; hostId: string; modelId: string; reason: string | null }): Promise<DisputeRow | undefined>;
+  addDispute(dispute: {
+    id: string;
+    accountId: string;
+    requestId: string;
+    hostId: string;
+    modelId: string;
+    reason: string | null;
+  }): Promise<DisputeRow | undefined>;
   listDisputes(accountId: string): Promise<DisputeRow[]>;
 };

@@ -8,9 +8,22 @@ import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
 import { afterCheck, type ConvictionRule } from '../../domain/verification/conviction.ts';
 import { planRefunds } from '../../domain/verification/refund-plan.ts';
 import { reputationAfter } from '../../domain/verification/reputation.ts';
-import { examineSample, judgePool, VERIFY_TOP_K, type CheckVerdict, type ReferencePosition, type SampleFindings } from '../../domain/verification/response-check.ts';
+import {
+  examineSample,
+  judgePool,
+  VERIFY_TOP_K,
+  type CheckVerdict,
+  type ReferencePosition,
+  type SampleFindings,
+} from '../../domain/verification/response-check.ts';
 import type { Ids, Logger } from '../ports.ts';
-import type { ConvictionRecord, SamplePayload, StoredSample, TrustStanding, VerificationStore } from './verification-store.ts';
+import type {
+  ConvictionRecord,
+  SamplePayload,
+  StoredSample,
+  TrustStanding,
+  VerificationStore,
+} from './verification-store.ts';
 
 /** An engine that runs the SKU exactly (the market's own or a trusted validator's) and can teacher-force. */
 export type ReferenceEngine = {
@@ -18,7 +31,12 @@ export type ReferenceEngine = {
   name: string;
   endOfGenerationId: number;
   isEndOfGeneration(id: number): boolean;
-  score(promptIds: readonly number[], claimedIds: readonly number[], topK: number, extra: readonly (readonly number[])[]): Promise<ReferencePosition[]>;
+  score(
+    promptIds: readonly number[],
+    claimedIds: readonly number[],
+    topK: number,
+    extra: readonly (readonly number[])[],
+  ): Promise<ReferencePosition[]>;
 };
 
 export type CheckEvent = {
@@ -51,7 +69,12 @@ export async function examineResponse(reference: ReferenceEngine, payload: Sampl
   const { promptIds, claimed, temperature, stoppedByModel } = payload;
   const ids = claimed.map((c) => c.id);
   // A claimed stop is scored one position further: the reference's view of what follows the last token.
-  const scored = await reference.score(promptIds, stoppedByModel ? [...ids, reference.endOfGenerationId] : ids, VERIFY_TOP_K, claimed.map((c) => c.top.map((t) => t.id)));
+  const scored = await reference.score(
+    promptIds,
+    stoppedByModel ? [...ids, reference.endOfGenerationId] : ids,
+    VERIFY_TOP_K,
+    claimed.map((c) => c.top.map((t) => t.id)),
+  );
   return examineSample(claimed, scored.slice(0, ids.length), {
     temperature,
     stoppedByModel,
@@ -65,16 +88,26 @@ export async function verifyQueuedSamples(deps: VerifierDeps, limit: number): Pr
   const queued = await deps.store.unscoredSamples(limit);
   for (const sample of queued) {
     const reference = await deps.reference(sample.modelId);
-    const findings: SampleFindings = reference ? await examineResponse(reference, sample.payload) : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
+    const findings: SampleFindings = reference
+      ? await examineResponse(reference, sample.payload)
+      : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
     await deps.store.saveFindings(sample.requestId, findings);
     if (reference) await judgeHost(deps, reference, sample.hostId, sample.modelId);
   }
   return queued.length;
 }
 
-async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId: string, modelId: string): Promise<void> {
+async function judgeHost(
+  deps: VerifierDeps,
+  reference: ReferenceEngine,
+  hostId: string,
+  modelId: string,
+): Promise<void> {
   const pool = await deps.store.openPool(hostId, modelId);
-  const verdict = judgePool(pool.map((p) => p.findings), deps.threshold);
+  const verdict = judgePool(
+    pool.map((p) => p.findings),
+    deps.threshold,
+  );
   if (!verdict) return;
   const requestIds = pool.map((p) => p.requestId);
   const samples = verdict.passed ? [] : await deps.store.samples(requestIds);
@@ -82,25 +115,44 @@ async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId:
   const judgedBefore = !verdict.passed && samples.length > 0 && samples.every((s) => s.refundedBy !== null);
   let convicted = false;
   const checkId = deps.ids.newId('chk');
-  const standing = await deps.store.recordCheck({ id: checkId, hostId, modelId, verdict, reference: reference.name, requestIds }, (current) => {
-    if (!counted) return current;
-    const evidence = judgedBefore ? { score: current.evidenceScore, convicted: false } : afterCheck(current.evidenceScore, verdict.passed, deps.rule);
-    convicted = evidence.convicted;
-    return {
-      evidenceScore: evidence.score,
-      reputation: reputationAfter(current.reputation, { kind: verdict.passed ? 'passed' : 'failed' }),
-      checksPassed: current.checksPassed + (verdict.passed ? 1 : 0),
-      checksFailed: current.checksFailed + (verdict.passed ? 0 : 1),
-    };
-  });
+  const standing = await deps.store.recordCheck(
+    { id: checkId, hostId, modelId, verdict, reference: reference.name, requestIds },
+    (current) => {
+      if (!counted) return current;
+      const evidence = judgedBefore
+        ? { score: current.evidenceScore, convicted: false }
+        : afterCheck(current.evidenceScore, verdict.passed, deps.rule);
+      convicted = evidence.convicted;
+      return {
+        evidenceScore: evidence.score,
+        reputation: reputationAfter(current.reputation, { kind: verdict.passed ? 'passed' : 'failed' }),
+        checksPassed: current.checksPassed + (verdict.passed ? 1 : 0),
+        checksFailed: current.checksFailed + (verdict.passed ? 0 : 1),
+      };
+    },
+  );
   if (!standing) return;
   let conviction: ConvictionRecord | undefined;
   if (convicted) {
     const id = deps.ids.newId('cv');
-    conviction = await deps.store.convict({ id, hostId, modelId }, (responses, sources) => planRefunds(id, hostId, responses, sources, deps.convictionSlashBps));
-    deps.logger.warn({ host: hostId, model: modelId, conviction: id, refunded: String(conviction.refunded), responses: conviction.responsesRefunded }, 'host convicted of not running the model it sells: suspended, its buyers refunded');
+    conviction = await deps.store.convict({ id, hostId, modelId }, (responses, sources) =>
+      planRefunds(id, hostId, responses, sources, deps.convictionSlashBps),
+    );
+    deps.logger.warn(
+      {
+        host: hostId,
+        model: modelId,
+        conviction: id,
+        refunded: String(conviction.refunded),
+        responses: conviction.responsesRefunded,
+      },
+      'host convicted of not running the model it sells: suspended, its buyers refunded',
+    );
   } else if (!verdict.passed) {
-    deps.logger.warn({ host: hostId, model: modelId, reasons: verdict.reasons, counted, judgedBefore }, 'a verification check failed');
+    deps.logger.warn(
+      { host: hostId, model: modelId, reasons: verdict.reasons, counted, judgedBefore },
+      'a verification check failed',
+    );
   }
   deps.onCheck?.({ hostId, modelId, checkId, verdict, counted, alreadyRefunded: judgedBefore, standing, conviction });
 }
@@ -109,10 +161,18 @@ async function judgeHost(deps: VerifierDeps, reference: ReferenceEngine, hostId:
  * A failure counts when scoring the stored payloads again fails too and every stored signature is the host's over
  * the stored digests. An answer the host did not sign is judged on the market's own digests of what it received.
  */
-async function evidenceHolds(deps: VerifierDeps, reference: ReferenceEngine, samples: readonly StoredSample[]): Promise<boolean> {
+async function evidenceHolds(
+  deps: VerifierDeps,
+  reference: ReferenceEngine,
+  samples: readonly StoredSample[],
+): Promise<boolean> {
   const signed = samples.every(({ requestId, receipt, hostPublicKey }) => {
     if (!receipt?.signature || !hostPublicKey) return true;
-    return deps.verifySignature(hostPublicKey, receiptMessage(requestId, receipt.requestDigest, receipt.responseDigest), receipt.signature);
+    return deps.verifySignature(
+      hostPublicKey,
+      receiptMessage(requestId, receipt.requestDigest, receipt.responseDigest),
+      receipt.signature,
+    );
   });
   if (!signed) return false;
   const again = judgePool(await Promise.all(samples.map((s) => examineResponse(reference, s.payload))), deps.threshold);

@@ -27,9 +27,14 @@ type HostFlags = {
 function hostEngine(flags: HostFlags): HostEngine {
   if (flags.engine === 'builtin') return { kind: 'builtin' };
   if (!URL.canParse(flags.engine) || !/^https?:$/.test(new URL(flags.engine).protocol)) {
-    throw new CliError(`--engine is 'builtin' or the http(s) URL of an OpenAI-compatible engine, not '${flags.engine}'`);
+    throw new CliError(
+      `--engine is 'builtin' or the http(s) URL of an OpenAI-compatible engine, not '${flags.engine}'`,
+    );
   }
-  const models = flags.models?.split(',').map((m) => m.trim()).filter(Boolean);
+  const models = flags.models
+    ?.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   return { kind: 'openai-compatible', url: flags.engine, key: flags.engineKey, models };
 }
 
@@ -40,30 +45,70 @@ const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 export function parseWhen(text: string, nowMs: number): string {
   const relative = RELATIVE.exec(text);
   const ms = relative ? nowMs + Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS] : Date.parse(text);
-  if (Number.isNaN(ms)) throw new CliError(`'${text}' is not a time: use an ISO time such as 2026-11-23T22:00:00Z, or +10m / +2h / +30s from now`);
+  if (Number.isNaN(ms))
+    throw new CliError(
+      `'${text}' is not a time: use an ISO time such as 2026-11-23T22:00:00Z, or +10m / +2h / +30s from now`,
+    );
   return new Date(ms).toISOString();
 }
 
 /** Calls the market with the host token kept in the host's data directory. */
-async function callMarketAsHost(flags: HostFlags, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Record<string, unknown>> {
+async function callMarketAsHost(
+  flags: HostFlags,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const token = await readSecretFile(join(resolve(flags.dataDir), 'host.token'));
   if (!token) throw new CliError(`no host token in ${resolve(flags.dataDir)}; run \`agora host\` first`);
-  return callMarket(await locateMarket(flags.market, flags.marketDataDir, DEFAULT_MARKET_URL), token, method, path, body);
+  return callMarket(
+    await locateMarket(flags.market, flags.marketDataDir, DEFAULT_MARKET_URL),
+    token,
+    method,
+    path,
+    body,
+  );
 }
 
 export function hostCommand(): Command {
   const host = new Command('host')
     .description('run a host agent: serve a model engine and join a market')
-    .option('--market <url>', `the market to join (env AGORA_MARKET_URL; default: the address \`agora start\` left in <market-data-dir>/market.url, else ${DEFAULT_MARKET_URL})`, process.env.AGORA_MARKET_URL)
-    .option('--market-data-dir <dir>', 'the data directory of a market started on this machine, to find its address (env AGORA_DATA_DIR)', process.env.AGORA_DATA_DIR ?? '.agora')
-    .option('--engine <engine>', "'builtin' (the built-in engine) or the URL of an OpenAI-compatible engine (llama.cpp server, vLLM, Ollama)", 'builtin')
-    .option('--engine-key <key>', "the engine's own API key, if it has one (env AGORA_ENGINE_KEY)", process.env.AGORA_ENGINE_KEY)
-    .option('--models <ids>', "with --engine <url>: which of the engine's models to sell, comma-separated (default: every one the market sells)")
+    .option(
+      '--market <url>',
+      `the market to join (env AGORA_MARKET_URL; default: the address \`agora start\` left in <market-data-dir>/market.url, else ${DEFAULT_MARKET_URL})`,
+      process.env.AGORA_MARKET_URL,
+    )
+    .option(
+      '--market-data-dir <dir>',
+      'the data directory of a market started on this machine, to find its address (env AGORA_DATA_DIR)',
+      process.env.AGORA_DATA_DIR ?? '.agora',
+    )
+    .option(
+      '--engine <engine>',
+      "'builtin' (the built-in engine) or the URL of an OpenAI-compatible engine (llama.cpp server, vLLM, Ollama)",
+      'builtin',
+    )
+    .option(
+      '--engine-key <key>',
+      "the engine's own API key, if it has one (env AGORA_ENGINE_KEY)",
+      process.env.AGORA_ENGINE_KEY,
+    )
+    .option(
+      '--models <ids>',
+      "with --engine <url>: which of the engine's models to sell, comma-separated (default: every one the market sells)",
+    )
     .option('--max-concurrency <n>', 'requests the engine serves at once', '4')
-    .option('--data-dir <dir>', 'host identity and token (env AGORA_HOST_DATA_DIR)', process.env.AGORA_HOST_DATA_DIR ?? '.agora-host')
+    .option(
+      '--data-dir <dir>',
+      'host identity and token (env AGORA_HOST_DATA_DIR)',
+      process.env.AGORA_HOST_DATA_DIR ?? '.agora-host',
+    )
     .option('--port <port>', 'port the engine listens on (0: any free port)', '0')
     .option('--listen <address>', 'address the engine listens on', '127.0.0.1')
-    .option('--announce <url>', 'the address the market should call (default: the listening address; hosts on the internet announce https)')
+    .option(
+      '--announce <url>',
+      'the address the market should call (default: the listening address; hosts on the internet announce https)',
+    )
     .option('--name <name>', 'a name shown to buyers and the operator', 'agora host')
     .action(async (flags: HostFlags) => {
       const maxConcurrency = Number(flags.maxConcurrency);
@@ -85,9 +130,17 @@ export function hostCommand(): Command {
           name: flags.name,
           onEvent: (message) => console.error(`agora host: ${message}`),
         });
-        if (agent.status === 'pending') console.log(`Host registered: ${agent.hostId} at ${agent.url}, waiting for the operator's approval (agora hosts approve ${agent.hostId})`);
-        else console.log(`Host ready: ${agent.hostId} serving ${agent.admitted.join(', ')} at ${agent.url} for ${market.url}`);
-        console.log(`Identity and token: ${resolve(flags.dataDir)} (host.key, host.token). Status: agora host status --market ${market.url}`);
+        if (agent.status === 'pending')
+          console.log(
+            `Host registered: ${agent.hostId} at ${agent.url}, waiting for the operator's approval (agora hosts approve ${agent.hostId})`,
+          );
+        else
+          console.log(
+            `Host ready: ${agent.hostId} serving ${agent.admitted.join(', ')} at ${agent.url} for ${market.url}`,
+          );
+        console.log(
+          `Identity and token: ${resolve(flags.dataDir)} (host.key, host.token). Status: agora host status --market ${market.url}`,
+        );
         const stop = async () => {
           await agent.close();
           process.exit(0);
@@ -96,13 +149,17 @@ export function hostCommand(): Command {
         process.once('SIGTERM', () => void stop());
       } catch (error) {
         // A market.url left by a killed market names an address nothing answers: say where the address came from.
-        console.error(`agora host: ${(error as Error).message.replace(/^HOST_NOT_REGISTERED: /, '')}${market.file ? ` (the address is from ${market.file})` : ''}`);
+        console.error(
+          `agora host: ${(error as Error).message.replace(/^HOST_NOT_REGISTERED: /, '')}${market.file ? ` (the address is from ${market.file})` : ''}`,
+        );
         process.exit(1);
       }
     });
   host
     .command('status')
-    .description('this host as the market sees it: models, traffic, earnings, misses, strikes, maintenance, probed capacity (uses --market and --data-dir of `agora host`)')
+    .description(
+      'this host as the market sees it: models, traffic, earnings, misses, strikes, maintenance, probed capacity (uses --market and --data-dir of `agora host`)',
+    )
     .action(
       cliAction(async (flags: HostFlags) => {
         console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me'), null, 2));
@@ -110,7 +167,9 @@ export function hostCommand(): Command {
     );
   host
     .command('checks')
-    .description("this host's verification checks and convictions, with the evidence (digests, distances, the reference)")
+    .description(
+      "this host's verification checks and convictions, with the evidence (digests, distances, the reference)",
+    )
     .action(
       cliAction(async (flags: HostFlags) => {
         console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me/checks'), null, 2));
@@ -122,7 +181,10 @@ export function hostCommand(): Command {
     .requiredOption('--reason <text>', 'why the conviction is wrong')
     .action(
       cliAction(async (flags: HostFlags & { reason: string }, conviction: string) => {
-        const appeal = await callMarketAsHost(flags, 'POST', '/hosts/me/appeals', { conviction_id: conviction, reason: flags.reason });
+        const appeal = await callMarketAsHost(flags, 'POST', '/hosts/me/appeals', {
+          conviction_id: conviction,
+          reason: flags.reason,
+        });
         console.log(`Appeal ${String(appeal.id)} filed: ${String(appeal.status)}`);
       }),
     );
@@ -140,8 +202,15 @@ export function hostCommand(): Command {
     .option('--amount <amount>', 'decimal amount')
     .action(
       cliAction(async (flags: HostFlags & { amount?: string }) => {
-        const payout = await callMarketAsHost(flags, 'POST', '/hosts/me/payouts', flags.amount ? { amount: flags.amount } : {});
-        console.log(`Payout ${String(payout.id)} of ${String(payout.amount)} ${String(payout.status)}; the operator confirms it when paid.`);
+        const payout = await callMarketAsHost(
+          flags,
+          'POST',
+          '/hosts/me/payouts',
+          flags.amount ? { amount: flags.amount } : {},
+        );
+        console.log(
+          `Payout ${String(payout.id)} of ${String(payout.amount)} ${String(payout.status)}; the operator confirms it when paid.`,
+        );
       }),
     );
   host
@@ -153,7 +222,9 @@ export function hostCommand(): Command {
         console.log(`Bond now ${String(bonded.bond)}`);
       }),
     );
-  const maintenance = host.command('maintenance').description("declare, list or cancel this host's maintenance windows (no penalty inside an accepted window)");
+  const maintenance = host
+    .command('maintenance')
+    .description("declare, list or cancel this host's maintenance windows (no penalty inside an accepted window)");
   maintenance
     .command('add')
     .description('declare a window; the market drains the host 30 s before it starts and takes it back after it ends')
@@ -162,7 +233,10 @@ export function hostCommand(): Command {
     .action(
       cliAction(async (flags: HostFlags & { from: string; to: string }) => {
         const now = Date.now();
-        const window = await callMarketAsHost(flags, 'POST', '/hosts/me/maintenance', { starts_at: parseWhen(flags.from, now), ends_at: parseWhen(flags.to, now) });
+        const window = await callMarketAsHost(flags, 'POST', '/hosts/me/maintenance', {
+          starts_at: parseWhen(flags.from, now),
+          ends_at: parseWhen(flags.to, now),
+        });
         console.log(`Accepted: ${String(window.id)} from ${String(window.starts_at)} to ${String(window.ends_at)}`);
       }),
     );

@@ -6,7 +6,8 @@ import { makeTinyModel, runDistanceTable } from '../../main/tiny-models.ts';
 
 const parseSeed = (value: string): number => {
   const seed = Number(value);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InvalidArgumentError('the seed must be an integer from 0 to 4294967295');
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new InvalidArgumentError('the seed must be an integer from 0 to 4294967295');
   return seed;
 };
 
@@ -30,7 +31,9 @@ export function modelsCommand(): Command {
     .description('score every variant against the reference (teacher-forced top-5 total variation)')
     .action(async () => {
       const table = await runDistanceTable((row) =>
-        console.error(`measured ${row.variant}: mean TV ${row.report.meanTv.toExponential(2)} over ${row.report.positions} positions`),
+        console.error(
+          `measured ${row.variant}: mean TV ${row.report.meanTv.toExponential(2)} over ${row.report.positions} positions`,
+        ),
       );
       console.log(table);
     });

@@ -5,7 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { adminAction, callAdmin, table, withAdminTarget, type AdminTarget } from './market-admin-client.ts';
 
 type List = { data: Array<Record<string, unknown>> };
-type KeyFlags = AdminTarget & { name?: string; models?: string; limitTotal?: string; limitDaily?: string; expires?: string };
+type KeyFlags = AdminTarget & {
+  name?: string;
+  models?: string;
+  limitTotal?: string;
+  limitDaily?: string;
+  expires?: string;
+};
 
 export function accountsCommand(): Command {
   const accounts = new Command('accounts').description('list and create buyer accounts (admin API)');
@@ -15,9 +21,16 @@ export function accountsCommand(): Command {
       (answer: List) => table(answer.data, ['id', 'name', 'available', 'held']),
     ),
   );
-  withAdminTarget(accounts.command('create').description('create an account').argument('<name>', 'display name').option('--id <id>', 'account id (default: generated)')).action(
+  withAdminTarget(
+    accounts
+      .command('create')
+      .description('create an account')
+      .argument('<name>', 'display name')
+      .option('--id <id>', 'account id (default: generated)'),
+  ).action(
     adminAction(
-      (flags: AdminTarget & { id?: string }, name: string) => callAdmin(flags, 'POST', '/admin/accounts', { name, ...(flags.id ? { id: flags.id } : {}) }),
+      (flags: AdminTarget & { id?: string }, name: string) =>
+        callAdmin(flags, 'POST', '/admin/accounts', { name, ...(flags.id ? { id: flags.id } : {}) }),
       (answer: { id: string; name: string }) => `Created account ${answer.id} (${answer.name})`,
     ),
   );
@@ -36,7 +49,10 @@ export function creditsCommand(): Command {
   ).action(
     adminAction(
       (flags: AdminTarget & { idempotencyKey?: string }, account: string, amount: string) =>
-        callAdmin(flags, 'POST', `/admin/accounts/${encodeURIComponent(account)}/credits`, { amount, idempotency_key: flags.idempotencyKey ?? randomUUID() }),
+        callAdmin(flags, 'POST', `/admin/accounts/${encodeURIComponent(account)}/credits`, {
+          amount,
+          idempotency_key: flags.idempotencyKey ?? randomUUID(),
+        }),
       (answer: { account_id: string; duplicate: boolean; available: string }) =>
         `${answer.duplicate ? 'Already granted (same idempotency key); nothing added.' : 'Granted.'} ${answer.account_id} now has ${answer.available} available`,
     ),
@@ -49,13 +65,34 @@ export function keysCommand(): Command {
   withAdminTarget(
     keys
       .command('list')
-      .description('keys (never their secret), optionally of one account, with their total and daily limits and what is left of each (- : no limit)')
+      .description(
+        'keys (never their secret), optionally of one account, with their total and daily limits and what is left of each (- : no limit)',
+      )
       .option('--account <id>', 'only this account'),
   ).action(
     adminAction(
-      (flags: AdminTarget & { account?: string }) => callAdmin<List>(flags, 'GET', `/admin/keys${flags.account ? `?account_id=${encodeURIComponent(flags.account)}` : ''}`),
+      (flags: AdminTarget & { account?: string }) =>
+        callAdmin<List>(
+          flags,
+          'GET',
+          `/admin/keys${flags.account ? `?account_id=${encodeURIComponent(flags.account)}` : ''}`,
+        ),
       (answer: List) =>
-        table(answer.data, ['id', 'account_id', 'parent_key_id', 'prefix', 'name', 'spent_total', 'spend_limit_total', 'remaining_total', 'spent_today', 'spend_limit_daily', 'remaining_daily', 'expires_at', 'revoked']),
+        table(answer.data, [
+          'id',
+          'account_id',
+          'parent_key_id',
+          'prefix',
+          'name',
+          'spent_total',
+          'spend_limit_total',
+          'remaining_total',
+          'spent_today',
+          'spend_limit_daily',
+          'remaining_daily',
+          'expires_at',
+          'revoked',
+        ]),
     ),
   );
   withAdminTarget(
@@ -79,10 +116,13 @@ export function keysCommand(): Command {
           ...(flags.limitDaily ? { spend_limit_daily: flags.limitDaily } : {}),
           ...(flags.expires ? { expires_at: flags.expires } : {}),
         }),
-      (answer: { id: string; prefix: string; key: string }) => `Key ${answer.id} (${answer.prefix}) — shown once, store it now:\n${answer.key}`,
+      (answer: { id: string; prefix: string; key: string }) =>
+        `Key ${answer.id} (${answer.prefix}) — shown once, store it now:\n${answer.key}`,
     ),
   );
-  withAdminTarget(keys.command('revoke').description('revoke a key and every sub-key it issued').argument('<id>', 'key id')).action(
+  withAdminTarget(
+    keys.command('revoke').description('revoke a key and every sub-key it issued').argument('<id>', 'key id'),
+  ).action(
     adminAction(
       (flags: AdminTarget, id: string) => callAdmin(flags, 'POST', `/admin/keys/${encodeURIComponent(id)}/revoke`),
       (answer: { id: string }) => `Revoked ${answer.id}`,
@@ -92,21 +132,53 @@ export function keysCommand(): Command {
 }
 
 export function hostsCommand(): Command {
-  const hosts = new Command('hosts').description('hosts that joined the market, and approving them when registration needs approval (admin API)');
-  withAdminTarget(hosts.command('list').description('every host agent: status (active or pending), whether it is live (a heartbeat within three intervals), address, models, last heartbeat')).action(
+  const hosts = new Command('hosts').description(
+    'hosts that joined the market, and approving them when registration needs approval (admin API)',
+  );
+  withAdminTarget(
+    hosts
+      .command('list')
+      .description(
+        'every host agent: status (active or pending), whether it is live (a heartbeat within three intervals), address, models, last heartbeat',
+      ),
+  ).action(
     adminAction(
       (flags) => callAdmin<List>(flags, 'GET', '/admin/hosts'),
-      (answer: List) => table(answer.data, ['id', 'name', 'status', 'live', 'reputation', 'suspended_since', 'base_url', 'models', 'last_seen']),
+      (answer: List) =>
+        table(answer.data, [
+          'id',
+          'name',
+          'status',
+          'live',
+          'reputation',
+          'suspended_since',
+          'base_url',
+          'models',
+          'last_seen',
+        ]),
     ),
   );
-  withAdminTarget(hosts.command('approve').description('probe a pending host now and let it serve the models that pass').argument('<host>', 'host id')).action(
+  withAdminTarget(
+    hosts
+      .command('approve')
+      .description('probe a pending host now and let it serve the models that pass')
+      .argument('<host>', 'host id'),
+  ).action(
     adminAction(
       (flags, host: string) => callAdmin(flags, 'POST', `/admin/hosts/${encodeURIComponent(host)}/approve`),
       (answer: { id: string; admitted: string[]; refused: Array<{ model: string; reason: string }> }) =>
-        [`Approved ${answer.id}: serving ${answer.admitted.join(', ')}`, ...answer.refused.map((r) => `not admitted for ${r.model}: ${r.reason}`)].join('\n'),
+        [
+          `Approved ${answer.id}: serving ${answer.admitted.join(', ')}`,
+          ...answer.refused.map((r) => `not admitted for ${r.model}: ${r.reason}`),
+        ].join('\n'),
     ),
   );
-  withAdminTarget(hosts.command('checks').description("a host's verification checks and convictions: the evidence").argument('<host>', 'host id')).action(
+  withAdminTarget(
+    hosts
+      .command('checks')
+      .description("a host's verification checks and convictions: the evidence")
+      .argument('<host>', 'host id'),
+  ).action(
     adminAction(
       (flags, host: string) => callAdmin(flags, 'GET', `/admin/hosts/${encodeURIComponent(host)}/checks`),
       (answer) => JSON.stringify(answer, null, 2),
@@ -119,11 +191,17 @@ export function hostsCommand(): Command {
     ),
   );
   withAdminTarget(
-    hosts.command('decide-appeal').description('grant an appeal (lifts the suspension) or deny it').argument('<appeal>', 'appeal id').argument('<decision>', 'grant or deny'),
+    hosts
+      .command('decide-appeal')
+      .description('grant an appeal (lifts the suspension) or deny it')
+      .argument('<appeal>', 'appeal id')
+      .argument('<decision>', 'grant or deny'),
   ).action(
     adminAction(
-      (flags, appeal: string, decision: string) => callAdmin(flags, 'POST', `/admin/appeals/${encodeURIComponent(appeal)}`, { decision }),
-      (answer: { id: string; status: string; host: string }) => `Appeal ${answer.id} of ${answer.host}: ${answer.status}`,
+      (flags, appeal: string, decision: string) =>
+        callAdmin(flags, 'POST', `/admin/appeals/${encodeURIComponent(appeal)}`, { decision }),
+      (answer: { id: string; status: string; host: string }) =>
+        `Appeal ${answer.id} of ${answer.host}: ${answer.status}`,
     ),
   );
   return hosts;
@@ -132,34 +210,71 @@ export function hostsCommand(): Command {
 /** `agora money`: top-ups and payouts waiting for the operator's payment provider, and epoch reports. */
 export function moneyCommand(): Command {
   const money = new Command('money').description('top-ups, payouts and epochs (admin API)');
-  withAdminTarget(money.command('topups').description('top-ups, pending first').option('--status <status>', 'pending, confirmed or cancelled')).action(
+  withAdminTarget(
+    money
+      .command('topups')
+      .description('top-ups, pending first')
+      .option('--status <status>', 'pending, confirmed or cancelled'),
+  ).action(
     adminAction(
-      (flags: AdminTarget & { status?: string }) => callAdmin<List>(flags, 'GET', `/admin/topups${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`),
+      (flags: AdminTarget & { status?: string }) =>
+        callAdmin<List>(
+          flags,
+          'GET',
+          `/admin/topups${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`,
+        ),
       (answer: List) => table(answer.data, ['id', 'account', 'host', 'amount', 'reference', 'status', 'created']),
     ),
   );
-  withAdminTarget(money.command('confirm-topup').description('a payment arrived: credit it (once)').argument('<id>', 'top-up id').requiredOption('--reference <ref>', "the bank's reference")).action(
+  withAdminTarget(
+    money
+      .command('confirm-topup')
+      .description('a payment arrived: credit it (once)')
+      .argument('<id>', 'top-up id')
+      .requiredOption('--reference <ref>', "the bank's reference"),
+  ).action(
     adminAction(
-      (flags: AdminTarget & { reference: string }, id: string) => callAdmin(flags, 'POST', `/admin/topups/${encodeURIComponent(id)}/confirm`, { reference: flags.reference }),
-      (answer: { id: string; amount: string; status: string }) => `Top-up ${answer.id}: ${answer.amount} ${answer.status}`,
+      (flags: AdminTarget & { reference: string }, id: string) =>
+        callAdmin(flags, 'POST', `/admin/topups/${encodeURIComponent(id)}/confirm`, { reference: flags.reference }),
+      (answer: { id: string; amount: string; status: string }) =>
+        `Top-up ${answer.id}: ${answer.amount} ${answer.status}`,
     ),
   );
-  withAdminTarget(money.command('payouts').description('payouts').option('--status <status>', 'requested, paid or failed')).action(
+  withAdminTarget(
+    money.command('payouts').description('payouts').option('--status <status>', 'requested, paid or failed'),
+  ).action(
     adminAction(
-      (flags: AdminTarget & { status?: string }) => callAdmin<List>(flags, 'GET', `/admin/payouts${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`),
+      (flags: AdminTarget & { status?: string }) =>
+        callAdmin<List>(
+          flags,
+          'GET',
+          `/admin/payouts${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`,
+        ),
       (answer: List) => table(answer.data, ['id', 'host', 'amount', 'status', 'reference', 'created']),
     ),
   );
-  withAdminTarget(money.command('paid').description('mark a payout sent (once)').argument('<id>', 'payout id').requiredOption('--reference <ref>', "the transfer's reference")).action(
+  withAdminTarget(
+    money
+      .command('paid')
+      .description('mark a payout sent (once)')
+      .argument('<id>', 'payout id')
+      .requiredOption('--reference <ref>', "the transfer's reference"),
+  ).action(
     adminAction(
-      (flags: AdminTarget & { reference: string }, id: string) => callAdmin(flags, 'POST', `/admin/payouts/${encodeURIComponent(id)}/paid`, { reference: flags.reference }),
-      (answer: { id: string; amount: string; status: string }) => `Payout ${answer.id}: ${answer.amount} ${answer.status}`,
+      (flags: AdminTarget & { reference: string }, id: string) =>
+        callAdmin(flags, 'POST', `/admin/payouts/${encodeURIComponent(id)}/paid`, { reference: flags.reference }),
+      (answer: { id: string; amount: string; status: string }) =>
+        `Payout ${answer.id}: ${answer.amount} ${answer.status}`,
     ),
   );
   withAdminTarget(money.command('epochs').description('epochs and their reports')).action(
     adminAction(
       (flags) => callAdmin<List>(flags, 'GET', '/admin/epochs'),
-      (answer: List) => table(answer.data.map((e) => ({ ...e, ...(e.report as Record<string, unknown> | null) })), ['epoch', 'starts', 'ends', 'closed', 'released', 'requests', 'revenue', 'host_earnings']),
+      (answer: List) =>
+        table(
+          answer.data.map((e) => ({ ...e, ...(e.report as Record<string, unknown> | null) })),
+          ['epoch', 'starts', 'ends', 'closed', 'released', 'requests', 'revenue', 'host_earnings'],
+        ),
     ),
   );
   return money;

@@ -6,11 +6,14 @@ import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
 import { runLivenessSandbox } from '../../main/sandbox-liveness.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
-const positiveInt = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError(`${name} must be an integer from 0 to 4294967295`);
-  return n;
-};
+const positiveInt =
+  (name: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+      throw new InvalidArgumentError(`${name} must be an integer from 0 to 4294967295`);
+    return n;
+  };
 
 /** The flags each scenario takes (beyond --scenario and --seed); any other one given on the command line is refused. */
 const SCENARIO_FLAGS = {
@@ -19,27 +22,70 @@ const SCENARIO_FLAGS = {
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
-type SandboxFlags = { scenario: Scenario; cheat: Cheat; seed: number; honestHosts: number; maxRequests: number; idleRepricings: number; loadRequests: number };
+type SandboxFlags = {
+  scenario: Scenario;
+  cheat: Cheat;
+  seed: number;
+  honestHosts: number;
+  maxRequests: number;
+  idleRepricings: number;
+  loadRequests: number;
+};
 
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
-    .description('run a real market on this machine and show a capability end to end: a cheater caught (substitute), or the market serving through idle time and a killed host (liveness)')
-    .addOption(new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'))
+    .description(
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), or the market serving through idle time and a killed host (liveness)',
+    )
+    .addOption(
+      new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),
+    )
     .option('--seed <n>', 'seed of the traffic (the same seed gives the same requests)', positiveInt('the seed'), 1)
-    .addOption(new Option('--cheat <variant>', 'substitute: what the cheating host serves under the built-in SKU').choices(CHEATS).default('other-seed'))
+    .addOption(
+      new Option('--cheat <variant>', 'substitute: what the cheating host serves under the built-in SKU')
+        .choices(CHEATS)
+        .default('other-seed'),
+    )
     .option('--honest-hosts <n>', 'substitute: honest hosts beside the cheater', positiveInt('--honest-hosts'), 2)
-    .option('--max-requests <n>', 'substitute: the most requests to send (the run stops once the cheater is convicted)', positiveInt('--max-requests'), 150)
-    .option('--idle-repricings <n>', 'liveness: repricings of an idle market before the next request (one every 250 ms)', positiveInt('--idle-repricings'), 40)
-    .option('--load-requests <n>', 'liveness: requests of the load during which a host is killed', positiveInt('--load-requests'), 60)
+    .option(
+      '--max-requests <n>',
+      'substitute: the most requests to send (the run stops once the cheater is convicted)',
+      positiveInt('--max-requests'),
+      150,
+    )
+    .option(
+      '--idle-repricings <n>',
+      'liveness: repricings of an idle market before the next request (one every 250 ms)',
+      positiveInt('--idle-repricings'),
+      40,
+    )
+    .option(
+      '--load-requests <n>',
+      'liveness: requests of the load during which a host is killed',
+      positiveInt('--load-requests'),
+      60,
+    )
     .action(async (options: SandboxFlags) => {
       const foreign = Object.keys(options).filter(
-        (flag) => command.getOptionValueSource(flag) === 'cli' && !['scenario', 'seed'].includes(flag) && !(SCENARIO_FLAGS[options.scenario] as readonly string[]).includes(flag),
+        (flag) =>
+          command.getOptionValueSource(flag) === 'cli' &&
+          !['scenario', 'seed'].includes(flag) &&
+          !(SCENARIO_FLAGS[options.scenario] as readonly string[]).includes(flag),
       );
-      if (foreign.length > 0) command.error(`error: --${foreign.map((f) => f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} does not apply to --scenario ${options.scenario}`);
+      if (foreign.length > 0)
+        command.error(
+          `error: --${foreign.map((f) => f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} does not apply to --scenario ${options.scenario}`,
+        );
       const say = (line: string) => console.error(line);
       const result =
         options.scenario === 'liveness'
-          ? await runLivenessSandbox({ seed: options.seed, idleRepricings: options.idleRepricings, loadRequests: Math.max(3, options.loadRequests), modelCacheDir: modelCacheDir(), say })
+          ? await runLivenessSandbox({
+              seed: options.seed,
+              idleRepricings: options.idleRepricings,
+              loadRequests: Math.max(3, options.loadRequests),
+              modelCacheDir: modelCacheDir(),
+              say,
+            })
           : await runSandbox({
               cheat: options.cheat,
               seed: options.seed,

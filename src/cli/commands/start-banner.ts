@@ -4,7 +4,10 @@ import { resolve } from 'node:path';
 import { BUILTIN_MODEL_ID } from '../../main/builtin-model.ts';
 import type { RunningMarket } from '../../main/market.ts';
 
-export type StartedMarket = Pick<RunningMarket, 'url' | 'demoKey' | 'operatorKey' | 'operatorKeyIsNew'> & { hostUrls: string[]; dataDir: string };
+export type StartedMarket = Pick<RunningMarket, 'url' | 'demoKey' | 'operatorKey' | 'operatorKeyIsNew'> & {
+  hostUrls: string[];
+  dataDir: string;
+};
 
 /** The `openai` SDK example, a shell command that streams one chat answer. */
 export function openAiExample(baseUrl: string, key: string): string {
@@ -23,7 +26,9 @@ export function startBanner(market: StartedMarket): string {
     market.hostUrls.length > 0
       ? `Hosts: ${market.hostUrls.length} built-in (${market.hostUrls.join(', ')}); another joins with: agora host --market ${url} --engine builtin --data-dir <dir>`
       : `Hosts: none yet — completions answer 503 no_host_available until one joins: agora host --market ${url} --engine builtin --data-dir <dir>`;
-  const operator = market.operatorKeyIsNew ? `Operator key (shown once; also in ${resolve(market.dataDir)}/operator.key): ${market.operatorKey}\n` : '';
+  const operator = market.operatorKeyIsNew
+    ? `Operator key (shown once; also in ${resolve(market.dataDir)}/operator.key): ${market.operatorKey}\n`
+    : '';
   return `
 Agora is running.
 Base URL: ${url}/v1

@@ -15,23 +15,62 @@ export function startCommand(): Command {
     .option('--data-dir <dir>', 'embedded database and key files (default ./.agora)')
     .option('--database-url <url>', 'use this PostgreSQL server instead of the embedded database (env DATABASE_URL)')
     .option('--hosts <n>', 'built-in host agents to start beside the market, 0 for none (default 2, env AGORA_HOSTS)')
-    .option('--host-admission <mode>', "'open': hosts that pass the checks serve at once; 'approval': the operator approves each (default open, env AGORA_HOST_ADMISSION)")
-    .option('--maintenance-notice-s <seconds>', 'how long before its start a host must declare a maintenance window (default 300, env AGORA_MAINTENANCE_NOTICE_S)')
-    .option('--hedge-models <ids>', 'comma-separated models whose requests hedge by default, as with provider.hedge (env AGORA_HEDGE_MODELS)')
-    .option('--traffic-sample-s <seconds>', 'how often each gateway records a traffic sample per model for the status page (default 60, env AGORA_TRAFFIC_SAMPLE_S)')
-    .option('--probe-interval-s <seconds>', 'how often each host gets a capacity probe, on average, at random times; 0 for none (default 300, env AGORA_PROBE_INTERVAL_S)')
-    .option('--probe-budget <amount>', "what the market's own probe account is granted per day for probes (default 1, env AGORA_PROBE_BUDGET)")
-    .option('--sampling-floor <share>', "the least share of a reputable host's answers re-scored against the reference (default 0.02, env AGORA_SAMPLING_FLOOR)")
-    .option('--verifier-interval-ms <ms>', 'how often the in-process verifier re-scores sampled answers; 0 leaves them to `agora validator` (default 1000, env AGORA_VERIFIER_INTERVAL_MS)')
-    .option('--take-rate-bps <bps>', "the market's take of every cost, in basis points (default 1000, env AGORA_TAKE_RATE_BPS)")
-    .option('--treasury-share-bps <bps>', 'the share of the take that goes to the treasury (default 5000: half, env AGORA_TREASURY_SHARE_BPS)')
-    .option('--price-interval-s <seconds>', 'how often demand reprices each model (default 60, env AGORA_PRICE_INTERVAL_S)')
+    .option(
+      '--host-admission <mode>',
+      "'open': hosts that pass the checks serve at once; 'approval': the operator approves each (default open, env AGORA_HOST_ADMISSION)",
+    )
+    .option(
+      '--maintenance-notice-s <seconds>',
+      'how long before its start a host must declare a maintenance window (default 300, env AGORA_MAINTENANCE_NOTICE_S)',
+    )
+    .option(
+      '--hedge-models <ids>',
+      'comma-separated models whose requests hedge by default, as with provider.hedge (env AGORA_HEDGE_MODELS)',
+    )
+    .option(
+      '--traffic-sample-s <seconds>',
+      'how often each gateway records a traffic sample per model for the status page (default 60, env AGORA_TRAFFIC_SAMPLE_S)',
+    )
+    .option(
+      '--probe-interval-s <seconds>',
+      'how often each host gets a capacity probe, on average, at random times; 0 for none (default 300, env AGORA_PROBE_INTERVAL_S)',
+    )
+    .option(
+      '--probe-budget <amount>',
+      "what the market's own probe account is granted per day for probes (default 1, env AGORA_PROBE_BUDGET)",
+    )
+    .option(
+      '--sampling-floor <share>',
+      "the least share of a reputable host's answers re-scored against the reference (default 0.02, env AGORA_SAMPLING_FLOOR)",
+    )
+    .option(
+      '--verifier-interval-ms <ms>',
+      'how often the in-process verifier re-scores sampled answers; 0 leaves them to `agora validator` (default 1000, env AGORA_VERIFIER_INTERVAL_MS)',
+    )
+    .option(
+      '--take-rate-bps <bps>',
+      "the market's take of every cost, in basis points (default 1000, env AGORA_TAKE_RATE_BPS)",
+    )
+    .option(
+      '--treasury-share-bps <bps>',
+      'the share of the take that goes to the treasury (default 5000: half, env AGORA_TREASURY_SHARE_BPS)',
+    )
+    .option(
+      '--price-interval-s <seconds>',
+      'how often demand reprices each model (default 60, env AGORA_PRICE_INTERVAL_S)',
+    )
     .option('--epoch-minutes <minutes>', 'length of a settlement epoch (default 1440, env AGORA_EPOCH_MINUTES)')
-    .option('--hold-back-epochs <n>', 'epochs host earnings wait before they become payable (default 2, env AGORA_HOLD_BACK_EPOCHS)')
+    .option(
+      '--hold-back-epochs <n>',
+      'epochs host earnings wait before they become payable (default 2, env AGORA_HOLD_BACK_EPOCHS)',
+    )
     .option('--rate-limit-rpm <n>', 'default requests per minute per key (default 600, env AGORA_RATE_LIMIT_RPM)')
     .option('--rate-limit-tpm <n>', 'default tokens per minute per key (default 1000000, env AGORA_RATE_LIMIT_TPM)')
     .action(async (flags: Record<string, unknown>) => {
-      const parsed = marketConfigSchema.safeParse({ ...configFromEnv(process.env), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) });
+      const parsed = marketConfigSchema.safeParse({
+        ...configFromEnv(process.env),
+        ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+      });
       if (!parsed.success) {
         console.error(`agora start: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         process.exit(2);

@@ -8,15 +8,26 @@ import { cliAction } from './cli-action.ts';
 
 const interval = (value: string): number => {
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 10) throw new InvalidArgumentError('the interval must be a whole number of milliseconds, at least 10');
+  if (!Number.isInteger(ms) || ms < 10)
+    throw new InvalidArgumentError('the interval must be a whole number of milliseconds, at least 10');
   return ms;
 };
 
 export function validatorCommand(): Command {
   return new Command('validator')
-    .description("re-score the market's sampled answers on the reference engine (beside a PostgreSQL market, or on a stopped embedded one)")
-    .option('--data-dir <dir>', 'the market data directory (env AGORA_DATA_DIR)', process.env.AGORA_DATA_DIR ?? '.agora')
-    .option('--database-url <url>', 'a PostgreSQL market instead of the embedded database (env DATABASE_URL)', process.env.DATABASE_URL)
+    .description(
+      "re-score the market's sampled answers on the reference engine (beside a PostgreSQL market, or on a stopped embedded one)",
+    )
+    .option(
+      '--data-dir <dir>',
+      'the market data directory (env AGORA_DATA_DIR)',
+      process.env.AGORA_DATA_DIR ?? '.agora',
+    )
+    .option(
+      '--database-url <url>',
+      'a PostgreSQL market instead of the embedded database (env DATABASE_URL)',
+      process.env.DATABASE_URL,
+    )
     .option('--interval-ms <ms>', 'how often to look for new samples', interval, 1000)
     .option('--once', 're-score what is queued now, then exit')
     .action(
@@ -37,7 +48,9 @@ export function validatorCommand(): Command {
               onCheck: (event) => {
                 checks++;
                 const v = event.verdict;
-                console.log(`${event.hostId} ${event.modelId}: ${v.passed ? 'passed' : `FAILED (${v.reasons.join('; ')})`} mean TV ${v.meanTv.toExponential(2)} over ${v.positions} positions${event.conviction ? ` — CONVICTED, ${event.conviction.responsesRefunded} responses refunded` : ''}`);
+                console.log(
+                  `${event.hostId} ${event.modelId}: ${v.passed ? 'passed' : `FAILED (${v.reasons.join('; ')})`} mean TV ${v.meanTv.toExponential(2)} over ${v.positions} positions${event.conviction ? ` — CONVICTED, ${event.conviction.responsesRefunded} responses refunded` : ''}`,
+                );
               },
             },
           );

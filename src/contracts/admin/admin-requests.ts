@@ -7,7 +7,10 @@ import { ENGINE_KINDS } from '../../domain/engines/engine-capabilities.ts';
 
 export const createAccountSchema = z.strictObject({
   name: z.string().min(1).max(200),
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{2,63}$/).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{2,63}$/)
+    .optional(),
 });
 
 export const grantCreditsSchema = z.strictObject({ amount: amountSchema, idempotency_key: z.string().min(1).max(200) });

@@ -8,7 +8,10 @@ const tokenPricesSchema = z.object({ prompt: amountSchema, completion: amountSch
 export const priceBoundsSchema = z
   .object({ base: tokenPricesSchema, floor: tokenPricesSchema })
   .strict()
-  .refine((b) => b.floor.prompt <= b.base.prompt && b.floor.completion <= b.base.completion, { message: 'the floor must not be above the base price', path: ['floor'] });
+  .refine((b) => b.floor.prompt <= b.base.prompt && b.floor.completion <= b.base.completion, {
+    message: 'the floor must not be above the base price',
+    path: ['floor'],
+  });
 
 const positiveAmount = amountSchema.refine((n) => n > 0n, 'the amount must be above zero');
 
@@ -17,7 +20,10 @@ export const topUpRequestSchema = z.object({ amount: positiveAmount }).strict();
 export const settlementSchema = z.object({ reference: z.string().trim().min(1).max(200) }).strict();
 export const payoutRequestSchema = z.object({ amount: positiveAmount.optional() }).strict();
 /** A retried payout request with the same key returns the first payout and moves nothing. */
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'Idempotency-Key is 1–100 letters, digits, - or _').optional();
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'Idempotency-Key is 1–100 letters, digits, - or _')
+  .optional();
 export const bondRequestSchema = z.object({ amount: positiveAmount }).strict();
 
 export const priceHistoryQuerySchema = z

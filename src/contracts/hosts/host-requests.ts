@@ -28,11 +28,17 @@ export type HostRegistrationWire = z.input<typeof hostRegistrationSchema>;
 
 export const signedRegistrationSchema = z.strictObject({
   public_key: z.string().min(1).max(100),
-  payload: z.string().min(2).max(64 * 1024),
+  payload: z
+    .string()
+    .min(2)
+    .max(64 * 1024),
   signature: z.string().min(1).max(200),
 });
 
 export const heartbeatSchema = z.strictObject({ in_flight: z.int().min(0).optional() });
 
 /** A maintenance window, as ISO 8601 times with an offset (e.g. 2026-11-23T22:00:00Z). */
-export const maintenanceRequestSchema = z.strictObject({ starts_at: z.iso.datetime({ offset: true }), ends_at: z.iso.datetime({ offset: true }) });
+export const maintenanceRequestSchema = z.strictObject({
+  starts_at: z.iso.datetime({ offset: true }),
+  ends_at: z.iso.datetime({ offset: true }),
+});

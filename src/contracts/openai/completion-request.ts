@@ -50,7 +50,10 @@ export const chatCompletionRequestSchema = z.strictObject({
   tools: z.array(z.unknown()).optional(),
   tool_choice: z.unknown().optional(),
   parallel_tool_calls: z.boolean().optional(),
-  response_format: z.object({ type: z.enum(['text', 'json_object', 'json_schema']) }).loose().optional(),
+  response_format: z
+    .object({ type: z.enum(['text', 'json_object', 'json_schema']) })
+    .loose()
+    .optional(),
   reasoning_effort: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
   store: z.boolean().nullable().optional(),

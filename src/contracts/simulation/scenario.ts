@@ -34,7 +34,9 @@ const hostGroupSchema = z
   .strict();
 
 /** A stretch of simulated time with its own demand: idle hours, then a burst. */
-const demandPhaseSchema = z.object({ name: z.string().min(1), ticks: z.number().int().min(1), requestsPerTick: z.number().min(0) }).strict();
+const demandPhaseSchema = z
+  .object({ name: z.string().min(1), ticks: z.number().int().min(1), requestsPerTick: z.number().min(0) })
+  .strict();
 
 export const scenarioSchema = z
   .object({
@@ -71,8 +73,14 @@ export const scenarioSchema = z
     attacker: z.string().min(1).optional(),
   })
   .strict()
-  .refine((s) => s.kind !== 'attack' || s.hosts.some((h) => h.name === s.attacker), { message: 'attacker must name a host group', path: ['attacker'] })
-  .refine((s) => s.kind !== 'liveness' || (s.demand.phases?.length ?? 0) >= 2, { message: 'a liveness scenario has demand phases (e.g. idle, then a burst)', path: ['demand', 'phases'] });
+  .refine((s) => s.kind !== 'attack' || s.hosts.some((h) => h.name === s.attacker), {
+    message: 'attacker must name a host group',
+    path: ['attacker'],
+  })
+  .refine((s) => s.kind !== 'liveness' || (s.demand.phases?.length ?? 0) >= 2, {
+    message: 'a liveness scenario has demand phases (e.g. idle, then a burst)',
+    path: ['demand', 'phases'],
+  });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type HostGroup = Scenario['hosts'][number];

@@ -15,4 +15,7 @@ export const appealRequestSchema = z.strictObject({
 
 export const appealDecisionSchema = z.strictObject({ decision: z.enum(['grant', 'deny']) });
 
-export const checksQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100), after: pageAfterSchema });
+export const checksQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: pageAfterSchema,
+});

@@ -12,7 +12,8 @@ export type EpochRules = {
 export const DEFAULT_EPOCH_RULES: EpochRules = { lengthMs: 24 * 3_600_000, holdBackEpochs: 2, closeGraceMs: 10_000 };
 
 /** The epoch whose earnings are released once `closed` has closed; undefined while none is old enough. */
-export const releasableThrough = (closed: number, rules: EpochRules): number | undefined => (closed - rules.holdBackEpochs >= 0 ? closed - rules.holdBackEpochs : undefined);
+export const releasableThrough = (closed: number, rules: EpochRules): number | undefined =>
+  closed - rules.holdBackEpochs >= 0 ? closed - rules.holdBackEpochs : undefined;
 
 /** What an epoch's earnings release moves for a host: what it earned in the epoch, at most what its earnings hold. */
 export const releaseAmount = (earnedInEpoch: bigint, earningsBalance: bigint): bigint => {

@@ -7,4 +7,9 @@ import { DEFAULT_EPOCH_RULES, type EpochRules } from './epochs.ts';
 
 export type MarketRules = { split: RevenueSplit; pricing: DemandPricingRules; epochs: EpochRules; bonds: BondRules };
 
-export const DEFAULT_MARKET_RULES: MarketRules = { split: DEFAULT_REVENUE_SPLIT, pricing: DEFAULT_DEMAND_PRICING, epochs: DEFAULT_EPOCH_RULES, bonds: DEFAULT_BOND_RULES };
+export const DEFAULT_MARKET_RULES: MarketRules = {
+  split: DEFAULT_REVENUE_SPLIT,
+  pricing: DEFAULT_DEMAND_PRICING,
+  epochs: DEFAULT_EPOCH_RULES,
+  bonds: DEFAULT_BOND_RULES,
+};

@@ -17,12 +17,29 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
   builtin: {
     tokenIdsInChatLogprobs: true,
     tokenIdsInCompletionLogprobs: true,
-    unsupportedParameters: ['tools', 'tool_choice', 'response_format', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'echo', 'suffix'],
+    unsupportedParameters: [
+      'tools',
+      'tool_choice',
+      'response_format',
+      'presence_penalty',
+      'frequency_penalty',
+      'logit_bias',
+      'echo',
+      'suffix',
+    ],
   },
   'llama.cpp': { tokenIdsInChatLogprobs: true, tokenIdsInCompletionLogprobs: false, unsupportedParameters: ['echo'] },
   vllm: { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: [] },
-  ollama: { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'] },
-  'openai-compatible': { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: [] },
+  ollama: {
+    tokenIdsInChatLogprobs: false,
+    tokenIdsInCompletionLogprobs: false,
+    unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'],
+  },
+  'openai-compatible': {
+    tokenIdsInChatLogprobs: false,
+    tokenIdsInCompletionLogprobs: false,
+    unsupportedParameters: [],
+  },
 };
 
 /** The first parameter in a request body that an engine with these capabilities cannot honour. */

@@ -5,9 +5,14 @@ import { isHostLive, MISSED_HEARTBEATS } from './liveness.ts';
 describe('host liveness', () => {
   it('a host heard from within three heartbeat intervals is live, and one silent for longer is not', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 60_000 }), fc.integer({ min: 0, max: 10 ** 9 }), (seenMs, intervalMs, silenceMs) => {
-        expect(isHostLive(seenMs, seenMs + silenceMs, intervalMs)).toBe(silenceMs <= MISSED_HEARTBEATS * intervalMs);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        fc.integer({ min: 0, max: 10 ** 9 }),
+        (seenMs, intervalMs, silenceMs) => {
+          expect(isHostLive(seenMs, seenMs + silenceMs, intervalMs)).toBe(silenceMs <= MISSED_HEARTBEATS * intervalMs);
+        },
+      ),
     );
   });
 

@@ -16,10 +16,21 @@ describe('maintenance windows', () => {
   });
 
   it('refuses short notice, a window too long or backwards, and too much of a model away at once', () => {
-    expect(judgeMaintenance('a', { startsAtMs: now + 1_000, endsAtMs: now + 60_000 }, now, rules, [model()])).toMatchObject({ accepted: false, reason: expect.stringContaining('before it starts') });
-    expect(judgeMaintenance('a', { startsAtMs: now + 120_000, endsAtMs: now + 120_000 + 2 * 3_600_000 }, now, rules, [model()])).toMatchObject({ accepted: false, reason: expect.stringContaining('at most') });
-    expect(judgeMaintenance('a', { startsAtMs: soon.endsAtMs, endsAtMs: soon.startsAtMs }, now, rules, [model()])).toMatchObject({ accepted: false });
-    expect(judgeMaintenance('a', soon, now, rules, [model({ b: [soon], c: [soon] })])).toMatchObject({ accepted: false, reason: expect.stringContaining('75%') });
+    expect(
+      judgeMaintenance('a', { startsAtMs: now + 1_000, endsAtMs: now + 60_000 }, now, rules, [model()]),
+    ).toMatchObject({ accepted: false, reason: expect.stringContaining('before it starts') });
+    expect(
+      judgeMaintenance('a', { startsAtMs: now + 120_000, endsAtMs: now + 120_000 + 2 * 3_600_000 }, now, rules, [
+        model(),
+      ]),
+    ).toMatchObject({ accepted: false, reason: expect.stringContaining('at most') });
+    expect(
+      judgeMaintenance('a', { startsAtMs: soon.endsAtMs, endsAtMs: soon.startsAtMs }, now, rules, [model()]),
+    ).toMatchObject({ accepted: false });
+    expect(judgeMaintenance('a', soon, now, rules, [model({ b: [soon], c: [soon] })])).toMatchObject({
+      accepted: false,
+      reason: expect.stringContaining('75%'),
+    });
   });
 
   it('does not count windows that do not overlap, nor models the host does not serve', () => {

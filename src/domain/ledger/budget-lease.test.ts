@@ -9,7 +9,11 @@ type Op = { kind: 'hold'; amount: bigint } | { kind: 'settle'; index: number; co
 const ops = fc.array(
   fc.oneof(
     fc.record({ kind: fc.constant('hold' as const), amount: fc.bigInt({ min: 0n, max: 5_000n }) }),
-    fc.record({ kind: fc.constant('settle' as const), index: fc.nat(50), costPart: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    fc.record({
+      kind: fc.constant('settle' as const),
+      index: fc.nat(50),
+      costPart: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
   ),
   { maxLength: 200 },
 );
@@ -45,17 +49,22 @@ describe('budget lease rules', () => {
 
   it('every ledger transaction it builds is balanced and splits lose no nano-unit', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 10n ** 15n }), fc.bigInt({ min: 0n, max: 10_000n }), fc.bigInt({ min: 0n, max: 10_000n }), (cost, takeRateBps, treasuryShareBps) => {
-        const split = { takeRateBps, treasuryShareBps };
-        const { host, platform, treasury } = splitCost(cost, split);
-        expect(host + platform + treasury).toBe(cost);
-        expect(host).toBeGreaterThanOrEqual(0n);
-        expect(platform).toBeGreaterThanOrEqual(0n);
-        expect(treasury).toBeGreaterThanOrEqual(0n);
-        const capture = captureTransaction('r', 'a', 'h', cost, split);
-        expect(capture?.entries.reduce((s, e) => s + e.amount, 0n)).toBe(0n);
-        expect(transfer('k', 'grant', 'x', 'y', cost).entries.reduce((s, e) => s + e.amount, 0n)).toBe(0n);
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 15n }),
+        fc.bigInt({ min: 0n, max: 10_000n }),
+        fc.bigInt({ min: 0n, max: 10_000n }),
+        (cost, takeRateBps, treasuryShareBps) => {
+          const split = { takeRateBps, treasuryShareBps };
+          const { host, platform, treasury } = splitCost(cost, split);
+          expect(host + platform + treasury).toBe(cost);
+          expect(host).toBeGreaterThanOrEqual(0n);
+          expect(platform).toBeGreaterThanOrEqual(0n);
+          expect(treasury).toBeGreaterThanOrEqual(0n);
+          const capture = captureTransaction('r', 'a', 'h', cost, split);
+          expect(capture?.entries.reduce((s, e) => s + e.amount, 0n)).toBe(0n);
+          expect(transfer('k', 'grant', 'x', 'y', cost).entries.reduce((s, e) => s + e.amount, 0n)).toBe(0n);
+        },
+      ),
     );
   });
 });

@@ -24,7 +24,8 @@ export type LeaseGrant =
 
 export function planLeaseGrant(facts: LeaseFacts): LeaseGrant {
   const { needNanos, chunkNanos, creditsNanos, headroomNanos } = facts;
-  if (headroomNanos !== null && headroomNanos < needNanos) return { ok: false, reason: 'spend_limit', remainingNanos: headroomNanos < 0n ? 0n : headroomNanos };
+  if (headroomNanos !== null && headroomNanos < needNanos)
+    return { ok: false, reason: 'spend_limit', remainingNanos: headroomNanos < 0n ? 0n : headroomNanos };
   if (creditsNanos < needNanos) return { ok: false, reason: 'insufficient_funds' };
   const ceiling = headroomNanos !== null && headroomNanos < creditsNanos ? headroomNanos : creditsNanos;
   const spareShare = (ceiling - needNanos) / LEASE_SPARE_SHARE;

@@ -5,15 +5,21 @@ import { holdFor, maxTokensWithin } from './request-cost.ts';
 describe('request cost', () => {
   it('maxTokensWithin is the largest max_tokens whose hold fits the budget', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 1_000n }), fc.bigInt({ min: 1n, max: 1_000n }), fc.nat(500), fc.bigInt({ min: 0n, max: 1_000_000n }), (promptNanos, completionNanos, promptTokens, budget) => {
-        const price = { promptNanos, completionNanos };
-        const fits = maxTokensWithin(price, promptTokens, budget);
-        if (holdFor(price, promptTokens, 0) > budget) expect(fits).toBe(0n);
-        else {
-          expect(holdFor(price, promptTokens, Number(fits))).toBeLessThanOrEqual(budget);
-          expect(holdFor(price, promptTokens, Number(fits) + 1)).toBeGreaterThan(budget);
-        }
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 1_000n }),
+        fc.bigInt({ min: 1n, max: 1_000n }),
+        fc.nat(500),
+        fc.bigInt({ min: 0n, max: 1_000_000n }),
+        (promptNanos, completionNanos, promptTokens, budget) => {
+          const price = { promptNanos, completionNanos };
+          const fits = maxTokensWithin(price, promptTokens, budget);
+          if (holdFor(price, promptTokens, 0) > budget) expect(fits).toBe(0n);
+          else {
+            expect(holdFor(price, promptTokens, Number(fits))).toBeLessThanOrEqual(budget);
+            expect(holdFor(price, promptTokens, Number(fits) + 1)).toBeGreaterThan(budget);
+          }
+        },
+      ),
     );
   });
 

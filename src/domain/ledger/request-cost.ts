@@ -8,7 +8,12 @@ export function holdFor(price: LockedPrice, promptTokens: number, maxCompletionT
   return BigInt(promptTokens) * price.promptNanos + BigInt(maxCompletionTokens) * price.completionNanos;
 }
 
-export function costOf(price: LockedPrice, promptTokens: number, completionTokens: number, maxCompletionTokens: number): Nanos {
+export function costOf(
+  price: LockedPrice,
+  promptTokens: number,
+  completionTokens: number,
+  maxCompletionTokens: number,
+): Nanos {
   return holdFor(price, promptTokens, Math.min(completionTokens, maxCompletionTokens));
 }
 

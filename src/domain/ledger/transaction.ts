@@ -6,7 +6,10 @@ export type LedgerEntry = { account: string; amount: Nanos };
 export type LedgerTransaction = { idempotencyKey: string; kind: string; entries: LedgerEntry[] };
 
 export class LedgerRuleError extends Error {
-  constructor(readonly code: 'LEDGER_UNBALANCED' | 'LEDGER_NON_POSITIVE_AMOUNT', message: string) {
+  constructor(
+    readonly code: 'LEDGER_UNBALANCED' | 'LEDGER_NON_POSITIVE_AMOUNT',
+    message: string,
+  ) {
     super(`${code}: ${message}`);
   }
 }
@@ -32,17 +35,37 @@ export const ledgerAccount = {
 export function assertBalanced(tx: LedgerTransaction): LedgerTransaction {
   const sum = tx.entries.reduce((total, e) => total + e.amount, 0n);
   if (sum !== 0n) throw new LedgerRuleError('LEDGER_UNBALANCED', `${tx.idempotencyKey} sums to ${sum}`);
-  if (tx.entries.some((e) => e.amount === 0n)) throw new LedgerRuleError('LEDGER_NON_POSITIVE_AMOUNT', `${tx.idempotencyKey} has a zero entry`);
+  if (tx.entries.some((e) => e.amount === 0n))
+    throw new LedgerRuleError('LEDGER_NON_POSITIVE_AMOUNT', `${tx.idempotencyKey} has a zero entry`);
   return tx;
 }
 
-export function transfer(idempotencyKey: string, kind: string, from: string, to: string, amount: Nanos): LedgerTransaction {
+export function transfer(
+  idempotencyKey: string,
+  kind: string,
+  from: string,
+  to: string,
+  amount: Nanos,
+): LedgerTransaction {
   if (amount <= 0n) throw new LedgerRuleError('LEDGER_NON_POSITIVE_AMOUNT', `${idempotencyKey}: ${amount}`);
-  return assertBalanced({ idempotencyKey, kind, entries: [{ account: from, amount: -amount }, { account: to, amount }] });
+  return assertBalanced({
+    idempotencyKey,
+    kind,
+    entries: [
+      { account: from, amount: -amount },
+      { account: to, amount },
+    ],
+  });
 }
 
 /** Capture of one request's cost from the buyer's holds: the host's earnings and the market's take. */
-export function captureTransaction(requestId: string, buyerAccountId: string, hostId: string, cost: Nanos, split: RevenueSplit): LedgerTransaction | undefined {
+export function captureTransaction(
+  requestId: string,
+  buyerAccountId: string,
+  hostId: string,
+  cost: Nanos,
+  split: RevenueSplit,
+): LedgerTransaction | undefined {
   if (cost === 0n) return undefined;
   const { host, platform, treasury } = splitCost(cost, split);
   const entries: LedgerEntry[] = [{ account: ledgerAccount.holds(buyerAccountId), amount: -cost }];

@@ -1,14 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planLeaseGrant, LEASE_SPARE_SHARE } from '../ledger/lease-grant.ts';
-import { ancestry, effectiveRemaining, spendableNow, subtreeSpend, treeHeadroom, type KeyNode } from './key-tree-limits.ts';
+import {
+  ancestry,
+  effectiveRemaining,
+  spendableNow,
+  subtreeSpend,
+  treeHeadroom,
+  type KeyNode,
+} from './key-tree-limits.ts';
 
 const limit = fc.option(fc.bigInt({ min: 0n, max: 3_000n }), { nil: null });
 /** A tree of up to 8 keys: key i's parent is an earlier key, or none (a root). */
 const tree = fc.integer({ min: 1, max: 8 }).chain((n) =>
   fc.tuple(
     ...Array.from({ length: n }, (_, i) =>
-      fc.record({ parent: i === 0 ? fc.constant(null) : fc.option(fc.nat(i - 1), { nil: null }), limitTotal: limit, limitDaily: limit }),
+      fc.record({
+        parent: i === 0 ? fc.constant(null) : fc.option(fc.nat(i - 1), { nil: null }),
+        limitTotal: limit,
+        limitDaily: limit,
+      }),
     ),
   ),
 );
@@ -51,7 +62,12 @@ describe('key tree spend limits', () => {
           if (op.kind === 'lease') {
             const key = keys[op.key % keys.length] as KeyNode;
             const headroom = treeHeadroom(keys, key.id);
-            const grant = planLeaseGrant({ needNanos: op.need, chunkNanos: CHUNK, creditsNanos: credits, headroomNanos: headroom });
+            const grant = planLeaseGrant({
+              needNanos: op.need,
+              chunkNanos: CHUNK,
+              creditsNanos: credits,
+              headroomNanos: headroom,
+            });
             if (grant.ok) {
               expect(grant.amount).toBeGreaterThanOrEqual(op.need);
               expect(grant.amount - op.need).toBeLessThanOrEqual(CHUNK);
@@ -100,10 +116,42 @@ describe('key tree spend limits', () => {
   it('an agent limited to 20,000 with three unlimited children spends at most 20,000 in all', () => {
     const keys: KeyNode[] = [
       { id: 'root', parentKeyId: null, limitTotal: null, limitDaily: null, spentTotal: 0n, spentToday: 0n, leased: 0n },
-      { id: 'agent', parentKeyId: 'root', limitTotal: 20_000n, limitDaily: null, spentTotal: 12_000n, spentToday: 0n, leased: 0n },
-      { id: 'c1', parentKeyId: 'agent', limitTotal: null, limitDaily: null, spentTotal: 5_000n, spentToday: 0n, leased: 0n },
-      { id: 'c2', parentKeyId: 'agent', limitTotal: null, limitDaily: null, spentTotal: 0n, spentToday: 0n, leased: 2_000n },
-      { id: 'c3', parentKeyId: 'agent', limitTotal: null, limitDaily: null, spentTotal: 0n, spentToday: 0n, leased: 0n },
+      {
+        id: 'agent',
+        parentKeyId: 'root',
+        limitTotal: 20_000n,
+        limitDaily: null,
+        spentTotal: 12_000n,
+        spentToday: 0n,
+        leased: 0n,
+      },
+      {
+        id: 'c1',
+        parentKeyId: 'agent',
+        limitTotal: null,
+        limitDaily: null,
+        spentTotal: 5_000n,
+        spentToday: 0n,
+        leased: 0n,
+      },
+      {
+        id: 'c2',
+        parentKeyId: 'agent',
+        limitTotal: null,
+        limitDaily: null,
+        spentTotal: 0n,
+        spentToday: 0n,
+        leased: 2_000n,
+      },
+      {
+        id: 'c3',
+        parentKeyId: 'agent',
+        limitTotal: null,
+        limitDaily: null,
+        spentTotal: 0n,
+        spentToday: 0n,
+        leased: 0n,
+      },
     ];
     expect(treeHeadroom(keys, 'c3')).toBe(1_000n);
     expect(treeHeadroom(keys, 'root')).toBeNull();
@@ -114,21 +162,33 @@ describe('key tree spend limits', () => {
 
   it('a lease takes the request plus at most a quarter of what is spare, capped by the chunk', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10_000n }), fc.bigInt({ min: 0n, max: 10_000n }), fc.bigInt({ min: 0n, max: 100_000n }), (need, chunk, credits) => {
-        const grant = planLeaseGrant({ needNanos: need, chunkNanos: chunk, creditsNanos: credits, headroomNanos: null });
-        if (credits < need) expect(grant).toEqual({ ok: false, reason: 'insufficient_funds' });
-        else {
-          expect(grant.ok).toBe(true);
-          const extra = (grant as { amount: bigint }).amount - need;
-          expect(extra).toBeLessThanOrEqual(chunk);
-          expect(extra).toBeLessThanOrEqual((credits - need) / LEASE_SPARE_SHARE);
-        }
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10_000n }),
+        fc.bigInt({ min: 0n, max: 10_000n }),
+        fc.bigInt({ min: 0n, max: 100_000n }),
+        (need, chunk, credits) => {
+          const grant = planLeaseGrant({
+            needNanos: need,
+            chunkNanos: chunk,
+            creditsNanos: credits,
+            headroomNanos: null,
+          });
+          if (credits < need) expect(grant).toEqual({ ok: false, reason: 'insufficient_funds' });
+          else {
+            expect(grant.ok).toBe(true);
+            const extra = (grant as { amount: bigint }).amount - need;
+            expect(extra).toBeLessThanOrEqual(chunk);
+            expect(extra).toBeLessThanOrEqual((credits - need) / LEASE_SPARE_SHARE);
+          }
+        },
+      ),
     );
   });
 
   it('lets a key start requests with the least of the free money and what its limits leave after its own holds', () => {
-    expect(spendableNow({ accountFree: 1_000n, remaining: { total: null, daily: null }, subtreeHeld: 50n })).toBe(1_000n);
+    expect(spendableNow({ accountFree: 1_000n, remaining: { total: null, daily: null }, subtreeHeld: 50n })).toBe(
+      1_000n,
+    );
     expect(spendableNow({ accountFree: 1_000n, remaining: { total: 300n, daily: 200n }, subtreeHeld: 50n })).toBe(150n);
     expect(spendableNow({ accountFree: 100n, remaining: { total: 300n, daily: null }, subtreeHeld: 50n })).toBe(100n);
     expect(spendableNow({ accountFree: 100n, remaining: { total: 30n, daily: null }, subtreeHeld: 50n })).toBe(0n);

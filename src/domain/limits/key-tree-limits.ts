@@ -32,7 +32,11 @@ export function subtreeSpend(keys: readonly KeyNode[]): Map<string, SubtreeSpend
     // A key's own figures count in its own subtree and in each ancestor's.
     for (const id of ancestry(byId, key.id)) {
       const sum = sums.get(id) ?? ZERO;
-      sums.set(id, { spentTotal: sum.spentTotal + key.spentTotal, spentToday: sum.spentToday + key.spentToday, leased: sum.leased + key.leased });
+      sums.set(id, {
+        spentTotal: sum.spentTotal + key.spentTotal,
+        spentToday: sum.spentToday + key.spentToday,
+        leased: sum.leased + key.leased,
+      });
     }
   }
   return sums;
@@ -65,7 +69,13 @@ export function effectiveRemaining(keys: readonly KeyNode[]): Map<string, Remain
   return new Map(
     keys.map((key) => {
       const chain = ancestry(byId, key.id).map((id) => own.get(id) as Remaining);
-      return [key.id, { total: chain.reduce<Nanos | null>((m, r) => least(m, r.total), null), daily: chain.reduce<Nanos | null>((m, r) => least(m, r.daily), null) }];
+      return [
+        key.id,
+        {
+          total: chain.reduce<Nanos | null>((m, r) => least(m, r.total), null),
+          daily: chain.reduce<Nanos | null>((m, r) => least(m, r.daily), null),
+        },
+      ];
     }),
   );
 }
@@ -82,6 +92,9 @@ export function treeHeadroom(keys: readonly KeyNode[], keyId: string): Nanos | n
  */
 export function spendableNow(facts: { accountFree: Nanos; remaining: Remaining; subtreeHeld: Nanos }): Nanos {
   const limitLeft = least(facts.remaining.total, facts.remaining.daily);
-  const spendable = limitLeft === null || facts.accountFree < limitLeft - facts.subtreeHeld ? facts.accountFree : limitLeft - facts.subtreeHeld;
+  const spendable =
+    limitLeft === null || facts.accountFree < limitLeft - facts.subtreeHeld
+      ? facts.accountFree
+      : limitLeft - facts.subtreeHeld;
   return atLeastZero(spendable);
 }

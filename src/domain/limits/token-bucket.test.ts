@@ -7,7 +7,9 @@ describe('token bucket', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 10_000 }),
-        fc.array(fc.record({ waitMs: fc.integer({ min: 0, max: 5_000 }), amount: fc.integer({ min: 1, max: 500 }) }), { maxLength: 200 }),
+        fc.array(fc.record({ waitMs: fc.integer({ min: 0, max: 5_000 }), amount: fc.integer({ min: 1, max: 500 }) }), {
+          maxLength: 200,
+        }),
         (perMinute, requests) => {
           let bucket: Bucket | undefined;
           let now = 0;

@@ -9,7 +9,10 @@ const MINUTE_MS = 60_000;
 function refilled(bucket: Bucket | undefined, perMinute: number, nowMs: number): Bucket {
   if (!bucket) return { level: perMinute, atMs: nowMs };
   const elapsed = Math.max(0, nowMs - bucket.atMs);
-  return { level: Math.min(perMinute, bucket.level + (elapsed * perMinute) / MINUTE_MS), atMs: Math.max(nowMs, bucket.atMs) };
+  return {
+    level: Math.min(perMinute, bucket.level + (elapsed * perMinute) / MINUTE_MS),
+    atMs: Math.max(nowMs, bucket.atMs),
+  };
 }
 
 /**
@@ -30,4 +33,5 @@ export function giveBack(bucket: Bucket, perMinute: number, amount: number, nowM
 }
 
 /** A bucket that has refilled completely carries no information and can be forgotten. */
-export const isFull = (bucket: Bucket, perMinute: number, nowMs: number): boolean => refilled(bucket, perMinute, nowMs).level >= perMinute;
+export const isFull = (bucket: Bucket, perMinute: number, nowMs: number): boolean =>
+  refilled(bucket, perMinute, nowMs).level >= perMinute;

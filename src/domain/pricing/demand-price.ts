@@ -16,7 +16,12 @@ export type DemandPricingRules = {
   intervalMs: number;
 };
 
-export const DEFAULT_DEMAND_PRICING: DemandPricingRules = { band: { low: 0.4, high: 0.6 }, maxStepBps: 1_250, ceilingMultiple: 10, intervalMs: 60_000 };
+export const DEFAULT_DEMAND_PRICING: DemandPricingRules = {
+  band: { low: 0.4, high: 0.6 },
+  maxStepBps: 1_250,
+  ceilingMultiple: 10,
+  intervalMs: 60_000,
+};
 
 /** A price per prompt token and per completion token. */
 export type TokenPrices<T = Nanos> = { prompt: T; completion: T };
@@ -41,7 +46,8 @@ export function steppedPrice(precise: bigint, step: number, floor: Nanos, ceilin
 /** The whole nano-unit price a buyer is quoted: never above the controller's, never below the floor. */
 export const quotedPrice = (precise: bigint): Nanos => precise / PRICE_PRECISION;
 
-export const ceilingPrice = (base: Nanos, ceilingMultiple: number): Nanos => (base * BigInt(Math.round(ceilingMultiple * 100))) / 100n;
+export const ceilingPrice = (base: Nanos, ceilingMultiple: number): Nanos =>
+  (base * BigInt(Math.round(ceilingMultiple * 100))) / 100n;
 
 /** Both ceilings of a model from its base prices. */
 export const ceilingPrices = (base: TokenPrices, ceilingMultiple: number): TokenPrices => ({
@@ -52,7 +58,12 @@ export const ceilingPrices = (base: TokenPrices, ceilingMultiple: number): Token
 export type PriceBounds = { base: TokenPrices; floor: TokenPrices };
 
 /** Both prices of a model after one interval at this utilization. */
-export function nextPrices(precise: TokenPrices<bigint>, utilization: number, bounds: PriceBounds, rules: DemandPricingRules): TokenPrices<bigint> {
+export function nextPrices(
+  precise: TokenPrices<bigint>,
+  utilization: number,
+  bounds: PriceBounds,
+  rules: DemandPricingRules,
+): TokenPrices<bigint> {
   const step = stepBps(utilization, rules);
   const ceiling = ceilingPrices(bounds.base, rules.ceilingMultiple);
   return {

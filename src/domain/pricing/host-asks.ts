@@ -14,10 +14,12 @@ export type Ask = TokenPrices | null;
 
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
-export const isPricedOut = (ask: Ask, ceiling: TokenPrices): boolean => ask !== null && (ask.prompt > ceiling.prompt || ask.completion > ceiling.completion);
+export const isPricedOut = (ask: Ask, ceiling: TokenPrices): boolean =>
+  ask !== null && (ask.prompt > ceiling.prompt || ask.completion > ceiling.completion);
 
 /** Whether a host with this ask serves a request locked at this price. */
-export const servesAt = (ask: Ask, price: TokenPrices): boolean => ask === null || (ask.prompt <= price.prompt && ask.completion <= price.completion);
+export const servesAt = (ask: Ask, price: TokenPrices): boolean =>
+  ask === null || (ask.prompt <= price.prompt && ask.completion <= price.completion);
 
 /**
  * The controller's effective floor: the operator's floor, raised per token kind to the lowest ask of the hosts
@@ -26,7 +28,8 @@ export const servesAt = (ask: Ask, price: TokenPrices): boolean => ask === null 
 export function askFloor(floor: TokenPrices, onlineAsks: readonly Ask[], ceiling: TokenPrices): TokenPrices {
   const asks = onlineAsks.filter((ask) => !isPricedOut(ask, ceiling));
   if (asks.length === 0 || asks.includes(null)) return floor;
-  const lowest = (side: keyof TokenPrices) => (asks as TokenPrices[]).reduce((low, ask) => (ask[side] < low ? ask[side] : low), (asks[0] as TokenPrices)[side]);
+  const lowest = (side: keyof TokenPrices) =>
+    (asks as TokenPrices[]).reduce((low, ask) => (ask[side] < low ? ask[side] : low), (asks[0] as TokenPrices)[side]);
   return { prompt: max(floor.prompt, lowest('prompt')), completion: max(floor.completion, lowest('completion')) };
 }
 
@@ -38,11 +41,19 @@ export type WorstCase = { promptTokens: number; completionTokens: number };
  * request now makes it cheapest for this request's worst case. Undefined only when every such host is priced out
  * (or there is none): then no price within the operator's bounds serves it.
  */
-export function admissionPrice(market: TokenPrices, candidateAsks: readonly Ask[], ceiling: TokenPrices, worst: WorstCase): TokenPrices | undefined {
+export function admissionPrice(
+  market: TokenPrices,
+  candidateAsks: readonly Ask[],
+  ceiling: TokenPrices,
+  worst: WorstCase,
+): TokenPrices | undefined {
   let best: { price: TokenPrices; cost: bigint } | undefined;
   for (const ask of candidateAsks) {
     if (isPricedOut(ask, ceiling)) continue;
-    const price = ask === null ? market : { prompt: max(market.prompt, ask.prompt), completion: max(market.completion, ask.completion) };
+    const price =
+      ask === null
+        ? market
+        : { prompt: max(market.prompt, ask.prompt), completion: max(market.completion, ask.completion) };
     const cost = price.prompt * BigInt(worst.promptTokens) + price.completion * BigInt(worst.completionTokens);
     if (!best || cost < best.cost) best = { price, cost };
   }

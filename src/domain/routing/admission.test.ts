@@ -24,7 +24,8 @@ describe('admission rule', () => {
       fc.property(slots, serviceMs, (n, mean) => {
         const bound = queueBound(n, mean, rules);
         expect(bound).toBeLessThanOrEqual((mean === undefined ? rules.queuePerSlot : rules.maxQueuePerSlot) * n);
-        if (mean !== undefined && bound > 0) expect(Math.ceil(bound / n) * mean).toBeLessThanOrEqual(rules.maxWaitMs + mean);
+        if (mean !== undefined && bound > 0)
+          expect(Math.ceil(bound / n) * mean).toBeLessThanOrEqual(rules.maxWaitMs + mean);
       }),
     );
     expect(queueBound(8, undefined, rules)).toBe(16);
@@ -37,7 +38,10 @@ describe('admission rule', () => {
   });
 
   it('sheds every request of a model with no online slot', () => {
-    expect(decideAdmission({ running: 0, queued: 0 }, 0, undefined, rules)).toMatchObject({ kind: 'shed', reason: 'queue_full' });
+    expect(decideAdmission({ running: 0, queued: 0 }, 0, undefined, rules)).toMatchObject({
+      kind: 'shed',
+      reason: 'queue_full',
+    });
   });
 
   it('asks shed buyers to come back when a slot may be free: 1 s to 30 s', () => {

@@ -30,10 +30,12 @@ const SERVICE_EWMA_ALPHA = 0.2;
 
 export type ShedReason = 'queue_full' | 'wait_timeout';
 export type ModelLoad = { running: number; queued: number };
-export type AdmissionDecision = { kind: 'run' } | { kind: 'queue' } | { kind: 'shed'; reason: ShedReason; retryAfterSeconds: number };
+export type AdmissionDecision =
+  { kind: 'run' } | { kind: 'queue' } | { kind: 'shed'; reason: ShedReason; retryAfterSeconds: number };
 
 /** The model's slots from its online hosts' declared concurrency: unlimited (Infinity) while one declares none. */
-export const modelSlots = (declared: ReadonlyArray<number | null>): number => declared.reduce<number>((sum, d) => sum + (d ?? Infinity), 0);
+export const modelSlots = (declared: ReadonlyArray<number | null>): number =>
+  declared.reduce<number>((sum, d) => sum + (d ?? Infinity), 0);
 
 /** How many may wait: a small multiple of the slots until service time is known, then what drains within the wait bound. */
 export function queueBound(slots: number, meanServiceMs: number | undefined, rules: AdmissionRules): number {
@@ -49,14 +51,24 @@ export function retryAfterSeconds(queued: number, slots: number, meanServiceMs: 
 }
 
 /** What to do with a request arriving now. FIFO: while anyone waits, a newcomer queues behind them. */
-export function decideAdmission(load: ModelLoad, slots: number, meanServiceMs: number | undefined, rules: AdmissionRules): AdmissionDecision {
+export function decideAdmission(
+  load: ModelLoad,
+  slots: number,
+  meanServiceMs: number | undefined,
+  rules: AdmissionRules,
+): AdmissionDecision {
   if (load.queued === 0 && load.running < slots) return { kind: 'run' };
   if (load.queued < queueBound(slots, meanServiceMs, rules)) return { kind: 'queue' };
-  return { kind: 'shed', reason: 'queue_full', retryAfterSeconds: retryAfterSeconds(load.queued, slots, meanServiceMs) };
+  return {
+    kind: 'shed',
+    reason: 'queue_full',
+    retryAfterSeconds: retryAfterSeconds(load.queued, slots, meanServiceMs),
+  };
 }
 
 /** How many waiting requests may start now that the load or the slots changed. */
-export const startable = (load: ModelLoad, slots: number): number => Math.max(0, Math.min(load.queued, slots - load.running));
+export const startable = (load: ModelLoad, slots: number): number =>
+  Math.max(0, Math.min(load.queued, slots - load.running));
 
 /** The mean time a request holds its slot (an EWMA of finished requests). */
 export const observeServiceTime = (mean: number | undefined, sampleMs: number): number =>

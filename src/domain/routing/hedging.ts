@@ -9,7 +9,9 @@ const MIN_SAMPLES = 20;
 export type HedgeBudget = { credit: number };
 export const emptyHedgeBudget: HedgeBudget = { credit: 0 };
 
-export const earnHedge = (budget: HedgeBudget): HedgeBudget => ({ credit: Math.min(HEDGE_BURST, budget.credit + HEDGE_RATE) });
+export const earnHedge = (budget: HedgeBudget): HedgeBudget => ({
+  credit: Math.min(HEDGE_BURST, budget.credit + HEDGE_RATE),
+});
 
 export function spendHedge(budget: HedgeBudget): { ok: boolean; budget: HedgeBudget } {
   return budget.credit >= 1 ? { ok: true, budget: { credit: budget.credit - 1 } } : { ok: false, budget };

@@ -10,7 +10,10 @@ describe('host choice', () => {
   it('puts the better of two sampled hosts first and every host exactly once after it', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ latencyMs: fc.integer({ min: 1, max: 1000 }), outstanding: fc.integer({ min: 0, max: 20 }) }), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.record({ latencyMs: fc.integer({ min: 1, max: 1000 }), outstanding: fc.integer({ min: 0, max: 20 }) }),
+          { minLength: 1, maxLength: 8 },
+        ),
         fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 2, maxLength: 2 }),
         (loads, draws) => {
           const hosts = loads.map((l, i) => ({ ...l, hostId: `h${i}`, weight: 1 }));
@@ -32,7 +35,7 @@ describe('host choice', () => {
       { hostId: 'slow', latencyMs: 100, outstanding: 0, weight: 1 },
     ];
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const firsts = Array.from({ length: 3000 }, () => orderHosts(hosts, random)[0]!.hostId);
     expect(firsts.filter((h) => h === 'slow').length).toBe(0);
     expect(firsts.filter((h) => h === 'fast1').length).toBeGreaterThan(1000);
@@ -56,7 +59,10 @@ describe('circuit breaker', () => {
     expect(admit(trial.circuit, 2_000).admitted).toBe(false);
     // A trial that never reports (routed elsewhere) frees its slot after another backoff.
     expect(admit(trial.circuit, 3_999).admitted).toBe(false);
-    expect(admit(trial.circuit, 4_000)).toMatchObject({ admitted: true, circuit: { state: 'half_open', openedAtMs: 4_000 } });
+    expect(admit(trial.circuit, 4_000)).toMatchObject({
+      admitted: true,
+      circuit: { state: 'half_open', openedAtMs: 4_000 },
+    });
     const reopened = recordFailure(trial.circuit, 2_000);
     expect(reopened).toMatchObject({ state: 'open', backoffMs: 4_000 });
     expect(recordSuccess()).toEqual(closedCircuit);
@@ -78,7 +84,7 @@ describe('circuit breaker', () => {
 });
 
 describe('weights, affinity, the traffic cap and hedging', () => {
-  const lcg = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
   it('draws hosts in proportion to their observed capacity when their scores tie', () => {
     const hosts = [
@@ -138,7 +144,11 @@ describe('weights, affinity, the traffic cap and hedging', () => {
     const newcomer = { id: 'newcomer', bond: 0n };
     expect(capTiers([newcomer, ...bonded], recent, host, DEFAULT_BOND_RULES)).toEqual([bonded, [newcomer], []]);
     const unbonded = bonded.map((b) => ({ ...b, bond: 0n }));
-    expect(capTiers([newcomer, ...unbonded], recent, host, DEFAULT_BOND_RULES)).toEqual([[newcomer, ...unbonded], [], []]);
+    expect(capTiers([newcomer, ...unbonded], recent, host, DEFAULT_BOND_RULES)).toEqual([
+      [newcomer, ...unbonded],
+      [],
+      [],
+    ]);
   });
 
   it('hedges at most 5% of eligible requests, and only once the p95 is known', () => {
@@ -153,6 +163,11 @@ describe('weights, affinity, the traffic cap and hedging', () => {
     expect(hedges).toBeLessThanOrEqual(500);
     expect(hedges).toBeGreaterThan(450);
     expect(quantile([1, 2, 3], 0.95)).toBeUndefined();
-    expect(quantile(Array.from({ length: 100 }, (_, i) => i + 1), 0.95)).toBe(95);
+    expect(
+      quantile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        0.95,
+      ),
+    ).toBe(95);
   });
 });

@@ -13,7 +13,11 @@ export const UNMEASURED_LATENCY_MS = 1;
 /** Prefix affinity wins near-ties: the host that served the conversation goes first if its score is this close. */
 export const AFFINITY_TOLERANCE = 1.5;
 
-export function observeLatency(estimate: LatencyEstimate | undefined, sampleMs: number, nowMs: number): LatencyEstimate {
+export function observeLatency(
+  estimate: LatencyEstimate | undefined,
+  sampleMs: number,
+  nowMs: number,
+): LatencyEstimate {
   if (!estimate || sampleMs >= estimate.ms) return { ms: sampleMs, atMs: nowMs };
   const keep = Math.exp(-Math.max(0, nowMs - estimate.atMs) / DECAY_MS);
   return { ms: estimate.ms * keep + sampleMs * (1 - keep), atMs: nowMs };
@@ -29,7 +33,8 @@ export function tokensPerSecond(tokens: number, totalMs: number, decodeMs: numbe
 }
 
 /** A smoothed speed (EWMA), so one odd answer moves a host's weight only a little. */
-export const observeSpeed = (estimate: number | undefined, sample: number): number => (estimate === undefined ? sample : 0.8 * estimate + 0.2 * sample);
+export const observeSpeed = (estimate: number | undefined, sample: number): number =>
+  estimate === undefined ? sample : 0.8 * estimate + 0.2 * sample;
 
 export const score = (h: HostLoad): number => h.latencyMs * (h.outstanding + 1);
 
@@ -43,7 +48,11 @@ function drawWeighted<T extends HostLoad>(hosts: readonly T[], random: () => num
   return hosts[hosts.length - 1] as T;
 }
 
-export function orderHosts<T extends HostLoad>(hosts: readonly T[], random: () => number, affinityHostId?: string): T[] {
+export function orderHosts<T extends HostLoad>(
+  hosts: readonly T[],
+  random: () => number,
+  affinityHostId?: string,
+): T[] {
   const byScore = [...hosts].sort((a, b) => score(a) - score(b));
   if (hosts.length < 2) return byScore;
   const a = drawWeighted(hosts, random);

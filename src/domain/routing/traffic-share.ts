@@ -36,7 +36,12 @@ export class RecentTraffic {
  * Hosts in the order the caps put them: within both caps, then over their bond cap only, then over the blast-radius
  * cap. Bond caps bind once a host has a bond: among unbonded hosts alone there is no one to prefer.
  */
-export function capTiers<T>(hosts: readonly T[], recent: RecentTraffic, host: (h: T) => { id: string; bond: Nanos }, rules: BondRules): [T[], T[], T[]] {
+export function capTiers<T>(
+  hosts: readonly T[],
+  recent: RecentTraffic,
+  host: (h: T) => { id: string; bond: Nanos },
+  rules: BondRules,
+): [T[], T[], T[]] {
   const bondsBind = hosts.some((h) => host(h).bond > 0n);
   const overBlast = (h: T) => recent.overCap(host(h).id, shareCap(hosts.length));
   const overBond = (h: T) => bondsBind && recent.overCap(host(h).id, bondedShareCap(host(h).bond, rules));

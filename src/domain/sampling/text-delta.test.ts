@@ -17,7 +17,16 @@ function chunkedEngine(chunks: readonly Uint8Array[]) {
 
 /** A string's UTF-8 bytes cut at arbitrary points. */
 const chunkedText = fc
-  .tuple(fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', 'é', '€', '中', '🚀', '\uFFFD'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }))
+  .tuple(
+    fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('a', ' ', 'é', '€', '中', '🚀', '\uFFFD'),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 12,
+    }),
+    fc.array(fc.nat(), { maxLength: 12 }),
+  )
   .map(([text, cuts]) => {
     const bytes = new TextEncoder().encode(text);
     const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
@@ -53,7 +62,7 @@ describe('text deltas', () => {
     );
   });
 
-  it("keeps a real U+FFFD the model wrote last, since its bytes are whole", () => {
+  it('keeps a real U+FFFD the model wrote last, since its bytes are whole', () => {
     const engine = chunkedEngine([new TextEncoder().encode('ok \uFFFD')]);
     const delta = createTextDelta(engine.decode, [], engine.endsInsideCharacter);
     expect(delta.push(0).text + delta.flush().text).toBe('ok \uFFFD');

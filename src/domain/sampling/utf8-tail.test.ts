@@ -6,7 +6,10 @@ import { incompleteUtf8Tail } from './utf8-tail.ts';
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 // Bytes near the edges of the UTF-8 ranges, so invalid seconds (E0 80, ED A0, F4 90) come up often.
-const edgyByte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5));
+const edgyByte = fc.oneof(
+  fc.integer({ min: 0, max: 255 }),
+  fc.constantFrom(0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5),
+);
 
 describe('incomplete UTF-8 tail', () => {
   it('counts the bytes a streaming WHATWG decoder holds back, for any bytes', () => {

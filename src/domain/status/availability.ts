@@ -23,7 +23,12 @@ export type HealthRules = {
   outageMs: number;
 };
 
-export const DEFAULT_HEALTH_RULES: HealthRules = { maxErrorRate: 0.05, minRequestsForErrorRate: 5, suggestionWindowMs: 5 * 60_000, outageMs: 60_000 };
+export const DEFAULT_HEALTH_RULES: HealthRules = {
+  maxErrorRate: 0.05,
+  minRequestsForErrorRate: 5,
+  suggestionWindowMs: 5 * 60_000,
+  outageMs: 60_000,
+};
 
 /** A span is up when some host was online and no more than the allowed share of its requests failed. */
 export function sampleIsUp(sample: TrafficSample, rules: HealthRules): boolean {

@@ -2,7 +2,12 @@
 // no host online for long enough, and that no open incident names yet. The operator decides whether to open one.
 import { sampleIsUp, type HealthRules, type TrafficSample } from './availability.ts';
 
-export type IncidentSuggestion = { modelId: string; reason: 'error_rate' | 'no_hosts'; errorRate: number | null; sinceMs: number };
+export type IncidentSuggestion = {
+  modelId: string;
+  reason: 'error_rate' | 'no_hosts';
+  errorRate: number | null;
+  sinceMs: number;
+};
 
 /** How far back the samples a suggestion reads go. */
 export const suggestionLookBackMs = (rules: HealthRules): number => Math.max(rules.suggestionWindowMs, rules.outageMs);
@@ -19,7 +24,12 @@ function outageSince(samples: readonly TrafficSample[], outageMs: number): numbe
   return downMs >= outageMs ? sinceMs : undefined;
 }
 
-export function suggestIncidents(samples: readonly TrafficSample[], coveredModels: ReadonlySet<string>, rules: HealthRules, nowMs: number): IncidentSuggestion[] {
+export function suggestIncidents(
+  samples: readonly TrafficSample[],
+  coveredModels: ReadonlySet<string>,
+  rules: HealthRules,
+  nowMs: number,
+): IncidentSuggestion[] {
   const recent = samples.filter((s) => s.startedAtMs + s.spanMs > nowMs - suggestionLookBackMs(rules));
   const byModel = new Map<string, TrafficSample[]>();
   for (const sample of recent) byModel.set(sample.modelId, [...(byModel.get(sample.modelId) ?? []), sample]);
@@ -31,11 +41,22 @@ export function suggestIncidents(samples: readonly TrafficSample[], coveredModel
     const requests = window.reduce((sum, s) => sum + s.requests, 0);
     const errors = window.reduce((sum, s) => sum + s.errors, 0);
     if (requests >= rules.minRequestsForErrorRate && errors / requests > rules.maxErrorRate) {
-      suggestions.push({ modelId, reason: 'error_rate', errorRate: errors / requests, sinceMs: Number.isFinite(sinceMs) ? sinceMs : nowMs });
+      suggestions.push({
+        modelId,
+        reason: 'error_rate',
+        errorRate: errors / requests,
+        sinceMs: Number.isFinite(sinceMs) ? sinceMs : nowMs,
+      });
       continue;
     }
     const downSinceMs = outageSince(modelSamples, rules.outageMs);
-    if (downSinceMs !== undefined) suggestions.push({ modelId, reason: 'no_hosts', errorRate: requests > 0 ? errors / requests : null, sinceMs: downSinceMs });
+    if (downSinceMs !== undefined)
+      suggestions.push({
+        modelId,
+        reason: 'no_hosts',
+        errorRate: requests > 0 ? errors / requests : null,
+        sinceMs: downSinceMs,
+      });
   }
   return suggestions.sort((a, b) => a.modelId.localeCompare(b.modelId));
 }

@@ -33,4 +33,7 @@ export function modelStateOf(health: ModelHealth, rules: HealthRules): ModelStat
 
 /** The headline: the worst state of any model (operational when there are none). */
 export const headlineStateOf = (states: readonly ModelState[]): ModelState =>
-  states.reduce<ModelState>((worst, state) => (MODEL_STATES.indexOf(state) > MODEL_STATES.indexOf(worst) ? state : worst), 'operational');
+  states.reduce<ModelState>(
+    (worst, state) => (MODEL_STATES.indexOf(state) > MODEL_STATES.indexOf(worst) ? state : worst),
+    'operational',
+  );

@@ -23,5 +23,4 @@ describe('tiny model generator', () => {
     const digests = VARIANT_NAMES.map((name) => sha256(generateTinyModel(describeVariant(name)).gguf));
     expect(new Set(digests).size).toBe(VARIANT_NAMES.length);
   });
-
 });

@@ -135,7 +135,10 @@ function metadata(vocab: BpeVocabulary, variant: ModelVariant): Array<[string, G
     ['tokenizer.ggml.model', { type: 'string', value: 'gpt2' }],
     ['tokenizer.ggml.pre', { type: 'string', value: 'gpt-2' }],
     ['tokenizer.ggml.tokens', { type: 'string[]', value: vocab.tokens }],
-    ['tokenizer.ggml.token_type', { type: 'i32[]', value: vocab.tokens.map((t) => (vocab.specials.includes(t) ? 3 : 1)) }],
+    [
+      'tokenizer.ggml.token_type',
+      { type: 'i32[]', value: vocab.tokens.map((t) => (vocab.specials.includes(t) ? 3 : 1)) },
+    ],
     ['tokenizer.ggml.merges', { type: 'string[]', value: vocab.merges.map(([a, b]) => `${a} ${b}`) }],
     ['tokenizer.ggml.bos_token_id', { type: 'u32', value: id('<|endoftext|>') }],
     ['tokenizer.ggml.eos_token_id', { type: 'u32', value: id('<|im_end|>') }],

@@ -12,14 +12,22 @@ export type ConvictionRule = {
   falseConviction: number;
 };
 
-export const DEFAULT_CONVICTION_RULE: ConvictionRule = { honestFailureRate: 0.01, cheaterFailureRate: 0.5, falseConviction: 1e-6 };
+export const DEFAULT_CONVICTION_RULE: ConvictionRule = {
+  honestFailureRate: 0.01,
+  cheaterFailureRate: 0.5,
+  falseConviction: 1e-6,
+};
 
 export function convictionThreshold(rule: ConvictionRule): number {
   return Math.log(1 / rule.falseConviction);
 }
 
 /** The host's evidence score after one more check, and whether it now crosses the line. */
-export function afterCheck(score: number, passed: boolean, rule: ConvictionRule = DEFAULT_CONVICTION_RULE): { score: number; convicted: boolean } {
+export function afterCheck(
+  score: number,
+  passed: boolean,
+  rule: ConvictionRule = DEFAULT_CONVICTION_RULE,
+): { score: number; convicted: boolean } {
   const step = passed
     ? Math.log((1 - rule.cheaterFailureRate) / (1 - rule.honestFailureRate))
     : Math.log(rule.cheaterFailureRate / rule.honestFailureRate);

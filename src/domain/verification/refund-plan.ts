@@ -23,7 +23,10 @@ const positive = (n: Nanos): Nanos => (n > 0n ? n : 0n);
 const least = (a: Nanos, b: Nanos): Nanos => (a < b ? a : b);
 
 /** Takes `amount` from the sources in their order; returns the entries (negative) and what each gave. */
-function drawFrom(sources: Array<{ account: string; left: Nanos }>, amount: Nanos): { entries: LedgerEntry[]; taken: Nanos[] } {
+function drawFrom(
+  sources: Array<{ account: string; left: Nanos }>,
+  amount: Nanos,
+): { entries: LedgerEntry[]; taken: Nanos[] } {
   let owed = amount;
   const taken = sources.map((source) => {
     const take = least(owed, source.left);
@@ -31,10 +34,21 @@ function drawFrom(sources: Array<{ account: string; left: Nanos }>, amount: Nano
     owed -= take;
     return take;
   });
-  return { entries: sources.map((s, i) => ({ account: s.account, amount: -(taken[i] as Nanos) })).filter((e) => e.amount !== 0n), taken };
+  return {
+    entries: sources
+      .map((s, i) => ({ account: s.account, amount: -(taken[i] as Nanos) }))
+      .filter((e) => e.amount !== 0n),
+    taken,
+  };
 }
 
-export function planRefunds(convictionId: string, hostId: string, responses: readonly RefundableResponse[], available: RefundSources, slashBps: bigint): RefundPlan {
+export function planRefunds(
+  convictionId: string,
+  hostId: string,
+  responses: readonly RefundableResponse[],
+  available: RefundSources,
+  slashBps: bigint,
+): RefundPlan {
   const owed = new Map<string, Nanos>();
   for (const r of responses) if (r.cost > 0n) owed.set(r.accountId, (owed.get(r.accountId) ?? 0n) + r.cost);
   const sources = [
@@ -43,13 +57,27 @@ export function planRefunds(convictionId: string, hostId: string, responses: rea
     { account: ledgerAccount.hostUnbonding(hostId), left: positive(available.hostUnbonding) },
     { account: ledgerAccount.treasury, left: positive(available.treasury) },
   ];
-  const plan: RefundPlan = { transactions: [], total: 0n, fromHost: 0n, fromBond: 0n, fromTreasury: 0n, fromFunding: 0n, slashed: 0n };
+  const plan: RefundPlan = {
+    transactions: [],
+    total: 0n,
+    fromHost: 0n,
+    fromBond: 0n,
+    fromTreasury: 0n,
+    fromFunding: 0n,
+    slashed: 0n,
+  };
   for (const [accountId, amount] of [...owed].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const { entries, taken } = drawFrom(sources, amount);
     const [fromHost = 0n, fromBond = 0n, fromUnbonding = 0n, fromTreasury = 0n] = taken;
     const fromFunding = amount - fromHost - fromBond - fromUnbonding - fromTreasury;
     if (fromFunding > 0n) entries.push({ account: ledgerAccount.funding, amount: -fromFunding });
-    plan.transactions.push(assertBalanced({ idempotencyKey: `refund:${convictionId}:${accountId}`, kind: 'refund', entries: [...entries, { account: ledgerAccount.credits(accountId), amount }] }));
+    plan.transactions.push(
+      assertBalanced({
+        idempotencyKey: `refund:${convictionId}:${accountId}`,
+        kind: 'refund',
+        entries: [...entries, { account: ledgerAccount.credits(accountId), amount }],
+      }),
+    );
     plan.total += amount;
     plan.fromHost += fromHost;
     plan.fromBond += fromBond + fromUnbonding;
@@ -60,7 +88,13 @@ export function planRefunds(convictionId: string, hostId: string, responses: rea
   const slash = (bond.reduce((sum, s) => sum + s.left, 0n) * slashBps) / BASIS_POINTS;
   if (slash > 0n) {
     const { entries } = drawFrom(bond, slash);
-    plan.transactions.push(assertBalanced({ idempotencyKey: `slash:${convictionId}`, kind: 'slash', entries: [...entries, { account: ledgerAccount.treasury, amount: slash }] }));
+    plan.transactions.push(
+      assertBalanced({
+        idempotencyKey: `slash:${convictionId}`,
+        kind: 'slash',
+        entries: [...entries, { account: ledgerAccount.treasury, amount: slash }],
+      }),
+    );
     plan.slashed = slash;
   }
   return plan;

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SAMPLING_FLOOR, reputationAfter, reputationWeight, samplingRate, type ReputationEvent } from './reputation.ts';
+import {
+  DEFAULT_SAMPLING_FLOOR,
+  reputationAfter,
+  reputationWeight,
+  samplingRate,
+  type ReputationEvent,
+} from './reputation.ts';
 
 const event: fc.Arbitrary<ReputationEvent> = fc.oneof(
   fc.constant({ kind: 'passed' as const }),

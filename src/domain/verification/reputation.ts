@@ -8,7 +8,12 @@ export const DEFAULT_SAMPLING_FLOOR = 0.02;
 export type ReputationEvent = { kind: 'passed' } | { kind: 'failed' } | { kind: 'missed'; count: number };
 
 export function reputationAfter(reputation: number, event: ReputationEvent): number {
-  const change = event.kind === 'passed' ? REPUTATION.passGain : event.kind === 'failed' ? -REPUTATION.failLoss : -REPUTATION.missLoss * event.count;
+  const change =
+    event.kind === 'passed'
+      ? REPUTATION.passGain
+      : event.kind === 'failed'
+        ? -REPUTATION.failLoss
+        : -REPUTATION.missLoss * event.count;
   return Math.min(REPUTATION.max, Math.max(0, reputation + change));
 }
 

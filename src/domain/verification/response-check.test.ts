@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { examineSample, judgePool, MIN_CHECK_POSITIONS, type ClaimedPosition, type ReferencePosition } from './response-check.ts';
+import {
+  examineSample,
+  judgePool,
+  MIN_CHECK_POSITIONS,
+  type ClaimedPosition,
+  type ReferencePosition,
+} from './response-check.ts';
 
 const dist = (entries: Array<[number, number]>) => entries.map(([id, p]) => ({ id, logprob: Math.log(p) }));
 const referenceOf = (top: ReturnType<typeof dist>, claimedId: number): ReferencePosition => ({
@@ -8,10 +14,26 @@ const referenceOf = (top: ReturnType<typeof dist>, claimedId: number): Reference
   extra: new Map(top.map((t) => [t.id, t.logprob])),
 });
 const honest = (n: number, claimedId = 1): { claimed: ClaimedPosition[]; reference: ReferencePosition[] } => {
-  const top = dist([[1, 0.6], [2, 0.3], [3, 0.1]]);
-  return { claimed: Array.from({ length: n }, () => ({ id: claimedId, logprob: top.find((t) => t.id === claimedId)?.logprob ?? 0, top })), reference: Array.from({ length: n }, () => referenceOf(top, claimedId)) };
+  const top = dist([
+    [1, 0.6],
+    [2, 0.3],
+    [3, 0.1],
+  ]);
+  return {
+    claimed: Array.from({ length: n }, () => ({
+      id: claimedId,
+      logprob: top.find((t) => t.id === claimedId)?.logprob ?? 0,
+      top,
+    })),
+    reference: Array.from({ length: n }, () => referenceOf(top, claimedId)),
+  };
 };
-const context = { temperature: 0.7, stoppedByModel: false, afterLast: undefined, isEndOfGeneration: (id: number) => id === 0 };
+const context = {
+  temperature: 0.7,
+  stoppedByModel: false,
+  afterLast: undefined,
+  isEndOfGeneration: (id: number) => id === 0,
+};
 
 describe('a sampled response against the reference', () => {
   it('passes when the host reports the reference distribution, and needs enough positions for a verdict', () => {
@@ -26,7 +48,16 @@ describe('a sampled response against the reference', () => {
 
   it('fails a host whose distributions are another model', () => {
     const { claimed } = honest(MIN_CHECK_POSITIONS);
-    const reference = claimed.map(() => referenceOf(dist([[1, 0.3], [2, 0.6], [3, 0.1]]), 1));
+    const reference = claimed.map(() =>
+      referenceOf(
+        dist([
+          [1, 0.3],
+          [2, 0.6],
+          [3, 0.1],
+        ]),
+        1,
+      ),
+    );
     const verdict = judgePool([examineSample(claimed, reference, context)]);
     expect(verdict?.passed).toBe(false);
     expect(verdict?.meanTv).toBeCloseTo(0.3, 6);
@@ -34,20 +65,41 @@ describe('a sampled response against the reference', () => {
 
   it('fails a greedy answer whose token is not the reference argmax, and accepts it at temperature > 0', () => {
     const { claimed, reference } = honest(MIN_CHECK_POSITIONS, 2);
-    expect(judgePool([examineSample(claimed, reference, { ...context, temperature: 0 })])?.greedyMismatches).toBe(MIN_CHECK_POSITIONS);
+    expect(judgePool([examineSample(claimed, reference, { ...context, temperature: 0 })])?.greedyMismatches).toBe(
+      MIN_CHECK_POSITIONS,
+    );
     expect(judgePool([examineSample(claimed, reference, context)])?.passed).toBe(true);
   });
 
   it('fails a claimed stop (a truncated answer) where the reference finds end-of-generation implausible', () => {
     const { claimed, reference } = honest(MIN_CHECK_POSITIONS);
     const stopped = (top: ReturnType<typeof dist>, pEnd: number, temperature: number) =>
-      judgePool([examineSample(claimed, reference, { ...context, temperature, stoppedByModel: true, afterLast: { ...referenceOf(top, 5), claimed: { id: 0, logprob: Math.log(pEnd) } } })]);
-    const withoutEnd = dist([[5, 0.9], [6, 0.1]]);
+      judgePool([
+        examineSample(claimed, reference, {
+          ...context,
+          temperature,
+          stoppedByModel: true,
+          afterLast: { ...referenceOf(top, 5), claimed: { id: 0, logprob: Math.log(pEnd) } },
+        }),
+      ]);
+    const withoutEnd = dist([
+      [5, 0.9],
+      [6, 0.1],
+    ]);
     expect(stopped(withoutEnd, 1e-6, 0.7)?.implausibleStops).toBe(1);
     expect(stopped(withoutEnd, 1e-6, 0)?.implausibleStops).toBe(1);
     // Sampling may draw an end token outside the top-k, if the reference gives it a real chance; greedy may not.
     expect(stopped(withoutEnd, 0.01, 0.7)?.passed).toBe(true);
     expect(stopped(withoutEnd, 0.01, 0)?.passed).toBe(false);
-    expect(stopped(dist([[5, 0.9], [0, 0.1]]), 0.1, 0)?.passed).toBe(true);
+    expect(
+      stopped(
+        dist([
+          [5, 0.9],
+          [0, 0.1],
+        ]),
+        0.1,
+        0,
+      )?.passed,
+    ).toBe(true);
   });
 });

@@ -39,7 +39,11 @@ export type SampleContext = {
   isEndOfGeneration(id: number): boolean;
 };
 
-export function examineSample(claimed: readonly ClaimedPosition[], reference: readonly ReferencePosition[], context: SampleContext): SampleFindings {
+export function examineSample(
+  claimed: readonly ClaimedPosition[],
+  reference: readonly ReferencePosition[],
+  context: SampleContext,
+): SampleFindings {
   let tvSum = 0;
   let maxTv = 0;
   let greedyMismatches = 0;
@@ -50,7 +54,13 @@ export function examineSample(claimed: readonly ClaimedPosition[], reference: re
     tvSum += tv;
     maxTv = Math.max(maxTv, tv);
     const best = ref.top[0];
-    if (context.temperature === 0 && best && best.id !== position.id && best.logprob - ref.claimed.logprob > GREEDY_MARGIN_NATS) greedyMismatches++;
+    if (
+      context.temperature === 0 &&
+      best &&
+      best.id !== position.id &&
+      best.logprob - ref.claimed.logprob > GREEDY_MARGIN_NATS
+    )
+      greedyMismatches++;
   });
   const stopImplausible = context.stoppedByModel && !stopPlausible(context);
   return { positions: claimed.length, tvSum, maxTv, greedyMismatches, stopImplausible };
@@ -74,18 +84,33 @@ export type CheckVerdict = {
 };
 
 /** The verdict on a pool of one host's responses for one SKU; undefined while the pool has too few positions. */
-export function judgePool(pool: readonly SampleFindings[], threshold = HONEST_MEAN_TV_THRESHOLD): CheckVerdict | undefined {
+export function judgePool(
+  pool: readonly SampleFindings[],
+  threshold = HONEST_MEAN_TV_THRESHOLD,
+): CheckVerdict | undefined {
   const positions = pool.reduce((n, f) => n + f.positions, 0);
   if (positions < MIN_CHECK_POSITIONS) return undefined;
   const meanTv = pool.reduce((s, f) => s + f.tvSum, 0) / positions;
   const greedyMismatches = pool.reduce((n, f) => n + f.greedyMismatches, 0);
   const implausibleStops = pool.filter((f) => f.stopImplausible).length;
   const reasons = [
-    ...(meanTv > threshold ? [`mean top-k TV ${meanTv.toExponential(2)} is above the SKU's threshold ${threshold.toExponential(2)}`] : []),
+    ...(meanTv > threshold
+      ? [`mean top-k TV ${meanTv.toExponential(2)} is above the SKU's threshold ${threshold.toExponential(2)}`]
+      : []),
     ...(greedyMismatches > 0 ? [`${greedyMismatches} greedy token(s) are not the reference's argmax`] : []),
-    ...(implausibleStops > 0 ? [`${implausibleStops} claimed stop(s) where the reference finds end-of-generation implausible`] : []),
+    ...(implausibleStops > 0
+      ? [`${implausibleStops} claimed stop(s) where the reference finds end-of-generation implausible`]
+      : []),
   ];
-  return { passed: reasons.length === 0, positions, meanTv, maxTv: Math.max(0, ...pool.map((f) => f.maxTv)), greedyMismatches, implausibleStops, reasons };
+  return {
+    passed: reasons.length === 0,
+    positions,
+    meanTv,
+    maxTv: Math.max(0, ...pool.map((f) => f.maxTv)),
+    greedyMismatches,
+    implausibleStops,
+    reasons,
+  };
 }
 
 /** The top-k the market asks of every host on every forwarded request (the verifier compares at this depth). */

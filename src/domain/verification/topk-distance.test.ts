@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { meanOf, topKTotalVariation, type TokenLogprob } from './topk-distance.ts';
 
-const distribution = fc
-  .uniqueArray(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 8 })
-  .chain((ids) =>
-    fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: ids.length, maxLength: ids.length }).map((ws) => {
+const distribution = fc.uniqueArray(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 8 }).chain((ids) =>
+  fc
+    .array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: ids.length, maxLength: ids.length })
+    .map((ws) => {
       const total = ws.reduce((a, b) => a + b, 0);
       return ids.map((id, i) => ({ id, logprob: Math.log((ws[i] as number) / total) }));
     }),
-  );
+);
 
 const sorted = (d: TokenLogprob[]) => [...d].sort((a, b) => b.logprob - a.logprob);
 
@@ -18,7 +18,11 @@ describe('top-k total variation', () => {
     fc.assert(
       fc.property(distribution, (d) => {
         const top = sorted(d).slice(0, 5);
-        const tv = topKTotalVariation({ hostTop: top, referenceTop: top, referenceLogprobOf: new Map(top.map((t) => [t.id, t.logprob])) });
+        const tv = topKTotalVariation({
+          hostTop: top,
+          referenceTop: top,
+          referenceLogprobOf: new Map(top.map((t) => [t.id, t.logprob])),
+        });
         expect(tv).toBeLessThan(1e-12);
       }),
     );
@@ -49,7 +53,11 @@ describe('top-k total variation', () => {
       { id: 2, logprob: Math.log(0.6) },
       { id: 1, logprob: Math.log(0.4) },
     ];
-    const tv = topKTotalVariation({ hostTop: host, referenceTop: ref, referenceLogprobOf: new Map(ref.map((t) => [t.id, t.logprob])) });
+    const tv = topKTotalVariation({
+      hostTop: host,
+      referenceTop: ref,
+      referenceLogprobOf: new Map(ref.map((t) => [t.id, t.logprob])),
+    });
     expect(tv).toBeCloseTo(0.2, 12);
     expect(meanOf([tv, 0])).toBeCloseTo(0.1, 12);
   });

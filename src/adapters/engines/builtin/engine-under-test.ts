@@ -7,9 +7,19 @@ export function engineUnderTest(engine: LlamaEngine): HostUnderTest {
   return {
     async generate(promptIds, maxTokens, topK) {
       const positions: GeneratedPosition[] = [];
-      const events = engine.generate({ promptIds, maxTokens, topK, temperature: 0, topP: 1, seed: 0, stop: [], ignoreEos: true });
+      const events = engine.generate({
+        promptIds,
+        maxTokens,
+        topK,
+        temperature: 0,
+        topP: 1,
+        seed: 0,
+        stop: [],
+        ignoreEos: true,
+      });
       for await (const event of events) {
-        if (event.type === 'token') positions.push({ id: event.token.id, logprob: event.token.logprob, top: event.token.top });
+        if (event.type === 'token')
+          positions.push({ id: event.token.id, logprob: event.token.logprob, top: event.token.top });
       }
       return positions;
     },

@@ -1,7 +1,13 @@
 // The built-in inference engine: a GGUF model on llama.cpp (node-llama-cpp, CPU, one thread — two threads stall
 // on a shared 2-core machine and give bitwise the same numbers). Generation reads the raw next-token distribution
 // and chooses in our code, so every position carries its token id and top-k logprobs, and sampling is seeded.
-import { getLlama, LlamaLogLevel, type ControlledEvaluateInputItem, type LlamaModel, type LlamaContext } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaLogLevel,
+  type ControlledEvaluateInputItem,
+  type LlamaModel,
+  type LlamaContext,
+} from 'node-llama-cpp';
 import { Template } from '@huggingface/jinja';
 import { createPrng } from '../../../domain/tiny-model/prng.ts';
 import { chooseToken } from '../../../domain/sampling/token-sampler.ts';
@@ -53,7 +59,12 @@ export type LlamaEngine = {
   /** the token that ends a turn (what a model that stops on its own produces) */
   readonly endOfGenerationId: number;
   generate(request: GenerateRequest): AsyncGenerator<GenerationEvent>;
-  score(promptIds: readonly number[], claimedIds: readonly number[], topK: number, extra?: readonly (readonly number[])[]): Promise<ScoredPosition[]>;
+  score(
+    promptIds: readonly number[],
+    claimedIds: readonly number[],
+    topK: number,
+    extra?: readonly (readonly number[])[],
+  ): Promise<ScoredPosition[]>;
   close(): Promise<void>;
 };
 
@@ -73,7 +84,11 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
   const template = new Template(String(model.fileInfo.metadata.tokenizer?.chat_template ?? ''));
   const detokenize = (ids: readonly number[]): string => model.detokenize([...ids] as never);
   const ggml = model.fileInfo.metadata.tokenizer?.ggml;
-  const vocabBytes = tokenBytesOf({ kind: model.vocabularyType, tokens: ggml?.tokens ?? [], types: ggml?.token_type as readonly number[] | undefined });
+  const vocabBytes = tokenBytesOf({
+    kind: model.vocabularyType,
+    tokens: ggml?.tokens ?? [],
+    types: ggml?.token_type as readonly number[] | undefined,
+  });
   const heldTail = vocabBytes ? (ids: readonly number[]) => endsInsideCharacter(vocabBytes, ids) : undefined;
 
   async function* generate(request: GenerateRequest): AsyncGenerator<GenerationEvent> {
@@ -134,7 +149,12 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
         const tokens = [claimedIds[i] as number, ...(extra[i] ?? [])];
         return [
           token as never,
-          { generateNext: { logits: { filter: { tokens: tokens as never[], includeTop: topK } }, totalLogitWeight: true } },
+          {
+            generateNext: {
+              logits: { filter: { tokens: tokens as never[], includeTop: topK } },
+              totalLogitWeight: true,
+            },
+          },
         ];
       });
       const results = await sequence.controlledEvaluate(input);

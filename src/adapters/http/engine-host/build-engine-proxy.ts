@@ -41,19 +41,30 @@ export function buildEngineProxy(options: EngineProxyOptions): FastifyInstance {
       try {
         upstream = await fetch(`${engineUrl}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(options.engineKey ? { authorization: `Bearer ${options.engineKey}` } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            ...(options.engineKey ? { authorization: `Bearer ${options.engineKey}` } : {}),
+          },
           body: JSON.stringify(request.body),
           signal: abort.signal,
         });
       } catch (error) {
-        throw new ApiError(502, 'server_error', `The engine behind this host cannot be reached: ${(error as Error).message}`, 'engine_unreachable');
+        throw new ApiError(
+          502,
+          'server_error',
+          `The engine behind this host cannot be reached: ${(error as Error).message}`,
+          'engine_unreachable',
+        );
       }
       reply.status(upstream.status);
       for (const name of PASSED_HEADERS) {
         const value = upstream.headers.get(name);
         if (value !== null) reply.header(name, value);
       }
-      const streamSigner = upstream.ok && upstream.headers.get('content-type')?.includes('text/event-stream') ? signer.stream(request) : undefined;
+      const streamSigner =
+        upstream.ok && upstream.headers.get('content-type')?.includes('text/event-stream')
+          ? signer.stream(request)
+          : undefined;
       if (!streamSigner || !upstream.body) return reply.send(Buffer.from(await upstream.arrayBuffer()));
       const signed = new Transform({
         transform(chunk: Buffer, _encoding, next) {
@@ -75,7 +86,9 @@ export function buildEngineProxy(options: EngineProxyOptions): FastifyInstance {
 /** The model ids an OpenAI-compatible engine says it serves (GET /v1/models). */
 export async function engineModelIds(engineUrl: string, engineKey?: string): Promise<string[]> {
   const base = engineUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
-  const response = await fetch(`${base}/v1/models`, { headers: engineKey ? { authorization: `Bearer ${engineKey}` } : {} });
+  const response = await fetch(`${base}/v1/models`, {
+    headers: engineKey ? { authorization: `Bearer ${engineKey}` } : {},
+  });
   if (!response.ok) throw new Error(`the engine at ${engineUrl} answered ${response.status} to GET /v1/models`);
   const body = (await response.json()) as { data?: Array<{ id?: unknown }> };
   return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');

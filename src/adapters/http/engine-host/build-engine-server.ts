@@ -43,7 +43,12 @@ type Shape = {
 const chatShape: Shape = {
   object: 'chat.completion',
   chunkObject: 'chat.completion.chunk',
-  choice: (text, logprobs, finish_reason) => ({ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs, finish_reason }),
+  choice: (text, logprobs, finish_reason) => ({
+    index: 0,
+    message: { role: 'assistant', content: text, refusal: null },
+    logprobs,
+    finish_reason,
+  }),
   chunkChoice: (text, logprobs, finish_reason, first) => ({
     index: 0,
     delta: finish_reason ? {} : first ? { role: 'assistant', content: text ?? '' } : { content: text ?? '' },
@@ -79,7 +84,12 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
     request: FastifyRequest,
     reply: FastifyReply,
     shape: Shape,
-    prepare: (signal: AbortSignal) => { settings: GenerateRequest; logprobsK: number | null; includeUsage: boolean; stream: boolean },
+    prepare: (signal: AbortSignal) => {
+      settings: GenerateRequest;
+      logprobsK: number | null;
+      includeUsage: boolean;
+      stream: boolean;
+    },
   ) => {
     const abort = new AbortController();
     // The request's own 'close' fires once its body is read; only the response closing early means the client left.
@@ -89,13 +99,28 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
     const { settings, logprobsK, includeUsage, stream } = prepare(abort.signal);
     const id = `${shape === chatShape ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
-    const envelope = { id, object: shape.object, created, model: modelId, system_fingerprint: options.sha256.slice(0, 16) };
-    const usage = (completion: number) => ({ prompt_tokens: settings.promptIds.length, completion_tokens: completion, total_tokens: settings.promptIds.length + completion });
+    const envelope = {
+      id,
+      object: shape.object,
+      created,
+      model: modelId,
+      system_fingerprint: options.sha256.slice(0, 16),
+    };
+    const usage = (completion: number) => ({
+      prompt_tokens: settings.promptIds.length,
+      completion_tokens: completion,
+      total_tokens: settings.promptIds.length + completion,
+    });
     try {
       if (!stream) {
         const result = await collectGeneration(engine, settings);
-        const logprobs = logprobsK === null ? null : shape.logprobs(result.tokens.map((t) => logprobEntry(engine, t, logprobsK)));
-        return { ...envelope, choices: [shape.choice(result.text, logprobs, result.finishReason)], usage: usage(result.tokens.length) };
+        const logprobs =
+          logprobsK === null ? null : shape.logprobs(result.tokens.map((t) => logprobEntry(engine, t, logprobsK)));
+        return {
+          ...envelope,
+          choices: [shape.choice(result.text, logprobs, result.finishReason)],
+          usage: usage(result.tokens.length),
+        };
       }
       const events = engine.generate(settings);
       const first = await events.next();
@@ -112,7 +137,10 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
             continue;
           }
           const text = event.type === 'token' ? event.token.text : event.text;
-          const logprobs = event.type === 'token' && logprobsK !== null ? shape.logprobs([logprobEntry(engine, event.token, logprobsK)]) : null;
+          const logprobs =
+            event.type === 'token' && logprobsK !== null
+              ? shape.logprobs([logprobEntry(engine, event.token, logprobsK)])
+              : null;
           if (event.type === 'token') completion++;
           sse.send({ ...chunk, choices: [shape.chunkChoice(text, logprobs, null, !started)] });
           started = true;
@@ -131,7 +159,8 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       sse.end();
       return reply;
     } catch (error) {
-      if (error instanceof EngineBusyError) throw new ApiError(503, 'service_unavailable', error.message, 'engine_busy', null, { 'retry-after': '1' });
+      if (error instanceof EngineBusyError)
+        throw new ApiError(503, 'service_unavailable', error.message, 'engine_busy', null, { 'retry-after': '1' });
       throw error;
     }
   };
@@ -139,7 +168,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
   app.post('/v1/chat/completions', async (request, reply) => {
     const body = parseRequest(chatCompletionRequestSchema, request.body);
     return run(request, reply, chatShape, (signal) => {
-      const k = body.logprobs ? body.top_logprobs ?? 0 : null;
+      const k = body.logprobs ? (body.top_logprobs ?? 0) : null;
       return {
         settings: generationSettings(engine, chatPromptIds(engine, body), body, k ?? 1, signal),
         logprobsK: k,

@@ -18,7 +18,10 @@ export type LogprobEntry = {
   top_logprobs: Array<{ token: string; id: number; logprob: number; bytes: number[] }>;
 };
 
-type CommonRequest = Pick<ChatCompletionRequest, 'max_tokens' | 'temperature' | 'top_p' | 'seed' | 'stop' | 'presence_penalty' | 'frequency_penalty' | 'logit_bias'>;
+type CommonRequest = Pick<
+  ChatCompletionRequest,
+  'max_tokens' | 'temperature' | 'top_p' | 'seed' | 'stop' | 'presence_penalty' | 'frequency_penalty' | 'logit_bias'
+>;
 
 function rejectUnsupported(request: object): void {
   const param = firstUnsupportedParameter(ENGINE_CAPABILITIES.builtin, request);
@@ -48,7 +51,13 @@ export function generationSettings(
 ): GenerateRequest {
   const room = engine.contextLength - promptIds.length;
   if (room < 1) {
-    throw new ApiError(400, 'invalid_request_error', `The prompt has ${promptIds.length} tokens; this model's context is ${engine.contextLength}.`, 'context_length_exceeded', 'messages');
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      `The prompt has ${promptIds.length} tokens; this model's context is ${engine.contextLength}.`,
+      'context_length_exceeded',
+      'messages',
+    );
   }
   const asked = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
   const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
@@ -69,7 +78,10 @@ export function logprobEntry(engine: LlamaEngine, token: GeneratedToken, topK: n
     const text = engine.detokenize([id]);
     return { token: text, id, logprob, bytes: [...engine.tokenBytes(id)] };
   };
-  return { ...describe(token.id, token.logprob), top_logprobs: token.top.slice(0, topK).map((t) => describe(t.id, t.logprob)) };
+  return {
+    ...describe(token.id, token.logprob),
+    top_logprobs: token.top.slice(0, topK).map((t) => describe(t.id, t.logprob)),
+  };
 }
 
 export type CollectedGeneration = { text: string; tokens: GeneratedToken[]; finishReason: FinishReason };

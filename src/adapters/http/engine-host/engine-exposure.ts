@@ -35,7 +35,10 @@ function answers(address: string, port: number, timeoutMs: number): Promise<bool
 }
 
 /** Warnings, each saying why, for an engine that can be reached without the host agent; empty when it cannot. */
-export async function engineExposureWarnings(engineUrl: string, options: { probeTimeoutMs?: number } = {}): Promise<string[]> {
+export async function engineExposureWarnings(
+  engineUrl: string,
+  options: { probeTimeoutMs?: number } = {},
+): Promise<string[]> {
   const url = new URL(engineUrl);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
@@ -52,7 +55,9 @@ export async function engineExposureWarnings(engineUrl: string, options: { probe
     );
   }
   const probed = ownOutsideAddresses().filter((a) => !outside.includes(a));
-  const open = (await Promise.all(probed.map(async (a) => ((await answers(a, port, options.probeTimeoutMs ?? 500)) ? [a] : [])))).flat();
+  const open = (
+    await Promise.all(probed.map(async (a) => ((await answers(a, port, options.probeTimeoutMs ?? 500)) ? [a] : [])))
+  ).flat();
   if (open.length > 0) {
     warnings.push(
       `the engine's port ${port} also answers on ${open.join(', ')}: it listens beyond loopback, so anyone on those networks can call it ` +

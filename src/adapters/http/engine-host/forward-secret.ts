@@ -9,7 +9,12 @@ export function requireForwardSecret(app: FastifyInstance, secret: string): void
     if (!request.url.startsWith('/v1/')) return;
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new ApiError(401, 'authentication_error', 'This host serves only the market it registered with.', 'not_the_market');
+      throw new ApiError(
+        401,
+        'authentication_error',
+        'This host serves only the market it registered with.',
+        'not_the_market',
+      );
     }
   });
 }

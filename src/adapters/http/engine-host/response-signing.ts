@@ -35,7 +35,9 @@ export function signResponses(app: FastifyInstance, sign: (text: string) => stri
     const signDigest = signerFor(request);
     if (!signDigest) return payload;
     const responseDigest = sha256Digest(payload);
-    void reply.header(RESPONSE_DIGEST_HEADER, responseDigest).header(RECEIPT_SIGNATURE_HEADER, signDigest(responseDigest));
+    void reply
+      .header(RESPONSE_DIGEST_HEADER, responseDigest)
+      .header(RECEIPT_SIGNATURE_HEADER, signDigest(responseDigest));
     return payload;
   });
 

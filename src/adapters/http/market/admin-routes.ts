@@ -1,14 +1,25 @@
 // The operator's admin API: accounts, credits, keys, engines, hosts (and their approval), and the ledger check.
 // Operator key only.
 import type { FastifyInstance } from 'fastify';
-import { createAccount, grantCredits, issueKey, revokeKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
+import {
+  createAccount,
+  grantCredits,
+  issueKey,
+  revokeKey,
+  type AccountAdminDeps,
+} from '../../../app/admin/account-admin.ts';
 import { approveHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
 import type { MarketStore } from '../../../app/market-store.ts';
 import { withRemaining } from '../../../app/admin/key-scope.ts';
 import { utcDay } from '../../../app/billing/utc-day.ts';
 import type { Clock } from '../../../app/ports.ts';
 import type { HostState } from '../../../app/v1/host-router.ts';
-import { createAccountSchema, createKeySchema, grantCreditsSchema, registerEngineSchema } from '../../../contracts/admin/admin-requests.ts';
+import {
+  createAccountSchema,
+  createKeySchema,
+  grantCreditsSchema,
+  registerEngineSchema,
+} from '../../../contracts/admin/admin-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { isHostLive } from '../../../domain/hosts/liveness.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
@@ -39,7 +50,12 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   });
   app.get('/admin/accounts', operator, async () => ({
     object: 'list',
-    data: (await deps.store.listAccounts()).map((a) => ({ id: a.id, name: a.name, available: formatNanos(a.credits), held: formatNanos(a.holds) })),
+    data: (await deps.store.listAccounts()).map((a) => ({
+      id: a.id,
+      name: a.name,
+      available: formatNanos(a.credits),
+      held: formatNanos(a.holds),
+    })),
   }));
   app.post<{ Params: { id: string } }>('/admin/accounts/:id/credits', operator, async (request) => {
     const body = parseRequest(grantCreditsSchema, request.body);
@@ -56,7 +72,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   app.get<{ Querystring: { account_id?: string } }>('/admin/keys', operator, async (request) => ({
     object: 'list',
     data: withRemaining(
-      await deps.store.listKeys({ role: 'buyer', day: utcDay(deps.clock.nowMs()), ...(request.query.account_id ? { accountId: request.query.account_id } : {}) }),
+      await deps.store.listKeys({
+        role: 'buyer',
+        day: utcDay(deps.clock.nowMs()),
+        ...(request.query.account_id ? { accountId: request.query.account_id } : {}),
+      }),
     ).map(keyView),
   }));
   app.post<{ Params: { id: string } }>('/admin/keys/:id/revoke', operator, async (request) => {
@@ -67,15 +87,36 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   app.post('/admin/engines', operator, async (request, reply) => {
     const body = parseRequest(registerEngineSchema, request.body);
     const model = (await deps.store.listModels()).find((m) => m.id === body.model_id);
-    if (!model) throw new ApiError(404, 'not_found_error', `No model '${body.model_id}' in the catalog.`, 'model_not_found', 'model_id');
+    if (!model)
+      throw new ApiError(
+        404,
+        'not_found_error',
+        `No model '${body.model_id}' in the catalog.`,
+        'model_not_found',
+        'model_id',
+      );
     const baseUrl = body.base_url.replace(/\/+$/, '').replace(/\/v1$/, '');
-    await deps.store.upsertHost({ id: body.id, name: body.name, baseUrl, engineKind: body.engine_kind, maxConcurrency: body.max_concurrency ?? null }, body.model_id, body.upstream_model);
+    await deps.store.upsertHost(
+      {
+        id: body.id,
+        name: body.name,
+        baseUrl,
+        engineKind: body.engine_kind,
+        maxConcurrency: body.max_concurrency ?? null,
+      },
+      body.model_id,
+      body.upstream_model,
+    );
     await deps.reloadCatalog();
     return reply.status(201).send({ id: body.id, model_id: body.model_id, engine_kind: body.engine_kind });
   });
 
   app.get('/admin/hosts', operator, async () => {
-    const [hosts, capacity, served] = await Promise.all([deps.store.listAgentHosts(), deps.store.listCapacity(), deps.store.requestsByHost(deps.clock.nowMs() - DAY_MS)]);
+    const [hosts, capacity, served] = await Promise.all([
+      deps.store.listAgentHosts(),
+      deps.store.listCapacity(),
+      deps.store.requestsByHost(deps.clock.nowMs() - DAY_MS),
+    ]);
     const states = new Map(deps.hostStates().map((s) => [s.hostId, s]));
     const total = [...served.values()].reduce((sum, n) => sum + n, 0);
     const nowMs = deps.clock.nowMs();
@@ -102,7 +143,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   });
   app.get('/admin/ledger', operator, async () => ({
     object: 'list',
-    data: (await deps.store.ledgerByKind()).map((k) => ({ kind: k.kind, accounts: k.accounts, balance: formatNanos(k.balance) })),
+    data: (await deps.store.ledgerByKind()).map((k) => ({
+      kind: k.kind,
+      accounts: k.accounts,
+      balance: formatNanos(k.balance),
+    })),
   }));
   app.post<{ Params: { id: string } }>('/admin/hosts/:id/approve', operator, async (request) => {
     const approved = await approveHost(deps.registry, request.params.id);

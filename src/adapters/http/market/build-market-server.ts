@@ -61,7 +61,11 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    deps.metrics.requests.inc({ route, method: request.method, status_class: `${Math.floor(reply.statusCode / 100)}xx` });
+    deps.metrics.requests.inc({
+      route,
+      method: request.method,
+      status_class: `${Math.floor(reply.statusCode / 100)}xx`,
+    });
     deps.metrics.requestSeconds.observe({ route, method: request.method }, reply.elapsedTime / 1000);
   });
   registerV1Routes(app, deps.v1);

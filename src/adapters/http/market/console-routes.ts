@@ -34,11 +34,18 @@ ${bundled ? '<script type="module" src="/console/assets/console.js"></script>' :
 </body>
 </html>`;
 
-const sessionView = (session: ConsoleSession) => ({ role: session.role, csrf_token: session.csrfToken, expires: isoTime(session.expiresAtMs) });
+const sessionView = (session: ConsoleSession) => ({
+  role: session.role,
+  csrf_token: session.csrfToken,
+  expires: isoTime(session.expiresAtMs),
+});
 
 function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number): void {
   const secure = request.protocol === 'https' ? '; Secure' : '';
-  void reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`);
+  void reply.header(
+    'set-cookie',
+    `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`,
+  );
 }
 
 /** Sign-in is the one unauthenticated write: refuse it from another site's page (login CSRF). */
@@ -71,7 +78,13 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDe
   app.get<{ Params: { file: string } }>('/console/assets/:file', open, async (request, reply) => {
     const match = ASSET.exec(request.params.file);
     const body = match ? await readFile(join(deps.bundleDir, request.params.file)).catch(() => undefined) : undefined;
-    if (!match || !body) throw new ApiError(404, 'not_found_error', 'No such console asset; run `npm run build:console`.', 'asset_not_found');
+    if (!match || !body)
+      throw new ApiError(
+        404,
+        'not_found_error',
+        'No such console asset; run `npm run build:console`.',
+        'asset_not_found',
+      );
     return reply.type(CONTENT_TYPES[match[1] as keyof typeof CONTENT_TYPES]).send(body);
   });
 

@@ -5,16 +5,30 @@ import { registerHost, type HostRegistryDeps } from '../../../app/hosts/host-reg
 import { declareMaintenance, type HostMaintenanceDeps } from '../../../app/hosts/host-maintenance.ts';
 import type { MaintenanceWindow, MarketStore } from '../../../app/market-store.ts';
 import type { Clock } from '../../../app/ports.ts';
-import { heartbeatSchema, maintenanceRequestSchema, signedRegistrationSchema } from '../../../contracts/hosts/host-requests.ts';
+import {
+  heartbeatSchema,
+  maintenanceRequestSchema,
+  signedRegistrationSchema,
+} from '../../../contracts/hosts/host-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { capacityView, isoTime, isoTimeOrNull, usageFilter, usagePointView } from './views.ts';
 import { usageSeriesQuerySchema } from '../../../contracts/console/console-requests.ts';
 
-export type HostRouteDeps = { registry: HostRegistryDeps; maintenance: HostMaintenanceDeps; store: MarketStore; clock: Clock; heartbeatIntervalMs: number };
+export type HostRouteDeps = {
+  registry: HostRegistryDeps;
+  maintenance: HostMaintenanceDeps;
+  store: MarketStore;
+  clock: Clock;
+  heartbeatIntervalMs: number;
+};
 
-const windowView = (w: MaintenanceWindow) => ({ id: w.id, starts_at: isoTime(w.startsAtMs), ends_at: isoTime(w.endsAtMs) });
+const windowView = (w: MaintenanceWindow) => ({
+  id: w.id,
+  starts_at: isoTime(w.startsAtMs),
+  ends_at: isoTime(w.endsAtMs),
+});
 
 export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): void {
   app.post('/hosts/register', { config: { auth: 'public' } }, async (request, reply) => {
@@ -56,15 +70,26 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
   });
   app.get('/hosts/me/usage/series', host, async (request) => {
     const query = parseRequest(usageSeriesQuerySchema, request.query ?? {});
-    const points = await deps.store.usageSeries(usageFilter({ hostId: request.hostId as string }, { ...query, key: undefined }), query.bucket, false);
-    return { object: 'list', bucket: query.bucket, data: points.map(({ keyPrefix: _none, ...point }) => usagePointView(point)) };
+    const points = await deps.store.usageSeries(
+      usageFilter({ hostId: request.hostId as string }, { ...query, key: undefined }),
+      query.bucket,
+      false,
+    );
+    return {
+      object: 'list',
+      bucket: query.bucket,
+      data: points.map(({ keyPrefix: _none, ...point }) => usagePointView(point)),
+    };
   });
   app.get('/hosts/me/maintenance', host, async (request) => ({
     data: (await deps.store.listMaintenance(deps.clock.nowMs(), [request.hostId as string])).map(windowView),
   }));
   app.post('/hosts/me/maintenance', host, async (request, reply) => {
     const body = parseRequest(maintenanceRequestSchema, request.body);
-    const window = await declareMaintenance(deps.maintenance, request.hostId as string, { startsAtMs: Date.parse(body.starts_at), endsAtMs: Date.parse(body.ends_at) });
+    const window = await declareMaintenance(deps.maintenance, request.hostId as string, {
+      startsAtMs: Date.parse(body.starts_at),
+      endsAtMs: Date.parse(body.ends_at),
+    });
     return reply.status(201).send(windowView(window));
   });
   app.delete<{ Params: { id: string } }>('/hosts/me/maintenance/:id', host, async (request) => {

@@ -5,7 +5,12 @@ import type { ModelPricing, PricePoint, PricingStore } from '../../../app/pricin
 import { priceBoundsSchema, priceHistoryQuerySchema } from '../../../contracts/economics/economics-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
-import { ceilingPrices, quotedPrice, type DemandPricingRules, type TokenPrices } from '../../../domain/pricing/demand-price.ts';
+import {
+  ceilingPrices,
+  quotedPrice,
+  type DemandPricingRules,
+  type TokenPrices,
+} from '../../../domain/pricing/demand-price.ts';
 import { isPricedOut, type Ask } from '../../../domain/pricing/host-asks.ts';
 import { parseRequest } from '../openai/parse-request.ts';
 import { isoTime } from './views.ts';
@@ -59,7 +64,13 @@ export function registerPricingRoutes(app: FastifyInstance, deps: PricingRouteDe
   app.get('/v1/pricing/history', open, async (request) => {
     const query = parseRequest(priceHistoryQuerySchema, request.query);
     if (!(await deps.store.listPricing()).some((p) => p.modelId === query.model)) {
-      throw new ApiError(404, 'not_found_error', `The model '${query.model}' does not exist.`, 'model_not_found', 'model');
+      throw new ApiError(
+        404,
+        'not_found_error',
+        `The model '${query.model}' does not exist.`,
+        'model_not_found',
+        'model',
+      );
     }
     const points = await deps.store.priceHistory(query.model, query.limit);
     return { object: 'list', model: query.model, data: points.reverse().map(pointView) };
@@ -67,7 +78,13 @@ export function registerPricingRoutes(app: FastifyInstance, deps: PricingRouteDe
   app.put<{ Params: { id: string } }>('/admin/models/:id/pricing', operator, async (request) => {
     const bounds = parseRequest(priceBoundsSchema, request.body);
     if (!(await deps.store.setBounds(request.params.id, bounds, deps.rules.ceilingMultiple))) {
-      throw new ApiError(404, 'not_found_error', `No model '${request.params.id}' in the catalog.`, 'model_not_found', 'id');
+      throw new ApiError(
+        404,
+        'not_found_error',
+        `No model '${request.params.id}' in the catalog.`,
+        'model_not_found',
+        'id',
+      );
     }
     await deps.reloadCatalog();
     const updated = (await deps.store.listPricing()).find((p) => p.modelId === request.params.id) as ModelPricing;

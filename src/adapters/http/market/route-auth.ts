@@ -26,8 +26,10 @@ declare module 'fastify' {
   }
 }
 
-
-export function requireRouteAuth(app: FastifyInstance, routes: Array<{ method: string; url: string; auth: RouteAuth }>): void {
+export function requireRouteAuth(
+  app: FastifyInstance,
+  routes: Array<{ method: string; url: string; auth: RouteAuth }>,
+): void {
   app.addHook('onRoute', (route) => {
     const auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
     if (route.method === 'HEAD') return;
@@ -54,12 +56,18 @@ function cookieValue(request: FastifyRequest, name: string): string | undefined 
   return undefined;
 }
 
-const sameSecret = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const sameSecret = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 function requireCsrfToken(request: FastifyRequest, session: ConsoleSession): void {
   const csrf = request.headers['x-csrf-token'];
   if (!(typeof csrf === 'string' && sameSecret(csrf, session.csrfToken))) {
-    throw new ApiError(403, 'permission_error', 'Missing or wrong x-csrf-token for this console session.', 'csrf_token_invalid');
+    throw new ApiError(
+      403,
+      'permission_error',
+      'Missing or wrong x-csrf-token for this console session.',
+      'csrf_token_invalid',
+    );
   }
 }
 
@@ -80,7 +88,13 @@ async function credentialHash(request: FastifyRequest, credentials: RequestCrede
   const sessionToken = cookieValue(request, SESSION_COOKIE);
   if (!sessionToken) return undefined;
   const session = await credentials.session(sessionToken);
-  if (!session) throw new ApiError(401, 'authentication_error', 'Your console session has ended; sign in again.', 'session_expired');
+  if (!session)
+    throw new ApiError(
+      401,
+      'authentication_error',
+      'Your console session has ended; sign in again.',
+      'session_expired',
+    );
   if (!SAFE_METHODS.has(request.method)) requireCsrfToken(request, session);
   return session.credentialHash;
 }
@@ -100,11 +114,19 @@ export function installAuthHook(app: FastifyInstance, credentials: RequestCreden
     const hash = await credentialHash(request, credentials);
     if (auth === 'host') {
       const hostId = hash ? await credentials.hostByTokenHash(hash) : undefined;
-      if (!hostId) throw new ApiError(401, 'authentication_error', hash ? 'Unknown host token.' : 'Missing host token: send "Authorization: Bearer <host token>".', 'host_token_invalid');
+      if (!hostId)
+        throw new ApiError(
+          401,
+          'authentication_error',
+          hash ? 'Unknown host token.' : 'Missing host token: send "Authorization: Bearer <host token>".',
+          'host_token_invalid',
+        );
       request.hostId = hostId;
       return;
     }
-    const outcome = hash ? await credentials.authenticator.authenticateHash(hash) : { ok: false as const, reason: 'missing' as const };
+    const outcome = hash
+      ? await credentials.authenticator.authenticateHash(hash)
+      : { ok: false as const, reason: 'missing' as const };
     if (!outcome.ok) {
       const messages = {
         missing: 'Missing API key: send "Authorization: Bearer <key>".',
@@ -113,7 +135,12 @@ export function installAuthHook(app: FastifyInstance, credentials: RequestCreden
         expired: 'This API key has expired.',
       };
       const status = outcome.reason === 'revoked' || outcome.reason === 'expired' ? 403 : 401;
-      throw new ApiError(status, status === 401 ? 'authentication_error' : 'permission_error', messages[outcome.reason], `key_${outcome.reason}`);
+      throw new ApiError(
+        status,
+        status === 401 ? 'authentication_error' : 'permission_error',
+        messages[outcome.reason],
+        `key_${outcome.reason}`,
+      );
     }
     if (outcome.key.role !== auth) {
       throw new ApiError(403, 'permission_error', `This route needs a ${auth} key.`, 'wrong_role');

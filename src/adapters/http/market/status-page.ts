@@ -11,7 +11,8 @@ const percent = (share: number | null): string => (share === null ? '—' : `${(
 const SLOWEST_BOUND_MS = Math.max(...LATENCY_BOUNDS_MS);
 
 /** One unit for a whole column: seconds once any figure in it reaches a second (or lies past the last bucket). */
-const latencyUnitOf = (column: ReadonlyArray<number | null>): 'ms' | 's' => (column.some((ms) => ms !== null && ms >= 1_000) ? 's' : 'ms');
+const latencyUnitOf = (column: ReadonlyArray<number | null>): 'ms' | 's' =>
+  column.some((ms) => ms !== null && ms >= 1_000) ? 's' : 'ms';
 const latencyLabel = (ms: number | null, unit: 'ms' | 's'): string => {
   if (ms === null) return '—';
   const inUnit = (value: number) => String(unit === 's' ? value / 1_000 : value);
@@ -22,7 +23,11 @@ const STATE_COLOURS = { operational: '#1a7f37', degraded: '#9a6700', down: '#cf2
 export function renderStatusPage(report: StatusReport): string {
   const worst = headlineStateOf(report.models.map((m) => m.state));
   const ttftUnit = latencyUnitOf(report.models.flatMap((m) => [m.ttftMs.p50, m.ttftMs.p95]));
-  const headline = { operational: 'All models operational', degraded: 'Some models degraded', down: 'Some models are down' }[worst];
+  const headline = {
+    operational: 'All models operational',
+    degraded: 'Some models degraded',
+    down: 'Some models are down',
+  }[worst];
   const rows = report.models
     .map(
       (m) => `<tr data-model="${escape(m.id)}">

@@ -1,9 +1,19 @@
 // The public status (page and JSON), the operator's incident log with its suggestions, and the market's traffic
 // over time for the operator's charts.
 import type { FastifyInstance } from 'fastify';
-import { incidentSuggestions, openIncident, recentIncidents, updateIncident, type IncidentLogDeps } from '../../../app/status/incident-log.ts';
+import {
+  incidentSuggestions,
+  openIncident,
+  recentIncidents,
+  updateIncident,
+  type IncidentLogDeps,
+} from '../../../app/status/incident-log.ts';
 import { buildStatusReport, type StatusReport, type StatusReportDeps } from '../../../app/status/status-report.ts';
-import { incidentUpdateSchema, openIncidentSchema, trafficQuerySchema } from '../../../contracts/console/console-requests.ts';
+import {
+  incidentUpdateSchema,
+  openIncidentSchema,
+  trafficQuerySchema,
+} from '../../../contracts/console/console-requests.ts';
 import type { Incident } from '../../../domain/status/incidents.ts';
 import { trafficSeries } from '../../../domain/status/traffic-series.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
@@ -61,13 +71,28 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRouteDeps
     return cached.report;
   };
 
-  app.get('/status.json', open, async (_request, reply) => reply.header('cache-control', 'no-cache').send(statusView(await report())));
-  app.get('/status', open, async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(renderStatusPage(await report())));
+  app.get('/status.json', open, async (_request, reply) =>
+    reply.header('cache-control', 'no-cache').send(statusView(await report())),
+  );
+  app.get('/status', open, async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(renderStatusPage(await report())),
+  );
 
-  app.get('/admin/incidents', operator, async () => ({ object: 'list', data: (await recentIncidents(deps.incidents)).map(incidentView) }));
+  app.get('/admin/incidents', operator, async () => ({
+    object: 'list',
+    data: (await recentIncidents(deps.incidents)).map(incidentView),
+  }));
   app.get('/admin/incidents/suggestions', operator, async () => ({
     object: 'list',
-    data: (await incidentSuggestions(deps.incidents)).map((s) => ({ model: s.modelId, reason: s.reason, error_rate: s.errorRate, since: isoTime(s.sinceMs) })),
+    data: (await incidentSuggestions(deps.incidents)).map((s) => ({
+      model: s.modelId,
+      reason: s.reason,
+      error_rate: s.errorRate,
+      since: isoTime(s.sinceMs),
+    })),
   }));
   app.post('/admin/incidents', operator, async (request, reply) => {
     const incident = await openIncident(deps.incidents, parseRequest(openIncidentSchema, request.body));

@@ -11,6 +11,8 @@ export function registerSystemRoutes(app: FastifyInstance, deps: SystemRouteDeps
     const ready = await deps.ready().catch(() => false);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
-  app.get('/metrics', open, async (_request, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()));
+  app.get('/metrics', open, async (_request, reply) =>
+    reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()),
+  );
   app.get('/openapi.json', open, async () => deps.openapi());
 }

@@ -1,6 +1,14 @@
 // The buyer's /v1 surface: completions (streaming and not), models, credits, usage and delegated keys.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createAccount, grantCredits, issueKey, issueSubKey, revokeKey, unlimitedKey, type AccountAdminDeps } from '../../../app/admin/account-admin.ts';
+import {
+  createAccount,
+  grantCredits,
+  issueKey,
+  issueSubKey,
+  revokeKey,
+  unlimitedKey,
+  type AccountAdminDeps,
+} from '../../../app/admin/account-admin.ts';
 import type { MarketStore } from '../../../app/market-store.ts';
 import { keysInScope } from '../../../app/admin/key-scope.ts';
 import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
@@ -18,9 +26,19 @@ import { usageQuerySchema, usageSeriesQuerySchema } from '../../../contracts/con
 
 const nanosOrNull = (n: Nanos | null): string | null => (n === null ? null : formatNanos(n));
 
-export type V1RouteDeps = { serve: ServeCompletionDeps; admin: AccountAdminDeps; store: MarketStore; starterCredits: Nanos };
+export type V1RouteDeps = {
+  serve: ServeCompletionDeps;
+  admin: AccountAdminDeps;
+  store: MarketStore;
+  starterCredits: Nanos;
+};
 
-async function respond(request: FastifyRequest, reply: FastifyReply, deps: V1RouteDeps, build: (key: ApiKeyRecord, signal: AbortSignal) => CompletionInput) {
+async function respond(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: V1RouteDeps,
+  build: (key: ApiKeyRecord, signal: AbortSignal) => CompletionInput,
+) {
   const abort = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) abort.abort();
@@ -45,10 +63,22 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
   const open = { config: { auth: 'public' as const } };
 
   app.post('/v1/chat/completions', buyer, (request, reply) =>
-    respond(request, reply, deps, (key, signal) => ({ kind: 'chat', body: parseRequest(chatCompletionRequestSchema, request.body), key, requestId: request.id, signal })),
+    respond(request, reply, deps, (key, signal) => ({
+      kind: 'chat',
+      body: parseRequest(chatCompletionRequestSchema, request.body),
+      key,
+      requestId: request.id,
+      signal,
+    })),
   );
   app.post('/v1/completions', buyer, (request, reply) =>
-    respond(request, reply, deps, (key, signal) => ({ kind: 'text', body: parseRequest(completionRequestSchema, request.body), key, requestId: request.id, signal })),
+    respond(request, reply, deps, (key, signal) => ({
+      kind: 'text',
+      body: parseRequest(completionRequestSchema, request.body),
+      key,
+      requestId: request.id,
+      signal,
+    })),
   );
 
   // `hosts` is the count the status page shows: live, not away in maintenance, circuit not open.
@@ -56,15 +86,25 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
   app.get('/v1/models', open, async () => ({ object: 'list', data: deps.serve.catalog.list().map(card) }));
   app.get<{ Params: { id: string } }>('/v1/models/:id', open, async (request) => {
     const model = deps.serve.catalog.get(request.params.id);
-    if (!model) throw new ApiError(404, 'not_found_error', `The model '${request.params.id}' does not exist.`, 'model_not_found', 'model');
+    if (!model)
+      throw new ApiError(
+        404,
+        'not_found_error',
+        `The model '${request.params.id}' does not exist.`,
+        'model_not_found',
+        'model',
+      );
     return card(model);
   });
 
   // A root key sees its whole account; a sub-key only its own subtree (app/admin/key-scope.ts).
-  const scope = (request: FastifyRequest) => keysInScope(deps.store, request.apiKey as ApiKeyRecord, deps.serve.clock.nowMs());
+  const scope = (request: FastifyRequest) =>
+    keysInScope(deps.store, request.apiKey as ApiKeyRecord, deps.serve.clock.nowMs());
   const usageScope = async (request: FastifyRequest) => {
     const key = request.apiKey as ApiKeyRecord;
-    return key.parentKeyId === null ? { accountId: key.accountId } : { accountId: key.accountId, keyIds: (await scope(request)).keys.map((k) => k.id) };
+    return key.parentKeyId === null
+      ? { accountId: key.accountId }
+      : { accountId: key.accountId, keyIds: (await scope(request)).keys.map((k) => k.id) };
   };
 
   app.get('/v1/credits', buyer, async (request) => {
@@ -85,7 +125,11 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
       held: formatNanos(held),
       limits: {
         total: { limit: nanosOrNull(own.spendLimitTotal), remaining: nanosOrNull(own.remaining.total) },
-        daily: { limit: nanosOrNull(own.spendLimitDaily), spent_today: formatNanos(own.spentToday), remaining: nanosOrNull(own.remaining.daily) },
+        daily: {
+          limit: nanosOrNull(own.spendLimitDaily),
+          spent_today: formatNanos(own.spentToday),
+          remaining: nanosOrNull(own.remaining.daily),
+        },
       },
       spend_by_key: keys.map((k) => ({ key_prefix: k.prefix, name: k.name, spent: formatNanos(k.spentTotal) })),
     };
@@ -96,7 +140,10 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
     const filter = usageFilter(await usageScope(request), query);
     if (query.format === 'csv') {
       const rows = await deps.store.listUsage(filter, query.limit, query.after);
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="agora-usage.csv"').send(usageCsv(rows));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="agora-usage.csv"')
+        .send(usageCsv(rows));
     }
     // One row more than the page says whether there is a next one.
     const rows = await deps.store.listUsage(filter, query.limit + 1, query.after);
@@ -122,9 +169,14 @@ export function registerV1Routes(app: FastifyInstance, deps: V1RouteDeps): void 
   app.post('/v1/accounts', open, async (request, reply) => {
     const body = parseRequest(signUpSchema, request.body);
     const accountId = await createAccount(deps.admin, body.name);
-    if (deps.starterCredits > 0n) await grantCredits(deps.admin, accountId, deps.starterCredits, `starter:${accountId}`);
+    if (deps.starterCredits > 0n)
+      await grantCredits(deps.admin, accountId, deps.starterCredits, `starter:${accountId}`);
     const issued = await issueKey(deps.admin, accountId, 'buyer', unlimitedKey('default'));
-    return reply.status(201).send({ account_id: accountId, key: issued.key, key_prefix: issued.record.prefix, starter_credits: formatNanos(deps.starterCredits) });
+    return reply.status(201).send({
+      account_id: accountId,
+      key: issued.key,
+      key_prefix: issued.record.prefix,
+      starter_credits: formatNanos(deps.starterCredits),
+    });
   });
 }
-

@@ -75,9 +75,21 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
     name: model.name,
     context_length: model.contextLength,
     pricing: { prompt: formatNanos(model.promptPrice), completion: formatNanos(model.completionPrice) },
-    supported_parameters: ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'seed', 'stop', 'stream', 'stream_options', 'logprobs', 'top_logprobs', 'user', 'usage', 'provider'].filter(
-      (p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p)),
-    ),
+    supported_parameters: [
+      'max_tokens',
+      'max_completion_tokens',
+      'temperature',
+      'top_p',
+      'seed',
+      'stop',
+      'stream',
+      'stream_options',
+      'logprobs',
+      'top_logprobs',
+      'user',
+      'usage',
+      'provider',
+    ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p))),
     top_provider: { max_completion_tokens: model.maxTokensCap },
     sku: { model: model.id, digest: model.digest, quantization: model.quantization },
     hosts: hostsServing,
@@ -85,7 +97,10 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
 }
 
 /** A usage query's filters within what the caller may see (its account, or its host). */
-export function usageFilter(scope: Pick<UsageFilter, 'accountId' | 'hostId'>, query: { model?: string | undefined; key?: string | undefined; from?: number | undefined; to?: number | undefined }): UsageFilter {
+export function usageFilter(
+  scope: Pick<UsageFilter, 'accountId' | 'hostId'>,
+  query: { model?: string | undefined; key?: string | undefined; from?: number | undefined; to?: number | undefined },
+): UsageFilter {
   return {
     ...scope,
     ...(query.model === undefined ? {} : { modelId: query.model }),
@@ -107,7 +122,11 @@ export function usageView(r: UsageRow) {
     cost: formatNanos(r.cost),
     status: r.status,
     routing: { attempts: r.attempts, hedged: r.hedged },
-    receipt: r.receipt && { request_digest: r.receipt.requestDigest, response_digest: r.receipt.responseDigest, host_signature: r.receipt.signature },
+    receipt: r.receipt && {
+      request_digest: r.receipt.requestDigest,
+      response_digest: r.receipt.responseDigest,
+      host_signature: r.receipt.signature,
+    },
     created: Math.floor(r.createdAtMs / 1000),
     refunded_by: r.refundedBy,
   };
@@ -123,7 +142,18 @@ export const usagePointView = (p: Omit<UsagePoint, 'keyPrefix'> & { keyPrefix?: 
   cost: formatNanos(p.cost),
 });
 
-const CSV_COLUMNS = ['created', 'request_id', 'key_prefix', 'model', 'host', 'prompt_tokens', 'completion_tokens', 'cost', 'status', 'refunded_by'] as const;
+const CSV_COLUMNS = [
+  'created',
+  'request_id',
+  'key_prefix',
+  'model',
+  'host',
+  'prompt_tokens',
+  'completion_tokens',
+  'cost',
+  'status',
+  'refunded_by',
+] as const;
 
 /** Quotes every field that needs it, and defuses ones a spreadsheet would run as a formula. */
 const csvField = (value: string): string => {
@@ -133,7 +163,18 @@ const csvField = (value: string): string => {
 
 export function usageCsv(rows: readonly UsageRow[]): string {
   const lines = rows.map((r) =>
-    [isoTime(r.createdAtMs), r.requestId, r.keyPrefix, r.modelId, r.hostId ?? '', String(r.promptTokens), String(r.completionTokens), formatNanos(r.cost), r.status, r.refundedBy ?? '']
+    [
+      isoTime(r.createdAtMs),
+      r.requestId,
+      r.keyPrefix,
+      r.modelId,
+      r.hostId ?? '',
+      String(r.promptTokens),
+      String(r.completionTokens),
+      formatNanos(r.cost),
+      r.status,
+      r.refundedBy ?? '',
+    ]
       .map(csvField)
       .join(','),
   );

@@ -7,7 +7,10 @@ import { installOpenAiErrorHandler } from './install-error-handler.ts';
 describe('OpenAI-wire error handler', () => {
   it('logs a failure as an error, but not an expected 503 refusal, and answers both in the envelope', async () => {
     const lines: Array<{ level: number; msg: string }> = [];
-    const logger: FastifyBaseLogger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    const logger: FastifyBaseLogger = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) },
+    );
     const app = Fastify({ loggerInstance: logger });
     installOpenAiErrorHandler(app);
     app.get('/busy', () => {

@@ -15,9 +15,17 @@ export function installOpenAiErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
-    const apiError = allowed.length > 0
-      ? new ApiError(405, 'invalid_request_error', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, 'method_not_allowed', null, { allow: allowed.join(', ') })
-      : new ApiError(404, 'not_found_error', `Unknown route: ${request.method} ${path}`, 'unknown_route');
+    const apiError =
+      allowed.length > 0
+        ? new ApiError(
+            405,
+            'invalid_request_error',
+            `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
+            'method_not_allowed',
+            null,
+            { allow: allowed.join(', ') },
+          )
+        : new ApiError(404, 'not_found_error', `Unknown route: ${request.method} ${path}`, 'unknown_route');
     logRefusal(request.log, apiError, apiError);
     void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
@@ -42,9 +50,10 @@ function toApiError(error: unknown): ApiError {
     return new ApiError(413, 'invalid_request_error', 'The request body is too large.', 'body_too_large');
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    const message = fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-      ? 'Send the request body as application/json.'
-      : `The request could not be read: ${fastifyError.message ?? 'bad request'}`;
+    const message =
+      fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? 'Send the request body as application/json.'
+        : `The request could not be read: ${fastifyError.message ?? 'bad request'}`;
     return new ApiError(fastifyError.statusCode, 'invalid_request_error', message, 'invalid_body');
   }
   return new ApiError(500, 'server_error', 'The server failed to handle the request.', 'internal_error');

@@ -16,7 +16,11 @@ export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.i
     throw invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
   }
   if (depthExceeds(body, REQUEST_LIMITS.maxJsonDepth)) {
-    throw invalidRequest(`The request body is nested deeper than ${REQUEST_LIMITS.maxJsonDepth} levels.`, null, 'body_too_deep');
+    throw invalidRequest(
+      `The request body is nested deeper than ${REQUEST_LIMITS.maxJsonDepth} levels.`,
+      null,
+      'body_too_deep',
+    );
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
@@ -27,5 +31,9 @@ export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.i
     const param = path ? `${path}.${key}` : key;
     throw invalidRequest(`Unrecognized request argument supplied: ${param}`, param, 'unknown_parameter');
   }
-  throw invalidRequest(`Invalid value for '${path || 'body'}': ${issue?.message ?? 'invalid'}`, path || null, 'invalid_value');
+  throw invalidRequest(
+    `Invalid value for '${path || 'body'}': ${issue?.message ?? 'invalid'}`,
+    path || null,
+    'invalid_value',
+  );
 }

@@ -10,11 +10,31 @@ import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 
 /** The parser's error codes (llhttp HPE_*, node's ERR_HTTP_*) that have a status of their own; the rest are 400. */
 const PARSER_REFUSALS: Record<string, ApiError> = {
-  HPE_HEADER_OVERFLOW: new ApiError(431, 'invalid_request_error', 'The request headers are too large.', 'headers_too_large'),
-  ERR_HTTP_REQUEST_TIMEOUT: new ApiError(408, 'invalid_request_error', 'The request did not arrive in time.', 'request_timeout'),
-  HPE_INVALID_METHOD: new ApiError(400, 'invalid_request_error', 'The request method is not an HTTP method this server knows.', 'unknown_method'),
+  HPE_HEADER_OVERFLOW: new ApiError(
+    431,
+    'invalid_request_error',
+    'The request headers are too large.',
+    'headers_too_large',
+  ),
+  ERR_HTTP_REQUEST_TIMEOUT: new ApiError(
+    408,
+    'invalid_request_error',
+    'The request did not arrive in time.',
+    'request_timeout',
+  ),
+  HPE_INVALID_METHOD: new ApiError(
+    400,
+    'invalid_request_error',
+    'The request method is not an HTTP method this server knows.',
+    'unknown_method',
+  ),
 };
-const MALFORMED = new ApiError(400, 'invalid_request_error', 'The request is not valid HTTP/1.1 (request line, headers, Content-Length or chunked framing).', 'malformed_request');
+const MALFORMED = new ApiError(
+  400,
+  'invalid_request_error',
+  'The request is not valid HTTP/1.1 (request line, headers, Content-Length or chunked framing).',
+  'malformed_request',
+);
 
 /** A whole HTTP/1.1 response in the envelope, for the places where only the socket is left. */
 export function rawEnvelopeResponse(error: ApiError): string {
@@ -70,7 +90,12 @@ export function installProtocolGuards(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (closing) {
       void reply.header('connection', 'close');
-      throw new ApiError(503, 'service_unavailable', 'This server is shutting down; retry the request.', 'shutting_down');
+      throw new ApiError(
+        503,
+        'service_unavailable',
+        'This server is shutting down; retry the request.',
+        'shutting_down',
+      );
     }
     // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host; any request at most one.
     // (`headersDistinct` is node's; an in-process request (inject) has only the merged headers.)
@@ -79,15 +104,36 @@ export function installProtocolGuards(app: FastifyInstance): void {
     if (hosts === 0 && httpVersionMajor === 1 && httpVersionMinor === 1) {
       throw new ApiError(400, 'invalid_request_error', 'An HTTP/1.1 request must carry a Host header.', 'missing_host');
     }
-    if (hosts > 1) throw new ApiError(400, 'invalid_request_error', 'A request may carry only one Host header.', 'duplicate_host');
+    if (hosts > 1)
+      throw new ApiError(400, 'invalid_request_error', 'A request may carry only one Host header.', 'duplicate_host');
   });
   // Without listeners node drops a CONNECT request's socket and answers an unknown Expect with an empty 417.
   app.server.on('connect', (_request, socket: Socket) => {
-    socket.end(rawEnvelopeResponse(new ApiError(405, 'invalid_request_error', 'This server is not a proxy: CONNECT is not allowed.', 'method_not_allowed')));
+    socket.end(
+      rawEnvelopeResponse(
+        new ApiError(
+          405,
+          'invalid_request_error',
+          'This server is not a proxy: CONNECT is not allowed.',
+          'method_not_allowed',
+        ),
+      ),
+    );
   });
   app.server.on('checkExpectation', (_request, response) => {
-    const body = JSON.stringify(new ApiError(417, 'invalid_request_error', 'The only expectation this server meets is 100-continue.', 'expectation_failed').toBody());
-    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': randomUUID().replaceAll('-', '') });
+    const body = JSON.stringify(
+      new ApiError(
+        417,
+        'invalid_request_error',
+        'The only expectation this server meets is 100-continue.',
+        'expectation_failed',
+      ).toBody(),
+    );
+    response.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': randomUUID().replaceAll('-', ''),
+    });
     response.end(body);
   });
 }

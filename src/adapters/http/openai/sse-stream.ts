@@ -6,7 +6,11 @@ import type { FastifyReply } from 'fastify';
 export type StreamSigner = { update(bytes: string | Buffer): void; trailer(): string };
 export type SseStream = { send(data: unknown): void; done(): void; end(): void; readonly closed: boolean };
 
-export function openSseStream(reply: FastifyReply, headers: Record<string, string> = {}, signer?: StreamSigner): SseStream {
+export function openSseStream(
+  reply: FastifyReply,
+  headers: Record<string, string> = {},
+  signer?: StreamSigner,
+): SseStream {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {

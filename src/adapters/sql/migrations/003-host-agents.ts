@@ -11,5 +11,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column engine_version text,
       add column max_concurrency integer check (max_concurrency > 0),
       add column last_seen_at timestamptz`.execute(db);
-  await sql`alter table model_hosts add column ask_prompt bigint check (ask_prompt >= 0), add column ask_completion bigint check (ask_completion >= 0)`.execute(db);
+  await sql`alter table model_hosts add column ask_prompt bigint check (ask_prompt >= 0), add column ask_completion bigint check (ask_completion >= 0)`.execute(
+    db,
+  );
 }

@@ -37,8 +37,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check_id text references verification_checks(id),
       served_at timestamptz not null
     )`.execute(db);
-  await sql`create index verification_samples_unscored on verification_samples (served_at) where findings is null`.execute(db);
-  await sql`create index verification_samples_pool on verification_samples (host_id, model_id) where findings is not null and check_id is null`.execute(db);
+  await sql`create index verification_samples_unscored on verification_samples (served_at) where findings is null`.execute(
+    db,
+  );
+  await sql`create index verification_samples_pool on verification_samples (host_id, model_id) where findings is not null and check_id is null`.execute(
+    db,
+  );
   await sql`
     create table host_model_trust (
       host_id text not null references hosts(id),

@@ -8,7 +8,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table ledger_accounts add constraint ledger_accounts_kind_check check (kind in (
       'credits', 'holds', 'host_earnings', 'host_payable', 'host_bond', 'host_unbonding', 'host_payout',
       'platform_fees', 'treasury', 'funding', 'paid_out'))`.execute(db);
-  await sql`insert into ledger_accounts (id, owner_id, kind) values ('market:paid_out', 'market', 'paid_out')`.execute(db);
+  await sql`insert into ledger_accounts (id, owner_id, kind) values ('market:paid_out', 'market', 'paid_out')`.execute(
+    db,
+  );
   await sql`create index ledger_transactions_created on ledger_transactions (created_at)`.execute(db);
   await sql`create index usage_records_created on usage_records (created_at)`.execute(db);
   // Prices in millionths of a nano-unit: a bounded step still moves a price of a few nano-units.
@@ -27,7 +29,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`
     insert into model_pricing (model_id, prompt_floor, completion_floor, prompt_precise, completion_precise)
-      select id, prompt_price / 2, completion_price / 2, prompt_price * 1000000, completion_price * 1000000 from models`.execute(db);
+      select id, prompt_price / 2, completion_price / 2, prompt_price * 1000000, completion_price * 1000000 from models`.execute(
+    db,
+  );
   await sql`
     create table price_history (
       id bigserial primary key,
@@ -37,7 +41,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       completion_price bigint not null,
       utilization double precision not null
     )`.execute(db);
-  await sql`alter table convictions add column from_bond bigint not null default 0, add column slashed bigint not null default 0`.execute(db);
+  await sql`alter table convictions add column from_bond bigint not null default 0, add column slashed bigint not null default 0`.execute(
+    db,
+  );
   await sql`create index price_history_model on price_history (model_id, at)`.execute(db);
   await sql`
     create table epochs (
