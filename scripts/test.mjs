@@ -74,6 +74,7 @@ run('console bundle', 'node', ['scripts/build-console.mjs']);
 run('type check', 'npx', ['tsc', '--noEmit']);
 run('type check (console)', 'npx', ['tsc', '--noEmit', '-p', 'src/console']);
 run('lint', 'npx', ['eslint', '.']);
+run('format (prettier --check; npx prettier --write . fixes it)', 'npx', ['prettier', '--check', '.']);
 run('architecture rules', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
 vitest('tests (embedded PGlite)', []);
 vitest(
