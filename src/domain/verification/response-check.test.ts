@@ -3,6 +3,7 @@ import {
   examineSample,
   judgePool,
   MIN_CHECK_POSITIONS,
+  SAMPLED_STOP_FLOOR,
   type ClaimedPosition,
   type ReferencePosition,
 } from './response-check.ts';
@@ -86,10 +87,10 @@ describe('a sampled response against the reference', () => {
       [5, 0.9],
       [6, 0.1],
     ]);
-    expect(stopped(withoutEnd, 1e-6, 0.7)?.implausibleStops).toBe(1);
-    expect(stopped(withoutEnd, 1e-6, 0)?.implausibleStops).toBe(1);
-    // Sampling may draw an end token outside the top-k, if the reference gives it a real chance; greedy may not.
-    expect(stopped(withoutEnd, 0.01, 0.7)?.passed).toBe(true);
+    expect(stopped(withoutEnd, SAMPLED_STOP_FLOOR / 100, 0.7)?.implausibleStops).toBe(1);
+    expect(stopped(withoutEnd, SAMPLED_STOP_FLOOR / 100, 0)?.implausibleStops).toBe(1);
+    // Sampling may draw an end token from the tail, even a rare one (an honest host does, now and then); greedy may not.
+    expect(stopped(withoutEnd, 1e-4, 0.7)?.passed).toBe(true);
     expect(stopped(withoutEnd, 0.01, 0)?.passed).toBe(false);
     expect(
       stopped(

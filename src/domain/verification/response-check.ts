@@ -25,9 +25,12 @@ export const MIN_CHECK_POSITIONS = 48;
 export const GREEDY_MARGIN_NATS = 1e-3;
 /**
  * A sampled answer (temperature > 0) may stop on an end-of-generation token outside the top-k, but not on one the
- * reference gives less than this probability.
+ * reference gives less than this probability. An honest host draws such a stop with at most this probability per
+ * position, so the floor is the false-failure rate per sampled position: at 1e-3 a few hundred sampled answers of
+ * ~50 tokens failed an honest host now and then; at 1e-6 that takes ~20,000 of them. Truncation is still caught
+ * strictly on greedy answers, where end-of-generation must be in the reference's top-k.
  */
-export const SAMPLED_STOP_FLOOR = 1e-3;
+export const SAMPLED_STOP_FLOOR = 1e-6;
 
 export type SampleContext = {
   /** null when the request left it to the host's default (then no greedy check applies) */
