@@ -38,22 +38,23 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
     req.on('end', () => {
       state.requests++;
       state.maxInFlight = Math.max(state.maxInFlight, ++state.inFlight);
-      // Over once its last byte is written (or the market hung up), whichever comes first.
+      // Over when the host hands over its last byte (or the market hung up), whichever comes first: counted when
+      // the answer is written, not on 'finish', which a busy event loop may run after the market has read the
+      // answer and sent this host its next request.
       let open = true;
       const over = () => void (open && ((open = false), state.inFlight--));
-      res.on('finish', over).on('close', over);
+      res.on('close', over);
       state.received.push({
         headers: req.headers,
         body: JSON.parse(Buffer.concat(body).toString() || '{}') as Record<string, unknown>,
       });
       if ('status' in script) {
-        const timer = setTimeout(
-          () =>
-            res
-              .writeHead(script.status, { 'content-type': 'application/json', ...script.headers })
-              .end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body)),
-          script.delayMs ?? 0,
-        );
+        const timer = setTimeout(() => {
+          over();
+          res
+            .writeHead(script.status, { 'content-type': 'application/json', ...script.headers })
+            .end(typeof script.body === 'string' ? script.body : JSON.stringify(script.body));
+        }, script.delayMs ?? 0);
         res.on('close', () => {
           if (res.headersSent) return;
           clearTimeout(timer);
@@ -72,6 +73,7 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
         }
         if (record.sent === script.stream.chunks) {
           clearInterval(timer);
+          over();
           res.end('data: [DONE]\n\n');
           return;
         }
