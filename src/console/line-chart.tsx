@@ -35,7 +35,8 @@ export function LineChart(props: { title: string; times: number[]; series: Chart
         axes: [
           {},
           {
-            size: 70,
+            // as wide as its longest label ("0.0000004" does not fit a fixed width)
+            size: (_plot, values) => 24 + 7 * Math.max(1, ...(values ?? []).map((v) => v.length)),
             values: (_plot, splits) => splits.map((v) => (v === 0 ? '0' : Number(v.toPrecision(2)).toString())),
           },
         ],
