@@ -1,8 +1,11 @@
 // Market-side metering: the model's own tokenizer (@huggingface/tokenizers) and chat template
-// (@huggingface/jinja), so prompt tokens are counted by the market, not taken from a host's word.
+// (@huggingface/jinja), so prompt tokens are counted by the market, not taken from a host's word. Both sit on every
+// paid request: tokens are cached per stretch between special tokens, and the ChatML template skips the interpreter.
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
+import { CHATML_TEMPLATE, renderChatML } from './chatml-template.ts';
+import { segmentCachedEncoder, type SpecialToken } from './segment-cache.ts';
 
 export type ChatTemplateMessage = { role: string; content: string };
 
@@ -18,16 +21,32 @@ export async function loadMeteringTokenizer(
   tokenizerJsonPath: string,
   tokenizerConfigPath: string,
 ): Promise<MeteringTokenizer> {
-  const tokenizerJson = JSON.parse(await readFile(tokenizerJsonPath, 'utf8')) as object;
+  const tokenizerJson = JSON.parse(await readFile(tokenizerJsonPath, 'utf8')) as { added_tokens?: AddedToken[] };
   const config = JSON.parse(await readFile(tokenizerConfigPath, 'utf8')) as { chat_template?: string };
   const tokenizer = new Tokenizer(tokenizerJson, config);
-  const template = new Template(config.chat_template ?? '');
+  const encodeUncached = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
+  const specials = splittingTokens(tokenizerJson.added_tokens ?? []);
+  const encode = specials ? segmentCachedEncoder(encodeUncached, specials) : encodeUncached;
+  const template = config.chat_template === CHATML_TEMPLATE ? undefined : new Template(config.chat_template ?? '');
   return {
-    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    encode,
     decode(ids) {
       if (ids.length === 0) return '';
       return ids.every((id) => tokenizer.id_to_token(id) !== undefined) ? tokenizer.decode([...ids]) : undefined;
     },
-    renderChat: (messages) => template.render({ messages, add_generation_prompt: true }),
+    renderChat: (messages) =>
+      template ? template.render({ messages, add_generation_prompt: true }) : renderChatML(messages),
   };
+}
+
+type AddedToken = SpecialToken & { lstrip?: boolean; rstrip?: boolean; single_word?: boolean; normalized?: boolean };
+
+/**
+ * The added tokens the text is split at before anything else, when splitting there is exact: a token that strips
+ * its neighbours' spaces, matches only whole words or matches after normalization reaches across the split, so any
+ * such token turns the cache off (undefined).
+ */
+function splittingTokens(added: readonly AddedToken[]): SpecialToken[] | undefined {
+  const plain = added.every((t) => !t.lstrip && !t.rstrip && !t.single_word && !t.normalized);
+  return plain ? added.map(({ id, content }) => ({ id, content })) : undefined;
 }
