@@ -9,7 +9,7 @@ import { relayJson } from './paid-path/relay-json.ts';
 import { relayStream, type RelayDeps } from './paid-path/relay-stream.ts';
 import { openSettlement, type SettleDeps } from './paid-path/settle.ts';
 
-export type { CompletionInput, Served, StreamEvent } from './paid-path/paid-request.ts';
+export type { CompletionInput, Served } from './paid-path/paid-request.ts';
 export { wireOf } from './paid-path/paid-request.ts';
 
 export type ServeCompletionDeps = AdmitDeps & ForwardDeps & RelayDeps & SettleDeps;

@@ -1,26 +1,17 @@
 // Reading a host's typed events (parsed by the engine client, contracts/openai/upstream-completion.ts) as the paid
-// path needs them: whether an event carries output yet, the host's token ids where its engine is known to report
-// them, and its choices' logprobs shaped to what the buyer asked for.
+// path needs them: whether an event carries output yet, whether its engine's token ids are to be read, and its
+// choices' logprobs shaped to what the buyer asked for.
 import type { CompletionKind, UpstreamChoiceWire, UpstreamEvent } from '../../contracts/openai/upstream-completion.ts';
 import type { EngineCapabilities } from '../../domain/engines/engine-capabilities.ts';
-import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
 
 /** Whether a stream event carries output (a token, a finish or the usage), unlike a bare role chunk. */
 export function carriesOutput(event: UpstreamEvent): boolean {
   return event.type !== 'delta' || event.text !== '';
 }
 
-/**
- * The positions a host generated, where its engine reports token ids: each id with its logprob and the top-k ids it
- * reported. Undefined from an engine that does not report ids, or when an id was missing or not an integer.
- */
-export function hostPositions(
-  kind: CompletionKind,
-  capabilities: EngineCapabilities,
-  tokens: ClaimedPosition[] | undefined,
-): ClaimedPosition[] | undefined {
-  const reportsIds = kind === 'chat' ? capabilities.tokenIdsInChatLogprobs : capabilities.tokenIdsInCompletionLogprobs;
-  return reportsIds ? tokens : undefined;
+/** Whether the host's engine is known to report token ids in its logprobs for this kind of completion. */
+export function reportsTokenIds(kind: CompletionKind, capabilities: EngineCapabilities): boolean {
+  return kind === 'chat' ? capabilities.tokenIdsInChatLogprobs : capabilities.tokenIdsInCompletionLogprobs;
 }
 
 /**

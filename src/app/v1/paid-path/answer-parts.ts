@@ -5,6 +5,7 @@ import type { Logger } from '../../ports.ts';
 import { meterCompletion } from '../completion-metering.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { Admitted } from './admit.ts';
+import type { AnswerTally } from './answer-tally.ts';
 import type { CompletionInput, UsageBlock } from './paid-request.ts';
 
 export type CountDeps = {
@@ -21,10 +22,11 @@ export const responseIdOf = (input: CompletionInput): string =>
 export function countCompletion(
   deps: CountDeps,
   request: { input: CompletionInput; admitted: Admitted; route: ModelRoute },
-  output: { hostIds: readonly number[] | undefined; text: string; claimed: number | undefined },
+  tally: AnswerTally,
 ): number {
   const { route, input } = request;
-  const count = meterCompletion(request.admitted.model.tokenizer, output.text, output.hostIds, output.claimed);
+  const hostIds = tally.positions?.map((p) => p.id);
+  const count = meterCompletion(request.admitted.model.tokenizer, tally.text, hostIds, tally.claimed);
   if (count.usageClaimMismatch) {
     deps.strikes.add(route.host.id);
     deps.logger.warn(

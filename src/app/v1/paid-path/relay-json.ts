@@ -2,8 +2,9 @@
 // logprobs cut to what the buyer asked for. It leaves once its capture is durable: what the market answers, it
 // has charged.
 import type { Winner } from '../host-race.ts';
-import { hostPositions, shapeChoiceLogprobs } from '../upstream-output.ts';
+import { reportsTokenIds, shapeChoiceLogprobs } from '../upstream-output.ts';
 import type { Admitted } from './admit.ts';
+import { AnswerTally } from './answer-tally.ts';
 import { countCompletion, responseIdOf, usageBlock, type CountDeps } from './answer-parts.ts';
 import { buyerTopLogprobs, type CompletionInput } from './paid-request.ts';
 import { notRecorded, type Settlement } from './settle.ts';
@@ -16,19 +17,15 @@ export async function relayJson(
   winner: Winner & { answer: { kind: 'json' } },
 ): Promise<object> {
   const { route, answer } = winner;
-  const positions = hostPositions(input.kind, route.capabilities, answer.answer.tokens);
-  const completionTokens = countCompletion(
-    deps,
-    { input, admitted, route },
-    { hostIds: positions?.map((p) => p.id), text: answer.answer.text, claimed: answer.answer.completionTokens },
-  );
+  const tally = AnswerTally.of(answer.answer, reportsTokenIds(input.kind, route.capabilities));
+  const completionTokens = countCompletion(deps, { input, admitted, route }, tally);
   winner.attempt.finish('ok', completionTokens);
   winner.end(false);
   const { cost, recorded } = settlement.answered(winner, {
     completionTokens,
     receipt: answer.receipt,
-    positions,
-    finishReason: answer.answer.finishReason,
+    positions: tally.positions,
+    finishReason: tally.finishReason,
   });
   if ((await recorded) === 'abandoned') throw notRecorded();
   const buyerTop = buyerTopLogprobs(input);

@@ -5,11 +5,11 @@
 // delivered are charged.
 import type { UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
-import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
 import type { Clock } from '../../ports.ts';
 import type { FirstAnswer, Winner } from '../host-race.ts';
-import { hostPositions, shapeChoiceLogprobs } from '../upstream-output.ts';
+import { reportsTokenIds, shapeChoiceLogprobs } from '../upstream-output.ts';
 import type { Admitted } from './admit.ts';
+import { AnswerTally } from './answer-tally.ts';
 import { countCompletion, responseIdOf, usageBlock, type CountDeps } from './answer-parts.ts';
 import { buyerTopLogprobs, type CompletionInput, type StreamEvent } from './paid-request.ts';
 import { notRecorded, type Settlement } from './settle.ts';
@@ -37,31 +37,15 @@ export async function* relayStream(
   const { route, answer } = winner;
   const responseId = responseIdOf(input);
   const buyerTop = buyerTopLogprobs(input);
-  /** the host's positions so far; undefined once a chunk had no ids (or invalid ones): then the text is counted */
-  let positions: ClaimedPosition[] | undefined = [];
-  let claimed: number | undefined;
-  let finishReason: string | null = null;
+  const tally = new AnswerTally(reportsTokenIds(input.kind, route.capabilities));
   let count: number | undefined;
-  let text = '';
   let status = 'client_closed';
-  const counted = () =>
-    (count ??= countCompletion(
-      deps,
-      { input, admitted, route },
-      { hostIds: positions?.map((p) => p.id), text, claimed },
-    ));
+  const counted = () => (count ??= countCompletion(deps, { input, admitted, route }, tally));
   try {
     try {
       for await (const event of upstreamEvents(answer)) {
-        if (event.type === 'usage') {
-          claimed = event.completionTokens ?? claimed;
-          continue;
-        }
-        const chunkPositions = hostPositions(input.kind, route.capabilities, event.tokens);
-        if (positions && chunkPositions) positions.push(...chunkPositions);
-        else positions = undefined;
-        text += event.text;
-        finishReason = event.finishReason ?? finishReason;
+        tally.add(event);
+        if (event.type === 'usage') continue;
         const wire = {
           ...event.wire,
           id: responseId,
@@ -89,8 +73,8 @@ export async function* relayStream(
     const { cost, recorded } = settlement.answered(winner, {
       completionTokens: counted(),
       receipt,
-      positions,
-      finishReason,
+      positions: tally.positions,
+      finishReason: tally.finishReason,
     });
     // The usage chunk and [DONE] leave once the capture is durable; an abandoned one ends the stream in an error.
     if ((await recorded) === 'abandoned') {
