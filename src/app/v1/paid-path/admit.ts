@@ -2,7 +2,6 @@
 // the price is locked, the worst case is held against the key's credits and limits, and the model's admission
 // queue gives the request a slot. A request refused at any point leaves nothing behind (rate ticket and hold are
 // returned); one admitted carries all of it to the later steps.
-import { invalidRequest, ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { holdFor, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
 import type { Hold, SpendBudget } from '../../billing/spend-budget.ts';
 import type { KeyRateLimiter, RateTicket } from '../../limits/key-rate-limiter.ts';
@@ -12,7 +11,7 @@ import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.
 import { overloaded } from '../overload-answers.ts';
 import { promptTokenIds } from '../prompt-metering.ts';
 import { affinityKey } from './affinity-key.ts';
-import { holdRefusal } from './hold-refusal.ts';
+import { contextExceeded, holdRefusal, noHostAvailable } from './admit-refusals.ts';
 import { modelRoutes } from './model-routes.ts';
 import type { CompletionInput } from './paid-request.ts';
 import { lockPrice } from './price-lock.ts';
@@ -50,13 +49,7 @@ export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Ad
   const promptIds = promptTokenIds(model.tokenizer, input);
   const promptTokens = promptIds.length;
   const room = model.contextLength - promptTokens;
-  if (room < 1) {
-    throw invalidRequest(
-      `The prompt has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`,
-      'messages',
-      'context_length_exceeded',
-    );
-  }
+  if (room < 1) throw contextExceeded(model, promptTokens);
   const asked =
     (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ??
     input.body.max_tokens ??
@@ -64,15 +57,7 @@ export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Ad
   const maxTokens = Math.min(asked, model.maxTokensCap, room);
   const query: RouteQuery = { modelId: model.id, routes, affinityKey: affinityKey(input, model.id) };
   const available = deps.router.candidates(query);
-  if (available.length === 0)
-    throw new ApiError(
-      503,
-      'service_unavailable',
-      `No host of '${model.id}' is available right now (all down or at capacity); retry shortly.`,
-      'no_host_available',
-      null,
-      { 'retry-after': '1' },
-    );
+  if (available.length === 0) throw noHostAvailable(model.id);
   const { price, candidates } = lockPrice(model, available, input, { promptTokens, completionTokens: maxTokens });
   const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
   const worstCase = holdFor(price, promptTokens, maxTokens);

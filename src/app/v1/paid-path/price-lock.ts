@@ -1,10 +1,9 @@
 // Admit, second part: the price a request is locked at, and the hosts that serve at it.
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import type { LockedPrice } from '../../../domain/ledger/request-cost.ts';
-import { formatNanos } from '../../../domain/money/nanos.ts';
 import type { TokenPrices } from '../../../domain/pricing/demand-price.ts';
 import { admissionPrice, servesAt, type WorstCase } from '../../../domain/pricing/host-asks.ts';
 import type { CatalogModel, ModelRoute } from '../market-catalog.ts';
+import { aboveMaxPrice } from './admit-refusals.ts';
 import { preferencesOf, type CompletionInput } from './paid-request.ts';
 
 /**
@@ -30,16 +29,8 @@ export function lockPrice(
   if (
     (maxPrice.prompt !== undefined && locked.prompt > maxPrice.prompt) ||
     (maxPrice.completion !== undefined && locked.completion > maxPrice.completion)
-  ) {
-    const price = `${formatNanos(locked.prompt)} / ${formatNanos(locked.completion)}`;
-    throw new ApiError(
-      404,
-      'not_found_error',
-      `The price of '${model.id}' (${price} per prompt / completion token) is above provider.max_price.`,
-      'no_host_matches_preferences',
-      'provider.max_price',
-    );
-  }
+  )
+    throw aboveMaxPrice(model.id, locked);
   return {
     price: { promptNanos: locked.prompt, completionNanos: locked.completion },
     candidates: available.filter((r) => servesAt(r.ask, locked)),
