@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { completionKindOf, readUpstreamAnswer, readUpstreamChunk } from './upstream-completion.ts';
+import {
+  completionKindOf,
+  readUpstreamAnswer,
+  readUpstreamChunk,
+  upstreamErrorMessage,
+} from './upstream-completion.ts';
 
 // Chunks in the shapes the engines send them: llama.cpp server (chat logprobs with ids), vLLM-style usage chunks,
 // and the built-in engine's completion logprobs with parallel id lists.
@@ -102,6 +107,14 @@ describe('a host answer read once into typed events', () => {
       finishReason: null,
       completionTokens: undefined,
     });
+  });
+
+  it("reads the message of a host's error body, where it sent one", () => {
+    expect(upstreamErrorMessage({ error: { message: 'grammar is not valid', type: 'invalid_request_error' } })).toBe(
+      'grammar is not valid',
+    );
+    expect(upstreamErrorMessage('Bad Request')).toBeUndefined();
+    expect(upstreamErrorMessage({ error: 'nope' })).toBeUndefined();
   });
 
   it('tells a chat path from a completion path', () => {

@@ -3,7 +3,8 @@
 // are attacker-controlled: a malformed field reads as absent (a malformed token id makes the ids unusable, so the
 // market counts the text itself), and only an answer whose shape is not a completion at all is refused. The chunk
 // or body as sent is kept beside its typed reading (`wire`): the buyer gets it back with its id, model and logprobs
-// rewritten. A host's `error` event is not an event here: it ends the stream as a failure (see the engine client).
+// rewritten. A host's `error` event is not an event here: it ends the stream as a failure (see the engine client);
+// the message of a host's error body is read here too.
 import { z } from 'zod';
 import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
 import type { TokenLogprob } from '../../domain/verification/topk-distance.ts';
@@ -143,6 +144,14 @@ export function readUpstreamAnswer(
   const [choice] = body.choices ?? [];
   const output = choice ? outputOf(kind, choice) : { text: '', tokens: [], finishReason: null };
   return { body, answer: { ...output, completionTokens: body.usage?.completion_tokens } };
+}
+
+const errorBodySchema = z.looseObject({ error: z.looseObject({ message: z.string() }) });
+
+/** The message of a host's error body (an OpenAI error envelope), where it sent one. */
+export function upstreamErrorMessage(body: unknown): string | undefined {
+  const read = errorBodySchema.safeParse(body);
+  return read.success ? read.data.error.message : undefined;
 }
 
 /** The kind of completion an engine path answers. */

@@ -3,6 +3,7 @@
 // is the buyer's body for the host's own model name, without Agora's extensions, always asking for the token ids
 // and top-k the verifier needs. When no host serves, the request is settled (nothing charged) and the buyer told why.
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { upstreamErrorMessage } from '../../../contracts/openai/upstream-completion.ts';
 import { VERIFY_TOP_K } from '../../../domain/verification/response-check.ts';
 import type { EngineClient, Logger } from '../../ports.ts';
 import { routesNow } from '../admission-queue.ts';
@@ -90,9 +91,7 @@ export async function forward(
   } catch (error) {
     if (error instanceof RequestRefused) {
       settlement.unserved('rejected_by_host', error.attempts);
-      const message =
-        (error.failure.body as { error?: { message?: string } } | undefined)?.error?.message ??
-        'The host refused the request.';
+      const message = upstreamErrorMessage(error.failure.body) ?? 'The host refused the request.';
       throw new ApiError(
         REQUEST_FAULTS.get(error.failure.status ?? 0) ?? 400,
         'invalid_request_error',
