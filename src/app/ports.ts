@@ -124,6 +124,7 @@ export type UpstreamCall = {
 /**
  * The receipt's digests are the market's own, of the bytes it sent and received; the signature is the host's claim
  * (null if it gave none), still to be verified. A stream's receipt is known once its events are read to the end.
+ * The answer is read once, by the engine client, into typed events (a JSON answer: its body as sent and its reading).
  */
 export type UpstreamResponse =
   | { kind: 'json'; body: UpstreamWire; answer: UpstreamAnswer; receipt: ResponseReceipt }
