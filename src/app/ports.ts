@@ -3,6 +3,7 @@ import type { LedgerTransaction } from '../domain/ledger/transaction.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 import type { ResponseReceipt } from '../contracts/hosts/response-receipt.ts';
 import type { ProviderPreferences } from '../contracts/openai/provider-preferences.ts';
+import type { UpstreamAnswer, UpstreamEvent, UpstreamWire } from '../contracts/openai/upstream-completion.ts';
 
 export type Clock = { nowMs(): number };
 export type Ids = { newId(prefix: string): string; newSecret(): string };
@@ -123,10 +124,11 @@ export type UpstreamCall = {
 /**
  * The receipt's digests are the market's own, of the bytes it sent and received; the signature is the host's claim
  * (null if it gave none), still to be verified. A stream's receipt is known once its events are read to the end.
+ * The answer is read once, by the engine client, into typed events (a JSON answer: its body as sent and its reading).
  */
 export type UpstreamResponse =
-  | { kind: 'json'; body: unknown; receipt: ResponseReceipt }
-  | { kind: 'stream'; events: AsyncGenerator<unknown>; receipt(): ResponseReceipt | undefined };
+  | { kind: 'json'; body: UpstreamWire; answer: UpstreamAnswer; receipt: ResponseReceipt }
+  | { kind: 'stream'; events: AsyncGenerator<UpstreamEvent>; receipt(): ResponseReceipt | undefined };
 
 /** Where an upstream call failed: before any byte (safe to retry elsewhere), with an HTTP error, or mid-stream. */
 export class UpstreamError extends Error {

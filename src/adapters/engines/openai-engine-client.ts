@@ -10,6 +10,13 @@ import {
   REQUEST_ID_HEADER,
   type ResponseReceipt,
 } from '../../contracts/hosts/response-receipt.ts';
+import {
+  completionKindOf,
+  readUpstreamAnswer,
+  readUpstreamChunk,
+  type CompletionKind,
+  type UpstreamEvent,
+} from '../../contracts/openai/upstream-completion.ts';
 
 /** The end of the first SSE event in the bytes (its blank line included), or -1 if none is complete yet. */
 function eventEnd(bytes: Buffer): number {
@@ -21,12 +28,14 @@ function eventEnd(bytes: Buffer): number {
 
 /**
  * Reads SSE events off the raw bytes, hashing every byte up to the end of `data: [DONE]` (what a host's receipt
- * signs), then reads on for the receipt comment.
+ * signs), then reads on for the receipt comment. Each chunk is read here, once, into a typed event; a host's error
+ * event, or a chunk that is not a completion chunk, ends the stream as the host's failure.
  */
 async function* readSseEvents(
+  kind: CompletionKind,
   body: AsyncIterable<Buffer>,
   onReceipt: (responseDigest: string, signature: string | null) => void,
-): AsyncGenerator<unknown> {
+): AsyncGenerator<UpstreamEvent> {
   const hash = streamingDigest();
   const chunks = body[Symbol.asyncIterator]();
   let buffered: Buffer = Buffer.alloc(0);
@@ -63,7 +72,8 @@ async function* readSseEvents(
         }
         if (parsed && typeof parsed === 'object' && 'error' in parsed)
           throw new UpstreamError('mid_stream', 'the engine reported an error mid-stream', undefined, parsed);
-        yield parsed;
+        const read = readChunk(kind, parsed);
+        if (read) yield read;
       }
     }
   } finally {
@@ -72,6 +82,14 @@ async function* readSseEvents(
   }
   if (!finished) throw new UpstreamError('mid_stream', 'the engine closed the stream before [DONE]');
   onReceipt(digestOf(hash), signature);
+}
+
+function readChunk(kind: CompletionKind, parsed: unknown): UpstreamEvent | undefined {
+  try {
+    return readUpstreamChunk(kind, parsed);
+  } catch {
+    throw new UpstreamError('mid_stream', 'the engine sent an event that is not a completion chunk');
+  }
 }
 
 /** A connection that breaks is the host's failure like any other: classified, so the router can fail over. */
@@ -137,10 +155,10 @@ export function createOpenAiEngineClient(
       if (!call.stream) {
         // An answer that cannot be read is the host's failure before anything reached the buyer: another may serve.
         let bytes: Buffer;
-        let body: unknown;
+        let read: ReturnType<typeof readUpstreamAnswer>;
         try {
           bytes = Buffer.from(await response.body.arrayBuffer());
-          body = JSON.parse(bytes.toString('utf8'));
+          read = readUpstreamAnswer(completionKindOf(call.path), JSON.parse(bytes.toString('utf8')));
         } catch (error) {
           if (call.signal.aborted) throw error;
           throw new UpstreamError('connect', `the engine's answer could not be read: ${(error as Error).message}`);
@@ -148,7 +166,7 @@ export function createOpenAiEngineClient(
         const signature = response.headers[RECEIPT_SIGNATURE_HEADER];
         return {
           kind: 'json',
-          body,
+          ...read,
           receipt: {
             requestDigest,
             responseDigest: sha256Digest(bytes),
@@ -157,7 +175,7 @@ export function createOpenAiEngineClient(
         };
       }
       let receipt: ResponseReceipt | undefined;
-      const events = readSseEvents(response.body, (responseDigest, signature) => {
+      const events = readSseEvents(completionKindOf(call.path), response.body, (responseDigest, signature) => {
         receipt = { requestDigest, responseDigest, signature };
       });
       return { kind: 'stream', events, receipt: () => receipt };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { BillingOperation } from '../ports.ts';
 import { createBillingBatcher, type BatcherOptions, type Durability } from './billing-batcher.ts';
 
@@ -33,7 +34,7 @@ function manualTime() {
   };
 }
 
-const capture = (requestId: string, leaseId = 'lease-1'): BillingOperation => ({
+const capture = (requestId: string, leaseId = 'lease-1', receipt: ResponseReceipt | null = null): BillingOperation => ({
   type: 'capture',
   leaseId,
   keyId: 'key-1',
@@ -54,7 +55,7 @@ const capture = (requestId: string, leaseId = 'lease-1'): BillingOperation => ({
     status: 'ok',
     attempts: 1,
     hedged: false,
-    receipt: null,
+    receipt,
   },
 });
 const returnLease = (leaseId: string): BillingOperation => ({ type: 'return-lease', leaseId });
@@ -69,6 +70,7 @@ function setup(
   const writes: Array<{ atMs: number; names: string[]; ok: boolean }> = [];
   const abandoned: string[] = [];
   const errors: string[] = [];
+  const logged: object[] = [];
   const batcher = createBillingBatcher(
     {
       writer: {
@@ -78,7 +80,11 @@ function setup(
           if (!ok) throw new Error('database unreachable');
         },
       },
-      logger: { info: () => undefined, warn: () => undefined, error: (_obj, msg) => void errors.push(msg) },
+      logger: {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (obj, msg) => void (errors.push(msg), logged.push(obj)),
+      },
       clock: time.clock,
       defer: time.defer,
       observer: { durable: () => undefined, abandoned: (op) => void abandoned.push(nameOf(op)) },
@@ -88,7 +94,7 @@ function setup(
   const outcomes = new Map<string, Durability>();
   const enqueue = (op: BillingOperation) =>
     void batcher.enqueue(op).then((outcome) => outcomes.set(nameOf(op), outcome));
-  return { time, writes, abandoned, errors, batcher, outcomes, enqueue };
+  return { time, writes, abandoned, errors, logged, batcher, outcomes, enqueue };
 }
 
 describe('billing group commit', () => {
@@ -157,6 +163,21 @@ describe('billing group commit', () => {
     await batcher.flush();
     await time.advance(10_000);
     expect(writes).toHaveLength(count);
+  });
+
+  it("keeps retrying at the capped backoff until the give-up time, tries once more then, and logs the host's claim", async () => {
+    const { time, writes, outcomes, logged, enqueue } = setup(() => true);
+    const receipt = { requestDigest: 'sha256:req', responseDigest: 'sha256:res', signature: 'signed' };
+    enqueue(capture('a', 'lease-1', receipt));
+    await time.advance(2_000);
+    const times = writes.map((w) => w.atMs);
+    const gaps = times.slice(1).map((at, i) => at - (times[i] as number));
+    expect(gaps.slice(0, 4)).toEqual([10, 20, 40, 80]);
+    expect(gaps.slice(4, -1).every((gap) => gap === OPTIONS.retryMaxMs)).toBe(true);
+    expect(times.at(-1)).toBe(OPTIONS.giveUpAfterMs);
+    expect(outcomes.get('a')).toBe('abandoned');
+    // Nothing is charged; what the host can claim for the answer (its signed receipt) is kept in the log.
+    expect(logged).toEqual([{ operation: 'capture', requestId: 'a', host: 'host-1', receipt }]);
   });
 
   it("writes the rest of a batch that one bad operation fails, and holds that capture's lease return back", async () => {

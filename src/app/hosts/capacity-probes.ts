@@ -9,7 +9,6 @@ import type { CapacityMeasurement } from '../market-store.ts';
 import type { ApiKeyRecord, Clock, Logger } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
 import type { CompletionInput, Served } from '../v1/serve-completion.ts';
-import { completionText } from '../v1/upstream-output.ts';
 
 export type CapacityProbeDeps = {
   catalog: MarketCatalog;
@@ -90,12 +89,9 @@ export async function probeHost(
   let lastTokenAt = startedAt;
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
   for await (const event of served.events) {
-    if (event === '[DONE]') continue;
-    const chunk = event as { choices?: Array<Record<string, unknown>>; usage?: typeof usage; error?: unknown };
-    if (chunk.error) return undefined;
-    if (chunk.usage) usage = chunk.usage;
-    const choice = chunk.choices?.[0];
-    if (choice && completionText('chat', choice) !== '') {
+    if (event.type === 'error') return undefined;
+    if (event.type === 'usage') usage = event.usage;
+    if (event.type === 'delta' && event.text !== '') {
       lastTokenAt = deps.clock.nowMs();
       firstTokenAt ??= lastTokenAt;
     }

@@ -12,7 +12,12 @@ import {
 import type { MarketStore } from '../../../app/market-store.ts';
 import { keysInScope } from '../../../app/admin/key-scope.ts';
 import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
-import { serveCompletion, type CompletionInput, type ServeCompletionDeps } from '../../../app/v1/serve-completion.ts';
+import {
+  serveCompletion,
+  wireOf,
+  type CompletionInput,
+  type ServeCompletionDeps,
+} from '../../../app/v1/serve-completion.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 import { keyLimitsSchema, signUpSchema } from '../../../contracts/admin/admin-requests.ts';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
@@ -49,7 +54,7 @@ async function respond(
   try {
     for await (const event of served.events) {
       if (sse.closed) break;
-      sse.send(event);
+      sse.send(wireOf(event));
     }
   } finally {
     await served.events.return(undefined);

@@ -1,0 +1,78 @@
+// Step 1 of the paid path, admit: the key may use the model, the prompt is metered by the market's own tokenizer,
+// the price is locked, the worst case is held against the key's credits and limits, and the model's admission
+// queue gives the request a slot. A request refused at any point leaves nothing behind (rate ticket and hold are
+// returned); one admitted carries all of it to the later steps.
+import { holdFor, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
+import type { Hold, SpendBudget } from '../../billing/spend-budget.ts';
+import type { KeyRateLimiter, RateTicket } from '../../limits/key-rate-limiter.ts';
+import type { AdmissionQueue, AdmissionSlot } from '../admission-queue.ts';
+import type { HostRouter, RouteQuery } from '../host-router.ts';
+import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.ts';
+import { overloaded } from '../overload-answers.ts';
+import { promptTokenIds } from '../prompt-metering.ts';
+import { affinityKey } from './affinity-key.ts';
+import { contextExceeded, holdRefusal, noHostAvailable } from './admit-refusals.ts';
+import { modelRoutes } from './model-routes.ts';
+import type { CompletionInput } from './paid-request.ts';
+import { lockPrice } from './price-lock.ts';
+
+export type AdmitDeps = {
+  catalog: MarketCatalog;
+  router: HostRouter;
+  budget: SpendBudget;
+  rateLimiter: KeyRateLimiter;
+  /** per-model slots and bounded queues: overload is shed with 503 before any host is asked */
+  admission: AdmissionQueue;
+};
+
+/** An admitted request: what it may cost and where it may go, and what it holds until it is settled. */
+export type Admitted = {
+  model: CatalogModel;
+  /** the prompt as the market tokenized it (the verifier teacher-forces the same ids) */
+  promptIds: number[];
+  promptTokens: number;
+  /** the completion tokens the request may use: what it asked for, within the model's cap and context */
+  maxTokens: number;
+  price: LockedPrice;
+  query: RouteQuery;
+  /** the hosts that serve at the locked price, in routing order when the request was admitted */
+  candidates: ModelRoute[];
+  /** whether it waited in the queue for its slot (then it is routed anew) */
+  waited: boolean;
+  rate: RateTicket;
+  hold: Hold;
+  slot: AdmissionSlot;
+};
+
+export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Admitted> {
+  const { model, routes } = modelRoutes(deps.catalog, input);
+  const promptIds = promptTokenIds(model.tokenizer, input);
+  const promptTokens = promptIds.length;
+  const room = model.contextLength - promptTokens;
+  if (room < 1) throw contextExceeded(model, promptTokens);
+  const asked =
+    (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ??
+    input.body.max_tokens ??
+    model.defaultMaxTokens;
+  const maxTokens = Math.min(asked, model.maxTokensCap, room);
+  const query: RouteQuery = { modelId: model.id, routes, affinityKey: affinityKey(input, model.id) };
+  const available = deps.router.candidates(query);
+  if (available.length === 0) throw noHostAvailable(model.id);
+  const { price, candidates } = lockPrice(model, available, input, { promptTokens, completionTokens: maxTokens });
+  const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
+  const worstCase = holdFor(price, promptTokens, maxTokens);
+  const held = await deps.budget.hold(input.key, worstCase);
+  if (!held.ok) {
+    rate.settle(0);
+    throw holdRefusal(held, { hold: worstCase, price, promptTokens, maxTokens });
+  }
+  // Admitted after the hold, so a buyer who cannot pay hears 402/403 rather than "busy"; shed, the hold is released.
+  const admitted = await deps.admission.admit(model.id, deps.router.slotsOnline(model.routes), input.signal);
+  if (!admitted.ok) {
+    rate.settle(0);
+    deps.budget.settle(held.hold, 0n, undefined);
+    throw overloaded(model.id, admitted.reason, admitted.retryAfterSeconds);
+  }
+  const { slot, waited } = admitted;
+  return { model, promptIds, promptTokens, maxTokens, price, query, candidates, waited, rate, hold: held.hold, slot };
+}

@@ -1,0 +1,37 @@
+// What the market gathers from a host's answer as it passes: the text, the host's token positions (while every
+// chunk brought valid ids), its usage claim and why it stopped. The market's count, the capture and the
+// verification sample are made from it, for a stream and a JSON answer alike.
+import type { UpstreamAnswer, UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
+import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
+
+export class AnswerTally {
+  text = '';
+  /** the host's positions so far; undefined once a chunk had no ids (or invalid ones): then the text is counted */
+  positions: ClaimedPosition[] | undefined = [];
+  /** the host's completion count, where it claimed one */
+  claimed: number | undefined;
+  finishReason: string | null = null;
+
+  /** `reportsIds`: the host's engine is known to report token ids (else its ids, if any, are not read) */
+  constructor(private readonly reportsIds: boolean) {}
+
+  static of(answer: UpstreamAnswer, reportsIds: boolean): AnswerTally {
+    const tally = new AnswerTally(reportsIds);
+    tally.add({ type: 'usage', completionTokens: answer.completionTokens });
+    tally.addOutput(answer);
+    return tally;
+  }
+
+  add(event: UpstreamEvent): void {
+    if (event.type === 'usage') this.claimed = event.completionTokens ?? this.claimed;
+    else this.addOutput(event);
+  }
+
+  private addOutput(output: { text: string; tokens: ClaimedPosition[] | undefined; finishReason: string | null }) {
+    const tokens = this.reportsIds ? output.tokens : undefined;
+    if (this.positions && tokens) this.positions.push(...tokens);
+    else this.positions = undefined;
+    this.text += output.text;
+    this.finishReason = output.finishReason ?? this.finishReason;
+  }
+}

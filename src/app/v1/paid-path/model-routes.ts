@@ -1,0 +1,52 @@
+// Admit, first part: the routes a request may use. The model (and its pinned quantization) exists and the key may
+// use it; the buyer's provider preferences pass; the host's ask is within the model's ceiling; its engine supports
+// the request's parameters. Price is decided later, among the hosts that can take the request now (price-lock.ts).
+import { firstUnsupportedParameter } from '../../../domain/engines/engine-capabilities.ts';
+import { isPricedOut } from '../../../domain/pricing/host-asks.ts';
+import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.ts';
+import {
+  everyHostPricedOut,
+  modelNotAllowed,
+  modelNotFound,
+  noHostMatchesPreferences,
+  noHostServing,
+  quantizationExcluded,
+  skuNotFound,
+  unsupportedParameter,
+} from './admit-refusals.ts';
+import { preferencesOf, type CompletionInput } from './paid-request.ts';
+
+/** A buyer may pin the SKU's quantization: `model@quant`. */
+function parseModelName(name: string): { id: string; quantization: string | undefined } {
+  const at = name.lastIndexOf('@');
+  return at <= 0 ? { id: name, quantization: undefined } : { id: name.slice(0, at), quantization: name.slice(at + 1) };
+}
+
+export function modelRoutes(
+  catalog: MarketCatalog,
+  input: CompletionInput,
+): { model: CatalogModel; routes: ModelRoute[] } {
+  const wanted = parseModelName(input.body.model);
+  const model = catalog.get(wanted.id);
+  if (!model) throw modelNotFound(wanted.id);
+  if (wanted.quantization !== undefined && wanted.quantization !== model.quantization)
+    throw skuNotFound(model, wanted.quantization);
+  if (input.key.models && !input.key.models.includes(model.id)) throw modelNotAllowed(model.id);
+  if (model.routes.length === 0) throw noHostServing(model.id);
+  const preferences = preferencesOf(input);
+  if (preferences.quantizations && !preferences.quantizations.includes(model.quantization))
+    throw quantizationExcluded(model);
+  const withinCeiling = model.routes.filter((r) => !isPricedOut(r.ask, model.ceiling));
+  if (withinCeiling.length === 0) throw everyHostPricedOut(model);
+  const preferred = withinCeiling.filter(
+    (r) => (!preferences.only || preferences.only.includes(r.host.id)) && !preferences.ignore?.includes(r.host.id),
+  );
+  if (preferred.length === 0) throw noHostMatchesPreferences(model.id);
+  const routes = preferred.filter((r) => firstUnsupportedParameter(r.capabilities, input.body) === undefined);
+  if (routes.length === 0)
+    throw unsupportedParameter(
+      model.id,
+      firstUnsupportedParameter((preferred[0] as ModelRoute).capabilities, input.body) ?? null,
+    );
+  return { model, routes };
+}

@@ -1,0 +1,40 @@
+// One paid request as its steps see it: the buyer's input, what is served back (a JSON body or a stream of typed
+// events), and the few readings of the input that more than one step needs. The HTTP edge turns events into bytes.
+import type { ChatCompletionRequest, CompletionRequest } from '../../../contracts/openai/completion-request.ts';
+import type { OpenAiErrorBody } from '../../../contracts/openai/error-envelope.ts';
+import type { ProviderPreferences } from '../../../contracts/openai/provider-preferences.ts';
+import type { ApiKeyRecord } from '../../ports.ts';
+
+export type CompletionInput =
+  | { kind: 'chat'; body: ChatCompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal }
+  | { kind: 'text'; body: CompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal };
+
+/** The usage block the market answers with: its own counts, and the cost when the buyer asked for it. */
+export type UsageBlock = { prompt_tokens: number; completion_tokens: number; total_tokens: number; cost?: string };
+
+/**
+ * What a buyer's stream carries, in order: `delta`s (a host's chunk as relayed, with the text it adds), then `usage`
+ * (when asked for) and `done`; or, instead of the end, one `error`. `wire` is what the buyer receives for it.
+ */
+export type StreamEvent =
+  | { type: 'delta'; text: string; wire: object }
+  | { type: 'usage'; usage: UsageBlock; wire: object }
+  | { type: 'error'; wire: OpenAiErrorBody }
+  | { type: 'done' };
+
+export type Served =
+  { kind: 'json'; body: object } | { kind: 'stream'; events: AsyncGenerator<StreamEvent, void, undefined> };
+
+/** The SSE data of an event: `[DONE]` ends the stream, every other event is a JSON object. */
+export const wireOf = (event: StreamEvent): object | '[DONE]' => (event.type === 'done' ? '[DONE]' : event.wire);
+
+/** The key's standing provider preferences, overridden field by field by the request's own. */
+export function preferencesOf(input: CompletionInput): ProviderPreferences {
+  return { ...input.key.providerPreferences, ...input.body.provider };
+}
+
+/** How many top logprobs per token the buyer asked for; null: none. */
+export function buyerTopLogprobs(input: CompletionInput): number | null {
+  if (input.kind === 'chat') return input.body.logprobs ? (input.body.top_logprobs ?? 0) : null;
+  return input.body.logprobs ?? null;
+}

@@ -1,0 +1,38 @@
+// Admit, second part: the price a request is locked at, and the hosts that serve at it.
+import type { LockedPrice } from '../../../domain/ledger/request-cost.ts';
+import type { TokenPrices } from '../../../domain/pricing/demand-price.ts';
+import { admissionPrice, servesAt, type WorstCase } from '../../../domain/pricing/host-asks.ts';
+import type { CatalogModel, ModelRoute } from '../market-catalog.ts';
+import { aboveMaxPrice } from './admit-refusals.ts';
+import { preferencesOf, type CompletionInput } from './paid-request.ts';
+
+/**
+ * The price this request is locked at, and the hosts that serve at it: the market price, raised to the cheapest ask
+ * among the hosts able to take it now, so a request is never refused for price while one of them is up
+ * (docs/decisions/010-price-liveness.md). Only the buyer's own `provider.max_price` can refuse it.
+ */
+export function lockPrice(
+  model: CatalogModel,
+  available: ModelRoute[],
+  input: CompletionInput,
+  worst: WorstCase,
+): { price: LockedPrice; candidates: ModelRoute[] } {
+  const market = { prompt: model.promptPrice, completion: model.completionPrice };
+  // `available` holds only hosts within the ceiling (modelRoutes), so one of them always sets a price.
+  const locked = admissionPrice(
+    market,
+    available.map((r) => r.ask),
+    model.ceiling,
+    worst,
+  ) as TokenPrices;
+  const maxPrice = preferencesOf(input).max_price ?? {};
+  if (
+    (maxPrice.prompt !== undefined && locked.prompt > maxPrice.prompt) ||
+    (maxPrice.completion !== undefined && locked.completion > maxPrice.completion)
+  )
+    throw aboveMaxPrice(model.id, locked);
+  return {
+    price: { promptNanos: locked.prompt, completionNanos: locked.completion },
+    candidates: available.filter((r) => servesAt(r.ask, locked)),
+  };
+}

@@ -1,0 +1,39 @@
+// Step 3 of the paid path, relay (a JSON answer): the host's body with the market's id, model and usage, its
+// logprobs cut to what the buyer asked for. It leaves once its capture is durable: what the market answers, it
+// has charged.
+import type { Winner } from '../host-race.ts';
+import { reportsTokenIds, shapeChoiceLogprobs } from '../upstream-output.ts';
+import type { Admitted } from './admit.ts';
+import { AnswerTally } from './answer-tally.ts';
+import { countCompletion, responseIdOf, usageBlock, type CountDeps } from './answer-parts.ts';
+import { buyerTopLogprobs, type CompletionInput } from './paid-request.ts';
+import { notRecorded, type Settlement } from './settle.ts';
+
+export async function relayJson(
+  deps: CountDeps,
+  input: CompletionInput,
+  admitted: Admitted,
+  settlement: Settlement,
+  winner: Winner & { answer: { kind: 'json' } },
+): Promise<object> {
+  const { route, answer } = winner;
+  const tally = AnswerTally.of(answer.answer, reportsTokenIds(input.kind, route.capabilities));
+  const completionTokens = countCompletion(deps, { input, admitted, route }, tally);
+  winner.attempt.finish('ok', completionTokens);
+  winner.end(false);
+  const { cost, recorded } = settlement.answered(winner, {
+    completionTokens,
+    receipt: answer.receipt,
+    positions: tally.positions,
+    finishReason: tally.finishReason,
+  });
+  if ((await recorded) === 'abandoned') throw notRecorded();
+  const buyerTop = buyerTopLogprobs(input);
+  return {
+    ...answer.body,
+    id: responseIdOf(input),
+    model: admitted.model.id,
+    choices: (answer.body.choices ?? []).map((c) => shapeChoiceLogprobs(c, buyerTop)),
+    usage: usageBlock(input, admitted, completionTokens, cost),
+  };
+}

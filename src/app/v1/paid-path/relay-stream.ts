@@ -1,0 +1,103 @@
+// Step 3 of the paid path, relay (a stream): the host's chunks pass to the buyer as they come (with the market's id
+// and model, logprobs cut to what the buyer asked for) while the market gathers its text and token ids to count
+// them. At the end the answer is settled, and the usage chunk and `done` leave once its capture is durable. A host
+// failing mid-stream ends it in an error event; the buyer hanging up ends it quietly; either way the tokens
+// delivered are charged.
+import type { UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
+import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import type { Clock } from '../../ports.ts';
+import type { FirstAnswer, Winner } from '../host-race.ts';
+import { reportsTokenIds, shapeChoiceLogprobs } from '../upstream-output.ts';
+import type { Admitted } from './admit.ts';
+import { AnswerTally } from './answer-tally.ts';
+import { countCompletion, responseIdOf, usageBlock, type CountDeps } from './answer-parts.ts';
+import { buyerTopLogprobs, type CompletionInput, type StreamEvent } from './paid-request.ts';
+import { notRecorded, type Settlement } from './settle.ts';
+
+export type RelayDeps = CountDeps & { clock: Clock };
+
+type StreamAnswer = Extract<FirstAnswer, { kind: 'stream' }>;
+
+/** The host's events: those the race read before the first token, then the rest as they come. */
+async function* upstreamEvents(answer: StreamAnswer): AsyncGenerator<UpstreamEvent, void, undefined> {
+  // host-race.ts keeps what it read untyped; they are the engine client's typed events (EngineClient's port).
+  for (const event of answer.read as UpstreamEvent[]) yield event;
+  if (answer.ended) return;
+  const events = answer.events as AsyncGenerator<UpstreamEvent>;
+  for (let next = await events.next(); !next.done; next = await events.next()) yield next.value;
+}
+
+export async function* relayStream(
+  deps: RelayDeps,
+  input: CompletionInput,
+  admitted: Admitted,
+  settlement: Settlement,
+  winner: Winner & { answer: StreamAnswer },
+): AsyncGenerator<StreamEvent, void, undefined> {
+  const { route, answer } = winner;
+  const responseId = responseIdOf(input);
+  const buyerTop = buyerTopLogprobs(input);
+  const tally = new AnswerTally(reportsTokenIds(input.kind, route.capabilities));
+  let count: number | undefined;
+  let status = 'client_closed';
+  const counted = () => (count ??= countCompletion(deps, { input, admitted, route }, tally));
+  try {
+    try {
+      for await (const event of upstreamEvents(answer)) {
+        tally.add(event);
+        if (event.type === 'usage') continue;
+        const wire = {
+          ...event.wire,
+          id: responseId,
+          model: admitted.model.id,
+          choices: event.wire.choices.map((c) => shapeChoiceLogprobs(c, buyerTop)),
+        };
+        yield { type: 'delta', text: event.text, wire };
+      }
+    } catch (error) {
+      // The buyer hanging up aborts the upstream read too: that is not the host's failure.
+      if (input.signal.aborted) return;
+      status = 'host_failed_mid_stream';
+      deps.logger.warn({ host: route.host.id, err: String(error) }, 'host failed mid-stream');
+      const failed = new ApiError(
+        502,
+        'server_error',
+        'The host failed while streaming; you are billed only for the tokens delivered.',
+        'host_failed_mid_stream',
+      );
+      yield { type: 'error', wire: failed.toBody() };
+      return;
+    }
+    status = 'ok';
+    const receipt = answer.receipt();
+    const { cost, recorded } = settlement.answered(winner, {
+      completionTokens: counted(),
+      receipt,
+      positions: tally.positions,
+      finishReason: tally.finishReason,
+    });
+    // The usage chunk and [DONE] leave once the capture is durable; an abandoned one ends the stream in an error.
+    if ((await recorded) === 'abandoned') {
+      yield { type: 'error', wire: notRecorded().toBody() };
+      return;
+    }
+    if (input.body.stream_options?.include_usage) {
+      const usage = usageBlock(input, admitted, counted(), cost);
+      const wire = {
+        id: responseId,
+        object: input.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion',
+        created: Math.floor(deps.clock.nowMs() / 1000),
+        model: admitted.model.id,
+        choices: [],
+        usage,
+      };
+      yield { type: 'usage', usage, wire };
+    }
+    yield { type: 'done' };
+  } finally {
+    winner.attempt.finish(status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed', counted());
+    winner.end(status !== 'ok');
+    settlement.cut(winner, counted(), status);
+    await answer.events.return(undefined);
+  }
+}

@@ -1,0 +1,152 @@
+// Step 4 of the paid path, settle: once per request, whatever ended it. A request no host served is charged
+// nothing; one a host answered is charged for the prompt and the completion tokens delivered (the market's count),
+// captured with the host's receipt (its signature kept only if it verifies) and offered for verification. The
+// capture is durable before the answer's last bytes leave: `recorded` says whether it was (or abandoned, when the
+// billing database stayed unwritable: then nothing was charged and the answer ends in `notRecorded`).
+import { receiptMessage, type ResponseReceipt } from '../../../contracts/hosts/response-receipt.ts';
+import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { captureTransaction } from '../../../domain/ledger/transaction.ts';
+import { costOf } from '../../../domain/ledger/request-cost.ts';
+import type { Nanos, RevenueSplit } from '../../../domain/money/nanos.ts';
+import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
+import type { Durability } from '../../billing/billing-batcher.ts';
+import type { SpendBudget } from '../../billing/spend-budget.ts';
+import { utcDay } from '../../billing/utc-day.ts';
+import type { Clock, CompletionMetrics, Logger } from '../../ports.ts';
+import type { ResponseSampler } from '../../verification/response-sampling.ts';
+import type { Winner } from '../host-race.ts';
+import type { ModelRoute } from '../market-catalog.ts';
+import type { Admitted } from './admit.ts';
+import type { CompletionInput } from './paid-request.ts';
+
+export type SettleDeps = {
+  budget: SpendBudget;
+  clock: Clock;
+  logger: Logger;
+  metrics: CompletionMetrics;
+  split: RevenueSplit;
+  verifySignature(publicKey: string, text: string, signature: string): boolean;
+  /** keeps some finished responses for re-scoring against the reference engine */
+  sampler: ResponseSampler;
+};
+
+/** A whole answer as a host gave it: the market's count of its tokens, its receipt (unverified), what it claims. */
+export type Answered = {
+  completionTokens: number;
+  receipt: ResponseReceipt | undefined;
+  /** the host's token ids with their logprobs and top-k, where its engine reports them */
+  positions: ClaimedPosition[] | undefined;
+  finishReason: string | null;
+};
+
+export type Settlement = {
+  /** no host served it (`attempts` hosts were tried): nothing is charged */
+  unserved(status: string, attempts: number): void;
+  /** the winner's whole answer: charged, its receipt kept as evidence, offered for verification */
+  answered(winner: Winner, answer: Answered): { cost: Nanos; recorded: Promise<Durability> };
+  /** the winner's answer ended early (`status` says why): the delivered tokens are charged; no-op once settled */
+  cut(winner: Winner, completionTokens: number, status: string): void;
+};
+
+/** The answer's capture could not be written before the give-up time: it is not charged, so it is not delivered. */
+export const notRecorded = () =>
+  new ApiError(
+    503,
+    'service_unavailable',
+    'The billing database is unavailable, so this answer could not be recorded; nothing was charged. Retry shortly.',
+    'billing_unavailable',
+    null,
+    { 'retry-after': '1' },
+  );
+
+type Routing = Pick<Winner, 'attempts' | 'hedged'> & { served?: Winner };
+
+export function openSettlement(deps: SettleDeps, input: CompletionInput, admitted: Admitted): Settlement {
+  const { model, price, promptTokens, maxTokens, hold, rate, slot } = admitted;
+  let settled = false;
+
+  const settle = (
+    hostId: string | null,
+    completionTokens: number,
+    status: string,
+    routing: Routing,
+    receipt: ResponseReceipt | null = null,
+  ): { cost: Nanos; recorded: Promise<Durability> } => {
+    if (settled) return { cost: 0n, recorded: Promise.resolve('durable') };
+    settled = true;
+    slot.release();
+    const upstream = hostId === null ? undefined : routing.served?.attempt.elapsed();
+    deps.metrics.completed({ modelId: model.id, status, ...(upstream ? { upstream } : {}) });
+    const tokensBilled = hostId === null ? 0 : promptTokens;
+    const cost = hostId === null ? 0n : costOf(price, tokensBilled, completionTokens, maxTokens);
+    const delivered = Math.min(completionTokens, maxTokens);
+    rate.settle(hostId === null ? 0 : tokensBilled + delivered);
+    const recorded = deps.budget.settle(hold, cost, {
+      type: 'capture',
+      leaseId: hold.leaseId,
+      keyId: input.key.id,
+      day: utcDay(deps.clock.nowMs()),
+      transaction:
+        hostId === null
+          ? undefined
+          : captureTransaction(input.requestId, input.key.accountId, hostId, cost, deps.split),
+      usage: {
+        requestId: input.requestId,
+        accountId: input.key.accountId,
+        keyId: input.key.id,
+        keyPrefix: input.key.prefix,
+        modelId: model.id,
+        hostId,
+        promptTokens: tokensBilled,
+        completionTokens: hostId === null ? 0 : delivered,
+        promptPrice: price.promptNanos,
+        completionPrice: price.completionNanos,
+        cost,
+        status,
+        attempts: routing.attempts,
+        hedged: routing.hedged,
+        receipt,
+      },
+    });
+    return { cost, recorded };
+  };
+
+  /** The receipt as evidence: its signature kept only if it is the host's, over these exact digests. */
+  const verifiedReceipt = (route: ModelRoute, receipt: ResponseReceipt | undefined): ResponseReceipt | null => {
+    if (!receipt) return null;
+    const { publicKey } = route.host;
+    if (publicKey === null) return { ...receipt, signature: null };
+    const message = receiptMessage(input.requestId, receipt.requestDigest, receipt.responseDigest);
+    const valid = receipt.signature !== null && deps.verifySignature(publicKey, message, receipt.signature);
+    if (!valid)
+      deps.logger.warn(
+        { host: route.host.id, requestId: input.requestId },
+        "the host's receipt is missing or does not verify",
+      );
+    return { ...receipt, signature: valid ? receipt.signature : null };
+  };
+
+  const routingOf = (winner: Winner): Routing => ({ attempts: winner.attempts, hedged: winner.hedged, served: winner });
+
+  return {
+    unserved: (status, attempts) => void settle(null, 0, status, { attempts, hedged: false }),
+    answered(winner, answer) {
+      const receipt = verifiedReceipt(winner.route, answer.receipt);
+      const charged = settle(winner.route.host.id, answer.completionTokens, 'ok', routingOf(winner), receipt);
+      deps.sampler.offer({
+        requestId: input.requestId,
+        host: winner.route.host,
+        modelId: model.id,
+        promptIds: admitted.promptIds,
+        positions: answer.positions,
+        temperature: input.body.temperature ?? null,
+        stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
+        receipt,
+        servedAtMs: deps.clock.nowMs(),
+      });
+      return charged;
+    },
+    cut: (winner, completionTokens, status) =>
+      void settle(winner.route.host.id, completionTokens, status, routingOf(winner)),
+  };
+}

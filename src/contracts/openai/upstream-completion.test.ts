@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import {
+  completionKindOf,
+  readUpstreamAnswer,
+  readUpstreamChunk,
+  upstreamErrorMessage,
+} from './upstream-completion.ts';
+
+// Chunks in the shapes the engines send them: llama.cpp server (chat logprobs with ids), vLLM-style usage chunks,
+// and the built-in engine's completion logprobs with parallel id lists.
+const chatChunk = (delta: object, extra: object = {}) => ({
+  id: 'chatcmpl-1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'upstream',
+  choices: [{ index: 0, delta, finish_reason: null, ...extra }],
+});
+
+describe('a host answer read once into typed events', () => {
+  it('reads a chat delta with its text and token ids, keeping the chunk as sent', () => {
+    const chunk = chatChunk(
+      { content: 'Hi' },
+      {
+        logprobs: {
+          content: [{ id: 7, token: 'Hi', logprob: -0.5, top_logprobs: [{ id: 7, logprob: -0.5 }, { id: 9 }] }],
+        },
+      },
+    );
+    expect(readUpstreamChunk('chat', chunk)).toEqual({
+      type: 'delta',
+      text: 'Hi',
+      tokens: [{ id: 7, logprob: -0.5, top: [{ id: 7, logprob: -0.5 }] }],
+      finishReason: null,
+      wire: chunk,
+    });
+  });
+
+  it('reads a bare role chunk as a delta without text or tokens, and a finishing chunk as finish', () => {
+    expect(readUpstreamChunk('chat', chatChunk({ role: 'assistant' }))).toMatchObject({
+      type: 'delta',
+      text: '',
+      tokens: [],
+    });
+    expect(readUpstreamChunk('chat', chatChunk({}, { finish_reason: 'stop' }))).toMatchObject({
+      type: 'finish',
+      text: '',
+      finishReason: 'stop',
+    });
+  });
+
+  it('makes the token ids unusable (undefined) when one is not an integer, so the market counts the text', () => {
+    const chunk = chatChunk({ content: 'x' }, { logprobs: { content: [{ id: 1.5, logprob: -1 }] } });
+    expect(readUpstreamChunk('chat', chunk)).toMatchObject({ type: 'delta', text: 'x', tokens: undefined });
+  });
+
+  it('reads completion logprobs from their parallel id lists, a missing logprob as NaN', () => {
+    const chunk = {
+      choices: [
+        {
+          text: 'ab',
+          logprobs: { token_ids: [3, 4], token_logprobs: [-0.1], top_logprobs_ids: [[{ id: 3, logprob: -0.1 }]] },
+          finish_reason: 'length',
+        },
+      ],
+    };
+    expect(readUpstreamChunk('text', chunk)).toMatchObject({
+      type: 'finish',
+      text: 'ab',
+      finishReason: 'length',
+      tokens: [
+        { id: 3, logprob: -0.1, top: [{ id: 3, logprob: -0.1 }] },
+        { id: 4, logprob: Number.NaN, top: [] },
+      ],
+    });
+  });
+
+  it("reads a chunk without choices as the host's usage claim, and skips one that carries nothing", () => {
+    expect(readUpstreamChunk('chat', { choices: [], usage: { prompt_tokens: 3, completion_tokens: 5 } })).toEqual({
+      type: 'usage',
+      completionTokens: 5,
+    });
+    expect(readUpstreamChunk('chat', { choices: [], usage: { completion_tokens: 'five' } })).toEqual({
+      type: 'usage',
+      completionTokens: undefined,
+    });
+    expect(readUpstreamChunk('chat', { choices: [] })).toBeUndefined();
+  });
+
+  it('refuses what is not a completion at all', () => {
+    expect(() => readUpstreamChunk('chat', { choices: 'many' })).toThrow();
+    expect(() => readUpstreamAnswer('chat', [1, 2])).toThrow();
+  });
+
+  it("reads a JSON answer's first choice and usage claim, keeping the body as sent", () => {
+    const body = {
+      id: 'x',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 4, completion_tokens: 2 },
+    };
+    expect(readUpstreamAnswer('chat', body)).toEqual({
+      body,
+      answer: { text: 'Hello', tokens: [], finishReason: 'stop', completionTokens: 2 },
+    });
+    expect(readUpstreamAnswer('text', {}).answer).toEqual({
+      text: '',
+      tokens: [],
+      finishReason: null,
+      completionTokens: undefined,
+    });
+  });
+
+  it("reads the message of a host's error body, where it sent one", () => {
+    expect(upstreamErrorMessage({ error: { message: 'grammar is not valid', type: 'invalid_request_error' } })).toBe(
+      'grammar is not valid',
+    );
+    expect(upstreamErrorMessage('Bad Request')).toBeUndefined();
+    expect(upstreamErrorMessage({ error: 'nope' })).toBeUndefined();
+  });
+
+  it('tells a chat path from a completion path', () => {
+    expect(completionKindOf('/v1/chat/completions')).toBe('chat');
+    expect(completionKindOf('/v1/completions')).toBe('text');
+  });
+});

@@ -1,0 +1,159 @@
+// A host's answer as the market reads it, parsed once where it arrives (the engine client) into typed events: a
+// stream chunk becomes a `delta`, a `finish` or a `usage` event; a JSON answer becomes one `UpstreamAnswer`. Hosts
+// are attacker-controlled: a malformed field reads as absent (a malformed token id makes the ids unusable, so the
+// market counts the text itself), and only an answer whose shape is not a completion at all is refused. The chunk
+// or body as sent is kept beside its typed reading (`wire`): the buyer gets it back with its id, model and logprobs
+// rewritten. A host's `error` event is not an event here: it ends the stream as a failure (see the engine client);
+// the message of a host's error body is read here too.
+import { z } from 'zod';
+import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
+import type { TokenLogprob } from '../../domain/verification/topk-distance.ts';
+
+export type CompletionKind = 'chat' | 'text';
+
+const wireChoiceSchema = z.looseObject({});
+/** A chunk or body as the host sent it: its choices, and whatever else it carried (relayed as is). */
+const wireSchema = z.looseObject({
+  choices: z.array(wireChoiceSchema).optional(),
+  usage: z
+    .looseObject({ completion_tokens: z.number().optional().catch(undefined) })
+    .nullish()
+    .catch(undefined),
+});
+export type UpstreamChoiceWire = z.output<typeof wireChoiceSchema>;
+export type UpstreamWire = z.output<typeof wireSchema>;
+
+const tokenLogprobSchema = z.object({ id: z.number().int(), logprob: z.number() });
+/** A top-k list: the entries with an integer id and a logprob; anything else in it is skipped. */
+const topSchema = z
+  .array(z.unknown())
+  .catch([])
+  .transform((entries): TokenLogprob[] =>
+    entries.flatMap((entry) => {
+      const read = tokenLogprobSchema.safeParse(entry);
+      return read.success ? [read.data] : [];
+    }),
+  );
+const logprobOrNaN = z.number().catch(Number.NaN);
+const nullishArray = z.array(z.unknown()).nullish().catch(undefined);
+
+/** Chat logprobs: `content[]` of `{ id, logprob, top_logprobs }`. None: no positions; one id not an integer: undefined. */
+const chatTokensSchema = z
+  .looseObject({
+    content: z.array(z.looseObject({ id: z.number().int(), logprob: logprobOrNaN, top_logprobs: topSchema })).nullish(),
+  })
+  .nullish()
+  .transform((logprobs): ClaimedPosition[] | undefined =>
+    (logprobs?.content ?? []).map((e) => ({ id: e.id, logprob: e.logprob, top: e.top_logprobs })),
+  )
+  .catch(undefined);
+
+/** Completion logprobs: parallel `token_ids`, `token_logprobs` and `top_logprobs_ids` lists. */
+const textTokensSchema = z
+  .looseObject({
+    token_ids: z.array(z.number().int()).nullish(),
+    token_logprobs: nullishArray,
+    top_logprobs_ids: nullishArray,
+  })
+  .nullish()
+  .transform((logprobs): ClaimedPosition[] | undefined => {
+    const logprobsOf = logprobs?.token_logprobs ?? [];
+    const topsOf = logprobs?.top_logprobs_ids ?? [];
+    return (logprobs?.token_ids ?? []).map((id, i) => ({
+      id,
+      logprob: logprobOrNaN.parse(logprobsOf[i]),
+      top: topSchema.parse(topsOf[i]),
+    }));
+  })
+  .catch(undefined);
+
+const contentSchema = z
+  .looseObject({ content: z.string().nullish().catch(undefined) })
+  .nullish()
+  .catch(undefined);
+const chatChoiceSchema = z.looseObject({
+  message: contentSchema,
+  delta: contentSchema,
+  logprobs: chatTokensSchema,
+  finish_reason: z.string().nullish().catch(undefined),
+});
+const textChoiceSchema = z.looseObject({
+  text: z.string().nullish().catch(undefined),
+  logprobs: textTokensSchema,
+  finish_reason: z.string().nullish().catch(undefined),
+});
+
+/** One choice as the market reads it: the text it adds and the host's tokens for it. */
+export type UpstreamOutput = {
+  text: string;
+  /**
+   * The token ids the host reported for this text, each with its logprob and top-k ids (what the verifier checks):
+   * empty when it reported none, undefined when one was malformed. Read only from engines known to report ids.
+   */
+  tokens: ClaimedPosition[] | undefined;
+  /** why the host stopped, once it did */
+  finishReason: string | null;
+};
+
+function outputOf(kind: CompletionKind, choice: UpstreamChoiceWire): UpstreamOutput {
+  if (kind === 'text') {
+    const read = textChoiceSchema.parse(choice);
+    return { text: read.text ?? '', tokens: read.logprobs, finishReason: read.finish_reason ?? null };
+  }
+  const read = chatChoiceSchema.parse(choice);
+  return {
+    text: (read.message ?? read.delta)?.content ?? '',
+    tokens: read.logprobs,
+    finishReason: read.finish_reason ?? null,
+  };
+}
+
+/**
+ * One event of a host's stream. `delta`: a chunk of output (a bare role chunk has empty text); `finish`: the chunk
+ * that says why it stopped (it may carry the last text); `usage`: a chunk without choices, with the host's claimed
+ * completion count where it gave one. `wire` is the chunk as the host sent it.
+ */
+export type UpstreamEvent =
+  | ({ type: 'delta'; wire: UpstreamWire & { choices: UpstreamChoiceWire[] } } & UpstreamOutput)
+  | ({ type: 'finish'; wire: UpstreamWire & { choices: UpstreamChoiceWire[] } } & UpstreamOutput)
+  | { type: 'usage'; completionTokens: number | undefined };
+
+/** A host's JSON answer: its first choice read, and its usage claim. */
+export type UpstreamAnswer = UpstreamOutput & { completionTokens: number | undefined };
+
+/** Reads one parsed stream chunk; undefined for a chunk that carries nothing (no choice, no usage). */
+export function readUpstreamChunk(kind: CompletionKind, json: unknown): UpstreamEvent | undefined {
+  const wire = wireSchema.parse(json);
+  const [choice] = wire.choices ?? [];
+  if (choice === undefined || wire.choices === undefined) {
+    return wire.usage ? { type: 'usage', completionTokens: wire.usage.completion_tokens } : undefined;
+  }
+  const output = outputOf(kind, choice);
+  const chunk = { ...wire, choices: wire.choices };
+  return output.finishReason === null
+    ? { type: 'delta', wire: chunk, ...output }
+    : { type: 'finish', wire: chunk, ...output };
+}
+
+/** Reads a host's whole JSON answer (the body as sent, and its reading); throws a ZodError when it is not a completion. */
+export function readUpstreamAnswer(
+  kind: CompletionKind,
+  json: unknown,
+): { body: UpstreamWire; answer: UpstreamAnswer } {
+  const body = wireSchema.parse(json);
+  const [choice] = body.choices ?? [];
+  const output = choice ? outputOf(kind, choice) : { text: '', tokens: [], finishReason: null };
+  return { body, answer: { ...output, completionTokens: body.usage?.completion_tokens } };
+}
+
+const errorBodySchema = z.looseObject({ error: z.looseObject({ message: z.string() }) });
+
+/** The message of a host's error body (an OpenAI error envelope), where it sent one. */
+export function upstreamErrorMessage(body: unknown): string | undefined {
+  const read = errorBodySchema.safeParse(body);
+  return read.success ? read.data.error.message : undefined;
+}
+
+/** The kind of completion an engine path answers. */
+export const completionKindOf = (path: string): CompletionKind =>
+  path.endsWith('/chat/completions') ? 'chat' : 'text';
