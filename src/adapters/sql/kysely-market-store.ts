@@ -1,7 +1,8 @@
 // The operator's records on SQL: accounts with their ledger accounts, credit grants, keys, models, hosts, usage
 // and balances. Money moves only through balanced ledger transactions.
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import { ledgerAccount, transfer } from '../../domain/ledger/transaction.ts';
+import { ledgerAccount } from '../../domain/ledger/transaction.ts';
+import { planCreditGrant } from '../../domain/money/credit-grant-plan.ts';
 import { PRICE_PRECISION, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { KeyRole } from '../../app/ports.ts';
@@ -143,18 +144,7 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
     async grantCredits(accountId, amount, idempotencyKey) {
       return db
         .transaction()
-        .execute((trx) =>
-          writeLedgerTransaction(
-            trx,
-            transfer(
-              `grant:${idempotencyKey}`,
-              'grant',
-              ledgerAccount.funding,
-              ledgerAccount.credits(accountId),
-              amount,
-            ),
-          ),
-        );
+        .execute((trx) => writeLedgerTransaction(trx, planCreditGrant(accountId, amount, idempotencyKey)));
     },
     async balances(accountId) {
       return {

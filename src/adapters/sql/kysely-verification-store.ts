@@ -11,7 +11,8 @@ import type {
 } from '../../app/verification/verification-store.ts';
 import type { SampleFindings } from '../../domain/verification/response-check.ts';
 import { ledgerAccount } from '../../domain/ledger/transaction.ts';
-import { writeLedgerTransactions } from './ledger-writes.ts';
+import { planRefunds } from '../../domain/money/conviction-refund-plan.ts';
+import { insertSlashes, writeLedgerTransactions } from './ledger-writes.ts';
 import type { Schema } from './schema.ts';
 
 type SampleRow = {
@@ -211,7 +212,7 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
           throw error;
         });
     },
-    convict(conviction, plan) {
+    convict(conviction, slashBps) {
       return db.transaction().execute(async (trx) => {
         const trust = await trx
           .selectFrom('host_model_trust')
@@ -259,22 +260,24 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
               .execute()
           ).map((r) => [r.id, r.balance]),
         );
-        const refunds = plan(responses, {
-          hostEarnings: balances.get(ledgerAccount.hostEarnings(conviction.hostId)) ?? 0n,
-          hostBond: balances.get(ledgerAccount.hostBond(conviction.hostId)) ?? 0n,
-          hostUnbonding: balances.get(ledgerAccount.hostUnbonding(conviction.hostId)) ?? 0n,
-          treasury: balances.get(ledgerAccount.treasury) ?? 0n,
-        });
+        const refunds = planRefunds(
+          conviction.id,
+          conviction.hostId,
+          responses,
+          {
+            hostEarnings: balances.get(ledgerAccount.hostEarnings(conviction.hostId)) ?? 0n,
+            hostBond: balances.get(ledgerAccount.hostBond(conviction.hostId)) ?? 0n,
+            hostUnbonding: balances.get(ledgerAccount.hostUnbonding(conviction.hostId)) ?? 0n,
+            treasury: balances.get(ledgerAccount.treasury) ?? 0n,
+          },
+          slashBps,
+        );
         await writeLedgerTransactions(trx, refunds.transactions);
-        if (responses.length > 0) {
+        if (refunds.refundedRequestIds.length > 0) {
           await trx
             .updateTable('usage_records')
             .set({ refunded_by: conviction.id })
-            .where(
-              'request_id',
-              'in',
-              responses.map((r) => r.requestId),
-            )
+            .where('request_id', 'in', refunds.refundedRequestIds)
             .execute();
         }
         // The failed checks this conviction rests on: those since the host's previous conviction for the SKU, if any.
@@ -299,7 +302,7 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
             host_id: conviction.hostId,
             model_id: conviction.modelId,
             check_ids: JSON.stringify(checkIds),
-            responses_refunded: responses.length,
+            responses_refunded: refunds.refundedRequestIds.length,
             refunded: refunds.total,
             from_host: refunds.fromHost,
             from_treasury: refunds.fromTreasury,
@@ -309,18 +312,7 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        if (refunds.slashed > 0n) {
-          await trx
-            .insertInto('slashes')
-            .values({
-              id: `slash-${conviction.id}`,
-              host_id: conviction.hostId,
-              reason: 'conviction',
-              cause: conviction.id,
-              amount: refunds.slashed,
-            })
-            .execute();
-        }
+        if (refunds.slash) await insertSlashes(trx, [refunds.slash]);
         await trx
           .updateTable('hosts')
           .set({ suspended_at: sql<Date>`now()` })

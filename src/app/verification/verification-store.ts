@@ -1,7 +1,6 @@
 // The store port for trust: the durable queue of sampled responses, the checks made of them, each host's standing
 // per SKU, convictions with their refunds, disputes and appeals.
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
-import type { RefundableResponse, RefundPlan, RefundSources } from '../../domain/verification/refund-plan.ts';
 import type { CheckVerdict, ClaimedPosition, SampleFindings } from '../../domain/verification/response-check.ts';
 
 /** What the verifier needs of a response: the market's own prompt ids and the host's claimed positions. */
@@ -94,12 +93,10 @@ export type VerificationStore = {
   recordCheck(check: CheckRecord, next: (standing: TrustStanding) => TrustStanding): Promise<TrustStanding | undefined>;
   /**
    * Suspends the host and refunds every response it served for the SKU since its last passed check that was not
-   * refunded yet, by `plan`, in one transaction.
+   * refunded yet, and slashes `slashBps` of what is left of its bond (planRefunds, conviction-refund-plan.ts), in one
+   * transaction.
    */
-  convict(
-    conviction: { id: string; hostId: string; modelId: string },
-    plan: (responses: RefundableResponse[], sources: RefundSources) => RefundPlan,
-  ): Promise<ConvictionRecord>;
+  convict(conviction: { id: string; hostId: string; modelId: string }, slashBps: bigint): Promise<ConvictionRecord>;
   /** newest first; `after`: only checks of this host older than that one */
   hostChecks(hostId: string, limit: number, after?: string): Promise<CheckRow[]>;
   hostConvictions(hostId: string): Promise<ConvictionRecord[]>;
