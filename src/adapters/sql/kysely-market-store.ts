@@ -3,7 +3,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { ledgerAccount } from '../../domain/ledger/transaction.ts';
 import { planCreditGrant } from '../../domain/money/credit-grant-plan.ts';
-import { PRICE_PRECISION, quotedPrice } from '../../domain/pricing/demand-price.ts';
+import { openingPricing, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { KeyRole } from '../../app/ports.ts';
 import type {
@@ -282,14 +282,15 @@ export function createKyselyMarketStore(db: Kysely<Schema>): MarketStore {
           .values(values)
           .onConflict((oc) => oc.column('id').doUpdateSet(updates))
           .execute();
+        const opening = openingPricing({ prompt: model.promptPrice, completion: model.completionPrice });
         await trx
           .insertInto('model_pricing')
           .values({
             model_id: id,
-            prompt_floor: model.promptPrice / 2n,
-            completion_floor: model.completionPrice / 2n,
-            prompt_precise: model.promptPrice * PRICE_PRECISION,
-            completion_precise: model.completionPrice * PRICE_PRECISION,
+            prompt_floor: opening.floor.prompt,
+            completion_floor: opening.floor.completion,
+            prompt_precise: opening.precise.prompt,
+            completion_precise: opening.precise.completion,
           })
           .onConflict((oc) => oc.column('model_id').doNothing())
           .execute();

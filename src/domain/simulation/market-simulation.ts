@@ -7,7 +7,7 @@
 import type { MarketRules } from '../economics/market-rules.ts';
 import { ledgerAccount } from '../ledger/transaction.ts';
 import type { Nanos } from '../money/nanos.ts';
-import { ceilingPrices, nextPrices, PRICE_PRECISION, quotedPrice, utilizationOf } from '../pricing/demand-price.ts';
+import { ceilingPrices, nextPrices, openingPricing, quotedPrice, utilizationOf } from '../pricing/demand-price.ts';
 import { askFloor } from '../pricing/host-asks.ts';
 import { createPrng } from '../tiny-model/prng.ts';
 import { demandAt, type HostGroup, type Scenario } from './scenario.ts';
@@ -122,7 +122,7 @@ function simulate(scenario: Scenario, seed: number, rules: MarketRules, onProgre
   const tickMs = scenario.tickSeconds * 1000;
   const bounds = { base: scenario.model.basePrice, floor: scenario.model.floorPrice };
   const ceiling = ceilingPrices(bounds.base, rules.pricing.ceilingMultiple);
-  let precise = { prompt: bounds.base.prompt * PRICE_PRECISION, completion: bounds.base.completion * PRICE_PRECISION };
+  let precise = openingPricing(bounds.base).precise;
   let refusedForPrice = 0;
   let refusedForCapacity = 0;
   const series: SimPoint[] = [];
