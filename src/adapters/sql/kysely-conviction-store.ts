@@ -2,10 +2,11 @@
 // balances the refunds draw on are locked and loaded, the plan (planRefunds, src/domain/money) decides what moves,
 // and this file applies it — refunds and slash through the one ledger writer, usage records marked, the host
 // suspended. Also hosts' appeals.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AppealRow, ConvictionRecord, ConvictionStore } from '../../app/verification/verification-store.ts';
 import { ledgerAccount } from '../../domain/ledger/transaction.ts';
-import { planRefunds } from '../../domain/money/conviction-refund-plan.ts';
+import { planRefunds, type RefundableResponse } from '../../domain/money/conviction-refund-plan.ts';
+import { lockedBalances } from './ledger-locks.ts';
 import { insertSlashes, writeLedgerTransactions } from './ledger-writes.ts';
 import type { Schema } from './schema.ts';
 
@@ -33,65 +34,69 @@ const toAppeal = (r: Selectable<Schema['appeals']>): AppealRow => ({
   createdAtMs: r.created_at.getTime(),
 });
 
+/**
+ * The facts a conviction refunds: the host's paid responses for the SKU not refunded yet, since its last passed
+ * check's own responses (the ones after them were never verified), locked.
+ */
+async function unrefundedSinceLastPass(
+  trx: Transaction<Schema>,
+  hostId: string,
+  modelId: string,
+): Promise<RefundableResponse[]> {
+  const trust = await trx
+    .selectFrom('host_model_trust')
+    .select('last_passed_check_id')
+    .where('host_id', '=', hostId)
+    .where('model_id', '=', modelId)
+    .forUpdate()
+    .executeTakeFirst();
+  const since = trust?.last_passed_check_id
+    ? ((
+        await trx
+          .selectFrom('usage_records')
+          .innerJoin('verification_samples', 'verification_samples.request_id', 'usage_records.request_id')
+          .select((eb) => eb.fn.max('usage_records.created_at').as('at'))
+          .where('verification_samples.check_id', '=', trust.last_passed_check_id)
+          .executeTakeFirst()
+      )?.at ?? null)
+    : null;
+  let served = trx
+    .selectFrom('usage_records')
+    .select(['request_id', 'account_id', 'cost'])
+    .where('host_id', '=', hostId)
+    .where('model_id', '=', modelId)
+    .where('refunded_by', 'is', null)
+    .where('cost', '>', 0n);
+  if (since) served = served.where('created_at', '>', since);
+  return (await served.forUpdate().execute()).map((r) => ({
+    requestId: r.request_id,
+    accountId: r.account_id,
+    cost: r.cost,
+  }));
+}
+
 export function createKyselyConvictionStore(db: Kysely<Schema>): ConvictionStore {
   return {
     convict(conviction, slashBps) {
       return db.transaction().execute(async (trx) => {
-        const trust = await trx
-          .selectFrom('host_model_trust')
-          .select('last_passed_check_id')
-          .where('host_id', '=', conviction.hostId)
-          .where('model_id', '=', conviction.modelId)
-          .forUpdate()
-          .executeTakeFirst();
-        // Responses after the last passed check's own responses are unverified: all of them are refunded.
-        const since = trust?.last_passed_check_id
-          ? ((
-              await trx
-                .selectFrom('usage_records')
-                .innerJoin('verification_samples', 'verification_samples.request_id', 'usage_records.request_id')
-                .select((eb) => eb.fn.max('usage_records.created_at').as('at'))
-                .where('verification_samples.check_id', '=', trust.last_passed_check_id)
-                .executeTakeFirst()
-            )?.at ?? null)
-          : null;
-        let served = trx
-          .selectFrom('usage_records')
-          .select(['request_id', 'account_id', 'cost'])
-          .where('host_id', '=', conviction.hostId)
-          .where('model_id', '=', conviction.modelId)
-          .where('refunded_by', 'is', null)
-          .where('cost', '>', 0n);
-        if (since) served = served.where('created_at', '>', since);
-        const responses = (await served.forUpdate().execute()).map((r) => ({
-          requestId: r.request_id,
-          accountId: r.account_id,
-          cost: r.cost,
-        }));
-        const balances = new Map(
-          (
-            await trx
-              .selectFrom('ledger_accounts')
-              .select(['id', 'balance'])
-              .where('id', 'in', [
-                ledgerAccount.hostEarnings(conviction.hostId),
-                ledgerAccount.hostBond(conviction.hostId),
-                ledgerAccount.hostUnbonding(conviction.hostId),
-                ledgerAccount.treasury,
-              ])
-              .forUpdate()
-              .execute()
-          ).map((r) => [r.id, r.balance]),
-        );
+        const responses = await unrefundedSinceLastPass(trx, conviction.hostId, conviction.modelId);
+        const sources = {
+          hostEarnings: ledgerAccount.hostEarnings(conviction.hostId),
+          hostBond: ledgerAccount.hostBond(conviction.hostId),
+          hostUnbonding: ledgerAccount.hostUnbonding(conviction.hostId),
+          treasury: ledgerAccount.treasury,
+        };
+        const balances = await lockedBalances(trx, Object.values(sources));
+        const balance = (account: string) => balances.get(account) ?? 0n;
         const refunds = planRefunds(
           conviction.id,
           conviction.hostId,
           responses,
           {
-            hostEarnings: balances.get(ledgerAccount.hostEarnings(conviction.hostId)) ?? 0n,
-            hostBond: balances.get(ledgerAccount.hostBond(conviction.hostId)) ?? 0n,
-            hostUnbonding: balances.get(ledgerAccount.hostUnbonding(conviction.hostId)) ?? 0n,
-            treasury: balances.get(ledgerAccount.treasury) ?? 0n,
+            hostEarnings: balance(sources.hostEarnings),
+            hostBond: balance(sources.hostBond),
+            hostUnbonding: balance(sources.hostUnbonding),
+            treasury: balance(sources.treasury),
           },
           slashBps,
         );
