@@ -1,5 +1,5 @@
 // The interfaces use cases need from the outside world. Adapters implement them; use cases take narrow picks.
-import type { LedgerTransaction } from '../domain/ledger/transaction.ts';
+import type { PlannedTransaction } from '../domain/ledger/transaction.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 import type { ResponseReceipt } from '../contracts/hosts/response-receipt.ts';
 import type { ProviderPreferences } from '../contracts/openai/provider-preferences.ts';
@@ -100,7 +100,7 @@ export type BillingOperation =
       leaseId: string;
       keyId: string;
       day: string;
-      transaction: LedgerTransaction | undefined;
+      transaction: PlannedTransaction | undefined;
       usage: UsageRecord;
     }
   | { type: 'return-lease'; leaseId: string }

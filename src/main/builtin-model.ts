@@ -1,6 +1,6 @@
 // The model the market sells out of the box: the generated tiny model (reference, F32) as the SKU `agora-tiny`,
 // and the built-in engine that serves it — for the market's own host and for `agora host --engine builtin`.
-import type { MarketStore } from '../app/market-store.ts';
+import type { CatalogStore } from '../app/v1/catalog-store.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
 import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
 import { MODEL_SHAPE } from '../domain/tiny-model/model-recipe.ts';
@@ -13,7 +13,10 @@ export const BUILTIN_QUANTIZATION = 'f32';
 export const builtinDigest = (files: ModelFiles): string => `sha256:${files.sha256}`;
 
 /** Puts the built-in SKU in the catalog (a market with no built-in host still sells it to host agents). */
-export async function ensureBuiltinModel(store: MarketStore, modelCacheDir: string): Promise<ModelFiles> {
+export async function ensureBuiltinModel(
+  store: Pick<CatalogStore, 'upsertModel'>,
+  modelCacheDir: string,
+): Promise<ModelFiles> {
   const files = await builtinModelFiles(modelCacheDir);
   await store.upsertModel({
     id: BUILTIN_MODEL_ID,

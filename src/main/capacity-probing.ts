@@ -11,7 +11,9 @@ import {
 } from '../app/admin/account-admin.ts';
 import { utcDay } from '../app/billing/utc-day.ts';
 import { nextProbeDelayMs, probeRandomHost, type CapacityProbeDeps } from '../app/hosts/capacity-probes.ts';
-import type { MarketStore } from '../app/market-store.ts';
+import type { AccountStore } from '../app/admin/account-store.ts';
+import type { KeyAdminStore } from '../app/admin/key-admin-store.ts';
+import type { CapacityStore } from '../app/hosts/capacity-store.ts';
 import type { ApiKeyRecord, Logger } from '../app/ports.ts';
 import type { MarketCatalog } from '../app/v1/market-catalog.ts';
 import { serveCompletion, type ServeCompletionDeps } from '../app/v1/serve-completion.ts';
@@ -22,7 +24,10 @@ const PROBE_ACCOUNT_ID = 'market-probes';
 
 export type CapacityProbingOptions = { intervalMs: number; budgetPerDay: Nanos };
 
-async function probeAccountKey(admin: AccountAdminDeps, store: MarketStore): Promise<ApiKeyRecord> {
+async function probeAccountKey(
+  admin: AccountAdminDeps,
+  store: Pick<AccountStore, 'accountExists'> & Pick<KeyAdminStore, 'listKeys'>,
+): Promise<ApiKeyRecord> {
   if (!(await store.accountExists(PROBE_ACCOUNT_ID)))
     await createAccount(admin, 'Capacity probes (the market itself)', PROBE_ACCOUNT_ID);
   const existing = (await store.listKeys({ accountId: PROBE_ACCOUNT_ID })).find((k) => k.revokedAtMs === null);
@@ -32,7 +37,9 @@ async function probeAccountKey(admin: AccountAdminDeps, store: MarketStore): Pro
 export async function startCapacityProbing(
   deps: {
     admin: AccountAdminDeps;
-    store: MarketStore;
+    store: Pick<AccountStore, 'accountExists'> &
+      Pick<KeyAdminStore, 'listKeys'> &
+      Pick<CapacityStore, 'recordCapacity'>;
     catalog: MarketCatalog;
     serve: ServeCompletionDeps;
     logger: Logger;

@@ -1,7 +1,7 @@
 // The market's catalog as the paid path holds it in memory: every model with its ceiling, its metering tokenizer
 // (loaded once per tokenizer directory) and the routes of its live hosts with their engine's capabilities.
 import { join } from 'node:path';
-import type { MarketStore } from '../app/market-store.ts';
+import type { CatalogStore } from '../app/v1/catalog-store.ts';
 import type { Clock, Tokenizer } from '../app/ports.ts';
 import type { CatalogModel } from '../app/v1/market-catalog.ts';
 import { loadMeteringTokenizer } from '../adapters/tokenizers/hf-tokenizer.ts';
@@ -11,7 +11,7 @@ import { ceilingPrices } from '../domain/pricing/demand-price.ts';
 
 /** The catalog holds only live hosts' routes, so every count of a model's hosts (/v1/models, /status) skips silent ones. */
 export async function loadCatalog(
-  store: MarketStore,
+  store: Pick<CatalogStore, 'listModels' | 'listRoutes'>,
   tokenizers: Map<string, Promise<Tokenizer>>,
   clock: Clock,
   ceilingMultiple: number,

@@ -7,7 +7,7 @@ import {
   unlimitedKey,
   type AccountAdminDeps,
 } from '../app/admin/account-admin.ts';
-import type { MarketStore } from '../app/market-store.ts';
+import type { AccountStore } from '../app/admin/account-store.ts';
 import { readSecretFile, writeSecretFile } from '../adapters/keys/secret-files.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 
@@ -25,7 +25,7 @@ export async function ensureOperatorKey(
 
 export async function ensureDemoAccount(
   admin: AccountAdminDeps,
-  store: MarketStore,
+  store: Pick<AccountStore, 'accountExists'>,
   path: string,
   credits: Nanos,
 ): Promise<string> {

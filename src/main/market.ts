@@ -8,7 +8,6 @@ import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
 import { createKeyRateLimiter, type RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
-import type { MarketStore } from '../app/market-store.ts';
 import type { BillingWriter, Clock, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
@@ -21,7 +20,7 @@ import { createMarketMetrics } from '../adapters/observability/market-metrics.ts
 import { lockDataDir } from '../adapters/sql/data-dir-lock.ts';
 import { createKyselyBillingStore } from '../adapters/sql/kysely-billing-store.ts';
 import { createKyselyKeyStore } from '../adapters/sql/kysely-key-store.ts';
-import { createKyselyMarketStore } from '../adapters/sql/kysely-market-store.ts';
+import { createKyselyMarketStore, type MarketStores } from '../adapters/sql/kysely-market-store.ts';
 import { openDatabase } from '../adapters/sql/open-database.ts';
 import { cryptoIds, systemClock, userCacheDir } from './system-ports.ts';
 import { startBuiltinHosts } from './builtin-hosts.ts';
@@ -107,7 +106,7 @@ export type RunningMarket = {
   demoKey: string;
   /** true when this start created the operator key (it is printed once) */
   operatorKeyIsNew: boolean;
-  store: MarketStore;
+  store: MarketStores;
   /** the built-in host agents this start runs */
   hosts: RunningHostAgent[];
   /** every route with the callers it declares (the auth-matrix test walks them) */

@@ -4,8 +4,8 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { livenessVerdict, type LivenessVerdict } from '../app/simulation/liveness-verdict.ts';
-import { runSimulation, type SimulationResult } from '../app/simulation/market-simulation.ts';
+import { livenessVerdict, type LivenessVerdict } from '../domain/simulation/liveness-verdict.ts';
+import { runSimulation, type SimulationResult } from '../domain/simulation/market-simulation.ts';
 import { scenarioSchema, type Scenario } from '../contracts/simulation/scenario.ts';
 import { DEFAULT_MARKET_RULES } from '../domain/economics/market-rules.ts';
 import { formatNanos } from '../domain/money/nanos.ts';

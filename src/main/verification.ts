@@ -2,7 +2,7 @@
 // on the request path, and the verifier worker that re-scores sampled answers with the market's own reference
 // engine for the built-in SKU — in this process, or in `agora validator` beside it.
 import type { Logger } from '../app/ports.ts';
-import type { MarketStore } from '../app/market-store.ts';
+import type { SettingsStore } from '../app/settings-store.ts';
 import { createResponseSampler, type ResponseSampler } from '../app/verification/response-sampling.ts';
 import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
@@ -24,7 +24,7 @@ export type VerificationOptions = {
 const SAMPLING_SECRET = 'verification-sampling-secret';
 
 export async function createSampler(
-  store: MarketStore,
+  store: SettingsStore,
   verification: VerificationStore,
   options: VerificationOptions,
   logger: Logger,

@@ -1,15 +1,16 @@
 // Budget leases and the billing batch writer on SQL. A lease moves credits into the account's holds in one
 // transaction, within the credits and the spend limits of the key and every ancestor (the account's ledger rows are
 // locked, so gateways on other instances queue behind it); a batch applies captures and lease returns and shrinks
-// in order, in one transaction.
+// in order, in one transaction. What moves is decided by the plans in src/domain/money (lease-plan.ts,
+// capture-plan.ts); this file locks, loads and applies.
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
-import { ledgerAccount, transfer, type LedgerTransaction } from '../../domain/ledger/transaction.ts';
+import { ledgerAccount } from '../../domain/ledger/transaction.ts';
 import type { BillingOperation, BillingWriter, LeaseOutcome, LeaseRequest, LeaseStore } from '../../app/ports.ts';
 import type { Schema } from './schema.ts';
 import { writeLedgerTransaction, writeLedgerTransactions } from './ledger-writes.ts';
 import { utcDay } from '../../app/billing/utc-day.ts';
-import { planLeaseGrant } from '../../domain/ledger/lease-grant.ts';
-import { treeHeadroom, type KeyNode } from '../../domain/limits/key-tree-limits.ts';
+import { planCaptureBatch } from '../../domain/money/capture-plan.ts';
+import { planLease, planLeaseReturn, planLeaseShrink, type AccountKey } from '../../domain/money/lease-plan.ts';
 
 /**
  * Every key of the account with its own figures, read in one statement (one snapshot: a capture moves an amount from
@@ -20,7 +21,7 @@ async function accountKeys(
   accountId: string,
   day: string,
   nowMs: number,
-): Promise<Array<KeyNode & { inactive: boolean }>> {
+): Promise<AccountKey[]> {
   const rows = await sql<{
     id: string;
     parent_key_id: string | null;
@@ -72,25 +73,9 @@ async function acquireLease(db: Kysely<Schema>, request: LeaseRequest): Promise<
       .forUpdate()
       .executeTakeFirstOrThrow();
     const keys = await accountKeys(trx, request.accountId, utcDay(request.nowMs), request.nowMs);
-    const key = keys.find((k) => k.id === request.keyId);
-    if (!key || key.inactive) return { ok: false, reason: 'key_inactive' };
-    const grant = planLeaseGrant({
-      needNanos: request.needNanos,
-      chunkNanos: request.chunkNanos,
-      creditsNanos: credits.balance,
-      headroomNanos: treeHeadroom(keys, request.keyId),
-    });
+    const grant = planLease(request, { creditsNanos: credits.balance, keys });
     if (!grant.ok) return grant;
-    await writeLedgerTransaction(
-      trx,
-      transfer(
-        `lease:${request.leaseId}`,
-        'lease',
-        ledgerAccount.credits(request.accountId),
-        ledgerAccount.holds(request.accountId),
-        grant.amount,
-      ),
-    );
+    await writeLedgerTransaction(trx, grant.transaction);
     await trx
       .insertInto('budget_leases')
       .values({
@@ -116,21 +101,11 @@ async function shrinkLease(
     .select('account_id')
     .where('id', '=', op.leaseId)
     .executeTakeFirst();
-  if (!lease || op.amount === 0n) return;
-  const moved = await writeLedgerTransaction(
-    trx,
-    transfer(
-      `lease-shrink:${op.id}`,
-      'lease_return',
-      ledgerAccount.holds(lease.account_id),
-      ledgerAccount.credits(lease.account_id),
-      op.amount,
-    ),
-  );
-  if (moved)
+  const shrink = lease && planLeaseShrink(op.id, lease.account_id, op.amount);
+  if (shrink && (await writeLedgerTransaction(trx, shrink.transaction)))
     await trx
       .updateTable('budget_leases')
-      .set((eb) => ({ amount: eb('amount', '-', op.amount) }))
+      .set((eb) => ({ amount: eb('amount', '-', shrink.leaseShrinksBy) }))
       .where('id', '=', op.leaseId)
       .execute();
 }
@@ -141,31 +116,11 @@ async function returnLease(trx: Transaction<Schema>, leaseId: string): Promise<v
     .where('id', '=', leaseId)
     .returning(['account_id', 'amount'])
     .executeTakeFirst();
-  if (!lease || lease.amount === 0n) return;
-  await writeLedgerTransaction(
-    trx,
-    transfer(
-      `lease-return:${leaseId}`,
-      'lease_return',
-      ledgerAccount.holds(lease.account_id),
-      ledgerAccount.credits(lease.account_id),
-      lease.amount,
-    ),
-  );
+  const transaction = lease && planLeaseReturn(leaseId, lease.account_id, lease.amount);
+  if (transaction) await writeLedgerTransaction(trx, transaction);
 }
 
 type Capture = Extract<BillingOperation, { type: 'capture' }>;
-
-/** Captures grouped by a key, each group as its first capture and the sum of its costs (one row per group below). */
-function totals(captures: readonly Capture[], keyOf: (op: Capture) => string): Array<{ op: Capture; cost: bigint }> {
-  const groups = new Map<string, { op: Capture; cost: bigint }>();
-  for (const op of captures) {
-    const group = groups.get(keyOf(op));
-    if (group) group.cost += op.usage.cost;
-    else groups.set(keyOf(op), { op, cost: op.usage.cost });
-  }
-  return [...groups.values()];
-}
 
 /**
  * A batch of captures in a fixed number of statements, whatever its size: usage records, ledger transactions and
@@ -199,31 +154,30 @@ async function applyCaptures(trx: Transaction<Schema>, captures: readonly Captur
     .onConflict((oc) => oc.column('request_id').doNothing())
     .returning('request_id')
     .execute();
-  // The usage record and the capture are written together: an existing record means this capture already happened.
-  const fresh = new Set(recorded.map((r) => r.request_id));
-  const billed = captures.filter((op) => op.transaction && fresh.has(op.usage.requestId));
-  if (billed.length === 0) return;
-  await writeLedgerTransactions(
-    trx,
-    billed.map((op) => op.transaction as LedgerTransaction),
+  const plan = planCaptureBatch(
+    captures.map((op) => ({
+      requestId: op.usage.requestId,
+      leaseId: op.leaseId,
+      keyId: op.keyId,
+      day: op.day,
+      cost: op.usage.cost,
+      transaction: op.transaction,
+    })),
+    new Set(recorded.map((r) => r.request_id)),
   );
-  const byLease = totals(billed, (op) => op.leaseId).map(({ op, cost }) => sql`(${op.leaseId}, ${cost}::bigint)`);
+  if (plan.transactions.length === 0) return;
+  await writeLedgerTransactions(trx, plan.transactions);
+  const byLease = plan.leaseSpend.map((s) => sql`(${s.leaseId}, ${s.amount}::bigint)`);
   await sql`update budget_leases set amount = amount - v.cost from (values ${sql.join(byLease)}) as v(id, cost) where budget_leases.id = v.id`.execute(
     trx,
   );
-  const byKey = totals(billed, (op) => op.keyId).map(({ op, cost }) => sql`(${op.keyId}, ${cost}::bigint)`);
+  const byKey = plan.keySpend.map((s) => sql`(${s.keyId}, ${s.amount}::bigint)`);
   await sql`update api_keys set spent_total = spent_total + v.cost from (values ${sql.join(byKey)}) as v(id, cost) where api_keys.id = v.id`.execute(
     trx,
   );
   await trx
     .insertInto('key_daily_spend')
-    .values(
-      totals(billed, (op) => `${op.keyId}/${op.day}`).map(({ op, cost }) => ({
-        key_id: op.keyId,
-        day: op.day,
-        spent: cost,
-      })),
-    )
+    .values(plan.dailySpend.map((s) => ({ key_id: s.keyId, day: s.day, spent: s.amount })))
     .onConflict((oc) =>
       oc
         .columns(['key_id', 'day'])

@@ -2,7 +2,7 @@
 // counts; a repricing locks the rows it reprices (SKIP LOCKED: an instance never waits on another's interval).
 import { sql, type Kysely } from 'kysely';
 import type { ModelPricing, PricePoint, PricingStore } from '../../app/pricing/pricing-store.ts';
-import { ceilingPrice, PRICE_PRECISION, steppedPrice } from '../../domain/pricing/demand-price.ts';
+import { ceilingPrice, quotedPrice, steppedPrice } from '../../domain/pricing/demand-price.ts';
 import type { Schema } from './schema.ts';
 
 type PricingRow = {
@@ -97,8 +97,8 @@ export function createKyselyPricingStore(db: Kysely<Schema>): PricingStore {
           const point = {
             model_id: row.model_id,
             at,
-            prompt_price: next.precise.prompt / PRICE_PRECISION,
-            completion_price: next.precise.completion / PRICE_PRECISION,
+            prompt_price: quotedPrice(next.precise.prompt),
+            completion_price: quotedPrice(next.precise.completion),
             utilization: next.utilization,
           };
           await trx.insertInto('price_history').values(point).execute();

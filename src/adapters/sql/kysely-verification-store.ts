@@ -1,17 +1,17 @@
 // The trust store on SQL. The queue is a table: a sample is written when the market decides to keep it, scored by
-// any verifier that reads it, and attached to a check; conviction and refunds are one transaction.
-import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+// any verifier that reads it, and attached to a check. Convictions (with their refunds) and disputes live in their
+// own files; createKyselyVerificationStore puts the aggregate together.
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type {
-  AppealRow,
-  ConvictionRecord,
-  DisputeRow,
+  CheckStore,
   SamplePayload,
+  SampleQueue,
   StoredSample,
   VerificationStore,
 } from '../../app/verification/verification-store.ts';
 import type { SampleFindings } from '../../domain/verification/response-check.ts';
-import { ledgerAccount } from '../../domain/ledger/transaction.ts';
-import { writeLedgerTransactions } from './ledger-writes.ts';
+import { createKyselyConvictionStore } from './kysely-conviction-store.ts';
+import { createKyselyDisputeStore } from './kysely-dispute-store.ts';
 import type { Schema } from './schema.ts';
 
 type SampleRow = {
@@ -41,24 +41,9 @@ const toSample = (r: SampleRow): StoredSample => ({
   refundedBy: r.refunded_by,
 });
 
-const toConviction = (r: Selectable<Schema['convictions']>): ConvictionRecord => ({
-  id: r.id,
-  hostId: r.host_id,
-  modelId: r.model_id,
-  checkIds: r.check_ids as string[],
-  responsesRefunded: r.responses_refunded,
-  refunded: r.refunded,
-  fromHost: r.from_host,
-  fromTreasury: r.from_treasury,
-  fromFunding: r.from_funding,
-  fromBond: r.from_bond,
-  slashed: r.slashed,
-  createdAtMs: r.created_at.getTime(),
-});
-
 class CheckAlreadyMade extends Error {}
 
-export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationStore {
+function createKyselySampleAndCheckStore(db: Kysely<Schema>): SampleQueue & CheckStore {
   const sampleColumns = [
     'verification_samples.request_id',
     'verification_samples.host_id',
@@ -211,130 +196,6 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
           throw error;
         });
     },
-    convict(conviction, plan) {
-      return db.transaction().execute(async (trx) => {
-        const trust = await trx
-          .selectFrom('host_model_trust')
-          .select('last_passed_check_id')
-          .where('host_id', '=', conviction.hostId)
-          .where('model_id', '=', conviction.modelId)
-          .forUpdate()
-          .executeTakeFirst();
-        // Responses after the last passed check's own responses are unverified: all of them are refunded.
-        const since = trust?.last_passed_check_id
-          ? ((
-              await trx
-                .selectFrom('usage_records')
-                .innerJoin('verification_samples', 'verification_samples.request_id', 'usage_records.request_id')
-                .select((eb) => eb.fn.max('usage_records.created_at').as('at'))
-                .where('verification_samples.check_id', '=', trust.last_passed_check_id)
-                .executeTakeFirst()
-            )?.at ?? null)
-          : null;
-        let served = trx
-          .selectFrom('usage_records')
-          .select(['request_id', 'account_id', 'cost'])
-          .where('host_id', '=', conviction.hostId)
-          .where('model_id', '=', conviction.modelId)
-          .where('refunded_by', 'is', null)
-          .where('cost', '>', 0n);
-        if (since) served = served.where('created_at', '>', since);
-        const responses = (await served.forUpdate().execute()).map((r) => ({
-          requestId: r.request_id,
-          accountId: r.account_id,
-          cost: r.cost,
-        }));
-        const balances = new Map(
-          (
-            await trx
-              .selectFrom('ledger_accounts')
-              .select(['id', 'balance'])
-              .where('id', 'in', [
-                ledgerAccount.hostEarnings(conviction.hostId),
-                ledgerAccount.hostBond(conviction.hostId),
-                ledgerAccount.hostUnbonding(conviction.hostId),
-                ledgerAccount.treasury,
-              ])
-              .forUpdate()
-              .execute()
-          ).map((r) => [r.id, r.balance]),
-        );
-        const refunds = plan(responses, {
-          hostEarnings: balances.get(ledgerAccount.hostEarnings(conviction.hostId)) ?? 0n,
-          hostBond: balances.get(ledgerAccount.hostBond(conviction.hostId)) ?? 0n,
-          hostUnbonding: balances.get(ledgerAccount.hostUnbonding(conviction.hostId)) ?? 0n,
-          treasury: balances.get(ledgerAccount.treasury) ?? 0n,
-        });
-        await writeLedgerTransactions(trx, refunds.transactions);
-        if (responses.length > 0) {
-          await trx
-            .updateTable('usage_records')
-            .set({ refunded_by: conviction.id })
-            .where(
-              'request_id',
-              'in',
-              responses.map((r) => r.requestId),
-            )
-            .execute();
-        }
-        // The failed checks this conviction rests on: those since the host's previous conviction for the SKU, if any.
-        const previous = await trx
-          .selectFrom('convictions')
-          .select((eb) => eb.fn.max('created_at').as('at'))
-          .where('host_id', '=', conviction.hostId)
-          .where('model_id', '=', conviction.modelId)
-          .executeTakeFirst();
-        let failedChecks = trx
-          .selectFrom('verification_checks')
-          .select('id')
-          .where('host_id', '=', conviction.hostId)
-          .where('model_id', '=', conviction.modelId)
-          .where('passed', '=', false);
-        if (previous?.at) failedChecks = failedChecks.where('created_at', '>', previous.at);
-        const checkIds = (await failedChecks.orderBy('created_at').execute()).map((r) => r.id);
-        const row = await trx
-          .insertInto('convictions')
-          .values({
-            id: conviction.id,
-            host_id: conviction.hostId,
-            model_id: conviction.modelId,
-            check_ids: JSON.stringify(checkIds),
-            responses_refunded: responses.length,
-            refunded: refunds.total,
-            from_host: refunds.fromHost,
-            from_treasury: refunds.fromTreasury,
-            from_funding: refunds.fromFunding,
-            from_bond: refunds.fromBond,
-            slashed: refunds.slashed,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        if (refunds.slashed > 0n) {
-          await trx
-            .insertInto('slashes')
-            .values({
-              id: `slash-${conviction.id}`,
-              host_id: conviction.hostId,
-              reason: 'conviction',
-              cause: conviction.id,
-              amount: refunds.slashed,
-            })
-            .execute();
-        }
-        await trx
-          .updateTable('hosts')
-          .set({ suspended_at: sql<Date>`now()` })
-          .where('id', '=', conviction.hostId)
-          .execute();
-        await trx
-          .updateTable('host_model_trust')
-          .set({ evidence_score: 0 })
-          .where('host_id', '=', conviction.hostId)
-          .where('model_id', '=', conviction.modelId)
-          .execute();
-        return toConviction(row);
-      });
-    },
     async hostChecks(hostId, limit, after) {
       let query = db.selectFrom('verification_checks').selectAll().where('host_id', '=', hostId);
       // Keyset paging after the cursor's check, looked up among this host's checks only.
@@ -385,109 +246,11 @@ export function createKyselyVerificationStore(db: Kysely<Schema>): VerificationS
         };
       });
     },
-    async hostConvictions(hostId) {
-      return (
-        await db.selectFrom('convictions').selectAll().where('host_id', '=', hostId).orderBy('created_at').execute()
-      ).map(toConviction);
-    },
-    async appeal(a) {
-      const conviction = await db
-        .selectFrom('convictions')
-        .select('id')
-        .where('id', '=', a.convictionId)
-        .where('host_id', '=', a.hostId)
-        .executeTakeFirst();
-      if (!conviction) return undefined;
-      await db
-        .insertInto('appeals')
-        .values({ id: a.id, conviction_id: a.convictionId, host_id: a.hostId, reason: a.reason })
-        .onConflict((oc) => oc.column('conviction_id').doNothing())
-        .execute();
-      const row = await db
-        .selectFrom('appeals')
-        .selectAll()
-        .where('conviction_id', '=', a.convictionId)
-        .executeTakeFirstOrThrow();
-      return toAppeal(row);
-    },
-    async listAppeals() {
-      return (await db.selectFrom('appeals').selectAll().orderBy('created_at').execute()).map(toAppeal);
-    },
-    decideAppeal(id, granted) {
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('appeals')
-          .set({ status: granted ? 'granted' : 'denied', decided_at: sql<Date>`now()` })
-          .where('id', '=', id)
-          .where('status', '=', 'open')
-          .returningAll()
-          .executeTakeFirst();
-        if (!row) return undefined;
-        if (granted) await trx.updateTable('hosts').set({ suspended_at: null }).where('id', '=', row.host_id).execute();
-        return toAppeal(row);
-      });
-    },
-    async servedRequest(accountId, requestId) {
-      const row = await db
-        .selectFrom('usage_records')
-        .select(['host_id', 'model_id'])
-        .where('request_id', '=', requestId)
-        .where('account_id', '=', accountId)
-        .executeTakeFirst();
-      return row?.host_id ? { hostId: row.host_id, modelId: row.model_id } : undefined;
-    },
-    async disputeRecord(accountId) {
-      const rows = await db
-        .selectFrom('disputes')
-        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-        .where('account_id', '=', accountId)
-        .groupBy('status')
-        .execute();
-      const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
-      return { upheld: count('upheld'), rejected: count('rejected') };
-    },
-    async addDispute(d) {
-      const row = await db
-        .insertInto('disputes')
-        .values({
-          id: d.id,
-          account_id: d.accountId,
-          request_id: d.requestId,
-          host_id: d.hostId,
-          model_id: d.modelId,
-          reason: d.reason,
-        })
-        .onConflict((oc) => oc.column('request_id').doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      return row && toDispute(row);
-    },
-    async listDisputes(accountId) {
-      const rows = await db
-        .selectFrom('disputes')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .orderBy('created_at', 'desc')
-        .limit(100)
-        .execute();
-      return rows.map(toDispute);
-    },
   };
 }
-const toDispute = (r: Selectable<Schema['disputes']>): DisputeRow => ({
-  id: r.id,
-  requestId: r.request_id,
-  hostId: r.host_id,
-  modelId: r.model_id,
-  status: r.status,
-  createdAtMs: r.created_at.getTime(),
-});
 
-const toAppeal = (r: Selectable<Schema['appeals']>): AppealRow => ({
-  id: r.id,
-  convictionId: r.conviction_id,
-  hostId: r.host_id,
-  reason: r.reason,
-  status: r.status,
-  createdAtMs: r.created_at.getTime(),
+export const createKyselyVerificationStore = (db: Kysely<Schema>): VerificationStore => ({
+  ...createKyselySampleAndCheckStore(db),
+  ...createKyselyConvictionStore(db),
+  ...createKyselyDisputeStore(db),
 });

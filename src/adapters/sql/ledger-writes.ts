@@ -1,7 +1,10 @@
-// Writing a ledger transaction the domain built: one row per transaction (its idempotency key unique), one row per
-// entry. Balances, the non-negative rule and the zero-sum rule are then enforced by the database's triggers.
+// The one ledger writer: every store that moves money applies its plan's transactions here. It takes only
+// `PlannedTransaction`s (built in src/domain, see docs/money.md), one row per transaction (its idempotency key unique)
+// and one row per entry. Balances, the non-negative rule and the zero-sum rule are then enforced by the database's
+// triggers.
 import type { Transaction } from 'kysely';
-import type { LedgerTransaction } from '../../domain/ledger/transaction.ts';
+import type { PlannedTransaction } from '../../domain/ledger/transaction.ts';
+import type { SlashRecord } from '../../domain/money/slash-record.ts';
 import type { LedgerAccountKind, Schema } from './schema.ts';
 
 /**
@@ -10,7 +13,7 @@ import type { LedgerAccountKind, Schema } from './schema.ts';
  */
 export async function writeLedgerTransactions(
   trx: Transaction<Schema>,
-  txs: readonly LedgerTransaction[],
+  txs: readonly PlannedTransaction[],
 ): Promise<Set<string>> {
   if (txs.length === 0) return new Set();
   const inserted = await trx
@@ -31,7 +34,7 @@ export async function writeLedgerTransactions(
 }
 
 /** Returns false when a transaction with this idempotency key was already written (a retry: nothing happens). */
-export async function writeLedgerTransaction(trx: Transaction<Schema>, tx: LedgerTransaction): Promise<boolean> {
+export async function writeLedgerTransaction(trx: Transaction<Schema>, tx: PlannedTransaction): Promise<boolean> {
   return (await writeLedgerTransactions(trx, [tx])).has(tx.idempotencyKey);
 }
 
@@ -45,5 +48,14 @@ export async function ensureLedgerAccount(
     .insertInto('ledger_accounts')
     .values({ id, owner_id: ownerId, kind })
     .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+/** The slash rows a plan returned beside its slash transactions. */
+export async function insertSlashes(trx: Transaction<Schema>, slashes: readonly SlashRecord[]): Promise<void> {
+  if (slashes.length === 0) return;
+  await trx
+    .insertInto('slashes')
+    .values(slashes.map((s) => ({ id: s.id, host_id: s.hostId, reason: s.reason, cause: s.cause, amount: s.amount })))
     .execute();
 }

@@ -4,7 +4,8 @@ import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.
 import { formatApiKey, hashApiKey, MAX_LIVE_KEYS_PER_ACCOUNT, visiblePrefix } from '../../domain/keys/api-key.ts';
 import type { ProviderPreferences } from '../../contracts/openai/provider-preferences.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
-import type { MarketStore, NewKey } from '../market-store.ts';
+import type { AccountStore } from './account-store.ts';
+import type { KeyAdminStore, NewKey } from './key-admin-store.ts';
 import { isInSubtree } from './key-scope.ts';
 import type { ApiKeyRecord, Ids, KeyRole } from '../ports.ts';
 
@@ -37,7 +38,12 @@ export const unlimitedKey = (name: string): KeyLimits => ({
 export type IssuedKey = { key: string; record: ApiKeyRecord };
 
 /** `maxLiveKeys`: keys not revoked per account (default MAX_LIVE_KEYS_PER_ACCOUNT) */
-export type AccountAdminDeps = { store: MarketStore; ids: Ids; revoked: (keyId: string) => void; maxLiveKeys?: number };
+export type AccountAdminDeps = {
+  store: AccountStore & KeyAdminStore;
+  ids: Ids;
+  revoked: (keyId: string) => void;
+  maxLiveKeys?: number;
+};
 
 export async function createAccount(deps: AccountAdminDeps, name: string, id?: string): Promise<string> {
   const accountId = id ?? deps.ids.newId('acct');

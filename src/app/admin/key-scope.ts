@@ -2,7 +2,7 @@
 // itself and its descendants only — never its parent, its siblings or the account's other keys. Each key comes with
 // what its own and its ancestors' limits still leave it (domain/limits/key-tree-limits.ts).
 import { ancestry, effectiveRemaining, type Remaining } from '../../domain/limits/key-tree-limits.ts';
-import type { ListedKey, MarketStore } from '../market-store.ts';
+import type { KeyAdminStore, ListedKey } from './key-admin-store.ts';
 import type { ApiKeyRecord } from '../ports.ts';
 import { utcDay } from '../billing/utc-day.ts';
 
@@ -38,7 +38,7 @@ export function isInSubtree(
  * `accountKeyIds`: every key of the account, for account-wide sums the caller sees only as a total.
  */
 export async function keysInScope(
-  store: Pick<MarketStore, 'listKeys'>,
+  store: Pick<KeyAdminStore, 'listKeys'>,
   caller: ApiKeyRecord,
   nowMs: number,
 ): Promise<{ own: ScopedKey; keys: ScopedKey[]; accountKeyIds: Set<string> }> {

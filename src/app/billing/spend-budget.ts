@@ -3,7 +3,7 @@
 // The database stays the authority: it grants a lease only within the account's credits and the limits of the key
 // and its ancestors (domain/limits/key-tree-limits.ts), sized by domain/ledger/lease-grant.ts. A request refused
 // while this instance holds unused lease money of the same account first gives that money back and tries again.
-import { canHold, placeHold, settleHold, type Lease } from '../../domain/ledger/budget-lease.ts';
+import { canHold, heldIn, placeHold, settleHold, type Lease } from '../../domain/ledger/budget-lease.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { BillingBatcher, Durability } from './billing-batcher.ts';
 import type { BillingOperation, Clock, Ids, LeaseStore } from '../ports.ts';
@@ -168,9 +168,7 @@ export function createSpendBudget(
       for (const [keyId, leases] of byKey) for (const lease of leases) returnLease(keyId, lease);
     },
     heldBy(keyIds) {
-      let held = 0n;
-      for (const keyId of keyIds) for (const lease of byKey.get(keyId) ?? []) held += lease.held;
-      return held;
+      return heldIn([...keyIds].flatMap((keyId) => [...(byKey.get(keyId) ?? [])]));
     },
   };
 }

@@ -1,5 +1,7 @@
-// The store port for the market's money over time: epochs and their reports, releasing held-back earnings,
-// bonds, payouts, top-ups, and the reconciliation of the whole ledger.
+// The store ports for the market's money over time, one per part of the economics aggregate: epochs and their
+// reports with the releases of held-back earnings (settlement), a host's funds with bonds, payouts and top-ups, and
+// the reconciliation of the whole ledger. Every money movement they make is a plan of src/domain/money.
+import type { BondRules } from '../../domain/economics/bonds.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 
 export type HostEpochFigures = {
@@ -86,16 +88,15 @@ export type LedgerCheck = {
   transactionsChecked: number;
 };
 
-export type MissSlash = (misses: number, forwarded: number, bond: Nanos) => Nanos;
-
-export type EconomicsStore = {
+/** Epochs and settlement: what `settleEpochs` needs. */
+export type EpochStore = {
   /** the first epoch, starting now, when there is none */
   ensureFirstEpoch(nowMs: number, lengthMs: number): Promise<void>;
   /**
    * Closes the oldest open epoch that ended at or before cutoffMs, in one transaction: its report, its miss slashes
-   * and the next epoch (starting where it ended). Undefined when none has ended.
+   * under `bonds` (planEpochClose) and the next epoch (starting where it ended). Undefined when none has ended.
    */
-  closeNextEpoch(cutoffMs: number, nextLengthMs: number, missSlash: MissSlash): Promise<EpochRow | undefined>;
+  closeNextEpoch(cutoffMs: number, nextLengthMs: number, bonds: BondRules): Promise<EpochRow | undefined>;
   /** closed epochs, numbers up to `through`, whose earnings are not released yet, oldest first */
   unreleasedEpochs(through: number): Promise<EpochRow[]>;
   /** moves one host's earnings of the epoch to its payable balance (at most what its earnings hold); idempotent */
@@ -108,7 +109,10 @@ export type EconomicsStore = {
   currentEpoch(): Promise<number | undefined>;
   listEpochs(limit: number): Promise<EpochRow[]>;
   findEpoch(number: number): Promise<EpochRow | undefined>;
+};
 
+/** A host's funds, bonds, payouts and top-ups: what the funds use cases need. */
+export type FundsStore = {
   hostFunds(hostId: string): Promise<HostFunds>;
   /** moves payable to bond; false when the payable balance is short (nothing moves) */
   postBond(id: string, hostId: string, amount: Nanos): Promise<boolean>;
@@ -144,6 +148,9 @@ export type EconomicsStore = {
   /** credits the buyer (or the host's bond) once; a confirmed or cancelled top-up is returned unchanged */
   settleTopUp(id: string, outcome: 'confirmed' | 'cancelled', reference: string): Promise<TopUpRow | undefined>;
   listTopUps(filter: { accountId?: string; hostId?: string; status?: TopUpRow['status'] }): Promise<TopUpRow[]>;
-
-  checkLedger(): Promise<LedgerCheck>;
 };
+
+export type LedgerCheckStore = { checkLedger(): Promise<LedgerCheck> };
+
+/** The whole aggregate, as the composition root builds it and the economics routes read it. */
+export type EconomicsStore = EpochStore & FundsStore & LedgerCheckStore;

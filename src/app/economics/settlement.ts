@@ -2,13 +2,13 @@
 // close every epoch that has ended (report, miss slashes, next epoch), release the earnings of epochs past the
 // hold-back to hosts' payable balances, and pay back unbonded bonds whose period is over. Every step is its own
 // idempotent transaction, so a crash anywhere leaves work the next run finishes, never money moved twice.
-import { missesAboveThreshold, slashOf, type BondRules } from '../../domain/economics/bonds.ts';
+import type { BondRules } from '../../domain/economics/bonds.ts';
 import { releasableThrough, type EpochRules } from '../../domain/economics/epochs.ts';
 import type { Clock } from '../ports.ts';
-import type { EconomicsStore, EpochRow } from './economics-store.ts';
+import type { EpochRow, EpochStore } from './economics-store.ts';
 
 export type SettlementRules = { epochs: EpochRules; bonds: BondRules };
-export type SettlementDeps = { store: EconomicsStore; clock: Clock };
+export type SettlementDeps = { store: EpochStore; clock: Clock };
 export type SettlementRun = { closed: EpochRow[]; released: number[]; unbondingsReleased: number };
 
 export async function settleEpochs(deps: SettlementDeps, rules: SettlementRules): Promise<SettlementRun> {
@@ -19,8 +19,7 @@ export async function settleEpochs(deps: SettlementDeps, rules: SettlementRules)
     const epoch = await deps.store.closeNextEpoch(
       nowMs - rules.epochs.closeGraceMs,
       rules.epochs.lengthMs,
-      (misses, forwarded, bond) =>
-        missesAboveThreshold(misses, forwarded, rules.bonds) ? slashOf(bond, rules.bonds.missSlashBps) : 0n,
+      rules.bonds,
     );
     if (!epoch) break;
     closed.push(epoch);

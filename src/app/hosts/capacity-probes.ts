@@ -5,7 +5,7 @@
 // more request: the same path, headers and request ids, an ordinary prompt, streamed like most traffic.
 import { chatCompletionRequestSchema } from '../../contracts/openai/completion-request.ts';
 import { ApiError } from '../../contracts/openai/error-envelope.ts';
-import type { CapacityMeasurement } from '../market-store.ts';
+import type { CapacityMeasurement } from './capacity-store.ts';
 import type { ApiKeyRecord, Clock, Logger } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
 import type { CompletionInput, Served } from '../v1/serve-completion.ts';

@@ -8,11 +8,12 @@ import {
   type ModelCapacity,
   type Window,
 } from '../../domain/hosts/maintenance.ts';
-import type { MaintenanceWindow, MarketStore } from '../market-store.ts';
+import type { CatalogStore } from '../v1/catalog-store.ts';
+import type { MaintenanceStore, MaintenanceWindow } from './maintenance-store.ts';
 import type { Clock, Ids } from '../ports.ts';
 
 export type HostMaintenanceDeps = {
-  store: MarketStore;
+  store: Pick<MaintenanceStore, 'addMaintenance'> & Pick<CatalogStore, 'listRoutes'>;
   clock: Clock;
   ids: Ids;
   rules: MaintenanceRules;

@@ -6,13 +6,13 @@ import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.
 import type { z } from 'zod';
 import { hostRegistrationSchema, type signedRegistrationSchema } from '../../contracts/hosts/host-requests.ts';
 import { admitDeclaredModels, isFresh } from '../../domain/hosts/admission.ts';
-import type { MarketStore } from '../market-store.ts';
+import type { HostStore } from './host-store.ts';
 import type { Clock, EngineClient, Ids } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
 import { promptTokenIds } from '../v1/prompt-metering.ts';
 
 export type HostRegistryDeps = {
-  store: MarketStore;
+  store: Pick<HostStore, 'activateHost' | 'findAgentHost' | 'saveAgentHost'>;
   catalog: MarketCatalog;
   engines: EngineClient;
   clock: Clock;

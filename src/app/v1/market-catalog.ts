@@ -2,7 +2,7 @@
 // ceiling above which a host is priced out, the metering tokenizer, the engine kind's capabilities and the hosts that serve each model.
 import type { EngineCapabilities } from '../../domain/engines/engine-capabilities.ts';
 import type { TokenPrices } from '../../domain/pricing/demand-price.ts';
-import type { ListedModel, RouteRecord, RoutedHost } from '../market-store.ts';
+import type { ListedModel, RouteRecord, RoutedHost } from './catalog-store.ts';
 import type { Tokenizer } from '../ports.ts';
 
 export type ModelRoute = {

@@ -2,11 +2,9 @@
 // for that SKU a sample until its next check, whose verdict settles the dispute. An account whose disputes keep
 // being rejected loses the right to dispute.
 import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { mayDispute } from '../../domain/verification/dispute-rights.ts';
 import type { Ids } from '../ports.ts';
 import type { AppealRow, DisputeRow, VerificationStore } from './verification-store.ts';
-
-/** At least this many rejected disputes, and fewer than one in five upheld: the account may no longer dispute. */
-export const DISPUTE_RIGHTS = { minRejected: 5, minUpheldShare: 0.2 } as const;
 
 export type TrustDeps = { store: VerificationStore; ids: Ids };
 
@@ -27,7 +25,7 @@ export async function openDispute(
     );
   const record = await deps.store.disputeRecord(accountId);
   const decided = record.upheld + record.rejected;
-  if (record.rejected >= DISPUTE_RIGHTS.minRejected && record.upheld < DISPUTE_RIGHTS.minUpheldShare * decided) {
+  if (!mayDispute(record)) {
     throw new ApiError(
       403,
       'permission_error',

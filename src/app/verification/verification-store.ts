@@ -1,7 +1,6 @@
-// The store port for trust: the durable queue of sampled responses, the checks made of them, each host's standing
-// per SKU, convictions with their refunds, disputes and appeals.
+// The store ports for trust, one per part of the aggregate: the durable queue of sampled responses, the checks made
+// of them with each host's standing per SKU, convictions with their refunds and appeals, and buyers' disputes.
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
-import type { RefundableResponse, RefundPlan, RefundSources } from '../../domain/verification/refund-plan.ts';
 import type { CheckVerdict, ClaimedPosition, SampleFindings } from '../../domain/verification/response-check.ts';
 
 /** What the verifier needs of a response: the market's own prompt ids and the host's claimed positions. */
@@ -78,7 +77,8 @@ export type DisputeRow = {
   createdAtMs: number;
 };
 
-export type VerificationStore = {
+/** The durable queue of sampled responses the verifier scores. */
+export type SampleQueue = {
   addSample(sample: SampledResponse): Promise<void>;
   /** oldest first */
   unscoredSamples(limit: number): Promise<StoredSample[]>;
@@ -86,28 +86,38 @@ export type VerificationStore = {
   /** scored samples of one host and SKU not yet part of a check */
   openPool(hostId: string, modelId: string): Promise<PooledSample[]>;
   samples(requestIds: readonly string[]): Promise<StoredSample[]>;
+};
+
+/** Checks made of pooled samples, and the host's standing they move. */
+export type CheckStore = {
   /**
    * Writes the check, attaches its samples (a passed check deletes their payloads), resolves open disputes of the
    * host and SKU by its verdict, and moves the host's standing by `next`; returns the new standing, or undefined
    * (nothing written) when another verifier already judged one of the samples.
    */
   recordCheck(check: CheckRecord, next: (standing: TrustStanding) => TrustStanding): Promise<TrustStanding | undefined>;
-  /**
-   * Suspends the host and refunds every response it served for the SKU since its last passed check that was not
-   * refunded yet, by `plan`, in one transaction.
-   */
-  convict(
-    conviction: { id: string; hostId: string; modelId: string },
-    plan: (responses: RefundableResponse[], sources: RefundSources) => RefundPlan,
-  ): Promise<ConvictionRecord>;
   /** newest first; `after`: only checks of this host older than that one */
   hostChecks(hostId: string, limit: number, after?: string): Promise<CheckRow[]>;
+};
+
+/** Convictions with their refunds and slash, and hosts' appeals of them. */
+export type ConvictionStore = {
+  /**
+   * Suspends the host and refunds every response it served for the SKU since its last passed check that was not
+   * refunded yet, and slashes `slashBps` of what is left of its bond (planRefunds, conviction-refund-plan.ts), in one
+   * transaction.
+   */
+  convict(conviction: { id: string; hostId: string; modelId: string }, slashBps: bigint): Promise<ConvictionRecord>;
   hostConvictions(hostId: string): Promise<ConvictionRecord[]>;
   /** undefined when the conviction is not this host's; an existing appeal is returned as it is */
   appeal(appeal: { id: string; convictionId: string; hostId: string; reason: string }): Promise<AppealRow | undefined>;
   listAppeals(): Promise<AppealRow[]>;
   /** a granted appeal lifts the suspension; undefined when there is no open appeal with this id */
   decideAppeal(id: string, granted: boolean): Promise<AppealRow | undefined>;
+};
+
+/** Buyers' disputes of served responses. */
+export type DisputeStore = {
   /** the host and model of one of the account's served requests, or undefined */
   servedRequest(accountId: string, requestId: string): Promise<{ hostId: string; modelId: string } | undefined>;
   disputeRecord(accountId: string): Promise<{ upheld: number; rejected: number }>;
@@ -122,3 +132,6 @@ export type VerificationStore = {
   }): Promise<DisputeRow | undefined>;
   listDisputes(accountId: string): Promise<DisputeRow[]>;
 };
+
+/** The whole trust aggregate, as the composition root builds it. */
+export type VerificationStore = SampleQueue & CheckStore & ConvictionStore & DisputeStore;

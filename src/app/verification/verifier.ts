@@ -6,7 +6,6 @@
 // check but no new evidence, so one offence convicts once.
 import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
 import { afterCheck, type ConvictionRule } from '../../domain/verification/conviction.ts';
-import { planRefunds } from '../../domain/verification/refund-plan.ts';
 import { reputationAfter } from '../../domain/verification/reputation.ts';
 import {
   examineSample,
@@ -135,9 +134,7 @@ async function judgeHost(
   let conviction: ConvictionRecord | undefined;
   if (convicted) {
     const id = deps.ids.newId('cv');
-    conviction = await deps.store.convict({ id, hostId, modelId }, (responses, sources) =>
-      planRefunds(id, hostId, responses, sources, deps.convictionSlashBps),
-    );
+    conviction = await deps.store.convict({ id, hostId, modelId }, deps.convictionSlashBps);
     deps.logger.warn(
       {
         host: hostId,

@@ -29,3 +29,10 @@ export function settleHold(lease: Lease, amount: Nanos, cost: Nanos): Lease {
   if (cost < 0n || cost > amount || lease.held < amount) throw new Error('LEASE_SETTLE_INVALID');
   return { ...lease, available: lease.available + (amount - cost), held: lease.held - amount };
 }
+
+/** What requests in flight hold across these leases. */
+export const heldIn = (leases: Iterable<Lease>): Nanos => {
+  let held = 0n;
+  for (const lease of leases) held += lease.held;
+  return held;
+};

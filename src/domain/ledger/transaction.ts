@@ -1,9 +1,15 @@
 // Ledger transactions as data: balanced by construction (every builder's entries sum to zero) and identified by
-// an idempotency key, so a retried operation is recognised and never applied twice.
+// an idempotency key, so a retried operation is recognised and never applied twice. The ledger writer takes only a
+// `PlannedTransaction`: its brand is a symbol this file does not export, so the only way to get one is through
+// `plannedTransaction` below — called by the money plans (src/domain/money/) and the builders here, never by a store.
 import { splitCost, type Nanos, type RevenueSplit } from '../money/nanos.ts';
 
 export type LedgerEntry = { account: string; amount: Nanos };
 export type LedgerTransaction = { idempotencyKey: string; kind: string; entries: LedgerEntry[] };
+
+declare const plannedBrand: unique symbol;
+/** A balanced transaction a domain rule decided on; the one shape the ledger writer accepts. */
+export type PlannedTransaction = Readonly<LedgerTransaction> & { readonly [plannedBrand]: true };
 
 export class LedgerRuleError extends Error {
   constructor(
@@ -32,12 +38,16 @@ export const ledgerAccount = {
   treasury: 'market:treasury',
 } as const;
 
-export function assertBalanced(tx: LedgerTransaction): LedgerTransaction {
+/**
+ * Brands a transaction as planned once it balances and has no zero entry. Only src/domain may call it (eslint's
+ * no-restricted-imports keeps src/app and src/adapters from importing it).
+ */
+export function plannedTransaction(tx: LedgerTransaction): PlannedTransaction {
   const sum = tx.entries.reduce((total, e) => total + e.amount, 0n);
   if (sum !== 0n) throw new LedgerRuleError('LEDGER_UNBALANCED', `${tx.idempotencyKey} sums to ${sum}`);
   if (tx.entries.some((e) => e.amount === 0n))
     throw new LedgerRuleError('LEDGER_NON_POSITIVE_AMOUNT', `${tx.idempotencyKey} has a zero entry`);
-  return tx;
+  return tx as PlannedTransaction;
 }
 
 export function transfer(
@@ -46,9 +56,9 @@ export function transfer(
   from: string,
   to: string,
   amount: Nanos,
-): LedgerTransaction {
+): PlannedTransaction {
   if (amount <= 0n) throw new LedgerRuleError('LEDGER_NON_POSITIVE_AMOUNT', `${idempotencyKey}: ${amount}`);
-  return assertBalanced({
+  return plannedTransaction({
     idempotencyKey,
     kind,
     entries: [
@@ -65,12 +75,12 @@ export function captureTransaction(
   hostId: string,
   cost: Nanos,
   split: RevenueSplit,
-): LedgerTransaction | undefined {
+): PlannedTransaction | undefined {
   if (cost === 0n) return undefined;
   const { host, platform, treasury } = splitCost(cost, split);
   const entries: LedgerEntry[] = [{ account: ledgerAccount.holds(buyerAccountId), amount: -cost }];
   if (host > 0n) entries.push({ account: ledgerAccount.hostEarnings(hostId), amount: host });
   if (platform > 0n) entries.push({ account: ledgerAccount.platformFees, amount: platform });
   if (treasury > 0n) entries.push({ account: ledgerAccount.treasury, amount: treasury });
-  return assertBalanced({ idempotencyKey: `capture:${requestId}`, kind: 'capture', entries });
+  return plannedTransaction({ idempotencyKey: `capture:${requestId}`, kind: 'capture', entries });
 }

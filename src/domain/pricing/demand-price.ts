@@ -80,3 +80,12 @@ export function utilizationOf(busyMs: number, elapsedMs: number, slots: number, 
   if (slots <= 0 || elapsedMs <= 0) return (rules.band.low + rules.band.high) / 2;
   return Math.min(1, busyMs / (elapsedMs * slots));
 }
+
+/**
+ * A model's pricing when it is first listed: the controller starts at the operator's base price, with a floor of
+ * half of it (the operator changes the bounds through the pricing route).
+ */
+export const openingPricing = (base: TokenPrices): { floor: TokenPrices; precise: TokenPrices<bigint> } => ({
+  floor: { prompt: base.prompt / 2n, completion: base.completion / 2n },
+  precise: { prompt: base.prompt * PRICE_PRECISION, completion: base.completion * PRICE_PRECISION },
+});

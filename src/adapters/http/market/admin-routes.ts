@@ -9,7 +9,13 @@ import {
   type AccountAdminDeps,
 } from '../../../app/admin/account-admin.ts';
 import { approveHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
-import type { MarketStore } from '../../../app/market-store.ts';
+import type { AccountStore } from '../../../app/admin/account-store.ts';
+import type { KeyAdminStore } from '../../../app/admin/key-admin-store.ts';
+import type { LedgerReportStore } from '../../../app/admin/ledger-report-store.ts';
+import type { UsageStore } from '../../../app/billing/usage-store.ts';
+import type { CapacityStore } from '../../../app/hosts/capacity-store.ts';
+import type { HostStore } from '../../../app/hosts/host-store.ts';
+import type { CatalogStore } from '../../../app/v1/catalog-store.ts';
 import { withRemaining } from '../../../app/admin/key-scope.ts';
 import { utcDay } from '../../../app/billing/utc-day.ts';
 import type { Clock } from '../../../app/ports.ts';
@@ -28,7 +34,7 @@ import { capacityView, isoTimeOrNull, keyLimitsFromBody, keyView } from './views
 
 export type AdminRouteDeps = {
   admin: AccountAdminDeps;
-  store: MarketStore;
+  store: AccountStore & KeyAdminStore & LedgerReportStore & CatalogStore & HostStore & CapacityStore & UsageStore;
   reloadCatalog: () => Promise<void>;
   registry: HostRegistryDeps;
   /** this instance's view of the hosts it routes to */

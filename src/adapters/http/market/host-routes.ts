@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { registerHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
 import { declareMaintenance, type HostMaintenanceDeps } from '../../../app/hosts/host-maintenance.ts';
-import type { MaintenanceWindow, MarketStore } from '../../../app/market-store.ts';
+import type { UsageStore } from '../../../app/billing/usage-store.ts';
+import type { HostStore } from '../../../app/hosts/host-store.ts';
+import type { MaintenanceStore, MaintenanceWindow } from '../../../app/hosts/maintenance-store.ts';
 import type { Clock } from '../../../app/ports.ts';
 import {
   heartbeatSchema,
@@ -19,7 +21,7 @@ import { usageSeriesQuerySchema } from '../../../contracts/console/console-reque
 export type HostRouteDeps = {
   registry: HostRegistryDeps;
   maintenance: HostMaintenanceDeps;
-  store: MarketStore;
+  store: HostStore & MaintenanceStore & UsageStore;
   clock: Clock;
   heartbeatIntervalMs: number;
 };

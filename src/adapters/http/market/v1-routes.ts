@@ -9,7 +9,9 @@ import {
   unlimitedKey,
   type AccountAdminDeps,
 } from '../../../app/admin/account-admin.ts';
-import type { MarketStore } from '../../../app/market-store.ts';
+import type { AccountStore } from '../../../app/admin/account-store.ts';
+import type { KeyAdminStore } from '../../../app/admin/key-admin-store.ts';
+import type { UsageStore } from '../../../app/billing/usage-store.ts';
 import { keysInScope } from '../../../app/admin/key-scope.ts';
 import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
 import {
@@ -34,7 +36,7 @@ const nanosOrNull = (n: Nanos | null): string | null => (n === null ? null : for
 export type V1RouteDeps = {
   serve: ServeCompletionDeps;
   admin: AccountAdminDeps;
-  store: MarketStore;
+  store: AccountStore & Pick<KeyAdminStore, 'listKeys'> & UsageStore;
   starterCredits: Nanos;
 };
 

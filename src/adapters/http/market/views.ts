@@ -1,6 +1,7 @@
 // How records look on the wire: exact decimal amounts, seconds since the epoch, keys without their secret.
 import type { KeyLimits } from '../../../app/admin/account-admin.ts';
-import type { CapacityMeasurement, UsageFilter, UsagePoint, UsageRow } from '../../../app/market-store.ts';
+import type { UsageFilter, UsagePoint, UsageRow } from '../../../app/billing/usage-store.ts';
+import type { CapacityMeasurement } from '../../../app/hosts/capacity-store.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 import type { Remaining } from '../../../domain/limits/key-tree-limits.ts';
 import type { CatalogModel } from '../../../app/v1/market-catalog.ts';

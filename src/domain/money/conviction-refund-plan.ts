@@ -2,13 +2,20 @@
 // goes back to the buyer who paid for it, to the nano-unit. The money comes first from the host's unpaid earnings
 // (clawed back), then its bond (posted, then unbonding), then the market's treasury, and the market's funding covers
 // what is left — a buyer is never short. Then a share of what is left of the bond is slashed to the treasury.
-import { assertBalanced, ledgerAccount, type LedgerEntry, type LedgerTransaction } from '../ledger/transaction.ts';
-import { BASIS_POINTS, type Nanos } from '../money/nanos.ts';
+// The store loads the facts (the host's unrefunded paid responses since its last passed check, the four sources'
+// balances, all locked) and applies the plan; the simulator runs the same plan on its in-memory ledger.
+import { ledgerAccount, plannedTransaction, type LedgerEntry, type PlannedTransaction } from '../ledger/transaction.ts';
+import { BASIS_POINTS, type Nanos } from './nanos.ts';
+import type { SlashRecord } from './slash-record.ts';
 
 export type RefundableResponse = { requestId: string; accountId: string; cost: Nanos };
 export type RefundSources = { hostEarnings: Nanos; hostBond: Nanos; hostUnbonding: Nanos; treasury: Nanos };
 export type RefundPlan = {
-  transactions: LedgerTransaction[];
+  transactions: PlannedTransaction[];
+  /** the responses refunded now (their usage records are marked with the conviction) */
+  refundedRequestIds: string[];
+  /** the slash of what was left of the bond, when there was any */
+  slash: SlashRecord | undefined;
   total: Nanos;
   fromHost: Nanos;
   /** from the bond and the bond being unbonded */
@@ -49,8 +56,9 @@ export function planRefunds(
   available: RefundSources,
   slashBps: bigint,
 ): RefundPlan {
+  const paid = responses.filter((r) => r.cost > 0n);
   const owed = new Map<string, Nanos>();
-  for (const r of responses) if (r.cost > 0n) owed.set(r.accountId, (owed.get(r.accountId) ?? 0n) + r.cost);
+  for (const r of paid) owed.set(r.accountId, (owed.get(r.accountId) ?? 0n) + r.cost);
   const sources = [
     { account: ledgerAccount.hostEarnings(hostId), left: positive(available.hostEarnings) },
     { account: ledgerAccount.hostBond(hostId), left: positive(available.hostBond) },
@@ -59,6 +67,8 @@ export function planRefunds(
   ];
   const plan: RefundPlan = {
     transactions: [],
+    refundedRequestIds: paid.map((r) => r.requestId),
+    slash: undefined,
     total: 0n,
     fromHost: 0n,
     fromBond: 0n,
@@ -72,7 +82,7 @@ export function planRefunds(
     const fromFunding = amount - fromHost - fromBond - fromUnbonding - fromTreasury;
     if (fromFunding > 0n) entries.push({ account: ledgerAccount.funding, amount: -fromFunding });
     plan.transactions.push(
-      assertBalanced({
+      plannedTransaction({
         idempotencyKey: `refund:${convictionId}:${accountId}`,
         kind: 'refund',
         entries: [...entries, { account: ledgerAccount.credits(accountId), amount }],
@@ -89,13 +99,14 @@ export function planRefunds(
   if (slash > 0n) {
     const { entries } = drawFrom(bond, slash);
     plan.transactions.push(
-      assertBalanced({
+      plannedTransaction({
         idempotencyKey: `slash:${convictionId}`,
         kind: 'slash',
         entries: [...entries, { account: ledgerAccount.treasury, amount: slash }],
       }),
     );
     plan.slashed = slash;
+    plan.slash = { id: `slash-${convictionId}`, hostId, reason: 'conviction', cause: convictionId, amount: slash };
   }
   return plan;
 }

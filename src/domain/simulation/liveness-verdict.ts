@@ -1,8 +1,8 @@
 // The verdict of a liveness scenario: the market kept serving — no request refused for price while a host had room —
 // and, once demand settled after the burst, utilization came back inside the controller's band.
-import type { Scenario } from '../../contracts/simulation/scenario.ts';
-import type { DemandPricingRules } from '../../domain/pricing/demand-price.ts';
-import { phaseAt, type SimulationResult } from './market-simulation.ts';
+import type { DemandPricingRules } from '../pricing/demand-price.ts';
+import type { SimulationResult } from './market-simulation.ts';
+import { phaseAt, type Scenario } from './scenario.ts';
 
 export type LivenessVerdict = {
   ok: boolean;

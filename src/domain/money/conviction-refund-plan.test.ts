@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ledgerAccount } from '../ledger/transaction.ts';
-import { planRefunds } from './refund-plan.ts';
+import { planRefunds } from './conviction-refund-plan.ts';
 
 const responses = fc.array(
   fc.record({

@@ -1,0 +1,78 @@
+// The store port for hosts: operator-registered engines and host agents (registration, approval, heartbeat), their
+// scorecards (misses and strikes) and the summary a host reads of itself.
+import type { Nanos } from '../../domain/money/nanos.ts';
+import type { CapacityMeasurement } from './capacity-store.ts';
+import type { MaintenanceWindow } from './maintenance-store.ts';
+
+export type HostRecord = { id: string; name: string; baseUrl: string; engineKind: string };
+
+/** A host agent after its registration was verified and probed. */
+export type AgentHost = HostRecord & {
+  publicKey: string;
+  tokenHash: string;
+  forwardSecret: string;
+  engineVersion: string;
+  maxConcurrency: number;
+  status: 'active' | 'pending';
+};
+/** A registered agent as the operator reviews it: where it is, whether it serves, and the models it declared. */
+export type AgentHostState = {
+  id: string;
+  name: string;
+  baseUrl: string;
+  forwardSecret: string;
+  status: 'active' | 'pending';
+  models: string[];
+  lastSeenAtMs: number | null;
+  reputation: number;
+  /** set when a conviction suspended it (a granted appeal lifts it) */
+  suspendedAtMs: number | null;
+  /** the scorecard: failures outside maintenance windows, and usage claims that did not match */
+  misses: number;
+  strikes: number;
+};
+export type AgentRoute = { modelId: string; askPrompt: Nanos; askCompletion: Nanos };
+
+export type HostSummary = {
+  id: string;
+  name: string;
+  baseUrl: string;
+  lastSeenAtMs: number | null;
+  models: string[];
+  requests: number;
+  completionTokens: number;
+  earnings: Nanos;
+  /** failed requests outside maintenance windows */
+  misses: number;
+  /** usage claims that were not the count of the host's own token ids */
+  strikes: number;
+  /** 0–100, from verification checks and misses */
+  reputation: number;
+  suspendedAtMs: number | null;
+  maintenance: MaintenanceWindow[];
+  /** the latest capacity probe of each model it serves */
+  capacity: CapacityMeasurement[];
+};
+
+export type HostStore = {
+  /** an operator-registered engine; `maxConcurrency` as declared (null or absent: undeclared) */
+  upsertHost(
+    host: HostRecord & { maxConcurrency?: number | null },
+    modelId: string,
+    upstreamModel: string,
+  ): Promise<void>;
+  /** the host's row and exactly these routes (a re-registration replaces what the host serves) */
+  saveAgentHost(host: AgentHost, routes: readonly AgentRoute[]): Promise<void>;
+  findAgentHost(hostId: string): Promise<AgentHostState | undefined>;
+  listAgentHosts(): Promise<AgentHostState[]>;
+  /** an approved host: active, serving only the given models */
+  activateHost(hostId: string, modelIds: readonly string[]): Promise<void>;
+  findHostByTokenHash(tokenHash: string): Promise<{ id: string } | undefined>;
+  touchHost(hostId: string): Promise<void>;
+  hostSummary(hostId: string, nowMs: number): Promise<HostSummary | undefined>;
+  /** adds to hosts' scorecards: misses (failures outside maintenance) and strikes (usage claims not matching their ids) */
+  recordHostTallies(tallies: {
+    misses: ReadonlyMap<string, number>;
+    strikes: ReadonlyMap<string, number>;
+  }): Promise<void>;
+};

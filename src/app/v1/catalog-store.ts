@@ -1,0 +1,53 @@
+// The store port for the catalog: the models the market lists with their demand prices, and the routes of the hosts
+// that serve them (what routing and admission read).
+import type { Nanos } from '../../domain/money/nanos.ts';
+import type { HostRecord } from '../hosts/host-store.ts';
+import type { MaintenanceWindow } from '../hosts/maintenance-store.ts';
+
+export type ModelRecord = {
+  id: string;
+  name: string;
+  contextLength: number;
+  /** per token: listed, the demand price now (what a request locks); upserted, the operator's base price */
+  promptPrice: Nanos;
+  completionPrice: Nanos;
+  defaultMaxTokens: number;
+  maxTokensCap: number;
+  tokenizerDir: string;
+  digest: string;
+  quantization: string;
+};
+
+/** A model as listed: its demand price now, and the operator's base price (from which its ceiling follows). */
+export type ListedModel = ModelRecord & { basePrice: { prompt: Nanos; completion: Nanos } };
+
+/** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
+export type RoutedHost = HostRecord & {
+  forwardSecret: string | null;
+  /** an agent's key, which signs its receipts */
+  publicKey: string | null;
+  lastSeenAtMs: number | null;
+  maxConcurrency: number | null;
+  /** accepted maintenance windows that have not ended */
+  maintenance: MaintenanceWindow[];
+  /** 0–100, from its verification checks and misses: sets how often its answers are re-scored */
+  reputation: number;
+  /** a buyer's dispute against it is open: every answer is re-scored until a check settles it */
+  underDispute: boolean;
+  /** credits it locked: the larger, the more of a model's traffic it gets first choice of */
+  bond: Nanos;
+};
+/** A host's ask per token; operator-registered engines have none (they take the market price). */
+export type RouteRecord = {
+  modelId: string;
+  upstreamModel: string;
+  host: RoutedHost;
+  ask: { prompt: Nanos; completion: Nanos } | null;
+};
+
+export type CatalogStore = {
+  upsertModel(model: ModelRecord): Promise<void>;
+  listModels(): Promise<ListedModel[]>;
+  /** routes of active hosts not suspended, with their maintenance windows not ended at nowMs */
+  listRoutes(nowMs: number): Promise<RouteRecord[]>;
+};
