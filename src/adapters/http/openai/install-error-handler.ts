@@ -1,8 +1,10 @@
-// One error handler for an OpenAI-wire surface: ApiError as it is, Fastify's own client errors (bad JSON, body too
+// One error handler for an OpenAI-wire surface: a use case's MarketError at its catalog status, ApiError as it is, Fastify's own client errors (bad JSON, body too
 // large, wrong content type) as 400/413 in the envelope, anything else as a 500 without internals. An unknown path
 // is a 404, a known path asked with a method it does not serve a 405 with `Allow`.
 import type { FastifyBaseLogger, FastifyInstance, HTTPMethods } from 'fastify';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { errorEntry } from '../../../contracts/errors/error-catalog.ts';
+import { errorEnvelope, MarketError } from '../../../contracts/errors/market-error.ts';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -43,7 +45,16 @@ function logRefusal(log: FastifyBaseLogger, apiError: ApiError, error: unknown):
   else log.info(fields, 'request refused');
 }
 
+/** A refusal as this surface answers it: the catalog's status and type, Retry-After when retrying can work. */
+export function marketErrorAnswer(error: MarketError): ApiError {
+  const { message, type, param, code } = errorEnvelope(error).error;
+  const headers: Record<string, string> =
+    error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+  return new ApiError(errorEntry(error.code).status, type, message, code, param, headers);
+}
+
 function toApiError(error: unknown): ApiError {
+  if (error instanceof MarketError) return marketErrorAnswer(error);
   if (error instanceof ApiError) return error;
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
