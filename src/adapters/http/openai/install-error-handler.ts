@@ -9,11 +9,7 @@ import { errorEnvelope, MarketError } from '../../../contracts/errors/market-err
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 export function installOpenAiErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
-    const apiError = toApiError(error);
-    logRefusal(request.log, apiError, error);
-    void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
-  });
+  installErrorAnswers(app);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
@@ -29,6 +25,15 @@ export function installOpenAiErrorHandler(app: FastifyInstance): void {
           )
         : new ApiError(404, 'not_found_error', `Unknown route: ${request.method} ${path}`, 'unknown_route');
     logRefusal(request.log, apiError, apiError);
+    void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
+  });
+}
+
+/** The error handler alone: each surface plugin installs it for its own routes (the catalog maps their codes). */
+export function installErrorAnswers(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error);
+    logRefusal(request.log, apiError, error);
     void reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
 }
