@@ -25,19 +25,23 @@ export type MarketClientOptions = {
   fetch?: typeof fetch;
 };
 
-type Params<C extends RouteContract> = keyof PathParams<C['url']> extends never ? object : { params: PathParams<C['url']> };
-type Body<C extends RouteContract> = BodyInput<C> extends undefined
+type Params<C extends RouteContract> = keyof PathParams<C['url']> extends never
   ? object
-  : C extends { bodyOptional: true }
-    ? { body?: BodyInput<C> }
-    : { body: BodyInput<C> };
+  : { params: PathParams<C['url']> };
+type Body<C extends RouteContract> =
+  BodyInput<C> extends undefined
+    ? object
+    : C extends { bodyOptional: true }
+      ? { body?: BodyInput<C> }
+      : { body: BodyInput<C> };
 type Query<C extends RouteContract> = QueryInput<C> extends undefined ? object : { query?: QueryInput<C> };
 /** What a call takes: path parameters, body and query as the contract declares them, and extra headers. */
 export type CallInput<C extends RouteContract> = Params<C> & Body<C> & Query<C> & { headers?: Record<string, string> };
 
-type Call<C extends RouteContract> = object extends CallInput<C>
-  ? (input?: CallInput<C>) => Promise<ResponseOf<C>>
-  : (input: CallInput<C>) => Promise<ResponseOf<C>>;
+type Call<C extends RouteContract> =
+  object extends CallInput<C>
+    ? (input?: CallInput<C>) => Promise<ResponseOf<C>>
+    : (input: CallInput<C>) => Promise<ResponseOf<C>>;
 export type RoutesClient<Routes extends Record<string, RouteContract>> = { [K in keyof Routes]: Call<Routes[K]> };
 
 type LooseInput = {
