@@ -79,6 +79,14 @@ export async function sendRequest(
   });
 }
 
+const parseLeniently = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 /** Calls a route and parses its JSON answer with the contract's schema; a refusal throws a MarketApiError. */
 export async function callRoute<C extends RouteContract>(
   options: MarketClientOptions,
@@ -87,8 +95,9 @@ export async function callRoute<C extends RouteContract>(
 ): Promise<ResponseOf<C>> {
   const response = await sendRequest(options, contract, input);
   const text = await response.text();
+  // A refusal from something in front of the market (a proxy's HTML page) is still a refusal with its status.
+  if (!response.ok) throw MarketApiError.fromAnswer(response.status, parseLeniently(text));
   const json: unknown = text === '' ? undefined : JSON.parse(text);
-  if (!response.ok) throw MarketApiError.fromAnswer(response.status, json);
   const spec = contract.responses.filter(isJsonResponse).find((r) => r.status === response.status);
   if (!spec) return json as ResponseOf<C>;
   return spec.json.parse(json) as ResponseOf<C>;
