@@ -31,10 +31,25 @@ module.exports = {
     },
     {
       name: 'console-is-a-client',
-      comment: 'the web console runs in the browser and knows the market only by its HTTP API',
+      comment:
+        'the web console runs in the browser and knows the market only by its HTTP API: through the SDK and the contracts it is derived from (both browser-safe, see sdk-is-browser-safe)',
       severity: 'error',
       from: { path: '^src/console' },
-      to: { path: '^src/(?!console)' },
+      to: { path: '^src/(?!console|sdk|contracts)' },
+    },
+    {
+      name: 'sdk-only-contracts',
+      comment: 'the typed client is derived from the route contracts and knows nothing of the server',
+      severity: 'error',
+      from: { path: '^src/sdk' },
+      to: { path: '^src/(?!sdk|contracts)' },
+    },
+    {
+      name: 'sdk-is-browser-safe',
+      comment: 'the console bundles the SDK and the contracts: no node built-ins anywhere they reach',
+      severity: 'error',
+      from: { path: '^src/(sdk|contracts|console)' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'nothing-imports-the-console',

@@ -1,62 +1,39 @@
-// The console's calls: the market's own API, through the session cookie. State-changing calls carry the session's
-// CSRF token; errors arrive in the API's envelope and become one readable message.
+// The console's calls: the market's own API through the SDK (src/sdk), on the session cookie. Every call carries the
+// session's CSRF token (the market checks it on state-changing ones); answers are parsed by the contracts' response
+// schemas, and refusals arrive as the SDK's MarketApiError with the envelope's message.
+import { completionStreamEventSchema } from '../contracts/openai/completion-response.ts';
+import { v1Routes } from '../contracts/routes/v1-routes.ts';
+import type { ResponseOf, RouteContract } from '../contracts/http/route-contract.ts';
+import { MarketApiError } from '../sdk/market-api-error.ts';
+import { createMarketClient, sendRequest, type MarketClientOptions } from '../sdk/market-client.ts';
+
 let csrfToken = '';
 
 export const rememberCsrfToken = (token: string): void => {
   csrfToken = token;
 };
 
-export class ApiFailure extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-async function send(
-  path: string,
-  method: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  const response = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (response.ok) return response;
-  const failure = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-  throw new ApiFailure(failure?.error?.message ?? `${response.status} ${response.statusText}`, response.status);
-}
-
-export const get = async <T>(path: string): Promise<T> => (await send(path, 'GET', undefined)).json() as Promise<T>;
-export const post = async <T>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> =>
-  (await send(path, 'POST', body, headers)).json() as Promise<T>;
-/** A DELETE: its answer may have no body (204), so none is read. */
-export const remove = async (path: string): Promise<void> => {
-  await send(path, 'DELETE', undefined);
+/** Same origin: the page is served by the market it talks to. */
+const options: MarketClientOptions = {
+  baseUrl: '',
+  headers: (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {}),
 };
+export const market = createMarketClient(options);
+
+/** What a route answers, by its contract: the console's panels type their data with it. */
+export type Answer<C extends RouteContract> = ResponseOf<C>;
 
 /** A streamed chat completion: yields each piece of text as the host produces it. */
 export async function* streamChat(body: Record<string, unknown>, signal: AbortSignal): AsyncGenerator<string> {
-  const response = await fetch('/v1/chat/completions', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ ...body, stream: true }),
-    signal,
-  });
-  if (!response.ok || !response.body) {
-    const failure = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-    throw new ApiFailure(failure?.error?.message ?? `${response.status} ${response.statusText}`, response.status);
-  }
+  const response = await sendRequest(
+    { ...options, fetch: (url, init) => fetch(url, { ...init, signal }) },
+    v1Routes.createChatCompletion,
+    {
+      body: { ...body, stream: true },
+    },
+  );
+  if (!response.ok || !response.body)
+    throw MarketApiError.fromAnswer(response.status, await response.json().catch(() => undefined));
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = '';
   for (;;) {
@@ -71,13 +48,15 @@ export async function* streamChat(body: Record<string, unknown>, signal: AbortSi
         .find((line) => line.startsWith('data: '))
         ?.slice(6);
       if (!data || data === '[DONE]') continue;
-      const chunk = JSON.parse(data) as {
-        choices?: Array<{ delta?: { content?: string } }>;
-        error?: { message?: string };
-      };
-      if (chunk.error) throw new ApiFailure(chunk.error.message ?? 'the stream failed', 502);
-      const text = chunk.choices?.[0]?.delta?.content;
-      if (text) yield text;
+      const chunk = completionStreamEventSchema.parse(JSON.parse(data));
+      if (typeof chunk === 'string') continue;
+      if (!('choices' in chunk)) {
+        const { message, code, type } = chunk.error;
+        throw new MarketApiError(502, message, code, type, null);
+      }
+      const delta: unknown = chunk.choices[0]?.delta;
+      const text = delta && typeof delta === 'object' && 'content' in delta ? delta.content : undefined;
+      if (typeof text === 'string' && text) yield text;
     }
   }
 }

@@ -6,26 +6,21 @@ import { KeysPanel } from './keys-panel.tsx';
 import { LineChart, seriesByGroup } from './line-chart.tsx';
 import { Playground } from './playground.tsx';
 import { UsagePanel } from './usage-panel.tsx';
+import { market } from './api.ts';
 import { useData } from './use-data.ts';
-
-type Credits = {
-  balance: string;
-  available: string;
-  held: string;
-  spend_by_key: Array<{ key_prefix: string; name: string; spent: string }>;
-};
-type SpendPoint = { start: string; model: string; key_prefix: string; requests: number; cost: string };
 
 const SPAN_HOURS = 6;
 
 function SpendChart() {
   const [by, setBy] = useState<'model' | 'key'>('model');
   const from = Math.floor(Date.now() / 1000 / 60) * 60 - SPAN_HOURS * 3600;
-  const spend = useData<{ data: SpendPoint[] }>(`/v1/usage/series?bucket=minute&from=${from}`);
+  const spend = useData(`usage-series ${from}`, () =>
+    market.v1.getUsageSeries({ query: { bucket: 'minute', from: String(from) } }),
+  );
   const chart = seriesByGroup(
     spend.data?.data ?? [],
     (p) => Date.parse(p.start) / 1000,
-    (p) => (by === 'model' ? p.model : p.key_prefix),
+    (p) => (by === 'model' ? p.model : (p.key_prefix ?? '')),
     (p) => Number(p.cost),
   );
   return (
@@ -49,7 +44,7 @@ function SpendChart() {
 }
 
 export function BuyerPage() {
-  const credits = useData<Credits>('/v1/credits');
+  const credits = useData('credits', () => market.v1.getCredits());
   return (
     <>
       <Section title="Balance">

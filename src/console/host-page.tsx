@@ -1,46 +1,17 @@
 // The host's page: models served, traffic and tokens over time, earnings per epoch, payable balance and payouts,
 // reputation and verification results, maintenance windows.
 import { useState } from 'preact/hooks';
-import { post, remove } from './api.ts';
+import { market } from './api.ts';
 import { ErrorNote, Figures, Section, Table, when } from './components.tsx';
 import { LineChart, seriesByGroup } from './line-chart.tsx';
 import { Pager, usePages } from './paging.tsx';
 import { useAction, useData } from './use-data.ts';
 
-type Me = {
-  name: string;
-  models: string[];
-  last_seen: string | null;
-  traffic: { requests: number; completion_tokens: number };
-  reputation: number;
-  misses: number;
-  strikes: number;
-  suspended_since: string | null;
-};
-type Point = { start: string; model: string; requests: number; completion_tokens: number };
-type Epoch = {
-  number: number;
-  starts: string;
-  ends: string;
-  closed: string | null;
-  released: string | null;
-  requests: number;
-  completion_tokens: number;
-  earned: string;
-  slashed: string;
-};
-type Funds = { held_back: string; payable: string; bond: string; unbonding: string; payout_pending: string };
-type Payout = { id: string; amount: string; status: string; reference: string | null; created: string };
-type Checks = {
-  checks: Array<{ id: string; model: string; passed: boolean; positions: number; mean_tv: number; created?: string }>;
-  has_more: boolean;
-  convictions: Array<{ id: string; model: string; refunded: string }>;
-};
-type Window = { id: string; starts_at: string; ends_at: string };
-
 function Traffic() {
   const from = Math.floor(Date.now() / 1000 / 60) * 60 - 6 * 3600;
-  const series = useData<{ data: Point[] }>(`/hosts/me/usage/series?bucket=minute&from=${from}`);
+  const series = useData(`host-usage-series ${from}`, () =>
+    market.hosts.usageSeries({ query: { bucket: 'minute', from: String(from) } }),
+  );
   const points = series.data?.data ?? [];
   const requests = seriesByGroup(
     points,
@@ -64,14 +35,15 @@ function Traffic() {
 }
 
 function Money() {
-  const funds = useData<Funds>('/hosts/me/funds');
-  const payouts = useData<{ data: Payout[] }>('/hosts/me/payouts');
-  const epochs = useData<{ data: Epoch[] }>('/hosts/me/epochs');
+  const funds = useData('host-funds', () => market.hosts.funds());
+  const payouts = useData('host-payouts', () => market.hosts.listPayouts());
+  const epochs = useData('host-epochs', () => market.hosts.epochs());
   const { error, run } = useAction(() => {
     funds.reload();
     payouts.reload();
   });
-  const requestPayout = () => run(() => post('/hosts/me/payouts', {}, { 'idempotency-key': crypto.randomUUID() }));
+  const requestPayout = () =>
+    run(() => market.hosts.requestPayout({ body: {}, headers: { 'idempotency-key': crypto.randomUUID() } }));
   return (
     <>
       <Section
@@ -124,16 +96,15 @@ function Money() {
 }
 
 function Maintenance() {
-  const windows = useData<{ data: Window[] }>('/hosts/me/maintenance');
+  const windows = useData('host-maintenance', () => market.hosts.listMaintenance());
   const [startsAt, setStartsAt] = useState('');
   const [endsAt, setEndsAt] = useState('');
   const { error, run } = useAction(windows.reload);
   const declare = (event: Event) => {
     event.preventDefault();
     void run(() =>
-      post('/hosts/me/maintenance', {
-        starts_at: new Date(startsAt).toISOString(),
-        ends_at: new Date(endsAt).toISOString(),
+      market.hosts.declareMaintenance({
+        body: { starts_at: new Date(startsAt).toISOString(), ends_at: new Date(endsAt).toISOString() },
       }),
     );
   };
@@ -158,7 +129,10 @@ function Maintenance() {
           {
             label: '',
             cell: (w) => (
-              <button type="button" onClick={() => void run(() => remove(`/hosts/me/maintenance/${w.id}`))}>
+              <button
+                type="button"
+                onClick={() => void run(() => market.hosts.cancelMaintenance({ params: { id: w.id } }))}
+              >
                 Cancel
               </button>
             ),
@@ -170,10 +144,10 @@ function Maintenance() {
 }
 
 export function HostPage() {
-  const me = useData<Me>('/hosts/me');
+  const me = useData('host-me', () => market.hosts.me());
   const checkPages = usePages('');
-  const checks = useData<Checks>(
-    `/hosts/me/checks?limit=${checkPages.size}${checkPages.after === undefined ? '' : `&after=${encodeURIComponent(checkPages.after)}`}`,
+  const checks = useData(`host-checks ${checkPages.size} ${checkPages.after ?? ''}`, () =>
+    market.hosts.checks({ query: { limit: checkPages.size, after: checkPages.after } }),
   );
   return (
     <>

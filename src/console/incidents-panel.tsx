@@ -1,29 +1,25 @@
 // The operator's incident log: suggestions from the traffic, opening an incident, and its timeline of updates.
 import { useState } from 'preact/hooks';
-import { post } from './api.ts';
+import type { BodyInput } from '../contracts/http/route-contract.ts';
+import { adminRoutes } from '../contracts/routes/admin-routes.ts';
+import { market, type Answer } from './api.ts';
 import { ErrorNote, Section, percent, when } from './components.tsx';
 import { useAction, useData } from './use-data.ts';
 
-type Incident = {
-  id: string;
-  title: string;
-  impact: string;
-  models: string[];
-  status: string;
-  opened: string;
-  updates: Array<{ id: string; status: string; message: string; at: string }>;
-};
-type Suggestion = { model: string; reason: 'error_rate' | 'no_hosts'; error_rate: number | null; since: string };
+type Incident = Answer<typeof adminRoutes.listIncidents>['data'][number];
+type IncidentStatus = (typeof STATUSES)[number];
 
 const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 
 function IncidentCard(props: { incident: Incident; onChanged: () => void }) {
-  const [status, setStatus] = useState<string>(props.incident.status === 'resolved' ? 'resolved' : 'monitoring');
+  const [status, setStatus] = useState<IncidentStatus>(
+    props.incident.status === 'resolved' ? 'resolved' : 'monitoring',
+  );
   const [message, setMessage] = useState('');
   const { error, run } = useAction(props.onChanged);
   const update = (event: Event) => {
     event.preventDefault();
-    void run(() => post(`/admin/incidents/${props.incident.id}/updates`, { status, message }));
+    void run(() => market.admin.updateIncident({ params: { id: props.incident.id }, body: { status, message } }));
   };
   return (
     <article class="incident" data-testid="incident">
@@ -42,7 +38,11 @@ function IncidentCard(props: { incident: Incident; onChanged: () => void }) {
       </ol>
       {props.incident.status !== 'resolved' && (
         <form class="inline" onSubmit={update}>
-          <select aria-label="new status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <select
+            aria-label="new status"
+            value={status}
+            onChange={(e) => setStatus(STATUSES.find((s) => s === e.currentTarget.value) ?? 'monitoring')}
+          >
             {STATUSES.map((s) => (
               <option key={s}>{s}</option>
             ))}
@@ -62,8 +62,8 @@ function IncidentCard(props: { incident: Incident; onChanged: () => void }) {
 }
 
 export function IncidentsPanel() {
-  const incidents = useData<{ data: Incident[] }>('/admin/incidents');
-  const suggestions = useData<{ data: Suggestion[] }>('/admin/incidents/suggestions');
+  const incidents = useData('incidents', () => market.admin.listIncidents());
+  const suggestions = useData('incident-suggestions', () => market.admin.incidentSuggestions());
   const [title, setTitle] = useState('');
   const [models, setModels] = useState('');
   const [message, setMessage] = useState('');
@@ -72,8 +72,7 @@ export function IncidentsPanel() {
     suggestions.reload();
   };
   const { error, run } = useAction(changed);
-  const open = (body: { title: string; models: string[]; message: string; impact?: string }) =>
-    run(() => post('/admin/incidents', body));
+  const open = (body: BodyInput<typeof adminRoutes.openIncident>) => run(() => market.admin.openIncident({ body }));
   const submit = (event: Event) => {
     event.preventDefault();
     void open({

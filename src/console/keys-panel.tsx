@@ -1,32 +1,16 @@
 // The buyer's keys: agent sub-keys created with limits (shown once), and revocation. Each key shows its total and
 // daily spend limits and what is left of each (its own limits and its parent keys', shared with its sub-keys).
 import { useState } from 'preact/hooks';
-import { post } from './api.ts';
+import { market } from './api.ts';
 import { ErrorNote, Section, Table } from './components.tsx';
 import { useAction, useData } from './use-data.ts';
 
-type Key = {
-  id: string;
-  name: string;
-  prefix: string;
-  parent_key_id: string | null;
-  spend_limit_total: string | null;
-  spend_limit_daily: string | null;
-  remaining_total: string | null;
-  remaining_daily: string | null;
-  can_create_keys: boolean;
-  rate_limit_rpm: number | null;
-  spent_total: string;
-  spent_today: string;
-  revoked: boolean;
-};
-
 /** A limit and what is left of it, e.g. "0.5 (0.42 left)"; "none" without a limit of its own or above it. */
-const limitCell = (limit: string | null, left: string | null): string =>
-  left === null ? (limit ?? 'none') : `${limit ?? 'inherited'} (${left} left)`;
+const limitCell = (limit: string | null, left: string | null | undefined): string =>
+  left === null || left === undefined ? (limit ?? 'none') : `${limit ?? 'inherited'} (${left} left)`;
 
 export function KeysPanel() {
-  const keys = useData<{ data: Key[] }>('/v1/keys');
+  const keys = useData('keys', () => market.v1.listKeys());
   const [name, setName] = useState('agent');
   const [spendLimit, setSpendLimit] = useState('1');
   const [dailyLimit, setDailyLimit] = useState('');
@@ -36,11 +20,13 @@ export function KeysPanel() {
   const create = (event: Event) => {
     event.preventDefault();
     void act(async () => {
-      const issued = await post<{ key: string }>('/v1/keys', {
-        name,
-        spend_limit_total: spendLimit || null,
-        spend_limit_daily: dailyLimit || null,
-        rate_limit_rpm: rpm ? Number(rpm) : null,
+      const issued = await market.v1.createKey({
+        body: {
+          name,
+          spend_limit_total: spendLimit || null,
+          spend_limit_daily: dailyLimit || null,
+          rate_limit_rpm: rpm ? Number(rpm) : null,
+        },
       });
       setCreated(issued.key);
     });
@@ -94,7 +80,7 @@ export function KeysPanel() {
               k.revoked ? (
                 'revoked'
               ) : k.parent_key_id ? (
-                <button type="button" onClick={() => void act(() => post(`/v1/keys/${k.id}/revoke`))}>
+                <button type="button" onClick={() => void act(() => market.v1.revokeKey({ params: { id: k.id } }))}>
                   Revoke
                 </button>
               ) : (

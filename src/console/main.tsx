@@ -3,14 +3,15 @@ import 'uplot/dist/uPlot.min.css';
 import './console.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { get, post, remove, rememberCsrfToken } from './api.ts';
+import { consoleRoutes } from '../contracts/routes/public-routes.ts';
+import { market, rememberCsrfToken, type Answer } from './api.ts';
 import { BuyerPage } from './buyer-page.tsx';
 import { HostPage } from './host-page.tsx';
 import { OperatorPage } from './operator-page.tsx';
 import { ErrorNote } from './components.tsx';
 import { useAction } from './use-data.ts';
 
-type Session = { role: 'buyer' | 'host' | 'operator'; csrf_token: string; expires: string };
+type Session = Answer<typeof consoleRoutes.session>;
 
 const TITLES = { buyer: 'Buyer', host: 'Host', operator: 'Operator' } as const;
 
@@ -19,7 +20,7 @@ function SignIn(props: { onSignedIn: (session: Session) => void }) {
   const { error, run } = useAction(() => undefined);
   const submit = (event: Event) => {
     event.preventDefault();
-    void run(async () => props.onSignedIn(await post<Session>('/console/session', { credential })));
+    void run(async () => props.onSignedIn(await market.console.signIn({ body: { credential } })));
   };
   return (
     <main class="sign-in">
@@ -52,12 +53,12 @@ function Console() {
     setSession(found);
   };
   useEffect(() => {
-    get<Session>('/console/session').then(accept, () => setSession(null));
+    market.console.session().then(accept, () => setSession(null));
   }, []);
   if (session === undefined) return <p class="muted">Loading…</p>;
   if (session === null) return <SignIn onSignedIn={accept} />;
   const signOut = async () => {
-    await remove('/console/session');
+    await market.console.signOut();
     setSession(null);
   };
   return (

@@ -5,62 +5,15 @@ import { useState } from 'preact/hooks';
 import { ErrorNote, Figures, Section, Table, latency, percent, when } from './components.tsx';
 import { IncidentsPanel } from './incidents-panel.tsx';
 import { LineChart } from './line-chart.tsx';
+import { market } from './api.ts';
 import { useData } from './use-data.ts';
-
-type TrafficPoint = {
-  start: string;
-  requests_per_second: number;
-  error_rate: number | null;
-  latency_ms: { p50: number | string | null; p95: number | string | null };
-  ttft_ms: { p50: number | string | null; p95: number | string | null };
-};
-type Host = {
-  id: string;
-  name: string;
-  status: string;
-  models: string[];
-  last_seen: string | null;
-  /** heard from within three heartbeat intervals: only live hosts serve and are counted */
-  live: boolean;
-  reputation: number;
-  misses: number;
-  strikes: number;
-  circuit: string;
-  in_flight: number;
-  traffic_24h: { requests: number; share: number };
-};
-type TokenPrices = { prompt: string; completion: string };
-type HostAsk = { host: string; name: string; ask: TokenPrices | null; online: boolean; priced_out: boolean };
-type Pricing = {
-  model: string;
-  price: TokenPrices;
-  base: { prompt: string };
-  utilization: number | null;
-  asks: HostAsk[];
-};
-type PricePoint = { at: string; price: { prompt: string; completion: string }; utilization: number | null };
-type LedgerKind = { kind: string; accounts: number; balance: string };
-type Epoch = {
-  epoch: number;
-  ends: string;
-  closed: string | null;
-  released: string | null;
-  report: {
-    requests: number;
-    revenue: string;
-    host_earnings: string;
-    platform_fees: string;
-    treasury: string;
-    refunded: string;
-  } | null;
-};
 
 /** Latency bounds as numbers for a chart ("over 30 s" drawn at 30 s). */
 const plotted = (ms: number | string | null): number | null =>
   ms === null ? null : typeof ms === 'number' ? ms : 30_000;
 
 function TrafficCharts() {
-  const traffic = useData<{ data: TrafficPoint[] }>('/admin/traffic?hours=1');
+  const traffic = useData('traffic', () => market.admin.traffic({ query: { hours: 1 } }));
   const points = traffic.data?.data ?? [];
   const times = points.map((p) => Date.parse(p.start) / 1000);
   const latest = points.at(-1);
@@ -102,12 +55,12 @@ function TrafficCharts() {
 }
 
 function Prices() {
-  const pricing = useData<{ data: Pricing[] }>('/v1/pricing');
+  const pricing = useData('pricing', () => market.v1.getPricing());
   const [model, setModel] = useState('');
   const chosen = model || pricing.data?.data[0]?.model || '';
   // No history is asked for until there is a model to ask about (an empty model is a 400).
-  const history = useData<{ data: PricePoint[] }>(
-    chosen ? `/v1/pricing/history?model=${encodeURIComponent(chosen)}&limit=500` : null,
+  const history = useData(chosen ? `price-history ${chosen}` : null, () =>
+    market.v1.getPriceHistory({ query: { model: chosen, limit: 500 } }),
   );
   const points = chosen ? (history.data?.data ?? []) : [];
   return (
@@ -167,9 +120,9 @@ function Prices() {
 }
 
 export function OperatorPage() {
-  const hosts = useData<{ data: Host[] }>('/admin/hosts');
-  const ledger = useData<{ data: LedgerKind[] }>('/admin/ledger');
-  const epochs = useData<{ data: Epoch[] }>('/admin/epochs');
+  const hosts = useData('hosts', () => market.admin.listHosts());
+  const ledger = useData('ledger', () => market.admin.ledgerByKind());
+  const epochs = useData('epochs', () => market.admin.listEpochs());
   return (
     <>
       <TrafficCharts />

@@ -1,11 +1,11 @@
 // Streams a chat completion from the market with the signed-in buyer's account, as any client would.
 import { useRef, useState } from 'preact/hooks';
-import { streamChat } from './api.ts';
+import { market, streamChat } from './api.ts';
 import { ErrorNote, Section } from './components.tsx';
 import { useData } from './use-data.ts';
 
 export function Playground(props: { onFinished: () => void }) {
-  const models = useData<{ data: Array<{ id: string }> }>('/v1/models');
+  const models = useData('models', () => market.v1.listModels());
   const [model, setModel] = useState('');
   const [prompt, setPrompt] = useState('Write one sentence about markets.');
   const [output, setOutput] = useState('');

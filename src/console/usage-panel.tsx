@@ -2,18 +2,8 @@
 import { useState } from 'preact/hooks';
 import { ErrorNote, Section, Table, when } from './components.tsx';
 import { Pager, usePages } from './paging.tsx';
+import { market } from './api.ts';
 import { useData } from './use-data.ts';
-
-type UsageRecord = {
-  request_id: string;
-  key_prefix: string;
-  model: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost: string;
-  status: string;
-  created: number;
-};
 
 const toSeconds = (local: string): string | undefined =>
   local ? String(Math.floor(new Date(local).getTime() / 1000)) : undefined;
@@ -29,17 +19,16 @@ export function UsagePanel() {
     ),
   );
   const pages = usePages(params.toString());
-  const page = new URLSearchParams(params);
-  page.set('limit', String(pages.size));
-  if (pages.after !== undefined) page.set('after', pages.after);
-  const usage = useData<{ data: UsageRecord[]; has_more: boolean }>(`/v1/usage?${page}`);
-  params.set('format', 'csv');
-  params.set('limit', '10000');
+  const filters = Object.fromEntries(params);
+  const usage = useData(`usage ${params} ${pages.size} ${pages.after ?? ''}`, () =>
+    market.v1.listUsage({ query: { ...filters, limit: pages.size, after: pages.after } }),
+  );
+  const csv = new URLSearchParams({ ...filters, format: 'csv', limit: '10000' });
   return (
     <Section
       title="Usage"
       actions={
-        <a class="button" href={`/v1/usage?${params}`} download="agora-usage.csv">
+        <a class="button" href={`/v1/usage?${csv}`} download="agora-usage.csv">
           Export CSV
         </a>
       }

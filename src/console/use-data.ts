@@ -1,22 +1,24 @@
-// A panel's data: fetched on mount and whenever `reload` is called or the path changes, and again every few
-// seconds so figures follow the market without a page reload. A null path asks for nothing yet (a query that
-// needs a choice the page has not made).
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { get } from './api.ts';
+// A panel's data: loaded through the SDK on mount and whenever `reload` is called or the key changes, and again every
+// few seconds so figures follow the market without a page reload. A null key asks for nothing yet (a query that
+// needs a choice the page has not made). The key names what `load` asks for (its route and query).
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 
 export type Data<T> = { data: T | undefined; error: string | undefined; reload: () => void };
 
 const REFRESH_MS = 5_000;
 
-export function useData<T>(path: string | null): Data<T> {
+export function useData<T>(key: string | null, load: () => Promise<T>): Data<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  // The latest loader, so a re-render's new closure is used without refetching on every render.
+  const loader = useRef(load);
+  loader.current = load;
   useEffect(() => {
-    if (path === null) return;
+    if (key === null) return;
     let live = true;
-    get<T>(path).then(
+    loader.current().then(
       (fresh) => {
         if (!live) return;
         setData(fresh);
@@ -29,7 +31,7 @@ export function useData<T>(path: string | null): Data<T> {
       live = false;
       clearTimeout(timer);
     };
-  }, [path, tick, reload]);
+  }, [key, tick, reload]);
   return { data, error, reload };
 }
 

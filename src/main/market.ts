@@ -12,7 +12,6 @@ import type { BillingWriter, Clock, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog } from '../app/v1/market-catalog.ts';
-import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
 import { buildMarketServer } from '../adapters/http/market/build-market-server.ts';
@@ -394,7 +393,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       },
       system: {
         ready: () => store.getSetting('readiness-probe').then(() => true),
-        openapi: () => buildOpenApiDocument(url),
+        serverUrl: () => url,
       },
     });
     url = await app.listen({ port: options.port, host: options.host });

@@ -2,24 +2,11 @@
 // when a model has no host online.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HEALTH_RULES } from '../../src/domain/status/availability.ts';
-import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { admin, fundedBuyer, marketClient, startTestMarket, type TestMarket } from '../support/test-market.ts';
 import { postChat } from '../support/chat-request.ts';
 import { modelServedBy } from '../support/scripted-model.ts';
 import type { ScriptedUpstream } from '../support/scripted-upstream.ts';
 import { renderStatusPage } from '../../src/adapters/http/market/status-page.ts';
-
-type Status = {
-  models: Array<{
-    id: string;
-    state: string;
-    hosts_online: number;
-    price: { prompt: string };
-    success_rate_1h: number | null;
-    ttft_ms_1h: { p50: number | null; p95: number | null };
-    uptime: Record<string, number | null>;
-  }>;
-  incidents: Array<{ id: string; title: string; status: string; updates: Array<{ status: string; message: string }> }>;
-};
 
 let market: TestMarket;
 const upstreams: ScriptedUpstream[] = [];
@@ -32,7 +19,8 @@ afterAll(async () => {
   for (const upstream of upstreams) await upstream.stop();
 });
 
-const status = async (): Promise<Status> => (await (await fetch(`${market.url}/status.json`)).json()) as Status;
+/** The public status through the SDK: its answer parsed by the route's contract. */
+const status = () => marketClient(market).system.status();
 const tiny = async () => (await status()).models.find((m) => m.id === 'agora-tiny');
 
 describe('status and incidents', () => {
@@ -41,14 +29,12 @@ describe('status and incidents', () => {
     for (let i = 0; i < 3; i++) expect((await postChat(market.url, buyer.key)).status).toBe(200);
     await expect.poll(async () => (await tiny())?.success_rate_1h, { timeout: 10_000 }).toBe(1);
     const model = await tiny();
-    const pricing = (await (await fetch(`${market.url}/v1/pricing`)).json()) as {
-      data: Array<{ model: string; price: { prompt: string } }>;
-    };
+    const pricing = await marketClient(market).v1.getPricing();
     expect(model?.state).toBe('operational');
     expect(model?.hosts_online).toBe(1);
     expect(model?.price.prompt).toBe(pricing.data.find((p) => p.model === 'agora-tiny')?.price.prompt);
     expect(model?.ttft_ms_1h.p50).toBeGreaterThan(0);
-    expect(model?.ttft_ms_1h.p95).toBeGreaterThanOrEqual(model?.ttft_ms_1h.p50 ?? 0);
+    expect(model?.ttft_ms_1h.p95).toBeGreaterThanOrEqual(Number(model?.ttft_ms_1h.p50 ?? 0));
     expect(model?.uptime['24h']).toBeGreaterThan(0);
   });
 

@@ -8,7 +8,7 @@ import { callWithKey, createSubKey } from '../support/key-tree.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fundedBuyer, onPostgres, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { fundedBuyer, marketClient, onPostgres, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
 beforeAll(async () => {
@@ -16,9 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => market.stop());
 
-type Listed = {
-  data: Array<{ id: string; spent_total: string; remaining_total: string | null; can_create_keys: boolean }>;
-};
+/** The keys a key sees, through the SDK (answers parsed by the contract). */
+const listKeys = (key: string) => marketClient(market, key).v1.listKeys();
 
 /** The hold of a one-token answer to 'Hi' (prompt × 100 + 1 × 200 nano-units at the catalog's prices). */
 async function oneTokenHold(key: string): Promise<bigint> {
@@ -60,15 +59,15 @@ describe('key tree spend limits', () => {
     expect(served).toBeGreaterThanOrEqual(5);
 
     await market.flushBilling();
-    const listed = await callWithKey<Listed>(market.url, root.key, 'GET', '/v1/keys');
+    const listed = await listKeys(root.key);
     const spent = tree.reduce(
-      (sum, k) => sum + (parseNanos(listed.body.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint),
+      (sum, k) => sum + (parseNanos(listed.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint),
       0n,
     );
     expect(spent).toBeGreaterThan(0n);
     expect(spent).toBeLessThanOrEqual(limit);
     // What the agent's limit leaves is shared by its whole subtree.
-    const remaining = listed.body.data.filter((l) => tree.some((k) => k.id === l.id)).map((l) => l.remaining_total);
+    const remaining = listed.data.filter((l) => tree.some((k) => k.id === l.id)).map((l) => l.remaining_total);
     expect(new Set(remaining)).toEqual(new Set([formatNanos(limit - spent)]));
   });
 
@@ -102,9 +101,9 @@ describe('key tree spend limits', () => {
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
       expect(statuses.filter((s) => s !== 200 && s !== 403 && s < 502)).toEqual([]);
       await Promise.all([market.flushBilling(), other.flushBilling()]);
-      const listed = await callWithKey<Listed>(market.url, root.key, 'GET', '/v1/keys');
+      const listed = await listKeys(root.key);
       const spent = tree.reduce(
-        (sum, k) => sum + (parseNanos(listed.body.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint),
+        (sum, k) => sum + (parseNanos(listed.data.find((l) => l.id === k.id)?.spent_total ?? 'x') as bigint),
         0n,
       );
       expect(spent).toBeLessThanOrEqual(limit);
@@ -125,8 +124,8 @@ describe('key tree spend limits', () => {
     const manager = await createSubKey(market.url, root.key, { name: 'manager', can_create_keys: true });
     const worker = await createSubKey(market.url, manager.key, { name: 'worker' });
     expect((await callWithKey(market.url, worker.key, 'POST', '/v1/keys', { name: 'x' })).status).toBe(403);
-    const listed = await callWithKey<Listed>(market.url, root.key, 'GET', '/v1/keys');
-    const right = (id: string) => listed.body.data.find((k) => k.id === id)?.can_create_keys;
+    const listed = await listKeys(root.key);
+    const right = (id: string) => listed.data.find((k) => k.id === id)?.can_create_keys;
     expect([right(root.keyId), right(plain.id), right(manager.id), right(worker.id)]).toEqual([
       true,
       false,

@@ -1,9 +1,15 @@
-// GET /openapi.json documents every route the market serves — each method and path, with the callers it declares —
-// and nothing it does not serve.
+// GET /openapi.json documents every route the market serves — each method and path, with the callers it declares and
+// the answers it gives (a schema for every JSON answer, a content type for every other one) — and nothing it does not
+// serve.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMarket, type TestMarket } from '../support/test-market.ts';
 
-type Operation = { security?: Array<Record<string, unknown>>; requestBody?: unknown };
+type Response = { content?: Record<string, { schema?: unknown }> };
+type Operation = {
+  security?: Array<Record<string, unknown>>;
+  requestBody?: unknown;
+  responses?: Record<string, Response>;
+};
 type OpenApiDocument = {
   paths: Record<string, Record<string, Operation>>;
   components: { securitySchemes: Record<string, unknown> };
@@ -45,6 +51,22 @@ describe('the OpenAPI document and the route table', () => {
       Object.keys(operations).map((method) => `${method} ${path}`),
     );
     expect(documented.filter((operation) => !served.has(operation))).toEqual([]);
+  });
+
+  it('gives every registered route a response: a schema per media type, or a status that has no body', () => {
+    const undescribed = market.routes.filter((route) => {
+      const answers = Object.entries(
+        document.paths[openApiPath(route.url)]?.[route.method.toLowerCase()]?.responses ?? {},
+      );
+      const successes = answers.filter(([status]) => status.startsWith('2') || status.startsWith('3'));
+      const described = ([status, answer]: [string, Response]) =>
+        status === '204' || status.startsWith('3')
+          ? answer.content === undefined
+          : Object.values(answer.content ?? {}).length > 0 &&
+            Object.values(answer.content ?? {}).every((media) => media.schema !== undefined);
+      return successes.length === 0 || !successes.every(described);
+    });
+    expect(undescribed.map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 
   it('declares the security schemes its operations name', () => {

@@ -1,5 +1,10 @@
-// A buyer's key tree over plain HTTP: sub-keys created through POST /v1/keys, and calls made with any key of it.
-export type CreatedKey = { id: string; key: string; prefix: string };
+// A buyer's key tree: sub-keys created through the SDK (POST /v1/keys), and raw calls made with any key of it (for
+// tests that check statuses).
+import type { BodyInput, ResponseOf } from '../../src/contracts/http/route-contract.ts';
+import { v1Routes } from '../../src/contracts/routes/v1-routes.ts';
+import { createMarketClient } from '../../src/sdk/market-client.ts';
+
+export type CreatedKey = ResponseOf<typeof v1Routes.createKey>;
 
 /** Calls the market with a key; the body as JSON when given. */
 export async function callWithKey<T = Record<string, unknown>>(
@@ -17,13 +22,11 @@ export async function callWithKey<T = Record<string, unknown>>(
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** A sub-key of `parentKey`; fails the test unless it was created. */
+/** A sub-key of `parentKey`; a refusal fails the test (the SDK throws it). */
 export async function createSubKey(
   marketUrl: string,
   parentKey: string,
-  body: Record<string, unknown>,
+  body: BodyInput<typeof v1Routes.createKey>,
 ): Promise<CreatedKey> {
-  const created = await callWithKey<CreatedKey>(marketUrl, parentKey, 'POST', '/v1/keys', body);
-  if (created.status !== 201) throw new Error(`sub-key not created: ${created.status} ${JSON.stringify(created.body)}`);
-  return created.body;
+  return createMarketClient({ baseUrl: marketUrl, token: parentKey }).v1.createKey({ body });
 }

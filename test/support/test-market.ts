@@ -10,6 +10,7 @@ import { startMarket, type MarketOptions, type RunningMarket } from '../../src/m
 import { localMarketOptions } from '../../src/main/local-market-options.ts';
 import { DEFAULT_MAINTENANCE_RULES } from '../../src/domain/hosts/maintenance.ts';
 import { TEST_MODEL_CACHE } from './model-cache-dir.ts';
+import { createMarketClient, type MarketClient } from '../../src/sdk/market-client.ts';
 
 export const onPostgres = (): boolean => process.env.AGORA_TEST_DATABASE === 'postgres';
 
@@ -79,20 +80,22 @@ export async function admin<T = Record<string, unknown>>(
   return { status: res.status, body: (await res.json()) as T };
 }
 
+/** The typed SDK on a market, as the operator unless another key or token is given. */
+export const marketClient = (market: RunningMarket, token: string = market.operatorKey): MarketClient =>
+  createMarketClient({ baseUrl: market.url, token });
+
 /** A new account with credits and a key, through the admin API. */
 export async function fundedBuyer(
   market: RunningMarket,
   credits: string,
 ): Promise<{ accountId: string; key: string; keyId: string }> {
-  const account = await admin<{ id: string }>(market, 'POST', '/admin/accounts', { name: 'test buyer' });
+  const { admin: operator } = marketClient(market);
+  const account = await operator.createAccount({ body: { name: 'test buyer' } });
   if (credits !== '0')
-    await admin(market, 'POST', `/admin/accounts/${account.body.id}/credits`, {
-      amount: credits,
-      idempotency_key: randomUUID(),
+    await operator.grantCredits({
+      params: { id: account.id },
+      body: { amount: credits, idempotency_key: randomUUID() },
     });
-  const key = await admin<{ key: string; id: string }>(market, 'POST', '/admin/keys', {
-    account_id: account.body.id,
-    name: 'test',
-  });
-  return { accountId: account.body.id, key: key.body.key, keyId: key.body.id };
+  const key = await operator.issueKey({ body: { account_id: account.id, name: 'test' } });
+  return { accountId: account.id, key: key.key, keyId: key.id };
 }

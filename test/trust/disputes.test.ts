@@ -4,7 +4,9 @@
 // rejected loses the right to dispute.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postChat } from '../support/chat-request.ts';
-import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import type { ResponseOf } from '../../src/contracts/http/route-contract.ts';
+import { v1Routes } from '../../src/contracts/routes/v1-routes.ts';
+import { fundedBuyer, marketClient, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
 let buyer: { key: string };
@@ -14,14 +16,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => market.stop());
 
-type Check = {
-  passed: boolean;
-  positions: number;
-  mean_tv: number;
-  reference: string;
-  responses: Array<{ request_id: string; response_digest: string | null; host_signature: string | null }>;
-};
-type Dispute = { id: string; request_id: string; status: string };
+type Dispute = ResponseOf<typeof v1Routes.openDispute>;
 
 const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
   const res = await fetch(`${market.url}${path}`, {
@@ -50,9 +45,9 @@ const serveRequests = async (n: number) => {
 const requestIds = async () =>
   (await call<{ data: Array<{ request_id: string }> }>('GET', '/v1/usage')).body.data.map((u) => u.request_id);
 const hostId = () => market.hosts[0]!.hostId;
-const checks = async () =>
-  (await admin<{ checks: Check[] }>(market, 'GET', `/admin/hosts/${hostId()}/checks`)).body.checks;
-const disputes = async () => (await call<{ data: Dispute[] }>('GET', '/v1/disputes')).body.data;
+/** The host's evidence and the buyer's disputes through the SDK: answers parsed by the routes' contracts. */
+const checks = async () => (await marketClient(market).admin.hostChecks({ params: { id: hostId() } })).checks;
+const disputes = async () => (await marketClient(market, buyer.key).v1.listDisputes()).data;
 
 describe('sampled re-scoring and disputes', () => {
   it("re-scores a new host's answers against the reference, keeps the evidence and deletes the payloads of passed checks", async () => {
@@ -77,7 +72,7 @@ describe('sampled re-scoring and disputes', () => {
     const checked = done.flatMap((c) => c.responses.map((r) => r.request_id));
     expect((await market.verification.samples(checked)).every((s) => s.payload === null)).toBe(true);
     // A second verifier (another gateway instance, a validator) that judged the same samples records nothing.
-    const [first] = done as Array<Check & { id: string; model: string }>;
+    const [first] = done;
     const again = await market.verification.recordCheck(
       {
         id: 'chk_again',

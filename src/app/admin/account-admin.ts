@@ -1,6 +1,6 @@
 // Accounts, credits and keys: what the operator (admin API) and buyers (their own keys and sub-keys) may do.
 // Raw keys are returned exactly once, at creation; only their hash is stored.
-import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../contracts/errors/market-error.ts';
 import { formatApiKey, hashApiKey, MAX_LIVE_KEYS_PER_ACCOUNT, visiblePrefix } from '../../domain/keys/api-key.ts';
 import type { ProviderPreferences } from '../../contracts/openai/provider-preferences.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
@@ -48,13 +48,7 @@ export type AccountAdminDeps = {
 export async function createAccount(deps: AccountAdminDeps, name: string, id?: string): Promise<string> {
   const accountId = id ?? deps.ids.newId('acct');
   if (await deps.store.accountExists(accountId))
-    throw new ApiError(
-      409,
-      'invalid_request_error',
-      `The account '${accountId}' already exists.`,
-      'account_exists',
-      'id',
-    );
+    throw marketError('account_exists', `The account '${accountId}' already exists.`, { param: 'id' });
   await deps.store.createAccount(accountId, name);
   return accountId;
 }
@@ -65,9 +59,9 @@ export async function grantCredits(
   amount: Nanos,
   idempotencyKey: string,
 ): Promise<{ granted: boolean }> {
-  if (amount <= 0n) throw invalidRequest('The amount must be positive.', 'amount', 'invalid_amount');
+  if (amount <= 0n) throw marketError('invalid_amount', 'The amount must be positive.', { param: 'amount' });
   if (!(await deps.store.accountExists(accountId)))
-    throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
+    throw marketError('account_not_found', `No account '${accountId}'.`);
   return { granted: await deps.store.grantCredits(accountId, amount, idempotencyKey) };
 }
 
@@ -104,14 +98,12 @@ export async function issueKey(
   parentKeyId: string | null = null,
 ): Promise<IssuedKey> {
   if (!(await deps.store.accountExists(accountId)))
-    throw new ApiError(404, 'not_found_error', `No account '${accountId}'.`, 'account_not_found');
+    throw marketError('account_not_found', `No account '${accountId}'.`);
   const { key, record } = newKey(deps, accountId, role, limits, parentKeyId);
   if (!(await deps.store.insertKey(record, deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT))) {
-    throw new ApiError(
-      403,
-      'permission_error',
-      `The account already has ${deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT} keys that are not revoked, the most it may have; revoke some first.`,
+    throw marketError(
       'too_many_keys',
+      `The account already has ${deps.maxLiveKeys ?? MAX_LIVE_KEYS_PER_ACCOUNT} keys that are not revoked, the most it may have; revoke some first.`,
     );
   }
   const { hash: _hash, ...visible } = record;
@@ -125,11 +117,9 @@ export async function issueKey(
  */
 export async function issueSubKey(deps: AccountAdminDeps, parent: ApiKeyRecord, limits: KeyLimits): Promise<IssuedKey> {
   if (!parent.canCreateKeys) {
-    throw new ApiError(
-      403,
-      'permission_error',
-      'This key may not create keys: only root keys, and sub-keys created with can_create_keys, may.',
+    throw marketError(
       'key_creation_not_allowed',
+      'This key may not create keys: only root keys, and sub-keys created with can_create_keys, may.',
     );
   }
   const models =
@@ -137,13 +127,9 @@ export async function issueSubKey(deps: AccountAdminDeps, parent: ApiKeyRecord, 
       ? limits.models.filter((m) => parent.models?.includes(m))
       : (limits.models ?? parent.models);
   if (parent.models && limits.models && models?.length !== limits.models.length) {
-    throw new ApiError(
-      403,
-      'permission_error',
-      'A sub-key may only allow models its parent key allows.',
-      'model_not_allowed',
-      'models',
-    );
+    throw marketError('model_not_allowed', 'A sub-key may only allow models its parent key allows.', {
+      param: 'models',
+    });
   }
   const capped = <T extends Nanos | number>(child: T | null, own: T | null): T | null =>
     own === null ? child : child === null || child > own ? own : child;
@@ -180,7 +166,7 @@ export async function revokeKey(deps: AccountAdminDeps, keyId: string, by?: ApiK
       (key.accountId === by.accountId &&
         (by.parentKeyId === null ||
           isInSubtree(await deps.store.listKeys({ accountId: by.accountId }), by.id, keyId))));
-  if (!visible) throw new ApiError(404, 'not_found_error', `No key '${keyId}'.`, 'key_not_found');
+  if (!visible) throw marketError('key_not_found', `No key '${keyId}'.`);
   for (const id of await deps.store.revokeKey(keyId)) deps.revoked(id);
 }
 

@@ -1,7 +1,7 @@
 // Money in and out of the market: top-ups through a payment provider (credits arrive once the provider — for the
 // manual provider, the operator — confirms the payment), hosts' bonds and unbonding, and payouts of payable
 // balances through a payout provider. Confirmations are idempotent: a top-up credits once, a payout pays once.
-import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../contracts/errors/market-error.ts';
 import type { BondRules } from '../../domain/economics/bonds.ts';
 import { formatNanos, type Nanos } from '../../domain/money/nanos.ts';
 import type { Ids } from '../ports.ts';
@@ -58,21 +58,18 @@ export async function settleTopUp(
   reference: string,
 ): Promise<TopUpRow> {
   const topUp = await deps.store.settleTopUp(id, outcome, reference);
-  if (!topUp) throw new ApiError(404, 'not_found_error', `No top-up '${id}'.`, 'topup_not_found');
-  if (topUp.status !== outcome)
-    throw new ApiError(409, 'invalid_request_error', `The top-up '${id}' is already ${topUp.status}.`, 'topup_settled');
+  if (!topUp) throw marketError('topup_not_found', `No top-up '${id}'.`);
+  if (topUp.status !== outcome) throw marketError('topup_settled', `The top-up '${id}' is already ${topUp.status}.`);
   return topUp;
 }
 
 export async function postBond(deps: FundsDeps, hostId: string, amount: Nanos): Promise<void> {
   if (!(await deps.store.postBond(deps.ids.newId('bond'), hostId, amount))) {
     const { payable } = await deps.store.hostFunds(hostId);
-    throw new ApiError(
-      402,
-      'invalid_request_error',
-      `A bond of ${formatNanos(amount)} is more than the payable balance (${formatNanos(payable)}); deposit one with POST /hosts/me/bond/deposits.`,
+    throw marketError(
       'insufficient_payable',
-      'amount',
+      `A bond of ${formatNanos(amount)} is more than the payable balance (${formatNanos(payable)}); deposit one with POST /hosts/me/bond/deposits.`,
+      { param: 'amount' },
     );
   }
 }
@@ -89,12 +86,10 @@ export async function requestUnbonding(deps: FundsDeps, hostId: string, amount: 
   };
   if (!(await deps.store.requestUnbonding(unbonding))) {
     const { bond } = await deps.store.hostFunds(hostId);
-    throw new ApiError(
-      402,
-      'invalid_request_error',
-      `Unbonding ${formatNanos(amount)} is more than the bond (${formatNanos(bond)}).`,
+    throw marketError(
       'insufficient_bond',
-      'amount',
+      `Unbonding ${formatNanos(amount)} is more than the bond (${formatNanos(bond)}).`,
+      { param: 'amount' },
     );
   }
   return { id: unbonding.id, hostId, amount, releaseEpoch: unbonding.releaseEpoch, releasedAtMs: null };
@@ -112,12 +107,10 @@ export async function requestPayout(
   if (!payout) {
     const { payable } = await deps.store.hostFunds(hostId);
     const asked = amount === undefined ? 'A payout' : `A payout of ${formatNanos(amount)}`;
-    throw new ApiError(
-      402,
-      'invalid_request_error',
-      `${asked} needs a payable balance to cover it (payable: ${formatNanos(payable)}).`,
+    throw marketError(
       'insufficient_payable',
-      'amount',
+      `${asked} needs a payable balance to cover it (payable: ${formatNanos(payable)}).`,
+      { param: 'amount' },
     );
   }
   return payout;
@@ -130,13 +123,7 @@ export async function settlePayout(
   reference: string,
 ): Promise<PayoutRow> {
   const payout = await deps.store.settlePayout(id, outcome, reference);
-  if (!payout) throw new ApiError(404, 'not_found_error', `No payout '${id}'.`, 'payout_not_found');
-  if (payout.status !== outcome)
-    throw new ApiError(
-      409,
-      'invalid_request_error',
-      `The payout '${id}' is already ${payout.status}.`,
-      'payout_settled',
-    );
+  if (!payout) throw marketError('payout_not_found', `No payout '${id}'.`);
+  if (payout.status !== outcome) throw marketError('payout_settled', `The payout '${id}' is already ${payout.status}.`);
   return payout;
 }

@@ -5,6 +5,7 @@
 // more request: the same path, headers and request ids, an ordinary prompt, streamed like most traffic.
 import { chatCompletionRequestSchema } from '../../contracts/openai/completion-request.ts';
 import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { MarketError } from '../../contracts/errors/market-error.ts';
 import type { CapacityMeasurement } from './capacity-store.ts';
 import type { ApiKeyRecord, Clock, Logger } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
@@ -78,7 +79,7 @@ export async function probeHost(
       signal: AbortSignal.timeout(60_000),
     });
   } catch (error) {
-    if (error instanceof ApiError) {
+    if (error instanceof MarketError || error instanceof ApiError) {
       deps.logger.info({ host: target.hostId, code: error.code }, 'capacity probe not served');
       return undefined;
     }

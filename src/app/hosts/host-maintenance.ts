@@ -1,6 +1,6 @@
 // A host declares a maintenance window; the market accepts it by its rules (notice, length, share of each model's
 // capacity away at once) or says why not. Accepted windows reach routing with the next catalog load.
-import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../contracts/errors/market-error.ts';
 import { isHostLive } from '../../domain/hosts/liveness.ts';
 import {
   judgeMaintenance,
@@ -40,13 +40,7 @@ export async function declareMaintenance(
     models.set(route.modelId, model);
   }
   const verdict = judgeMaintenance(hostId, window, nowMs, deps.rules, [...models.values()]);
-  if (!verdict.accepted)
-    throw new ApiError(
-      409,
-      'invalid_request_error',
-      `Maintenance window refused: ${verdict.reason}.`,
-      'maintenance_refused',
-    );
+  if (!verdict.accepted) throw marketError('maintenance_refused', `Maintenance window refused: ${verdict.reason}.`);
   const accepted = { id: deps.ids.newId('mw'), hostId, ...window };
   await deps.store.addMaintenance(accepted);
   await deps.reloadCatalog();

@@ -2,7 +2,7 @@
 // checked against the SKUs the market sells, then probed — the market sends a real request and compares the host's
 // prompt-token count with its own (another tokenizer or chat template, i.e. another model family, is refused).
 // Only then does the host get its token and traffic.
-import { ApiError, invalidRequest } from '../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../contracts/errors/market-error.ts';
 import type { z } from 'zod';
 import { hostRegistrationSchema, type signedRegistrationSchema } from '../../contracts/hosts/host-requests.ts';
 import { admitDeclaredModels, isFresh } from '../../domain/hosts/admission.ts';
@@ -85,52 +85,42 @@ async function probeModels(
 }
 
 const notAdmitted = (refused: ReadonlyArray<{ model: string; reason: string }>) =>
-  new ApiError(
-    403,
-    'permission_error',
-    `No declared model was admitted: ${refused.map((r) => `${r.model}: ${r.reason}`).join('; ')}`,
+  marketError(
     'host_not_admitted',
+    `No declared model was admitted: ${refused.map((r) => `${r.model}: ${r.reason}`).join('; ')}`,
   );
 
 export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistration): Promise<Registered> {
   if (!deps.verifySignature(signed.public_key, signed.payload, signed.signature)) {
-    throw new ApiError(
-      401,
-      'authentication_error',
-      'The registration signature does not verify with this public key.',
-      'bad_signature',
-      'signature',
-    );
+    throw marketError('bad_signature', 'The registration signature does not verify with this public key.', {
+      param: 'signature',
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(signed.payload);
   } catch {
-    throw invalidRequest('The payload is not JSON.', 'payload', 'invalid_body');
+    throw marketError('invalid_body', 'The payload is not JSON.', { param: 'payload' });
   }
   const parsed = hostRegistrationSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalidRequest(
-      `Invalid registration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
-      `payload.${issue?.path.join('.') ?? ''}`,
+    throw marketError(
       'invalid_value',
+      `Invalid registration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
+      { param: `payload.${issue?.path.join('.') ?? ''}` },
     );
   }
   const registration = parsed.data;
   if (registration.public_key !== signed.public_key)
-    throw invalidRequest(
-      'The payload names another public key than the one it is signed with.',
-      'payload.public_key',
-      'invalid_value',
-    );
+    throw marketError('invalid_value', 'The payload names another public key than the one it is signed with.', {
+      param: 'payload.public_key',
+    });
   if (!isFresh(registration.signed_at, deps.clock.nowMs())) {
-    throw new ApiError(
-      401,
-      'authentication_error',
-      'The registration was signed too long ago (or in the future); sign a fresh one.',
+    throw marketError(
       'stale_registration',
-      'payload.signed_at',
+      'The registration was signed too long ago (or in the future); sign a fresh one.',
+      { param: 'payload.signed_at' },
     );
   }
 
@@ -193,7 +183,7 @@ export async function approveHost(
   hostId: string,
 ): Promise<{ admitted: string[]; refused: Array<{ model: string; reason: string }> }> {
   const host = await deps.store.findAgentHost(hostId);
-  if (!host) throw new ApiError(404, 'not_found_error', `No host '${hostId}' has registered.`, 'host_not_found');
+  if (!host) throw marketError('host_not_found', `No host '${hostId}' has registered.`);
   if (host.status === 'active') return { admitted: host.models, refused: [] };
   const probed = await probeModels(deps, host, host.models);
   if (probed.passed.length === 0) throw notAdmitted(probed.refused);

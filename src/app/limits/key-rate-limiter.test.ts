@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { MarketError } from '../../contracts/errors/market-error.ts';
 import { unlimitedKey } from '../admin/account-admin.ts';
 import type { ApiKeyRecord } from '../ports.ts';
 import { createKeyRateLimiter } from './key-rate-limiter.ts';
@@ -16,29 +16,24 @@ const key = (id: string, own: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
   ...own,
 });
 
-const refusal = (run: () => unknown): ApiError => {
+const refusal = (run: () => unknown): MarketError => {
   try {
     run();
   } catch (error) {
-    if (error instanceof ApiError) return error;
+    if (error instanceof MarketError) return error;
     throw error;
   }
   throw new Error('expected a refusal');
 };
 
 describe('per-key rate limits', () => {
-  it("refuses the request over the key's per-minute count with 429 and a Retry-After that then admits it", () => {
+  it("refuses the request over the key's per-minute count with rate_limit_exceeded and a retry time that then admits it", () => {
     const clock = { now: 0, nowMs: () => clock.now };
     const limiter = createKeyRateLimiter(clock, { requestsPerMinute: 2, tokensPerMinute: 1_000 });
     limiter.admit(key('a'), 10);
     limiter.admit(key('a'), 10);
     const refused = refusal(() => limiter.admit(key('a'), 10));
-    expect(refused).toMatchObject({
-      status: 429,
-      type: 'rate_limit_error',
-      code: 'rate_limit_exceeded',
-      headers: { 'retry-after': '30' },
-    });
+    expect(refused).toMatchObject({ code: 'rate_limit_exceeded', retryAfterSeconds: 30 });
     limiter.admit(key('b'), 10);
     clock.now = 30_000;
     expect(() => limiter.admit(key('a'), 10)).not.toThrow();
@@ -58,6 +53,6 @@ describe('per-key rate limits', () => {
     expect(refusal(() => limiter.admit(buyer, 100)).message).toContain('150 tokens per minute');
     first.settle(20);
     limiter.admit(buyer, 100).settle(100);
-    expect(refusal(() => limiter.admit(buyer, 100)).headers['retry-after']).toBe('28');
+    expect(refusal(() => limiter.admit(buyer, 100)).retryAfterSeconds).toBe(28);
   });
 });

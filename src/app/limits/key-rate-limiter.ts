@@ -1,7 +1,7 @@
 // Per-key rate limits on this gateway instance: requests per minute, and tokens per minute counted at admission
 // as prompt tokens + the most the completion may produce, with the unused part given back when the request ends.
-// A refusal is a 429 with Retry-After. Limits are per instance (see docs/decisions/003-rate-limits-per-instance.md).
-import { ApiError } from '../../contracts/openai/error-envelope.ts';
+// A refusal is `rate_limit_exceeded` with the seconds after which to retry. Limits are per instance (see docs/decisions/003-rate-limits-per-instance.md).
+import { marketError } from '../../contracts/errors/market-error.ts';
 import { giveBack, isFull, take, type Bucket } from '../../domain/limits/token-bucket.ts';
 import type { ApiKeyRecord, Clock } from '../ports.ts';
 
@@ -30,15 +30,10 @@ export function createKeyRateLimiter(clock: Clock, defaults: RateLimitDefaults):
 
   const refuse = (what: string, limit: number, retryAfterMs: number) => {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return new ApiError(
-      429,
-      'rate_limit_error',
-      `Rate limit reached for this key: ${limit} ${what} per minute. Retry after ${seconds} s.`,
+    return marketError(
       'rate_limit_exceeded',
-      null,
-      {
-        'retry-after': String(seconds),
-      },
+      `Rate limit reached for this key: ${limit} ${what} per minute. Retry after ${seconds} s.`,
+      { retryAfterSeconds: seconds },
     );
   };
 

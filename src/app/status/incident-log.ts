@@ -1,5 +1,5 @@
 // The operator's incident log: open (from scratch or from a suggestion), update along a timeline, resolve once.
-import { ApiError } from '../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../contracts/errors/market-error.ts';
 import {
   suggestIncidents,
   suggestionLookBackMs,
@@ -31,13 +31,7 @@ function checkModels(deps: IncidentLogDeps, models: readonly string[]): void {
   const known = new Set(deps.knownModels());
   const unknown = models.find((m) => !known.has(m));
   if (unknown !== undefined)
-    throw new ApiError(
-      400,
-      'invalid_request_error',
-      `The model '${unknown}' does not exist.`,
-      'model_not_found',
-      'models',
-    );
+    throw marketError('incident_model_not_found', `The model '${unknown}' does not exist.`, { param: 'models' });
 }
 
 export async function openIncident(deps: IncidentLogDeps, input: OpenIncident): Promise<Incident> {
@@ -64,9 +58,8 @@ export async function updateIncident(
   message: string,
 ): Promise<Incident> {
   const incident = await deps.store.findIncident(id);
-  if (!incident) throw new ApiError(404, 'not_found_error', `No incident '${id}'.`, 'incident_not_found');
-  const resolved = () =>
-    new ApiError(409, 'invalid_request_error', `Incident ${id} was resolved; open a new one.`, 'incident_resolved');
+  if (!incident) throw marketError('incident_not_found', `No incident '${id}'.`);
+  const resolved = () => marketError('incident_resolved', `Incident ${id} was resolved; open a new one.`);
   if (incident.status === 'resolved') throw resolved();
   const atMs = deps.clock.nowMs();
   const added = await deps.store.addIncidentUpdate(

@@ -1,6 +1,6 @@
 // The market's own count of prompt tokens: the model's chat template rendered and tokenized by the market, so
 // billing never rests on a host's word.
-import { invalidRequest } from '../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../contracts/errors/market-error.ts';
 import type { ChatCompletionRequest, CompletionRequest } from '../../contracts/openai/completion-request.ts';
 import type { Tokenizer } from '../ports.ts';
 
@@ -11,11 +11,9 @@ export function chatTemplateMessages(
     if (m.content == null || typeof m.content === 'string') return { role: m.role, content: m.content ?? '' };
     const text = m.content.map((part) => {
       if (part.type !== 'text')
-        throw invalidRequest(
-          `This model accepts text only; messages[${i}] has '${part.type}'.`,
-          `messages.${i}.content`,
-          'unsupported_content',
-        );
+        throw marketError('unsupported_content', `This model accepts text only; messages[${i}] has '${part.type}'.`, {
+          param: `messages.${i}.content`,
+        });
       return (part as { text: string }).text;
     });
     return { role: m.role, content: text.join('') };

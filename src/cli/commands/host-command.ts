@@ -8,6 +8,7 @@ import { startHostAgent, type HostEngine } from '../../main/host-agent.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 import { cliAction, CliError } from './cli-action.ts';
 import { locateMarket } from '../../main/market-url-file.ts';
+import type { MarketClient } from '../../sdk/market-client.ts';
 import { callMarket, DEFAULT_MARKET_URL, table } from './market-admin-client.ts';
 
 type HostFlags = {
@@ -52,21 +53,12 @@ export function parseWhen(text: string, nowMs: number): string {
   return new Date(ms).toISOString();
 }
 
-/** Calls the market with the host token kept in the host's data directory. */
-async function callMarketAsHost(
-  flags: HostFlags,
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
+/** Calls the market's /hosts API with the host token kept in the host's data directory. */
+async function callMarketAsHost<T>(flags: HostFlags, call: (hosts: MarketClient['hosts']) => Promise<T>): Promise<T> {
   const token = await readSecretFile(join(resolve(flags.dataDir), 'host.token'));
   if (!token) throw new CliError(`no host token in ${resolve(flags.dataDir)}; run \`agora host\` first`);
-  return callMarket(
-    await locateMarket(flags.market, flags.marketDataDir, DEFAULT_MARKET_URL),
-    token,
-    method,
-    path,
-    body,
+  return callMarket(await locateMarket(flags.market, flags.marketDataDir, DEFAULT_MARKET_URL), token, (client) =>
+    call(client.hosts),
   );
 }
 
@@ -162,7 +154,7 @@ export function hostCommand(): Command {
     )
     .action(
       cliAction(async (flags: HostFlags) => {
-        console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me'), null, 2));
+        console.log(JSON.stringify(await callMarketAsHost(flags, (hosts) => hosts.me()), null, 2));
       }),
     );
   host
@@ -172,7 +164,7 @@ export function hostCommand(): Command {
     )
     .action(
       cliAction(async (flags: HostFlags) => {
-        console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me/checks'), null, 2));
+        console.log(JSON.stringify(await callMarketAsHost(flags, (hosts) => hosts.checks()), null, 2));
       }),
     );
   host
@@ -181,11 +173,10 @@ export function hostCommand(): Command {
     .requiredOption('--reason <text>', 'why the conviction is wrong')
     .action(
       cliAction(async (flags: HostFlags & { reason: string }, conviction: string) => {
-        const appeal = await callMarketAsHost(flags, 'POST', '/hosts/me/appeals', {
-          conviction_id: conviction,
-          reason: flags.reason,
-        });
-        console.log(`Appeal ${String(appeal.id)} filed: ${String(appeal.status)}`);
+        const appeal = await callMarketAsHost(flags, (hosts) =>
+          hosts.appeal({ body: { conviction_id: conviction, reason: flags.reason } }),
+        );
+        console.log(`Appeal ${appeal.id} filed: ${appeal.status}`);
       }),
     );
   host
@@ -193,7 +184,7 @@ export function hostCommand(): Command {
     .description('held-back earnings, payable balance, bond, unbonding and pending payouts')
     .action(
       cliAction(async (flags: HostFlags) => {
-        console.log(JSON.stringify(await callMarketAsHost(flags, 'GET', '/hosts/me/funds'), null, 2));
+        console.log(JSON.stringify(await callMarketAsHost(flags, (hosts) => hosts.funds()), null, 2));
       }),
     );
   host
@@ -202,15 +193,10 @@ export function hostCommand(): Command {
     .option('--amount <amount>', 'decimal amount')
     .action(
       cliAction(async (flags: HostFlags & { amount?: string }) => {
-        const payout = await callMarketAsHost(
-          flags,
-          'POST',
-          '/hosts/me/payouts',
-          flags.amount ? { amount: flags.amount } : {},
+        const payout = await callMarketAsHost(flags, (hosts) =>
+          hosts.requestPayout({ body: flags.amount ? { amount: flags.amount } : {} }),
         );
-        console.log(
-          `Payout ${String(payout.id)} of ${String(payout.amount)} ${String(payout.status)}; the operator confirms it when paid.`,
-        );
+        console.log(`Payout ${payout.id} of ${payout.amount} ${payout.status}; the operator confirms it when paid.`);
       }),
     );
   host
@@ -218,8 +204,8 @@ export function hostCommand(): Command {
     .description('bond part of the payable balance: a larger share of traffic, slashed on a conviction')
     .action(
       cliAction(async (flags: HostFlags, amount: string) => {
-        const bonded = await callMarketAsHost(flags, 'POST', '/hosts/me/bond', { amount });
-        console.log(`Bond now ${String(bonded.bond)}`);
+        const bonded = await callMarketAsHost(flags, (hosts) => hosts.bond({ body: { amount } }));
+        console.log(`Bond now ${bonded.bond}`);
       }),
     );
   const maintenance = host
@@ -233,11 +219,12 @@ export function hostCommand(): Command {
     .action(
       cliAction(async (flags: HostFlags & { from: string; to: string }) => {
         const now = Date.now();
-        const window = await callMarketAsHost(flags, 'POST', '/hosts/me/maintenance', {
-          starts_at: parseWhen(flags.from, now),
-          ends_at: parseWhen(flags.to, now),
-        });
-        console.log(`Accepted: ${String(window.id)} from ${String(window.starts_at)} to ${String(window.ends_at)}`);
+        const window = await callMarketAsHost(flags, (hosts) =>
+          hosts.declareMaintenance({
+            body: { starts_at: parseWhen(flags.from, now), ends_at: parseWhen(flags.to, now) },
+          }),
+        );
+        console.log(`Accepted: ${window.id} from ${window.starts_at} to ${window.ends_at}`);
       }),
     );
   maintenance
@@ -245,8 +232,8 @@ export function hostCommand(): Command {
     .description('windows not yet ended')
     .action(
       cliAction(async (flags: HostFlags) => {
-        const answer = await callMarketAsHost(flags, 'GET', '/hosts/me/maintenance');
-        console.log(table(answer.data as Array<Record<string, unknown>>, ['id', 'starts_at', 'ends_at']));
+        const answer = await callMarketAsHost(flags, (hosts) => hosts.listMaintenance());
+        console.log(table(answer.data, ['id', 'starts_at', 'ends_at']));
       }),
     );
   maintenance
@@ -254,7 +241,7 @@ export function hostCommand(): Command {
     .description('cancel a window')
     .action(
       cliAction(async (flags: HostFlags, id: string) => {
-        await callMarketAsHost(flags, 'DELETE', `/hosts/me/maintenance/${encodeURIComponent(id)}`);
+        await callMarketAsHost(flags, (hosts) => hosts.cancelMaintenance({ params: { id } }));
         console.log(`Cancelled ${id}`);
       }),
     );

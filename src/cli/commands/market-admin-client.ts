@@ -5,6 +5,8 @@ import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { readSecretFile } from '../../adapters/keys/secret-files.ts';
 import { locateMarket, type MarketLocation } from '../../main/market-url-file.ts';
+import { MarketApiError } from '../../sdk/market-api-error.ts';
+import { createMarketClient, type MarketClient } from '../../sdk/market-client.ts';
 import { cliAction, CliError } from './cli-action.ts';
 
 export type AdminTarget = { market?: string; operatorKey?: string; dataDir: string; json?: boolean };
@@ -40,26 +42,22 @@ async function operatorKey(target: AdminTarget): Promise<string> {
   return key;
 }
 
-/** One call to a running market with a bearer token; a refusal or an unreachable market is a CliError. */
+/**
+ * Calls a running market through the SDK with a bearer token; a refusal or an unreachable market is a CliError.
+ * @example await callMarket(market, token, (client) => client.hosts.me())
+ */
 export async function callMarket<T>(
   market: MarketLocation,
   token: string,
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  body?: unknown,
+  call: (client: MarketClient) => Promise<T>,
 ): Promise<T> {
-  let response: Response;
   try {
-    response = await fetch(`${market.url.replace(/\/+$/, '')}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    return await call(createMarketClient({ baseUrl: market.url, token }));
   } catch (error) {
-    const why = (error as Error & { cause?: Error }).cause?.message ?? String(error);
+    if (error instanceof MarketApiError) throw new CliError(`${error.status}: ${error.message}`);
+    if (!(error instanceof TypeError)) throw error;
+    // fetch() itself failed: nothing answers at that address.
+    const why = error.cause instanceof Error ? error.cause.message : String(error);
     // A market.url left by a market that was killed names an address nothing answers any more.
     if (market.file)
       throw new CliError(
@@ -67,43 +65,40 @@ export async function callMarket<T>(
       );
     throw new CliError(`cannot reach the market at ${market.url} (${why}); is \`agora start\` running?`);
   }
-  const answer = (await response.json().catch(() => ({}))) as T & { error?: { message?: string } };
-  if (!response.ok) throw new CliError(`${response.status}: ${answer.error?.message ?? response.statusText}`);
-  return answer;
 }
 
+/** Calls the admin API of the market the flags name, with the operator key. */
 export async function callAdmin<T>(
   target: AdminTarget,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
+  call: (admin: MarketClient['admin']) => Promise<T>,
 ): Promise<T> {
-  return callMarket<T>(
+  return callMarket(
     await locateMarket(target.market, target.dataDir, DEFAULT_MARKET_URL),
     await operatorKey(target),
-    method,
-    path,
-    body,
+    (client) => call(client.admin),
   );
 }
 
 /** Runs an admin call and prints its answer as a table (or JSON with --json). */
-export function adminAction<Flags extends AdminTarget, Args extends unknown[]>(
-  run: (flags: Flags, ...args: Args) => Promise<unknown>,
-  render: (answer: never) => string,
+export function adminAction<Flags extends AdminTarget, Args extends unknown[], Answer>(
+  run: (flags: Flags, ...args: Args) => Promise<Answer>,
+  render: (answer: Answer) => string,
 ) {
   return cliAction(async (flags: Flags, ...args: Args) => {
     const answer = await run(flags, ...args);
-    console.log(flags.json ? JSON.stringify(answer, null, 2) : render(answer as never));
+    console.log(flags.json ? JSON.stringify(answer, null, 2) : render(answer));
   });
 }
 
 /** Fixed-width columns, header first. */
-export function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
+export function table(rows: ReadonlyArray<object>, columns: string[]): string {
   if (rows.length === 0) return '(none)';
   const cells = [
     columns,
-    ...rows.map((row) => columns.map((c) => (row[c] === null || row[c] === undefined ? '-' : String(row[c])))),
+    ...rows.map((row) => {
+      const fields = new Map(Object.entries(row));
+      return columns.map((c) => String(fields.get(c) ?? '-'));
+    }),
   ];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   return cells

@@ -2,9 +2,9 @@
 // running market.
 import { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
+import { CliError } from './cli-action.ts';
 import { adminAction, callAdmin, table, withAdminTarget, type AdminTarget } from './market-admin-client.ts';
 
-type List = { data: Array<Record<string, unknown>> };
 type KeyFlags = AdminTarget & {
   name?: string;
   models?: string;
@@ -17,8 +17,8 @@ export function accountsCommand(): Command {
   const accounts = new Command('accounts').description('list and create buyer accounts (admin API)');
   withAdminTarget(accounts.command('list').description('every account with its available and held credits')).action(
     adminAction(
-      (flags) => callAdmin<List>(flags, 'GET', '/admin/accounts'),
-      (answer: List) => table(answer.data, ['id', 'name', 'available', 'held']),
+      (flags) => callAdmin(flags, (admin) => admin.listAccounts()),
+      (answer) => table(answer.data, ['id', 'name', 'available', 'held']),
     ),
   );
   withAdminTarget(
@@ -30,8 +30,8 @@ export function accountsCommand(): Command {
   ).action(
     adminAction(
       (flags: AdminTarget & { id?: string }, name: string) =>
-        callAdmin(flags, 'POST', '/admin/accounts', { name, ...(flags.id ? { id: flags.id } : {}) }),
-      (answer: { id: string; name: string }) => `Created account ${answer.id} (${answer.name})`,
+        callAdmin(flags, (admin) => admin.createAccount({ body: { name, ...(flags.id ? { id: flags.id } : {}) } })),
+      (answer) => `Created account ${answer.id} (${answer.name})`,
     ),
   );
   return accounts;
@@ -49,11 +49,13 @@ export function creditsCommand(): Command {
   ).action(
     adminAction(
       (flags: AdminTarget & { idempotencyKey?: string }, account: string, amount: string) =>
-        callAdmin(flags, 'POST', `/admin/accounts/${encodeURIComponent(account)}/credits`, {
-          amount,
-          idempotency_key: flags.idempotencyKey ?? randomUUID(),
-        }),
-      (answer: { account_id: string; duplicate: boolean; available: string }) =>
+        callAdmin(flags, (admin) =>
+          admin.grantCredits({
+            params: { id: account },
+            body: { amount, idempotency_key: flags.idempotencyKey ?? randomUUID() },
+          }),
+        ),
+      (answer) =>
         `${answer.duplicate ? 'Already granted (same idempotency key); nothing added.' : 'Granted.'} ${answer.account_id} now has ${answer.available} available`,
     ),
   );
@@ -72,12 +74,8 @@ export function keysCommand(): Command {
   ).action(
     adminAction(
       (flags: AdminTarget & { account?: string }) =>
-        callAdmin<List>(
-          flags,
-          'GET',
-          `/admin/keys${flags.account ? `?account_id=${encodeURIComponent(flags.account)}` : ''}`,
-        ),
-      (answer: List) =>
+        callAdmin(flags, (admin) => admin.listKeys({ query: flags.account ? { account_id: flags.account } : {} })),
+      (answer) =>
         table(answer.data, [
           'id',
           'account_id',
@@ -108,24 +106,27 @@ export function keysCommand(): Command {
   ).action(
     adminAction(
       (flags: KeyFlags, account: string) =>
-        callAdmin(flags, 'POST', '/admin/keys', {
-          account_id: account,
-          ...(flags.name ? { name: flags.name } : {}),
-          ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()) } : {}),
-          ...(flags.limitTotal ? { spend_limit_total: flags.limitTotal } : {}),
-          ...(flags.limitDaily ? { spend_limit_daily: flags.limitDaily } : {}),
-          ...(flags.expires ? { expires_at: flags.expires } : {}),
-        }),
-      (answer: { id: string; prefix: string; key: string }) =>
-        `Key ${answer.id} (${answer.prefix}) — shown once, store it now:\n${answer.key}`,
+        callAdmin(flags, (admin) =>
+          admin.issueKey({
+            body: {
+              account_id: account,
+              ...(flags.name ? { name: flags.name } : {}),
+              ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()) } : {}),
+              ...(flags.limitTotal ? { spend_limit_total: flags.limitTotal } : {}),
+              ...(flags.limitDaily ? { spend_limit_daily: flags.limitDaily } : {}),
+              ...(flags.expires ? { expires_at: flags.expires } : {}),
+            },
+          }),
+        ),
+      (answer) => `Key ${answer.id} (${answer.prefix}) — shown once, store it now:\n${answer.key}`,
     ),
   );
   withAdminTarget(
     keys.command('revoke').description('revoke a key and every sub-key it issued').argument('<id>', 'key id'),
   ).action(
     adminAction(
-      (flags: AdminTarget, id: string) => callAdmin(flags, 'POST', `/admin/keys/${encodeURIComponent(id)}/revoke`),
-      (answer: { id: string }) => `Revoked ${answer.id}`,
+      (flags: AdminTarget, id: string) => callAdmin(flags, (admin) => admin.revokeKey({ params: { id } })),
+      (answer) => `Revoked ${answer.id}`,
     ),
   );
   return keys;
@@ -143,8 +144,8 @@ export function hostsCommand(): Command {
       ),
   ).action(
     adminAction(
-      (flags) => callAdmin<List>(flags, 'GET', '/admin/hosts'),
-      (answer: List) =>
+      (flags) => callAdmin(flags, (admin) => admin.listHosts()),
+      (answer) =>
         table(answer.data, [
           'id',
           'name',
@@ -165,8 +166,8 @@ export function hostsCommand(): Command {
       .argument('<host>', 'host id'),
   ).action(
     adminAction(
-      (flags, host: string) => callAdmin(flags, 'POST', `/admin/hosts/${encodeURIComponent(host)}/approve`),
-      (answer: { id: string; admitted: string[]; refused: Array<{ model: string; reason: string }> }) =>
+      (flags, host: string) => callAdmin(flags, (admin) => admin.approveHost({ params: { id: host } })),
+      (answer) =>
         [
           `Approved ${answer.id}: serving ${answer.admitted.join(', ')}`,
           ...answer.refused.map((r) => `not admitted for ${r.model}: ${r.reason}`),
@@ -180,14 +181,14 @@ export function hostsCommand(): Command {
       .argument('<host>', 'host id'),
   ).action(
     adminAction(
-      (flags, host: string) => callAdmin(flags, 'GET', `/admin/hosts/${encodeURIComponent(host)}/checks`),
+      (flags, host: string) => callAdmin(flags, (admin) => admin.hostChecks({ params: { id: host } })),
       (answer) => JSON.stringify(answer, null, 2),
     ),
   );
   withAdminTarget(hosts.command('appeals').description("convicted hosts' appeals")).action(
     adminAction(
-      (flags) => callAdmin<List>(flags, 'GET', '/admin/appeals'),
-      (answer: List) => table(answer.data, ['id', 'conviction_id', 'host', 'status', 'created', 'reason']),
+      (flags) => callAdmin(flags, (admin) => admin.listAppeals()),
+      (answer) => table(answer.data, ['id', 'conviction_id', 'host', 'status', 'created', 'reason']),
     ),
   );
   withAdminTarget(
@@ -198,10 +199,12 @@ export function hostsCommand(): Command {
       .argument('<decision>', 'grant or deny'),
   ).action(
     adminAction(
-      (flags, appeal: string, decision: string) =>
-        callAdmin(flags, 'POST', `/admin/appeals/${encodeURIComponent(appeal)}`, { decision }),
-      (answer: { id: string; status: string; host: string }) =>
-        `Appeal ${answer.id} of ${answer.host}: ${answer.status}`,
+      (flags, appeal: string, decision: string) => {
+        if (decision !== 'grant' && decision !== 'deny')
+          throw new CliError(`the decision is grant or deny, not '${decision}'`);
+        return callAdmin(flags, (admin) => admin.decideAppeal({ params: { id: appeal }, body: { decision } }));
+      },
+      (answer) => `Appeal ${answer.id} of ${answer.host}: ${answer.status}`,
     ),
   );
   return hosts;
@@ -218,12 +221,8 @@ export function moneyCommand(): Command {
   ).action(
     adminAction(
       (flags: AdminTarget & { status?: string }) =>
-        callAdmin<List>(
-          flags,
-          'GET',
-          `/admin/topups${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`,
-        ),
-      (answer: List) => table(answer.data, ['id', 'account', 'host', 'amount', 'reference', 'status', 'created']),
+        callAdmin(flags, (admin) => admin.listTopUps({ query: { status: flags.status } })),
+      (answer) => table(answer.data, ['id', 'account', 'host', 'amount', 'reference', 'status', 'created']),
     ),
   );
   withAdminTarget(
@@ -235,9 +234,8 @@ export function moneyCommand(): Command {
   ).action(
     adminAction(
       (flags: AdminTarget & { reference: string }, id: string) =>
-        callAdmin(flags, 'POST', `/admin/topups/${encodeURIComponent(id)}/confirm`, { reference: flags.reference }),
-      (answer: { id: string; amount: string; status: string }) =>
-        `Top-up ${answer.id}: ${answer.amount} ${answer.status}`,
+        callAdmin(flags, (admin) => admin.confirmTopUp({ params: { id }, body: { reference: flags.reference } })),
+      (answer) => `Top-up ${answer.id}: ${answer.amount} ${answer.status}`,
     ),
   );
   withAdminTarget(
@@ -245,12 +243,8 @@ export function moneyCommand(): Command {
   ).action(
     adminAction(
       (flags: AdminTarget & { status?: string }) =>
-        callAdmin<List>(
-          flags,
-          'GET',
-          `/admin/payouts${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`,
-        ),
-      (answer: List) => table(answer.data, ['id', 'host', 'amount', 'status', 'reference', 'created']),
+        callAdmin(flags, (admin) => admin.listPayouts({ query: { status: flags.status } })),
+      (answer) => table(answer.data, ['id', 'host', 'amount', 'status', 'reference', 'created']),
     ),
   );
   withAdminTarget(
@@ -262,17 +256,16 @@ export function moneyCommand(): Command {
   ).action(
     adminAction(
       (flags: AdminTarget & { reference: string }, id: string) =>
-        callAdmin(flags, 'POST', `/admin/payouts/${encodeURIComponent(id)}/paid`, { reference: flags.reference }),
-      (answer: { id: string; amount: string; status: string }) =>
-        `Payout ${answer.id}: ${answer.amount} ${answer.status}`,
+        callAdmin(flags, (admin) => admin.markPayoutPaid({ params: { id }, body: { reference: flags.reference } })),
+      (answer) => `Payout ${answer.id}: ${answer.amount} ${answer.status}`,
     ),
   );
   withAdminTarget(money.command('epochs').description('epochs and their reports')).action(
     adminAction(
-      (flags) => callAdmin<List>(flags, 'GET', '/admin/epochs'),
-      (answer: List) =>
+      (flags) => callAdmin(flags, (admin) => admin.listEpochs()),
+      (answer) =>
         table(
-          answer.data.map((e) => ({ ...e, ...(e.report as Record<string, unknown> | null) })),
+          answer.data.map((e) => ({ ...e, ...e.report })),
           ['epoch', 'starts', 'ends', 'closed', 'released', 'requests', 'revenue', 'host_earnings'],
         ),
     ),

@@ -1,5 +1,7 @@
-// The OpenAI error envelope every /v1 response uses, and the status each error type maps to (so the official
-// SDK raises the right exception class).
+// The OpenAI error envelope every surface answers refusals in, and ApiError: a refusal already rendered for the wire
+// (status, envelope, headers). Use cases throw `marketError(code, …)` (errors/market-error.ts) and the surfaces render
+// it through the catalog; ApiError stays for the engine host's own answers and, until the paid path is converted,
+// for serve-completion's — a compatibility path, not a way for new use-case code to choose a status.
 export type OpenAiErrorType =
   | 'invalid_request_error'
   | 'authentication_error'

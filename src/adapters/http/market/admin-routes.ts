@@ -1,6 +1,5 @@
 // The operator's admin API: accounts, credits, keys, engines, hosts (and their approval), and the ledger check.
 // Operator key only.
-import type { FastifyInstance } from 'fastify';
 import {
   createAccount,
   grantCredits,
@@ -20,16 +19,11 @@ import { withRemaining } from '../../../app/admin/key-scope.ts';
 import { utcDay } from '../../../app/billing/utc-day.ts';
 import type { Clock } from '../../../app/ports.ts';
 import type { HostState } from '../../../app/v1/host-router.ts';
-import {
-  createAccountSchema,
-  createKeySchema,
-  grantCreditsSchema,
-  registerEngineSchema,
-} from '../../../contracts/admin/admin-requests.ts';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
+import { adminRoutes } from '../../../contracts/routes/admin-routes.ts';
 import { isHostLive } from '../../../domain/hosts/liveness.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
-import { parseRequest } from '../openai/parse-request.ts';
+import { defineRoute, type RouteTable } from './define-route.ts';
 import { capacityView, isoTimeOrNull, keyLimitsFromBody, keyView } from './views.ts';
 
 export type AdminRouteDeps = {
@@ -46,15 +40,12 @@ export type AdminRouteDeps = {
 
 const DAY_MS = 24 * 3_600_000;
 
-export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
-  const operator = { config: { auth: 'operator' as const } };
-
-  app.post('/admin/accounts', operator, async (request, reply) => {
-    const body = parseRequest(createAccountSchema, request.body);
+export function registerAdminRoutes(table: RouteTable, deps: AdminRouteDeps): void {
+  defineRoute(table, adminRoutes.createAccount).handle(async ({ body }) => {
     const id = await createAccount(deps.admin, body.name, body.id);
-    return reply.status(201).send({ id, name: body.name });
+    return { id, name: body.name };
   });
-  app.get('/admin/accounts', operator, async () => ({
+  defineRoute(table, adminRoutes.listAccounts).handle(async () => ({
     object: 'list',
     data: (await deps.store.listAccounts()).map((a) => ({
       id: a.id,
@@ -63,44 +54,35 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
       held: formatNanos(a.holds),
     })),
   }));
-  app.post<{ Params: { id: string } }>('/admin/accounts/:id/credits', operator, async (request) => {
-    const body = parseRequest(grantCreditsSchema, request.body);
-    const { granted } = await grantCredits(deps.admin, request.params.id, body.amount, body.idempotency_key);
-    const { credits } = await deps.store.balances(request.params.id);
-    return { account_id: request.params.id, granted, duplicate: !granted, available: formatNanos(credits) };
+  defineRoute(table, adminRoutes.grantCredits).handle(async ({ params, body }) => {
+    const { granted } = await grantCredits(deps.admin, params.id, body.amount, body.idempotency_key);
+    const { credits } = await deps.store.balances(params.id);
+    return { account_id: params.id, granted, duplicate: !granted, available: formatNanos(credits) };
   });
 
-  app.post('/admin/keys', operator, async (request, reply) => {
-    const body = parseRequest(createKeySchema, request.body);
+  defineRoute(table, adminRoutes.issueKey).handle(async ({ body }) => {
     const issued = await issueKey(deps.admin, body.account_id, 'buyer', keyLimitsFromBody(body));
-    return reply.status(201).send({ ...keyView(issued.record), key: issued.key });
+    return { ...keyView(issued.record), key: issued.key };
   });
-  app.get<{ Querystring: { account_id?: string } }>('/admin/keys', operator, async (request) => ({
+  defineRoute(table, adminRoutes.listKeys).handle(async ({ query }) => ({
     object: 'list',
     data: withRemaining(
       await deps.store.listKeys({
         role: 'buyer',
         day: utcDay(deps.clock.nowMs()),
-        ...(request.query.account_id ? { accountId: request.query.account_id } : {}),
+        ...(query.account_id ? { accountId: query.account_id } : {}),
       }),
     ).map(keyView),
   }));
-  app.post<{ Params: { id: string } }>('/admin/keys/:id/revoke', operator, async (request) => {
-    await revokeKey(deps.admin, request.params.id);
-    return { id: request.params.id, revoked: true };
+  defineRoute(table, adminRoutes.revokeKey).handle(async ({ params }) => {
+    await revokeKey(deps.admin, params.id);
+    return { id: params.id, revoked: true };
   });
 
-  app.post('/admin/engines', operator, async (request, reply) => {
-    const body = parseRequest(registerEngineSchema, request.body);
+  defineRoute(table, adminRoutes.registerEngine).handle(async ({ body }) => {
     const model = (await deps.store.listModels()).find((m) => m.id === body.model_id);
     if (!model)
-      throw new ApiError(
-        404,
-        'not_found_error',
-        `No model '${body.model_id}' in the catalog.`,
-        'model_not_found',
-        'model_id',
-      );
+      throw marketError('model_not_found', `No model '${body.model_id}' in the catalog.`, { param: 'model_id' });
     const baseUrl = body.base_url.replace(/\/+$/, '').replace(/\/v1$/, '');
     await deps.store.upsertHost(
       {
@@ -114,10 +96,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
       body.upstream_model,
     );
     await deps.reloadCatalog();
-    return reply.status(201).send({ id: body.id, model_id: body.model_id, engine_kind: body.engine_kind });
+    return { id: body.id, model_id: body.model_id, engine_kind: body.engine_kind };
   });
 
-  app.get('/admin/hosts', operator, async () => {
+  defineRoute(table, adminRoutes.listHosts).handle(async () => {
     const [hosts, capacity, served] = await Promise.all([
       deps.store.listAgentHosts(),
       deps.store.listCapacity(),
@@ -147,7 +129,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
       })),
     };
   });
-  app.get('/admin/ledger', operator, async () => ({
+  defineRoute(table, adminRoutes.ledgerByKind).handle(async () => ({
     object: 'list',
     data: (await deps.store.ledgerByKind()).map((k) => ({
       kind: k.kind,
@@ -155,8 +137,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
       balance: formatNanos(k.balance),
     })),
   }));
-  app.post<{ Params: { id: string } }>('/admin/hosts/:id/approve', operator, async (request) => {
-    const approved = await approveHost(deps.registry, request.params.id);
-    return { id: request.params.id, status: 'active', admitted: approved.admitted, refused: approved.refused };
+  defineRoute(table, adminRoutes.approveHost).handle(async ({ params }) => {
+    const approved = await approveHost(deps.registry, params.id);
+    return { id: params.id, status: 'active', admitted: approved.admitted, refused: approved.refused };
   });
 }

@@ -1,15 +1,19 @@
-// The market's HTTP server: every route declares its callers, one auth hook enforces them, errors use the OpenAI
-// envelope, every response carries x-request-id, and metrics are labelled by route template.
+// The market's HTTP server: each surface (/v1, /admin, /hosts, the console and public pages) is a plugin of its own
+// with its own error answers; every route is registered from its contract (which declares its callers, and lists it
+// in /openapi.json); one auth hook enforces the callers; errors use the OpenAI envelope; every response carries
+// x-request-id, and metrics are labelled by route template.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { KeyAuthenticator } from '../../../app/auth/key-authenticator.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import type { MarketMetrics } from '../../observability/market-metrics.ts';
-import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
+import { buildOpenApiDocument } from '../../../contracts/openapi.ts';
+import { installErrorAnswers, installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
 import { installProtocolGuards, openAiServerOptions } from '../openai/protocol-errors.ts';
 import { registerAdminRoutes, type AdminRouteDeps } from './admin-routes.ts';
 import { registerHostRoutes, type HostRouteDeps } from './host-routes.ts';
-import { installAuthHook, requireRouteAuth, type RouteAuth } from './route-auth.ts';
+import { createRouteTable, SURFACES, type RouteTable, type Surface } from './define-route.ts';
+import { installAuthHook, requireRouteContracts, type RegisteredRoute } from './route-auth.ts';
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerTrustRoutes } from './trust-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
@@ -34,10 +38,17 @@ export type MarketServerDeps = {
   economics: EconomicsRouteDeps;
   console: ConsoleRouteDeps;
   status: StatusRouteDeps;
-  system: Omit<SystemRouteDeps, 'metrics'>;
+  system: Omit<SystemRouteDeps, 'metrics' | 'openapi'> & { serverUrl: () => string };
 };
 
-export type MarketServer = { app: FastifyInstance; routes: Array<{ method: string; url: string; auth: RouteAuth }> };
+/** `routes` fills as the server boots (its surfaces are plugins): read it after `ready()` or `listen()`. */
+export type MarketServer = { app: FastifyInstance; routes: RegisteredRoute[] };
+
+/** A surface as an encapsulated plugin: its own error answers, then its routes. */
+const surfacePlugin = (table: RouteTable, surface: Surface) => async (instance: FastifyInstance) => {
+  installErrorAnswers(instance);
+  for (const register of table.routes.get(surface) ?? []) register(instance);
+};
 
 export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   const app = Fastify({
@@ -47,8 +58,8 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
     requestIdHeader: false,
     ...openAiServerOptions,
   });
-  const routes: MarketServer['routes'] = [];
-  requireRouteAuth(app, routes);
+  const routes: RegisteredRoute[] = [];
+  requireRouteContracts(app, routes);
   installOpenAiErrorHandler(app);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -68,14 +79,24 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
     });
     deps.metrics.requestSeconds.observe({ route, method: request.method }, reply.elapsedTime / 1000);
   });
-  registerV1Routes(app, deps.v1);
-  registerAdminRoutes(app, deps.admin);
-  registerHostRoutes(app, deps.hosts);
-  registerTrustRoutes(app, deps.trust);
-  registerPricingRoutes(app, deps.pricing);
-  registerEconomicsRoutes(app, deps.economics);
-  registerConsoleRoutes(app, deps.console);
-  registerStatusRoutes(app, deps.status);
-  registerSystemRoutes(app, { ...deps.system, metrics: deps.metrics.registry });
+  const table = createRouteTable();
+  registerV1Routes(table, deps.v1);
+  registerAdminRoutes(table, deps.admin);
+  registerHostRoutes(table, deps.hosts);
+  registerTrustRoutes(table, deps.trust);
+  registerPricingRoutes(table, deps.pricing);
+  registerEconomicsRoutes(table, deps.economics);
+  registerConsoleRoutes(table, deps.console);
+  registerStatusRoutes(table, deps.status);
+  registerSystemRoutes(table, {
+    ready: deps.system.ready,
+    metrics: deps.metrics.registry,
+    openapi: () =>
+      buildOpenApiDocument(
+        deps.system.serverUrl(),
+        routes.map((r) => r.contract),
+      ),
+  });
+  for (const surface of SURFACES) void app.register(surfacePlugin(table, surface));
   return { app, routes };
 }

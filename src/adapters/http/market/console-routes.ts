@@ -1,13 +1,13 @@
 // The web console: its page and bundle (same origin as the API), and sign-in. Signing in exchanges a key or host
 // token for an HttpOnly, SameSite=Strict session cookie and a CSRF token that the page sends back on every
 // state-changing request; the console then calls the same routes as any API client, under the same authorization.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signIn, signOut, type ConsoleSession, type ConsoleSessionDeps } from '../../../app/auth/console-sessions.ts';
-import { signInSchema } from '../../../contracts/console/console-requests.ts';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
-import { parseRequest } from '../openai/parse-request.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
+import { consoleRoutes } from '../../../contracts/routes/public-routes.ts';
+import { defineRoute, type RouteTable } from './define-route.ts';
 import { SESSION_COOKIE } from './route-auth.ts';
 import { isoTime } from './views.ts';
 
@@ -60,50 +60,42 @@ const hostOf = (origin: string): string | undefined => {
 function refuseForeignOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (origin !== undefined && hostOf(origin) !== request.headers.host) {
-    throw new ApiError(403, 'permission_error', 'Sign in from the console of this market.', 'foreign_origin');
+    throw marketError('foreign_origin', 'Sign in from the console of this market.');
   }
 }
 
-export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps): void {
-  const open = { config: { auth: 'public' as const } };
-
-  app.get('/', open, async (_request, reply) => reply.redirect('/console'));
-  app.get('/console', open, async (_request, reply) => {
+export function registerConsoleRoutes(table: RouteTable, deps: ConsoleRouteDeps): void {
+  defineRoute(table, consoleRoutes.root).handle(async ({ reply }) => reply.redirect('/console'));
+  defineRoute(table, consoleRoutes.page).handle(async ({ reply }) => {
     const bundled = await access(join(deps.bundleDir, 'console.js')).then(
       () => true,
       () => false,
     );
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(shell(bundled));
   });
-  app.get<{ Params: { file: string } }>('/console/assets/:file', open, async (request, reply) => {
-    const match = ASSET.exec(request.params.file);
-    const body = match ? await readFile(join(deps.bundleDir, request.params.file)).catch(() => undefined) : undefined;
-    if (!match || !body)
-      throw new ApiError(
-        404,
-        'not_found_error',
-        'No such console asset; run `npm run build:console`.',
-        'asset_not_found',
-      );
-    return reply.type(CONTENT_TYPES[match[1] as keyof typeof CONTENT_TYPES]).send(body);
+  defineRoute(table, consoleRoutes.asset).handle(async ({ reply, params }) => {
+    const match = ASSET.exec(params.file);
+    const body = match ? await readFile(join(deps.bundleDir, params.file)).catch(() => undefined) : undefined;
+    if (!match || !body) throw marketError('asset_not_found', 'No such console asset; run `npm run build:console`.');
+    return reply.type(CONTENT_TYPES[match[1] === 'css' ? 'css' : 'js']).send(body);
   });
 
-  app.post('/console/session', open, async (request, reply) => {
-    refuseForeignOrigin(request);
-    const body = parseRequest(signInSchema, request.body);
-    const outcome = await signIn(deps.sessions, body.credential);
-    if (!outcome.ok) throw new ApiError(401, 'authentication_error', outcome.reason, 'sign_in_failed', 'credential');
-    setSessionCookie(request, reply, outcome.token, Math.floor(deps.sessions.ttlMs / 1000));
-    return reply.status(201).send(sessionView(outcome.session));
-  });
-  const ofSession = { config: { auth: 'session' as const } };
-  app.get('/console/session', ofSession, async (request) => {
-    if (!request.consoleSession) throw new ApiError(401, 'authentication_error', 'Not signed in.', 'not_signed_in');
-    return sessionView(request.consoleSession.session);
+  defineRoute(table, consoleRoutes.signIn).handle(
+    async ({ request, reply, body }) => {
+      const outcome = await signIn(deps.sessions, body.credential);
+      if (!outcome.ok) throw marketError('sign_in_failed', outcome.reason, { param: 'credential' });
+      setSessionCookie(request, reply, outcome.token, Math.floor(deps.sessions.ttlMs / 1000));
+      return sessionView(outcome.session);
+    },
+    { before: refuseForeignOrigin },
+  );
+  defineRoute(table, consoleRoutes.session).handle(async ({ caller }) => {
+    if (!caller.live) throw marketError('not_signed_in', 'Not signed in.');
+    return sessionView(caller.live.session);
   });
   // Sign-out is idempotent: without a live session there is nothing to end, and the cookie is cleared either way.
-  app.delete('/console/session', ofSession, async (request, reply) => {
-    if (request.consoleSession) await signOut(deps.sessions, request.consoleSession.token);
+  defineRoute(table, consoleRoutes.signOut).handle(async ({ request, reply, caller }) => {
+    if (caller.live) await signOut(deps.sessions, caller.live.token);
     setSessionCookie(request, reply, '', 0);
     return reply.status(204).send();
   });

@@ -1,7 +1,6 @@
 // Money over time on every surface: buyers top up through the payment provider; hosts see their held-back,
 // payable and bonded funds, post and withdraw bonds and ask for payouts; the operator confirms payments and payouts,
 // reads epoch reports, settles due epochs now, and reconciles the ledger.
-import type { FastifyInstance } from 'fastify';
 import type {
   EpochReport,
   EpochRow,
@@ -20,17 +19,14 @@ import {
   type FundsDeps,
 } from '../../../app/economics/funds.ts';
 import { settleEpochs, type SettlementRules } from '../../../app/economics/settlement.ts';
-import type { ApiKeyRecord, Clock } from '../../../app/ports.ts';
-import {
-  bondRequestSchema,
-  idempotencyKeySchema,
-  payoutRequestSchema,
-  settlementSchema,
-  topUpRequestSchema,
-} from '../../../contracts/economics/economics-requests.ts';
-import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelope.ts';
+import type { Clock } from '../../../app/ports.ts';
+import { idempotencyKeySchema } from '../../../contracts/economics/economics-requests.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
+import { adminRoutes } from '../../../contracts/routes/admin-routes.ts';
+import { hostRoutes } from '../../../contracts/routes/host-routes.ts';
+import { v1Routes } from '../../../contracts/routes/v1-routes.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
-import { parseRequest } from '../openai/parse-request.ts';
+import { defineRoute, type RouteTable } from './define-route.ts';
 import { isoTime, isoTimeOrNull } from './views.ts';
 
 export type EconomicsRouteDeps = { funds: FundsDeps; clock: Clock; rules: SettlementRules };
@@ -118,34 +114,30 @@ export const ledgerCheckView = (c: LedgerCheck) => ({
 
 const TOPUP_STATUSES = ['pending', 'confirmed', 'cancelled'] as const;
 const PAYOUT_STATUSES = ['requested', 'paid', 'failed'] as const;
-function statusFilter<S extends string>(value: unknown, allowed: readonly S[]): S | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as S;
-  throw invalidRequest(`Invalid value for 'status': one of ${allowed.join(', ')}.`, 'status', 'invalid_value');
+/** A list's `status` filter: none when empty, else one of the allowed values. */
+function statusFilter<S extends string>(value: string | undefined, allowed: readonly S[]): { status?: S } {
+  if (!value) return {};
+  const status = allowed.find((s) => s === value);
+  if (status === undefined)
+    throw marketError('invalid_value', `Invalid value for 'status': one of ${allowed.join(', ')}.`, {
+      param: 'status',
+    });
+  return { status };
 }
 
-export function registerEconomicsRoutes(app: FastifyInstance, deps: EconomicsRouteDeps): void {
-  const buyer = { config: { auth: 'buyer' as const } };
-  const host = { config: { auth: 'host' as const } };
-  const operator = { config: { auth: 'operator' as const } };
+export function registerEconomicsRoutes(table: RouteTable, deps: EconomicsRouteDeps): void {
   const store = deps.funds.store;
 
-  app.post('/v1/topups', buyer, async (request, reply) => {
-    const { amount } = parseRequest(topUpRequestSchema, request.body);
-    const { topUp, instructions } = await requestTopUp(
-      deps.funds,
-      { accountId: (request.apiKey as ApiKeyRecord).accountId },
-      amount,
-    );
-    return reply.status(201).send({ ...topUpView(topUp), instructions });
+  defineRoute(table, v1Routes.requestTopUp).handle(async ({ caller, body }) => {
+    const { topUp, instructions } = await requestTopUp(deps.funds, { accountId: caller.key.accountId }, body.amount);
+    return { ...topUpView(topUp), instructions };
   });
-  app.get('/v1/topups', buyer, async (request) => ({
+  defineRoute(table, v1Routes.listTopUps).handle(async ({ caller }) => ({
     object: 'list',
-    data: (await store.listTopUps({ accountId: (request.apiKey as ApiKeyRecord).accountId })).map(topUpView),
+    data: (await store.listTopUps({ accountId: caller.key.accountId })).map(topUpView),
   }));
 
-  app.get('/hosts/me/funds', host, async (request) => {
-    const hostId = request.hostId as string;
+  defineRoute(table, hostRoutes.funds).handle(async ({ caller: { hostId } }) => {
     const [funds, unbondings] = await Promise.all([store.hostFunds(hostId), store.listUnbondings(hostId)]);
     return {
       held_back: formatNanos(funds.earnings),
@@ -156,74 +148,59 @@ export function registerEconomicsRoutes(app: FastifyInstance, deps: EconomicsRou
       unbondings: unbondings.map(unbondingView),
     };
   });
-  app.post('/hosts/me/bond', host, async (request, reply) => {
-    const { amount } = parseRequest(bondRequestSchema, request.body);
-    await postBond(deps.funds, request.hostId as string, amount);
-    return reply.status(201).send({ bond: formatNanos((await store.hostFunds(request.hostId as string)).bond) });
+  defineRoute(table, hostRoutes.bond).handle(async ({ caller: { hostId }, body }) => {
+    await postBond(deps.funds, hostId, body.amount);
+    return { bond: formatNanos((await store.hostFunds(hostId)).bond) };
   });
-  app.post('/hosts/me/bond/deposits', host, async (request, reply) => {
-    const { amount } = parseRequest(bondRequestSchema, request.body);
-    const { topUp, instructions } = await requestTopUp(deps.funds, { hostId: request.hostId as string }, amount);
-    return reply.status(201).send({ ...topUpView(topUp), instructions });
+  defineRoute(table, hostRoutes.depositBond).handle(async ({ caller: { hostId }, body }) => {
+    const { topUp, instructions } = await requestTopUp(deps.funds, { hostId }, body.amount);
+    return { ...topUpView(topUp), instructions };
   });
-  app.post('/hosts/me/unbond', host, async (request, reply) => {
-    const { amount } = parseRequest(bondRequestSchema, request.body);
-    return reply.status(201).send(unbondingView(await requestUnbonding(deps.funds, request.hostId as string, amount)));
-  });
-  app.post('/hosts/me/payouts', host, async (request, reply) => {
-    const { amount } = parseRequest(payoutRequestSchema, request.body ?? {});
+  defineRoute(table, hostRoutes.unbond).handle(async ({ caller: { hostId }, body }) =>
+    unbondingView(await requestUnbonding(deps.funds, hostId, body.amount)),
+  );
+  defineRoute(table, hostRoutes.requestPayout).handle(async ({ request, caller: { hostId }, body }) => {
     const key = idempotencyKeySchema.safeParse(request.headers['idempotency-key']);
     if (!key.success)
-      throw invalidRequest(
-        key.error.issues[0]?.message ?? 'invalid Idempotency-Key',
-        'Idempotency-Key',
-        'invalid_value',
-      );
-    return reply
-      .status(201)
-      .send(payoutView(await requestPayout(deps.funds, request.hostId as string, amount, key.data)));
+      throw marketError('invalid_value', key.error.issues[0]?.message ?? 'invalid Idempotency-Key', {
+        param: 'Idempotency-Key',
+      });
+    return payoutView(await requestPayout(deps.funds, hostId, body.amount, key.data));
   });
-  app.get('/hosts/me/payouts', host, async (request) => ({
+  defineRoute(table, hostRoutes.listPayouts).handle(async ({ caller: { hostId } }) => ({
     object: 'list',
-    data: (await store.listPayouts({ hostId: request.hostId as string })).map(payoutView),
+    data: (await store.listPayouts({ hostId })).map(payoutView),
   }));
 
-  app.get<{ Querystring: { status?: string } }>('/admin/topups', operator, async (request) => ({
+  defineRoute(table, adminRoutes.listTopUps).handle(async ({ query }) => ({
     object: 'list',
-    data: (
-      await store.listTopUps({
-        ...(request.query.status ? { status: statusFilter(request.query.status, TOPUP_STATUSES) } : {}),
-      })
-    ).map(topUpView),
+    data: (await store.listTopUps(statusFilter(query.status, TOPUP_STATUSES))).map(topUpView),
   }));
-  for (const [action, outcome] of [
-    ['confirm', 'confirmed'],
-    ['cancel', 'cancelled'],
+  for (const [contract, outcome] of [
+    [adminRoutes.confirmTopUp, 'confirmed'],
+    [adminRoutes.cancelTopUp, 'cancelled'],
   ] as const) {
-    app.post<{ Params: { id: string } }>(`/admin/topups/:id/${action}`, operator, async (request) => {
-      const { reference } = parseRequest(settlementSchema, request.body);
-      return topUpView(await settleTopUp(deps.funds, request.params.id, outcome, reference));
-    });
+    defineRoute(table, contract).handle(async ({ params, body }) =>
+      topUpView(await settleTopUp(deps.funds, params.id, outcome, body.reference)),
+    );
   }
-  app.get<{ Querystring: { status?: string } }>('/admin/payouts', operator, async (request) => ({
+  defineRoute(table, adminRoutes.listPayouts).handle(async ({ query }) => ({
     object: 'list',
-    data: (
-      await store.listPayouts({
-        ...(request.query.status ? { status: statusFilter(request.query.status, PAYOUT_STATUSES) } : {}),
-      })
-    ).map(payoutView),
+    data: (await store.listPayouts(statusFilter(query.status, PAYOUT_STATUSES))).map(payoutView),
   }));
-  for (const outcome of ['paid', 'failed'] as const) {
-    app.post<{ Params: { id: string } }>(`/admin/payouts/:id/${outcome}`, operator, async (request) => {
-      const { reference } = parseRequest(settlementSchema, request.body);
-      return payoutView(await settlePayout(deps.funds, request.params.id, outcome, reference));
-    });
+  for (const [contract, outcome] of [
+    [adminRoutes.markPayoutPaid, 'paid'],
+    [adminRoutes.markPayoutFailed, 'failed'],
+  ] as const) {
+    defineRoute(table, contract).handle(async ({ params, body }) =>
+      payoutView(await settlePayout(deps.funds, params.id, outcome, body.reference)),
+    );
   }
 
-  app.get('/hosts/me/epochs', host, async (request) => ({
+  defineRoute(table, hostRoutes.epochs).handle(async ({ caller: { hostId } }) => ({
     object: 'list',
     data: (await store.listEpochs(100)).map((e) => {
-      const mine = e.report?.hosts.find((h) => h.hostId === request.hostId);
+      const mine = e.report?.hosts.find((h) => h.hostId === hostId);
       return {
         number: e.number,
         starts: isoTime(e.startsAtMs),
@@ -238,20 +215,19 @@ export function registerEconomicsRoutes(app: FastifyInstance, deps: EconomicsRou
       };
     }),
   }));
-  app.get('/admin/epochs', operator, async () => ({
+  defineRoute(table, adminRoutes.listEpochs).handle(async () => ({
     object: 'list',
     data: (await store.listEpochs(100)).map(epochView),
   }));
-  app.get<{ Params: { number: string } }>('/admin/epochs/:number', operator, async (request) => {
-    const number = Number(request.params.number);
+  defineRoute(table, adminRoutes.getEpoch).handle(async ({ params }) => {
+    const number = Number(params.number);
     const epoch = Number.isInteger(number) && number >= 0 ? await store.findEpoch(number) : undefined;
-    if (!epoch)
-      throw new ApiError(404, 'not_found_error', `No epoch '${request.params.number}'.`, 'epoch_not_found', 'number');
+    if (!epoch) throw marketError('epoch_not_found', `No epoch '${params.number}'.`, { param: 'number' });
     return epochView(epoch);
   });
-  app.post('/admin/epochs/settle', operator, async () => {
+  defineRoute(table, adminRoutes.settleEpochs).handle(async () => {
     const run = await settleEpochs({ store, clock: deps.clock }, deps.rules);
     return { closed: run.closed.map(epochView), released: run.released, unbondings_released: run.unbondingsReleased };
   });
-  app.get('/admin/ledger/check', operator, async () => ledgerCheckView(await store.checkLedger()));
+  defineRoute(table, adminRoutes.checkLedger).handle(async () => ledgerCheckView(await store.checkLedger()));
 }

@@ -1,22 +1,16 @@
 // The host agent's side of the market: a signed registration (open to anyone with a key pair; the signature, the
 // SKU check and the probe decide), heartbeats, and the host's own status — each host sees only itself.
-import type { FastifyInstance } from 'fastify';
 import { registerHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
 import { declareMaintenance, type HostMaintenanceDeps } from '../../../app/hosts/host-maintenance.ts';
 import type { UsageStore } from '../../../app/billing/usage-store.ts';
 import type { HostStore } from '../../../app/hosts/host-store.ts';
 import type { MaintenanceStore, MaintenanceWindow } from '../../../app/hosts/maintenance-store.ts';
 import type { Clock } from '../../../app/ports.ts';
-import {
-  heartbeatSchema,
-  maintenanceRequestSchema,
-  signedRegistrationSchema,
-} from '../../../contracts/hosts/host-requests.ts';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
+import { hostRoutes } from '../../../contracts/routes/host-routes.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
-import { parseRequest } from '../openai/parse-request.ts';
+import { defineRoute, type RouteTable } from './define-route.ts';
 import { capacityView, isoTime, isoTimeOrNull, usageFilter, usagePointView } from './views.ts';
-import { usageSeriesQuerySchema } from '../../../contracts/console/console-requests.ts';
 
 export type HostRouteDeps = {
   registry: HostRegistryDeps;
@@ -32,28 +26,27 @@ const windowView = (w: MaintenanceWindow) => ({
   ends_at: isoTime(w.endsAtMs),
 });
 
-export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): void {
-  app.post('/hosts/register', { config: { auth: 'public' } }, async (request, reply) => {
-    const registered = await registerHost(deps.registry, parseRequest(signedRegistrationSchema, request.body));
-    return reply.status(registered.status === 'active' ? 201 : 202).send({
+export function registerHostRoutes(table: RouteTable, deps: HostRouteDeps): void {
+  defineRoute(table, hostRoutes.register).handle(async ({ reply, body }) => {
+    const registered = await registerHost(deps.registry, body);
+    if (registered.status !== 'active') void reply.code(202);
+    return {
       host_id: registered.hostId,
       host_token: registered.hostToken,
       status: registered.status,
       admitted: registered.admitted,
       refused: registered.refused,
       heartbeat_interval_ms: deps.heartbeatIntervalMs,
-    });
+    };
   });
 
-  const host = { config: { auth: 'host' as const } };
-  app.post('/hosts/heartbeat', host, async (request) => {
-    parseRequest(heartbeatSchema, request.body ?? {});
-    await deps.store.touchHost(request.hostId as string);
-    return { host_id: request.hostId, ok: true };
+  defineRoute(table, hostRoutes.heartbeat).handle(async ({ caller: { hostId } }) => {
+    await deps.store.touchHost(hostId);
+    return { host_id: hostId, ok: true };
   });
-  app.get('/hosts/me', host, async (request) => {
-    const summary = await deps.store.hostSummary(request.hostId as string, deps.clock.nowMs());
-    if (!summary) throw new ApiError(404, 'not_found_error', 'This host is no longer registered.', 'host_not_found');
+  defineRoute(table, hostRoutes.me).handle(async ({ caller }) => {
+    const summary = await deps.store.hostSummary(caller.hostId, deps.clock.nowMs());
+    if (!summary) throw marketError('host_not_found', 'This host is no longer registered.');
     return {
       id: summary.id,
       name: summary.name,
@@ -70,10 +63,9 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
       capacity: summary.capacity.map(capacityView),
     };
   });
-  app.get('/hosts/me/usage/series', host, async (request) => {
-    const query = parseRequest(usageSeriesQuerySchema, request.query ?? {});
+  defineRoute(table, hostRoutes.usageSeries).handle(async ({ caller, query }) => {
     const points = await deps.store.usageSeries(
-      usageFilter({ hostId: request.hostId as string }, { ...query, key: undefined }),
+      usageFilter({ hostId: caller.hostId }, { ...query, key: undefined }),
       query.bucket,
       false,
     );
@@ -83,22 +75,22 @@ export function registerHostRoutes(app: FastifyInstance, deps: HostRouteDeps): v
       data: points.map(({ keyPrefix: _none, ...point }) => usagePointView(point)),
     };
   });
-  app.get('/hosts/me/maintenance', host, async (request) => ({
-    data: (await deps.store.listMaintenance(deps.clock.nowMs(), [request.hostId as string])).map(windowView),
+  defineRoute(table, hostRoutes.listMaintenance).handle(async ({ caller }) => ({
+    data: (await deps.store.listMaintenance(deps.clock.nowMs(), [caller.hostId])).map(windowView),
   }));
-  app.post('/hosts/me/maintenance', host, async (request, reply) => {
-    const body = parseRequest(maintenanceRequestSchema, request.body);
-    const window = await declareMaintenance(deps.maintenance, request.hostId as string, {
-      startsAtMs: Date.parse(body.starts_at),
-      endsAtMs: Date.parse(body.ends_at),
-    });
-    return reply.status(201).send(windowView(window));
-  });
-  app.delete<{ Params: { id: string } }>('/hosts/me/maintenance/:id', host, async (request) => {
-    if (!(await deps.store.cancelMaintenance(request.hostId as string, request.params.id))) {
-      throw new ApiError(404, 'not_found_error', 'No such maintenance window of this host.', 'maintenance_not_found');
+  defineRoute(table, hostRoutes.declareMaintenance).handle(async ({ caller, body }) =>
+    windowView(
+      await declareMaintenance(deps.maintenance, caller.hostId, {
+        startsAtMs: Date.parse(body.starts_at),
+        endsAtMs: Date.parse(body.ends_at),
+      }),
+    ),
+  );
+  defineRoute(table, hostRoutes.cancelMaintenance).handle(async ({ caller, params }) => {
+    if (!(await deps.store.cancelMaintenance(caller.hostId, params.id))) {
+      throw marketError('maintenance_not_found', 'No such maintenance window of this host.');
     }
     await deps.maintenance.reloadCatalog();
-    return { id: request.params.id, cancelled: true };
+    return { id: params.id, cancelled: true };
   });
 }

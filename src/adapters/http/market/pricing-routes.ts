@@ -1,9 +1,9 @@
 // Prices on every surface: the public current prices (with the band, the next repricing and the hosts' asks beside
 // them) and their history, and the operator's bounds of a model (its base and floor).
-import type { FastifyInstance } from 'fastify';
 import type { ModelPricing, PricePoint, PricingStore } from '../../../app/pricing/pricing-store.ts';
-import { priceBoundsSchema, priceHistoryQuerySchema } from '../../../contracts/economics/economics-requests.ts';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
+import { adminRoutes } from '../../../contracts/routes/admin-routes.ts';
+import { v1Routes } from '../../../contracts/routes/v1-routes.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import {
   ceilingPrices,
@@ -12,7 +12,7 @@ import {
   type TokenPrices,
 } from '../../../domain/pricing/demand-price.ts';
 import { isPricedOut, type Ask } from '../../../domain/pricing/host-asks.ts';
-import { parseRequest } from '../openai/parse-request.ts';
+import { defineRoute, type RouteTable } from './define-route.ts';
 import { isoTime } from './views.ts';
 
 /** A host's ask for a model, beside the market price: whether it is online, and priced out (above the ceiling). */
@@ -50,44 +50,27 @@ const pricingView = (p: ModelPricing, deps: PricingRouteDeps) => ({
 
 const pointView = (p: PricePoint) => ({ at: isoTime(p.atMs), price: prices(p), utilization: p.utilization });
 
-export function registerPricingRoutes(app: FastifyInstance, deps: PricingRouteDeps): void {
-  const open = { config: { auth: 'public' as const } };
-  const operator = { config: { auth: 'operator' as const } };
-
-  app.get('/v1/pricing', open, async () => ({
+export function registerPricingRoutes(table: RouteTable, deps: PricingRouteDeps): void {
+  defineRoute(table, v1Routes.getPricing).handle(async () => ({
     object: 'list',
     band: deps.rules.band,
     max_step_bps: deps.rules.maxStepBps,
     interval_s: deps.rules.intervalMs / 1000,
     data: (await deps.store.listPricing()).map((p) => pricingView(p, deps)),
   }));
-  app.get('/v1/pricing/history', open, async (request) => {
-    const query = parseRequest(priceHistoryQuerySchema, request.query);
+  defineRoute(table, v1Routes.getPriceHistory).handle(async ({ query }) => {
     if (!(await deps.store.listPricing()).some((p) => p.modelId === query.model)) {
-      throw new ApiError(
-        404,
-        'not_found_error',
-        `The model '${query.model}' does not exist.`,
-        'model_not_found',
-        'model',
-      );
+      throw marketError('model_not_found', `The model '${query.model}' does not exist.`, { param: 'model' });
     }
     const points = await deps.store.priceHistory(query.model, query.limit);
     return { object: 'list', model: query.model, data: points.reverse().map(pointView) };
   });
-  app.put<{ Params: { id: string } }>('/admin/models/:id/pricing', operator, async (request) => {
-    const bounds = parseRequest(priceBoundsSchema, request.body);
-    if (!(await deps.store.setBounds(request.params.id, bounds, deps.rules.ceilingMultiple))) {
-      throw new ApiError(
-        404,
-        'not_found_error',
-        `No model '${request.params.id}' in the catalog.`,
-        'model_not_found',
-        'id',
-      );
+  defineRoute(table, adminRoutes.setPriceBounds).handle(async ({ params, body }) => {
+    if (!(await deps.store.setBounds(params.id, body, deps.rules.ceilingMultiple))) {
+      throw marketError('model_not_found', `No model '${params.id}' in the catalog.`, { param: 'id' });
     }
     await deps.reloadCatalog();
-    const updated = (await deps.store.listPricing()).find((p) => p.modelId === request.params.id) as ModelPricing;
+    const updated = (await deps.store.listPricing()).find((p) => p.modelId === params.id) as ModelPricing;
     return pricingView(updated, deps);
   });
 }

@@ -1,40 +1,32 @@
-// Every route declares who may call it in `config.auth`; the server refuses to boot on a route that does not.
-// One hook authenticates bearer keys (or a console session's cookie) and enforces the declared role before any handler runs.
+// Every route is registered from its contract (define-route.ts), which declares who may call it; the server refuses
+// to boot on a route that is not. One hook authenticates bearer keys (or a console session's cookie), enforces the
+// declared role and sets the request's typed caller before any handler runs.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { hashApiKey } from '../../../domain/keys/api-key.ts';
 import type { ConsoleSession } from '../../../app/auth/console-sessions.ts';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
+import type { RouteAuth, RouteContract } from '../../../contracts/http/route-contract.ts';
 import type { KeyAuthenticator } from '../../../app/auth/key-authenticator.ts';
-import type { ApiKeyRecord } from '../../../app/ports.ts';
-
-/**
- * Who may call a route. `session`: the route acts on the console session its cookie names, if any (it reads or ends
- * that session, never a key's account), and a state-changing call through a live session needs its CSRF token.
- */
-export type RouteAuth = 'public' | 'session' | 'buyer' | 'operator' | 'host';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
-  interface FastifyRequest {
-    apiKey?: ApiKeyRecord;
-    hostId?: string;
-    /** on `session` routes: the live console session the cookie names */
-    consoleSession?: { token: string; session: ConsoleSession };
-  }
 }
 
-export function requireRouteAuth(
-  app: FastifyInstance,
-  routes: Array<{ method: string; url: string; auth: RouteAuth }>,
-): void {
+export type RegisteredRoute = { method: string; url: string; auth: RouteAuth; contract: RouteContract };
+
+/** Collects every route as it is registered, and refuses one registered without its contract. */
+export function requireRouteContracts(app: FastifyInstance, routes: RegisteredRoute[]): void {
   app.addHook('onRoute', (route) => {
-    const auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
     if (route.method === 'HEAD') return;
-    if (!auth) throw new Error(`ROUTE_AUTH_UNDECLARED: ${String(route.method)} ${route.url} must declare config.auth`);
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, auth });
+    const contract = route.config?.contract;
+    if (!contract || contract.auth !== route.config?.auth)
+      throw new Error(
+        `ROUTE_CONTRACT_UNDECLARED: ${String(route.method)} ${route.url} must be registered by defineRoute`,
+      );
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, auth: contract.auth, contract });
   });
 }
 
@@ -62,12 +54,7 @@ const sameSecret = (a: string, b: string): boolean =>
 function requireCsrfToken(request: FastifyRequest, session: ConsoleSession): void {
   const csrf = request.headers['x-csrf-token'];
   if (!(typeof csrf === 'string' && sameSecret(csrf, session.csrfToken))) {
-    throw new ApiError(
-      403,
-      'permission_error',
-      'Missing or wrong x-csrf-token for this console session.',
-      'csrf_token_invalid',
-    );
+    throw marketError('csrf_token_invalid', 'Missing or wrong x-csrf-token for this console session.');
   }
 }
 
@@ -88,40 +75,36 @@ async function credentialHash(request: FastifyRequest, credentials: RequestCrede
   const sessionToken = cookieValue(request, SESSION_COOKIE);
   if (!sessionToken) return undefined;
   const session = await credentials.session(sessionToken);
-  if (!session)
-    throw new ApiError(
-      401,
-      'authentication_error',
-      'Your console session has ended; sign in again.',
-      'session_expired',
-    );
+  if (!session) throw marketError('session_expired', 'Your console session has ended; sign in again.');
   if (!SAFE_METHODS.has(request.method)) requireCsrfToken(request, session);
   return session.credentialHash;
 }
 
 export function installAuthHook(app: FastifyInstance, credentials: RequestCredentials): void {
+  app.decorateRequest('caller', null);
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth;
-    if (!auth || auth === 'public') return;
+    if (!auth) return;
+    if (auth === 'public') {
+      request.caller = { auth };
+      return;
+    }
     if (auth === 'session') {
       const token = cookieValue(request, SESSION_COOKIE);
       const session = token ? await credentials.session(token) : undefined;
-      if (!token || !session) return;
-      if (!SAFE_METHODS.has(request.method)) requireCsrfToken(request, session);
-      request.consoleSession = { token, session };
+      if (token && session && !SAFE_METHODS.has(request.method)) requireCsrfToken(request, session);
+      request.caller = { auth, live: token && session ? { token, session } : undefined };
       return;
     }
     const hash = await credentialHash(request, credentials);
     if (auth === 'host') {
       const hostId = hash ? await credentials.hostByTokenHash(hash) : undefined;
       if (!hostId)
-        throw new ApiError(
-          401,
-          'authentication_error',
-          hash ? 'Unknown host token.' : 'Missing host token: send "Authorization: Bearer <host token>".',
+        throw marketError(
           'host_token_invalid',
+          hash ? 'Unknown host token.' : 'Missing host token: send "Authorization: Bearer <host token>".',
         );
-      request.hostId = hostId;
+      request.caller = { auth, hostId };
       return;
     }
     const outcome = hash
@@ -134,17 +117,9 @@ export function installAuthHook(app: FastifyInstance, credentials: RequestCreden
         revoked: 'This API key has been revoked.',
         expired: 'This API key has expired.',
       };
-      const status = outcome.reason === 'revoked' || outcome.reason === 'expired' ? 403 : 401;
-      throw new ApiError(
-        status,
-        status === 401 ? 'authentication_error' : 'permission_error',
-        messages[outcome.reason],
-        `key_${outcome.reason}`,
-      );
+      throw marketError(`key_${outcome.reason}`, messages[outcome.reason]);
     }
-    if (outcome.key.role !== auth) {
-      throw new ApiError(403, 'permission_error', `This route needs a ${auth} key.`, 'wrong_role');
-    }
-    request.apiKey = outcome.key;
+    if (outcome.key.role !== auth) throw marketError('wrong_role', `This route needs a ${auth} key.`);
+    request.caller = { auth, key: outcome.key };
   });
 }

@@ -1,6 +1,5 @@
 // The public status (page and JSON), the operator's incident log with its suggestions, and the market's traffic
 // over time for the operator's charts.
-import type { FastifyInstance } from 'fastify';
 import {
   incidentSuggestions,
   openIncident,
@@ -9,15 +8,12 @@ import {
   type IncidentLogDeps,
 } from '../../../app/status/incident-log.ts';
 import { buildStatusReport, type StatusReport, type StatusReportDeps } from '../../../app/status/status-report.ts';
-import {
-  incidentUpdateSchema,
-  openIncidentSchema,
-  trafficQuerySchema,
-} from '../../../contracts/console/console-requests.ts';
+import { adminRoutes } from '../../../contracts/routes/admin-routes.ts';
+import { systemRoutes } from '../../../contracts/routes/public-routes.ts';
 import type { Incident } from '../../../domain/status/incidents.ts';
 import { trafficSeries } from '../../../domain/status/traffic-series.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
-import { parseRequest } from '../openai/parse-request.ts';
+import { defineRoute, type RouteTable } from './define-route.ts';
 import { renderStatusPage } from './status-page.ts';
 import { isoTime, isoTimeOrNull } from './views.ts';
 
@@ -57,9 +53,7 @@ const statusView = (report: StatusReport) => ({
   incidents: report.incidents.map(incidentView),
 });
 
-export function registerStatusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void {
-  const open = { config: { auth: 'public' as const } };
-  const operator = { config: { auth: 'operator' as const } };
+export function registerStatusRoutes(table: RouteTable, deps: StatusRouteDeps): void {
   let cached: { report: Promise<StatusReport>; atMs: number } | undefined;
   const report = (): Promise<StatusReport> => {
     const nowMs = deps.report.clock.nowMs();
@@ -71,21 +65,21 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRouteDeps
     return cached.report;
   };
 
-  app.get('/status.json', open, async (_request, reply) =>
+  defineRoute(table, systemRoutes.status).handle(async ({ reply }) =>
     reply.header('cache-control', 'no-cache').send(statusView(await report())),
   );
-  app.get('/status', open, async (_request, reply) =>
+  defineRoute(table, systemRoutes.statusPage).handle(async ({ reply }) =>
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
       .send(renderStatusPage(await report())),
   );
 
-  app.get('/admin/incidents', operator, async () => ({
+  defineRoute(table, adminRoutes.listIncidents).handle(async () => ({
     object: 'list',
     data: (await recentIncidents(deps.incidents)).map(incidentView),
   }));
-  app.get('/admin/incidents/suggestions', operator, async () => ({
+  defineRoute(table, adminRoutes.incidentSuggestions).handle(async () => ({
     object: 'list',
     data: (await incidentSuggestions(deps.incidents)).map((s) => ({
       model: s.modelId,
@@ -94,19 +88,17 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRouteDeps
       since: isoTime(s.sinceMs),
     })),
   }));
-  app.post('/admin/incidents', operator, async (request, reply) => {
-    const incident = await openIncident(deps.incidents, parseRequest(openIncidentSchema, request.body));
-    cached = undefined;
-    return reply.status(201).send(incidentView(incident));
-  });
-  app.post<{ Params: { id: string } }>('/admin/incidents/:id/updates', operator, async (request) => {
-    const body = parseRequest(incidentUpdateSchema, request.body);
-    const incident = await updateIncident(deps.incidents, request.params.id, body.status, body.message);
+  defineRoute(table, adminRoutes.openIncident).handle(async ({ body }) => {
+    const incident = await openIncident(deps.incidents, body);
     cached = undefined;
     return incidentView(incident);
   });
-  app.get('/admin/traffic', operator, async (request) => {
-    const { hours } = parseRequest(trafficQuerySchema, request.query ?? {});
+  defineRoute(table, adminRoutes.updateIncident).handle(async ({ params, body }) => {
+    const incident = await updateIncident(deps.incidents, params.id, body.status, body.message);
+    cached = undefined;
+    return incidentView(incident);
+  });
+  defineRoute(table, adminRoutes.traffic).handle(async ({ query: { hours } }) => {
     const spanMs = hours * 3_600_000;
     const samples = await deps.incidents.store.samplesSince(deps.report.clock.nowMs() - spanMs);
     // About 60 points whatever the range, never finer than the samples themselves.

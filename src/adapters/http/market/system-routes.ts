@@ -1,18 +1,22 @@
 // Public operational routes: liveness, readiness (the database answers), Prometheus metrics, the OpenAPI document.
-import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { systemRoutes } from '../../../contracts/routes/public-routes.ts';
+import { defineRoute, type RouteTable } from './define-route.ts';
 
-export type SystemRouteDeps = { ready: () => Promise<boolean>; metrics: Registry; openapi: () => object };
+export type SystemRouteDeps = {
+  ready: () => Promise<boolean>;
+  metrics: Registry;
+  openapi: () => { openapi: string };
+};
 
-export function registerSystemRoutes(app: FastifyInstance, deps: SystemRouteDeps): void {
-  const open = { config: { auth: 'public' as const } };
-  app.get('/healthz', open, async () => ({ status: 'ok' }));
-  app.get('/readyz', open, async (_request, reply) => {
+export function registerSystemRoutes(table: RouteTable, deps: SystemRouteDeps): void {
+  defineRoute(table, systemRoutes.healthz).handle(async () => ({ status: 'ok' }));
+  defineRoute(table, systemRoutes.readyz).handle(async ({ reply }) => {
     const ready = await deps.ready().catch(() => false);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
+    return ready ? { status: 'ready' } : reply.status(503).send({ status: 'not_ready' });
   });
-  app.get('/metrics', open, async (_request, reply) =>
+  defineRoute(table, systemRoutes.metrics).handle(async ({ reply }) =>
     reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()),
   );
-  app.get('/openapi.json', open, async () => deps.openapi());
+  defineRoute(table, systemRoutes.openapi).handle(async () => deps.openapi());
 }

@@ -1,6 +1,5 @@
 // Trust on every surface: a buyer disputes a response it paid for; a host reads its checks and convictions (the
 // evidence) and appeals; the operator reads any host's evidence and decides appeals.
-import type { FastifyInstance } from 'fastify';
 import { appealConviction, decideAppeal, openDispute, type TrustDeps } from '../../../app/verification/disputes.ts';
 import type {
   AppealRow,
@@ -8,15 +7,13 @@ import type {
   ConvictionRecord,
   DisputeRow,
 } from '../../../app/verification/verification-store.ts';
-import type { ApiKeyRecord } from '../../../app/ports.ts';
-import {
-  appealDecisionSchema,
-  appealRequestSchema,
-  checksQuerySchema,
-  disputeRequestSchema,
-} from '../../../contracts/trust/trust-requests.ts';
+import { adminRoutes } from '../../../contracts/routes/admin-routes.ts';
+import { hostRoutes } from '../../../contracts/routes/host-routes.ts';
+import { v1Routes } from '../../../contracts/routes/v1-routes.ts';
+import type { checksQuerySchema } from '../../../contracts/trust/trust-requests.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
-import { parseRequest } from '../openai/parse-request.ts';
+import type { z } from 'zod';
+import { defineRoute, type RouteTable } from './define-route.ts';
 import { isoTime } from './views.ts';
 
 const disputeView = (d: DisputeRow) => ({
@@ -70,12 +67,8 @@ const convictionView = (c: ConvictionRecord) => ({
   created: isoTime(c.createdAtMs),
 });
 
-export function registerTrustRoutes(app: FastifyInstance, deps: TrustDeps): void {
-  const buyer = { config: { auth: 'buyer' as const } };
-  const host = { config: { auth: 'host' as const } };
-  const operator = { config: { auth: 'operator' as const } };
-  const evidence = async (hostId: string, query: unknown) => {
-    const { limit, after } = parseRequest(checksQuerySchema, query ?? {});
+export function registerTrustRoutes(table: RouteTable, deps: TrustDeps): void {
+  const evidence = async (hostId: string, { limit, after }: z.output<typeof checksQuerySchema>) => {
     // One check more than the page says whether there is a next one.
     const [checks, convictions] = await Promise.all([
       deps.store.hostChecks(hostId, limit + 1, after),
@@ -88,38 +81,25 @@ export function registerTrustRoutes(app: FastifyInstance, deps: TrustDeps): void
     };
   };
 
-  app.post('/v1/disputes', buyer, async (request, reply) => {
-    const body = parseRequest(disputeRequestSchema, request.body);
-    const dispute = await openDispute(
-      deps,
-      (request.apiKey as ApiKeyRecord).accountId,
-      body.request_id,
-      body.reason ?? null,
-    );
-    return reply.status(201).send(disputeView(dispute));
-  });
-  app.get('/v1/disputes', buyer, async (request) => ({
+  defineRoute(table, v1Routes.openDispute).handle(async ({ caller, body }) =>
+    disputeView(await openDispute(deps, caller.key.accountId, body.request_id, body.reason ?? null)),
+  );
+  defineRoute(table, v1Routes.listDisputes).handle(async ({ caller }) => ({
     object: 'list',
-    data: (await deps.store.listDisputes((request.apiKey as ApiKeyRecord).accountId)).map(disputeView),
+    data: (await deps.store.listDisputes(caller.key.accountId)).map(disputeView),
   }));
 
-  app.get('/hosts/me/checks', host, async (request) => evidence(request.hostId as string, request.query));
-  app.post('/hosts/me/appeals', host, async (request, reply) => {
-    const body = parseRequest(appealRequestSchema, request.body);
-    return reply
-      .status(201)
-      .send(appealView(await appealConviction(deps, request.hostId as string, body.conviction_id, body.reason)));
-  });
-
-  app.get<{ Params: { id: string } }>('/admin/hosts/:id/checks', operator, async (request) =>
-    evidence(request.params.id, request.query),
+  defineRoute(table, hostRoutes.checks).handle(async ({ caller, query }) => evidence(caller.hostId, query));
+  defineRoute(table, hostRoutes.appeal).handle(async ({ caller, body }) =>
+    appealView(await appealConviction(deps, caller.hostId, body.conviction_id, body.reason)),
   );
-  app.get('/admin/appeals', operator, async () => ({
+
+  defineRoute(table, adminRoutes.hostChecks).handle(async ({ params, query }) => evidence(params.id, query));
+  defineRoute(table, adminRoutes.listAppeals).handle(async () => ({
     object: 'list',
     data: (await deps.store.listAppeals()).map(appealView),
   }));
-  app.post<{ Params: { id: string } }>('/admin/appeals/:id', operator, async (request) => {
-    const { decision } = parseRequest(appealDecisionSchema, request.body);
-    return appealView(await decideAppeal(deps, request.params.id, decision === 'grant'));
-  });
+  defineRoute(table, adminRoutes.decideAppeal).handle(async ({ params, body }) =>
+    appealView(await decideAppeal(deps, params.id, body.decision === 'grant')),
+  );
 }

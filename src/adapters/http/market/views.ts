@@ -70,7 +70,7 @@ export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLim
 export function modelCard(model: CatalogModel, hostsServing: number) {
   return {
     id: model.id,
-    object: 'model',
+    object: 'model' as const,
     created: 0,
     owned_by: 'agora',
     name: model.name,

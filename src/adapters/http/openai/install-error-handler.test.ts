@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
 import { installOpenAiErrorHandler } from './install-error-handler.ts';
 
 describe('OpenAI-wire error handler', () => {
@@ -27,6 +28,25 @@ describe('OpenAI-wire error handler', () => {
     const broken = await app.inject({ method: 'GET', url: '/broken' });
     expect(broken.statusCode).toBe(500);
     expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(['request failed']);
+    await app.close();
+  });
+
+  it("answers a use case's coded refusal with the catalog's status and type, and Retry-After", async () => {
+    const app = Fastify();
+    installOpenAiErrorHandler(app);
+    app.get('/poor', () => {
+      throw marketError('insufficient_credits', 'Top up first.');
+    });
+    app.get('/limited', () => {
+      throw marketError('rate_limit_exceeded', 'Slow down.', { retryAfterSeconds: 7 });
+    });
+    const poor = await app.inject({ method: 'GET', url: '/poor' });
+    expect(poor.statusCode).toBe(402);
+    expect(poor.json()).toEqual({
+      error: { message: 'Top up first.', type: 'insufficient_quota', param: null, code: 'insufficient_credits' },
+    });
+    const limited = await app.inject({ method: 'GET', url: '/limited' });
+    expect([limited.statusCode, limited.headers['retry-after']]).toEqual([429, '7']);
     await app.close();
   });
 });

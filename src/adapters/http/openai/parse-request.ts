@@ -1,7 +1,7 @@
 // Validation at the /v1 boundary: zod issues become one OpenAI-style 400 naming the offending parameter; bodies
 // nested deeper than the limit are refused before any schema walks them.
 import type { z } from 'zod';
-import { invalidRequest } from '../../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 
 function depthExceeds(value: unknown, limit: number): boolean {
@@ -13,14 +13,10 @@ function depthExceeds(value: unknown, limit: number): boolean {
 
 export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
+    throw marketError('invalid_body', 'The request body must be a JSON object.');
   }
   if (depthExceeds(body, REQUEST_LIMITS.maxJsonDepth)) {
-    throw invalidRequest(
-      `The request body is nested deeper than ${REQUEST_LIMITS.maxJsonDepth} levels.`,
-      null,
-      'body_too_deep',
-    );
+    throw marketError('body_too_deep', `The request body is nested deeper than ${REQUEST_LIMITS.maxJsonDepth} levels.`);
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
@@ -29,11 +25,9 @@ export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.i
   if (issue?.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const param = path ? `${path}.${key}` : key;
-    throw invalidRequest(`Unrecognized request argument supplied: ${param}`, param, 'unknown_parameter');
+    throw marketError('unknown_parameter', `Unrecognized request argument supplied: ${param}`, { param });
   }
-  throw invalidRequest(
-    `Invalid value for '${path || 'body'}': ${issue?.message ?? 'invalid'}`,
-    path || null,
-    'invalid_value',
-  );
+  throw marketError('invalid_value', `Invalid value for '${path || 'body'}': ${issue?.message ?? 'invalid'}`, {
+    param: path || null,
+  });
 }

@@ -6,38 +6,23 @@ import type { FastifyError, FastifyHttpOptions, FastifyInstance, FastifyReply, F
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { errorEnvelope, marketError, type MarketError } from '../../../contracts/errors/market-error.ts';
+import { marketErrorAnswer } from './market-error-answer.ts';
 
 /** The parser's error codes (llhttp HPE_*, node's ERR_HTTP_*) that have a status of their own; the rest are 400. */
-const PARSER_REFUSALS: Record<string, ApiError> = {
-  HPE_HEADER_OVERFLOW: new ApiError(
-    431,
-    'invalid_request_error',
-    'The request headers are too large.',
-    'headers_too_large',
-  ),
-  ERR_HTTP_REQUEST_TIMEOUT: new ApiError(
-    408,
-    'invalid_request_error',
-    'The request did not arrive in time.',
-    'request_timeout',
-  ),
-  HPE_INVALID_METHOD: new ApiError(
-    400,
-    'invalid_request_error',
-    'The request method is not an HTTP method this server knows.',
-    'unknown_method',
-  ),
+const PARSER_REFUSALS: Record<string, MarketError> = {
+  HPE_HEADER_OVERFLOW: marketError('headers_too_large', 'The request headers are too large.'),
+  ERR_HTTP_REQUEST_TIMEOUT: marketError('request_timeout', 'The request did not arrive in time.'),
+  HPE_INVALID_METHOD: marketError('unknown_method', 'The request method is not an HTTP method this server knows.'),
 };
-const MALFORMED = new ApiError(
-  400,
-  'invalid_request_error',
-  'The request is not valid HTTP/1.1 (request line, headers, Content-Length or chunked framing).',
+const MALFORMED = marketError(
   'malformed_request',
+  'The request is not valid HTTP/1.1 (request line, headers, Content-Length or chunked framing).',
 );
 
 /** A whole HTTP/1.1 response in the envelope, for the places where only the socket is left. */
-export function rawEnvelopeResponse(error: ApiError): string {
+export function rawEnvelopeResponse(refusal: MarketError): string {
+  const error = marketErrorAnswer(refusal);
   const body = JSON.stringify(error.toBody());
   return [
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}`,
@@ -60,12 +45,13 @@ function answerParserError(this: FastifyInstance, error: Error & { code?: string
 
 /** Errors Fastify raises before a route is found: a URL that does not decode, a path parameter past its limit. */
 function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const apiError =
+  const apiError = marketErrorAnswer(
     error.code === 'FST_ERR_BAD_URL'
-      ? new ApiError(400, 'invalid_request_error', 'The URL is not validly percent-encoded.', 'invalid_url')
+      ? marketError('invalid_url', 'The URL is not validly percent-encoded.')
       : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? new ApiError(414, 'invalid_request_error', 'A path segment of the URL is too long.', 'url_too_long')
-        : new ApiError(500, 'server_error', 'The server failed to handle the request.', 'internal_error');
+        ? marketError('url_too_long', 'A path segment of the URL is too long.')
+        : marketError('internal_error', 'The server failed to handle the request.'),
+  );
   if (apiError.status >= 500) request.log.error({ err: error }, 'request failed before routing');
   void reply.status(apiError.status).header('x-request-id', request.id).send(apiError.toBody());
 }
@@ -90,44 +76,26 @@ export function installProtocolGuards(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (closing) {
       void reply.header('connection', 'close');
-      throw new ApiError(
-        503,
-        'service_unavailable',
-        'This server is shutting down; retry the request.',
-        'shutting_down',
-      );
+      throw marketError('shutting_down', 'This server is shutting down; retry the request.');
     }
     // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host; any request at most one.
     // (`headersDistinct` is node's; an in-process request (inject) has only the merged headers.)
     const hosts = request.raw.headersDistinct?.host?.length ?? (request.headers.host === undefined ? 0 : 1);
     const { httpVersionMajor, httpVersionMinor } = request.raw;
     if (hosts === 0 && httpVersionMajor === 1 && httpVersionMinor === 1) {
-      throw new ApiError(400, 'invalid_request_error', 'An HTTP/1.1 request must carry a Host header.', 'missing_host');
+      throw marketError('missing_host', 'An HTTP/1.1 request must carry a Host header.');
     }
-    if (hosts > 1)
-      throw new ApiError(400, 'invalid_request_error', 'A request may carry only one Host header.', 'duplicate_host');
+    if (hosts > 1) throw marketError('duplicate_host', 'A request may carry only one Host header.');
   });
   // Without listeners node drops a CONNECT request's socket and answers an unknown Expect with an empty 417.
   app.server.on('connect', (_request, socket: Socket) => {
     socket.end(
-      rawEnvelopeResponse(
-        new ApiError(
-          405,
-          'invalid_request_error',
-          'This server is not a proxy: CONNECT is not allowed.',
-          'method_not_allowed',
-        ),
-      ),
+      rawEnvelopeResponse(marketError('method_not_allowed', 'This server is not a proxy: CONNECT is not allowed.')),
     );
   });
   app.server.on('checkExpectation', (_request, response) => {
     const body = JSON.stringify(
-      new ApiError(
-        417,
-        'invalid_request_error',
-        'The only expectation this server meets is 100-continue.',
-        'expectation_failed',
-      ).toBody(),
+      errorEnvelope(marketError('expectation_failed', 'The only expectation this server meets is 100-continue.')),
     );
     response.writeHead(417, {
       'content-type': 'application/json; charset=utf-8',

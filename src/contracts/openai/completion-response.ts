@@ -1,0 +1,73 @@
+// What /v1 answers a completion with: the OpenAI objects (the host's fields pass through, so they are loose), the
+// streamed chunks, the usage block with Agora's `cost` when asked, and the model cards of /v1/models.
+import { z } from 'zod';
+import { decimalSchema, listOf, tokenPricesWireSchema } from '../http/wire-values.ts';
+
+export const completionUsageSchema = z.object({
+  prompt_tokens: z.int(),
+  completion_tokens: z.int(),
+  total_tokens: z.int(),
+  /** what the request cost, when the request asked with `usage: { include: true }` */
+  cost: decimalSchema.optional(),
+});
+
+const choiceSchema = z.looseObject({ index: z.int(), finish_reason: z.string().nullable().optional() });
+
+export const chatCompletionSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal('chat.completion'),
+  created: z.number(),
+  model: z.string(),
+  choices: z.array(
+    choiceSchema.extend({
+      message: z.looseObject({ role: z.string(), content: z.string().nullable() }),
+    }),
+  ),
+  usage: completionUsageSchema,
+});
+
+export const textCompletionSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal('text_completion'),
+  created: z.number(),
+  model: z.string(),
+  choices: z.array(choiceSchema.extend({ text: z.string() })),
+  usage: completionUsageSchema,
+});
+
+/** One `data:` event of a streamed completion: a chunk, the final usage chunk, or an error (then no `[DONE]`). */
+export const completionStreamEventSchema = z.union([
+  z.looseObject({
+    id: z.string(),
+    object: z.enum(['chat.completion.chunk', 'text_completion']),
+    created: z.number(),
+    model: z.string(),
+    choices: z.array(z.looseObject({ index: z.int() })),
+    usage: completionUsageSchema.optional(),
+  }),
+  z.object({
+    error: z.object({
+      message: z.string(),
+      type: z.string(),
+      param: z.string().nullable(),
+      code: z.string().nullable(),
+    }),
+  }),
+  z.literal('[DONE]'),
+]);
+
+/** OpenRouter-style model metadata: prices per token as exact decimal strings, the SKU, and the hosts serving it. */
+export const modelCardSchema = z.object({
+  id: z.string(),
+  object: z.literal('model'),
+  created: z.number(),
+  owned_by: z.string(),
+  name: z.string(),
+  context_length: z.int(),
+  pricing: tokenPricesWireSchema,
+  supported_parameters: z.array(z.string()),
+  top_provider: z.object({ max_completion_tokens: z.int() }),
+  sku: z.object({ model: z.string(), digest: z.string(), quantization: z.string() }),
+  hosts: z.int(),
+});
+export const modelListSchema = listOf(modelCardSchema);
