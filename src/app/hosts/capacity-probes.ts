@@ -4,7 +4,6 @@
 // measurements are kept per host and model for the host's operator and the console. To the host a probe is one
 // more request: the same path, headers and request ids, an ordinary prompt, streamed like most traffic.
 import { chatCompletionRequestSchema } from '../../contracts/openai/completion-request.ts';
-import { ApiError } from '../../contracts/openai/error-envelope.ts';
 import { MarketError } from '../../contracts/errors/market-error.ts';
 import type { CapacityMeasurement } from './capacity-store.ts';
 import type { ApiKeyRecord, Clock, Logger } from '../ports.ts';
@@ -79,7 +78,7 @@ export async function probeHost(
       signal: AbortSignal.timeout(60_000),
     });
   } catch (error) {
-    if (error instanceof MarketError || error instanceof ApiError) {
+    if (error instanceof MarketError) {
       deps.logger.info({ host: target.hostId, code: error.code }, 'capacity probe not served');
       return undefined;
     }

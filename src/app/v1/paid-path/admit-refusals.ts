@@ -2,7 +2,7 @@
 // no host can take it (none serving, all priced out, none matching the buyer's preferences, none supporting its
 // parameters), the prompt does not fit, the price is above the buyer's maximum, or the hold is refused. Nothing is
 // charged for any of them.
-import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelope.ts';
+import { marketError, type MarketError } from '../../../contracts/errors/market-error.ts';
 import { maxTokensWithin, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
 import type { TokenPrices } from '../../../domain/pricing/demand-price.ts';
@@ -12,91 +12,71 @@ import type { CatalogModel } from '../market-catalog.ts';
 const perToken = (prices: TokenPrices) => `${formatNanos(prices.prompt)} / ${formatNanos(prices.completion)}`;
 
 export const modelNotFound = (modelId: string) =>
-  new ApiError(404, 'not_found_error', `The model '${modelId}' does not exist.`, 'model_not_found', 'model');
+  marketError('model_not_found', `The model '${modelId}' does not exist.`, { param: 'model' });
 
 export const skuNotFound = (model: CatalogModel, quantization: string) =>
-  new ApiError(
-    404,
-    'not_found_error',
-    `The model '${model.id}' is sold as ${model.quantization}, not ${quantization}.`,
-    'sku_not_found',
-    'model',
-  );
+  marketError('sku_not_found', `The model '${model.id}' is sold as ${model.quantization}, not ${quantization}.`, {
+    param: 'model',
+  });
 
 export const modelNotAllowed = (modelId: string) =>
-  new ApiError(403, 'permission_error', `This key may not use the model '${modelId}'.`, 'model_not_allowed', 'model');
+  marketError('model_not_allowed', `This key may not use the model '${modelId}'.`, { param: 'model' });
 
 export const noHostServing = (modelId: string) =>
-  new ApiError(503, 'service_unavailable', `No host is serving '${modelId}' right now.`, 'no_host_available');
+  marketError('no_host_available', `No host is serving '${modelId}' right now.`);
 
 export const quantizationExcluded = (model: CatalogModel) =>
-  new ApiError(
-    404,
-    'not_found_error',
-    `The model '${model.id}' is sold as ${model.quantization} only, which provider.quantizations excludes.`,
+  marketError(
     'no_host_matches_preferences',
-    'provider.quantizations',
+    `The model '${model.id}' is sold as ${model.quantization} only, which provider.quantizations excludes.`,
+    { param: 'provider.quantizations' },
   );
 
 export const everyHostPricedOut = (model: CatalogModel) =>
-  new ApiError(
-    503,
-    'service_unavailable',
-    `Every host of '${model.id}' asks more than its price ceiling (${perToken(model.ceiling)} per prompt / completion token).`,
+  marketError(
     'no_host_available',
+    `Every host of '${model.id}' asks more than its price ceiling (${perToken(model.ceiling)} per prompt / completion token).`,
   );
 
 export const noHostMatchesPreferences = (modelId: string) =>
-  new ApiError(
-    404,
-    'not_found_error',
-    `No host of '${modelId}' matches provider.only / provider.ignore.`,
-    'no_host_matches_preferences',
-    'provider',
-  );
+  marketError('no_host_matches_preferences', `No host of '${modelId}' matches provider.only / provider.ignore.`, {
+    param: 'provider',
+  });
 
 export const unsupportedParameter = (modelId: string, param: string | null) =>
-  invalidRequest(`The model '${modelId}' does not support '${param}'.`, param, 'unsupported_parameter');
+  marketError('unsupported_parameter', `The model '${modelId}' does not support '${param}'.`, { param });
 
 export const contextExceeded = (model: CatalogModel, promptTokens: number) =>
-  invalidRequest(
-    `The prompt has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`,
-    'messages',
+  marketError(
     'context_length_exceeded',
+    `The prompt has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`,
+    { param: 'messages' },
   );
 
 export const noHostAvailable = (modelId: string) =>
-  new ApiError(
-    503,
-    'service_unavailable',
-    `No host of '${modelId}' is available right now (all down or at capacity); retry shortly.`,
+  marketError(
     'no_host_available',
-    null,
-    { 'retry-after': '1' },
+    `No host of '${modelId}' is available right now (all down or at capacity); retry shortly.`,
+    { retryAfterSeconds: 1 },
   );
 
 export const aboveMaxPrice = (modelId: string, locked: TokenPrices) =>
-  new ApiError(
-    404,
-    'not_found_error',
-    `The price of '${modelId}' (${perToken(locked)} per prompt / completion token) is above provider.max_price.`,
+  marketError(
     'no_host_matches_preferences',
-    'provider.max_price',
+    `The price of '${modelId}' (${perToken(locked)} per prompt / completion token) is above provider.max_price.`,
+    { param: 'provider.max_price' },
   );
 
 /** The worst case this request was held for, and what it would take to fit what the key's limits leave. */
 type HoldContext = { hold: Nanos; price: LockedPrice; promptTokens: number; maxTokens: number };
 
-export function holdRefusal(refused: HoldRefusal, context: HoldContext): ApiError {
-  if (refused.reason === 'key_inactive')
-    return new ApiError(403, 'permission_error', 'This key is revoked or expired.', 'key_inactive');
+export function holdRefusal(refused: HoldRefusal, context: HoldContext): MarketError {
+  if (refused.reason === 'key_inactive') return marketError('key_inactive', 'This key is revoked or expired.');
   if (refused.reason !== 'spend_limit') {
     const worstCase = `prompt + max_tokens ${context.maxTokens} at the locked price: ${formatNanos(context.hold)}`;
-    return new ApiError(
-      402,
-      'insufficient_quota',
-      `The account does not have enough credits for this request's worst case (${worstCase}).`,
+    return marketError(
       'insufficient_credits',
+      `The account does not have enough credits for this request's worst case (${worstCase}).`,
     );
   }
   const { price, promptTokens, maxTokens } = context;
@@ -105,12 +85,10 @@ export function holdRefusal(refused: HoldRefusal, context: HoldContext): ApiErro
     fits > 0n
       ? `lower max_tokens to ${fits} or less`
       : 'not even one completion token fits after this prompt: shorten the prompt';
-  return new ApiError(
-    403,
-    'permission_error',
+  return marketError(
+    'spend_limit_exceeded',
     `This request's worst case (prompt ${promptTokens} tokens + max_tokens ${maxTokens}, at the locked price) is ${formatNanos(context.hold)}, ` +
       `but the key's spend limits (its own and its parent keys', daily and total) leave ${formatNanos(refused.remainingNanos)}. To fit, ${fix}; or ask for a higher limit.`,
-    'spend_limit_exceeded',
-    'max_tokens',
+    { param: 'max_tokens' },
   );
 }

@@ -2,7 +2,8 @@
 // routing order (host-race.ts retries another before the first byte, and hedges where asked). What goes upstream
 // is the buyer's body for the host's own model name, without Agora's extensions, always asking for the token ids
 // and top-k the verifier needs. When no host serves, the request is settled (nothing charged) and the buyer told why.
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import type { ErrorCode } from '../../../contracts/errors/error-catalog.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
 import { upstreamErrorMessage } from '../../../contracts/openai/upstream-completion.ts';
 import { VERIFY_TOP_K } from '../../../domain/verification/response-check.ts';
 import type { EngineClient, Logger } from '../../ports.ts';
@@ -27,13 +28,13 @@ export type ForwardDeps = {
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
 
 /**
- * Host answers that blame the request itself, with the status the buyer gets: another host would say the same.
+ * Host answers that blame the request itself, with the code the buyer gets: another host would say the same.
  * Any other refusal (429 busy, 401/403/404 a host misconfigured, 5xx) is the host's problem: try the next one.
  */
-const REQUEST_FAULTS = new Map([
-  [400, 400],
-  [413, 413],
-  [422, 400],
+const REQUEST_FAULTS = new Map<number, ErrorCode>([
+  [400, 'rejected_by_host'],
+  [413, 'rejected_by_host_too_large'],
+  [422, 'rejected_by_host'],
 ]);
 
 function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: number): Record<string, unknown> {
@@ -92,12 +93,7 @@ export async function forward(
     if (error instanceof RequestRefused) {
       settlement.unserved('rejected_by_host', error.attempts);
       const message = upstreamErrorMessage(error.failure.body) ?? 'The host refused the request.';
-      throw new ApiError(
-        REQUEST_FAULTS.get(error.failure.status ?? 0) ?? 400,
-        'invalid_request_error',
-        message,
-        'rejected_by_host',
-      );
+      throw marketError(REQUEST_FAULTS.get(error.failure.status ?? 0) ?? 'rejected_by_host', message);
     }
     if (!(error instanceof NoHostAnswered)) {
       settlement.unserved('client_closed', 0);

@@ -4,7 +4,7 @@
 // failing mid-stream ends it in an error event; the buyer hanging up ends it quietly; either way the tokens
 // delivered are charged.
 import type { UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { errorEnvelope, marketError } from '../../../contracts/errors/market-error.ts';
 import type { Clock } from '../../ports.ts';
 import type { FirstAnswer, Winner } from '../host-race.ts';
 import { reportsTokenIds, shapeChoiceLogprobs } from '../upstream-output.ts';
@@ -59,13 +59,11 @@ export async function* relayStream(
       if (input.signal.aborted) return;
       status = 'host_failed_mid_stream';
       deps.logger.warn({ host: route.host.id, err: String(error) }, 'host failed mid-stream');
-      const failed = new ApiError(
-        502,
-        'server_error',
-        'The host failed while streaming; you are billed only for the tokens delivered.',
+      const failed = marketError(
         'host_failed_mid_stream',
+        'The host failed while streaming; you are billed only for the tokens delivered.',
       );
-      yield { type: 'error', wire: failed.toBody() };
+      yield { type: 'error', wire: errorEnvelope(failed) };
       return;
     }
     status = 'ok';
@@ -78,7 +76,7 @@ export async function* relayStream(
     });
     // The usage chunk and [DONE] leave once the capture is durable; an abandoned one ends the stream in an error.
     if ((await recorded) === 'abandoned') {
-      yield { type: 'error', wire: notRecorded().toBody() };
+      yield { type: 'error', wire: errorEnvelope(notRecorded()) };
       return;
     }
     if (input.body.stream_options?.include_usage) {

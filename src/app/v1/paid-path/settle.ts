@@ -4,7 +4,7 @@
 // capture is durable before the answer's last bytes leave: `recorded` says whether it was (or abandoned, when the
 // billing database stayed unwritable: then nothing was charged and the answer ends in `notRecorded`).
 import { receiptMessage, type ResponseReceipt } from '../../../contracts/hosts/response-receipt.ts';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { marketError } from '../../../contracts/errors/market-error.ts';
 import { captureTransaction } from '../../../domain/ledger/transaction.ts';
 import { costOf } from '../../../domain/ledger/request-cost.ts';
 import type { Nanos, RevenueSplit } from '../../../domain/money/nanos.ts';
@@ -50,13 +50,10 @@ export type Settlement = {
 
 /** The answer's capture could not be written before the give-up time: it is not charged, so it is not delivered. */
 export const notRecorded = () =>
-  new ApiError(
-    503,
-    'service_unavailable',
-    'The billing database is unavailable, so this answer could not be recorded; nothing was charged. Retry shortly.',
+  marketError(
     'billing_unavailable',
-    null,
-    { 'retry-after': '1' },
+    'The billing database is unavailable, so this answer could not be recorded; nothing was charged. Retry shortly.',
+    { retryAfterSeconds: 1 },
   );
 
 type Routing = Pick<Winner, 'attempts' | 'hedged'> & { served?: Winner };
