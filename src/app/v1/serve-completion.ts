@@ -14,6 +14,7 @@ import type { Durability } from '../billing/billing-batcher.ts';
 import type { KeyRateLimiter } from '../limits/key-rate-limiter.ts';
 import { utcDay } from '../billing/utc-day.ts';
 import { type ApiKeyRecord, type Clock, type CompletionMetrics, type EngineClient, type Logger } from '../ports.ts';
+import type { Scheduler } from '../ports.ts';
 import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import { NoHostAnswered, raceHosts, RequestRefused, type FirstAnswer, type Winner } from './host-race.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from './market-catalog.ts';
@@ -54,6 +55,8 @@ export type ServeCompletionDeps = {
   sampler: ResponseSampler;
   /** per-model slots and bounded queues: overload is shed with 503 before any host is asked */
   admission: AdmissionQueue;
+  /** the hedge's timer */
+  scheduler: Pick<Scheduler, 'after'>;
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
@@ -421,6 +424,7 @@ export async function serveCompletion(deps: ServeCompletionDeps, input: Completi
     winner = await raceHosts(
       {
         router: deps.router,
+        scheduler: deps.scheduler,
         send: (call) => deps.engines.send(call),
         blamesRequest: (error) => error.phase === 'status' && REQUEST_FAULTS.has(error.status ?? 0),
         onHostFailed: (route, error) =>
