@@ -35,7 +35,7 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
   const prng = createPrng(options.seed ?? 25);
   const random: Random = () => prng.nextUnit();
   const pending = new Set<Pending>();
-  const failures: unknown[] = [];
+  const failures: Error[] = [];
 
   const arm = (entry: Pending) => {
     if (virtual) return;
@@ -53,7 +53,8 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
       .then(entry.run)
       .then(
         () => undefined,
-        (error: unknown) => void failures.push(error),
+        (error: unknown) =>
+          void failures.push(new Error(`${entry.name ?? 'a task'} failed: ${String(error)}`, { cause: error })),
       )
       .finally(() => {
         entry.running = undefined;
@@ -109,7 +110,10 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
       }
       if (targetMs > nowMs()) offsetMs += targetMs - nowMs();
       for (const entry of pending) arm(entry);
-      if (failures.length > 0) throw new AggregateError(failures.splice(0), 'a scheduled job failed');
+      if (failures.length > 0) {
+        const failed = failures.splice(0);
+        throw new AggregateError(failed, failed.map((f) => f.message).join('; '));
+      }
     },
     jobs: () => [...pending].flatMap((entry) => (entry.name === undefined ? [] : [entry.name])),
   };
