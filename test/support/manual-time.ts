@@ -32,6 +32,8 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
   const virtual = options.virtual ?? false;
   let offsetMs = virtual ? (options.startMs ?? 0) : 0;
   const nowMs = () => (virtual ? 0 : Date.now()) + offsetMs;
+  // Whole milliseconds, as a real clock reads: a fractional wait (a Poisson gap) is rounded up.
+  const dueIn = (ms: number) => nowMs() + Math.ceil(ms);
   const prng = createPrng(options.seed ?? 25);
   const random: Random = () => prng.nextUnit();
   const pending = new Set<Pending>();
@@ -59,7 +61,7 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
       .finally(() => {
         entry.running = undefined;
         if (entry.nextWaitMs === undefined || !pending.has(entry)) return;
-        entry.dueMs = nowMs() + entry.nextWaitMs();
+        entry.dueMs = dueIn(entry.nextWaitMs());
         arm(entry);
       });
     await entry.running;
@@ -72,10 +74,10 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
   const scheduler: Scheduler = {
     every(name, intervalMs, job) {
       const nextWaitMs = typeof intervalMs === 'number' ? () => intervalMs : intervalMs;
-      add({ name, nextWaitMs, dueMs: nowMs() + nextWaitMs(), run: job });
+      add({ name, nextWaitMs, dueMs: dueIn(nextWaitMs()), run: job });
     },
     after(ms, task) {
-      const entry: Pending = { dueMs: nowMs() + ms, run: task };
+      const entry: Pending = { dueMs: dueIn(ms), run: task };
       add(entry);
       return () => {
         pending.delete(entry);
@@ -95,7 +97,7 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
     random,
     scheduler,
     async advance(ms) {
-      const targetMs = nowMs() + ms;
+      const targetMs = dueIn(ms);
       for (;;) {
         // A turn the real timers started is finished first; then whatever is due runs at its own time.
         const started = [...pending].find((e) => e.running);
