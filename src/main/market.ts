@@ -7,14 +7,13 @@ import type { AccountAdminDeps } from '../app/admin/account-admin.ts';
 import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
-import { createKeyRateLimiter, type RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
+import { createKeyRateLimiter } from '../app/limits/key-rate-limiter.ts';
 import type { MarketStore } from '../app/market-store.ts';
-import type { BillingWriter, Job, TimePorts, Tokenizer } from '../app/ports.ts';
+import type { BillingWriter, Job, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog } from '../app/v1/market-catalog.ts';
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
-import type { Nanos } from '../domain/money/nanos.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
 import { buildMarketServer } from '../adapters/http/market/build-market-server.ts';
 import { createMarketMetrics } from '../adapters/observability/market-metrics.ts';
@@ -30,19 +29,16 @@ import { HOST_HEARTBEAT_MS } from '../domain/hosts/liveness.ts';
 import { ensureDemoAccount, ensureOperatorKey } from './market-accounts.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { recordMarketUrl } from './market-url-file.ts';
-import { createCapacityProbing, type CapacityProbingOptions } from './capacity-probing.ts';
+import { createCapacityProbing } from './capacity-probing.ts';
 import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
 import type { RunningHostAgent } from './host-agent.ts';
-import type { HostAdmission, HostRegistryDeps } from '../app/hosts/host-registry.ts';
+import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
 import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
-import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
-import type { CheckEvent } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
-import { createSampler, createVerifier, type VerificationOptions } from './verification.ts';
+import { createSampler, createVerifier } from './verification.ts';
 import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
-import type { MarketRules } from '../domain/economics/market-rules.ts';
 import { createKyselyPricingStore } from '../adapters/sql/kysely-pricing-store.ts';
 import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
 import { createDemandPricing } from '../app/pricing/demand-pricing.ts';
@@ -52,55 +48,12 @@ import type { EconomicsStore } from '../app/economics/economics-store.ts';
 import { fileURLToPath } from 'node:url';
 import { SESSION_TTL_MS } from '../app/auth/console-sessions.ts';
 import { createTrafficRecorder } from '../app/status/traffic-recorder.ts';
-import type { HealthRules } from '../domain/status/availability.ts';
 import { createKyselySessionStore } from '../adapters/sql/kysely-session-store.ts';
 import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts';
 
-export type MarketOptions = {
-  port: number;
-  host: string;
-  dataDir: string;
-  databaseUrl?: string | undefined;
-  modelCacheDir: string;
-  /** built-in host agents started beside the market (each its own identity, engine and registration) */
-  builtinHosts: number;
-  /** the take and its split, demand pricing, epochs and bonds */
-  economics: MarketRules;
-  /** how often this instance settles due epochs; 0: only on demand (POST /admin/epochs/settle) or by another instance */
-  settlementIntervalMs: number;
-  starterCredits: Nanos;
-  demoCredits: Nanos;
-  leaseChunkNanos: Nanos;
-  /** per key, unless the key sets its own */
-  rateLimits: RateLimitDefaults;
-  maintenanceRules: MaintenanceRules;
-  /** open (the default): hosts that pass the checks serve at once; approval: the operator approves each one */
-  hostAdmission: HostAdmission;
-  /** synthetic requests that measure each host's real speed; an interval of 0 sends none */
-  capacityProbes: CapacityProbingOptions;
-  /** models whose requests hedge by default (a request or key may still say `hedge: false`) */
-  hedgedModels: string[];
-  /** re-scoring of sampled answers against the reference engine */
-  verification: VerificationOptions;
-  /** told of every verification check this process makes (the sandbox prints them) */
-  onVerificationCheck?: (event: CheckEvent) => void;
-  /** how often each gateway instance writes a traffic sample per model (the status page and its uptime) */
-  trafficSampleMs: number;
-  /** when a model counts as down, and when an incident is suggested */
-  health: HealthRules;
-  logLevel: 'silent' | 'info' | 'warn' | 'error';
-  /** where the JSON log lines go (default: stdout); tests read them here */
-  logDestination?: pino.DestinationStream;
-  /** how long an answer's end waits for its capture through database failures before it ends in an error (default 10 s) */
-  billingGiveUpMs?: number;
-  /** wraps the database's billing writer: tests delay or fail its writes */
-  wrapBillingWriter?: (writer: BillingWriter) => BillingWriter;
-  /**
-   * the clock, random source and scheduler of every rule and timer in the market; default the system's (tests pass
-   * time they advance, to close an epoch or age a heartbeat without waiting)
-   */
-  time?: TimePorts;
-};
+import type { MarketOptions } from './market-options.ts';
+
+export type { MarketOptions };
 
 /** The console's bundle, built by `npm run build:console` (npm ci runs it). */
 export const CONSOLE_BUNDLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
@@ -124,10 +77,6 @@ export type RunningMarket = {
   economics: EconomicsStore;
   close(): Promise<void>;
 };
-
-/** Settling a tenth of an epoch after it is due is soon enough; a few seconds at most, for short sandbox epochs. */
-export const settlementIntervalFor = (epochLengthMs: number): number =>
-  Math.max(250, Math.min(5_000, epochLengthMs / 10));
 
 export async function startMarket(options: MarketOptions): Promise<RunningMarket> {
   const dataDir = resolve(options.dataDir);
