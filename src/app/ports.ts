@@ -6,6 +6,28 @@ import type { ProviderPreferences } from '../contracts/openai/provider-preferenc
 import type { UpstreamAnswer, UpstreamEvent, UpstreamWire } from '../contracts/openai/upstream-completion.ts';
 
 export type Clock = { nowMs(): number };
+/** A uniform draw in [0, 1): Math.random in production, a seeded sequence in tests. */
+export type Random = () => number;
+/** A background job's one run; a rejection is reported under the job's name, and the job keeps its schedule. */
+export type Job = () => Promise<unknown> | void;
+/**
+ * Every timer a running market uses. Background work is a named job registered here (listed in one place, stopped
+ * together at shutdown); request-path waits (a hedge, a queue's bound, a batch's delay) are one-shot `after`s.
+ * Production runs them on real timers; tests pass a scheduler whose time they advance.
+ */
+export type Scheduler = {
+  /**
+   * runs `job` one interval from now, and again one interval after each run ends (so runs never overlap); a function
+   * gives each wait its own length (a Poisson process's random gaps)
+   */
+  every(name: string, intervalMs: number | (() => number), job: Job): void;
+  /** runs `task` once after `ms` unless the returned cancel is called first */
+  after(ms: number, task: () => void): () => void;
+  /** stops every job and pending task, and waits for the runs in progress */
+  stop(): Promise<void>;
+};
+/** What a composition root passes down for time: the clock, the random source and the scheduler, always together. */
+export type TimePorts = { clock: Clock; random: Random; scheduler: Scheduler };
 export type Ids = { newId(prefix: string): string; newSecret(): string };
 export type Logger = {
   info(obj: object, msg: string): void;

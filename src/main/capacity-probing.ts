@@ -1,6 +1,6 @@
 // Wires capacity probes into a running market: the market's own account pays for them (a daily grant from market
-// funding, so the ledger shows what probing costs), and a Poisson timer sends one at a time, so each host is
-// probed about once per interval at times it cannot predict.
+// funding, so the ledger shows what probing costs), and the market's scheduler sends one at a time after Poisson
+// gaps, so each host is probed about once per interval at times it cannot predict.
 import { randomUUID } from 'node:crypto';
 import {
   createAccount,
@@ -14,11 +14,10 @@ import { nextProbeDelayMs, probeRandomHost, type CapacityProbeDeps } from '../ap
 import type { AccountStore } from '../app/admin/account-store.ts';
 import type { KeyAdminStore } from '../app/admin/key-admin-store.ts';
 import type { CapacityStore } from '../app/hosts/capacity-store.ts';
-import type { ApiKeyRecord, Logger } from '../app/ports.ts';
+import type { ApiKeyRecord, Clock, Logger, Random } from '../app/ports.ts';
 import type { MarketCatalog } from '../app/v1/market-catalog.ts';
 import { serveCompletion, type ServeCompletionDeps } from '../app/v1/serve-completion.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
-import { systemClock } from './system-ports.ts';
 
 const PROBE_ACCOUNT_ID = 'market-probes';
 
@@ -34,7 +33,10 @@ async function probeAccountKey(
   return existing ?? (await issueKey(admin, PROBE_ACCOUNT_ID, 'buyer', unlimitedKey('capacity-probes'))).record;
 }
 
-export async function startCapacityProbing(
+/** The probe job: `probe` sends one, `nextDelayMs` draws the wait before the next (the owner schedules them). */
+export type CapacityProbing = { probe(): Promise<void>; nextDelayMs(): number };
+
+export async function createCapacityProbing(
   deps: {
     admin: AccountAdminDeps;
     store: Pick<AccountStore, 'accountExists'> &
@@ -43,9 +45,11 @@ export async function startCapacityProbing(
     catalog: MarketCatalog;
     serve: ServeCompletionDeps;
     logger: Logger;
+    clock: Clock;
+    random: Random;
   },
   options: CapacityProbingOptions,
-): Promise<{ stop(): Promise<void> }> {
+): Promise<CapacityProbing> {
   const key = await probeAccountKey(deps.admin, deps.store);
   let grantedDay: string | undefined;
   const probes: CapacityProbeDeps = {
@@ -53,7 +57,7 @@ export async function startCapacityProbing(
     serve: (input) => serveCompletion(deps.serve, input),
     async probeKey() {
       // One grant a day: the idempotency key keeps other gateway instances (and restarts) from granting it again.
-      const day = utcDay(systemClock.nowMs());
+      const day = utcDay(deps.clock.nowMs());
       if (options.budgetPerDay > 0n && day !== grantedDay) {
         await grantCredits(deps.admin, PROBE_ACCOUNT_ID, options.budgetPerDay, `probe-budget:${day}`);
         grantedDay = day;
@@ -61,34 +65,18 @@ export async function startCapacityProbing(
       return key;
     },
     record: (measurement) => deps.store.recordCapacity(measurement),
-    clock: systemClock,
-    random: Math.random,
+    clock: deps.clock,
+    random: deps.random,
     newRequestId: () => randomUUID().replaceAll('-', ''),
     logger: deps.logger,
   };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const schedule = () => {
-    const hosts = new Set(deps.catalog.list().flatMap((m) => m.routes.map((r) => r.host.id))).size;
-    timer = setTimeout(
-      () => {
-        running = probeRandomHost(probes)
-          .catch((error: unknown) => deps.logger.warn({ err: String(error) }, 'capacity probe failed'))
-          .finally(() => {
-            if (!stopped) schedule();
-          });
-      },
-      nextProbeDelayMs(options.intervalMs, hosts, Math.random),
-    );
-    timer.unref();
-  };
-  schedule();
   return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+    async probe() {
+      await probeRandomHost(probes);
+    },
+    nextDelayMs() {
+      const hosts = new Set(deps.catalog.list().flatMap((m) => m.routes.map((r) => r.host.id))).size;
+      return nextProbeDelayMs(options.intervalMs, hosts, deps.random);
     },
   };
 }

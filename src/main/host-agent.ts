@@ -12,6 +12,8 @@ import { buildEngineServer } from '../adapters/http/engine-host/build-engine-ser
 import { engineExposureWarnings } from '../adapters/http/engine-host/engine-exposure.ts';
 import { loadOrCreateHostIdentity, type HostIdentity } from '../adapters/keys/host-identity.ts';
 import { writeSecretFile } from '../adapters/keys/secret-files.ts';
+import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
+import type { Scheduler } from '../app/ports.ts';
 import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
@@ -43,6 +45,8 @@ export type HostAgentOptions = {
   announce?: string | undefined;
   name: string;
   onEvent?: (message: string) => void;
+  /** runs the heartbeat; default: real timers */
+  scheduler?: Scheduler;
 };
 
 export type RunningHostAgent = {
@@ -178,9 +182,10 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const forwardSecret = randomBytes(24).toString('base64url');
 
   const served = await serveEngine(options, marketUrl, forwardSecret, identity, say);
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const scheduler =
+    options.scheduler ?? createTimerScheduler((name, error) => say(`${name} failed: ${(error as Error).message}`));
   const close = async () => {
-    clearInterval(heartbeat);
+    await scheduler.stop();
     await served.close();
   };
   try {
@@ -199,16 +204,13 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     await writeSecretFile(join(dataDir, 'host.token'), registered.host_token);
     for (const refused of registered.refused) say(`not admitted for ${refused.model}: ${refused.reason}`);
 
-    heartbeat = setInterval(() => {
-      void postJson(`${marketUrl}/hosts/heartbeat`, {}, registered.host_token)
-        .then(async (answer) => {
-          if (answer.status !== 401) return;
-          say('the market no longer knows this host; registering again');
-          registered = await register(marketUrl, identity, registration);
-          await writeSecretFile(join(dataDir, 'host.token'), registered.host_token);
-        })
-        .catch((error: unknown) => say(`heartbeat failed: ${(error as Error).message}`));
-    }, registered.heartbeat_interval_ms);
+    scheduler.every('heartbeat', registered.heartbeat_interval_ms, async () => {
+      const answer = await postJson(`${marketUrl}/hosts/heartbeat`, {}, registered.host_token);
+      if (answer.status !== 401) return;
+      say('the market no longer knows this host; registering again');
+      registered = await register(marketUrl, identity, registration);
+      await writeSecretFile(join(dataDir, 'host.token'), registered.host_token);
+    });
     return { hostId: registered.host_id, url, status: registered.status, admitted: registered.admitted, close };
   } catch (error) {
     await close();

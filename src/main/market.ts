@@ -7,12 +7,11 @@ import type { AccountAdminDeps } from '../app/admin/account-admin.ts';
 import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
-import { createKeyRateLimiter, type RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
-import type { BillingWriter, Clock, Tokenizer } from '../app/ports.ts';
+import { createKeyRateLimiter } from '../app/limits/key-rate-limiter.ts';
+import type { BillingWriter, Job, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog } from '../app/v1/market-catalog.ts';
-import type { Nanos } from '../domain/money/nanos.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
 import { buildMarketServer } from '../adapters/http/market/build-market-server.ts';
 import { createMarketMetrics } from '../adapters/observability/market-metrics.ts';
@@ -28,18 +27,16 @@ import { HOST_HEARTBEAT_MS } from '../domain/hosts/liveness.ts';
 import { ensureDemoAccount, ensureOperatorKey } from './market-accounts.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { recordMarketUrl } from './market-url-file.ts';
-import { startCapacityProbing, type CapacityProbingOptions } from './capacity-probing.ts';
+import { createCapacityProbing } from './capacity-probing.ts';
 import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
 import type { RunningHostAgent } from './host-agent.ts';
-import type { HostAdmission, HostRegistryDeps } from '../app/hosts/host-registry.ts';
+import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
 import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
-import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
-import type { CheckEvent } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
-import { createSampler, startVerifier, type VerificationOptions } from './verification.ts';
-import type { MarketRules } from '../domain/economics/market-rules.ts';
+import { createSampler, createVerifier } from './verification.ts';
+import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
 import { createKyselyPricingStore } from '../adapters/sql/kysely-pricing-store.ts';
 import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
 import { createDemandPricing } from '../app/pricing/demand-pricing.ts';
@@ -49,52 +46,12 @@ import type { EconomicsStore } from '../app/economics/economics-store.ts';
 import { fileURLToPath } from 'node:url';
 import { SESSION_TTL_MS } from '../app/auth/console-sessions.ts';
 import { createTrafficRecorder } from '../app/status/traffic-recorder.ts';
-import type { HealthRules } from '../domain/status/availability.ts';
 import { createKyselySessionStore } from '../adapters/sql/kysely-session-store.ts';
 import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts';
 
-export type MarketOptions = {
-  port: number;
-  host: string;
-  dataDir: string;
-  databaseUrl?: string | undefined;
-  modelCacheDir: string;
-  /** built-in host agents started beside the market (each its own identity, engine and registration) */
-  builtinHosts: number;
-  /** the take and its split, demand pricing, epochs and bonds */
-  economics: MarketRules;
-  /** how often this instance settles due epochs; 0: only on demand (POST /admin/epochs/settle) or by another instance */
-  settlementIntervalMs: number;
-  starterCredits: Nanos;
-  demoCredits: Nanos;
-  leaseChunkNanos: Nanos;
-  /** per key, unless the key sets its own */
-  rateLimits: RateLimitDefaults;
-  maintenanceRules: MaintenanceRules;
-  /** open (the default): hosts that pass the checks serve at once; approval: the operator approves each one */
-  hostAdmission: HostAdmission;
-  /** synthetic requests that measure each host's real speed; an interval of 0 sends none */
-  capacityProbes: CapacityProbingOptions;
-  /** models whose requests hedge by default (a request or key may still say `hedge: false`) */
-  hedgedModels: string[];
-  /** re-scoring of sampled answers against the reference engine */
-  verification: VerificationOptions;
-  /** told of every verification check this process makes (the sandbox prints them) */
-  onVerificationCheck?: (event: CheckEvent) => void;
-  /** how often each gateway instance writes a traffic sample per model (the status page and its uptime) */
-  trafficSampleMs: number;
-  /** when a model counts as down, and when an incident is suggested */
-  health: HealthRules;
-  logLevel: 'silent' | 'info' | 'warn' | 'error';
-  /** where the JSON log lines go (default: stdout); tests read them here */
-  logDestination?: pino.DestinationStream;
-  /** how long an answer's end waits for its capture through database failures before it ends in an error (default 10 s) */
-  billingGiveUpMs?: number;
-  /** wraps the database's billing writer: tests delay or fail its writes */
-  wrapBillingWriter?: (writer: BillingWriter) => BillingWriter;
-  /** the market's clock; default the system's (tests move it to age heartbeats without waiting) */
-  clock?: Clock;
-};
+import type { MarketOptions } from './market-options.ts';
+
+export type { MarketOptions };
 
 /** The console's bundle, built by `npm run build:console` (npm ci runs it). */
 export const CONSOLE_BUNDLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
@@ -119,13 +76,10 @@ export type RunningMarket = {
   close(): Promise<void>;
 };
 
-/** Settling a tenth of an epoch after it is due is soon enough; a few seconds at most, for short sandbox epochs. */
-export const settlementIntervalFor = (epochLengthMs: number): number =>
-  Math.max(250, Math.min(5_000, epochLengthMs / 10));
-
 export async function startMarket(options: MarketOptions): Promise<RunningMarket> {
   const dataDir = resolve(options.dataDir);
-  const clock = options.clock ?? systemClock;
+  const clock = options.time?.clock ?? systemClock;
+  const random = options.time?.random ?? Math.random;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = options.databaseUrl ? () => undefined : lockDataDir(dataDir);
   const cleanups: Array<() => Promise<void> | void> = [unlock];
@@ -152,8 +106,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         completionNanos: m.completionPrice,
       }));
     const metrics = createMarketMetrics({ hostStates: () => router.hostStates(), models: modelHealth });
-    const timers: Array<ReturnType<typeof setInterval>> = [];
-    cleanups.push(() => timers.forEach(clearInterval));
+    const scheduler =
+      options.time?.scheduler ??
+      createTimerScheduler((name, error) => logger.warn({ err: String(error) }, `${name} failed`));
+    cleanups.push(() => scheduler.stop());
 
     await ensureBuiltinModel(store, options.modelCacheDir);
     const tokenizers = new Map<string, Promise<Tokenizer>>();
@@ -177,7 +133,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         writer: options.wrapBillingWriter?.(timedWriter) ?? timedWriter,
         logger,
         clock,
-        defer: (task, ms) => void setTimeout(task, ms).unref(),
+        defer: (task, ms) => void scheduler.after(ms, task),
         observer: {
           durable: (operation, waitedMs) =>
             operation.type === 'capture' ? metrics.captureWaitSeconds.observe(waitedMs / 1000) : undefined,
@@ -203,32 +159,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const operator = await ensureOperatorKey(admin, join(dataDir, 'operator.key'));
     const demoKey = await ensureDemoAccount(admin, store, join(dataDir, 'demo.key'), options.demoCredits);
 
-    const report = (task: () => Promise<unknown>, what: string) => () =>
-      void task().catch((err: unknown) => logger.warn({ err: String(err) }, `${what} failed`));
-    timers.push(
-      setInterval(
-        report(() => authenticator.refresh(), 'key refresh'),
-        500,
-      ),
-    );
-    // Hosts' heartbeats land in the database (from any instance): re-read the routes to see who is alive.
-    timers.push(setInterval(report(reloadCatalog, 'catalog reload'), HOST_HEARTBEAT_MS));
-    timers.push(
-      setInterval(
-        report(() => budget.maintain(), 'lease maintenance'),
-        15_000,
-      ),
-    );
-    timers.push(
-      setInterval(
-        report(() => billingStore.reclaimExpired(clock.nowMs()), 'lease reclaim'),
-        30_000,
-      ),
-    );
-
     const router = createHostRouter({
       clock,
-      random: Math.random,
+      random,
       heartbeatIntervalMs: HOST_HEARTBEAT_MS,
       bonds: options.economics.bonds,
       onAttempt: metrics.hostAttempt,
@@ -244,7 +177,6 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const reprice = async () => {
       if ((await demandPricing.tick()).length > 0) await reloadCatalog();
     };
-    timers.push(setInterval(report(reprice, 'repricing'), Math.min(1_000, rules.pricing.intervalMs)));
     const settle = async () => {
       const end = metrics.settlementSeconds.startTimer();
       try {
@@ -253,16 +185,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         end();
       }
     };
-    if (options.settlementIntervalMs > 0)
-      timers.push(setInterval(report(settle, 'epoch settlement'), options.settlementIntervalMs));
-    // Failures outside maintenance windows and false usage claims go on the hosts' scorecards, a few times a minute.
     const strikes = new Map<string, number>();
     const recordTallies = async () => {
       const tallies = { misses: router.takeMisses(), strikes: new Map(strikes) };
       strikes.clear();
       if (tallies.misses.size + tallies.strikes.size > 0) await store.recordHostTallies(tallies);
     };
-    timers.push(setInterval(report(recordTallies, 'recording host misses and strikes'), 5_000));
     const statusStore = createKyselyStatusStore(database.db);
     const traffic = createTrafficRecorder({
       store: statusStore,
@@ -270,12 +198,6 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       instanceId: cryptoIds.newId('gw'),
       models: modelHealth,
     });
-    timers.push(
-      setInterval(
-        report(() => traffic.flush(), 'traffic sample'),
-        options.trafficSampleMs,
-      ),
-    );
     const engines = createOpenAiEngineClient();
     const verification = createKyselyVerificationStore(database.db);
     let url = '';
@@ -310,7 +232,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
       sampler: await createSampler(store, verification, options.verification, logger),
-      admission: createAdmissionQueue({ clock, metrics: metrics.admission }),
+      admission: createAdmissionQueue({ clock, scheduler, metrics: metrics.admission }),
+      scheduler,
     };
     const hostByTokenHash = async (hash: string) => (await store.findHostByTokenHash(hash))?.id;
     const { app, routes } = buildMarketServer({
@@ -411,27 +334,45 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     });
     const verifier =
       options.verification.workerIntervalMs > 0
-        ? startVerifier(
-            {
-              store: verification,
-              modelCacheDir: options.modelCacheDir,
-              logger,
-              convictionSlashBps: rules.bonds.convictionSlashBps,
-              // A convicted host leaves the routes at once, not at the next reload.
-              onCheck: (event) => {
-                if (event.counted) metrics.verificationCheck(event.modelId, event.verdict.passed);
-                if (event.conviction) report(reloadCatalog, 'catalog reload')();
-                options.onVerificationCheck?.(event);
-              },
+        ? createVerifier({
+            store: verification,
+            modelCacheDir: options.modelCacheDir,
+            logger,
+            convictionSlashBps: rules.bonds.convictionSlashBps,
+            // A convicted host leaves the routes at once, not at the next reload.
+            onCheck: (event) => {
+              if (event.counted) metrics.verificationCheck(event.modelId, event.verdict.passed);
+              if (event.conviction)
+                void reloadCatalog().catch((err: unknown) =>
+                  logger.warn({ err: String(err) }, 'catalog reload failed'),
+                );
+              options.onVerificationCheck?.(event);
             },
-            options.verification.workerIntervalMs,
-          )
+          })
         : undefined;
-    if (verifier) cleanups.push(() => verifier.stop());
-    if (options.capacityProbes.intervalMs > 0) {
-      const probing = await startCapacityProbing({ admin, store, catalog, serve, logger }, options.capacityProbes);
-      cleanups.push(() => probing.stop());
-    }
+    if (verifier) cleanups.push(() => verifier.close());
+    const probing =
+      options.capacityProbes.intervalMs > 0
+        ? await createCapacityProbing({ admin, store, catalog, serve, logger, clock, random }, options.capacityProbes)
+        : undefined;
+    // Every background job of this instance, in one place; the scheduler stops them all at shutdown.
+    const jobs: ReadonlyArray<readonly [name: string, intervalMs: number | (() => number), job: Job]> = [
+      ['key refresh', 500, () => authenticator.refresh()],
+      // Hosts' heartbeats land in the database (from any instance): re-read the routes to see who is alive.
+      ['catalog reload', HOST_HEARTBEAT_MS, reloadCatalog],
+      ['lease maintenance', 15_000, () => budget.maintain()],
+      ['lease reclaim', 30_000, () => billingStore.reclaimExpired(clock.nowMs())],
+      ['repricing', Math.min(1_000, rules.pricing.intervalMs), reprice],
+      // Failures outside maintenance windows and false usage claims go on the hosts' scorecards, a few times a minute.
+      ['recording host misses and strikes', 5_000, recordTallies],
+      ['traffic sample', options.trafficSampleMs, () => traffic.flush()],
+      ...(options.settlementIntervalMs > 0
+        ? [['epoch settlement', options.settlementIntervalMs, settle] as const]
+        : []),
+      ...(verifier ? [['verification', options.verification.workerIntervalMs, verifier.drain] as const] : []),
+      ...(probing ? [['capacity probe', () => probing.nextDelayMs(), () => probing.probe()] as const] : []),
+    ];
+    for (const [name, intervalMs, job] of jobs) scheduler.every(name, intervalMs, job);
     const builtinHosts = await startBuiltinHosts(options.builtinHosts, url, dataDir, options.modelCacheDir, logger);
     cleanups.push(() => Promise.all(builtinHosts.map((h) => h.close())).then(() => undefined));
     logger.info({ url, database: database.kind, hosts: builtinHosts.length }, 'market started');

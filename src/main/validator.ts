@@ -5,7 +5,8 @@ import pino from 'pino';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
 import type { CheckEvent } from '../app/verification/verifier.ts';
 import { withDatabase, type MarketData } from './offline-database.ts';
-import { startVerifier } from './verification.ts';
+import { createVerifier } from './verification.ts';
+import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
 import { DEFAULT_BOND_RULES } from '../domain/economics/bonds.ts';
 
 export type ValidatorOptions = {
@@ -20,21 +21,22 @@ export type ValidatorOptions = {
 
 export function runValidator(data: MarketData, options: ValidatorOptions): Promise<void> {
   return withDatabase(data, async (database) => {
-    const verifier = startVerifier(
-      {
-        store: createKyselyVerificationStore(database.db),
-        modelCacheDir: options.modelCacheDir,
-        logger: pino({ level: 'warn' }),
-        convictionSlashBps: DEFAULT_BOND_RULES.convictionSlashBps,
-        onCheck: options.onCheck,
-      },
-      options.intervalMs,
-    );
+    const logger = pino({ level: 'warn' });
+    const verifier = createVerifier({
+      store: createKyselyVerificationStore(database.db),
+      modelCacheDir: options.modelCacheDir,
+      logger,
+      convictionSlashBps: DEFAULT_BOND_RULES.convictionSlashBps,
+      onCheck: options.onCheck,
+    });
+    const scheduler = createTimerScheduler((name, error) => logger.error({ err: String(error) }, `${name} failed`));
+    scheduler.every('verification', options.intervalMs, verifier.drain);
     try {
       await verifier.drain();
       if (!options.once) await options.stopped;
     } finally {
-      await verifier.stop();
+      await scheduler.stop();
+      await verifier.close();
     }
   });
 }

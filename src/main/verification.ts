@@ -53,19 +53,17 @@ export function referenceEngine(engine: LlamaEngine, name: string): ReferenceEng
   };
 }
 
-export type RunningVerifier = { drain(): Promise<void>; stop(): Promise<void> };
+/** `drain` is the verification job (its owner runs it on a schedule); `close` waits for a pass and frees the engine. */
+export type Verifier = { drain(): Promise<void>; close(): Promise<void> };
 
-/** Re-scores queued samples until the queue is empty, every `intervalMs`; the reference engine loads on first use. */
-export function startVerifier(
-  deps: {
-    store: VerificationStore;
-    modelCacheDir: string;
-    logger: Logger;
-    convictionSlashBps: bigint;
-    onCheck?: (event: CheckEvent) => void;
-  },
-  intervalMs: number,
-): RunningVerifier {
+/** Re-scores queued samples until the queue is empty, on each drain; the reference engine loads on first use. */
+export function createVerifier(deps: {
+  store: VerificationStore;
+  modelCacheDir: string;
+  logger: Logger;
+  convictionSlashBps: bigint;
+  onCheck?: (event: CheckEvent) => void;
+}): Verifier {
   let engine: Promise<LlamaEngine> | undefined;
   let reference: Promise<ReferenceEngine> | undefined;
   const builtinReference = async (): Promise<ReferenceEngine> => {
@@ -96,12 +94,9 @@ export function startVerifier(
         pass = undefined;
       }
     })());
-  const timer = setInterval(() => void drain(), intervalMs);
-  timer.unref();
   return {
     drain,
-    async stop() {
-      clearInterval(timer);
+    async close() {
       await pass;
       if (engine) await (await engine).close();
     },

@@ -1,17 +1,19 @@
 // Demand pricing on a market whose model is served by scripted engines (4 declared slots each): a load above the
 // target band raises the price one bounded step per interval, idling brings it back down toward the floor, every
 // point stays within [floor, ceiling]; a request is billed at the price locked when it was admitted, though the
-// price moved while it ran.
+// price moved while it ran. The test advances the market's time to the next repricing instead of waiting for it.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MARKET_RULES } from '../../src/domain/economics/market-rules.ts';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
 import { postChat } from '../support/chat-request.ts';
+import { createManualTime } from '../support/manual-time.ts';
 import { scriptedAnswer, scriptedMarket } from '../support/scripted-model.ts';
 import { admin, fundedBuyer } from '../support/test-market.ts';
 
 const INTERVAL_MS = 600;
 const rules = { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: INTERVAL_MS } };
-const scripted = scriptedMarket({ economics: rules });
+const time = createManualTime();
+const scripted = scriptedMarket({ economics: rules, time });
 
 type Point = { at: string; price: { prompt: string; completion: string }; utilization: number };
 type Pricing = {
@@ -20,7 +22,6 @@ type Pricing = {
   floor: { prompt: string };
   ceiling: { prompt: string };
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nanos = (text: string) => parseNanos(text) as bigint;
 const history = async (model: string) =>
   ((await (await fetch(`${scripted.market.url}/v1/pricing/history?model=${model}`)).json()) as { data: Point[] }).data;
@@ -28,13 +29,15 @@ const pricing = async (model: string) =>
   ((await (await fetch(`${scripted.market.url}/v1/pricing`)).json()) as { data: Pricing[] }).data.find(
     (p) => p.model === model,
   )!;
+/** Advances the market's time, half an interval at a time, until the model has been repriced once more. */
 async function nextRepricing(model: string): Promise<Point[]> {
   const seen = (await history(model)).length;
-  for (;;) {
+  for (let step = 0; step < 8; step++) {
+    await time.advance(INTERVAL_MS / 2);
     const points = await history(model);
     if (points.length > seen) return points;
-    await sleep(20);
   }
+  throw new Error(`${model} was not repriced`);
 }
 
 describe('demand pricing', () => {
@@ -50,8 +53,8 @@ describe('demand pricing', () => {
           expect((await postChat(scripted.market.url, buyer.key, { model: 'busy' })).status).toBe(200);
       }),
     );
-    await nextRepricing('busy');
-    await sleep(6 * INTERVAL_MS);
+    // Idle intervals after the load bring the price back down.
+    for (let i = 0; i < 4; i++) await nextRepricing('busy');
     const points = await history('busy');
     const bounds = await pricing('busy');
     const prompts = points.map((p) => nanos(p.price.prompt));
@@ -74,12 +77,15 @@ describe('demand pricing', () => {
   });
 
   it('bills a request at the price locked at admission, though the price moved while it ran', async () => {
-    await scripted.serve('slow', [{ status: 200, body: scriptedAnswer, delayMs: 4 * INTERVAL_MS }]);
+    const [host] = await scripted.serve('slow', [{ status: 200, body: scriptedAnswer, delayMs: 4 * INTERVAL_MS }]);
     const buyer = await fundedBuyer(scripted.market, '10');
-    // Right after a repricing, a whole interval before the next: the request is admitted at this price.
     await nextRepricing('slow');
     const locked = (await pricing('slow')).price;
-    expect((await postChat(scripted.market.url, buyer.key, { model: 'slow' })).status).toBe(200);
+    // Admitted at this price; repriced while the host is still answering.
+    const answer = postChat(scripted.market.url, buyer.key, { model: 'slow' });
+    await expect.poll(() => host!.requests, { timeout: 10_000 }).toBe(1);
+    await nextRepricing('slow');
+    expect((await answer).status).toBe(200);
     expect((await pricing('slow')).price.prompt).not.toBe(locked.prompt);
     await scripted.market.flushBilling();
     const [record] = (

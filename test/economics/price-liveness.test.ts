@@ -1,11 +1,12 @@
 // The demo market that stopped serving after one idle minute: its built-in host asks the base price, idling lowered
 // the demand price below that ask, and every request was refused for price. Here the same market idles through
-// many repricings (short intervals) and still serves; /v1/pricing shows the host's ask beside the price; a host
+// many repricings (short intervals, which the test advances through) and still serves; /v1/pricing shows the host's ask beside the price; a host
 // asking above the operator's ceiling is shown as priced out and named in the refusal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MARKET_RULES } from '../../src/domain/economics/market-rules.ts';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
 import { postChat } from '../support/chat-request.ts';
+import { createManualTime } from '../support/manual-time.ts';
 import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 const INTERVAL_MS = 200;
@@ -18,6 +19,7 @@ type Pricing = {
   asks: Array<{ host: string; ask: Prices | null; online: boolean; priced_out: boolean }>;
 };
 
+const time = createManualTime();
 let market: TestMarket;
 const nanos = (text: string) => parseNanos(text) as bigint;
 const pricing = async () =>
@@ -28,15 +30,17 @@ const historyLength = async () =>
   ((await (await fetch(`${market.url}/v1/pricing/history?model=agora-tiny&limit=500`)).json()) as { data: unknown[] })
     .data.length;
 
-/** Waits (polling, bounded by the test timeout) until the controller has repriced `count` more times. */
+/** Advances the market's time until the controller has repriced `count` more times. */
 async function repricings(count: number): Promise<void> {
   const target = (await historyLength()) + count;
-  while ((await historyLength()) < target) await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS / 2));
+  for (let step = 0; step < 4 * count && (await historyLength()) < target; step++) await time.advance(INTERVAL_MS);
+  expect(await historyLength()).toBeGreaterThanOrEqual(target);
 }
 
 beforeAll(async () => {
   market = await startTestMarket({
     economics: { ...DEFAULT_MARKET_RULES, pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: INTERVAL_MS } },
+    time,
   });
 });
 afterAll(() => market.stop());

@@ -2,7 +2,7 @@
 // its usage and ledger to the nano-unit; its earnings become payable only after the hold-back; a settlement that
 // crashes between two hosts' releases finishes on the next run without paying anyone twice; payouts and top-ups
 // settle once however often they are confirmed; `agora ledger check` reconciles the stopped market and names a
-// report that no longer matches its ledger.
+// report that no longer matches its ledger. Epochs end when the test advances the market's time, not by waiting.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -13,21 +13,24 @@ import { openDatabase } from '../../src/adapters/sql/open-database.ts';
 import { DEFAULT_MARKET_RULES, type MarketRules } from '../../src/domain/economics/market-rules.ts';
 import { ledgerAccount } from '../../src/domain/ledger/transaction.ts';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
-import { systemClock } from '../../src/main/system-ports.ts';
 import { postChat } from '../support/chat-request.ts';
+import { createManualTime } from '../support/manual-time.ts';
 import { agoraCli } from '../support/market-process.ts';
 import { admin, fundedBuyer, onPostgres, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
-const EPOCH_MS = 4_000;
+// Long enough that the first test's requests (stamped by the database's clock) all land in epoch 0 however busy the
+// machine; the epoch still ends at once when the test advances past it.
+const EPOCH_MS = 20_000;
 const rules: MarketRules = {
   ...DEFAULT_MARKET_RULES,
   pricing: { ...DEFAULT_MARKET_RULES.pricing, intervalMs: 3_600_000 },
   epochs: { lengthMs: EPOCH_MS, holdBackEpochs: 1, closeGraceMs: 100 },
 };
+const time = createManualTime();
 let market: TestMarket;
 let closed = false;
 beforeAll(async () => {
-  market = await startTestMarket({ builtinHosts: 2, economics: rules });
+  market = await startTestMarket({ builtinHosts: 2, economics: rules, time });
 });
 afterAll(async () => {
   if (closed) rmSync(market.dataDir, { recursive: true, force: true });
@@ -35,7 +38,6 @@ afterAll(async () => {
 });
 
 const nanos = (text: unknown) => parseNanos(String(text)) as bigint;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hostToken = (i: number) =>
   readFileSync(join(market.dataDir, 'hosts', `host-${i + 1}`, 'host.token'), 'utf8').trim();
 async function asHost<T = Record<string, unknown>>(
@@ -72,12 +74,10 @@ type Epoch = {
 };
 const settle = () => admin<{ closed: Epoch[]; released: number[] }>(market, 'POST', '/admin/epochs/settle');
 const epoch = async (n: number) => (await admin<Epoch>(market, 'GET', `/admin/epochs/${n}`)).body;
-async function settledThrough(n: number): Promise<void> {
-  for (;;) {
-    await settle();
-    if ((await epoch(n)).closed) return;
-    await sleep(200);
-  }
+/** Advances the market's time past epoch `n`'s end and its grace, so the next settlement closes it. */
+async function pastEpoch(n: number): Promise<void> {
+  const closesAtMs = (await market.economics.findEpoch(n))!.endsAtMs + rules.epochs.closeGraceMs;
+  await time.advance(Math.max(0, closesAtMs - time.clock.nowMs()));
 }
 const funds = async (i: number) => (await asHost<Record<string, string>>(i, 'GET', '/hosts/me/funds')).body;
 
@@ -98,7 +98,8 @@ describe('epochs, settlement and payouts', () => {
     ).data;
     const spent = usage.reduce((sum, r) => sum + nanos(r.cost), 0n);
 
-    await settledThrough(0);
+    await pastEpoch(0);
+    expect((await settle()).body.closed.map((e) => e.epoch)).toEqual([0]);
     const report = (await epoch(0)).report!;
     expect(report.requests).toBe(20);
     expect(nanos(report.revenue)).toBe(spent);
@@ -114,7 +115,7 @@ describe('epochs, settlement and payouts', () => {
     }
 
     // Epoch 1 ends; its settlement releases epoch 0 — and crashes after the first host's release.
-    while (Date.now() < (await market.economics.findEpoch(1))!.endsAtMs + rules.epochs.closeGraceMs) await sleep(100);
+    await pastEpoch(1);
     let releases = 0;
     const crashing: EconomicsStore = {
       ...market.economics,
@@ -124,7 +125,7 @@ describe('epochs, settlement and payouts', () => {
         return market.economics.releaseHostEarnings(...args);
       },
     };
-    await expect(settleEpochs({ store: crashing, clock: systemClock }, rules)).rejects.toThrow(
+    await expect(settleEpochs({ store: crashing, clock: time.clock }, rules)).rejects.toThrow(
       'killed between two hosts',
     );
     const [first, second] = [a, b].sort();

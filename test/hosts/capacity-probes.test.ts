@@ -1,10 +1,12 @@
 // Capacity probes on a market with a built-in host and a scripted one: every host gets measured (time to first
 // token, prefill and decode tokens/s, shown to the operator), the market's own probe account pays for it and no
-// buyer does, and to a host a probe looks like a buyer's streamed request: the same headers, the same fields.
+// buyer does, and to a host a probe looks like a buyer's streamed request: the same headers, the same fields. The test
+// advances the market's time to the next probes instead of waiting for them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postChat } from '../support/chat-request.ts';
 import { modelServedBy } from '../support/scripted-model.ts';
 import type { ScriptedUpstream } from '../support/scripted-upstream.ts';
+import { createManualTime } from '../support/manual-time.ts';
 import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 const PROBE_ACCOUNT = 'market-probes';
@@ -18,12 +20,15 @@ type HostView = {
   }>;
 };
 
+const PROBE_INTERVAL_MS = 150;
+const time = createManualTime();
 let market: TestMarket;
 let scripted: ScriptedUpstream;
 beforeAll(async () => {
   market = await startTestMarket({
     builtinHosts: 1,
-    capacityProbes: { intervalMs: 150, budgetPerDay: 1_000_000_000n },
+    capacityProbes: { intervalMs: PROBE_INTERVAL_MS, budgetPerDay: 1_000_000_000n },
+    time,
   });
   scripted = (
     await modelServedBy(market, 'scripted-model', [{ stream: { chunks: 4, text: 'The market.', intervalMs: 5 } }])
@@ -34,13 +39,14 @@ afterAll(async () => {
   await scripted.stop();
 });
 
+/** Advances the market's time one probe interval at a time (a few seconds in all) until `read` sees a result. */
 async function until<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let tries = 0; tries < 300; tries++) {
+  for (let tries = 0; tries < 20; tries++) {
     const value = await read();
     if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await time.advance(PROBE_INTERVAL_MS);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`no ${what} after 20 probe intervals`);
 }
 
 describe('capacity probes', () => {

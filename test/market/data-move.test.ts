@@ -42,69 +42,74 @@ async function snapshot(market: TestMarket, key: string) {
   };
 }
 
-describe(`moving an embedded market's data to ${onPostgres() ? 'PostgreSQL' : 'a new data directory'}`, () => {
-  it('restores every balance, key, sub-key and usage record, and the restored market keeps serving', async () => {
-    const source = await startTestMarket({ dataDir: join(root, 'source'), databaseUrl: undefined });
-    const buyer = await fundedBuyer(source, '3');
-    const sub = (await (
-      await fetch(`${source.url}/v1/keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'agent', spend_limit_total: '1' }),
-      })
-    ).json()) as { key: string };
-    for (const key of [buyer.key, sub.key, buyer.key]) expect((await chat(source, key)).status).toBe(200);
-    await source.flushBilling();
-    await source.close();
-    // The source is stopped: its leases are back, so the snapshot below is what a restore must reproduce.
-    const reopenedSource = await startTestMarket({ dataDir: join(root, 'source'), databaseUrl: undefined });
-    const before = await snapshot(reopenedSource, buyer.key);
-    await reopenedSource.close();
+// Slow end-to-end cases: each starts up to three markets with a built-in host (an engine each) one after another.
+describe(
+  `moving an embedded market's data to ${onPostgres() ? 'PostgreSQL' : 'a new data directory'}`,
+  { timeout: 180_000 },
+  () => {
+    it('restores every balance, key, sub-key and usage record, and the restored market keeps serving', async () => {
+      const source = await startTestMarket({ dataDir: join(root, 'source'), databaseUrl: undefined });
+      const buyer = await fundedBuyer(source, '3');
+      const sub = (await (
+        await fetch(`${source.url}/v1/keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'agent', spend_limit_total: '1' }),
+        })
+      ).json()) as { key: string };
+      for (const key of [buyer.key, sub.key, buyer.key]) expect((await chat(source, key)).status).toBe(200);
+      await source.flushBilling();
+      await source.close();
+      // The source is stopped: its leases are back, so the snapshot below is what a restore must reproduce.
+      const reopenedSource = await startTestMarket({ dataDir: join(root, 'source'), databaseUrl: undefined });
+      const before = await snapshot(reopenedSource, buyer.key);
+      await reopenedSource.close();
 
-    const backup = join(root, 'market.backup');
-    const { rows } = await backupMarket({ dataDir: join(root, 'source') }, backup, quiet);
-    const target = {
-      dataDir: join(root, 'target'),
-      databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined,
-    };
-    expect((await restoreMarket(target, backup, quiet)).rows).toBe(rows);
+      const backup = join(root, 'market.backup');
+      const { rows } = await backupMarket({ dataDir: join(root, 'source') }, backup, quiet);
+      const target = {
+        dataDir: join(root, 'target'),
+        databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined,
+      };
+      expect((await restoreMarket(target, backup, quiet)).rows).toBe(rows);
 
-    const hostKey = join(target.dataDir, 'hosts', 'host-1', 'host.key');
-    expect(readFileSync(hostKey, 'utf8')).toBe(
-      readFileSync(join(root, 'source', 'hosts', 'host-1', 'host.key'), 'utf8'),
-    );
-    expect(statSync(hostKey).mode & 0o777).toBe(0o600);
+      const hostKey = join(target.dataDir, 'hosts', 'host-1', 'host.key');
+      expect(readFileSync(hostKey, 'utf8')).toBe(
+        readFileSync(join(root, 'source', 'hosts', 'host-1', 'host.key'), 'utf8'),
+      );
+      expect(statSync(hostKey).mode & 0o777).toBe(0o600);
 
-    const restored = await startTestMarket(target);
-    expect(restored.operatorKey).toBe(reopenedSource.operatorKey);
-    expect(restored.hosts.map((h) => h.hostId)).toEqual(reopenedSource.hosts.map((h) => h.hostId));
-    expect(await snapshot(restored, buyer.key)).toEqual(before);
-    expect(before.servingHosts).toBe(1);
-    expect((await chat(restored, sub.key)).status).toBe(200);
-    await restored.flushBilling();
-    expect((await admin(restored, 'GET', '/admin/ledger/check')).body).toMatchObject({ ok: true });
-    await restored.stop();
+      const restored = await startTestMarket(target);
+      expect(restored.operatorKey).toBe(reopenedSource.operatorKey);
+      expect(restored.hosts.map((h) => h.hostId)).toEqual(reopenedSource.hosts.map((h) => h.hostId));
+      expect(await snapshot(restored, buyer.key)).toEqual(before);
+      expect(before.servingHosts).toBe(1);
+      expect((await chat(restored, sub.key)).status).toBe(200);
+      await restored.flushBilling();
+      expect((await admin(restored, 'GET', '/admin/ledger/check')).body).toMatchObject({ ok: true });
+      await restored.stop();
 
-    await expect(restoreMarket(target, backup, quiet)).rejects.toThrow(/already in use/);
-  });
+      await expect(restoreMarket(target, backup, quiet)).rejects.toThrow(/already in use/);
+    });
 
-  it('refuses a truncated backup and a file that is not a backup, leaving the target empty', async () => {
-    const market = await startTestMarket({ dataDir: join(root, 'small'), databaseUrl: undefined });
-    await fundedBuyer(market, '1');
-    await market.close();
-    const backup = join(root, 'small.backup');
-    await backupMarket({ dataDir: join(root, 'small') }, backup, quiet);
-    const lines = gunzipSync(readFileSync(backup)).toString().trimEnd().split('\n');
-    writeFileSync(join(root, 'truncated.backup'), gzipSync(lines.slice(0, -3).join('\n')));
-    writeFileSync(join(root, 'other.backup'), gzipSync('{"hello":"world"}\n'));
+    it('refuses a truncated backup and a file that is not a backup, leaving the target empty', async () => {
+      const market = await startTestMarket({ dataDir: join(root, 'small'), databaseUrl: undefined });
+      await fundedBuyer(market, '1');
+      await market.close();
+      const backup = join(root, 'small.backup');
+      await backupMarket({ dataDir: join(root, 'small') }, backup, quiet);
+      const lines = gunzipSync(readFileSync(backup)).toString().trimEnd().split('\n');
+      writeFileSync(join(root, 'truncated.backup'), gzipSync(lines.slice(0, -3).join('\n')));
+      writeFileSync(join(root, 'other.backup'), gzipSync('{"hello":"world"}\n'));
 
-    const target = {
-      dataDir: join(root, 'refused'),
-      databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined,
-    };
-    await expect(restoreMarket(target, join(root, 'truncated.backup'), quiet)).rejects.toThrow(RestoreRefused);
-    await expect(restoreMarket(target, join(root, 'other.backup'), quiet)).rejects.toThrow(/not an Agora backup/);
-    // the header, the end line, and the operator, demo and built-in host keys
-    expect((await restoreMarket(target, backup, quiet)).rows).toBe(lines.length - 2 - 3);
-  });
-});
+      const target = {
+        dataDir: join(root, 'refused'),
+        databaseUrl: onPostgres() ? await freshPostgresDatabase() : undefined,
+      };
+      await expect(restoreMarket(target, join(root, 'truncated.backup'), quiet)).rejects.toThrow(RestoreRefused);
+      await expect(restoreMarket(target, join(root, 'other.backup'), quiet)).rejects.toThrow(/not an Agora backup/);
+      // the header, the end line, and the operator, demo and built-in host keys
+      expect((await restoreMarket(target, backup, quiet)).rows).toBe(lines.length - 2 - 3);
+    });
+  },
+);

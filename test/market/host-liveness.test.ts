@@ -1,8 +1,10 @@
 // A host whose heartbeat is stale (silent for more than three intervals) is not counted as serving anywhere:
 // /v1/models, the status page and the operator's host list agree, while hosts still live keep counting. The
-// market's clock is moved forward instead of waiting for the heartbeats to age.
+// market's time is advanced (its jobs, the catalog reload among them, run on the way) instead of waiting for the
+// heartbeats to age.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_HEARTBEAT_MS, MISSED_HEARTBEATS } from '../../src/domain/hosts/liveness.ts';
+import { createManualTime } from '../support/manual-time.ts';
 import { admin, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 type ModelCard = { id: string; hosts: number };
@@ -11,9 +13,9 @@ type AdminHost = { id: string; live: boolean };
 
 describe('counting only live hosts', () => {
   let market: TestMarket;
-  let skewMs = 0;
+  const time = createManualTime();
   beforeAll(async () => {
-    market = await startTestMarket({ clock: { nowMs: () => Date.now() + skewMs } });
+    market = await startTestMarket({ time });
   });
   afterAll(() => market.stop());
 
@@ -34,9 +36,9 @@ describe('counting only live hosts', () => {
   });
 
   it('once its last heartbeat is older than three intervals it is counted nowhere, while a live host still is', async () => {
-    // The market's clock runs ahead: the host's latest heartbeat (stored by the database's clock) is now more
+    // The market's clock moves ahead: the host's latest heartbeat (stored by the database's clock) is now more
     // than three intervals old however recently it was sent.
-    skewMs = (MISSED_HEARTBEATS + 2) * HOST_HEARTBEAT_MS;
+    await time.advance((MISSED_HEARTBEATS + 2) * HOST_HEARTBEAT_MS);
     // An operator-registered engine has no heartbeat and counts as live; registering it reloads the catalog.
     const engine = await admin(market, 'POST', '/admin/engines', {
       id: 'operator-engine',

@@ -1,13 +1,15 @@
 // The operator's command line against a real `agora start` process: accounts, credits and keys through the admin
 // API; a kill -9 in the middle of paid traffic leaves an embedded database that opens again with a ledger that
-// still matches its usage records; backup and restore of the stopped market; the offline operator-key reset.
-import { mkdtempSync, rmSync } from 'node:fs';
+// still matches its usage records; backup and restore of the stopped market; the offline operator-key reset. Each
+// test starts its own market in its own data directory, so any one runs alone or in any order.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
 import { postChat } from '../support/chat-request.ts';
 import { agoraCli, startMarketProcess, stopMarketProcess, type MarketProcess } from '../support/market-process.ts';
+import { fundedBuyer, startTestMarket } from '../support/test-market.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-cli-'));
 const running: MarketProcess[] = [];
@@ -22,23 +24,23 @@ async function start(dataDir: string): Promise<MarketProcess> {
   return market;
 }
 
-const get = async <T>(market: MarketProcess, path: string, key: string): Promise<T> =>
+const get = async <T>(market: { url: string }, path: string, key: string): Promise<T> =>
   (await (await fetch(`${market.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as T;
 
 type Credits = { balance: string; held: string };
 type Usage = { data: Array<{ cost: string }> };
 
-const chat = (market: MarketProcess, key: string) =>
+const chat = (market: { url: string }, key: string) =>
   postChat(market.url, key, { max_tokens: 24 }).then(
     (r) => r.text(),
     () => 'connection lost',
   );
 
-const usageCount = async (market: MarketProcess, key: string) =>
+const usageCount = async (market: { url: string }, key: string) =>
   (await get<Usage>(market, '/v1/usage?limit=1000', key)).data.length;
 
 /** What the buyer was billed must equal the sum of the usage records: nothing billed without a record, or the reverse. */
-async function expectLedgerMatchesUsage(market: MarketProcess, key: string, granted: bigint): Promise<bigint> {
+async function expectLedgerMatchesUsage(market: { url: string }, key: string, granted: bigint): Promise<bigint> {
   const credits = await get<Credits>(market, '/v1/credits', key);
   const usage = await get<Usage>(market, '/v1/usage?limit=1000', key);
   const billed = usage.data.reduce((sum, r) => sum + parseNanos(r.cost)!, 0n);
@@ -46,12 +48,20 @@ async function expectLedgerMatchesUsage(market: MarketProcess, key: string, gran
   return parseNanos(credits.balance)!;
 }
 
-describe('the agora command line', () => {
-  const dataDir = join(root, 'market');
-  let buyerKey = '';
-  let balanceAfterCrash = 0n;
+/** A running market in `dataDir` with the account alice (2.5 credits) and a key of hers, made through the CLI. */
+async function marketWithBuyer(dataDir: string): Promise<{ market: MarketProcess; buyerKey: string }> {
+  const market = await start(dataDir);
+  const target = ['--market', market.url, '--data-dir', dataDir];
+  await agoraCli(['accounts', 'create', 'Alice', '--id', 'alice', ...target]);
+  await agoraCli(['credits', 'grant', 'alice', '2.5', '--idempotency-key', 'invoice-1', ...target]);
+  const issued = await agoraCli(['keys', 'create', 'alice', '--name', 'agent', ...target]);
+  return { market, buyerKey: /^(sk-agora-\S+)$/m.exec(issued.stdout)![1]! };
+}
 
+// Slow end-to-end cases: each spawns `agora start` once or twice, which takes tens of seconds on a busy machine.
+describe('the agora command line', { timeout: 120_000 }, () => {
   it('creates an account, grants credits once per idempotency key and issues a key through the running market', async () => {
+    const dataDir = join(root, 'accounts');
     const market = await start(dataDir);
     const target = ['--market', market.url, '--data-dir', dataDir];
     expect((await agoraCli(['accounts', 'create', 'Alice', '--id', 'alice', ...target])).stdout).toContain(
@@ -61,7 +71,7 @@ describe('the agora command line', () => {
     expect((await agoraCli(grant)).stdout).toContain('alice now has 2.5 available');
     expect((await agoraCli(grant)).stdout).toContain('nothing added');
     const issued = await agoraCli(['keys', 'create', 'alice', '--name', 'agent', '--limit-daily', '1', ...target]);
-    buyerKey = /^(sk-agora-\S+)$/m.exec(issued.stdout)![1]!;
+    expect(issued.stdout).toMatch(/^sk-agora-\S+$/m);
     const list = JSON.parse((await agoraCli(['keys', 'list', '--account', 'alice', '--json', ...target])).stdout) as {
       data: Array<{ name: string; spend_limit_daily: string }>;
     };
@@ -74,15 +84,19 @@ describe('the agora command line', () => {
     const offline = await agoraCli(['backup', '--data-dir', dataDir, '--out', join(root, 'never.backup')]);
     expect(offline.code).toBe(1);
     expect(offline.stderr).toContain('stop it first');
+    await stopMarketProcess(market, 'SIGTERM');
   });
 
   it('reopens the embedded database after a kill -9 during paid traffic, ledger and usage still in step', async () => {
-    const market = running.at(-1)!;
+    const dataDir = join(root, 'crash');
+    const { market, buyerKey } = await marketWithBuyer(dataDir);
     await Promise.all(Array.from({ length: 4 }, () => chat(market, buyerKey)));
     // Captures are group-committed a few ms after the response: wait until these four are written.
     await expect.poll(() => usageCount(market, buyerKey)).toBe(4);
     const written = await expectLedgerMatchesUsage(market, buyerKey, 2_500_000_000n);
     const inFlight = Array.from({ length: 8 }, () => chat(market, buyerKey));
+    // A moment for the requests to reach the market; whether some have finished by the kill or none, the ledger
+    // must match the usage records after it.
     await new Promise((resolve) => setTimeout(resolve, 30));
     await stopMarketProcess(market, 'SIGKILL');
     await Promise.all(inFlight);
@@ -94,12 +108,20 @@ describe('the agora command line', () => {
     const before = await usageCount(reopened, buyerKey);
     expect(await chat(reopened, buyerKey)).toContain('chat.completion');
     await expect.poll(() => usageCount(reopened, buyerKey)).toBe(before + 1);
-    balanceAfterCrash = await expectLedgerMatchesUsage(reopened, buyerKey, 2_500_000_000n);
-    expect(balanceAfterCrash).toBeLessThan(afterCrash);
+    expect(await expectLedgerMatchesUsage(reopened, buyerKey, 2_500_000_000n)).toBeLessThan(afterCrash);
     await stopMarketProcess(reopened, 'SIGTERM');
   });
 
   it('backs up the stopped market and restores it into a new data directory with the same balances and keys', async () => {
+    // The market to back up runs in this process (quicker to start); the restored one is `agora start`.
+    const dataDir = join(root, 'backed-up');
+    const source = await startTestMarket({ dataDir, databaseUrl: undefined });
+    const { key: buyerKey } = await fundedBuyer(source, '2.5');
+    expect(await chat(source, buyerKey)).toContain('chat.completion');
+    await source.flushBilling();
+    const balance = await expectLedgerMatchesUsage(source, buyerKey, 2_500_000_000n);
+    await source.stop();
+
     const backup = join(root, 'market.backup');
     const written = await agoraCli(['backup', '--data-dir', dataDir, '--out', backup]);
     expect(written.stdout).toContain('Backup written');
@@ -110,20 +132,22 @@ describe('the agora command line', () => {
     expect(again.stderr).toContain('already in use');
 
     const restored = await start(restoredDir);
-    expect(await expectLedgerMatchesUsage(restored, buyerKey, 2_500_000_000n)).toBe(balanceAfterCrash);
+    expect(await expectLedgerMatchesUsage(restored, buyerKey, 2_500_000_000n)).toBe(balance);
     expect(await chat(restored, buyerKey)).toContain('chat.completion');
     await stopMarketProcess(restored, 'SIGTERM');
   });
 
   it('replaces the operator key offline: the old key stops working, the new one works', async () => {
-    const restoredDir = join(root, 'restored');
-    const reset = (await agoraCli(['admin', 'reset-key', '--data-dir', restoredDir])).stdout;
+    const dataDir = join(root, 'reset');
+    await (await startTestMarket({ dataDir, databaseUrl: undefined, builtinHosts: 0 })).stop();
+    const oldKey = readFileSync(join(dataDir, 'operator.key'), 'utf8').trim();
+    const reset = (await agoraCli(['admin', 'reset-key', '--data-dir', dataDir])).stdout;
     expect(reset).toMatch(/New operator key .*: sk-agora-/);
     const newKey = /(sk-agora-\S+)$/m.exec(reset)![1]!;
-    const market = await start(restoredDir);
+    const market = await start(dataDir);
     const target = ['--market', market.url];
     expect((await agoraCli(['accounts', 'list', ...target, '--operator-key', newKey])).code).toBe(0);
-    const stale = await agoraCli(['accounts', 'list', ...target, '--data-dir', dataDir]);
+    const stale = await agoraCli(['accounts', 'list', ...target, '--operator-key', oldKey]);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/403: .*revoked/);
   });

@@ -4,7 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** `body`: JSON, or raw text (to answer with something that is not JSON); `headers` are sent besides content-type. */
+/**
+ * `body`: JSON, or raw text (to answer with something that is not JSON); `headers` are sent besides content-type. A
+ * script is read at each request, so a test may change it (a host that speeds up) between requests.
+ */
 export type Script =
   | { status: number; body: object | string; delayMs?: number; headers?: Record<string, string> }
   | { stream: { chunks: number; text: string; intervalMs: number; breakAfter?: number } };

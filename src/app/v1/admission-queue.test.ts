@@ -2,16 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAdmissionQueue, routesNow, type Admission, type AdmissionSlot } from './admission-queue.ts';
 import type { ModelRoute } from './market-catalog.ts';
+import { createManualTime } from '../../../test/support/manual-time.ts';
 
 /** A queue on a hand-driven clock and timers, recording what it reports to the metrics. */
 const rules = { queuePerSlot: 2, maxQueuePerSlot: 8, maxWaitMs: 10_000 };
 
 function harness(maxWaitMs = rules.maxWaitMs) {
-  const clock = { now: 0, nowMs: () => clock.now };
-  const timers: Array<{ at: number; task: () => void; cancelled: boolean }> = [];
+  const time = createManualTime({ virtual: true });
   const seen = { running: 0, queued: 0, maxRunning: 0, maxQueued: 0, shed: [] as string[] };
   const queue = createAdmissionQueue({
-    clock,
+    clock: time.clock,
+    scheduler: time.scheduler,
     rules: { ...rules, maxWaitMs },
     metrics: {
       load(_model, running, queued) {
@@ -24,20 +25,8 @@ function harness(maxWaitMs = rules.maxWaitMs) {
       },
       shed: (_model, reason) => void seen.shed.push(reason),
     },
-    schedule(task, ms) {
-      const timer = { at: clock.now + ms, task, cancelled: false };
-      timers.push(timer);
-      return () => void (timer.cancelled = true);
-    },
   });
-  const advance = (ms: number) => {
-    clock.now += ms;
-    for (const timer of timers.filter((t) => !t.cancelled && t.at <= clock.now)) {
-      timer.cancelled = true;
-      timer.task();
-    }
-  };
-  return { queue, seen, advance };
+  return { queue, seen, advance: (ms: number) => time.advance(ms) };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -82,7 +71,7 @@ describe('admission queue', () => {
     const left = queue.admit('m', 1, leaving.signal);
     leaving.abort();
     expect(await left).toMatchObject({ ok: false, reason: 'client_closed' });
-    advance(5_000);
+    await advance(5_000);
     expect(await waiting).toMatchObject({ ok: false, reason: 'wait_timeout' });
     expect(seen).toMatchObject({ running: 1, queued: 0, shed: ['wait_timeout'] });
     if (first.ok) first.slot.release();
@@ -136,7 +125,7 @@ describe('admission queue', () => {
               });
             } else if (s.kind === 'release' && held.length > 0) held.splice(s.pick % held.length, 1)[0]!.release();
             else if (s.kind === 'abort' && waiting.length > 0) waiting[s.pick % waiting.length]!.abort.abort();
-            else if (s.kind === 'wait') advance(s.ms);
+            else if (s.kind === 'wait') await advance(s.ms);
             await flush();
             expect(seen.running).toBe(held.length);
             expect(seen.running).toBeLessThanOrEqual(slots);

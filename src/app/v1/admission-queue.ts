@@ -10,7 +10,7 @@ import {
   type AdmissionRules,
   type ShedReason,
 } from '../../domain/routing/admission.ts';
-import type { Clock } from '../ports.ts';
+import type { Clock, Scheduler } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
 
 /** Given back exactly once when the request is over (a second call does nothing). */
@@ -36,13 +36,8 @@ export type AdmissionDeps = {
   metrics: AdmissionMetrics;
   /** default: DEFAULT_ADMISSION_RULES */
   rules?: AdmissionRules;
-  /** runs `task` after `ms` unless cancelled; default: a timer (tests fire it themselves) */
-  schedule?: (task: () => void, ms: number) => () => void;
-};
-
-const timer = (task: () => void, ms: number) => {
-  const handle = setTimeout(task, ms);
-  return () => clearTimeout(handle);
+  /** the bound on a request's wait */
+  scheduler: Pick<Scheduler, 'after'>;
 };
 
 type Waiter = { grant(): void; shed(reason: ShedReason | 'client_closed'): void };
@@ -59,7 +54,6 @@ export function routesNow(arrived: readonly ModelRoute[], current: readonly Mode
 
 export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
   const rules = deps.rules ?? DEFAULT_ADMISSION_RULES;
-  const schedule = deps.schedule ?? timer;
   const models = new Map<string, ModelQueue>();
   const queueOf = (modelId: string): ModelQueue => {
     const existing = models.get(modelId);
@@ -138,7 +132,7 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
           },
         };
         const onAbort = () => waiter.shed('client_closed');
-        const cancelTimer = schedule(() => waiter.shed('wait_timeout'), rules.maxWaitMs);
+        const cancelTimer = deps.scheduler.after(rules.maxWaitMs, () => waiter.shed('wait_timeout'));
         signal.addEventListener('abort', onAbort, { once: true });
         queue.waiting.push(waiter);
         report(modelId, queue);

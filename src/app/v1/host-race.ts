@@ -4,7 +4,7 @@
 // byte (and the 5% hedge budget allows), a second copy goes to the next host; the first to answer serves and the
 // other is cancelled, so only the winner is ever billed.
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
-import { UpstreamError, type UpstreamCall, type UpstreamResponse } from '../ports.ts';
+import { UpstreamError, type Scheduler, type UpstreamCall, type UpstreamResponse } from '../ports.ts';
 import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import type { ModelRoute } from './market-catalog.ts';
 import { carriesOutput } from './upstream-output.ts';
@@ -61,6 +61,8 @@ export class NoHostAnswered extends Error {
 
 export type RaceDeps = {
   router: HostRouter;
+  /** the hedge's timer */
+  scheduler: Pick<Scheduler, 'after'>;
   send(call: UpstreamCall & { stream: boolean }): Promise<UpstreamResponse>;
   blamesRequest(error: UpstreamError): boolean;
   onHostFailed(route: ModelRoute, error: UpstreamError): void;
@@ -152,16 +154,16 @@ export async function raceHosts(
       options.hedge && !hedgeDecided && running.size === 1 && queue.length > 0
         ? deps.router.hedgeDelayMs(query.modelId)
         : undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelHedge = () => {};
     const hedgeDue =
       hedgeDelay === undefined
         ? undefined
-        : new Promise<'hedge'>((resolve) => (timer = setTimeout(() => resolve('hedge'), hedgeDelay)));
+        : new Promise<'hedge'>((resolve) => (cancelHedge = deps.scheduler.after(hedgeDelay, () => resolve('hedge'))));
     const settled = await Promise.race([
       ...[...running].map((r) => r.outcome.then((result) => ({ running: r, result }))),
       ...(hedgeDue ? [hedgeDue] : []),
     ]);
-    clearTimeout(timer);
+    cancelHedge();
     if (settled === 'hedge') {
       // A request hedges at most once, and asks the budget once.
       hedgeDecided = true;

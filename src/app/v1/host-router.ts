@@ -40,7 +40,7 @@ import {
 import { capTiers, RecentTraffic } from '../../domain/routing/traffic-share.ts';
 import type { BondRules } from '../../domain/economics/bonds.ts';
 import { reputationWeight } from '../../domain/verification/reputation.ts';
-import type { Clock } from '../ports.ts';
+import type { Clock, Random } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
 
 /** `outpaced`: a hedge's loser, still without its first byte when the other copy answered (a lower bound on its latency). */
@@ -81,7 +81,8 @@ const AFFINITY_ENTRIES = 10_000;
 
 export type HostRouterDeps = {
   clock: Clock;
-  random: () => number;
+  /** breaks ties in the power-of-two choice */
+  random: Random;
   heartbeatIntervalMs: number;
   bonds: BondRules;
   /** told how every attempt ended (the per-host metrics) */

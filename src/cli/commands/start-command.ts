@@ -3,7 +3,8 @@ import { DEFAULT_HEALTH_RULES } from '../../domain/status/availability.ts';
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { configFromEnv, marketConfigSchema, marketRulesFrom } from '../../contracts/config.ts';
-import { settlementIntervalFor, startMarket } from '../../main/market.ts';
+import { startMarket } from '../../main/market.ts';
+import { settlementIntervalFor } from '../../main/market-options.ts';
 import { DEFAULT_MAINTENANCE_RULES } from '../../domain/hosts/maintenance.ts';
 import { startBanner } from './start-banner.ts';
 

@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../../contracts/errors/error-catalog.ts';
 import { marketError } from '../../../contracts/errors/market-error.ts';
 import { upstreamErrorMessage } from '../../../contracts/openai/upstream-completion.ts';
 import { VERIFY_TOP_K } from '../../../domain/verification/response-check.ts';
-import type { EngineClient, Logger } from '../../ports.ts';
+import type { EngineClient, Logger, Scheduler } from '../../ports.ts';
 import { routesNow } from '../admission-queue.ts';
 import { NoHostAnswered, raceHosts, RequestRefused, type Winner } from '../host-race.ts';
 import type { HostRouter } from '../host-router.ts';
@@ -23,6 +23,8 @@ export type ForwardDeps = {
   logger: Logger;
   /** models whose requests hedge unless the request or key says `hedge: false` */
   hedgedModels: ReadonlySet<string>;
+  /** the hedge timer */
+  scheduler: Pick<Scheduler, 'after'>;
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
@@ -65,6 +67,7 @@ export async function forward(
     return await raceHosts(
       {
         router: deps.router,
+        scheduler: deps.scheduler,
         send: (call) => deps.engines.send(call),
         blamesRequest: (error) => error.phase === 'status' && REQUEST_FAULTS.has(error.status ?? 0),
         onHostFailed: (route, error) =>

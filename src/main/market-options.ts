@@ -1,0 +1,63 @@
+// What `agora start` (and a test or tool starting a market in its process) may choose: where it listens and keeps
+// its data, its rules, its background jobs' intervals, and the time it runs on.
+import type pino from 'pino';
+import type { HostAdmission } from '../app/hosts/host-registry.ts';
+import type { RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
+import type { BillingWriter, TimePorts } from '../app/ports.ts';
+import type { CheckEvent } from '../app/verification/verifier.ts';
+import type { MarketRules } from '../domain/economics/market-rules.ts';
+import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
+import type { Nanos } from '../domain/money/nanos.ts';
+import type { HealthRules } from '../domain/status/availability.ts';
+import type { CapacityProbingOptions } from './capacity-probing.ts';
+import type { VerificationOptions } from './verification.ts';
+
+export type MarketOptions = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  modelCacheDir: string;
+  /** built-in host agents started beside the market (each its own identity, engine and registration) */
+  builtinHosts: number;
+  /** the take and its split, demand pricing, epochs and bonds */
+  economics: MarketRules;
+  /** how often this instance settles due epochs; 0: only on demand (POST /admin/epochs/settle) or by another instance */
+  settlementIntervalMs: number;
+  starterCredits: Nanos;
+  demoCredits: Nanos;
+  leaseChunkNanos: Nanos;
+  /** per key, unless the key sets its own */
+  rateLimits: RateLimitDefaults;
+  maintenanceRules: MaintenanceRules;
+  /** open (the default): hosts that pass the checks serve at once; approval: the operator approves each one */
+  hostAdmission: HostAdmission;
+  /** synthetic requests that measure each host's real speed; an interval of 0 sends none */
+  capacityProbes: CapacityProbingOptions;
+  /** models whose requests hedge by default (a request or key may still say `hedge: false`) */
+  hedgedModels: string[];
+  /** re-scoring of sampled answers against the reference engine */
+  verification: VerificationOptions;
+  /** told of every verification check this process makes (the sandbox prints them) */
+  onVerificationCheck?: (event: CheckEvent) => void;
+  /** how often each gateway instance writes a traffic sample per model (the status page and its uptime) */
+  trafficSampleMs: number;
+  /** when a model counts as down, and when an incident is suggested */
+  health: HealthRules;
+  logLevel: 'silent' | 'info' | 'warn' | 'error';
+  /** where the JSON log lines go (default: stdout); tests read them here */
+  logDestination?: pino.DestinationStream;
+  /** how long an answer's end waits for its capture through database failures before it ends in an error (default 10 s) */
+  billingGiveUpMs?: number;
+  /** wraps the database's billing writer: tests delay or fail its writes */
+  wrapBillingWriter?: (writer: BillingWriter) => BillingWriter;
+  /**
+   * the clock, random source and scheduler of every rule and timer in the market; default the system's (tests pass
+   * time they advance, to close an epoch or age a heartbeat without waiting)
+   */
+  time?: TimePorts;
+};
+
+/** Settling a tenth of an epoch after it is due is soon enough; a few seconds at most, for short sandbox epochs. */
+export const settlementIntervalFor = (epochLengthMs: number): number =>
+  Math.max(250, Math.min(5_000, epochLengthMs / 10));
