@@ -4,10 +4,12 @@
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import fc from 'fast-check';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHATML_TEMPLATE, renderChatML } from '../../src/adapters/tokenizers/chatml-template.ts';
+import { loadMeteringTokenizer } from '../../src/adapters/tokenizers/hf-tokenizer.ts';
 import { segmentCachedEncoder, type SpecialToken } from '../../src/adapters/tokenizers/segment-cache.ts';
 import { tinyModelFiles } from '../support/tiny-engine.ts';
 
@@ -89,5 +91,31 @@ describe('metering fast paths', () => {
     const first = encode('a system prompt<|im_end|>');
     first.push(-1);
     expect(encode('a system prompt<|im_end|>')).toEqual(encodeUncached('a system prompt<|im_end|>'));
+  });
+
+  it('are not used for a tokenizer that marks only the first stretch (Metaspace, prepend_scheme "first")', async () => {
+    const vocab = Object.fromEntries(['<unk>', '<s>', '▁', 'a', 'b'].map((t, i) => [t, i]));
+    const json = {
+      version: '1.0',
+      added_tokens: [
+        { id: 1, content: '<s>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
+      ],
+      normalizer: null,
+      pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split: false },
+      post_processor: null,
+      decoder: null,
+      model: { type: 'BPE', unk_token: '<unk>', fuse_unk: false, byte_fallback: false, vocab, merges: [] },
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'agora-metaspace-'));
+    try {
+      await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(json));
+      await writeFile(join(dir, 'tokenizer_config.json'), '{}');
+      const metering = await loadMeteringTokenizer(join(dir, 'tokenizer.json'), join(dir, 'tokenizer_config.json'));
+      const reference = new Tokenizer(json, {});
+      for (const text of ['a<s>b', 'a<s>b', '<s>a b<s>ba'])
+        expect(metering.encode(text)).toEqual(reference.encode(text, { add_special_tokens: false }).ids);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

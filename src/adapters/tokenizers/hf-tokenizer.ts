@@ -21,11 +21,16 @@ export async function loadMeteringTokenizer(
   tokenizerJsonPath: string,
   tokenizerConfigPath: string,
 ): Promise<MeteringTokenizer> {
-  const tokenizerJson = JSON.parse(await readFile(tokenizerJsonPath, 'utf8')) as { added_tokens?: AddedToken[] };
+  const tokenizerJson = JSON.parse(await readFile(tokenizerJsonPath, 'utf8')) as {
+    added_tokens?: AddedToken[];
+    pre_tokenizer?: PreTokenizerConfig | null;
+  };
   const config = JSON.parse(await readFile(tokenizerConfigPath, 'utf8')) as { chat_template?: string };
   const tokenizer = new Tokenizer(tokenizerJson, config);
   const encodeUncached = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
-  const specials = splittingTokens(tokenizerJson.added_tokens ?? []);
+  const specials = positionIndependent(tokenizerJson.pre_tokenizer ?? null)
+    ? splittingTokens(tokenizerJson.added_tokens ?? [])
+    : undefined;
   const encode = specials ? segmentCachedEncoder(encodeUncached, specials) : encodeUncached;
   const template = config.chat_template === CHATML_TEMPLATE ? undefined : new Template(config.chat_template ?? '');
   return {
@@ -49,4 +54,30 @@ type AddedToken = SpecialToken & { lstrip?: boolean; rstrip?: boolean; single_wo
 function splittingTokens(added: readonly AddedToken[]): SpecialToken[] | undefined {
   const plain = added.every((t) => !t.lstrip && !t.rstrip && !t.single_word && !t.normalized);
   return plain ? added.map(({ id, content }) => ({ id, content })) : undefined;
+}
+
+type PreTokenizerConfig = { type: string; prepend_scheme?: string; pretokenizers?: PreTokenizerConfig[] };
+
+/** Pre-tokenizers whose output for a stretch does not depend on where the stretch sits in the text. */
+const POSITION_FREE = new Set([
+  'BertPreTokenizer',
+  'ByteLevel',
+  'Digits',
+  'Punctuation',
+  'Replace',
+  'Split',
+  'Whitespace',
+  'WhitespaceSplit',
+]);
+
+/**
+ * Whether each stretch between special tokens is pre-tokenized the same wherever it sits. Metaspace with
+ * `prepend_scheme: "first"` marks only the text's first stretch with a leading space, so encoding a later stretch on
+ * its own would add one; a pre-tokenizer not known here turns the cache off too.
+ */
+function positionIndependent(config: PreTokenizerConfig | null): boolean {
+  if (config === null) return true;
+  if (config.type === 'Sequence') return (config.pretokenizers ?? []).every(positionIndependent);
+  if (config.type === 'Metaspace') return (config.prepend_scheme ?? 'always') !== 'first';
+  return POSITION_FREE.has(config.type);
 }
