@@ -15,10 +15,8 @@ import type { ModelRoute } from './market-catalog.ts';
 
 /** Given back exactly once when the request is over (a second call does nothing). */
 export type AdmissionSlot = { release(): void };
-/** `waited`: it queued, so what the caller saw of the hosts' load on arrival is stale. */
 export type Admission =
-  | { ok: true; slot: AdmissionSlot; waited: boolean }
-  | { ok: false; reason: ShedReason | 'client_closed'; retryAfterSeconds: number };
+  { ok: true; slot: AdmissionSlot } | { ok: false; reason: ShedReason | 'client_closed'; retryAfterSeconds: number };
 
 export type AdmissionMetrics = {
   /** the model's requests running and waiting, after every change */
@@ -106,7 +104,7 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
       if (decision.kind === 'run') {
         const slot = slotFor(modelId, queue);
         report(modelId, queue);
-        return Promise.resolve({ ok: true, slot, waited: false });
+        return Promise.resolve({ ok: true, slot });
       }
       return new Promise<Admission>((resolve) => {
         const leave = () => {
@@ -118,7 +116,7 @@ export function createAdmissionQueue(deps: AdmissionDeps): AdmissionQueue {
         const waiter: Waiter = {
           grant() {
             leave();
-            resolve({ ok: true, slot: slotFor(modelId, queue), waited: true });
+            resolve({ ok: true, slot: slotFor(modelId, queue) });
           },
           shed(reason) {
             leave();

@@ -37,8 +37,6 @@ export type Admitted = {
   query: RouteQuery;
   /** the hosts that serve at the locked price, in routing order when the request was admitted */
   candidates: ModelRoute[];
-  /** whether it waited in the queue for its slot (then it is routed anew) */
-  waited: boolean;
   rate: RateTicket;
   hold: Hold;
   slot: AdmissionSlot;
@@ -73,6 +71,6 @@ export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Ad
     deps.budget.settle(held.hold, 0n, undefined);
     throw overloaded(model.id, admitted.reason, admitted.retryAfterSeconds);
   }
-  const { slot, waited } = admitted;
-  return { model, promptIds, promptTokens, maxTokens, price, query, candidates, waited, rate, hold: held.hold, slot };
+  const { slot } = admitted;
+  return { model, promptIds, promptTokens, maxTokens, price, query, candidates, rate, hold: held.hold, slot };
 }

@@ -77,11 +77,10 @@ export async function forward(
           ),
       },
       query,
-      // A request that waited for its slot is routed by the hosts' state and load now, not when it arrived — among
-      // the hosts that serve at its locked price.
-      admitted.waited
-        ? deps.router.candidates({ ...query, routes: routesNow(candidates, deps.catalog.get(model.id)?.routes ?? []) })
-        : candidates,
+      // Routed by the hosts' state and load now, not when the request arrived — among the hosts that serve at its
+      // locked price: between the two it awaited its hold (and perhaps a slot), while other requests began on
+      // hosts, and a burst ranked at arrival would all pick the same host past its declared concurrency.
+      deps.router.candidates({ ...query, routes: routesNow(candidates, deps.catalog.get(model.id)?.routes ?? []) }),
       (route) => ({
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,
