@@ -23,6 +23,11 @@ export type Scheduler = {
   every(name: string, intervalMs: number | (() => number), job: Job): void;
   /** runs `task` once after `ms` unless the returned cancel is called first */
   after(ms: number, task: () => void): () => void;
+  /**
+   * stops the recurring jobs and waits for their runs in progress; one-off tasks still run (a shutdown stops the jobs
+   * first, while its last billing flush may still retry on `after`)
+   */
+  stopJobs(): Promise<void>;
   /** stops every job and pending task, and waits for the runs in progress */
   stop(): Promise<void>;
 };

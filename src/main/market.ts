@@ -373,6 +373,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       ...(probing ? [['capacity probe', () => probing.nextDelayMs(), () => probing.probe()] as const] : []),
     ];
     for (const [name, intervalMs, job] of jobs) scheduler.every(name, intervalMs, job);
+    // Shutdown stops the jobs first: no verification pass on a closed reference engine, no probe after the leases
+    // were given back and the last billing flush (the scheduler itself stops last, its retries still needed).
+    cleanups.push(() => scheduler.stopJobs());
     const builtinHosts = await startBuiltinHosts(options.builtinHosts, url, dataDir, options.modelCacheDir, logger);
     cleanups.push(() => Promise.all(builtinHosts.map((h) => h.close())).then(() => undefined));
     logger.info({ url, database: database.kind, hosts: builtinHosts.length }, 'market started');

@@ -71,6 +71,14 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
     arm(entry);
   };
 
+  const stopWhere = async (which: (entry: Pending) => boolean) => {
+    const stopping = [...pending].filter(which);
+    for (const entry of stopping) {
+      clearTimeout(entry.timer);
+      pending.delete(entry);
+    }
+    await Promise.all(stopping.map((entry) => entry.running));
+  };
   const scheduler: Scheduler = {
     every(name, intervalMs, job) {
       const nextWaitMs = typeof intervalMs === 'number' ? () => intervalMs : intervalMs;
@@ -84,12 +92,8 @@ export function createManualTime(options: { virtual?: boolean; startMs?: number;
         clearTimeout(entry.timer);
       };
     },
-    async stop() {
-      const running = [...pending].map((entry) => entry.running);
-      for (const entry of pending) clearTimeout(entry.timer);
-      pending.clear();
-      await Promise.all(running);
-    },
+    stopJobs: () => stopWhere((entry) => entry.name !== undefined),
+    stop: () => stopWhere(() => true),
   };
 
   return {

@@ -7,8 +7,10 @@ export type JobFailure = (name: string, error: unknown) => void;
 
 export function createTimerScheduler(onFailure: JobFailure): Scheduler {
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  /** the cancels of the jobs' next turns */
+  const nextTurns = new Set<() => void>();
   const runs = new Set<Promise<void>>();
-  let stopped = false;
+  let jobsStopped = false;
   const after = (ms: number, task: () => void) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -24,6 +26,13 @@ export function createTimerScheduler(onFailure: JobFailure): Scheduler {
   return {
     every(name, intervalMs, job) {
       const wait = typeof intervalMs === 'number' ? () => intervalMs : intervalMs;
+      const schedule = () => {
+        const cancel = after(wait(), () => {
+          nextTurns.delete(cancel);
+          turn();
+        });
+        nextTurns.add(cancel);
+      };
       const turn = () => {
         const run: Promise<void> = Promise.resolve()
           .then(job)
@@ -33,15 +42,21 @@ export function createTimerScheduler(onFailure: JobFailure): Scheduler {
           )
           .finally(() => {
             runs.delete(run);
-            if (!stopped) after(wait(), turn);
+            if (!jobsStopped) schedule();
           });
         runs.add(run);
       };
-      after(wait(), turn);
+      if (!jobsStopped) schedule();
     },
     after,
+    async stopJobs() {
+      jobsStopped = true;
+      for (const cancel of nextTurns) cancel();
+      nextTurns.clear();
+      await Promise.all(runs);
+    },
     async stop() {
-      stopped = true;
+      jobsStopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.all(runs);
