@@ -66,9 +66,13 @@ type Registered = {
   heartbeat_interval_ms: number;
 };
 
+/** A market that does not answer within this fails the call (a heartbeat, a registration): shutdown never hangs on it. */
+const MARKET_CALL_TIMEOUT_MS = 10_000;
+
 async function postJson<T>(url: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
   const response = await fetch(url, {
     method: 'POST',
+    signal: AbortSignal.timeout(MARKET_CALL_TIMEOUT_MS),
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });

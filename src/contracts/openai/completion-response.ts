@@ -40,10 +40,12 @@ export const completionStreamEventSchema = z.union([
   z.looseObject({
     id: z.string(),
     object: z.enum(['chat.completion.chunk', 'text_completion']),
-    created: z.number(),
+    // A host's chunk is relayed as it came (id and model replaced): engines leave `created` out or send `usage: null`
+    // on every chunk before the last, and a client parsing the stream must not fail on either.
+    created: z.number().optional(),
     model: z.string(),
     choices: z.array(z.looseObject({ index: z.int() })),
-    usage: completionUsageSchema.optional(),
+    usage: completionUsageSchema.nullish(),
   }),
   z.object({
     error: z.object({

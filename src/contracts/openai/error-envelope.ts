@@ -1,7 +1,7 @@
 // The OpenAI error envelope every surface answers refusals in, and ApiError: a refusal already rendered for the wire
 // (status, envelope, headers). Use cases throw `marketError(code, …)` (errors/market-error.ts) and the surfaces render
-// it through the catalog; ApiError stays for the engine host's own answers and, until the paid path is converted,
-// for serve-completion's — a compatibility path, not a way for new use-case code to choose a status.
+// it through the catalog; ApiError is for the engine host's own answers (a server of its own, not the market's
+// surfaces) — not a way for use-case code to choose a status.
 export type OpenAiErrorType =
   | 'invalid_request_error'
   | 'authentication_error'

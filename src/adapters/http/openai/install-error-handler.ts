@@ -1,6 +1,6 @@
-// One error handler for an OpenAI-wire surface: a use case's MarketError at its catalog status, ApiError as it is, Fastify's own client errors (bad JSON, body too
-// large, wrong content type) as 400/413 in the envelope, anything else as a 500 without internals. An unknown path
-// is a 404, a known path asked with a method it does not serve a 405 with `Allow`.
+// One error handler for an OpenAI-wire surface: a use case's MarketError at its catalog status, ApiError as it is,
+// Fastify's own client errors (bad JSON, body too large, wrong content type) as 400/413 in the envelope, anything
+// else as a 500 without internals. An unknown path is a 404, a known path asked with a method it does not serve a 405 with `Allow`.
 import type { FastifyBaseLogger, FastifyInstance, HTTPMethods } from 'fastify';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
 import { marketError, MarketError } from '../../../contracts/errors/market-error.ts';

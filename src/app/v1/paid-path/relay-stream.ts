@@ -42,29 +42,35 @@ export async function* relayStream(
   let status = 'client_closed';
   const counted = () => (count ??= countCompletion(deps, { input, admitted, route }, tally));
   try {
-    try {
-      for await (const event of upstreamEvents(answer)) {
-        tally.add(event);
-        if (event.type === 'usage') continue;
-        const wire = {
-          ...event.wire,
-          id: responseId,
-          model: admitted.model.id,
-          choices: event.wire.choices.map((c) => shapeChoiceLogprobs(c, buyerTop)),
-        };
-        yield { type: 'delta', text: event.text, wire };
+    const events = upstreamEvents(answer);
+    for (;;) {
+      // Only the read from the host is the host's failure; the market's own handling of what it read is not.
+      let next: IteratorResult<UpstreamEvent, void>;
+      try {
+        next = await events.next();
+      } catch (error) {
+        // The buyer hanging up aborts the upstream read too: that is not the host's failure.
+        if (input.signal.aborted) return;
+        status = 'host_failed_mid_stream';
+        deps.logger.warn({ host: route.host.id, err: String(error) }, 'host failed mid-stream');
+        const failed = marketError(
+          'host_failed_mid_stream',
+          'The host failed while streaming; you are billed only for the tokens delivered.',
+        );
+        yield { type: 'error', wire: errorEnvelope(failed) };
+        return;
       }
-    } catch (error) {
-      // The buyer hanging up aborts the upstream read too: that is not the host's failure.
-      if (input.signal.aborted) return;
-      status = 'host_failed_mid_stream';
-      deps.logger.warn({ host: route.host.id, err: String(error) }, 'host failed mid-stream');
-      const failed = marketError(
-        'host_failed_mid_stream',
-        'The host failed while streaming; you are billed only for the tokens delivered.',
-      );
-      yield { type: 'error', wire: errorEnvelope(failed) };
-      return;
+      if (next.done) break;
+      const event = next.value;
+      tally.add(event);
+      if (event.type === 'usage') continue;
+      const wire = {
+        ...event.wire,
+        id: responseId,
+        model: admitted.model.id,
+        choices: event.wire.choices.map((c) => shapeChoiceLogprobs(c, buyerTop)),
+      };
+      yield { type: 'delta', text: event.text, wire };
     }
     status = 'ok';
     const receipt = answer.receipt();
