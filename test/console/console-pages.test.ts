@@ -172,13 +172,16 @@ describe('the console in a browser', () => {
     const history = page.waitForResponse((response) => response.url().includes('/v1/pricing/history'));
     await page.reload();
     const hosts = (await admin<{ data: Array<{ name: string }> }>(market, 'GET', '/admin/hosts')).body.data;
-    const ledger = (await admin<{ data: Array<{ kind: string; balance: string }> }>(market, 'GET', '/admin/ledger'))
-      .body.data;
     await expect.poll(() => page.getByTestId('ops-hosts').textContent()).toContain(hosts[0]?.name);
-    const credits = ledger.find((k) => k.kind === 'credits');
-    await expect
-      .poll(() => page.getByTestId('ops-ledger').locator('tr', { hasText: 'credits' }).first().textContent())
-      .toContain(credits?.balance);
+    // The credits total moves while leases are taken and returned, so the page and the market are compared afresh
+    // until they agree (the page reloads its figures every few seconds).
+    const creditsAgree = async () => {
+      type Kinds = { data: Array<{ kind: string; accounts: number; balance: string }> };
+      const credits = (await admin<Kinds>(market, 'GET', '/admin/ledger')).body.data.find((k) => k.kind === 'credits');
+      const shown = await page.getByTestId('ops-ledger').locator('tr', { hasText: 'credits' }).first().textContent();
+      return credits !== undefined && shown === `credits${credits.accounts}${credits.balance}`;
+    };
+    await expect.poll(creditsAgree, { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByTestId('ops-prices').textContent()).toContain('agora-tiny');
     // The hosts' asks beside the market price: the built-in host asks the base price and is online.
     const asks = page.getByTestId('ops-asks').locator('tr', { hasText: hosts[0]!.name });
