@@ -1,6 +1,7 @@
 // A market for the benches: started in this process (so compare.mjs can measure its CPU by pid), selling a bench
 // model metered with the built-in model's tokenizer, served by the given upstreams as operator-registered hosts,
 // with a funded buyer key whose own rate limits are far above what a bench sends (the limiter runs, never refuses).
+// Without `provision` it only starts a gateway on a database another bench market provisioned (scale-out runs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ export const BENCH_MODEL = 'bench-model';
 export async function startBenchMarket(
   databaseUrl: string | undefined,
   upstreamUrls: readonly string[],
+  { provision }: { provision: boolean } = { provision: true },
 ): Promise<BenchMarket> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
   const market = await startMarket(
@@ -33,6 +35,7 @@ export async function startBenchMarket(
     await market.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
+  if (!provision) return { market, key: '', close };
   try {
     const tiny = await makeTinyModel('reference', undefined);
     await market.store.upsertModel({

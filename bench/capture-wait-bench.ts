@@ -4,6 +4,7 @@
 // agora_billing_capture_wait_seconds histogram (settlement to durable), its mean and interpolated p50/p99.
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { histogramBuckets, histogramQuantile } from './bench-figures.ts';
 import { BENCH_MODEL, startBenchMarket } from './bench-market.ts';
 
 /** ../shared/bench beside the checkout, as for `npm run bench`; AGORA_BENCH_DIR where it lies elsewhere */
@@ -15,24 +16,9 @@ const concurrency = Number(process.argv[3] ?? 4);
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 
-/** histogram_quantile over Prometheus text: linear within the bucket the quantile falls in. */
-function histogramQuantile(text: string, name: string, q: number): number {
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)$`, 'gm'))].map((m) => ({
-    le: m[1] === '+Inf' ? Infinity : Number(m[1]),
-    count: Number(m[2]),
-  }));
-  const total = buckets.at(-1)?.count ?? 0;
-  const rank = q * total;
-  let previous = { le: 0, count: 0 };
-  for (const bucket of buckets) {
-    if (bucket.count >= rank)
-      return (
-        previous.le + ((bucket.le - previous.le) * (rank - previous.count)) / Math.max(1, bucket.count - previous.count)
-      );
-    previous = bucket;
-  }
-  return NaN;
-}
+/** A quantile over the histogram's whole life (the market started for this bench). */
+const lifetimeQuantile = (metrics: string, name: string, q: number) =>
+  histogramQuantile(new Map(), histogramBuckets(metrics, name), q) ?? NaN;
 
 async function streamOnce(url: string, key: string): Promise<number> {
   const res = await fetch(`${url}/v1/chat/completions`, {
@@ -86,12 +72,12 @@ try {
     `client, last content chunk → [DONE]: p50 ${gaps.length ? quantile(gaps, 0.5).toFixed(2) : '-'} ms, p99 ${quantile(gaps, 0.99).toFixed(2)} ms, max ${gaps.at(-1)?.toFixed(2)} ms`,
   );
   console.log(
-    `server, settlement → capture durable (${count} captures): mean ${ms(sum / count)}, p50 ≈ ${ms(histogramQuantile(metrics, 'agora_billing_capture_wait_seconds', 0.5))}, p99 ≈ ${ms(histogramQuantile(metrics, 'agora_billing_capture_wait_seconds', 0.99))}`,
+    `server, settlement → capture durable (${count} captures): mean ${ms(sum / count)}, p50 ≈ ${ms(lifetimeQuantile(metrics, 'agora_billing_capture_wait_seconds', 0.5))}, p99 ≈ ${ms(lifetimeQuantile(metrics, 'agora_billing_capture_wait_seconds', 0.99))}`,
   );
   const batchSum = Number(/^agora_ledger_batch_duration_seconds_sum (\S+)$/m.exec(metrics)?.[1]);
   const batches = Number(/^agora_ledger_batch_duration_seconds_count (\S+)$/m.exec(metrics)?.[1]);
   console.log(
-    `billing commits: ${batches}, mean ${ms(batchSum / batches)} each, p50 ≈ ${ms(histogramQuantile(metrics, 'agora_ledger_batch_duration_seconds', 0.5))}`,
+    `billing commits: ${batches}, mean ${ms(batchSum / batches)} each, p50 ≈ ${ms(lifetimeQuantile(metrics, 'agora_ledger_batch_duration_seconds', 0.5))}`,
   );
 } finally {
   await bench.close();

@@ -1,10 +1,10 @@
 // A real PostgreSQL server for the database tests: Debian's binaries (npm test installs them), a throwaway
 // cluster on a free port, trust auth on 127.0.0.1 only, stopped by the global teardown.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, chownSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, chownSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 function binDir(): string {
   const root = '/usr/lib/postgresql';
@@ -18,17 +18,8 @@ function binDir(): string {
   return join(root, version, 'bin');
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-
-export async function startPostgresServer(): Promise<{ url: string; stop: () => void }> {
+/** pid: the postmaster's (the bench reads the server's CPU from its process tree). */
+export async function startPostgresServer(): Promise<{ url: string; pid: number; stop: () => void }> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'agora-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -59,6 +50,7 @@ export async function startPostgresServer(): Promise<{ url: string; stop: () => 
   ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}`,
+    pid: Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop: () => {
       run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']);
       rmSync(dir, { recursive: true, force: true });
