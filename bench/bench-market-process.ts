@@ -2,7 +2,11 @@
 // (the floor relay, a market on PostgreSQL, one on PGlite) and interleave them round by round.
 //   node --import tsx bench/bench-market-process.ts --upstream URL [--database-url URL] [--join]
 // --join starts one more gateway on a database another bench market has provisioned (scale-out), with no setup.
+// --profile FILE profiles the main thread from the moment it serves until it closes (start-up left out), as a
+// .cpuprofile for bench/profile-summary.ts.
 // Prints one JSON line {url, key, pid} once it serves; closes cleanly on SIGTERM or SIGINT.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { startBenchMarket } from './bench-market.ts';
 
@@ -11,11 +15,25 @@ const { values } = parseArgs({
     upstream: { type: 'string' },
     'database-url': { type: 'string' },
     join: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 if (!values.upstream) throw new Error('--upstream is required');
 const bench = await startBenchMarket(values['database-url'], [values.upstream], { provision: !values.join });
-const stop = () => void bench.close().then(() => process.exit(0));
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+const profiler = values.profile ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+const stop = async () => {
+  if (profiler && values.profile) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(values.profile, JSON.stringify(profile));
+  }
+  await bench.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());
 process.stdout.write(`${JSON.stringify({ url: bench.market.url, key: bench.key, pid: process.pid })}\n`);

@@ -10,6 +10,8 @@
 //   --slow-host     the hosts scenario (four hosts, one slow, with and without hedging)
 //   --check         compare the floor multiples with bench/baseline.json; exit 1 when one is > 25 % worse
 //   --save-baseline write this run's floor multiples to bench/baseline.json   --json FILE   every run, as JSON
+//   --profile DIR   the markets profile their main thread while they serve: DIR/<target>.cpuprofile (read them
+//                   with bench/profile-summary.ts)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -55,6 +57,7 @@ const { values: options } = parseArgs({
     check: { type: 'boolean', default: false },
     'save-baseline': { type: 'boolean', default: false },
     json: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const rounds = Number(options.rounds);
@@ -97,6 +100,11 @@ type Endpoint = { target: Target; url: string; headers: string[]; pids: number[]
 
 async function startMarketProcess(upstream: string, databaseUrl: string | undefined, join_ = false) {
   const args = ['--import', 'tsx', join(import.meta.dirname, 'bench-market-process.ts'), '--upstream', upstream];
+  if (options.profile)
+    args.push(
+      '--profile',
+      join(options.profile, `${databaseUrl ? 'postgres' : 'pglite'}${join_ ? '-2' : ''}.cpuprofile`),
+    );
   if (databaseUrl) args.push('--database-url', databaseUrl);
   if (join_) args.push('--join');
   return (await startPrinting<{ url: string; key: string; pid: number }>(args, 'a bench market')).info;
@@ -398,6 +406,6 @@ try {
   if (options['slow-host'] && postgres) await benchSlowHost(BENCH_DIR, postgres.url);
 } finally {
   stopChildren();
-  await sleep(500);
+  await sleep(options.profile ? 3_000 : 500);
   postgres?.stop();
 }
