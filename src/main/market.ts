@@ -43,18 +43,18 @@ import { createDemandPricing } from '../app/pricing/demand-pricing.ts';
 import { settleEpochs } from '../app/economics/settlement.ts';
 import { manualPaymentProvider, manualPayoutProvider } from '../app/economics/funds.ts';
 import type { EconomicsStore } from '../app/economics/economics-store.ts';
-import { fileURLToPath } from 'node:url';
 import { SESSION_TTL_MS } from '../app/auth/console-sessions.ts';
 import { createTrafficRecorder } from '../app/status/traffic-recorder.ts';
 import { createKyselySessionStore } from '../adapters/sql/kysely-session-store.ts';
 import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts';
 
 import type { MarketOptions } from './market-options.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 
 export type { MarketOptions };
 
 /** The console's bundle, built by `npm run build:console` (npm ci runs it). */
-export const CONSOLE_BUNDLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+export const CONSOLE_BUNDLE_DIR = join(PACKAGE_ROOT, 'dist', 'console');
 
 export type RunningMarket = {
   url: string;

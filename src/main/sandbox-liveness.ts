@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAccount, grantCredits, issueKey, unlimitedKey } from '../app/admin/account-admin.ts';
 import { DEFAULT_MARKET_RULES } from '../domain/economics/market-rules.ts';
 import { parseNanos } from '../domain/money/nanos.ts';
@@ -15,8 +14,9 @@ import { startMarket } from './market.ts';
 import { localMarketOptions } from './local-market-options.ts';
 import { sandboxRequest } from './sandbox.ts';
 import { cryptoIds } from './system-ports.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 
-const AGORA_BIN = fileURLToPath(new URL('../../bin/agora.js', import.meta.url));
+const AGORA_BIN = join(PACKAGE_ROOT, 'bin', 'agora.js');
 const REPRICE_MS = 250;
 
 export type LivenessOptions = {

@@ -3,14 +3,14 @@
 // A liveness scenario's line says whether the market kept serving: refusals for price, utilization after the burst.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { livenessVerdict, type LivenessVerdict } from '../domain/simulation/liveness-verdict.ts';
 import { runSimulation, type SimulationResult } from '../domain/simulation/market-simulation.ts';
 import { scenarioSchema, type Scenario } from '../contracts/simulation/scenario.ts';
 import { DEFAULT_MARKET_RULES } from '../domain/economics/market-rules.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 
-export const BUNDLED_SCENARIOS = fileURLToPath(new URL('../../sim/scenarios/', import.meta.url));
+export const BUNDLED_SCENARIOS = join(PACKAGE_ROOT, 'sim', 'scenarios');
 
 export class ScenarioError extends Error {}
 
