@@ -131,7 +131,7 @@ export function hostCommand(): Command {
             `Host ready: ${agent.hostId} serving ${agent.admitted.join(', ')} at ${agent.url} for ${market.url}`,
           );
         console.log(
-          `Identity and token: ${resolve(flags.dataDir)} (host.key, host.token). Status: agora host status --market ${market.url}`,
+          `Identity and token: ${resolve(flags.dataDir)} (host.key, host.token). Status: agora host status --market ${market.url} --data-dir ${resolve(flags.dataDir)}`,
         );
         const stop = async () => {
           await agent.close();

@@ -119,7 +119,8 @@ export function installAuthHook(app: FastifyInstance, credentials: RequestCreden
       };
       throw marketError(`key_${outcome.reason}`, messages[outcome.reason]);
     }
-    if (outcome.key.role !== auth) throw marketError('wrong_role', `This route needs a ${auth} key.`);
+    if (outcome.key.role !== auth)
+      throw marketError('wrong_role', `This route needs ${auth === 'operator' ? 'an' : 'a'} ${auth} key.`);
     request.caller = { auth, key: outcome.key };
   });
 }
