@@ -1,6 +1,7 @@
 // What `agora start` (and a test or tool starting a market in its process) may choose: where it listens and keeps
 // its data, its rules, its background jobs' intervals, and the time it runs on.
 import type pino from 'pino';
+import type { EmbeddedDatabaseThread } from '../adapters/sql/open-database.ts';
 import type { HostAdmission } from '../app/hosts/host-registry.ts';
 import type { RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
 import type { BillingWriter, TimePorts } from '../app/ports.ts';
@@ -17,6 +18,8 @@ export type MarketOptions = {
   host: string;
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** which thread runs the embedded database (no databaseUrl); default 'main' (docs/decisions/019-pglite-on-a-worker-thread.md) */
+  embeddedDatabaseThread?: EmbeddedDatabaseThread | undefined;
   modelCacheDir: string;
   /** built-in host agents started beside the market (each its own identity, engine and registration) */
   builtinHosts: number;

@@ -92,7 +92,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const database = await openDatabase(
       options.databaseUrl
         ? { url: options.databaseUrl }
-        : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() },
+        : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir(), thread: options.embeddedDatabaseThread },
     );
     cleanups.push(() => database.close());
     const store = createKyselyMarketStore(database.db);
