@@ -6,6 +6,7 @@
 // Options: --rounds N (default 6), --duration S (default 5), --scenarios closed:32,open:500,open:1000.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EmbeddedDatabaseThread } from '../src/adapters/sql/open-database.ts';
@@ -15,14 +16,16 @@ const BENCH_DIR = resolve(import.meta.dirname, '..', '..', 'shared', 'bench');
 const CLOCK_TICK_US = 10_000; // /proc counts CPU in ticks of 10 ms
 
 type Target = { name: 'direct' | EmbeddedDatabaseThread; url: string; key: string; pid: number | undefined };
-type Figures = { rps: number; p50: number; p99: number; cpuPerRequest: number | undefined; failed: number };
+/** CPU per request: the whole process, and its main thread alone (the one that serves the requests). */
+type Figures = { rps: number; p50: number; p99: number; cpu?: number; mainThreadCpu?: number; failed: number };
 type Run = { round: number; scenario: string; target: Target['name']; figures: Figures };
 
-/** A child process's CPU (user + system, every thread) in µs. */
-const cpuUs = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/** CPU (user + system) in µs: of a whole process, or of one of its threads (its main thread's id is its pid). */
+const cpuUs = (statFile: string): number => {
+  const fields = readFileSync(statFile, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_US;
 };
+const cpuNow = (pid: number) => ({ all: cpuUs(`/proc/${pid}/stat`), main: cpuUs(`/proc/${pid}/task/${pid}/stat`) });
 
 /** In a child: one bench market whose embedded database runs on the given thread, until the parent goes. */
 async function serve(thread: EmbeddedDatabaseThread, upstream: string): Promise<void> {
@@ -57,15 +60,17 @@ function runLoad(target: Target, scenario: string, duration: string): Promise<Fi
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let marks = '';
-  let cpuAtStart: number | undefined;
-  let cpuUsed: number | undefined;
+  let cpuAtStart: ReturnType<typeof cpuNow> | undefined;
+  let cpuUsed: ReturnType<typeof cpuNow> | undefined;
   child.stdout.on('data', (data: Buffer) => (out += String(data)));
   child.stderr.on('data', (data: Buffer) => {
     marks += String(data);
     if (target.pid === undefined) return;
-    if (cpuAtStart === undefined && marks.includes('{"phase":"measure"}')) cpuAtStart = cpuUs(target.pid);
-    if (cpuUsed === undefined && cpuAtStart !== undefined && marks.includes('{"phase":"done"}'))
-      cpuUsed = cpuUs(target.pid) - cpuAtStart;
+    if (cpuAtStart === undefined && marks.includes('{"phase":"measure"}')) cpuAtStart = cpuNow(target.pid);
+    if (cpuUsed === undefined && cpuAtStart !== undefined && marks.includes('{"phase":"done"}')) {
+      const end = cpuNow(target.pid);
+      cpuUsed = { all: end.all - cpuAtStart.all, main: end.main - cpuAtStart.main };
+    }
   });
   return new Promise((done, fail) =>
     child.once('exit', (code) => {
@@ -80,7 +85,7 @@ function runLoad(target: Target, scenario: string, duration: string): Promise<Fi
         rps: result.rps,
         p50: result.latency_us.p50,
         p99: result.latency_us.p99,
-        cpuPerRequest: cpuUsed === undefined ? undefined : cpuUsed / Math.max(1, sent),
+        ...(cpuUsed && { cpu: cpuUsed.all / Math.max(1, sent), mainThreadCpu: cpuUsed.main / Math.max(1, sent) }),
         failed: non2xx + errors + unfinished,
       });
     }),
@@ -97,51 +102,34 @@ function report(runs: Run[], scenarios: string[]): void {
   const figure = (round: number, scenario: string, target: Target['name']) =>
     runs.find((r) => r.round === round && r.scenario === scenario && r.target === target)?.figures;
   const rounds = [...new Set(runs.map((r) => r.round))];
-  const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
-  console.log(
-    `\n${row(['scenario', 'thread', 'rps', 'CPU µs/req', '+p50 µs', '+p99 µs', 'failed'])}\n|---|---|---|---|---|---|---|`,
-  );
+  const fmt = (values: number[]) => (values.length ? Math.round(median(values)).toLocaleString('en-US') : '-');
+  const row = (cells: Array<string | number>) => console.log(`| ${cells.join(' | ')} |`);
+  row(['scenario', 'thread', 'rps', 'CPU µs/req', 'main thread µs/req', '+p50 µs', '+p99 µs', 'failed']);
+  row(Array.from({ length: 8 }, () => '---'));
   for (const scenario of scenarios) {
-    const per = (target: Target['name'], pick: (f: Figures, direct: Figures) => number | undefined) =>
-      rounds.flatMap((round) => {
-        const own = figure(round, scenario, target);
-        const direct = figure(round, scenario, 'direct');
-        const value = own && direct ? pick(own, direct) : undefined;
-        return value === undefined ? [] : [value];
+    /** One value per round, of a market's figures and the direct run's of the same round. */
+    const perRound = (value: (round: number) => number | undefined) => rounds.flatMap((round) => value(round) ?? []);
+    const of = (target: Target['name'], pick: (f: Figures, direct: Figures) => number | undefined) =>
+      perRound((round) => {
+        const [own, direct] = [figure(round, scenario, target), figure(round, scenario, 'direct')];
+        return own && direct ? pick(own, direct) : undefined;
       });
-    const fmt = (values: number[]) => (values.length ? Math.round(median(values)).toLocaleString('en-US') : '-');
-    for (const target of ['direct', 'main', 'worker'] as const) {
-      console.log(
-        row([
-          scenario,
-          target,
-          fmt(per(target, (f) => f.rps)),
-          fmt(per(target, (f) => f.cpuPerRequest)),
-          target === 'direct' ? '' : fmt(per(target, (f, d) => f.p50 - d.p50)),
-          target === 'direct' ? '' : fmt(per(target, (f, d) => f.p99 - d.p99)),
-          per(target, (f) => f.failed).reduce((a, b) => a + b, 0),
-        ]),
-      );
+    const columns = (pick: (pick: (f: Figures, direct: Figures) => number | undefined) => string) => [
+      pick((f) => f.rps),
+      pick((f) => f.cpu),
+      pick((f) => f.mainThreadCpu),
+      pick((f, d) => f.p50 - d.p50),
+      pick((f, d) => f.p99 - d.p99),
+    ];
+    for (const target of ['main', 'worker'] as const) {
+      const failed = of(target, (f) => f.failed).reduce((a, b) => a + b, 0);
+      row([scenario, target, ...columns((pick) => fmt(of(target, pick))), failed]);
     }
-    const paired = (pick: (f: Figures) => number | undefined) =>
-      fmt(
-        rounds.flatMap((round) => {
-          const [m, w] = [figure(round, scenario, 'main'), figure(round, scenario, 'worker')];
-          const [a, b] = [m && pick(m), w && pick(w)];
-          return a === undefined || b === undefined ? [] : [b - a];
-        }),
-      );
-    console.log(
-      row([
-        scenario,
-        'worker − main (paired)',
-        paired((f) => f.rps),
-        paired((f) => f.cpuPerRequest),
-        paired((f) => f.p50),
-        paired((f) => f.p99),
-        '',
-      ]),
-    );
+    const paired = (pick: (f: Figures, direct: Figures) => number | undefined) => {
+      const [main, worker] = [of('main', pick), of('worker', pick)];
+      return fmt(worker.flatMap((w, i) => (main[i] === undefined ? [] : [w - main[i]])));
+    };
+    row([scenario, 'worker − main, paired', ...columns(paired), '']);
   }
 }
 
@@ -154,6 +142,7 @@ async function main(): Promise<void> {
     },
   });
   const scenarios = values.scenarios.split(',');
+  const loadAtStart = loadavg()[0]?.toFixed(1);
   const upstream = await startUpstream();
   const markets = [await startMarketProcess('main', upstream.url), await startMarketProcess('worker', upstream.url)];
   const direct: Target = {
@@ -174,7 +163,8 @@ async function main(): Promise<void> {
           runs.push({ round, scenario, target: target.name, figures });
           console.error(
             `round ${round} ${scenario} ${target.name}: ${Math.round(figures.rps)} rps, p50 ${figures.p50} µs, ` +
-              `CPU ${Math.round(figures.cpuPerRequest ?? 0)} µs/req${figures.failed ? `, ${figures.failed} failed` : ''}`,
+              `CPU ${Math.round(figures.cpu ?? 0)} µs/req (main thread ${Math.round(figures.mainThreadCpu ?? 0)})` +
+              `${figures.failed ? `, ${figures.failed} failed` : ''}`,
           );
         }
       }
@@ -184,7 +174,8 @@ async function main(): Promise<void> {
     upstream.child.kill();
   }
   console.log(
-    `\n${values.rounds} rounds, ${values.duration} s per run; medians over rounds; +p50/+p99: minus the direct run of the same round`,
+    `\n${values.rounds} rounds, ${values.duration} s per run; medians over rounds; +p50/+p99: minus the direct run of ` +
+      `the same round; load average ${loadAtStart} at the start, ${loadavg()[0]?.toFixed(1)} at the end\n`,
   );
   report(runs, scenarios);
 }
