@@ -18,7 +18,7 @@ export type MarketOptions = {
   host: string;
   dataDir: string;
   databaseUrl?: string | undefined;
-  /** which thread runs the embedded database (no databaseUrl); default 'main' (docs/decisions/019-pglite-on-a-worker-thread.md) */
+  /** which thread runs the embedded database (no databaseUrl); default 'worker' (docs/decisions/019-pglite-on-a-worker-thread.md) */
   embeddedDatabaseThread?: EmbeddedDatabaseThread | undefined;
   modelCacheDir: string;
   /** built-in host agents started beside the market (each its own identity, engine and registration) */

@@ -92,7 +92,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const database = await openDatabase(
       options.databaseUrl
         ? { url: options.databaseUrl }
-        : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir(), thread: options.embeddedDatabaseThread },
+        : {
+            dataDir: join(dataDir, 'pgdata'),
+            templateDir: userCacheDir(),
+            // Off the request thread unless asked: docs/decisions/019-pglite-on-a-worker-thread.md.
+            thread: options.embeddedDatabaseThread ?? 'worker',
+          },
     );
     cleanups.push(() => database.close());
     const store = createKyselyMarketStore(database.db);
