@@ -55,8 +55,9 @@ async function observe(session: PGliteSession) {
   const unique = await thrown(session.query('insert into t (id, amount) values (1, 1)', []));
   const raised = await thrown(session.query('insert into refused values (1)', []));
   const syntax = await thrown(session.query('selec 1', []));
+  const after = (await session.query('select count(*) as n from t', [])).rows;
   await db.destroy();
-  return { affected: inserted.affectedRows, rows, updated: updated.numUpdatedRows, unique, raised, syntax };
+  return { affected: inserted.affectedRows, rows, updated: updated.numUpdatedRows, unique, raised, syntax, after };
 }
 
 describe('PGlite on a worker thread', () => {
@@ -99,6 +100,13 @@ describe('PGlite on a worker thread', () => {
       await Promise.all([...Array.from({ length: 10 }, increment), expect(failing).rejects.toThrow(/duplicate key/)]);
       expect((await db.selectFrom('t').select('v').where('id', '=', 1).executeTakeFirstOrThrow()).v).toBe(10);
     });
+  });
+
+  it('refuses a parameter that cannot cross to the thread, and goes on serving', async () => {
+    const session = await openPGliteOnWorker('memory://', undefined);
+    await expect(session.query('select $1::text as v', [() => 'a function'])).rejects.toThrow(/could not be cloned/);
+    expect((await session.query('select 1 as one', [])).rows).toEqual([{ one: 1 }]);
+    await session.close();
   });
 
   it('keeps what was written across a close and a reopen of the data directory', async () => {

@@ -62,14 +62,13 @@ export async function openPGliteOnWorker(dataDir: string, templateDir: string | 
 
   const send = (request: PGliteWorkerRequest): Promise<PGliteWorkerReply> => {
     if (stopped) return Promise.reject(stopped);
+    // Parameters that cannot be cloned fail here, before anything waits for an answer.
+    worker.postMessage(request);
     if (pending.size === 0) worker.ref();
-    return new Promise((resolve, reject) => {
-      pending.set(request.id, { resolve, reject });
-      worker.postMessage(request);
-    });
+    return new Promise((resolve, reject) => pending.set(request.id, { resolve, reject }));
   };
   return {
-    async query<R>(sql: string, params: unknown[] = []) {
+    async query<R>(sql: string, params: unknown[]) {
       const reply = await send({ id: nextId++, sql, params });
       if ('error' in reply) throw fromCrossingError(reply.error);
       return { rows: reply.rows as R[], affectedRows: reply.affectedRows };
