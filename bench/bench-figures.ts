@@ -13,8 +13,10 @@ export type DriverResult = {
   error_samples?: unknown[];
 };
 
-export type Target = 'direct' | 'relay' | 'postgres' | 'pglite';
-export const GATEWAYS: readonly Target[] = ['relay', 'postgres', 'pglite'];
+/** pglite: the embedded default (its database on a worker thread); pglite-main: on the request thread (decision 019) */
+export type Target = 'direct' | 'relay' | 'postgres' | 'pglite' | 'pglite-main';
+export const GATEWAYS: readonly Target[] = ['relay', 'postgres', 'pglite', 'pglite-main'];
+export const DEFAULT_GATEWAYS: readonly Target[] = ['relay', 'postgres', 'pglite'];
 
 export type Run = {
   round: number;
@@ -274,7 +276,7 @@ export type Baseline = Record<string, number>;
 
 export function baselineOf(summaries: readonly Summary[]): Baseline {
   const entries: Array<[string, number | null]> = summaries
-    .filter((s) => s.target === 'postgres' || s.target === 'pglite')
+    .filter((s) => s.target !== 'direct' && s.target !== 'relay')
     .flatMap((s) => [
       [`${s.target} ${s.scenario} cpu_floor_multiple`, s.cpuFloorMultiple],
       [`${s.target} ${s.scenario} chunk_floor_multiple`, s.chunkFloorMultiple],

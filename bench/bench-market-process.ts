@@ -1,6 +1,7 @@
 // A bench market in a process of its own, so the bench reads its CPU by pid and can hold several targets at once
 // (the floor relay, a market on PostgreSQL, one on PGlite) and interleave them round by round.
 //   node --import tsx bench/bench-market-process.ts --upstream URL [--database-url URL] [--join]
+// --database-thread main keeps embedded PGlite on the request thread (default: a worker thread, decision 019).
 // --join starts one more gateway on a database another bench market has provisioned (scale-out), with no setup.
 // --profile FILE profiles the main thread from the moment it serves until it closes (start-up left out), as a
 // .cpuprofile for bench/profile-summary.ts.
@@ -15,11 +16,17 @@ const { values } = parseArgs({
     upstream: { type: 'string' },
     'database-url': { type: 'string' },
     join: { type: 'boolean', default: false },
+    'database-thread': { type: 'string', default: 'worker' },
     profile: { type: 'string' },
   },
 });
 if (!values.upstream) throw new Error('--upstream is required');
-const bench = await startBenchMarket(values['database-url'], [values.upstream], { provision: !values.join });
+const thread = values['database-thread'];
+if (thread !== 'main' && thread !== 'worker') throw new Error('--database-thread is main or worker');
+const bench = await startBenchMarket(values['database-url'], [values.upstream], {
+  provision: !values.join,
+  overrides: { embeddedDatabaseThread: thread },
+});
 const profiler = values.profile ? new Session() : undefined;
 if (profiler) {
   profiler.connect();

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMarket, type RunningMarket } from '../src/main/market.ts';
+import { startMarket, type MarketOptions, type RunningMarket } from '../src/main/market.ts';
 import { localMarketOptions } from '../src/main/local-market-options.ts';
 import { makeTinyModel, modelCacheDir } from '../src/main/tiny-models.ts';
 
@@ -16,7 +16,7 @@ export const BENCH_MODEL = 'bench-model';
 export async function startBenchMarket(
   databaseUrl: string | undefined,
   upstreamUrls: readonly string[],
-  { provision }: { provision: boolean } = { provision: true },
+  { provision = true, overrides = {} }: { provision?: boolean; overrides?: Partial<MarketOptions> } = {},
 ): Promise<BenchMarket> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
   const market = await startMarket(
@@ -29,6 +29,7 @@ export async function startBenchMarket(
       rateLimits: { requestsPerMinute: 600, tokensPerMinute: 1_000_000 },
       verification: { samplingFloor: 0.02, workerIntervalMs: 1_000 },
       logLevel: 'error',
+      ...overrides,
     }),
   );
   const close = async () => {

@@ -6,7 +6,7 @@
 // multiple of the relay's in the same round. Options:
 //   --rounds N (5)  --duration S (8)  --warmup S (2)  --scenarios closed:32,open:200,open:500,open:1000
 //   --stream        streaming: added time to first byte and CPU per relayed chunk
-//   --targets relay,postgres,pglite   --scale-out   two gateways on one PostgreSQL against one
+//   --targets relay,postgres,pglite (also pglite-main: PGlite on the request thread)   --scale-out   two gateways on one PostgreSQL against one
 //   --slow-host     the hosts scenario (four hosts, one slow, with and without hedging)
 //   --check         compare the floor multiples with bench/baseline.json; exit 1 when one is > 25 % worse
 //   --save-baseline write this run's floor multiples to bench/baseline.json   --json FILE   every run, as JSON
@@ -22,6 +22,7 @@ import { startPostgresServer } from '../test/support/postgres-server.ts';
 import {
   baselineOf,
   goals,
+  DEFAULT_GATEWAYS,
   GATEWAYS,
   histogramBuckets,
   histogramQuantile,
@@ -51,7 +52,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '2' },
     scenarios: { type: 'string', default: 'closed:32,open:200,open:500,open:1000' },
     stream: { type: 'boolean', default: false },
-    targets: { type: 'string', default: GATEWAYS.join(',') },
+    targets: { type: 'string', default: DEFAULT_GATEWAYS.join(',') },
     'scale-out': { type: 'boolean', default: false },
     'slow-host': { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
@@ -98,14 +99,12 @@ async function startPrinting<T>(args: string[], what: string): Promise<{ child: 
 
 type Endpoint = { target: Target; url: string; headers: string[]; pids: number[]; metrics: boolean };
 
-async function startMarketProcess(upstream: string, databaseUrl: string | undefined, join_ = false) {
+/** A market target in its own process; `join` adds a second gateway on the database of the first (scale-out). */
+async function startMarketProcess(target: Target, upstream: string, databaseUrl: string | undefined, join_ = false) {
   const args = ['--import', 'tsx', join(import.meta.dirname, 'bench-market-process.ts'), '--upstream', upstream];
-  if (options.profile)
-    args.push(
-      '--profile',
-      join(options.profile, `${databaseUrl ? 'postgres' : 'pglite'}${join_ ? '-2' : ''}.cpuprofile`),
-    );
+  if (options.profile) args.push('--profile', join(options.profile, `${target}${join_ ? '-2' : ''}.cpuprofile`));
   if (databaseUrl) args.push('--database-url', databaseUrl);
+  if (target === 'pglite-main') args.push('--database-thread', 'main');
   if (join_) args.push('--join');
   return (await startPrinting<{ url: string; key: string; pid: number }>(args, 'a bench market')).info;
 }
@@ -312,7 +311,7 @@ try {
       const relay = await startRelay(upstream.info.port);
       endpoints.push({ target, url: relay.url, headers: [], pids: [relay.pid], metrics: false });
     } else {
-      const market = await startMarketProcess(upstreamUrl, target === 'postgres' ? postgres!.url : undefined);
+      const market = await startMarketProcess(target, upstreamUrl, target === 'postgres' ? postgres!.url : undefined);
       endpoints.push({
         target,
         url: market.url,
@@ -364,7 +363,7 @@ try {
 
   if (options['scale-out'] && postgres) {
     const first = endpoints.find((e) => e.target === 'postgres')!;
-    const second = await startMarketProcess(upstreamUrl, postgres.url, true);
+    const second = await startMarketProcess('postgres', upstreamUrl, postgres.url, true);
     const pair: Endpoint[] = [first, { ...first, url: second.url, pids: [second.pid] }];
     const ratios: number[] = [];
     const cpus = { one: [] as number[], two: [] as number[] };

@@ -9,7 +9,9 @@ import { writeFileSync } from 'node:fs';
 
 const started = Date.now();
 await build({
-  entryPoints: { agora: 'src/cli/agora.ts' },
+  // The embedded database's worker thread starts from its own file, found beside the module that starts it
+  // (src/adapters/sql/pglite-worker-session.ts): in the bundle, dist/server/pglite-worker.js.
+  entryPoints: { agora: 'src/cli/agora.ts', 'pglite-worker': 'src/adapters/sql/pglite-worker.ts' },
   bundle: true,
   splitting: true,
   packages: 'external',

@@ -1,6 +1,9 @@
 // What `agora start` (and a test or tool starting a market in its process) may choose: where it listens and keeps
-// its data, its rules, its background jobs' intervals, and the time it runs on.
+// its data (and on which thread its embedded database runs), its rules, its background jobs' intervals, and the time
+// it runs on.
 import type pino from 'pino';
+import { join } from 'node:path';
+import type { DatabaseLocation, EmbeddedDatabaseThread } from '../adapters/sql/open-database.ts';
 import type { HostAdmission } from '../app/hosts/host-registry.ts';
 import type { RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
 import type { BillingWriter, TimePorts } from '../app/ports.ts';
@@ -17,6 +20,8 @@ export type MarketOptions = {
   host: string;
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** which thread runs the embedded database (no databaseUrl); default 'worker' (docs/decisions/019-pglite-on-a-worker-thread.md) */
+  embeddedDatabaseThread?: EmbeddedDatabaseThread | undefined;
   modelCacheDir: string;
   /** built-in host agents started beside the market (each its own identity, engine and registration) */
   builtinHosts: number;
@@ -61,3 +66,12 @@ export type MarketOptions = {
 /** Settling a tenth of an epoch after it is due is soon enough; a few seconds at most, for short sandbox epochs. */
 export const settlementIntervalFor = (epochLengthMs: number): number =>
   Math.max(250, Math.min(5_000, epochLengthMs / 10));
+
+/**
+ * The market's database: PostgreSQL from its URL, or PGlite in the data directory, off the request thread unless
+ * the options say otherwise (docs/decisions/019-pglite-on-a-worker-thread.md).
+ */
+export const marketDatabase = (options: MarketOptions, dataDir: string, templateDir: string): DatabaseLocation =>
+  options.databaseUrl
+    ? { url: options.databaseUrl }
+    : { dataDir: join(dataDir, 'pgdata'), templateDir, thread: options.embeddedDatabaseThread ?? 'worker' };

@@ -48,7 +48,7 @@ import { createTrafficRecorder } from '../app/status/traffic-recorder.ts';
 import { createKyselySessionStore } from '../adapters/sql/kysely-session-store.ts';
 import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts';
 
-import type { MarketOptions } from './market-options.ts';
+import { marketDatabase, type MarketOptions } from './market-options.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 
 export type { MarketOptions };
@@ -89,11 +89,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
   try {
     const logOptions = { level: options.logLevel, redact: ['req.headers.authorization'] };
     const logger = options.logDestination ? pino(logOptions, options.logDestination) : pino(logOptions);
-    const database = await openDatabase(
-      options.databaseUrl
-        ? { url: options.databaseUrl }
-        : { dataDir: join(dataDir, 'pgdata'), templateDir: userCacheDir() },
-    );
+    const database = await openDatabase(marketDatabase(options, dataDir, userCacheDir()));
     cleanups.push(() => database.close());
     const store = createKyselyMarketStore(database.db);
     const billingStore = createKyselyBillingStore(database.db);

@@ -2,7 +2,6 @@
 // directory. Both return int8 as bigint, and both run the same migrations on open (safe to re-run).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { types } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/001-initial.ts';
@@ -16,14 +15,21 @@ import * as verification from './migrations/008-verification.ts';
 import * as economics from './migrations/009-economics.ts';
 import * as consoleAndStatus from './migrations/010-console-and-status.ts';
 import * as keyTreeLimits from './migrations/011-key-tree-limits.ts';
-import { openPGlite } from './pglite-cluster.ts';
+import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
+import { openPGliteOnWorker } from './pglite-worker-session.ts';
 import type { Schema } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type Database = { db: Kysely<Schema>; kind: DatabaseKind; close(): Promise<void> };
+/**
+ * Which thread runs an embedded database: the one that opens it, or a worker thread of its own, so its statements
+ * stop competing with the requests (docs/decisions/019-pglite-on-a-worker-thread.md).
+ */
+export type EmbeddedDatabaseThread = 'main' | 'worker';
 /** `templateDir`: where a new embedded database's initialised cluster is cached (pglite-cluster.ts). */
-export type DatabaseLocation = { url: string } | { dataDir: string; templateDir?: string | undefined };
+export type DatabaseLocation =
+  { url: string } | { dataDir: string; templateDir?: string | undefined; thread?: EmbeddedDatabaseThread | undefined };
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
@@ -121,10 +127,10 @@ export async function openDatabase(location: DatabaseLocation, options: OpenOpti
     await migrate(db);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  // PGlite returns small int8 values as JS numbers by default; money must always be bigint.
-  const client = await openPGlite(location.dataDir, location.templateDir, {
-    parsers: { [types.INT8]: (value: string) => BigInt(value) },
-  });
+  const client =
+    location.thread === 'worker'
+      ? await openPGliteOnWorker(location.dataDir, location.templateDir)
+      : await openMarketPGlite(location.dataDir, location.templateDir);
   const db = new Kysely<Schema>({ dialect: pgliteDialect(client) });
   if (options.mustExist) await requireMarketSchema(db, location);
   await migrate(db);

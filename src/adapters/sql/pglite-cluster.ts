@@ -3,7 +3,7 @@
 // restore. The copy is taken once per PGlite version, right after the first initdb, and kept in the user's cache
 // directory (docs/decisions/016-startup-and-offline-speed.md); it holds no market data (the migrations run on every new
 // database as before), and one that is damaged or fails to load is thrown away and initdb runs instead.
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { PGlite, types, type PGliteOptions } from '@electric-sql/pglite';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -78,3 +78,7 @@ export async function openPGlite(
   await saveTemplate(client, templateDir).catch(() => undefined);
   return client;
 }
+
+/** The market's embedded database: PGlite returns small int8 values as JS numbers by default; money must be bigint. */
+export const openMarketPGlite = (dataDir: string, templateDir: string | undefined): Promise<PGlite> =>
+  openPGlite(dataDir, templateDir, { parsers: { [types.INT8]: (value: string) => BigInt(value) } });

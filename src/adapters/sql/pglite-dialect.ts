@@ -1,8 +1,8 @@
 // Kysely over embedded PGlite. Written here rather than taken from kysely-pglite, whose entry module also loads
 // its code generator (kysely-codegen, oclif): about 1.7 s of imports that every start and every offline command
 // paid before touching the database (docs/decisions/016-startup-and-offline-speed.md). It also reports the rows a write
-// touched, which kysely-pglite's connection dropped (every update and delete counted 0 rows on PGlite).
-import type { PGlite } from '@electric-sql/pglite';
+// touched, which kysely-pglite's connection dropped (every update and delete counted 0 rows on PGlite). The session
+// is a PGlite in this thread or one owned by a worker thread (pglite-worker-session.ts): the driver is the same.
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -15,8 +15,14 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
+/** What the dialect needs of PGlite: PGlite itself has it, and so has its worker thread's session. */
+export interface PGliteSession {
+  query<R>(sql: string, params: unknown[]): Promise<{ rows: R[]; affectedRows?: number | undefined }>;
+  close(): Promise<void>;
+}
+
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly client: PGlite) {}
+  constructor(private readonly client: PGliteSession) {}
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.client.query<R>(query.sql, [...query.parameters]);
     return result.affectedRows === undefined
@@ -36,7 +42,7 @@ class PGliteConnection implements DatabaseConnection {
 class ExclusivePGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private readonly releases = new WeakMap<DatabaseConnection, () => void>();
-  constructor(private readonly client: PGlite) {}
+  constructor(private readonly client: PGliteSession) {}
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;
@@ -66,7 +72,7 @@ class ExclusivePGliteDriver implements Driver {
   }
 }
 
-export function pgliteDialect(client: PGlite): Dialect {
+export function pgliteDialect(client: PGliteSession): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
     createDriver: () => new ExclusivePGliteDriver(client),
