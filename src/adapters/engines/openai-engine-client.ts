@@ -1,9 +1,10 @@
 // One client for every OpenAI-wire engine (built-in host, llama.cpp server, vLLM, Ollama): undici keep-alive
 // pools, JSON or SSE, failures classified by phase so the router knows whether a retry is safe, and the digests of
 // the exact bytes sent and received, with the host's signed receipt for them.
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { UpstreamError, type EngineClient } from '../../app/ports.ts';
 import { digestOf, sha256Digest, streamingDigest } from '../keys/sha256-digest.ts';
+import { exchange, type ExchangeHead } from './engine-exchange.ts';
 import {
   parseStreamReceipt,
   RECEIPT_SIGNATURE_HEADER,
@@ -33,11 +34,10 @@ function eventEnd(bytes: Buffer): number {
  */
 async function* readSseEvents(
   kind: CompletionKind,
-  body: AsyncIterable<Buffer>,
+  chunks: AsyncIterator<Buffer>,
   onReceipt: (responseDigest: string, signature: string | null) => void,
 ): AsyncGenerator<UpstreamEvent> {
   const hash = streamingDigest();
-  const chunks = body[Symbol.asyncIterator]();
   let buffered: Buffer = Buffer.alloc(0);
   let finished = false;
   let signature: string | null = null;
@@ -116,24 +116,27 @@ export function createOpenAiEngineClient(
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
   return {
     async send(call) {
-      const payload = JSON.stringify(call.body);
+      const payload = Buffer.from(JSON.stringify(call.body));
       const requestDigest = sha256Digest(payload);
-      let response: Dispatcher.ResponseData;
+      let response: ExchangeHead;
       try {
-        response = await request(`${call.baseUrl}${call.path}`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: call.stream ? 'text/event-stream' : 'application/json',
-            [REQUEST_ID_HEADER]: call.requestId,
-            ...(call.bearer ? { authorization: `Bearer ${call.bearer}` } : {}),
-          },
-          body: payload,
-          signal: call.signal,
+        response = await exchange(
           dispatcher,
-          headersTimeout: options.headersTimeoutMs ?? 60_000,
-          bodyTimeout: 120_000,
-        });
+          {
+            url: `${call.baseUrl}${call.path}`,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: call.stream ? 'text/event-stream' : 'application/json',
+              [REQUEST_ID_HEADER]: call.requestId,
+              ...(call.bearer ? { authorization: `Bearer ${call.bearer}` } : {}),
+            },
+            body: payload,
+            headersTimeout: options.headersTimeoutMs ?? 60_000,
+            bodyTimeout: 120_000,
+          },
+          call.signal,
+        );
       } catch (error) {
         if (call.signal.aborted) throw error;
         const timeout = (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
@@ -143,7 +146,10 @@ export function createOpenAiEngineClient(
         );
       }
       if (response.statusCode >= 400) {
-        const body = await response.body.json().catch(() => undefined);
+        const body = await response.body
+          .whole()
+          .then((bytes): unknown => JSON.parse(bytes.toString('utf8')))
+          .catch(() => undefined);
         throw new UpstreamError(
           'status',
           `the engine answered ${response.statusCode}`,
@@ -157,7 +163,7 @@ export function createOpenAiEngineClient(
         let bytes: Buffer;
         let read: ReturnType<typeof readUpstreamAnswer>;
         try {
-          bytes = Buffer.from(await response.body.arrayBuffer());
+          bytes = await response.body.whole();
           read = readUpstreamAnswer(completionKindOf(call.path), JSON.parse(bytes.toString('utf8')));
         } catch (error) {
           if (call.signal.aborted) throw error;
@@ -175,7 +181,7 @@ export function createOpenAiEngineClient(
         };
       }
       let receipt: ResponseReceipt | undefined;
-      const events = readSseEvents(completionKindOf(call.path), response.body, (responseDigest, signature) => {
+      const events = readSseEvents(completionKindOf(call.path), response.body.chunks(), (responseDigest, signature) => {
         receipt = { requestDigest, responseDigest, signature };
       });
       return { kind: 'stream', events, receipt: () => receipt };
