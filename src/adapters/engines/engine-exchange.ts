@@ -4,6 +4,7 @@
 // stream wrapped around them and no ArrayBuffer copy. The paid path sends every request through here.
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CancelSignal } from '../../app/cancellation.ts';
 
 /** The answer's status and headers; its body is read either way, once. */
 export type ExchangeHead = { statusCode: number; headers: IncomingHttpHeaders; body: ExchangeBody };
@@ -48,10 +49,10 @@ class Exchange implements Dispatcher.DispatchHandler, ExchangeBody {
   #queue: Buffer[] = [];
   #ended = false;
   #error: unknown;
-  readonly #signal: AbortSignal;
-  readonly #onAbort = () => this.#controller?.abort(this.#signal.reason);
+  readonly #signal: CancelSignal;
+  readonly #onAbort = () => this.#controller?.abort(this.#signal.reason as Error);
 
-  constructor(signal: AbortSignal, head: Pending<ExchangeHead>) {
+  constructor(signal: CancelSignal, head: Pending<ExchangeHead>) {
     this.#signal = signal;
     this.#head = head;
     signal.addEventListener('abort', this.#onAbort, { once: true });
@@ -60,7 +61,7 @@ class Exchange implements Dispatcher.DispatchHandler, ExchangeBody {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
     // Aborted while it waited for a connection: undici's `request()` also aborts it only now.
-    if (this.#signal.aborted) controller.abort(this.#signal.reason);
+    if (this.#signal.aborted) controller.abort(this.#signal.reason as Error);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
@@ -134,7 +135,11 @@ class Exchange implements Dispatcher.DispatchHandler, ExchangeBody {
  * Sends the request; resolves with the answer's head once it arrives. Fails as undici's `request()` would: the
  * signal's reason when it aborts, undici's own error when the host cannot be reached or the headers time out.
  */
-export function exchange(dispatcher: Dispatcher, request: ExchangeRequest, signal: AbortSignal): Promise<ExchangeHead> {
+export function exchange(
+  dispatcher: Dispatcher,
+  request: ExchangeRequest,
+  signal: CancelSignal,
+): Promise<ExchangeHead> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const handler = new Exchange(signal, { resolve, reject });
