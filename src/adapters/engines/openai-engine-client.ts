@@ -28,6 +28,24 @@ function eventEnd(bytes: Buffer): number {
 }
 
 /**
+ * An SSE event's data: the values of its `data:` lines (leading spaces dropped), joined by newlines; '' if none.
+ * Read line by line in place, with no array of lines per event: a stream has one event per token.
+ */
+export function dataOf(event: string): string {
+  let data: string | undefined;
+  for (let start = 0; start < event.length;) {
+    const newline = event.indexOf('\n', start);
+    const end = newline < 0 ? event.length : newline;
+    if (event.startsWith('data:', start)) {
+      const value = event.slice(start + 5, event.charCodeAt(end - 1) === 13 ? end - 1 : end).trimStart();
+      data = data === undefined ? value : `${data}\n${value}`;
+    }
+    start = end + 1;
+  }
+  return data ?? '';
+}
+
+/**
  * Reads SSE events off the raw bytes, hashing every byte up to the end of `data: [DONE]` (what a host's receipt
  * signs), then reads on for the receipt comment. Each chunk is read here, once, into a typed event; a host's error
  * event, or a chunk that is not a completion chunk, ends the stream as the host's failure.
@@ -53,11 +71,7 @@ async function* readSseEvents(
           continue;
         }
         hash.update(bytes);
-        const data = event
-          .split(/\r?\n/)
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n');
+        const data = dataOf(event);
         if (!data) continue;
         if (data === '[DONE]') {
           finished = true;
