@@ -31,7 +31,8 @@ function targetOf(url: string): Target {
   let target = targets.get(url);
   if (!target) {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`unsupported URL: ${url}`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new Error('Invalid URL protocol: the URL must start with `http:` or `https:`.'); // undici's words
     target = { origin: parsed.origin, path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname };
     if (targets.size >= MAX_TARGETS) targets.clear();
     targets.set(url, target);
