@@ -4,6 +4,7 @@ import type { Nanos } from '../domain/money/nanos.ts';
 import type { ResponseReceipt } from '../contracts/hosts/response-receipt.ts';
 import type { ProviderPreferences } from '../contracts/openai/provider-preferences.ts';
 import type { UpstreamAnswer, UpstreamEvent, UpstreamWire } from '../contracts/openai/upstream-completion.ts';
+import type { CancelSignal } from './cancellation.ts';
 
 export type Clock = { nowMs(): number };
 /** A uniform draw in [0, 1): Math.random in production, a seeded sequence in tests. */
@@ -144,7 +145,7 @@ export type UpstreamCall = {
   baseUrl: string;
   path: string;
   body: object;
-  signal: AbortSignal;
+  signal: CancelSignal;
   requestId: string;
   bearer?: string | null;
 };

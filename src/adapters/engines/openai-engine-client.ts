@@ -1,9 +1,10 @@
 // One client for every OpenAI-wire engine (built-in host, llama.cpp server, vLLM, Ollama): undici keep-alive
 // pools, JSON or SSE, failures classified by phase so the router knows whether a retry is safe, and the digests of
 // the exact bytes sent and received, with the host's signed receipt for them.
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { UpstreamError, type EngineClient } from '../../app/ports.ts';
 import { digestOf, sha256Digest, streamingDigest } from '../keys/sha256-digest.ts';
+import { exchange, type ExchangeHead } from './engine-exchange.ts';
 import {
   parseStreamReceipt,
   RECEIPT_SIGNATURE_HEADER,
@@ -27,17 +28,34 @@ function eventEnd(bytes: Buffer): number {
 }
 
 /**
+ * An SSE event's data: the values of its `data:` lines (leading spaces dropped), joined by newlines; '' if none.
+ * Read line by line in place, with no array of lines per event: a stream has one event per token.
+ */
+export function dataOf(event: string): string {
+  let data: string | undefined;
+  for (let start = 0; start < event.length;) {
+    const newline = event.indexOf('\n', start);
+    const end = newline < 0 ? event.length : newline;
+    if (event.startsWith('data:', start)) {
+      const value = event.slice(start + 5, event.charCodeAt(end - 1) === 13 ? end - 1 : end).trimStart();
+      data = data === undefined ? value : `${data}\n${value}`;
+    }
+    start = end + 1;
+  }
+  return data ?? '';
+}
+
+/**
  * Reads SSE events off the raw bytes, hashing every byte up to the end of `data: [DONE]` (what a host's receipt
  * signs), then reads on for the receipt comment. Each chunk is read here, once, into a typed event; a host's error
  * event, or a chunk that is not a completion chunk, ends the stream as the host's failure.
  */
 async function* readSseEvents(
   kind: CompletionKind,
-  body: AsyncIterable<Buffer>,
+  chunks: AsyncIterator<Buffer>,
   onReceipt: (responseDigest: string, signature: string | null) => void,
 ): AsyncGenerator<UpstreamEvent> {
   const hash = streamingDigest();
-  const chunks = body[Symbol.asyncIterator]();
   let buffered: Buffer = Buffer.alloc(0);
   let finished = false;
   let signature: string | null = null;
@@ -53,11 +71,7 @@ async function* readSseEvents(
           continue;
         }
         hash.update(bytes);
-        const data = event
-          .split(/\r?\n/)
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n');
+        const data = dataOf(event);
         if (!data) continue;
         if (data === '[DONE]') {
           finished = true;
@@ -116,24 +130,27 @@ export function createOpenAiEngineClient(
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
   return {
     async send(call) {
-      const payload = JSON.stringify(call.body);
+      const payload = Buffer.from(JSON.stringify(call.body));
       const requestDigest = sha256Digest(payload);
-      let response: Dispatcher.ResponseData;
+      let response: ExchangeHead;
       try {
-        response = await request(`${call.baseUrl}${call.path}`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: call.stream ? 'text/event-stream' : 'application/json',
-            [REQUEST_ID_HEADER]: call.requestId,
-            ...(call.bearer ? { authorization: `Bearer ${call.bearer}` } : {}),
-          },
-          body: payload,
-          signal: call.signal,
+        response = await exchange(
           dispatcher,
-          headersTimeout: options.headersTimeoutMs ?? 60_000,
-          bodyTimeout: 120_000,
-        });
+          {
+            url: `${call.baseUrl}${call.path}`,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: call.stream ? 'text/event-stream' : 'application/json',
+              [REQUEST_ID_HEADER]: call.requestId,
+              ...(call.bearer ? { authorization: `Bearer ${call.bearer}` } : {}),
+            },
+            body: payload,
+            headersTimeout: options.headersTimeoutMs ?? 60_000,
+            bodyTimeout: 120_000,
+          },
+          call.signal,
+        );
       } catch (error) {
         if (call.signal.aborted) throw error;
         const timeout = (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
@@ -143,7 +160,10 @@ export function createOpenAiEngineClient(
         );
       }
       if (response.statusCode >= 400) {
-        const body = await response.body.json().catch(() => undefined);
+        const body = await response.body
+          .whole()
+          .then((bytes): unknown => JSON.parse(bytes.toString('utf8')))
+          .catch(() => undefined);
         throw new UpstreamError(
           'status',
           `the engine answered ${response.statusCode}`,
@@ -157,7 +177,7 @@ export function createOpenAiEngineClient(
         let bytes: Buffer;
         let read: ReturnType<typeof readUpstreamAnswer>;
         try {
-          bytes = Buffer.from(await response.body.arrayBuffer());
+          bytes = await response.body.whole();
           read = readUpstreamAnswer(completionKindOf(call.path), JSON.parse(bytes.toString('utf8')));
         } catch (error) {
           if (call.signal.aborted) throw error;
@@ -175,7 +195,7 @@ export function createOpenAiEngineClient(
         };
       }
       let receipt: ResponseReceipt | undefined;
-      const events = readSseEvents(completionKindOf(call.path), response.body, (responseDigest, signature) => {
+      const events = readSseEvents(completionKindOf(call.path), response.body.chunks(), (responseDigest, signature) => {
         receipt = { requestDigest, responseDigest, signature };
       });
       return { kind: 'stream', events, receipt: () => receipt };

@@ -10,6 +10,7 @@ import {
   type AdmissionRules,
   type ShedReason,
 } from '../../domain/routing/admission.ts';
+import type { CancelSignal } from '../cancellation.ts';
 import type { Clock, Scheduler } from '../ports.ts';
 import type { ModelRoute } from './market-catalog.ts';
 
@@ -26,7 +27,7 @@ export type AdmissionMetrics = {
 
 export type AdmissionQueue = {
   /** a slot for a request of this model, which has `slots` online now; waits while queued, until the signal aborts */
-  admit(modelId: string, slots: number, signal: AbortSignal): Promise<Admission>;
+  admit(modelId: string, slots: number, signal: CancelSignal): Promise<Admission>;
 };
 
 export type AdmissionDeps = {

@@ -4,6 +4,7 @@
 // byte (and the 5% hedge budget allows), a second copy goes to the next host; the first to answer serves and the
 // other is cancelled, so only the winner is ever billed.
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
+import { Cancellation, type CancelSignal } from '../cancellation.ts';
 import { UpstreamError, type Scheduler, type UpstreamCall, type UpstreamResponse } from '../ports.ts';
 import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import type { ModelRoute } from './market-catalog.ts';
@@ -99,7 +100,7 @@ export async function raceHosts(
   query: RouteQuery,
   candidates: readonly ModelRoute[],
   call: (route: ModelRoute) => Omit<UpstreamCall, 'signal'> & { stream: boolean },
-  options: { signal: AbortSignal; hedge: boolean },
+  options: { signal: CancelSignal; hedge: boolean },
 ): Promise<Winner> {
   const queue = candidates.slice(0, MAX_ATTEMPTS);
   const running = new Set<Running>();
@@ -112,7 +113,7 @@ export async function raceHosts(
     const route = queue.shift();
     if (!route) return;
     attempts += 1;
-    const abort = new AbortController();
+    const abort = new Cancellation();
     const onBuyerAbort = () => abort.abort();
     options.signal.addEventListener('abort', onBuyerAbort, { once: true });
     const attempt = deps.router.begin(query, route);
@@ -121,7 +122,7 @@ export async function raceHosts(
       if (cut) abort.abort();
     };
     const outcome = deps
-      .send({ ...call(route), signal: abort.signal })
+      .send({ ...call(route), signal: abort })
       .then(firstAnswer)
       .then(
         (answer) => {

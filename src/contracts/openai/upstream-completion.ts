@@ -37,17 +37,6 @@ const topSchema = z
 const logprobOrNaN = z.number().catch(Number.NaN);
 const nullishArray = z.array(z.unknown()).nullish().catch(undefined);
 
-/** Chat logprobs: `content[]` of `{ id, logprob, top_logprobs }`. None: no positions; one id not an integer: undefined. */
-const chatTokensSchema = z
-  .looseObject({
-    content: z.array(z.looseObject({ id: z.number().int(), logprob: logprobOrNaN, top_logprobs: topSchema })).nullish(),
-  })
-  .nullish()
-  .transform((logprobs): ClaimedPosition[] | undefined =>
-    (logprobs?.content ?? []).map((e) => ({ id: e.id, logprob: e.logprob, top: e.top_logprobs })),
-  )
-  .catch(undefined);
-
 /** Completion logprobs: parallel `token_ids`, `token_logprobs` and `top_logprobs_ids` lists. */
 const textTokensSchema = z
   .looseObject({
@@ -67,16 +56,6 @@ const textTokensSchema = z
   })
   .catch(undefined);
 
-const contentSchema = z
-  .looseObject({ content: z.string().nullish().catch(undefined) })
-  .nullish()
-  .catch(undefined);
-const chatChoiceSchema = z.looseObject({
-  message: contentSchema,
-  delta: contentSchema,
-  logprobs: chatTokensSchema,
-  finish_reason: z.string().nullish().catch(undefined),
-});
 const textChoiceSchema = z.looseObject({
   text: z.string().nullish().catch(undefined),
   logprobs: textTokensSchema,
@@ -95,17 +74,79 @@ export type UpstreamOutput = {
   finishReason: string | null;
 };
 
-function outputOf(kind: CompletionKind, choice: UpstreamChoiceWire): UpstreamOutput {
-  if (kind === 'text') {
-    const read = textChoiceSchema.parse(choice);
-    return { text: read.text ?? '', tokens: read.logprobs, finishReason: read.finish_reason ?? null };
+// A host sends one chunk per token, so the wire of the common shape and every chat choice are read by hand below
+// rather than by zod schemas (a test holds them to the schemas they replace); a text completion's choice, and any wire
+// out of the common shape, go to the schemas above.
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `wireSchema` for a chunk whose choices are objects and whose usage, if any, is well formed; undefined otherwise. */
+function readWire(json: unknown): UpstreamWire | undefined {
+  if (!isRecord(json)) return undefined;
+  const { choices, usage } = json;
+  if (choices !== undefined && !(Array.isArray(choices) && choices.every(isRecord))) return undefined;
+  if (
+    usage != null &&
+    !(isRecord(usage) && (usage.completion_tokens === undefined || typeof usage.completion_tokens === 'number'))
+  )
+    return undefined;
+  // the schema's fields first, then the others as sent
+  const wire: UpstreamWire = {};
+  if ('choices' in json) wire.choices = choices === undefined ? undefined : choices.map((choice) => ({ ...choice }));
+  if ('usage' in json)
+    wire.usage = isRecord(usage)
+      ? {
+          ...('completion_tokens' in usage ? { completion_tokens: usage.completion_tokens as number | undefined } : {}),
+          ...usage,
+        }
+      : (usage as null | undefined);
+  for (const key in json) if (key !== 'choices' && key !== 'usage') wire[key] = json[key];
+  return wire;
+}
+
+/** `topSchema`'s reading: the entries with an integer id and a logprob. */
+function topOf(entries: unknown): TokenLogprob[] {
+  if (!Array.isArray(entries)) return [];
+  const top: TokenLogprob[] = [];
+  for (const entry of entries)
+    if (isRecord(entry) && Number.isSafeInteger(entry.id) && typeof entry.logprob === 'number')
+      top.push({ id: entry.id as number, logprob: entry.logprob });
+  return top;
+}
+
+/** Chat logprobs: `content[]` of `{ id, logprob, top_logprobs }`. None: no positions; one id not an integer: undefined. */
+function chatTokensOf(logprobs: unknown): ClaimedPosition[] | undefined {
+  if (logprobs == null) return [];
+  if (!isRecord(logprobs)) return undefined;
+  const content = logprobs.content;
+  if (content == null) return [];
+  if (!Array.isArray(content)) return undefined;
+  const positions: ClaimedPosition[] = [];
+  for (const entry of content) {
+    if (!isRecord(entry) || !Number.isSafeInteger(entry.id)) return undefined;
+    const logprob = typeof entry.logprob === 'number' ? entry.logprob : Number.NaN;
+    positions.push({ id: entry.id as number, logprob, top: topOf(entry.top_logprobs) });
   }
-  const read = chatChoiceSchema.parse(choice);
+  return positions;
+}
+
+/** A chat choice: its text (the message's, else the delta's), its tokens, and why it stopped; whatever is malformed reads as absent. */
+function chatOutputOf(choice: UpstreamChoiceWire): UpstreamOutput {
+  const holder = isRecord(choice.message) ? choice.message : isRecord(choice.delta) ? choice.delta : undefined;
+  const content = holder?.content;
+  const finishReason = choice.finish_reason;
   return {
-    text: (read.message ?? read.delta)?.content ?? '',
-    tokens: read.logprobs,
-    finishReason: read.finish_reason ?? null,
+    text: typeof content === 'string' ? content : '',
+    tokens: chatTokensOf(choice.logprobs),
+    finishReason: typeof finishReason === 'string' ? finishReason : null,
   };
+}
+
+function outputOf(kind: CompletionKind, choice: UpstreamChoiceWire): UpstreamOutput {
+  if (kind === 'chat') return chatOutputOf(choice);
+  const read = textChoiceSchema.parse(choice);
+  return { text: read.text ?? '', tokens: read.logprobs, finishReason: read.finish_reason ?? null };
 }
 
 /**
@@ -123,7 +164,7 @@ export type UpstreamAnswer = UpstreamOutput & { completionTokens: number | undef
 
 /** Reads one parsed stream chunk; undefined for a chunk that carries nothing (no choice, no usage). */
 export function readUpstreamChunk(kind: CompletionKind, json: unknown): UpstreamEvent | undefined {
-  const wire = wireSchema.parse(json);
+  const wire = readWire(json) ?? wireSchema.parse(json);
   const [choice] = wire.choices ?? [];
   if (choice === undefined || wire.choices === undefined) {
     return wire.usage ? { type: 'usage', completionTokens: wire.usage.completion_tokens } : undefined;
@@ -140,7 +181,7 @@ export function readUpstreamAnswer(
   kind: CompletionKind,
   json: unknown,
 ): { body: UpstreamWire; answer: UpstreamAnswer } {
-  const body = wireSchema.parse(json);
+  const body = readWire(json) ?? wireSchema.parse(json);
   const [choice] = body.choices ?? [];
   const output = choice ? outputOf(kind, choice) : { text: '', tokens: [], finishReason: null };
   return { body, answer: { ...output, completionTokens: body.usage?.completion_tokens } };

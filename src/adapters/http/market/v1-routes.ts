@@ -21,6 +21,7 @@ import {
   type ServeCompletionDeps,
 } from '../../../app/v1/serve-completion.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
+import { Cancellation, type CancelSignal } from '../../../app/cancellation.ts';
 import { marketError } from '../../../contracts/errors/market-error.ts';
 import { v1Routes } from '../../../contracts/routes/v1-routes.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
@@ -39,12 +40,12 @@ export type V1RouteDeps = {
 };
 
 /** A completion as JSON, or relayed as server-sent events while the buyer stays connected. */
-async function respond(deps: V1RouteDeps, reply: FastifyReply, input: (signal: AbortSignal) => CompletionInput) {
-  const abort = new AbortController();
+async function respond(deps: V1RouteDeps, reply: FastifyReply, input: (signal: CancelSignal) => CompletionInput) {
+  const hangUp = new Cancellation();
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) abort.abort();
+    if (!reply.raw.writableFinished) hangUp.abort();
   });
-  const served = await serveCompletion(deps.serve, input(abort.signal));
+  const served = await serveCompletion(deps.serve, input(hangUp));
   if (served.kind === 'json') return reply.send(served.body);
   const sse = openSseStream(reply, { 'x-request-id': reply.request.id });
   try {

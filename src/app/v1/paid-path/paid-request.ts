@@ -3,11 +3,12 @@
 import type { ChatCompletionRequest, CompletionRequest } from '../../../contracts/openai/completion-request.ts';
 import type { OpenAiErrorBody } from '../../../contracts/openai/error-envelope.ts';
 import type { ProviderPreferences } from '../../../contracts/openai/provider-preferences.ts';
+import type { CancelSignal } from '../../cancellation.ts';
 import type { ApiKeyRecord } from '../../ports.ts';
 
 export type CompletionInput =
-  | { kind: 'chat'; body: ChatCompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal }
-  | { kind: 'text'; body: CompletionRequest; key: ApiKeyRecord; requestId: string; signal: AbortSignal };
+  | { kind: 'chat'; body: ChatCompletionRequest; key: ApiKeyRecord; requestId: string; signal: CancelSignal }
+  | { kind: 'text'; body: CompletionRequest; key: ApiKeyRecord; requestId: string; signal: CancelSignal };
 
 /** The usage block the market answers with: its own counts, and the cost when the buyer asked for it. */
 export type UsageBlock = { prompt_tokens: number; completion_tokens: number; total_tokens: number; cost?: string };
