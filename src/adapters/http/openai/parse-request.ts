@@ -3,13 +3,6 @@
 import type { z } from 'zod';
 import { marketError } from '../../../contracts/errors/market-error.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
-import { chatCompletionRequestSchema } from '../../../contracts/openai/completion-request.ts';
-import { readCommonChatRequest } from '../../../contracts/openai/chat-request-fast-path.ts';
-
-/** Schemas with a hand-written reader for their common shape (undefined: the schema decides). */
-const FAST_PATHS = new Map<z.ZodType, (body: unknown) => unknown>([
-  [chatCompletionRequestSchema, readCommonChatRequest],
-]);
 
 function depthExceeds(value: unknown, limit: number): boolean {
   if (limit < 0) return true;
@@ -19,9 +12,6 @@ function depthExceeds(value: unknown, limit: number): boolean {
 }
 
 export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  // A body the fast path reads is an object nested three levels deep at most: within the depth limit.
-  const read = FAST_PATHS.get(schema)?.(body);
-  if (read !== undefined) return read as z.infer<S>;
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw marketError('invalid_body', 'The request body must be a JSON object.');
   }
