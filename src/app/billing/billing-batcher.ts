@@ -1,6 +1,9 @@
 // Group commit for billing: captures and lease returns queue in memory and reach the database in one transaction
-// per batch, in order, a few milliseconds after they happen. enqueue() answers once the batch holding the operation
-// is durable, so an answer's last bytes can wait for its charge: what the market answered, it charged.
+// per batch, in order. Batches are paced by the database, not by a clock: while one batch is being written the next
+// queues, and when its commit returns everything queued since is written at once as the next batch; only an
+// operation reaching an idle batcher waits a short window for company. So a batch is as large as the database is
+// slow, and nothing waits for a timer while the database is free. enqueue() answers once the batch holding the
+// operation is durable, so an answer's last bytes can wait for its charge: what the market answered, it charged.
 // A failed batch is retried one by one (one bad operation cannot sink the others), and what still fails is retried
 // with backoff while its waiters wait. An operation still unwritten when its give-up time passes is abandoned:
 // its waiter is told, it is logged and counted — never dropped silently. Every operation is idempotent (captures by
@@ -25,7 +28,8 @@ export type BatcherObserver = {
 
 export type BatcherOptions = {
   maxBatch: number;
-  maxDelayMs: number;
+  /** how long an operation reaching an idle batcher (no batch being written) waits for others to join its batch */
+  idleWindowMs: number;
   /** the first retry's delay; each next one doubles, up to retryMaxMs */
   retryBaseMs: number;
   retryMaxMs: number;
@@ -114,20 +118,15 @@ export function createBillingBatcher(
     return failed;
   };
 
-  const due = (): boolean => {
-    const first = queue[0];
-    return (
-      first !== undefined &&
-      (forced || queue.length >= options.maxBatch || deps.clock.nowMs() - first.queuedAtMs >= options.maxDelayMs)
-    );
-  };
-
   const sleep = (ms: number) => new Promise<void>((resolve) => deps.defer(resolve, ms));
 
-  /** One writer at a time, batch after batch while batches are due; then a timer for the next one. */
+  /**
+   * One writer at a time, batch after batch until nothing is queued: what queued while a batch was written is the
+   * next batch, written as soon as that commit returns (retries first, after their backoff).
+   */
   const drain = async (): Promise<void> => {
     writing = true;
-    while (due()) {
+    while (queue.length > 0) {
       const failed = await attempt(queue.splice(0, options.maxBatch));
       if (failed.length === 0) {
         retryMs = options.retryBaseMs;
@@ -146,15 +145,15 @@ export function createBillingBatcher(
       await sleep(Math.max(0, Math.min(retryMs, oldest + options.giveUpAfterMs - now)));
       retryMs = Math.min(retryMs * 2, options.retryMaxMs);
     }
-    if (queue.length === 0) forced = false;
+    forced = false;
     writing = false;
-    schedule();
   };
 
+  /** An idle batcher: writes at once when flushed or full, else when its first operation's window has passed. */
   const schedule = (): void => {
     const first = queue[0];
     if (writing || !first) return;
-    if (due()) {
+    if (forced || queue.length >= options.maxBatch || deps.clock.nowMs() - first.queuedAtMs >= options.idleWindowMs) {
       void drain();
       return;
     }
@@ -165,7 +164,7 @@ export function createBillingBatcher(
         timer = false;
         schedule();
       },
-      first.queuedAtMs + options.maxDelayMs - deps.clock.nowMs(),
+      first.queuedAtMs + options.idleWindowMs - deps.clock.nowMs(),
     );
   };
 
