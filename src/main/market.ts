@@ -143,6 +143,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       {
         maxBatch: 256,
         idleWindowMs: 5,
+        maxRestMs: 20,
         retryBaseMs: 10,
         retryMaxMs: 1_000,
         giveUpAfterMs: options.billingGiveUpMs ?? 10_000,

@@ -7,6 +7,7 @@ import { createBillingBatcher, type BatcherOptions, type Durability } from './bi
 const OPTIONS: BatcherOptions = {
   maxBatch: 256,
   idleWindowMs: 5,
+  maxRestMs: 20,
   retryBaseMs: 10,
   retryMaxMs: 80,
   giveUpAfterMs: 1_000,
@@ -162,6 +163,50 @@ describe('billing batches paced by the database', () => {
     expect(writes).toHaveLength(1);
     await time.advance(1);
     expect(writes.at(-1)).toEqual({ atMs: 10, names: ['b'] });
+  });
+
+  it('after a write that left nothing queued, waits as long as that write took before the next batch', async () => {
+    const { time, writes, enqueue, commit } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    // The write takes 12 ms and nothing queues meanwhile (embedded PGlite holds the event loop while it writes).
+    await time.advance(12);
+    await commit();
+    enqueue(capture('b'));
+    await time.advance(11);
+    expect(writes).toHaveLength(1);
+    enqueue(capture('c'));
+    await time.advance(1);
+    expect(writes.at(-1)).toEqual({ atMs: 29, names: ['b', 'c'] });
+    // A quick write asks no rest: once idle, the next operation waits only its window.
+    await commit();
+    await time.advance(100);
+    enqueue(capture('d'));
+    await time.advance(5);
+    expect(writes.at(-1)).toEqual({ atMs: 134, names: ['d'] });
+  });
+
+  it('rests at most maxRestMs after a slow write', async () => {
+    const { time, writes, enqueue, commit } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    await time.advance(100);
+    await commit();
+    enqueue(capture('b'));
+    await time.advance(OPTIONS.maxRestMs);
+    expect(writes.at(-1)).toEqual({ atMs: 105 + OPTIONS.maxRestMs, names: ['b'] });
+  });
+
+  it('flush() does not wait for the rest', async () => {
+    const { time, writes, enqueue, commit, batcher } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    await time.advance(100);
+    await commit();
+    enqueue(capture('b'));
+    void batcher.flush();
+    await settle();
+    expect(writes.at(-1)).toEqual({ atMs: 105, names: ['b'] });
   });
 
   it('with no idle window, writes a lone operation at once', async () => {
