@@ -138,7 +138,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       },
       {
         maxBatch: 256,
-        maxDelayMs: 5,
+        idleWindowMs: 5,
+        maxRestMs: 20,
         retryBaseMs: 10,
         retryMaxMs: 1_000,
         giveUpAfterMs: options.billingGiveUpMs ?? 10_000,

@@ -1,5 +1,5 @@
 // The database itself refuses what the ledger rules forbid, whatever the application code does: an unbalanced
-// transaction, a negative balance, and changing a written entry.
+// transaction (also one split across statements), a negative balance, an unknown account, and changing a written entry.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/adapters/sql/open-database.ts';
@@ -25,18 +25,38 @@ afterAll(async () => {
   await market.stop().catch(() => undefined);
 });
 
-const entry = async (key: string, rows: Array<[string, bigint]>) =>
+type Rows = Array<[string, bigint]>;
+
+/** Writes transactions in one database transaction; each inner list of transactions is one insert statement. */
+const statements = async (key: string, parts: Rows[][]) =>
   database.db.transaction().execute(async (trx) => {
-    const tx = await trx
-      .insertInto('ledger_transactions')
-      .values({ idempotency_key: key, kind: 'test' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('ledger_entries')
-      .values(rows.map(([account, amount]) => ({ transaction_id: tx.id, ledger_account_id: account, amount })))
-      .execute();
+    let n = 0;
+    for (const part of parts) {
+      const values = [];
+      for (const rows of part) {
+        const tx = await trx
+          .insertInto('ledger_transactions')
+          .values({ idempotency_key: `${key}-${n++}`, kind: 'test' })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        values.push(
+          ...rows.map(([account, amount]) => ({ transaction_id: tx.id, ledger_account_id: account, amount })),
+        );
+      }
+      await trx.insertInto('ledger_entries').values(values).execute();
+    }
   });
+
+const entry = (key: string, rows: Rows) => statements(key, [[rows]]);
+
+const balance = async (account: string) =>
+  (
+    await database.db
+      .selectFrom('ledger_accounts')
+      .select('balance')
+      .where('id', '=', account)
+      .executeTakeFirstOrThrow()
+  ).balance;
 
 describe('ledger rules in the database', () => {
   it('commits a balanced transaction and refuses an unbalanced one', async () => {
@@ -50,21 +70,69 @@ describe('ledger rules in the database', () => {
         ['a1:credits', 400n],
       ]),
     ).rejects.toThrow(/LEDGER_UNBALANCED/);
-    const credits = await database.db
-      .selectFrom('ledger_accounts')
-      .select('balance')
-      .where('id', '=', 'a1:credits')
-      .executeTakeFirstOrThrow();
-    expect(credits.balance).toBe(500n);
+    expect(await balance('a1:credits')).toBe(500n);
+  });
+
+  it('moves each account by the sum of its entries when one statement holds several transactions', async () => {
+    const fees = await balance('market:platform_fees');
+    await statements('several', [
+      [
+        [
+          ['market:funding', -300n],
+          ['a1:credits', 300n],
+        ],
+        [
+          ['a1:credits', -200n],
+          ['market:platform_fees', 200n],
+        ],
+      ],
+    ]);
+    expect(await balance('a1:credits')).toBe(600n);
+    expect(await balance('market:platform_fees')).toBe(fees + 200n);
+  });
+
+  it('refuses a statement in which one of several transactions does not balance', async () => {
+    await expect(
+      statements('one-unbalanced', [
+        [
+          [
+            ['market:funding', -300n],
+            ['a1:credits', 300n],
+          ],
+          [
+            ['a1:credits', -200n],
+            ['market:platform_fees', 100n],
+          ],
+        ],
+      ]),
+    ).rejects.toThrow(/LEDGER_UNBALANCED/);
+    expect(await balance('a1:credits')).toBe(600n);
+  });
+
+  it("refuses a transaction's entries split across statements, even when together they balance", async () => {
+    await expect(statements('split', [[[['market:funding', -300n]]], [[['a1:credits', 300n]]]])).rejects.toThrow(
+      /LEDGER_UNBALANCED/,
+    );
+    expect(await balance('a1:credits')).toBe(600n);
+  });
+
+  it('refuses an entry for an account that does not exist', async () => {
+    await expect(
+      entry('nowhere', [
+        ['market:funding', -1n],
+        ['nobody:credits', 1n],
+      ]),
+    ).rejects.toThrow(/foreign key/);
   });
 
   it('refuses a transaction that would make a balance negative', async () => {
     await expect(
       entry('overdraft', [
-        ['a1:credits', -501n],
-        ['market:platform_fees', 501n],
+        ['a1:credits', -601n],
+        ['market:platform_fees', 601n],
       ]),
     ).rejects.toThrow(/ledger_balance_not_negative/);
+    expect(await balance('a1:credits')).toBe(600n);
   });
 
   it('refuses to change or delete a written entry', async () => {

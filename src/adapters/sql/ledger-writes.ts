@@ -1,7 +1,8 @@
 // The one ledger writer: every store that moves money applies its plan's transactions here. It takes only
 // `PlannedTransaction`s (built in src/domain, see docs/money.md), one row per transaction (its idempotency key unique)
 // and one row per entry. Balances, the non-negative rule and the zero-sum rule are then enforced by the database's
-// triggers.
+// statement-level trigger (migration 012), which sees each statement's entries together: ALL entries of a
+// transaction must be inserted in ONE statement, never split across statements (a part alone does not balance).
 import type { Transaction } from 'kysely';
 import type { PlannedTransaction } from '../../domain/ledger/transaction.ts';
 import type { SlashRecord } from '../../domain/money/slash-record.ts';
@@ -9,7 +10,7 @@ import type { LedgerAccountKind, Schema } from './schema.ts';
 
 /**
  * Writes ledger transactions in two statements whatever their number (one for the transactions, one for all their
- * entries). Returns the idempotency keys written now; a key already in the ledger is a retry and writes nothing.
+ * entries: every transaction's entries in that one statement, as the trigger requires). Returns the idempotency keys written now; a key already in the ledger is a retry and writes nothing.
  */
 export async function writeLedgerTransactions(
   trx: Transaction<Schema>,

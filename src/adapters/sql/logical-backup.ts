@@ -132,9 +132,16 @@ export async function restoreTables(
         row.allow_negative = true;
       }
       const batch = batches.get(table) ?? [];
-      batch.push(row);
-      batches.set(table, batch);
-      if (batch.length >= 500 && table !== 'api_keys') await flush(table);
+      // A transaction's entries go in one insert (the ledger trigger checks each statement's transactions balance):
+      // a full batch of entries is written only where the next row starts another transaction.
+      const full = batch.length >= 500 && table !== 'api_keys';
+      if (full && (table !== 'ledger_entries' || batch.at(-1)?.transaction_id !== row.transaction_id)) {
+        await flush(table);
+        batches.set(table, [row]);
+      } else {
+        batch.push(row);
+        batches.set(table, batch);
+      }
     }
     if (current !== undefined) await flush(current);
 

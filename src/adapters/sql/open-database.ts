@@ -15,6 +15,7 @@ import * as verification from './migrations/008-verification.ts';
 import * as economics from './migrations/009-economics.ts';
 import * as consoleAndStatus from './migrations/010-console-and-status.ts';
 import * as keyTreeLimits from './migrations/011-key-tree-limits.ts';
+import * as statementLedgerTrigger from './migrations/012-statement-ledger-trigger.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-economics': economics,
   '010-console-and-status': consoleAndStatus,
   '011-key-tree-limits': keyTreeLimits,
+  '012-statement-ledger-trigger': statementLedgerTrigger,
 };
 
 /**

@@ -4,7 +4,14 @@ import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts'
 import type { BillingOperation } from '../ports.ts';
 import { createBillingBatcher, type BatcherOptions, type Durability } from './billing-batcher.ts';
 
-const OPTIONS: BatcherOptions = { maxBatch: 256, maxDelayMs: 5, retryBaseMs: 10, retryMaxMs: 80, giveUpAfterMs: 1_000 };
+const OPTIONS: BatcherOptions = {
+  maxBatch: 256,
+  idleWindowMs: 5,
+  maxRestMs: 20,
+  retryBaseMs: 10,
+  retryMaxMs: 80,
+  giveUpAfterMs: 1_000,
+};
 
 /** Lets every pending promise chain run (microtasks drain before the next macrotask). */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -97,8 +104,147 @@ function setup(
   return { time, writes, abandoned, errors, logged, batcher, outcomes, enqueue };
 }
 
+/** A batcher whose writes each wait until the test commits them, as a database busy writing would. */
+function gatedSetup(options: BatcherOptions = OPTIONS) {
+  const time = manualTime();
+  const writes: Array<{ atMs: number; names: string[] }> = [];
+  const commits: Array<() => void> = [];
+  const batcher = createBillingBatcher(
+    {
+      writer: {
+        write: (batch) => {
+          writes.push({ atMs: time.clock.nowMs(), names: batch.map(nameOf) });
+          return new Promise<void>((resolve) => commits.push(resolve));
+        },
+      },
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      clock: time.clock,
+      defer: time.defer,
+      observer: { durable: () => undefined, abandoned: () => undefined },
+    },
+    options,
+  );
+  const outcomes = new Map<string, Durability>();
+  const enqueue = (op: BillingOperation) =>
+    void batcher.enqueue(op).then((outcome) => outcomes.set(nameOf(op), outcome));
+  /** the oldest write still waiting commits */
+  const commit = async () => {
+    commits.shift()?.();
+    await settle();
+  };
+  return { time, writes, outcomes, enqueue, commit, batcher };
+}
+
+describe('billing batches paced by the database', () => {
+  it('writes what queued during a write as the next batch the moment that commit returns, with no window', async () => {
+    const { time, writes, outcomes, enqueue, commit } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    await time.advance(50);
+    enqueue(capture('b'));
+    enqueue(capture('c'));
+    expect(writes).toEqual([{ atMs: 5, names: ['a'] }]);
+    // b and c queued just now: they go as soon as a's commit returns, not a window later.
+    await commit();
+    expect(outcomes).toEqual(new Map([['a', 'durable']]));
+    expect(writes.at(-1)).toEqual({ atMs: 55, names: ['b', 'c'] });
+    await commit();
+    expect(outcomes.get('c')).toBe('durable');
+    expect(writes).toHaveLength(2);
+  });
+
+  it('waits the idle window again once the database has caught up', async () => {
+    const { time, writes, enqueue, commit } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    await commit();
+    enqueue(capture('b'));
+    await time.advance(4);
+    expect(writes).toHaveLength(1);
+    await time.advance(1);
+    expect(writes.at(-1)).toEqual({ atMs: 10, names: ['b'] });
+  });
+
+  it('after a write that left nothing queued, waits as long as that write took before the next batch', async () => {
+    const { time, writes, enqueue, commit } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    // The write takes 12 ms and nothing queues meanwhile (embedded PGlite holds the event loop while it writes).
+    await time.advance(12);
+    await commit();
+    enqueue(capture('b'));
+    await time.advance(11);
+    expect(writes).toHaveLength(1);
+    enqueue(capture('c'));
+    await time.advance(1);
+    expect(writes.at(-1)).toEqual({ atMs: 29, names: ['b', 'c'] });
+    // A quick write asks no rest: once idle, the next operation waits only its window.
+    await commit();
+    await time.advance(100);
+    enqueue(capture('d'));
+    await time.advance(5);
+    expect(writes.at(-1)).toEqual({ atMs: 134, names: ['d'] });
+  });
+
+  it('rests at most maxRestMs after a slow write', async () => {
+    const { time, writes, enqueue, commit } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    await time.advance(100);
+    await commit();
+    enqueue(capture('b'));
+    await time.advance(OPTIONS.maxRestMs);
+    expect(writes.at(-1)).toEqual({ atMs: 105 + OPTIONS.maxRestMs, names: ['b'] });
+  });
+
+  it('flush() does not wait for the rest', async () => {
+    const { time, writes, enqueue, commit, batcher } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    await time.advance(100);
+    await commit();
+    enqueue(capture('b'));
+    void batcher.flush();
+    await settle();
+    expect(writes.at(-1)).toEqual({ atMs: 105, names: ['b'] });
+  });
+
+  it('with no idle window, writes a lone operation at once', async () => {
+    const { time, writes, enqueue } = gatedSetup({ ...OPTIONS, idleWindowMs: 0 });
+    enqueue(capture('a'));
+    await time.advance(0);
+    expect(writes).toEqual([{ atMs: 0, names: ['a'] }]);
+  });
+
+  it('splits what queued during a write into full batches written back to back, in order', async () => {
+    const { time, writes, enqueue, commit } = gatedSetup({ ...OPTIONS, maxBatch: 2 });
+    enqueue(capture('a'));
+    await time.advance(5);
+    for (const name of ['b', 'c', 'd']) enqueue(capture(name));
+    await commit();
+    await commit();
+    expect(writes.map((w) => w.names)).toEqual([['a'], ['b', 'c'], ['d']]);
+    expect(writes.every((w) => w.atMs === 5)).toBe(true);
+  });
+
+  it('flush() during a write resolves once what queued behind it is written too', async () => {
+    const { time, writes, outcomes, enqueue, commit, batcher } = gatedSetup();
+    enqueue(capture('a'));
+    await time.advance(5);
+    enqueue(capture('b'));
+    let flushed = false;
+    void batcher.flush().then(() => (flushed = true));
+    await commit();
+    expect(flushed).toBe(false);
+    expect(writes.at(-1)?.names).toEqual(['b']);
+    await commit();
+    expect(flushed).toBe(true);
+    expect(outcomes.get('b')).toBe('durable');
+  });
+});
+
 describe('billing group commit', () => {
-  it('resolves a capture only once the write holding it has resolved, one batch per interval', async () => {
+  it('resolves a capture only once the write holding it has resolved; an idle batcher waits its window', async () => {
     let release!: () => void;
     const time = manualTime();
     const written: string[][] = [];

@@ -1,6 +1,11 @@
 // Group commit for billing: captures and lease returns queue in memory and reach the database in one transaction
-// per batch, in order, a few milliseconds after they happen. enqueue() answers once the batch holding the operation
-// is durable, so an answer's last bytes can wait for its charge: what the market answered, it charged.
+// per batch, in order. Batches are paced by the database, not by a fixed clock: what queued while a batch was being
+// written is written the moment its commit returns (PostgreSQL: the write is I/O, requests go on meanwhile). When
+// nothing queued — embedded PGlite runs on this thread, so nothing can queue while it writes — the next batch waits
+// as long as the last write took (capped), the market serving requests meanwhile: a slow database gets large batches,
+// a quick one small and soon written. An operation reaching an idle batcher also waits a short window (maybe none).
+// enqueue() answers once the batch holding the operation is durable, so an answer's last bytes can wait for its
+// charge: what the market answered, it charged.
 // A failed batch is retried one by one (one bad operation cannot sink the others), and what still fails is retried
 // with backoff while its waiters wait. An operation still unwritten when its give-up time passes is abandoned:
 // its waiter is told, it is logged and counted — never dropped silently. Every operation is idempotent (captures by
@@ -25,7 +30,10 @@ export type BatcherObserver = {
 
 export type BatcherOptions = {
   maxBatch: number;
-  maxDelayMs: number;
+  /** how long an operation reaching an idle batcher (no batch being written) waits for others to join its batch */
+  idleWindowMs: number;
+  /** the longest the next batch waits after a commit because the write took that long */
+  maxRestMs: number;
   /** the first retry's delay; each next one doubles, up to retryMaxMs */
   retryBaseMs: number;
   retryMaxMs: number;
@@ -54,6 +62,8 @@ export function createBillingBatcher(
   let timer = false;
   let forced = false;
   let retryMs = options.retryBaseMs;
+  /** no batch starts before this time, unless flushed or full: the database's rest after its last write */
+  let restUntilMs = 0;
 
   const finish = (pending: Pending, outcome: Durability): void => {
     if (outcome === 'durable') deps.observer.durable(pending.operation, deps.clock.nowMs() - pending.queuedAtMs);
@@ -114,23 +124,21 @@ export function createBillingBatcher(
     return failed;
   };
 
-  const due = (): boolean => {
-    const first = queue[0];
-    return (
-      first !== undefined &&
-      (forced || queue.length >= options.maxBatch || deps.clock.nowMs() - first.queuedAtMs >= options.maxDelayMs)
-    );
-  };
-
   const sleep = (ms: number) => new Promise<void>((resolve) => deps.defer(resolve, ms));
 
-  /** One writer at a time, batch after batch while batches are due; then a timer for the next one. */
+  /**
+   * One writer at a time, batch after batch until nothing is queued: what queued while a batch was written is the
+   * next batch, written as soon as that commit returns (retries first, after their backoff).
+   */
   const drain = async (): Promise<void> => {
     writing = true;
-    while (due()) {
+    while (queue.length > 0) {
+      const startedAtMs = deps.clock.nowMs();
       const failed = await attempt(queue.splice(0, options.maxBatch));
       if (failed.length === 0) {
         retryMs = options.retryBaseMs;
+        const now = deps.clock.nowMs();
+        restUntilMs = now + Math.min(now - startedAtMs, options.maxRestMs);
         continue;
       }
       const now = deps.clock.nowMs();
@@ -146,27 +154,28 @@ export function createBillingBatcher(
       await sleep(Math.max(0, Math.min(retryMs, oldest + options.giveUpAfterMs - now)));
       retryMs = Math.min(retryMs * 2, options.retryMaxMs);
     }
-    if (queue.length === 0) forced = false;
+    forced = false;
     writing = false;
-    schedule();
   };
 
+  /**
+   * An idle batcher: writes at once when flushed or full, else once its first operation's window has passed and the
+   * database has rested as long as its last write took.
+   */
   const schedule = (): void => {
     const first = queue[0];
     if (writing || !first) return;
-    if (due()) {
+    const startAtMs = Math.max(first.queuedAtMs + options.idleWindowMs, restUntilMs);
+    if (forced || queue.length >= options.maxBatch || deps.clock.nowMs() >= startAtMs) {
       void drain();
       return;
     }
     if (timer) return;
     timer = true;
-    deps.defer(
-      () => {
-        timer = false;
-        schedule();
-      },
-      first.queuedAtMs + options.maxDelayMs - deps.clock.nowMs(),
-    );
+    deps.defer(() => {
+      timer = false;
+      schedule();
+    }, startAtMs - deps.clock.nowMs());
   };
 
   return {

@@ -50,7 +50,7 @@ describe('spend budget', () => {
         defer: () => undefined,
         observer: { durable() {}, abandoned() {} },
       },
-      { maxBatch: 1_000, maxDelayMs: 1_000, retryBaseMs: 10, retryMaxMs: 1_000, giveUpAfterMs: 10_000 },
+      { maxBatch: 1_000, idleWindowMs: 1_000, maxRestMs: 0, retryBaseMs: 10, retryMaxMs: 1_000, giveUpAfterMs: 10_000 },
     );
     let n = 0;
     const budget = createSpendBudget(
