@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { providerPreferencesSchema } from './provider-preferences.ts';
 import { REQUEST_LIMITS } from './request-limits.ts';
+import { responseFormatSchema, toolCallSchema, toolChoiceSchema, toolsSchema } from './tools.ts';
 
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
 const otherPart = z.object({ type: z.enum(['image_url', 'input_audio', 'file']) }).loose();
@@ -13,7 +14,7 @@ export const chatMessageSchema = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
   content: messageContent.nullable().optional(),
   name: z.string().max(256).optional(),
-  tool_calls: z.array(z.unknown()).optional(),
+  tool_calls: z.array(toolCallSchema).max(REQUEST_LIMITS.maxTools).optional(),
   tool_call_id: z.string().optional(),
   refusal: z.string().nullable().optional(),
 });
@@ -47,13 +48,10 @@ export const chatCompletionRequestSchema = z.strictObject({
   max_completion_tokens: z.int().min(1).nullable().optional(),
   logprobs: z.boolean().nullable().optional(),
   top_logprobs: z.int().min(0).max(REQUEST_LIMITS.maxTopLogprobs).nullable().optional(),
-  tools: z.array(z.unknown()).optional(),
-  tool_choice: z.unknown().optional(),
+  tools: toolsSchema.optional(),
+  tool_choice: toolChoiceSchema.optional(),
   parallel_tool_calls: z.boolean().optional(),
-  response_format: z
-    .object({ type: z.enum(['text', 'json_object', 'json_schema']) })
-    .loose()
-    .optional(),
+  response_format: responseFormatSchema.optional(),
   reasoning_effort: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
   store: z.boolean().nullable().optional(),

@@ -2,6 +2,7 @@
 export const REQUEST_LIMITS = {
   maxMessages: 256,
   maxStopSequences: 4,
+  maxTools: 128,
   maxTopLogprobs: 20,
   maxN: 1,
   maxJsonDepth: 32,
