@@ -36,7 +36,7 @@ export async function loadCatalog(
             (r) =>
               r.modelId === model.id &&
               isEngineKind(r.host.engineKind) &&
-              isHostLive(r.host.lastSeenAtMs, nowMs, HOST_HEARTBEAT_MS),
+              isHostLive(r.host, nowMs, HOST_HEARTBEAT_MS),
           )
           .map((r) => ({
             host: r.host,

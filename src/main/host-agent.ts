@@ -97,6 +97,27 @@ async function register(
   return answer.body;
 }
 
+/** How long a stopping agent waits for the market to hear it leave; a market that is down already sends nothing. */
+const LEAVE_TIMEOUT_MS = 3_000;
+
+async function leave(marketUrl: string, hostToken: string, say: (message: string) => void): Promise<void> {
+  try {
+    const response = await fetch(`${marketUrl}/hosts/me/leave`, {
+      method: 'POST',
+      signal: AbortSignal.timeout(LEAVE_TIMEOUT_MS),
+      headers: { authorization: `Bearer ${hostToken}` },
+    });
+    await response.arrayBuffer();
+    say(
+      response.ok
+        ? 'left the market: no new requests'
+        : `the market answered ${response.status} to leaving; it stops routing here within a few heartbeats`,
+    );
+  } catch {
+    say('the market did not hear this host leave; it stops routing here within a few heartbeats');
+  }
+}
+
 type DeclaredModelWire = HostRegistrationWire['models'][number];
 type ServedEngine = {
   server: FastifyInstance;
@@ -188,8 +209,12 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const served = await serveEngine(options, marketUrl, forwardSecret, identity, say);
   const scheduler =
     options.scheduler ?? createTimerScheduler((name, error) => say(`${name} failed: ${(error as Error).message}`));
+  /** set once registered: the agent then tells the market it leaves before it stops serving */
+  let hostToken: string | undefined;
   const close = async () => {
     await scheduler.stop();
+    if (hostToken !== undefined) await leave(marketUrl, hostToken, say);
+    // Fastify's close waits for the requests in flight: what the market sent before it heard of the leave finishes.
     await served.close();
   };
   try {
@@ -205,6 +230,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       models: served.models,
     };
     let registered = await register(marketUrl, identity, registration);
+    hostToken = registered.host_token;
     await writeSecretFile(join(dataDir, 'host.token'), registered.host_token);
     for (const refused of registered.refused) say(`not admitted for ${refused.model}: ${refused.reason}`);
 
@@ -213,6 +239,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       if (answer.status !== 401) return;
       say('the market no longer knows this host; registering again');
       registered = await register(marketUrl, identity, registration);
+      hostToken = registered.host_token;
       await writeSecretFile(join(dataDir, 'host.token'), registered.host_token);
     });
     return { hostId: registered.host_id, url, status: registered.status, admitted: registered.admitted, close };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postChat } from '../support/chat-request.ts';
 import { startHostProcess, type HostProcess } from '../support/market-process.ts';
 import { startScriptedUpstream } from '../support/scripted-upstream.ts';
-import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { admin, fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 import { registerHost, signedRegistration } from '../support/host-registration.ts';
 import { loadOrCreateHostIdentity, verifyHostSignature } from '../../src/adapters/keys/host-identity.ts';
 import { receiptMessage } from '../../src/contracts/hosts/response-receipt.ts';
@@ -94,6 +94,24 @@ describe('host agents', () => {
         verifyHostSignature(publicKey, receiptMessage(record.request_id, request_digest, otherBytes), host_signature!),
       ).toBe(false);
     }
+  });
+
+  it('a host stopped with Ctrl-C leaves the routes at once: nothing is sent to it after it exits', async () => {
+    const leaving = await startHostProcess(market.url, join(root, 'leaving'), 'leaving');
+    const exited = new Promise((resolve) => leaving.child.once('exit', resolve));
+    leaving.child.kill('SIGINT');
+    await exited;
+    // Well within the three heartbeat intervals (6 s) a silent host would still be routed to.
+    const listed = await admin<{ data: Array<{ id: string; live: boolean }> }>(market, 'GET', '/admin/hosts');
+    expect(listed.body.data.find((h) => h.id === leaving.hostId)?.live).toBe(false);
+    const buyer = await fundedBuyer(market, '1');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => chat(buyer.key)));
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(200));
+    await market.flushBilling();
+    const usage = (await (
+      await fetch(`${market.url}/v1/usage`, { headers: { authorization: `Bearer ${buyer.key}` } })
+    ).json()) as { data: Array<{ host: string }> };
+    expect(usage.data.map((r) => r.host)).not.toContain(leaving.hostId);
   });
 
   it('loses no request that had not started when a host is killed in the middle of load', async () => {

@@ -88,6 +88,7 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
           'hosts.forward_secret',
           'hosts.public_key',
           'hosts.last_seen_at',
+          'hosts.left_at',
           'hosts.max_concurrency',
           'hosts.reputation',
           (eb) =>
@@ -122,6 +123,7 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
           forwardSecret: r.forward_secret,
           publicKey: r.public_key,
           lastSeenAtMs: r.last_seen_at?.getTime() ?? null,
+          leftAtMs: r.left_at?.getTime() ?? null,
           maxConcurrency: r.max_concurrency,
           maintenance: windows.filter((w) => w.hostId === r.id),
           reputation: r.reputation,

@@ -23,6 +23,7 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
         'forward_secret',
         'status',
         'last_seen_at',
+        'left_at',
         'reputation',
         'suspended_at',
         'misses',
@@ -52,6 +53,7 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
       status: h.status,
       models: routes.filter((r) => r.host_id === h.id).map((r) => r.model_id),
       lastSeenAtMs: h.last_seen_at?.getTime() ?? null,
+      leftAtMs: h.left_at?.getTime() ?? null,
       reputation: h.reputation,
       suspendedAtMs: h.suspended_at?.getTime() ?? null,
       misses: h.misses,
@@ -165,6 +167,13 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
       await db
         .updateTable('hosts')
         .set({ last_seen_at: sql<Date>`now()` })
+        .where('id', '=', hostId)
+        .execute();
+    },
+    async markHostLeft(hostId) {
+      await db
+        .updateTable('hosts')
+        .set({ left_at: sql<Date>`now()` })
         .where('id', '=', hostId)
         .execute();
     },

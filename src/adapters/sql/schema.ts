@@ -78,6 +78,8 @@ export type Schema = {
     engine_version: string | null;
     max_concurrency: number | null;
     last_seen_at: Timestamp | null;
+    /** when its agent said it stops; it is back once last_seen_at is later */
+    left_at: Timestamp | null;
     status: Generated<'active' | 'pending'>;
     misses: Generated<number>;
     strikes: Generated<number>;

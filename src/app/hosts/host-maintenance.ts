@@ -30,7 +30,7 @@ export async function declareMaintenance(
   const routes = await deps.store.listRoutes(nowMs);
   const models = new Map<string, ModelCapacity>();
   // Only live hosts are capacity: one whose agent fell silent serves nobody while the window runs.
-  for (const route of routes.filter((r) => isHostLive(r.host.lastSeenAtMs, nowMs, deps.heartbeatIntervalMs))) {
+  for (const route of routes.filter((r) => isHostLive(r.host, nowMs, deps.heartbeatIntervalMs))) {
     const model = models.get(route.modelId) ?? { modelId: route.modelId, hosts: [] };
     model.hosts.push({
       hostId: route.host.id,

@@ -24,6 +24,8 @@ export type AgentHostState = {
   status: 'active' | 'pending';
   models: string[];
   lastSeenAtMs: number | null;
+  /** when its agent last said it stops */
+  leftAtMs: number | null;
   reputation: number;
   /** set when a conviction suspended it (a granted appeal lifts it) */
   suspendedAtMs: number | null;
@@ -69,6 +71,8 @@ export type HostStore = {
   activateHost(hostId: string, modelIds: readonly string[]): Promise<void>;
   findHostByTokenHash(tokenHash: string): Promise<{ id: string } | undefined>;
   touchHost(hostId: string): Promise<void>;
+  /** its agent says it stops: it leaves the routes until it is heard from again */
+  markHostLeft(hostId: string): Promise<void>;
   hostSummary(hostId: string, nowMs: number): Promise<HostSummary | undefined>;
   /** adds to hosts' scorecards: misses (failures outside maintenance) and strikes (usage claims not matching their ids) */
   recordHostTallies(tallies: {

@@ -27,6 +27,7 @@ export type RoutedHost = HostRecord & {
   /** an agent's key, which signs its receipts */
   publicKey: string | null;
   lastSeenAtMs: number | null;
+  leftAtMs: number | null;
   maxConcurrency: number | null;
   /** accepted maintenance windows that have not ended */
   maintenance: MaintenanceWindow[];

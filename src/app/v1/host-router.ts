@@ -110,7 +110,7 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
   };
 
   const alive = (route: ModelRoute, nowMs: number) =>
-    isHostLive(route.host.lastSeenAtMs, nowMs, deps.heartbeatIntervalMs);
+    isHostLive(route.host, nowMs, deps.heartbeatIntervalMs);
   const hasRoom = (route: ModelRoute) =>
     route.host.maxConcurrency === null || load(route.host.id) < route.host.maxConcurrency;
   const circuitAdmits = (route: ModelRoute, nowMs: number) => {

@@ -12,6 +12,7 @@ export const registeredSchema = z.object({
   heartbeat_interval_ms: z.number(),
 });
 export const heartbeatAckSchema = z.object({ host_id: z.string(), ok: z.literal(true) });
+export const leftSchema = z.object({ host_id: z.string(), left: z.literal(true) });
 
 export const maintenanceWindowSchema = z.object({ id: z.string(), starts_at: isoTimeSchema, ends_at: isoTimeSchema });
 export const maintenanceListSchema = z.object({ data: z.array(maintenanceWindowSchema) });

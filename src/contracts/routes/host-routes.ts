@@ -14,6 +14,7 @@ import {
 import { heartbeatSchema, maintenanceRequestSchema, signedRegistrationSchema } from '../hosts/host-requests.ts';
 import {
   heartbeatAckSchema,
+  leftSchema,
   hostSummarySchema,
   maintenanceCancelledSchema,
   maintenanceListSchema,
@@ -47,6 +48,14 @@ export const hostRoutes = {
     body: heartbeatSchema,
     bodyOptional: true,
     responses: [{ status: 200, json: heartbeatAckSchema }],
+  }),
+  leave: defineContract({
+    ...host,
+    method: 'POST',
+    url: '/hosts/me/leave',
+    summary:
+      'Say the host stops: it gets no new requests from now on (its requests in flight finish); a heartbeat or a registration brings it back',
+    responses: [{ status: 200, json: leftSchema }],
   }),
   me: defineContract({
     ...host,

@@ -117,7 +117,7 @@ export function registerAdminRoutes(table: RouteTable, deps: AdminRouteDeps): vo
         status: h.status,
         models: h.models,
         last_seen: isoTimeOrNull(h.lastSeenAtMs),
-        live: isHostLive(h.lastSeenAtMs, nowMs, deps.heartbeatIntervalMs),
+        live: isHostLive(h, nowMs, deps.heartbeatIntervalMs),
         reputation: h.reputation,
         suspended_since: isoTimeOrNull(h.suspendedAtMs),
         misses: h.misses,

@@ -44,6 +44,12 @@ export function registerHostRoutes(table: RouteTable, deps: HostRouteDeps): void
     await deps.store.touchHost(hostId);
     return { host_id: hostId, ok: true };
   });
+  defineRoute(table, hostRoutes.leave).handle(async ({ caller: { hostId } }) => {
+    await deps.store.markHostLeft(hostId);
+    // This instance stops routing to it now; the others see it at their next catalog reload (one heartbeat interval).
+    await deps.maintenance.reloadCatalog();
+    return { host_id: hostId, left: true };
+  });
   defineRoute(table, hostRoutes.me).handle(async ({ caller }) => {
     const summary = await deps.store.hostSummary(caller.hostId, deps.clock.nowMs());
     if (!summary) throw marketError('host_not_found', 'This host is no longer registered.');
