@@ -34,9 +34,7 @@ export async function loadCatalog(
         routes: routes
           .filter(
             (r) =>
-              r.modelId === model.id &&
-              isEngineKind(r.host.engineKind) &&
-              isHostLive(r.host, nowMs, HOST_HEARTBEAT_MS),
+              r.modelId === model.id && isEngineKind(r.host.engineKind) && isHostLive(r.host, nowMs, HOST_HEARTBEAT_MS),
           )
           .map((r) => ({
             host: r.host,

@@ -43,7 +43,8 @@ export type HostAgentOptions = {
   listenHost: string;
   port: number;
   announce?: string | undefined;
-  name: string;
+  /** shown to buyers and the operator; default: `host ` and the start of its public key, so two hosts differ */
+  name?: string | undefined;
   onEvent?: (message: string) => void;
   /** runs the heartbeat; default: real timers */
   scheduler?: Scheduler;
@@ -222,7 +223,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     const url = options.announce ?? listening;
     const registration = {
       public_key: identity.publicKey,
-      name: options.name,
+      name: options.name ?? `host ${identity.publicKey.slice(0, 8)}`,
       base_url: url,
       forward_secret: forwardSecret,
       engine: served.engine,

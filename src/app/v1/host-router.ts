@@ -109,8 +109,7 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
     return created;
   };
 
-  const alive = (route: ModelRoute, nowMs: number) =>
-    isHostLive(route.host, nowMs, deps.heartbeatIntervalMs);
+  const alive = (route: ModelRoute, nowMs: number) => isHostLive(route.host, nowMs, deps.heartbeatIntervalMs);
   const hasRoom = (route: ModelRoute) =>
     route.host.maxConcurrency === null || load(route.host.id) < route.host.maxConcurrency;
   const circuitAdmits = (route: ModelRoute, nowMs: number) => {

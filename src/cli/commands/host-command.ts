@@ -22,7 +22,7 @@ type HostFlags = {
   port: string;
   listen: string;
   announce?: string;
-  name: string;
+  name?: string;
 };
 
 function hostEngine(flags: HostFlags): HostEngine {
@@ -101,7 +101,7 @@ export function hostCommand(): Command {
       '--announce <url>',
       'the address the market should call (default: the listening address; hosts on the internet announce https)',
     )
-    .option('--name <name>', 'a name shown to buyers and the operator', 'agora host')
+    .option('--name <name>', 'a name shown to buyers and the operator (default: host and the start of its public key)')
     .action(async (flags: HostFlags) => {
       const maxConcurrency = Number(flags.maxConcurrency);
       if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {

@@ -9,6 +9,7 @@ import { marketError } from '../../../contracts/errors/market-error.ts';
 import { consoleRoutes } from '../../../contracts/routes/public-routes.ts';
 import { defineRoute, type RouteTable } from './define-route.ts';
 import { SESSION_COOKIE } from './route-auth.ts';
+import { FAVICON_LINK } from './favicon.ts';
 import { isoTime } from './views.ts';
 
 export type ConsoleRouteDeps = { sessions: ConsoleSessionDeps; bundleDir: string };
@@ -22,6 +23,7 @@ const shell = (bundled: boolean) => `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Agora console</title>
+${FAVICON_LINK}
 ${bundled ? '<link rel="stylesheet" href="/console/assets/console.css">' : ''}
 </head>
 <body>

@@ -4,6 +4,7 @@ import type { StatusReport } from '../../../app/status/status-report.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import { LATENCY_BOUNDS_MS } from '../../../domain/status/latency-histogram.ts';
 import { headlineStateOf } from '../../../domain/status/model-state.ts';
+import { FAVICON_LINK } from './favicon.ts';
 import { isoTime } from './views.ts';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -61,6 +62,7 @@ export function renderStatusPage(report: StatusReport): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="30">
 <title>Agora status</title>
+${FAVICON_LINK}
 <style>
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
 h1{font-size:1.4rem}.headline{padding:.8rem 1rem;border-radius:6px;color:#fff;background:${STATE_COLOURS[worst]}}
