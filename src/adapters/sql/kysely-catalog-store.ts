@@ -2,6 +2,7 @@
 // the routes of active, unsuspended hosts with their bonds, open disputes and maintenance windows.
 import { sql, type Kysely } from 'kysely';
 import type { CatalogStore, ModelRecord } from '../../app/v1/catalog-store.ts';
+import { modelManifestSchema } from '../../contracts/models/model-manifest.ts';
 import { openingPricing, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import { listMaintenanceFrom } from './kysely-host-maintenance-store.ts';
 import type { Schema } from './schema.ts';
@@ -49,8 +50,12 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
       const rows = await db
         .selectFrom('models')
         .innerJoin('model_pricing', 'model_pricing.model_id', 'models.id')
+        .leftJoin('model_versions', (j) =>
+          j.onRef('model_versions.model_id', '=', 'models.id').onRef('model_versions.version', '=', 'models.version'),
+        )
         .selectAll('models')
-        .select(['model_pricing.prompt_precise', 'model_pricing.completion_precise'])
+        .select(['model_pricing.prompt_precise', 'model_pricing.completion_precise', 'model_versions.manifest'])
+        .where('models.disabled_at', 'is', null)
         .orderBy('id')
         .execute();
       return rows.map((r) => ({
@@ -65,6 +70,10 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizerDir: r.tokenizer_dir,
         digest: r.digest,
         quantization: r.quantization,
+        launch:
+          r.version === null || r.manifest === null
+            ? null
+            : { version: r.version, manifest: modelManifestSchema.parse(r.manifest) },
       }));
     },
     async listRoutes(nowMs) {

@@ -114,6 +114,30 @@ export type Schema = {
     digest: string;
     quantization: string;
     created_at: Generated<Timestamp>;
+    /** the manifest version live now; null for the built-in model */
+    version: number | null;
+    disabled_at: Timestamp | null;
+  };
+  model_versions: {
+    model_id: string;
+    version: number;
+    /** the manifest as the admin API took it (amounts as decimal strings) */
+    manifest: unknown;
+    tokenizer_json: string;
+    tokenizer_config: string;
+    status: 'pending' | 'active' | 'rejected' | 'superseded' | 'rolled_back';
+    created_at: Generated<Timestamp>;
+    promoted_at: Timestamp | null;
+  };
+  probe_runs: {
+    id: string;
+    model_id: string;
+    version: number;
+    host_id: string;
+    passed: boolean;
+    distances: unknown;
+    reason: string | null;
+    ran_at: Generated<Timestamp>;
   };
   model_hosts: {
     model_id: string;

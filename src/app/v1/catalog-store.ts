@@ -1,5 +1,6 @@
 // The store port for the catalog: the models the market lists with their demand prices, and the routes of the hosts
 // that serve them (what routing and admission read).
+import type { ModelManifest } from '../../contracts/models/model-manifest.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { HostRecord } from '../hosts/host-store.ts';
 import type { MaintenanceWindow } from '../hosts/maintenance-store.ts';
@@ -18,8 +19,18 @@ export type ModelRecord = {
   quantization: string;
 };
 
-/** A model as listed: its demand price now, and the operator's base price (from which its ceiling follows). */
-export type ListedModel = ModelRecord & { basePrice: { prompt: Nanos; completion: Nanos } };
+/**
+ * A model as listed: its demand price now, the operator's base price (from which its ceiling follows), and the
+ * manifest version live now (null for the built-in model, which the market verifies with its own engine).
+ */
+export type ListedModel = ModelRecord & {
+  basePrice: { prompt: Nanos; completion: Nanos };
+  launch: { version: number; manifest: ModelManifest } | null;
+};
+
+/** Verified: the market re-scores sampled answers on a reference engine (the built-in model, or a manifest's `reference`). */
+export const isVerified = (model: Pick<ListedModel, 'launch'>): boolean =>
+  model.launch === null || model.launch.manifest.reference !== undefined;
 
 /** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
 export type RoutedHost = HostRecord & {
@@ -48,6 +59,7 @@ export type RouteRecord = {
 
 export type CatalogStore = {
   upsertModel(model: ModelRecord): Promise<void>;
+  /** the models buyers can call: not disabled */
   listModels(): Promise<ListedModel[]>;
   /** routes of active hosts not suspended, with their maintenance windows not ended at nowMs */
   listRoutes(nowMs: number): Promise<RouteRecord[]>;

@@ -71,5 +71,7 @@ export const modelCardSchema = z.object({
   top_provider: z.object({ max_completion_tokens: z.int() }),
   sku: z.object({ model: z.string(), digest: z.string(), quantization: z.string() }),
   hosts: z.int(),
+  /** false: no reference engine re-scores its answers (a buyer can require verified models: provider.require_verified) */
+  verified: z.boolean(),
 });
 export const modelListSchema = listOf(modelCardSchema);

@@ -1,4 +1,5 @@
 // How records look on the wire: exact decimal amounts, seconds since the epoch, keys without their secret.
+import { isVerified } from '../../../app/v1/catalog-store.ts';
 import type { KeyLimits } from '../../../app/admin/account-admin.ts';
 import type { UsageFilter, UsagePoint, UsageRow } from '../../../app/billing/usage-store.ts';
 import type { CapacityMeasurement } from '../../../app/hosts/capacity-store.ts';
@@ -94,6 +95,8 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
     top_provider: { max_completion_tokens: model.maxTokensCap },
     sku: { model: model.id, digest: model.digest, quantization: model.quantization },
     hosts: hostsServing,
+    /** the market re-scores sampled answers on a reference engine; false: listed as unverified */
+    verified: isVerified(model),
   };
 }
 

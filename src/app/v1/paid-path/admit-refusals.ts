@@ -22,6 +22,13 @@ export const skuNotFound = (model: CatalogModel, quantization: string) =>
 export const modelNotAllowed = (modelId: string) =>
   marketError('model_not_allowed', `This key may not use the model '${modelId}'.`, { param: 'model' });
 
+export const modelUnverified = (modelId: string) =>
+  marketError(
+    'model_unverified',
+    `The model '${modelId}' is unverified (the market has no reference engine to re-score its answers), and provider.require_verified asks for verified models only.`,
+    { param: 'provider.require_verified' },
+  );
+
 export const noHostServing = (modelId: string) =>
   marketError('no_host_available', `No host is serving '${modelId}' right now.`);
 

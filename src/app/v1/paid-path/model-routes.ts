@@ -1,13 +1,15 @@
 // Admit, first part: the routes a request may use. The model (and its pinned quantization) exists and the key may
-// use it; the buyer's provider preferences pass; the host's ask is within the model's ceiling; its engine supports
+// use it; it is verified if the buyer requires it; the buyer's provider preferences pass; the host's ask is within the model's ceiling; its engine supports
 // the request's parameters. Price is decided later, among the hosts that can take the request now (price-lock.ts).
 import { firstUnsupportedParameter } from '../../../domain/engines/engine-capabilities.ts';
 import { isPricedOut } from '../../../domain/pricing/host-asks.ts';
+import { isVerified } from '../catalog-store.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.ts';
 import {
   everyHostPricedOut,
   modelNotAllowed,
   modelNotFound,
+  modelUnverified,
   noHostMatchesPreferences,
   noHostServing,
   quantizationExcluded,
@@ -32,8 +34,9 @@ export function modelRoutes(
   if (wanted.quantization !== undefined && wanted.quantization !== model.quantization)
     throw skuNotFound(model, wanted.quantization);
   if (input.key.models && !input.key.models.includes(model.id)) throw modelNotAllowed(model.id);
-  if (model.routes.length === 0) throw noHostServing(model.id);
   const preferences = preferencesOf(input);
+  if (preferences.require_verified && !isVerified(model)) throw modelUnverified(model.id);
+  if (model.routes.length === 0) throw noHostServing(model.id);
   if (preferences.quantizations && !preferences.quantizations.includes(model.quantization))
     throw quantizationExcluded(model);
   const withinCeiling = model.routes.filter((r) => !isPricedOut(r.ask, model.ceiling));
