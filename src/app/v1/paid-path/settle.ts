@@ -141,6 +141,7 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
         receipt,
         servedAtMs: deps.clock.nowMs(),
       });
+      input.trace?.served(winner.attempt, model, price);
       return charged;
     },
     cut: (winner, completionTokens, status) =>
