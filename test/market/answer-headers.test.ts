@@ -135,7 +135,7 @@ describe('routing trace', () => {
       model: 'traced',
       sku: { digest: 'none', quantization: 'unknown' },
       price: { prompt: '0.0000001', completion: '0.0000002' },
-      verification: 'pending',
+      verification: ['unverifiable'],
     });
     // The buyer's request to see the trace stays with the market.
     const sent = traced[1]!.received.at(-1)!;
@@ -147,6 +147,7 @@ describe('routing trace', () => {
     expect(traceOf(refused.headers.get('x-agora-trace'))).toMatchObject({
       hosts: [{ host: 'traced-0', outcome: 'failed' }],
       model: null,
+      verification: null,
     });
     expect(traced[0]!.received.at(-1)!.body).not.toHaveProperty('trace');
   });
@@ -163,18 +164,19 @@ describe('routing trace', () => {
     expect(traceOf(json ?? null)).toMatchObject({
       hosts: [{ host: 'flowing-0', outcome: 'served', hedge: false, first_byte_ms: expect.any(Number) }],
       model: 'flowing',
-      verification: 'pending',
+      verification: ['unverifiable'],
     });
     expect(flowing[0]!.received.at(-1)!.body).not.toHaveProperty('trace');
 
     const client = new OpenAI({ baseURL: `${market.url}/v1`, apiKey: key, maxRetries: 0 });
-    const stream = await client.chat.completions.create({
+    // Agora's extension rides in the body like any other field the client does not know.
+    const withTrace = {
       model: 'flowing',
-      messages: [{ role: 'user', content: 'Hi' }],
-      stream: true,
-      // @ts-expect-error Agora's extension, passed through by the client as any other body field
+      messages: [{ role: 'user' as const, content: 'Hi' }],
+      stream: true as const,
       trace: true,
-    });
+    };
+    const stream = await client.chat.completions.create(withTrace);
     let content = '';
     for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
     expect(content).toBe(' market market market');

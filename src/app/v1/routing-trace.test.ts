@@ -75,7 +75,7 @@ describe('routing trace', () => {
       ],
       hedged: true,
       sku: null,
-      verification: 'pending',
+      verification: null,
     });
     await time.advance(5);
     won.attempt.finish('ok', 3);
@@ -101,11 +101,11 @@ describe('routing trace', () => {
     await flush();
     await time.advance(20);
     const won = await winner;
-    trace.served(won.attempt, model, price);
+    trace.served(won.attempt, model, price, ['kept']);
     expect(trace.view().hosts).toEqual([
       { host: 'down', outcome: 'failed', hedge: false, first_byte_ms: null, ms: 5 },
       { host: 'up', outcome: 'served', hedge: false, first_byte_ms: 20, ms: 20 },
     ]);
-    expect(trace.view()).toMatchObject({ hedged: false, verification: 'pending' });
+    expect(trace.view()).toMatchObject({ hedged: false, verification: ['kept'] });
   });
 });

@@ -1,9 +1,10 @@
 // A buyer's routing trace, for the requests that ask for one (`X-Agora-Trace: 1` or `"trace": true`): the hosts the
 // race tried, how and when each attempt ended, which one was a hedge's copy, the SKU served at its locked price, and
-// the verification sampling decision, known only once the whole answer is (a trace read earlier says "pending").
+// the verification sampling decision, made only once the whole answer is (settle's `answered`).
 // It follows the attempts the router hands the race, so a request that does not ask pays nothing for it.
 import { formatNanos } from '../../domain/money/nanos.ts';
 import type { LockedPrice } from '../../domain/ledger/request-cost.ts';
+import type { SamplingDecision } from '../verification/response-sampling.ts';
 import type { AttemptOutcome, HostAttempt } from './host-router.ts';
 import type { CatalogModel, ModelRoute } from './market-catalog.ts';
 
@@ -16,8 +17,8 @@ export type TraceView = {
   model: string | null;
   sku: { digest: string; quantization: string } | null;
   price: { prompt: string; completion: string } | null;
-  /** the sampler's decision per choice, by choice index, once the answer is complete */
-  verification: readonly string[] | 'pending';
+  /** the sampler's decision per choice, by choice index, once the answer is complete; null when no host served */
+  verification: readonly SamplingDecision[] | null;
 };
 
 type ServedModel = Pick<CatalogModel, 'id' | 'digest' | 'quantization'>;
@@ -33,8 +34,9 @@ type Followed = {
 
 export class RoutingTrace {
   readonly #attempts: Followed[] = [];
-  #served: { handle: HostAttempt; model: ServedModel; price: LockedPrice } | undefined;
-  #verification: readonly string[] | undefined;
+  #served:
+    | { handle: HostAttempt; model: ServedModel; price: LockedPrice; verification: readonly SamplingDecision[] }
+    | undefined;
 
   /** The attempt as the race should hold it: the same attempt, its end also recorded here. */
   follow(route: ModelRoute, attempt: HostAttempt, hedge: boolean): HostAttempt {
@@ -51,10 +53,9 @@ export class RoutingTrace {
     return followed.handle;
   }
 
-  /** The answer is complete: which attempt served it, the SKU and price it was served at, and (when known) the sampler's decisions. */
-  served(handle: HostAttempt, model: ServedModel, price: LockedPrice, verification?: readonly string[]): void {
-    this.#served = { handle, model, price };
-    this.#verification = verification;
+  /** The answer is complete: which attempt served it, the SKU and price it was served at, the sampler's decisions. */
+  served(handle: HostAttempt, model: ServedModel, price: LockedPrice, verification: readonly SamplingDecision[]): void {
+    this.#served = { handle, model, price, verification };
   }
 
   view(): TraceView {
@@ -84,7 +85,7 @@ export class RoutingTrace {
       price: served
         ? { prompt: formatNanos(served.price.promptNanos), completion: formatNanos(served.price.completionNanos) }
         : null,
-      verification: this.#verification ?? 'pending',
+      verification: served?.verification ?? null,
     };
   }
 }
