@@ -35,7 +35,10 @@ function describeIssue(issue: Issue, doc: Document): { path: Path; message: stri
   if (issue.code === 'invalid_type' && !doc.hasIn(issue.path as unknown[]))
     return { path: issue.path, message: 'required' };
   if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof value === 'number')
-    return { path: issue.path, message: 'expected a quoted string (YAML reads 0.0000001 as a float): write "0.0000001"' };
+    return {
+      path: issue.path,
+      message: 'expected a quoted string (YAML reads 0.0000001 as a float): write "0.0000001"',
+    };
   return { path: issue.path, message: issue.message };
 }
 
