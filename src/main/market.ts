@@ -8,7 +8,7 @@ import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
 import { createKeyRateLimiter } from '../app/limits/key-rate-limiter.ts';
-import type { BillingWriter, Job, Tokenizer } from '../app/ports.ts';
+import type { BillingWriter, Job } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog } from '../app/v1/market-catalog.ts';
