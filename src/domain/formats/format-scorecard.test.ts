@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORMAT_RULES, failureRate, formatFactors, median, type FormatCounts } from './format-scorecard.ts';
+import {
+  DEFAULT_FORMAT_RULES,
+  failureRate,
+  formatFactors,
+  formatScores,
+  median,
+  type FormatCounts,
+} from './format-scorecard.ts';
 
 const rules = { margin: 0.05, minAnswers: 20, weight: 0.1 };
 const counts = (entries: Record<string, [answers: number, failures: number]>) =>
@@ -69,6 +76,41 @@ describe('the format scorecard', () => {
         expect(m).toBeGreaterThanOrEqual(Math.min(...values));
         expect(m).toBeLessThanOrEqual(Math.max(...values));
       }),
+    );
+  });
+});
+
+describe('the stored scorecard', () => {
+  it('adds each model’s outcomes into answers, failures and failures by kind', () => {
+    const rows = [
+      { modelId: 'm2', outcome: 'ok', answers: 3 },
+      { modelId: 'm1', outcome: 'unknown_function', answers: 2 },
+      { modelId: 'm1', outcome: 'ok', answers: 5 },
+      { modelId: 'm1', outcome: 'unparsable_arguments', answers: 1 },
+    ];
+    expect(formatScores(rows)).toEqual([
+      { modelId: 'm1', answers: 8, failures: 3, failuresByKind: { unknown_function: 2, unparsable_arguments: 1 } },
+      { modelId: 'm2', answers: 3, failures: 0, failuresByKind: {} },
+    ]);
+  });
+
+  it('keeps failures at most the answers, and the kinds summing to the failures', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            modelId: fc.constantFrom('a', 'b'),
+            outcome: fc.constantFrom('ok', 'unknown_function', 'unparsable_answer'),
+            answers: fc.nat(1000),
+          }),
+        ),
+        (rows) => {
+          for (const score of formatScores(rows)) {
+            expect(score.failures).toBeLessThanOrEqual(score.answers);
+            expect(Object.values(score.failuresByKind).reduce((a, b) => a + b, 0)).toBe(score.failures);
+          }
+        },
+      ),
     );
   });
 });

@@ -40,3 +40,22 @@ export function formatFactors(counts: ReadonlyMap<string, FormatCounts>, rules: 
   for (const [hostId, c] of measured) if (failureRate(c) > middle + rules.margin) factors.set(hostId, rules.weight);
   return factors;
 }
+
+/** One model's stored scorecard of a host: judged answers, failures, and failures by kind. */
+export type FormatScore = FormatCounts & { modelId: string; failuresByKind: Record<string, number> };
+
+/** Stored counts (a row per model and outcome) as a scorecard per model, in model order. */
+export function formatScores(
+  rows: ReadonlyArray<{ modelId: string; outcome: string; answers: number }>,
+): FormatScore[] {
+  const byModel = new Map<string, FormatScore>();
+  for (const row of rows) {
+    const score = byModel.get(row.modelId) ?? { modelId: row.modelId, answers: 0, failures: 0, failuresByKind: {} };
+    byModel.set(row.modelId, score);
+    score.answers += row.answers;
+    if (row.outcome === 'ok') continue;
+    score.failures += row.answers;
+    score.failuresByKind[row.outcome] = (score.failuresByKind[row.outcome] ?? 0) + row.answers;
+  }
+  return [...byModel.values()].sort((a, b) => a.modelId.localeCompare(b.modelId));
+}
