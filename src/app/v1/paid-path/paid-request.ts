@@ -39,3 +39,13 @@ export function buyerTopLogprobs(input: CompletionInput): number | null {
   if (input.kind === 'chat') return input.body.logprobs ? (input.body.top_logprobs ?? 0) : null;
   return input.body.logprobs ?? null;
 }
+
+/**
+ * Whether the host decodes under a grammar: a JSON response format, or tools it may call. The grammar's mask
+ * changes the distribution it samples from, which the reference does not replay (decision 024).
+ */
+export function decodesUnderGrammar(input: CompletionInput): boolean {
+  if (input.kind !== 'chat') return false;
+  const { response_format: format, tools, tool_choice: toolChoice } = input.body;
+  return (format != null && format.type !== 'text') || (tools !== undefined && toolChoice !== 'none');
+}
