@@ -160,11 +160,7 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
           affineHost,
         ).map((l) => l.route);
       const factors = deps.formatFactors?.(query.modelId);
-      const [kept, demoted] = formatTiers(
-        usable.filter(hasRoom),
-        (r) => factors?.get(r.host.id) ?? 1,
-        deps.random,
-      );
+      const [kept, demoted] = formatTiers(usable.filter(hasRoom), (r) => factors?.get(r.host.id) ?? 1, deps.random);
       const tiers = capTiers(kept, share, (r) => r.host, deps.bonds);
       return [...tiers.flatMap(order), ...order(demoted), ...order(usable.filter((r) => !hasRoom(r)))];
     },
