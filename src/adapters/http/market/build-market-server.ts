@@ -17,6 +17,7 @@ import { installAuthHook, requireRouteContracts, type RegisteredRoute } from './
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerTrustRoutes } from './trust-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
+import { registerResponsesRoutes, type ResponsesRouteDeps } from './responses-routes.ts';
 import type { TrustDeps } from '../../../app/verification/disputes.ts';
 import { registerPricingRoutes, type PricingRouteDeps } from './pricing-routes.ts';
 import { registerEconomicsRoutes, type EconomicsRouteDeps } from './economics-routes.ts';
@@ -31,6 +32,7 @@ export type MarketServerDeps = {
   metrics: MarketMetrics;
   logger: FastifyBaseLogger;
   v1: V1RouteDeps;
+  responses: ResponsesRouteDeps;
   admin: AdminRouteDeps;
   hosts: HostRouteDeps;
   trust: TrustDeps;
@@ -81,6 +83,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   });
   const table = createRouteTable();
   registerV1Routes(table, deps.v1);
+  registerResponsesRoutes(table, deps.responses);
   registerAdminRoutes(table, deps.admin);
   registerHostRoutes(table, deps.hosts);
   registerTrustRoutes(table, deps.trust);

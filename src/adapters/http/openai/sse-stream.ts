@@ -4,7 +4,13 @@ import type { FastifyReply } from 'fastify';
 
 /** Sees every byte of a stream and gives the receipt that ends it. */
 export type StreamSigner = { update(bytes: string | Buffer): void; trailer(): string };
-export type SseStream = { send(data: unknown): void; done(): void; end(): void; readonly closed: boolean };
+/** `send` with an `event` names the event (`event:` before its `data:`), as the Responses API's typed streams do. */
+export type SseStream = {
+  send(data: unknown, event?: string): void;
+  done(): void;
+  end(): void;
+  readonly closed: boolean;
+};
 
 export function openSseStream(
   reply: FastifyReply,
@@ -24,7 +30,8 @@ export function openSseStream(
     raw.write(text);
   };
   return {
-    send: (data) => write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`),
+    send: (data, event) =>
+      write(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`),
     done: () => {
       write('data: [DONE]\n\n');
       if (signer) raw.write(signer.trailer());
