@@ -53,13 +53,17 @@ describe('POST /v1/responses', () => {
 
   it('streams typed events in order, numbered from 0, whose deltas make the completed text', async () => {
     const buyer = await fundedBuyer(market, '1');
-    const stream = await clientOf(buyer.key).responses.create({
-      model: 'agora-tiny',
-      instructions: 'Answer briefly.',
-      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hello' }] }],
-      max_output_tokens: 8,
-      stream: true,
-    });
+    const { data: stream, response: http } = await clientOf(buyer.key)
+      .responses.create({
+        model: 'agora-tiny',
+        instructions: 'Answer briefly.',
+        input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hello' }] }],
+        max_output_tokens: 8,
+        stream: true,
+      })
+      .withResponse();
+    // A stream writes its own head: it still says where the key stands on the rate limiter, as every /v1 answer does.
+    expect(http.headers.get('x-ratelimit-limit-requests')).toBe('600');
     const events: OpenAI.Responses.ResponseStreamEvent[] = [];
     for await (const event of stream) events.push(event);
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));

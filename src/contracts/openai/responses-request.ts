@@ -1,7 +1,7 @@
 // The /v1/responses request body: the part of OpenAI's Responses API (the shape `client.responses.create` sends) that
 // the market serves on its chat path — text or item input (messages, function calls and their outputs),
 // `instructions`, function tools, text formats, sampling, streaming, and `store` / `previous_response_id` — plus
-// Agora's `provider` preferences. Unknown keys are a 400, never silently dropped.
+// Agora's `provider` preferences and routing `trace`. Unknown keys are a 400, never silently dropped.
 import { z } from 'zod';
 import { providerPreferencesSchema } from './provider-preferences.ts';
 import { REQUEST_LIMITS } from './request-limits.ts';
@@ -106,6 +106,8 @@ export const responseCreateRequestSchema = z.strictObject({
   metadata: z.record(z.string().max(64), z.string().max(512)).nullable().optional(),
   user: z.string().max(256).optional(),
   provider: providerPreferencesSchema.optional(),
+  /** Agora extension: `true` asks for the routing trace (as the `X-Agora-Trace: 1` header does); never sent to a host. */
+  trace: z.boolean().nullable().optional(),
 });
 
 export type ResponseCreateRequest = z.infer<typeof responseCreateRequestSchema>;

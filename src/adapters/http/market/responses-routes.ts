@@ -5,7 +5,9 @@ import { Cancellation } from '../../../app/cancellation.ts';
 import { serveResponse, type ServeResponseDeps } from '../../../app/v1/responses/serve-response.ts';
 import { marketError } from '../../../contracts/errors/market-error.ts';
 import { responsesRoutes } from '../../../contracts/routes/responses-routes.ts';
+import type { ResponseStreamEvent } from '../../../contracts/openai/responses-response.ts';
 import { openSseStream } from '../openai/sse-stream.ts';
+import { buyerHeaders, routingTraceFor, traceJson } from './answer-headers.ts';
 import { defineRoute, type RouteTable } from './define-route.ts';
 
 export type ResponsesRouteDeps = ServeResponseDeps;
@@ -19,9 +21,15 @@ export function registerResponsesRoutes(table: RouteTable, deps: ResponsesRouteD
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) hangUp.abort();
     });
-    const served = await serveResponse(deps, { body, key: caller.key, requestId: request.id, signal: hangUp });
+    const served = await serveResponse(deps, {
+      body,
+      key: caller.key,
+      requestId: request.id,
+      signal: hangUp,
+      trace: routingTraceFor(request, body.trace),
+    });
     if (served.kind === 'json') return served.body;
-    return relay(reply, served.events);
+    return relay(deps, reply, served.events);
   });
 
   defineRoute(table, responsesRoutes.getResponse).handle(async ({ caller, params }) => {
@@ -36,11 +44,21 @@ export function registerResponsesRoutes(table: RouteTable, deps: ResponsesRouteD
   });
 }
 
-async function relay(reply: FastifyReply, events: AsyncGenerator<{ type: string }, void, undefined>) {
-  const sse = openSseStream(reply, { 'x-request-id': reply.request.id });
+/** The events that end a served response: a routing trace asked for goes just before, once the answer is complete. */
+const ENDS = new Set(['response.completed', 'response.incomplete']);
+
+async function relay(
+  deps: ResponsesRouteDeps,
+  reply: FastifyReply,
+  events: AsyncGenerator<ResponseStreamEvent, void, undefined>,
+) {
+  const headers = { 'x-request-id': reply.request.id, ...buyerHeaders(deps.serve.rateLimiter, reply.request) };
+  const sse = openSseStream(reply, headers);
+  const trace = reply.request.routingTrace;
   try {
     for await (const event of events) {
       if (sse.closed) break;
+      if (trace && ENDS.has(event.type)) sse.comment(`agora-trace ${traceJson(trace)}`);
       sse.send(event, event.type);
     }
   } finally {

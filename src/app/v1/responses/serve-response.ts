@@ -8,6 +8,7 @@ import type { ResponseCreateRequest, ResponseInputItem } from '../../../contract
 import type { ResponseObject, ResponseStreamEvent } from '../../../contracts/openai/responses-response.ts';
 import type { CancelSignal } from '../../cancellation.ts';
 import type { ApiKeyRecord, Clock } from '../../ports.ts';
+import type { RoutingTrace } from '../routing-trace.ts';
 import type { StreamEvent } from '../paid-path/paid-request.ts';
 import { serveCompletion, type ServeCompletionDeps } from '../serve-completion.ts';
 import { chatRequestOf, inputItemsOf } from './chat-request-of.ts';
@@ -21,6 +22,7 @@ export type ResponseRequest = {
   key: ApiKeyRecord;
   requestId: string;
   signal: CancelSignal;
+  trace?: RoutingTrace | undefined;
 };
 
 export type ServedResponse =
@@ -120,6 +122,7 @@ export async function serveResponse(deps: ServeResponseDeps, request: ResponseRe
       key,
       requestId,
       signal: request.signal,
+      trace: request.trace,
     });
   } catch (error) {
     throw inResponsesTerms(error);
