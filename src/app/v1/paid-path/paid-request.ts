@@ -6,10 +6,12 @@ import type { ProviderPreferences } from '../../../contracts/openai/provider-pre
 import { adjustsDistribution, type LogitAdjustments } from '../../../domain/sampling/logit-adjustments.ts';
 import type { CancelSignal } from '../../cancellation.ts';
 import type { ApiKeyRecord } from '../../ports.ts';
+import type { RoutingTrace } from '../routing-trace.ts';
 
-export type CompletionInput =
-  | { kind: 'chat'; body: ChatCompletionRequest; key: ApiKeyRecord; requestId: string; signal: CancelSignal }
-  | { kind: 'text'; body: CompletionRequest; key: ApiKeyRecord; requestId: string; signal: CancelSignal };
+/** `trace`: where the request's routing is recorded, when the buyer asked to see it. */
+export type CompletionInput = (
+  { kind: 'chat'; body: ChatCompletionRequest } | { kind: 'text'; body: CompletionRequest }
+) & { key: ApiKeyRecord; requestId: string; signal: CancelSignal; trace?: RoutingTrace | undefined };
 
 /** The usage block the market answers with: its own counts, and the cost when the buyer asked for it. */
 export type UsageBlock = { prompt_tokens: number; completion_tokens: number; total_tokens: number; cost?: string };

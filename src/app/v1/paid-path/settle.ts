@@ -152,7 +152,9 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
         receipt,
         servedAtMs: deps.clock.nowMs(),
       });
-      return { ...charged, sampling: [decision] };
+      const sampling = [decision];
+      input.trace?.served(winner.attempt, model, price, sampling);
+      return { ...charged, sampling };
     },
     cut: (winner, completionTokens, status) =>
       void settle(winner.route.host.id, completionTokens, status, routingOf(winner)),
