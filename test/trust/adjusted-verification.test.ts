@@ -5,11 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { examineResponse, type ReferenceEngine } from '../../src/app/verification/verifier.ts';
 import { createResponseSampler } from '../../src/app/verification/response-sampling.ts';
 import type { SampledResponse } from '../../src/app/verification/verification-store.ts';
-import {
-  adjustDistribution,
-  logitDeltas,
-  type LogitAdjustments,
-} from '../../src/domain/sampling/logit-adjustments.ts';
+import { adjustDistribution, logitDeltas, type LogitAdjustments } from '../../src/domain/sampling/logit-adjustments.ts';
 import { chooseToken } from '../../src/domain/sampling/token-sampler.ts';
 import { createPrng } from '../../src/domain/tiny-model/prng.ts';
 import { judgePool, VERIFY_TOP_K, type ClaimedPosition } from '../../src/domain/verification/response-check.ts';

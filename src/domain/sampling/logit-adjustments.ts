@@ -46,10 +46,7 @@ export function logitDeltas(adjustments: LogitAdjustments, counts: ReadonlyMap<n
  * tokens j, whose logprobs `logprobOf` gives. A token's adjusted logprob is its logprob + δ − log Z′ (δ = 0 when
  * it is not adjusted).
  */
-export function adjustedLogNormaliser(
-  deltas: ReadonlyMap<number, number>,
-  logprobOf: (id: number) => number,
-): number {
+export function adjustedLogNormaliser(deltas: ReadonlyMap<number, number>, logprobOf: (id: number) => number): number {
   let untouched = 1;
   let adjusted = 0;
   for (const [id, delta] of deltas) {

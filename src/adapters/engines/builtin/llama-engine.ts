@@ -119,7 +119,8 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
         const id = chooseToken(distribution, request.temperature, request.topP, prng.nextUnit());
         counts.set(id, (counts.get(id) ?? 0) + 1);
         const top = toLogprobs(distribution, request.topK);
-        const chosen = distribution === raw ? probabilities.get(id as never) : distribution.find(([t]) => t === id)?.[1];
+        const chosen =
+          distribution === raw ? probabilities.get(id as never) : distribution.find(([t]) => t === id)?.[1];
         const logprob = Math.log(chosen ?? 0);
         if (!request.ignoreEos && model.isEogToken(id as never)) {
           const tail = decoder.flush();
