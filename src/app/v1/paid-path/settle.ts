@@ -17,7 +17,7 @@ import type { ResponseSampler, SamplingDecision } from '../../verification/respo
 import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { Admitted } from './admit.ts';
-import { decodesUnderGrammar, type CompletionInput } from './paid-request.ts';
+import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput } from './paid-request.ts';
 import { judgeFormat, type FormatRecorder } from './format-verdict.ts';
 import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
 
@@ -144,6 +144,9 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
       const charged = settle(winner.route.host.id, answer.completionTokens, 'ok', routingOf(winner), receipt);
       const outcome = judgeFormat(input, answer.format);
       if (outcome) deps.formats.record(model.id, winner.route.host.id, outcome);
+      const adjustments = logitAdjustmentsOf(input);
+      // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
+      const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
       const decision = deps.sampler.offer({
         requestId: input.requestId,
         host: winner.route.host,
@@ -152,7 +155,8 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
         positions: answer.positions,
         temperature: input.body.temperature ?? null,
         stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
-        constrained: decodesUnderGrammar(input),
+        constrained: decodesUnderGrammar(input) || !replayable,
+        adjustments,
         receipt,
         servedAtMs: deps.clock.nowMs(),
       });
