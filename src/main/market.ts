@@ -51,6 +51,7 @@ import type { EconomicsStore } from '../app/economics/economics-store.ts';
 import { SESSION_TTL_MS } from '../app/auth/console-sessions.ts';
 import { createTrafficRecorder } from '../app/status/traffic-recorder.ts';
 import { createKyselySessionStore } from '../adapters/sql/kysely-session-store.ts';
+import { createKyselyResponseStore } from '../adapters/sql/kysely-response-store.ts';
 import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts';
 
 import { marketDatabase, type MarketOptions } from './market-options.ts';
@@ -245,6 +246,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         const model = catalog.get(modelId);
         return model?.launch ? model.launch.manifest.reference !== undefined : modelId === BUILTIN_MODEL_ID;
       }),
+      formats: {
+        record(modelId, hostId, outcome) {
+          formats.record(modelId, hostId, outcome);
+          metrics.formatAnswer(modelId, hostId, outcome);
+        },
+      },
       admission: createAdmissionQueue({ clock, scheduler, metrics: metrics.admission }),
       scheduler,
     };
@@ -288,6 +295,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         store,
         starterCredits: options.starterCredits,
       },
+      responses: { serve, store: createKyselyResponseStore(database.db), clock },
       admin: {
         admin,
         store,
