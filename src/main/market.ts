@@ -10,6 +10,7 @@ import { createSpendBudget } from '../app/billing/spend-budget.ts';
 import { createKeyRateLimiter } from '../app/limits/key-rate-limiter.ts';
 import type { BillingWriter, Job, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
+import { createPromptCacheBook } from '../app/v1/prompt-cache-book.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog } from '../app/v1/market-catalog.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
@@ -231,6 +232,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       sampler: await createSampler(store, verification, options.verification, logger),
       admission: createAdmissionQueue({ clock, scheduler, metrics: metrics.admission }),
       scheduler,
+      promptCache: createPromptCacheBook(clock),
     };
     const hostByTokenHash = async (hash: string) => (await store.findHostByTokenHash(hash))?.id;
     const { app, routes } = buildMarketServer({

@@ -7,6 +7,13 @@ export const completionUsageSchema = z.object({
   prompt_tokens: z.int(),
   completion_tokens: z.int(),
   total_tokens: z.int(),
+  /**
+   * of the prompt tokens, those billed at the model's cache price: the prefix the market attributes to the serving
+   * host's cache (same host, same key and affinity key, within the TTL), whatever the engine claims
+   */
+  prompt_tokens_details: z.object({ cached_tokens: z.int() }),
+  /** of the completion tokens, those of the reasoning the engine sent apart from the content */
+  completion_tokens_details: z.object({ reasoning_tokens: z.int() }),
   /** what the request cost, when the request asked with `usage: { include: true }` */
   cost: decimalSchema.optional(),
 });

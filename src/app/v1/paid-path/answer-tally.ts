@@ -1,11 +1,13 @@
-// What the market gathers from a host's answer as it passes: the text, the host's token positions (while every
-// chunk brought valid ids), its usage claim and why it stopped. The market's count, the capture and the
+// What the market gathers from a host's answer as it passes: the text and the reasoning apart from it, the host's
+// token positions (while every chunk brought valid ids), its usage claim and why it stopped. The market's count, the capture and the
 // verification sample are made from it, for a stream and a JSON answer alike.
-import type { UpstreamAnswer, UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
+import type { UpstreamAnswer, UpstreamEvent, UpstreamOutput } from '../../../contracts/openai/upstream-completion.ts';
 import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
 
 export class AnswerTally {
   text = '';
+  /** the reasoning the host sent beside the content (its own usage class) */
+  reasoning = '';
   /** the host's positions so far; undefined once a chunk had no ids (or invalid ones): then the text is counted */
   positions: ClaimedPosition[] | undefined = [];
   /** the host's completion count, where it claimed one */
@@ -27,11 +29,12 @@ export class AnswerTally {
     else this.addOutput(event);
   }
 
-  private addOutput(output: { text: string; tokens: ClaimedPosition[] | undefined; finishReason: string | null }) {
+  private addOutput(output: UpstreamOutput) {
     const tokens = this.reportsIds ? output.tokens : undefined;
     if (this.positions && tokens) this.positions.push(...tokens);
     else this.positions = undefined;
     this.text += output.text;
+    if (output.reasoning !== undefined) this.reasoning += output.reasoning;
     this.finishReason = output.finishReason ?? this.finishReason;
   }
 }
