@@ -1,6 +1,7 @@
 // The market's decision, at the end of each response, whether to keep it for re-scoring: HMAC(secret, request id)
 // read as a number in [0, 1) below the host's sampling rate. The secret never leaves the market and every forwarded
-// request asks the same of the host, so nothing a host sees tells it which answers are checked.
+// request asks the same of the host, so nothing a host sees tells it which answers are checked. The decision is
+// returned once the response is complete (a routing trace shows it; it never reaches the host).
 import { samplingRate } from '../../domain/verification/reputation.ts';
 import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
@@ -17,11 +18,24 @@ export type FinishedResponse = {
   positions: ClaimedPosition[] | undefined;
   temperature: number | null;
   stoppedByModel: boolean;
+  /**
+   * decoded under a grammar (tools, a JSON response format): the mask changed the distribution the host sampled
+   * from, and the reference does not replay it, so the answer is never kept (decision 024)
+   */
+  constrained: boolean;
   receipt: ResponseReceipt | null;
   servedAtMs: number;
 };
 
-export type ResponseSampler = { offer(response: FinishedResponse): void };
+/**
+ * What became of an offered response: `kept` for re-scoring; `not_drawn` (verifiable, not chosen this time);
+ * `unverifiable` (no ids or top-k from the host's engine, or no reference engine for the model);
+ * `unverified_constrained` (grammar-constrained: labelled unverified, never counted toward a conviction).
+ */
+export const SAMPLING_DECISIONS = ['kept', 'not_drawn', 'unverifiable', 'unverified_constrained'] as const;
+export type SamplingDecision = (typeof SAMPLING_DECISIONS)[number];
+
+export type ResponseSampler = { offer(response: FinishedResponse): SamplingDecision };
 
 export type ResponseSamplerDeps = {
   store: Pick<VerificationStore, 'addSample'>;
@@ -37,10 +51,12 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
   return {
     offer(response) {
       const positions = response.positions;
-      if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0)) return;
+      if (response.constrained) return 'unverified_constrained';
+      if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0))
+        return 'unverifiable';
       // A disputed host is checked on every answer until a check settles the dispute.
       const rate = response.host.underDispute ? 1 : samplingRate(response.host.reputation, deps.samplingFloor);
-      if (deps.samplingUnit(response.requestId) >= rate) return;
+      if (deps.samplingUnit(response.requestId) >= rate) return 'not_drawn';
       const sample = {
         requestId: response.requestId,
         hostId: response.host.id,
@@ -62,6 +78,7 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
             'a sampled response could not be queued for re-scoring',
           ),
         );
+      return 'kept';
     },
   };
 }

@@ -77,6 +77,8 @@ export type UpstreamOutput = {
    * llama.cpp server, DeepSeek; `reasoning`: Ollama, OpenRouter): completion tokens of the reasoning class
    */
   reasoning?: string;
+  /** a chat message's `tool_calls`, or a delta's fragments of them, as sent (domain/tools/tool-call-assembly.ts reads them) */
+  toolCalls?: unknown;
 };
 
 // A host sends one chunk per token, so the wire of the common shape and every chat choice are read by hand below
@@ -142,12 +144,14 @@ function chatOutputOf(choice: UpstreamChoiceWire): UpstreamOutput {
   const content = holder?.content;
   const reasoning = holder?.reasoning_content ?? holder?.reasoning;
   const finishReason = choice.finish_reason;
-  return {
+  const output: UpstreamOutput = {
     text: typeof content === 'string' ? content : '',
     tokens: chatTokensOf(choice.logprobs),
     finishReason: typeof finishReason === 'string' ? finishReason : null,
     ...(typeof reasoning === 'string' && reasoning !== '' ? { reasoning } : {}),
   };
+  if (holder?.tool_calls != null) output.toolCalls = holder.tool_calls;
+  return output;
 }
 
 function outputOf(kind: CompletionKind, choice: UpstreamChoiceWire): UpstreamOutput {

@@ -5,7 +5,12 @@
 // dearer of the completion and reasoning prices.
 import type { Nanos } from '../money/nanos.ts';
 
-export type LockedPrice = { promptNanos: Nanos; completionNanos: Nanos; cachedPromptNanos: Nanos; reasoningNanos: Nanos };
+export type LockedPrice = {
+  promptNanos: Nanos;
+  completionNanos: Nanos;
+  cachedPromptNanos: Nanos;
+  reasoningNanos: Nanos;
+};
 
 /** A request's tokens by usage class: cached tokens are part of the prompt, reasoning tokens part of the completion. */
 export type UsageClasses = {

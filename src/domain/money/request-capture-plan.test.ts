@@ -19,10 +19,20 @@ const lockedPrice = fc
   })
   .map(({ prompt, completion, ...factors }): LockedPrice => {
     const p = classPrices({ prompt, completion }, factors);
-    return { promptNanos: p.prompt, completionNanos: p.completion, cachedPromptNanos: p.cachedPrompt, reasoningNanos: p.reasoning };
+    return {
+      promptNanos: p.prompt,
+      completionNanos: p.completion,
+      cachedPromptNanos: p.cachedPrompt,
+      reasoningNanos: p.reasoning,
+    };
   });
 // counts as the market gathers them: a cached prefix or reasoning count may exceed its total (a claim is never trusted)
-const counted = fc.record({ promptTokens: tokens, cachedTokens: tokens, completionTokens: tokens, reasoningTokens: tokens });
+const counted = fc.record({
+  promptTokens: tokens,
+  cachedTokens: tokens,
+  completionTokens: tokens,
+  reasoningTokens: tokens,
+});
 
 describe('request capture by usage class', () => {
   it('bills classes that add up to the totals, at the sum of class × price, in a balanced capture of exactly the bill', () => {

@@ -90,6 +90,7 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
       'user',
       'usage',
       'provider',
+      'trace',
     ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p))),
     top_provider: { max_completion_tokens: model.maxTokensCap },
     sku: { model: model.id, digest: model.digest, quantization: model.quantization },

@@ -18,7 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         check (reasoning_tokens >= 0 and reasoning_tokens <= completion_tokens),
       add column cached_prompt_price bigint,
       add column reasoning_price bigint`.execute(db);
-  await sql`update usage_records set cached_prompt_price = prompt_price, reasoning_price = completion_price`.execute(db);
+  await sql`update usage_records set cached_prompt_price = prompt_price, reasoning_price = completion_price`.execute(
+    db,
+  );
   await sql`
     alter table usage_records
       alter column cached_prompt_price set not null,

@@ -34,7 +34,7 @@ export function countCompletion(
   const { route, input } = request;
   const { tokenizer } = request.admitted.model;
   const hostIds = tally.positions?.map((p) => p.id);
-  const count = meterCompletion(tokenizer, tally.text, hostIds, tally.claimed);
+  const count = meterCompletion(tokenizer, tally.meteredText(), hostIds, tally.claimed);
   if (count.usageClaimMismatch) {
     deps.strikes.add(route.host.id);
     deps.logger.warn(

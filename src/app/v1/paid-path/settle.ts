@@ -13,13 +13,13 @@ import type { Durability } from '../../billing/billing-batcher.ts';
 import type { SpendBudget } from '../../billing/spend-budget.ts';
 import { utcDay } from '../../billing/utc-day.ts';
 import type { Clock, CompletionMetrics, Logger } from '../../ports.ts';
-import type { ResponseSampler } from '../../verification/response-sampling.ts';
+import type { ResponseSampler, SamplingDecision } from '../../verification/response-sampling.ts';
 import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { PromptCacheBook } from '../prompt-cache-book.ts';
 import type { Admitted } from './admit.ts';
 import type { CompletionCount } from './answer-parts.ts';
-import type { CompletionInput } from './paid-request.ts';
+import { decodesUnderGrammar, type CompletionInput } from './paid-request.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -48,8 +48,11 @@ export type Charged = { usage: UsageClasses; cost: Nanos; recorded: Promise<Dura
 export type Settlement = {
   /** no host served it (`attempts` hosts were tried): nothing is charged */
   unserved(status: string, attempts: number): void;
-  /** the winner's whole answer: charged, its receipt kept as evidence, offered for verification */
-  answered(winner: Winner, answer: Answered): Charged;
+  /**
+   * the winner's whole answer: charged, its receipt kept as evidence, offered for verification (`sampling`: the
+   * sampler's decision per choice, by choice index, for the routing trace)
+   */
+  answered(winner: Winner, answer: Answered): Charged & { sampling: SamplingDecision[] };
   /** the winner's answer ended early (`status` says why): the delivered tokens are charged; no-op once settled */
   cut(winner: Winner, count: CompletionCount, status: string): void;
 };
@@ -148,7 +151,7 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
       const { completionTokens, reasoningTokens } = answer;
       const count = { completionTokens, reasoningTokens };
       const charged = settle(winner.route.host.id, count, 'ok', routingOf(winner), receipt);
-      deps.sampler.offer({
+      const decision = deps.sampler.offer({
         requestId: input.requestId,
         host: winner.route.host,
         modelId: model.id,
@@ -156,10 +159,13 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
         positions: answer.positions,
         temperature: input.body.temperature ?? null,
         stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
+        constrained: decodesUnderGrammar(input),
         receipt,
         servedAtMs: deps.clock.nowMs(),
       });
-      return charged;
+      const sampling = [decision];
+      input.trace?.served(winner.attempt, model, price, sampling);
+      return { ...charged, sampling };
     },
     cut: (winner, count, status) => void settle(winner.route.host.id, count, status, routingOf(winner)),
   };
