@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
 import { runLivenessSandbox } from '../../main/sandbox-liveness.ts';
+import { runUsageClassesSandbox } from '../../main/sandbox-usage-classes.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
 const positiveInt =
@@ -19,6 +20,7 @@ const positiveInt =
 const SCENARIO_FLAGS = {
   substitute: ['cheat', 'honestHosts', 'maxRequests'],
   liveness: ['idleRepricings', 'loadRequests'],
+  'usage-classes': [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
@@ -35,7 +37,7 @@ type SandboxFlags = {
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
-      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), or the market serving through idle time and a killed host (liveness)',
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), or a conversation billed its cached prefix at the cache price (usage-classes)',
     )
     .addOption(
       new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),
@@ -78,23 +80,25 @@ export function sandboxCommand(): Command {
         );
       const say = (line: string) => console.error(line);
       const result =
-        options.scenario === 'liveness'
-          ? await runLivenessSandbox({
-              seed: options.seed,
-              idleRepricings: options.idleRepricings,
-              loadRequests: Math.max(3, options.loadRequests),
-              modelCacheDir: modelCacheDir(),
-              say,
-            })
-          : await runSandbox({
-              cheat: options.cheat,
-              seed: options.seed,
-              honestHosts: Math.max(1, options.honestHosts),
-              maxRequests: options.maxRequests,
-              concurrency: 4,
-              modelCacheDir: modelCacheDir(),
-              say,
-            });
+        options.scenario === 'usage-classes'
+          ? await runUsageClassesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+          : options.scenario === 'liveness'
+            ? await runLivenessSandbox({
+                seed: options.seed,
+                idleRepricings: options.idleRepricings,
+                loadRequests: Math.max(3, options.loadRequests),
+                modelCacheDir: modelCacheDir(),
+                say,
+              })
+            : await runSandbox({
+                cheat: options.cheat,
+                seed: options.seed,
+                honestHosts: Math.max(1, options.honestHosts),
+                maxRequests: options.maxRequests,
+                concurrency: 4,
+                modelCacheDir: modelCacheDir(),
+                say,
+              });
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });

@@ -1,7 +1,7 @@
 // What /v1 answers a completion with: the OpenAI objects (the host's fields pass through, so they are loose), the
 // streamed chunks, the usage block with Agora's `cost` when asked, and the model cards of /v1/models.
 import { z } from 'zod';
-import { decimalSchema, listOf, tokenPricesWireSchema } from '../http/wire-values.ts';
+import { classPricesWireSchema, decimalSchema, listOf } from '../http/wire-values.ts';
 
 export const completionUsageSchema = z.object({
   prompt_tokens: z.int(),
@@ -73,7 +73,7 @@ export const modelCardSchema = z.object({
   owned_by: z.string(),
   name: z.string(),
   context_length: z.int(),
-  pricing: tokenPricesWireSchema,
+  pricing: classPricesWireSchema,
   supported_parameters: z.array(z.string()),
   top_provider: z.object({ max_completion_tokens: z.int() }),
   sku: z.object({ model: z.string(), digest: z.string(), quantization: z.string() }),
