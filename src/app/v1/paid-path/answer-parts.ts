@@ -24,7 +24,9 @@ export type CompletionCount = { completionTokens: number; reasoningTokens: numbe
 
 /**
  * Completion tokens by the market's count; a host claiming another count than its own ids gets a strike. The
- * reasoning is counted by the market's tokenizer (engines do not tell its ids apart from the content's).
+ * reasoning is counted by the market's tokenizer (engines do not tell its ids apart from the content's, so with
+ * reasoning the tally holds no ids); a host's claim counts it too (OpenAI's `completion_tokens` does), so the
+ * content is metered against the claim less the reasoning.
  */
 export function countCompletion(
   deps: CountDeps,
@@ -34,7 +36,9 @@ export function countCompletion(
   const { route, input } = request;
   const { tokenizer } = request.admitted.model;
   const hostIds = tally.positions?.map((p) => p.id);
-  const count = meterCompletion(tokenizer, tally.meteredText(), hostIds, tally.claimed);
+  const reasoningTokens = tally.reasoning === '' ? 0 : tokenizer.encode(tally.reasoning).length;
+  const claimed = tally.claimed === undefined ? undefined : Math.max(0, tally.claimed - reasoningTokens);
+  const count = meterCompletion(tokenizer, tally.meteredText(), hostIds, claimed);
   if (count.usageClaimMismatch) {
     deps.strikes.add(route.host.id);
     deps.logger.warn(
@@ -42,7 +46,6 @@ export function countCompletion(
       "the host's usage claim is not the count of its own token ids: a strike",
     );
   }
-  const reasoningTokens = tally.reasoning === '' ? 0 : tokenizer.encode(tally.reasoning).length;
   return { completionTokens: count.tokens + reasoningTokens, reasoningTokens };
 }
 

@@ -43,11 +43,12 @@ export class AnswerTally {
   private addOutput(output: UpstreamOutput) {
     const tokens = this.reportsIds ? output.tokens : undefined;
     this.toolCalls.add(output.toolCalls);
-    // An engine's logprobs cover the content only: with tool calls, its ids are not the whole output.
-    if (this.positions && tokens && this.toolCalls.size === 0) this.positions.push(...tokens);
+    if (output.reasoning !== undefined) this.reasoning += output.reasoning;
+    // An engine's logprobs cover the content only: with tool calls, its ids are not the whole output; with
+    // reasoning, engines differ on whether they cover it, so they are not read either.
+    if (this.positions && tokens && this.toolCalls.size === 0 && this.reasoning === '') this.positions.push(...tokens);
     else this.positions = undefined;
     this.text += output.text;
-    if (output.reasoning !== undefined) this.reasoning += output.reasoning;
     this.finishReason = output.finishReason ?? this.finishReason;
   }
 }
