@@ -18,6 +18,7 @@ const TABLES = [
   ['model_hosts', 'model_id, host_id'],
   ['host_maintenance', 'id'],
   ['host_capacity', 'host_id, model_id'],
+  ['host_format_counts', 'host_id, model_id, outcome'],
   ['usage_records', 'created_at, request_id'],
   ['model_pricing', 'model_id'],
   ['price_history', 'id'],

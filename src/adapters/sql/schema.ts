@@ -86,6 +86,12 @@ export type Schema = {
     reputation: Generated<number>;
     suspended_at: Timestamp | null;
   };
+  host_format_counts: {
+    host_id: string;
+    model_id: string;
+    outcome: string;
+    answers: bigint;
+  };
   host_capacity: {
     host_id: string;
     model_id: string;

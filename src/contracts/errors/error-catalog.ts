@@ -118,6 +118,12 @@ export const ERROR_CATALOG = {
       type: invalid,
       description: 'No host of the model supports a parameter of the request.',
     },
+    invalid_logit_bias: {
+      status: 400,
+      type: invalid,
+      description: "A logit_bias key is not a token id of the model's tokenizer (keys are token ids, not text).",
+      param: 'logit_bias',
+    },
     unsupported_content: {
       status: 400,
       type: invalid,

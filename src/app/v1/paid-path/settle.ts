@@ -19,7 +19,7 @@ import type { ModelRoute } from '../market-catalog.ts';
 import type { PromptCacheBook } from '../prompt-cache-book.ts';
 import type { Admitted } from './admit.ts';
 import type { CompletionCount } from './answer-parts.ts';
-import { decodesUnderGrammar, type CompletionInput } from './paid-request.ts';
+import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput } from './paid-request.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -151,6 +151,9 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
       const { completionTokens, reasoningTokens } = answer;
       const count = { completionTokens, reasoningTokens };
       const charged = settle(winner.route.host.id, count, 'ok', routingOf(winner), receipt);
+      const adjustments = logitAdjustmentsOf(input);
+      // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
+      const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
       const decision = deps.sampler.offer({
         requestId: input.requestId,
         host: winner.route.host,
@@ -159,7 +162,8 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
         positions: answer.positions,
         temperature: input.body.temperature ?? null,
         stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
-        constrained: decodesUnderGrammar(input),
+        constrained: decodesUnderGrammar(input) || !replayable,
+        adjustments,
         receipt,
         servedAtMs: deps.clock.nowMs(),
       });
