@@ -20,6 +20,8 @@ import type { PromptCacheBook } from '../prompt-cache-book.ts';
 import type { Admitted } from './admit.ts';
 import type { CompletionCount } from './answer-parts.ts';
 import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput } from './paid-request.ts';
+import { judgeFormat, type FormatRecorder } from './format-verdict.ts';
+import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -32,6 +34,8 @@ export type SettleDeps = {
   sampler: ResponseSampler;
   /** the prompt prefixes each host was sent, per buyer key and affinity key: what is billed as cache reads */
   promptCache: PromptCacheBook;
+  /** told of every answer judged for its requested format (format failures: decision 022) */
+  formats: FormatRecorder;
 };
 
 /** A whole answer as a host gave it: the market's count of its tokens, its receipt (unverified), what it claims. */
@@ -40,6 +44,8 @@ export type Answered = CompletionCount & {
   /** the host's token ids with their logprobs and top-k, where its engine reports them */
   positions: ClaimedPosition[] | undefined;
   finishReason: string | null;
+  /** what the format judge reads: its tool calls, text and finish reason */
+  format: FormatAnswer;
 };
 
 /** What a request was charged: its usage as billed, by class, and the cost; `recorded` once its capture is durable. */
@@ -151,6 +157,8 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
       const { completionTokens, reasoningTokens } = answer;
       const count = { completionTokens, reasoningTokens };
       const charged = settle(winner.route.host.id, count, 'ok', routingOf(winner), receipt);
+      const outcome = judgeFormat(input, answer.format);
+      if (outcome) deps.formats.record(model.id, winner.route.host.id, outcome);
       const adjustments = logitAdjustmentsOf(input);
       // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
       const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
