@@ -35,7 +35,7 @@ const manifest = (name: string, expect: string, extra: object = {}) => ({
   name,
   sku: { digest: `sha256:${'a'.repeat(64)}`, quantization: 'f32' },
   context_length: 1024,
-  prices: { prompt: '0.0000001', completion: '0.0000002' },
+  prices: { prompt: '0.0000001', completion: '0.0000002', cached_prompt: '0.00000005' },
   readiness: { probes: [{ prompt: 'Where are we?', expect, max_tokens: 8 }] },
   ...extra,
 });
@@ -46,7 +46,7 @@ const launch = (body: object) =>
     '/admin/models',
     { manifest: body, tokenizer },
   );
-type Card = { id: string; name: string; verified: boolean; hosts: number };
+type Card = { id: string; name: string; verified: boolean; hosts: number; pricing: Record<string, string> };
 const listed = async (): Promise<Card | undefined> =>
   ((await (await fetch(`${market.url}/v1/models`)).json()) as { data: Card[] }).data.find((m) => m.id === 'acme-chat');
 
@@ -54,7 +54,13 @@ describe('models launched from a manifest', () => {
   it('lists a first version at once and unverified, and serves it once a host serves it', async () => {
     const first = await launch(manifest('Acme v1', 'The market.'));
     expect(first).toMatchObject({ status: 201, body: { status: 'active', version: 1, verified: false } });
-    expect(await listed()).toMatchObject({ name: 'Acme v1', verified: false, hosts: 0 });
+    expect(await listed()).toMatchObject({
+      name: 'Acme v1',
+      verified: false,
+      hosts: 0,
+      // the manifest's cached prompt price: half the prompt price
+      pricing: { prompt: '0.0000001', input_cache_read: '0.00000005' },
+    });
     const engine = await admin(market, 'POST', '/admin/engines', {
       id: 'acme-host',
       name: 'acme host',
@@ -118,7 +124,13 @@ describe('models launched from a manifest', () => {
     expect(await listed()).toMatchObject({ name: 'Acme v1' });
   });
 
-  it('refuses to replace the built-in model, and reference weights that are not the SKU', async () => {
+  it('refuses to replace the built-in model, reference weights that are not the SKU, and a cache price above the prompt price', async () => {
+    const dear = await launch({
+      ...manifest('x', 'x'),
+      id: 'dear-chat',
+      prices: { prompt: '1', completion: '1', cached_prompt: '2' },
+    });
+    expect(dear).toMatchObject({ status: 400, body: { error: { param: 'manifest.prices.cached_prompt' } } });
     const builtin = await launch({ ...manifest('x', 'x'), id: 'agora-tiny' });
     expect(builtin).toMatchObject({ status: 409, body: { error: { code: 'model_builtin' } } });
     const mismatch = await launch({ ...manifest('x', 'x'), id: 'other-chat', reference: { weights } });

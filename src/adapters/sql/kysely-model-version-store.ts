@@ -137,6 +137,12 @@ export function createKyselyModelVersionStore(db: Kysely<Schema>): ModelVersionS
           tokenizer_dir: model.tokenizerDir,
           digest: model.digest,
           quantization: model.quantization,
+          ...(model.classFactors
+            ? {
+                cached_prompt_price_bps: model.classFactors.cachedPromptBps,
+                reasoning_price_bps: model.classFactors.reasoningBps,
+              }
+            : {}),
           version,
         };
         const { id: _id, ...updates } = values;

@@ -4,6 +4,13 @@
 // the live one replaced; disabling a model unlists it and keeps its versions.
 import { marketError } from '../../contracts/errors/market-error.ts';
 import type { ModelLaunch, ModelManifest } from '../../contracts/models/model-manifest.ts';
+import { BASIS_POINTS, type Nanos } from '../../domain/money/nanos.ts';
+import {
+  DEFAULT_USAGE_CLASS_FACTORS,
+  MAX_CACHED_PROMPT_BPS,
+  MAX_REASONING_BPS,
+  type UsageClassFactors,
+} from '../../domain/pricing/usage-class-prices.ts';
 import type { Clock, EngineClient, Ids, Tokenizer } from '../ports.ts';
 import type { ModelRecord } from '../v1/catalog-store.ts';
 import type { MarketCatalog, ModelRoute } from '../v1/market-catalog.ts';
@@ -33,8 +40,41 @@ export type Launched = {
   probes: HostProbeResult[];
 };
 
+/**
+ * The usage-class prices of a manifest as the factors the market prices classes by (basis points of the demand
+ * price, rounded down): the class prices move with demand from the ones the manifest names.
+ */
+export function classFactorsOf(prices: ModelManifest['prices']): UsageClassFactors {
+  const factor = (price: Nanos | undefined, base: Nanos, fallback: number, max: number, param: string): number => {
+    if (price === undefined) return fallback;
+    const bps = base === 0n ? (price === 0n ? 0 : Infinity) : Number((price * BASIS_POINTS) / base);
+    if (bps > max)
+      throw marketError('invalid_value', `prices.${param} may be at most ${max / 100}% of its base price.`, {
+        param: `manifest.prices.${param}`,
+      });
+    return bps;
+  };
+  return {
+    cachedPromptBps: factor(
+      prices.cached_prompt,
+      prices.prompt,
+      DEFAULT_USAGE_CLASS_FACTORS.cachedPromptBps,
+      MAX_CACHED_PROMPT_BPS,
+      'cached_prompt',
+    ),
+    reasoningBps: factor(
+      prices.reasoning,
+      prices.completion,
+      DEFAULT_USAGE_CLASS_FACTORS.reasoningBps,
+      MAX_REASONING_BPS,
+      'reasoning',
+    ),
+  };
+}
+
 /** The catalog row a manifest version makes. */
 export const modelRecordOf = (manifest: ModelManifest, tokenizerDir: string): ModelRecord => ({
+  classFactors: classFactorsOf(manifest.prices),
   id: manifest.id,
   name: manifest.name,
   contextLength: manifest.context_length,
@@ -113,6 +153,7 @@ export async function launchModel(deps: ModelLaunchDeps, launch: ModelLaunch): P
     throw marketError('invalid_value', 'max_tokens.cap is larger than the context length.', {
       param: 'manifest.max_tokens.cap',
     });
+  classFactorsOf(manifest.prices);
   await checkReference(deps, manifest);
   const { dir, tokenizer } = await placeTokenizer(deps, launch.tokenizer);
   const version = await deps.store.addVersion(manifest.id, manifest, launch.tokenizer);

@@ -2,6 +2,7 @@
 // that serve them (what routing and admission read).
 import type { ModelManifest } from '../../contracts/models/model-manifest.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
+import type { UsageClassFactors } from '../../domain/pricing/usage-class-prices.ts';
 import type { HostRecord } from '../hosts/host-store.ts';
 import type { MaintenanceWindow } from '../hosts/maintenance-store.ts';
 
@@ -17,14 +18,19 @@ export type ModelRecord = {
   tokenizerDir: string;
   digest: string;
   quantization: string;
+  /** what a cached prompt token and a reasoning token cost, as factors of the demand price; upserted without: a new
+   * model gets the defaults (DEFAULT_USAGE_CLASS_FACTORS), a known one keeps its own */
+  classFactors?: UsageClassFactors;
 };
 
 /**
- * A model as listed: its demand price now, the operator's base price (from which its ceiling follows), and the
- * manifest version live now (null for the built-in model, which the market verifies with its own engine).
+ * A model as listed: its demand price now, its usage-class factors, the operator's base price (from which its
+ * ceiling follows), and the manifest version live now (null for the built-in model, which the market verifies with
+ * its own engine).
  */
 export type ListedModel = ModelRecord & {
   basePrice: { prompt: Nanos; completion: Nanos };
+  classFactors: UsageClassFactors;
   launch: { version: number; manifest: ModelManifest } | null;
 };
 

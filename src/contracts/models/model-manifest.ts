@@ -41,7 +41,11 @@ const manifestFields = {
     .refine((m) => m.default <= m.cap, { message: 'default must not exceed cap', path: ['default'] })
     .default({ default: 128, cap: 512 }),
   capabilities: z.array(z.enum(MODEL_CAPABILITIES)).max(MODEL_CAPABILITIES.length).default([]),
-  /** per token, per usage class; cached prompt and reasoning tokens default to the prompt and completion prices */
+  /**
+   * per token, per usage class; the market prices a cached prompt token (at most the prompt price) and a reasoning
+   * token (at most 4× the completion price) as factors of the demand price, by default a quarter of the prompt price
+   * and the completion price
+   */
   prices: z.strictObject({
     prompt: price,
     completion: price,
