@@ -4,8 +4,9 @@
 // the live one replaced; disabling a model unlists it and keeps its versions.
 import { marketError } from '../../contracts/errors/market-error.ts';
 import type { ModelLaunch, ModelManifest } from '../../contracts/models/model-manifest.ts';
-import { BASIS_POINTS, type Nanos } from '../../domain/money/nanos.ts';
+import type { Nanos } from '../../domain/money/nanos.ts';
 import {
+  classFactorBps,
   DEFAULT_USAGE_CLASS_FACTORS,
   MAX_CACHED_PROMPT_BPS,
   MAX_REASONING_BPS,
@@ -47,7 +48,7 @@ export type Launched = {
 export function classFactorsOf(prices: ModelManifest['prices']): UsageClassFactors {
   const factor = (price: Nanos | undefined, base: Nanos, fallback: number, max: number, param: string): number => {
     if (price === undefined) return fallback;
-    const bps = base === 0n ? (price === 0n ? 0 : Infinity) : Number((price * BASIS_POINTS) / base);
+    const bps = classFactorBps(price, base);
     if (bps > max)
       throw marketError('invalid_value', `prices.${param} may be at most ${max / 100}% of its base price.`, {
         param: `manifest.prices.${param}`,
