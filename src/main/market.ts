@@ -48,6 +48,7 @@ import type { EconomicsStore } from '../app/economics/economics-store.ts';
 import { SESSION_TTL_MS } from '../app/auth/console-sessions.ts';
 import { createTrafficRecorder } from '../app/status/traffic-recorder.ts';
 import { createKyselySessionStore } from '../adapters/sql/kysely-session-store.ts';
+import { createKyselyResponseStore } from '../adapters/sql/kysely-response-store.ts';
 import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts';
 
 import { marketDatabase, type MarketOptions } from './market-options.ts';
@@ -267,6 +268,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         store,
         starterCredits: options.starterCredits,
       },
+      responses: { serve, store: createKyselyResponseStore(database.db), clock },
       admin: {
         admin,
         store,

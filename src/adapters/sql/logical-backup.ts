@@ -37,6 +37,7 @@ const TABLES = [
   ['incidents', 'opened_at, id'],
   ['incident_updates', 'created_at, id'],
   ['settings', 'key'],
+  ['stored_responses', 'created_at, id'],
 ] as const;
 
 export type TableName = (typeof TABLES)[number][0];

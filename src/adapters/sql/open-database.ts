@@ -18,6 +18,7 @@ import * as keyTreeLimits from './migrations/011-key-tree-limits.ts';
 import * as statementLedgerTrigger from './migrations/012-statement-ledger-trigger.ts';
 import * as hostLeaving from './migrations/019-host-leaving.ts';
 import * as hostFormatCounts from './migrations/020-host-format-counts.ts';
+import * as storedResponses from './migrations/022-stored-responses.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-statement-ledger-trigger': statementLedgerTrigger,
   '019-host-leaving': hostLeaving,
   '020-host-format-counts': hostFormatCounts,
+  '022-stored-responses': storedResponses,
 };
 
 /**

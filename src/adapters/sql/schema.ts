@@ -323,4 +323,12 @@ export type Schema = {
     message: string;
     created_at: Timestamp;
   };
+  stored_responses: {
+    id: string;
+    account_id: string;
+    key_id: string;
+    created_at: Timestamp;
+    input: unknown;
+    response: unknown;
+  };
 };

@@ -100,6 +100,12 @@ export const ERROR_CATALOG = {
   },
   completions: {
     model_not_found: { status: 404, type: notFound, description: 'No such model in the catalog.', param: 'model' },
+    response_not_found: {
+      status: 404,
+      type: notFound,
+      description:
+        'No stored response with this id in the account (responses are kept only with `store: true`, until deleted).',
+    },
     sku_not_found: {
       status: 404,
       type: notFound,
