@@ -112,7 +112,7 @@ describe('engine HTTP surface', () => {
       client.chat.completions.create({
         model: MODEL,
         messages: [{ role: 'user', content: 'x' }],
-        tools: [{ type: 'function', function: { name: 'f' } }],
+        logit_bias: { '1': 5 },
       }),
     ).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter' });
   });

@@ -8,6 +8,11 @@ export type EngineCapabilities = {
   tokenIdsInCompletionLogprobs: boolean;
   /** parameters the engine cannot honour: a request using them is refused with 400 before it is forwarded */
   unsupportedParameters: readonly string[];
+  /**
+   * JSON Schemas (tools, `response_format`) are decoded under a grammar that takes a subset of JSON Schema
+   * (domain/tools/grammar-schema.ts): a request with a schema outside it is refused, not served unconstrained
+   */
+  grammarSchemaSubset: boolean;
 };
 
 export const ENGINE_KINDS = ['builtin', 'llama.cpp', 'vllm', 'ollama', 'openai-compatible'] as const;
@@ -17,28 +22,32 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
   builtin: {
     tokenIdsInChatLogprobs: true,
     tokenIdsInCompletionLogprobs: true,
-    unsupportedParameters: [
-      'tools',
-      'tool_choice',
-      'response_format',
-      'presence_penalty',
-      'frequency_penalty',
-      'logit_bias',
-      'echo',
-      'suffix',
-    ],
+    grammarSchemaSubset: true,
+    unsupportedParameters: ['presence_penalty', 'frequency_penalty', 'logit_bias', 'echo', 'suffix'],
   },
-  'llama.cpp': { tokenIdsInChatLogprobs: true, tokenIdsInCompletionLogprobs: false, unsupportedParameters: ['echo'] },
-  vllm: { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: [] },
+  'llama.cpp': {
+    tokenIdsInChatLogprobs: true,
+    tokenIdsInCompletionLogprobs: false,
+    unsupportedParameters: ['echo'],
+    grammarSchemaSubset: false,
+  },
+  vllm: {
+    tokenIdsInChatLogprobs: false,
+    tokenIdsInCompletionLogprobs: false,
+    unsupportedParameters: [],
+    grammarSchemaSubset: false,
+  },
   ollama: {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
     unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'],
+    grammarSchemaSubset: false,
   },
   'openai-compatible': {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
     unsupportedParameters: [],
+    grammarSchemaSubset: false,
   },
 };
 

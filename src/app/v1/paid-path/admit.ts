@@ -10,6 +10,7 @@ import type { HostRouter, RouteQuery } from '../host-router.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.ts';
 import { overloaded } from '../overload-answers.ts';
 import { promptTokenIds } from '../prompt-metering.ts';
+import { checkToolRequest } from '../tool-request.ts';
 import { affinityKey } from './affinity-key.ts';
 import { contextExceeded, holdRefusal, noHostAvailable } from './admit-refusals.ts';
 import { modelRoutes } from './model-routes.ts';
@@ -43,6 +44,7 @@ export type Admitted = {
 };
 
 export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Admitted> {
+  if (input.kind === 'chat') checkToolRequest(input.body);
   const { model, routes } = modelRoutes(deps.catalog, input);
   const promptIds = promptTokenIds(model.tokenizer, input);
   const promptTokens = promptIds.length;
