@@ -1,6 +1,7 @@
 // The store ports for trust, one per part of the aggregate: the durable queue of sampled responses, the checks made
 // of them with each host's standing per SKU, convictions with their refunds and appeals, and buyers' disputes.
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
+import type { LogitAdjustments } from '../../domain/sampling/logit-adjustments.ts';
 import type { CheckVerdict, ClaimedPosition, SampleFindings } from '../../domain/verification/response-check.ts';
 
 /** What the verifier needs of a response: the market's own prompt ids and the host's claimed positions. */
@@ -10,6 +11,8 @@ export type SamplePayload = {
   /** null when the request left it to the host's default */
   temperature: number | null;
   stoppedByModel: boolean;
+  /** the request's logit_bias and penalties, replayed on the reference (absent: none, or a sample stored before) */
+  adjustments?: LogitAdjustments;
 };
 
 export type SampledResponse = {

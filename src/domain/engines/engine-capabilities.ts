@@ -6,6 +6,11 @@ export type EngineCapabilities = {
   tokenIdsInChatLogprobs: boolean;
   /** completion logprobs carry `token_ids` */
   tokenIdsInCompletionLogprobs: boolean;
+  /**
+   * its logprobs are of the distribution after logit_bias and presence / frequency penalties, as OpenAI defines
+   * them, so the verifier can replay them (decision 024); otherwise such answers are labelled unverified
+   */
+  logprobsAfterAdjustments: boolean;
   /** parameters the engine cannot honour: a request using them is refused with 400 before it is forwarded */
   unsupportedParameters: readonly string[];
   /**
@@ -22,30 +27,35 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
   builtin: {
     tokenIdsInChatLogprobs: true,
     tokenIdsInCompletionLogprobs: true,
+    logprobsAfterAdjustments: true,
     grammarSchemaSubset: true,
-    unsupportedParameters: ['presence_penalty', 'frequency_penalty', 'logit_bias', 'echo', 'suffix'],
+    unsupportedParameters: ['echo', 'suffix'],
   },
   'llama.cpp': {
     tokenIdsInChatLogprobs: true,
     tokenIdsInCompletionLogprobs: false,
+    logprobsAfterAdjustments: false,
     unsupportedParameters: ['echo'],
     grammarSchemaSubset: false,
   },
   vllm: {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
+    logprobsAfterAdjustments: false,
     unsupportedParameters: [],
     grammarSchemaSubset: false,
   },
   ollama: {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
+    logprobsAfterAdjustments: false,
     unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'],
     grammarSchemaSubset: false,
   },
   'openai-compatible': {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
+    logprobsAfterAdjustments: false,
     unsupportedParameters: [],
     grammarSchemaSubset: false,
   },

@@ -46,6 +46,24 @@ function grammarOf(schema: Record<string, unknown> | undefined, param: string): 
 
 /** How the built-in engine answers this request under a grammar; undefined: in free text. */
 export function constrainedPlan(body: ChatCompletionRequest): ConstrainedPlan | undefined {
+  const plan = planOf(body);
+  // The grammar sampler does not apply these: refused rather than silently dropped.
+  const adjusted = (['logit_bias', 'presence_penalty', 'frequency_penalty'] as const).find(
+    (param) =>
+      body[param] != null &&
+      body[param] !== 0 &&
+      !(param === 'logit_bias' && Object.keys(body[param] ?? {}).length === 0),
+  );
+  if (plan && adjusted)
+    throw invalidRequest(
+      `The built-in engine does not apply '${adjusted}' to grammar-constrained answers (tools, response_format).`,
+      adjusted,
+      'unsupported_parameter',
+    );
+  return plan;
+}
+
+function planOf(body: ChatCompletionRequest): ConstrainedPlan | undefined {
   const tools = body.tools ?? [];
   const last = body.messages.at(-1);
   const text = typeof last?.content === 'string' ? last.content : (last?.content ?? []).map((p) => p.text).join('');

@@ -53,6 +53,11 @@ export const schemaOutsideGrammar = (modelId: string, outside: { param: string; 
     { param: outside.param },
   );
 
+export const unknownBiasToken = (model: CatalogModel, key: string) =>
+  marketError('invalid_logit_bias', `logit_bias key '${key}' is not a token id of '${model.id}'s tokenizer.`, {
+    param: 'logit_bias',
+  });
+
 export const contextExceeded = (model: CatalogModel, promptTokens: number) =>
   marketError(
     'context_length_exceeded',

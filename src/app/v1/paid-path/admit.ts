@@ -2,6 +2,7 @@
 // the price is locked, the worst case is held against the key's credits and limits, and the model's admission
 // queue gives the request a slot. A request refused at any point leaves nothing behind (rate ticket and hold are
 // returned); one admitted carries all of it to the later steps.
+import { firstUnknownBiasToken } from '../../../domain/sampling/logit-adjustments.ts';
 import { holdFor, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
 import type { Hold, SpendBudget } from '../../billing/spend-budget.ts';
 import type { KeyRateLimiter, RateTicket } from '../../limits/key-rate-limiter.ts';
@@ -12,7 +13,7 @@ import { overloaded } from '../overload-answers.ts';
 import { promptTokenIds } from '../prompt-metering.ts';
 import { checkToolRequest } from '../tool-request.ts';
 import { affinityKey } from './affinity-key.ts';
-import { contextExceeded, holdRefusal, noHostAvailable } from './admit-refusals.ts';
+import { contextExceeded, holdRefusal, noHostAvailable, unknownBiasToken } from './admit-refusals.ts';
 import { modelRoutes } from './model-routes.ts';
 import type { CompletionInput } from './paid-request.ts';
 import { lockPrice } from './price-lock.ts';
@@ -46,6 +47,11 @@ export type Admitted = {
 export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Admitted> {
   if (input.kind === 'chat') checkToolRequest(input.body);
   const { model, routes } = modelRoutes(deps.catalog, input);
+  const unknownBias = firstUnknownBiasToken(
+    input.body.logit_bias ?? {},
+    (id) => model.tokenizer.decode([id]) !== undefined,
+  );
+  if (unknownBias !== undefined) throw unknownBiasToken(model, unknownBias);
   const promptIds = promptTokenIds(model.tokenizer, input);
   const promptTokens = promptIds.length;
   const room = model.contextLength - promptTokens;

@@ -17,7 +17,7 @@ import type { ResponseSampler, SamplingDecision } from '../../verification/respo
 import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { Admitted } from './admit.ts';
-import { decodesUnderGrammar, type CompletionInput } from './paid-request.ts';
+import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput } from './paid-request.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -136,6 +136,9 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
     answered(winner, answer) {
       const receipt = verifiedReceipt(winner.route, answer.receipt);
       const charged = settle(winner.route.host.id, answer.completionTokens, 'ok', routingOf(winner), receipt);
+      const adjustments = logitAdjustmentsOf(input);
+      // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
+      const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
       const decision = deps.sampler.offer({
         requestId: input.requestId,
         host: winner.route.host,
@@ -144,7 +147,8 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
         positions: answer.positions,
         temperature: input.body.temperature ?? null,
         stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
-        constrained: decodesUnderGrammar(input),
+        constrained: decodesUnderGrammar(input) || !replayable,
+        adjustments,
         receipt,
         servedAtMs: deps.clock.nowMs(),
       });
