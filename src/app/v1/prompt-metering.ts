@@ -45,8 +45,7 @@ export function promptTokenIds(
     | { kind: 'chat'; body: Pick<ChatCompletionRequest, 'messages' | 'tools'> }
     | { kind: 'text'; body: Pick<CompletionRequest, 'prompt'> },
 ): number[] {
-  if (request.kind === 'chat')
-    return tokenizer.encode(tokenizer.renderChat(chatTemplateMessages(request.body)));
+  if (request.kind === 'chat') return tokenizer.encode(tokenizer.renderChat(chatTemplateMessages(request.body)));
   const prompt = typeof request.body.prompt === 'string' ? request.body.prompt : (request.body.prompt[0] as string);
   return tokenizer.encode(prompt);
 }
