@@ -21,6 +21,10 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizer_dir: model.tokenizerDir,
         digest: model.digest,
         quantization: model.quantization,
+        ...(model.classFactors && {
+          cached_prompt_price_bps: model.classFactors.cachedPromptBps,
+          reasoning_price_bps: model.classFactors.reasoningBps,
+        }),
       };
       // A new model starts at its base price with a floor of half of it; a known one keeps its demand price and
       // bounds (the operator changes them through the pricing route).
@@ -65,6 +69,7 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizerDir: r.tokenizer_dir,
         digest: r.digest,
         quantization: r.quantization,
+        classFactors: { cachedPromptBps: r.cached_prompt_price_bps, reasoningBps: r.reasoning_price_bps },
       }));
     },
     async listRoutes(nowMs) {

@@ -19,6 +19,7 @@ import * as statementLedgerTrigger from './migrations/012-statement-ledger-trigg
 import * as hostLeaving from './migrations/019-host-leaving.ts';
 import * as hostFormatCounts from './migrations/020-host-format-counts.ts';
 import * as storedResponses from './migrations/022-stored-responses.ts';
+import * as usageClasses from './migrations/023-usage-classes.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '019-host-leaving': hostLeaving,
   '020-host-format-counts': hostFormatCounts,
   '022-stored-responses': storedResponses,
+  '023-usage-classes': usageClasses,
 };
 
 /**

@@ -119,6 +119,10 @@ export type Schema = {
     tokenizer_dir: string;
     digest: string;
     quantization: string;
+    /** a cached prompt token's price, in basis points of the prompt price */
+    cached_prompt_price_bps: Generated<number>;
+    /** a reasoning token's price, in basis points of the completion price */
+    reasoning_price_bps: Generated<number>;
     created_at: Generated<Timestamp>;
   };
   model_hosts: {
@@ -139,6 +143,11 @@ export type Schema = {
     completion_tokens: number;
     prompt_price: Money;
     completion_price: Money;
+    /** of the prompt tokens, those billed as cache reads; of the completion tokens, those the model reasoned with */
+    cached_tokens: Generated<number>;
+    reasoning_tokens: Generated<number>;
+    cached_prompt_price: Money;
+    reasoning_price: Money;
     cost: Money;
     status: string;
     attempts: Generated<number>;

@@ -1,6 +1,7 @@
 // The store port for the catalog: the models the market lists with their demand prices, and the routes of the hosts
 // that serve them (what routing and admission read).
 import type { Nanos } from '../../domain/money/nanos.ts';
+import type { UsageClassFactors } from '../../domain/pricing/usage-class-prices.ts';
 import type { HostRecord } from '../hosts/host-store.ts';
 import type { MaintenanceWindow } from '../hosts/maintenance-store.ts';
 
@@ -16,10 +17,16 @@ export type ModelRecord = {
   tokenizerDir: string;
   digest: string;
   quantization: string;
+  /** what a cached prompt token and a reasoning token cost, as factors of the demand price; upserted without: a new
+   * model gets the defaults (DEFAULT_USAGE_CLASS_FACTORS), a known one keeps its own */
+  classFactors?: UsageClassFactors;
 };
 
-/** A model as listed: its demand price now, and the operator's base price (from which its ceiling follows). */
-export type ListedModel = ModelRecord & { basePrice: { prompt: Nanos; completion: Nanos } };
+/** A model as listed: its demand price now, its usage-class factors, and the operator's base price (from which its ceiling follows). */
+export type ListedModel = ModelRecord & {
+  basePrice: { prompt: Nanos; completion: Nanos };
+  classFactors: UsageClassFactors;
+};
 
 /** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
 export type RoutedHost = HostRecord & {
