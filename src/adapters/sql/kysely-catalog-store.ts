@@ -2,6 +2,7 @@
 // the routes of active, unsuspended hosts with their bonds, open disputes and maintenance windows.
 import { sql, type Kysely } from 'kysely';
 import type { CatalogStore, ModelRecord } from '../../app/v1/catalog-store.ts';
+import { embeddingShapeSchema, modelCapabilitySchema } from '../../contracts/openai/model-capabilities.ts';
 import { openingPricing, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import { listMaintenanceFrom } from './kysely-host-maintenance-store.ts';
 import type { Schema } from './schema.ts';
@@ -21,6 +22,8 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizer_dir: model.tokenizerDir,
         digest: model.digest,
         quantization: model.quantization,
+        capabilities: JSON.stringify(model.capabilities ?? ['chat']),
+        embedding: model.embedding ? JSON.stringify(model.embedding) : null,
       };
       // A new model starts at its base price with a floor of half of it; a known one keeps its demand price and
       // bounds (the operator changes them through the pricing route).
@@ -65,6 +68,8 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizerDir: r.tokenizer_dir,
         digest: r.digest,
         quantization: r.quantization,
+        capabilities: modelCapabilitySchema.array().parse(r.capabilities),
+        embedding: r.embedding === null ? null : embeddingShapeSchema.parse(r.embedding),
       }));
     },
     async listRoutes(nowMs) {

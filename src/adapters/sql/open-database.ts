@@ -17,6 +17,7 @@ import * as consoleAndStatus from './migrations/010-console-and-status.ts';
 import * as keyTreeLimits from './migrations/011-key-tree-limits.ts';
 import * as statementLedgerTrigger from './migrations/012-statement-ledger-trigger.ts';
 import * as hostLeaving from './migrations/019-host-leaving.ts';
+import * as modelCapabilities from './migrations/021-model-capabilities.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-key-tree-limits': keyTreeLimits,
   '012-statement-ledger-trigger': statementLedgerTrigger,
   '019-host-leaving': hostLeaving,
+  '021-model-capabilities': modelCapabilities,
 };
 
 /**

@@ -113,6 +113,10 @@ export type Schema = {
     tokenizer_dir: string;
     digest: string;
     quantization: string;
+    /** jsonb: ModelCapability[] */
+    capabilities: Generated<unknown>;
+    /** jsonb: EmbeddingShape; null (the default) for a model that does not embed */
+    embedding: Generated<unknown>;
     created_at: Generated<Timestamp>;
   };
   model_hosts: {

@@ -1,5 +1,6 @@
 // The store port for the catalog: the models the market lists with their demand prices, and the routes of the hosts
 // that serve them (what routing and admission read).
+import type { EmbeddingShape, ModelCapability } from '../../contracts/openai/model-capabilities.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { HostRecord } from '../hosts/host-store.ts';
 import type { MaintenanceWindow } from '../hosts/maintenance-store.ts';
@@ -16,10 +17,18 @@ export type ModelRecord = {
   tokenizerDir: string;
   digest: string;
   quantization: string;
+  /** what it serves; default: chat */
+  capabilities?: ModelCapability[];
+  /** an embedding model's vectors; default: none */
+  embedding?: EmbeddingShape | null;
 };
 
 /** A model as listed: its demand price now, and the operator's base price (from which its ceiling follows). */
-export type ListedModel = ModelRecord & { basePrice: { prompt: Nanos; completion: Nanos } };
+export type ListedModel = ModelRecord & {
+  basePrice: { prompt: Nanos; completion: Nanos };
+  capabilities: ModelCapability[];
+  embedding: EmbeddingShape | null;
+};
 
 /** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
 export type RoutedHost = HostRecord & {

@@ -5,7 +5,7 @@ import { samplingRate } from '../../domain/verification/reputation.ts';
 import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { Logger } from '../ports.ts';
-import type { VerificationStore } from './verification-store.ts';
+import type { SampledResponse, VerificationStore } from './verification-store.ts';
 
 export type FinishedResponse = {
   requestId: string;
@@ -21,7 +21,17 @@ export type FinishedResponse = {
   servedAtMs: number;
 };
 
-export type ResponseSampler = { offer(response: FinishedResponse): void };
+/** An embeddings answer: the market's ids of each input and the host's vector for it. */
+export type FinishedEmbedding = Pick<FinishedResponse, 'requestId' | 'host' | 'modelId' | 'receipt' | 'servedAtMs'> & {
+  inputIds: number[][];
+  vectors: number[][];
+};
+
+export type ResponseSampler = {
+  offer(response: FinishedResponse): void;
+  /** the same draw as a completion's; one input of a kept request (chosen by the same draw) is re-embedded */
+  offerEmbedding(response: FinishedEmbedding): void;
+};
 
 export type ResponseSamplerDeps = {
   store: Pick<VerificationStore, 'addSample'>;
@@ -34,34 +44,54 @@ export type ResponseSamplerDeps = {
 };
 
 export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSampler {
+  /** The draw in [0, 1) when the answer is kept, else undefined. A disputed host is checked on every answer. */
+  const draw = (response: Pick<FinishedResponse, 'requestId' | 'host'>): number | undefined => {
+    const rate = response.host.underDispute ? 1 : samplingRate(response.host.reputation, deps.samplingFloor);
+    const unit = deps.samplingUnit(response.requestId);
+    return unit < rate ? unit / rate : undefined;
+  };
+  const keep = (sample: SampledResponse) =>
+    deps.store
+      .addSample(sample)
+      .catch((err: unknown) =>
+        deps.logger.error(
+          { err: String(err), requestId: sample.requestId },
+          'a sampled response could not be queued for re-scoring',
+        ),
+      );
+  const sampleOf = (response: Pick<FinishedResponse, 'requestId' | 'host' | 'modelId' | 'receipt' | 'servedAtMs'>) => ({
+    requestId: response.requestId,
+    hostId: response.host.id,
+    modelId: response.modelId,
+    receipt: response.receipt,
+    servedAtMs: response.servedAtMs,
+  });
   return {
     offer(response) {
       const positions = response.positions;
       if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0)) return;
-      // A disputed host is checked on every answer until a check settles the dispute.
-      const rate = response.host.underDispute ? 1 : samplingRate(response.host.reputation, deps.samplingFloor);
-      if (deps.samplingUnit(response.requestId) >= rate) return;
-      const sample = {
-        requestId: response.requestId,
-        hostId: response.host.id,
-        modelId: response.modelId,
+      if (draw(response) === undefined) return;
+      void keep({
+        ...sampleOf(response),
         payload: {
           promptIds: response.promptIds,
           claimed: positions,
           temperature: response.temperature,
           stoppedByModel: response.stoppedByModel,
         },
-        receipt: response.receipt,
-        servedAtMs: response.servedAtMs,
-      };
-      deps.store
-        .addSample(sample)
-        .catch((err: unknown) =>
-          deps.logger.error(
-            { err: String(err), requestId: response.requestId },
-            'a sampled response could not be queued for re-scoring',
-          ),
-        );
+      });
+    },
+    offerEmbedding(response) {
+      const { inputIds, vectors } = response;
+      if (!deps.verifiable(response.modelId) || vectors.length !== inputIds.length || vectors.length === 0) return;
+      const drawn = draw(response);
+      if (drawn === undefined) return;
+      // Kept, the draw is uniform in [0, 1) again: it picks the input, which the host cannot predict either.
+      const index = Math.floor(drawn * vectors.length);
+      void keep({
+        ...sampleOf(response),
+        payload: { embedding: { inputIds: inputIds[index] as number[], vector: vectors[index] as number[] } },
+      });
     },
   };
 }

@@ -66,7 +66,31 @@ export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLim
   };
 }
 
-/** OpenRouter-style model metadata: prices per token as exact decimal strings, the SKU, and the hosts serving it now. */
+/** The completion parameters some host of the model supports. */
+const chatParameters = (model: CatalogModel): string[] =>
+  [
+    'max_tokens',
+    'max_completion_tokens',
+    'temperature',
+    'top_p',
+    'seed',
+    'stop',
+    'stream',
+    'stream_options',
+    'logprobs',
+    'top_logprobs',
+    'user',
+    'usage',
+    'provider',
+  ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p)));
+
+/** An embedding model's parameters: `dimensions` only where its vectors may be shortened. */
+const embeddingParameters = (model: CatalogModel): string[] =>
+  model.embedding
+    ? ['encoding_format', ...(model.embedding.shortenable ? ['dimensions'] : []), 'user', 'usage', 'provider']
+    : [];
+
+/** OpenRouter-style model metadata: prices per token as exact decimal strings, the SKU, what it serves (`capabilities`), and the hosts serving it now. */
 export function modelCard(model: CatalogModel, hostsServing: number) {
   return {
     id: model.id,
@@ -77,20 +101,10 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
     context_length: model.contextLength,
     pricing: { prompt: formatNanos(model.promptPrice), completion: formatNanos(model.completionPrice) },
     supported_parameters: [
-      'max_tokens',
-      'max_completion_tokens',
-      'temperature',
-      'top_p',
-      'seed',
-      'stop',
-      'stream',
-      'stream_options',
-      'logprobs',
-      'top_logprobs',
-      'user',
-      'usage',
-      'provider',
-    ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p))),
+      ...embeddingParameters(model),
+      ...(model.capabilities.includes('chat') ? chatParameters(model) : []),
+    ],
+    capabilities: model.capabilities,
     top_provider: { max_completion_tokens: model.maxTokensCap },
     sku: { model: model.id, digest: model.digest, quantization: model.quantization },
     hosts: hostsServing,

@@ -17,7 +17,7 @@ import type { ResponseSampler } from '../../verification/response-sampling.ts';
 import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { Admitted } from './admit.ts';
-import type { CompletionInput } from './paid-request.ts';
+import type { PaidInput } from './paid-request.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -37,6 +37,8 @@ export type Answered = {
   /** the host's token ids with their logprobs and top-k, where its engine reports them */
   positions: ClaimedPosition[] | undefined;
   finishReason: string | null;
+  /** embeddings: the host's vectors, one per input (what the verifier compares) */
+  vectors?: number[][];
 };
 
 export type Settlement = {
@@ -58,7 +60,7 @@ export const notRecorded = () =>
 
 type Routing = Pick<Winner, 'attempts' | 'hedged'> & { served?: Winner };
 
-export function openSettlement(deps: SettleDeps, input: CompletionInput, admitted: Admitted): Settlement {
+export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Admitted): Settlement {
   const { model, price, promptTokens, maxTokens, hold, rate, slot } = admitted;
   let settled = false;
 
@@ -130,17 +132,28 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
     answered(winner, answer) {
       const receipt = verifiedReceipt(winner.route, answer.receipt);
       const charged = settle(winner.route.host.id, answer.completionTokens, 'ok', routingOf(winner), receipt);
-      deps.sampler.offer({
-        requestId: input.requestId,
-        host: winner.route.host,
-        modelId: model.id,
-        promptIds: admitted.promptIds,
-        positions: answer.positions,
-        temperature: input.body.temperature ?? null,
-        stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
-        receipt,
-        servedAtMs: deps.clock.nowMs(),
-      });
+      if (input.kind === 'embeddings')
+        deps.sampler.offerEmbedding({
+          requestId: input.requestId,
+          host: winner.route.host,
+          modelId: model.id,
+          inputIds: admitted.inputIds,
+          vectors: answer.vectors ?? [],
+          receipt,
+          servedAtMs: deps.clock.nowMs(),
+        });
+      else
+        deps.sampler.offer({
+          requestId: input.requestId,
+          host: winner.route.host,
+          modelId: model.id,
+          promptIds: admitted.promptIds,
+          positions: answer.positions,
+          temperature: input.body.temperature ?? null,
+          stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
+          receipt,
+          servedAtMs: deps.clock.nowMs(),
+        });
       return charged;
     },
     cut: (winner, completionTokens, status) =>
