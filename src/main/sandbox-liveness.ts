@@ -45,7 +45,7 @@ export type LivenessResult = {
 };
 
 /** `agora host --engine builtin` as its own process; resolves with its host id once the market admitted it. */
-function spawnHost(
+export function spawnHost(
   marketUrl: string,
   dataDir: string,
   name: string,

@@ -2,6 +2,7 @@
 // every forwarded request asks the host for the same top-k, so nothing it receives tells it which answers are
 // checked. The buyer gets back only the logprobs it asked for.
 import { describe, expect, it } from 'vitest';
+import { decodesUnderGrammar, type CompletionInput } from '../../src/app/v1/paid-path/paid-request.ts';
 import { createResponseSampler, type FinishedResponse } from '../../src/app/verification/response-sampling.ts';
 import type { SampledResponse } from '../../src/app/verification/verification-store.ts';
 import { hmacSamplingUnit, newSamplingSecret } from '../../src/adapters/keys/sampling-oracle.ts';
@@ -35,6 +36,7 @@ function samplerWith(secret: string) {
       positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }],
       temperature: 0,
       stoppedByModel: false,
+      constrained: false,
       receipt: null,
       servedAtMs: 0,
       ...overrides,
@@ -57,10 +59,20 @@ describe('sampling decisions', () => {
     const s = samplerWith(newSamplingSecret());
     ids.slice(0, 200).forEach((id) => s.offer(id, { reputation: 100, underDispute: true }));
     expect(s.kept).toHaveLength(200);
-    s.offer('other-model', {}, { modelId: 'elsewhere' });
-    s.offer('no-ids', {}, { positions: undefined });
-    s.offer('no-top-k', {}, { positions: [{ id: 7, logprob: -0.1, top: [] }] });
+    expect(s.offer('other-model', {}, { modelId: 'elsewhere' })).toBe('unverifiable');
+    expect(s.offer('no-ids', {}, { positions: undefined })).toBe('unverifiable');
+    expect(s.offer('no-top-k', {}, { positions: [{ id: 7, logprob: -0.1, top: [] }] })).toBe('unverifiable');
+    expect(s.offer('grammar', { underDispute: true }, { constrained: true })).toBe('unverified_constrained');
     expect(s.kept).toHaveLength(200);
+  });
+
+  it('says what it decided: kept exactly when it queued the response, not_drawn otherwise', () => {
+    const s = samplerWith(newSamplingSecret());
+    const decisions = ids.slice(0, 2_000).map((id) => s.offer(id, { reputation: 50 }));
+    const kept = decisions.filter((d) => d === 'kept').length;
+    expect(kept).toBe(s.kept.length);
+    expect(kept).toBeGreaterThan(0);
+    expect(decisions.filter((d) => d === 'not_drawn')).toHaveLength(decisions.length - kept);
   });
 
   it('depends on the secret: the same request ids are sampled differently under another secret', () => {
@@ -125,5 +137,19 @@ describe('what the host sees', () => {
       { logprobs: true, top: VERIFY_TOP_K },
       { logprobs: true, top: VERIFY_TOP_K },
     ]);
+  });
+});
+
+describe('which answers are grammar-constrained', () => {
+  const chat = (extra: object): CompletionInput =>
+    ({ kind: 'chat', body: { model: 'm', messages: [{ role: 'user', content: 'hi' }], ...extra } }) as CompletionInput;
+  const tool = { type: 'function' as const, function: { name: 'f' } };
+
+  it('labels JSON response formats and callable tools, not plain text or tools the model may not call', () => {
+    expect(decodesUnderGrammar(chat({ response_format: { type: 'json_object' } }))).toBe(true);
+    expect(decodesUnderGrammar(chat({ tools: [tool] }))).toBe(true);
+    expect(decodesUnderGrammar(chat({ tools: [tool], tool_choice: 'none' }))).toBe(false);
+    expect(decodesUnderGrammar(chat({ response_format: { type: 'text' } }))).toBe(false);
+    expect(decodesUnderGrammar(chat({}))).toBe(false);
   });
 });

@@ -55,4 +55,26 @@ describe('per-key rate limits', () => {
     limiter.admit(buyer, 100).settle(100);
     expect(refusal(() => limiter.admit(buyer, 100)).retryAfterSeconds).toBe(28);
   });
+
+  it('reports where a key stands without taking anything: remaining falls with each request, reset is when it is whole', () => {
+    const clock = { now: 0, nowMs: () => clock.now };
+    const limiter = createKeyRateLimiter(clock, { requestsPerMinute: 60, tokensPerMinute: 600 });
+    const buyer = key('s');
+    const fresh = { limit: 60, remaining: 60, resetMs: 0 };
+    expect(limiter.standing(buyer)).toEqual({ requests: fresh, tokens: { limit: 600, remaining: 600, resetMs: 0 } });
+    expect(limiter.standing(buyer)).toEqual({ requests: fresh, tokens: { limit: 600, remaining: 600, resetMs: 0 } });
+    limiter.admit(buyer, 100).settle(30);
+    limiter.admit(buyer, 100);
+    expect(limiter.standing(buyer)).toEqual({
+      requests: { limit: 60, remaining: 58, resetMs: 2_000 },
+      tokens: { limit: 600, remaining: 470, resetMs: 13_000 },
+    });
+    clock.now = 1_000;
+    expect(limiter.standing(buyer).requests).toEqual({ limit: 60, remaining: 59, resetMs: 1_000 });
+    expect(limiter.standing(key('other', { rateLimitRpm: 5 })).requests).toEqual({
+      limit: 5,
+      remaining: 5,
+      resetMs: 0,
+    });
+  });
 });

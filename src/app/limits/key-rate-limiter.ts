@@ -1,8 +1,9 @@
 // Per-key rate limits on this gateway instance: requests per minute, and tokens per minute counted at admission
 // as prompt tokens + the most the completion may produce, with the unused part given back when the request ends.
-// A refusal is `rate_limit_exceeded` with the seconds after which to retry. Limits are per instance (see docs/decisions/003-rate-limits-per-instance.md).
+// A refusal is `rate_limit_exceeded` with the seconds after which to retry. Every answer to a key can report where
+// its buckets stand (the x-ratelimit-* headers). Limits are per instance (see docs/decisions/003-rate-limits-per-instance.md).
 import { marketError } from '../../contracts/errors/market-error.ts';
-import { giveBack, isFull, take, type Bucket } from '../../domain/limits/token-bucket.ts';
+import { giveBack, isFull, standing, take, type Bucket } from '../../domain/limits/token-bucket.ts';
 import type { ApiKeyRecord, Clock } from '../ports.ts';
 
 export type RateLimitDefaults = { requestsPerMinute: number; tokensPerMinute: number };
@@ -10,7 +11,15 @@ export type RateLimitDefaults = { requestsPerMinute: number; tokensPerMinute: nu
 /** What an admitted request took from its key's token budget; settle() returns what it did not use. */
 export type RateTicket = { settle(tokensUsed: number): void };
 
-export type KeyRateLimiter = { admit(key: ApiKeyRecord, tokensEstimate: number): RateTicket };
+/** One limit as this instance enforces it now: per minute, what is left, and ms until it is whole again. */
+export type LimitStanding = { limit: number; remaining: number; resetMs: number };
+export type RateStanding = { requests: LimitStanding; tokens: LimitStanding };
+
+export type KeyRateLimiter = {
+  admit(key: ApiKeyRecord, tokensEstimate: number): RateTicket;
+  /** where the key's buckets stand now; reading them takes nothing */
+  standing(key: ApiKeyRecord): RateStanding;
+};
 
 /** Idle keys whose buckets have refilled are forgotten once this many keys are tracked. */
 const PRUNE_ABOVE = 10_000;
@@ -37,12 +46,20 @@ export function createKeyRateLimiter(clock: Clock, defaults: RateLimitDefaults):
     );
   };
 
+  const limitsOf = (key: ApiKeyRecord) => ({
+    rpm: key.rateLimitRpm ?? defaults.requestsPerMinute,
+    tpm: key.rateLimitTpm ?? defaults.tokensPerMinute,
+  });
+  const report = (bucket: Bucket | undefined, limit: number, nowMs: number): LimitStanding => {
+    const { remaining, fullInMs } = standing(bucket, limit, nowMs);
+    return { limit, remaining, resetMs: fullInMs };
+  };
+
   return {
     admit(key, tokensEstimate) {
       const nowMs = clock.nowMs();
       if (buckets.size > PRUNE_ABOVE) prune(nowMs);
-      const rpm = key.rateLimitRpm ?? defaults.requestsPerMinute;
-      const tpm = key.rateLimitTpm ?? defaults.tokensPerMinute;
+      const { rpm, tpm } = limitsOf(key);
       const state = buckets.get(key.id) ?? { rpm, tpm };
       state.rpm = rpm;
       state.tpm = tpm;
@@ -59,6 +76,12 @@ export function createKeyRateLimiter(clock: Clock, defaults: RateLimitDefaults):
             state.tokens = giveBack(state.tokens, state.tpm, Math.min(tokensEstimate, tpm) - tokensUsed, clock.nowMs());
         },
       };
+    },
+    standing(key) {
+      const nowMs = clock.nowMs();
+      const { rpm, tpm } = limitsOf(key);
+      const state = buckets.get(key.id);
+      return { requests: report(state?.requests, rpm, nowMs), tokens: report(state?.tokens, tpm, nowMs) };
     },
   };
 }

@@ -8,6 +8,7 @@ import { Cancellation, type CancelSignal } from '../cancellation.ts';
 import { UpstreamError, type Scheduler, type UpstreamCall, type UpstreamResponse } from '../ports.ts';
 import type { HostAttempt, HostRouter, RouteQuery } from './host-router.ts';
 import type { ModelRoute } from './market-catalog.ts';
+import type { RoutingTrace } from './routing-trace.ts';
 import { carriesOutput } from './upstream-output.ts';
 
 /**
@@ -100,7 +101,7 @@ export async function raceHosts(
   query: RouteQuery,
   candidates: readonly ModelRoute[],
   call: (route: ModelRoute) => Omit<UpstreamCall, 'signal'> & { stream: boolean },
-  options: { signal: CancelSignal; hedge: boolean },
+  options: { signal: CancelSignal; hedge: boolean; trace?: RoutingTrace | undefined },
 ): Promise<Winner> {
   const queue = candidates.slice(0, MAX_ATTEMPTS);
   const running = new Set<Running>();
@@ -109,14 +110,15 @@ export async function raceHosts(
   let hedgeDecided = false;
   const failures: UpstreamError[] = [];
 
-  const launch = () => {
+  const launch = (hedge = false) => {
     const route = queue.shift();
     if (!route) return;
     attempts += 1;
     const abort = new Cancellation();
     const onBuyerAbort = () => abort.abort();
     options.signal.addEventListener('abort', onBuyerAbort, { once: true });
-    const attempt = deps.router.begin(query, route);
+    const begun = deps.router.begin(query, route);
+    const attempt = options.trace ? options.trace.follow(route, begun, hedge) : begun;
     const end = (cut: boolean) => {
       options.signal.removeEventListener('abort', onBuyerAbort);
       if (cut) abort.abort();
@@ -169,7 +171,7 @@ export async function raceHosts(
       // A request hedges at most once, and asks the budget once.
       hedgeDecided = true;
       hedged = deps.router.spendHedge();
-      if (hedged) launch();
+      if (hedged) launch(true);
       continue;
     }
     const { running: done, result } = settled;

@@ -1,6 +1,7 @@
 // The market's decision, at the end of each response, whether to keep it for re-scoring: HMAC(secret, request id)
 // read as a number in [0, 1) below the host's sampling rate. The secret never leaves the market and every forwarded
-// request asks the same of the host, so nothing a host sees tells it which answers are checked.
+// request asks the same of the host, so nothing a host sees tells it which answers are checked. The decision is
+// returned once the response is complete (a routing trace shows it; it never reaches the host).
 import { samplingRate } from '../../domain/verification/reputation.ts';
 import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
@@ -17,9 +18,22 @@ export type FinishedResponse = {
   positions: ClaimedPosition[] | undefined;
   temperature: number | null;
   stoppedByModel: boolean;
+  /**
+   * decoded under a grammar (tools, a JSON response format): the mask changed the distribution the host sampled
+   * from, and the reference does not replay it, so the answer is never kept (decision 024)
+   */
+  constrained: boolean;
   receipt: ResponseReceipt | null;
   servedAtMs: number;
 };
+
+/**
+ * What became of an offered response: `kept` for re-scoring; `not_drawn` (verifiable, not chosen this time);
+ * `unverifiable` (no ids or top-k from the host's engine, or no reference engine for the model);
+ * `unverified_constrained` (grammar-constrained: labelled unverified, never counted toward a conviction).
+ */
+export const SAMPLING_DECISIONS = ['kept', 'not_drawn', 'unverifiable', 'unverified_constrained'] as const;
+export type SamplingDecision = (typeof SAMPLING_DECISIONS)[number];
 
 /** An embeddings answer: the market's ids of each input and the host's vector for it. */
 export type FinishedEmbedding = Pick<FinishedResponse, 'requestId' | 'host' | 'modelId' | 'receipt' | 'servedAtMs'> & {
@@ -28,9 +42,9 @@ export type FinishedEmbedding = Pick<FinishedResponse, 'requestId' | 'host' | 'm
 };
 
 export type ResponseSampler = {
-  offer(response: FinishedResponse): void;
+  offer(response: FinishedResponse): SamplingDecision;
   /** the same draw as a completion's; one input of a kept request (chosen by the same draw) is re-embedded */
-  offerEmbedding(response: FinishedEmbedding): void;
+  offerEmbedding(response: FinishedEmbedding): SamplingDecision;
 };
 
 export type ResponseSamplerDeps = {
@@ -59,7 +73,7 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
           'a sampled response could not be queued for re-scoring',
         ),
       );
-  const sampleOf = (response: Pick<FinishedResponse, 'requestId' | 'host' | 'modelId' | 'receipt' | 'servedAtMs'>) => ({
+  const sampleOf = (response: FinishedEmbedding | FinishedResponse) => ({
     requestId: response.requestId,
     hostId: response.host.id,
     modelId: response.modelId,
@@ -69,8 +83,10 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
   return {
     offer(response) {
       const positions = response.positions;
-      if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0)) return;
-      if (draw(response) === undefined) return;
+      if (response.constrained) return 'unverified_constrained';
+      if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0))
+        return 'unverifiable';
+      if (draw(response) === undefined) return 'not_drawn';
       void keep({
         ...sampleOf(response),
         payload: {
@@ -80,18 +96,21 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
           stoppedByModel: response.stoppedByModel,
         },
       });
+      return 'kept';
     },
     offerEmbedding(response) {
       const { inputIds, vectors } = response;
-      if (!deps.verifiable(response.modelId) || vectors.length !== inputIds.length || vectors.length === 0) return;
+      if (!deps.verifiable(response.modelId) || vectors.length !== inputIds.length || vectors.length === 0)
+        return 'unverifiable';
       const drawn = draw(response);
-      if (drawn === undefined) return;
+      if (drawn === undefined) return 'not_drawn';
       // Kept, the draw is uniform in [0, 1) again: it picks the input, which the host cannot predict either.
       const index = Math.floor(drawn * vectors.length);
       void keep({
         ...sampleOf(response),
         payload: { embedding: { inputIds: inputIds[index] as number[], vector: vectors[index] as number[] } },
       });
+      return 'kept';
     },
   };
 }

@@ -1,9 +1,11 @@
-// `agora sandbox --scenario substitute --cheat <variant> --seed N` (a cheater caught) or `--scenario liveness`
-// (the market keeps serving through idle time and a killed host): runs it on this machine and ends with one JSON
+// `agora sandbox --scenario substitute --cheat <variant> --seed N` (a cheater caught), `--scenario liveness`
+// (the market keeps serving through idle time and a killed host) or `--scenario headers-trace` (rate-limit headers
+// and routing traces as a client sees them): runs it on this machine and ends with one JSON
 // line for tools; exit 0 exactly when it is ok. A flag of another scenario is refused.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
 import { runLivenessSandbox } from '../../main/sandbox-liveness.ts';
+import { runHeadersTraceSandbox } from '../../main/sandbox-headers-trace.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
 const positiveInt =
@@ -19,6 +21,7 @@ const positiveInt =
 const SCENARIO_FLAGS = {
   substitute: ['cheat', 'honestHosts', 'maxRequests'],
   liveness: ['idleRepricings', 'loadRequests'],
+  'headers-trace': [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
@@ -35,7 +38,7 @@ type SandboxFlags = {
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
-      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), or the market serving through idle time and a killed host (liveness)',
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), or rate-limit headers and routing traces (headers-trace)',
     )
     .addOption(
       new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),
@@ -78,23 +81,25 @@ export function sandboxCommand(): Command {
         );
       const say = (line: string) => console.error(line);
       const result =
-        options.scenario === 'liveness'
-          ? await runLivenessSandbox({
-              seed: options.seed,
-              idleRepricings: options.idleRepricings,
-              loadRequests: Math.max(3, options.loadRequests),
-              modelCacheDir: modelCacheDir(),
-              say,
-            })
-          : await runSandbox({
-              cheat: options.cheat,
-              seed: options.seed,
-              honestHosts: Math.max(1, options.honestHosts),
-              maxRequests: options.maxRequests,
-              concurrency: 4,
-              modelCacheDir: modelCacheDir(),
-              say,
-            });
+        options.scenario === 'headers-trace'
+          ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+          : options.scenario === 'liveness'
+            ? await runLivenessSandbox({
+                seed: options.seed,
+                idleRepricings: options.idleRepricings,
+                loadRequests: Math.max(3, options.loadRequests),
+                modelCacheDir: modelCacheDir(),
+                say,
+              })
+            : await runSandbox({
+                cheat: options.cheat,
+                seed: options.seed,
+                honestHosts: Math.max(1, options.honestHosts),
+                maxRequests: options.maxRequests,
+                concurrency: 4,
+                modelCacheDir: modelCacheDir(),
+                say,
+              });
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });

@@ -1,5 +1,5 @@
 // The /v1/chat/completions and /v1/completions request bodies: the OpenAI parameters, Agora's documented
-// extensions (`usage`, `provider`), and nothing else — unknown keys are a 400, never silently dropped.
+// extensions (`usage`, `provider`, `trace`), and nothing else — unknown keys are a 400, never silently dropped.
 import { z } from 'zod';
 import { providerPreferencesSchema } from './provider-preferences.ts';
 import { REQUEST_LIMITS } from './request-limits.ts';
@@ -40,6 +40,8 @@ const sharedParameters = {
   user: z.string().max(256).optional(),
   usage: usageOption.optional(),
   provider: providerPreferencesSchema.optional(),
+  /** Agora extension: `true` asks for the routing trace (as the `X-Agora-Trace: 1` header does); never sent to a host. */
+  trace: z.boolean().nullable().optional(),
 };
 
 export const chatCompletionRequestSchema = z.strictObject({

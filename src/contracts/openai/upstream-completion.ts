@@ -72,6 +72,8 @@ export type UpstreamOutput = {
   tokens: ClaimedPosition[] | undefined;
   /** why the host stopped, once it did */
   finishReason: string | null;
+  /** a chat message's `tool_calls`, or a delta's fragments of them, as sent (domain/tools/tool-call-assembly.ts reads them) */
+  toolCalls?: unknown;
 };
 
 // A host sends one chunk per token, so the wire of the common shape and every chat choice are read by hand below
@@ -136,11 +138,13 @@ function chatOutputOf(choice: UpstreamChoiceWire): UpstreamOutput {
   const holder = isRecord(choice.message) ? choice.message : isRecord(choice.delta) ? choice.delta : undefined;
   const content = holder?.content;
   const finishReason = choice.finish_reason;
-  return {
+  const output: UpstreamOutput = {
     text: typeof content === 'string' ? content : '',
     tokens: chatTokensOf(choice.logprobs),
     finishReason: typeof finishReason === 'string' ? finishReason : null,
   };
+  if (holder?.tool_calls != null) output.toolCalls = holder.tool_calls;
+  return output;
 }
 
 function outputOf(kind: CompletionKind, choice: UpstreamChoiceWire): UpstreamOutput {

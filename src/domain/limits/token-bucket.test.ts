@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { giveBack, take, type Bucket } from './token-bucket.ts';
+import { giveBack, standing, take, type Bucket } from './token-bucket.ts';
 
 describe('token bucket', () => {
   it('never admits more than one minute of allowance plus what refilled since the start', () => {
@@ -50,5 +50,22 @@ describe('token bucket', () => {
     const returned = giveBack(first.bucket, 100, 60, 0);
     expect(returned.level).toBe(80);
     expect(giveBack(returned, 100, 1_000, 0).level).toBe(100);
+  });
+
+  it('reports what is left and when the bucket is full again, so the reset always admits a full allowance', () => {
+    expect(standing(undefined, 60, 0)).toEqual({ remaining: 60, fullInMs: 0 });
+    const taken = take(undefined, 60, 3, 0);
+    if (!taken.ok) throw new Error('a new bucket is full');
+    expect(standing(taken.bucket, 60, 0)).toEqual({ remaining: 57, fullInMs: 3_000 });
+    expect(standing(taken.bucket, 60, 1_500)).toEqual({ remaining: 58, fullInMs: 1_500 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 20_000 }), (perMinute, amount) => {
+        const drained = take(undefined, perMinute, amount, 0);
+        if (!drained.ok) throw new Error('a new bucket is full');
+        const now = standing(drained.bucket, perMinute, 0);
+        expect(now.remaining).toBe(perMinute - Math.min(amount, perMinute));
+        expect(take(drained.bucket, perMinute, perMinute, now.fullInMs).ok).toBe(true);
+      }),
+    );
   });
 });

@@ -32,6 +32,22 @@ export function giveBack(bucket: Bucket, perMinute: number, amount: number, nowM
   return { level: Math.min(perMinute, current.level + Math.max(0, amount)), atMs: current.atMs };
 }
 
+/**
+ * Where a bucket stands now, as rate-limit headers report it: what is left (whole units) and how long until it is
+ * full again (its "reset"; a bucket never touched is full now).
+ */
+export function standing(
+  bucket: Bucket | undefined,
+  perMinute: number,
+  nowMs: number,
+): { remaining: number; fullInMs: number } {
+  const current = refilled(bucket, perMinute, nowMs);
+  return {
+    remaining: Math.floor(current.level),
+    fullInMs: Math.ceil(((perMinute - current.level) * MINUTE_MS) / perMinute),
+  };
+}
+
 /** A bucket that has refilled completely carries no information and can be forgotten. */
 export const isFull = (bucket: Bucket, perMinute: number, nowMs: number): boolean =>
   refilled(bucket, perMinute, nowMs).level >= perMinute;

@@ -1,7 +1,7 @@
 // The market's HTTP server: each surface (/v1, /admin, /hosts, the console and public pages) is a plugin of its own
 // with its own error answers; every route is registered from its contract (which declares its callers, and lists it
 // in /openapi.json); one auth hook enforces the callers; errors use the OpenAI envelope; every response carries
-// x-request-id, and metrics are labelled by route template.
+// x-request-id (and a buyer's, the rate-limit headers), and metrics are labelled by route template.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { KeyAuthenticator } from '../../../app/auth/key-authenticator.ts';
@@ -14,6 +14,7 @@ import { registerAdminRoutes, type AdminRouteDeps } from './admin-routes.ts';
 import { registerHostRoutes, type HostRouteDeps } from './host-routes.ts';
 import { createRouteTable, SURFACES, type RouteTable, type Surface } from './define-route.ts';
 import { installAuthHook, requireRouteContracts, type RegisteredRoute } from './route-auth.ts';
+import { installAnswerHeaders } from './answer-headers.ts';
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerTrustRoutes } from './trust-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
@@ -70,6 +71,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
     hostByTokenHash: deps.hostByTokenHash,
     session: (token) => findSession(deps.console.sessions, token),
   });
+  installAnswerHeaders(app, deps.v1.serve.rateLimiter);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.requests.inc({

@@ -28,6 +28,7 @@ import { v1Routes } from '../../../contracts/routes/v1-routes.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
 import { spendableNow } from '../../../domain/limits/key-tree-limits.ts';
 import { openSseStream } from '../openai/sse-stream.ts';
+import { buyerHeaders, routingTraceFor, traceJson } from './answer-headers.ts';
 import { defineRoute, type RouteTable } from './define-route.ts';
 import { keyLimitsFromBody, keyView, modelCard, usageCsv, usageFilter, usagePointView, usageView } from './views.ts';
 
@@ -48,10 +49,13 @@ async function respond(deps: V1RouteDeps, reply: FastifyReply, input: (signal: C
   });
   const served = await serveCompletion(deps.serve, input(hangUp));
   if (served.kind === 'json') return reply.send(served.body);
-  const sse = openSseStream(reply, { 'x-request-id': reply.request.id });
+  const headers = { 'x-request-id': reply.request.id, ...buyerHeaders(deps.serve.rateLimiter, reply.request) };
+  const sse = openSseStream(reply, headers);
+  const trace = reply.request.routingTrace;
   try {
     for await (const event of served.events) {
       if (sse.closed) break;
+      if (event.type === 'done' && trace) sse.comment(`agora-trace ${traceJson(trace)}`);
       sse.send(wireOf(event));
     }
   } finally {
@@ -63,10 +67,24 @@ async function respond(deps: V1RouteDeps, reply: FastifyReply, input: (signal: C
 
 export function registerV1Routes(table: RouteTable, deps: V1RouteDeps): void {
   defineRoute(table, v1Routes.createChatCompletion).handle(({ request, reply, caller, body }) =>
-    respond(deps, reply, (signal) => ({ kind: 'chat', body, key: caller.key, requestId: request.id, signal })),
+    respond(deps, reply, (signal) => ({
+      kind: 'chat',
+      body,
+      key: caller.key,
+      requestId: request.id,
+      signal,
+      trace: routingTraceFor(request, body.trace),
+    })),
   );
   defineRoute(table, v1Routes.createCompletion).handle(({ request, reply, caller, body }) =>
-    respond(deps, reply, (signal) => ({ kind: 'text', body, key: caller.key, requestId: request.id, signal })),
+    respond(deps, reply, (signal) => ({
+      kind: 'text',
+      body,
+      key: caller.key,
+      requestId: request.id,
+      signal,
+      trace: routingTraceFor(request, body.trace),
+    })),
   );
 
   defineRoute(table, v1Routes.createEmbedding).handle(async ({ request, reply, caller, body }) => {

@@ -82,6 +82,7 @@ const chatParameters = (model: CatalogModel): string[] =>
     'user',
     'usage',
     'provider',
+    'trace',
   ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p)));
 
 /** An embedding model's parameters: `dimensions` only where its vectors may be shortened. */

@@ -4,7 +4,14 @@ import type { FastifyReply } from 'fastify';
 
 /** Sees every byte of a stream and gives the receipt that ends it. */
 export type StreamSigner = { update(bytes: string | Buffer): void; trailer(): string };
-export type SseStream = { send(data: unknown): void; done(): void; end(): void; readonly closed: boolean };
+/** `comment` writes a line clients skip (`: text`), for what only a reader who asked for it looks at. */
+export type SseStream = {
+  send(data: unknown): void;
+  comment(text: string): void;
+  done(): void;
+  end(): void;
+  readonly closed: boolean;
+};
 
 export function openSseStream(
   reply: FastifyReply,
@@ -25,6 +32,7 @@ export function openSseStream(
   };
   return {
     send: (data) => write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`),
+    comment: (text) => write(`: ${text}\n\n`),
     done: () => {
       write('data: [DONE]\n\n');
       if (signer) raw.write(signer.trailer());

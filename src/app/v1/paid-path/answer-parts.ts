@@ -26,7 +26,7 @@ export function countCompletion(
 ): number {
   const { route, input } = request;
   const hostIds = tally.positions?.map((p) => p.id);
-  const count = meterCompletion(request.admitted.model.tokenizer, tally.text, hostIds, tally.claimed);
+  const count = meterCompletion(request.admitted.model.tokenizer, tally.meteredText(), hostIds, tally.claimed);
   if (count.usageClaimMismatch) {
     deps.strikes.add(route.host.id);
     deps.logger.warn(

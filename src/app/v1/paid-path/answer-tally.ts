@@ -1,7 +1,8 @@
 // What the market gathers from a host's answer as it passes: the text, the host's token positions (while every
 // chunk brought valid ids), its usage claim and why it stopped. The market's count, the capture and the
 // verification sample are made from it, for a stream and a JSON answer alike.
-import type { UpstreamAnswer, UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
+import type { UpstreamAnswer, UpstreamEvent, UpstreamOutput } from '../../../contracts/openai/upstream-completion.ts';
+import { ToolCallAssembly } from '../../../domain/tools/tool-call-assembly.ts';
 import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
 
 export class AnswerTally {
@@ -11,6 +12,8 @@ export class AnswerTally {
   /** the host's completion count, where it claimed one */
   claimed: number | undefined;
   finishReason: string | null = null;
+  /** the tool calls so far (a JSON answer's, or a stream's fragments assembled) */
+  readonly toolCalls = new ToolCallAssembly();
 
   /** `reportsIds`: the host's engine is known to report token ids (else its ids, if any, are not read) */
   constructor(private readonly reportsIds: boolean) {}
@@ -27,9 +30,19 @@ export class AnswerTally {
     else this.addOutput(event);
   }
 
-  private addOutput(output: { text: string; tokens: ClaimedPosition[] | undefined; finishReason: string | null }) {
+  /**
+   * The output the completion tokens are counted from: the text, then every call's arguments (what the model
+   * generated for them; ids, names and the wire's framing are not the model's tokens).
+   */
+  meteredText(): string {
+    return this.text + this.toolCalls.argumentsText();
+  }
+
+  private addOutput(output: UpstreamOutput) {
     const tokens = this.reportsIds ? output.tokens : undefined;
-    if (this.positions && tokens) this.positions.push(...tokens);
+    this.toolCalls.add(output.toolCalls);
+    // An engine's logprobs cover the content only: with tool calls, its ids are not the whole output.
+    if (this.positions && tokens && this.toolCalls.size === 0) this.positions.push(...tokens);
     else this.positions = undefined;
     this.text += output.text;
     this.finishReason = output.finishReason ?? this.finishReason;

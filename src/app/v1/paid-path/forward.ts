@@ -27,7 +27,7 @@ export type ForwardDeps = {
   scheduler: Pick<Scheduler, 'after'>;
 };
 
-const AGORA_EXTENSIONS = ['usage', 'provider'] as const;
+const AGORA_EXTENSIONS = ['usage', 'provider', 'trace'] as const;
 
 /**
  * Host answers that blame the request itself, with the code the buyer gets: another host would say the same.
@@ -102,7 +102,11 @@ export async function forward(
         body: input.kind === 'embeddings' ? upstreamEmbeddingBody(input, route) : upstreamBody(input, route, maxTokens),
         stream: input.kind !== 'embeddings' && input.body.stream === true,
       }),
-      { signal: input.signal, hedge: preferencesOf(input).hedge ?? deps.hedgedModels.has(model.id) },
+      {
+        signal: input.signal,
+        hedge: preferencesOf(input).hedge ?? deps.hedgedModels.has(model.id),
+        trace: input.trace,
+      },
     );
   } catch (error) {
     if (error instanceof RequestRefused) {

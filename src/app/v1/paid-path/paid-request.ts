@@ -6,17 +6,15 @@ import type { OpenAiErrorBody } from '../../../contracts/openai/error-envelope.t
 import type { ProviderPreferences } from '../../../contracts/openai/provider-preferences.ts';
 import type { CancelSignal } from '../../cancellation.ts';
 import type { ApiKeyRecord } from '../../ports.ts';
+import type { RoutingTrace } from '../routing-trace.ts';
 
-export type CompletionInput =
-  | { kind: 'chat'; body: ChatCompletionRequest; key: ApiKeyRecord; requestId: string; signal: CancelSignal }
-  | { kind: 'text'; body: CompletionRequest; key: ApiKeyRecord; requestId: string; signal: CancelSignal };
-export type EmbeddingInput = {
-  kind: 'embeddings';
-  body: EmbeddingRequest;
-  key: ApiKeyRecord;
-  requestId: string;
-  signal: CancelSignal;
-};
+/** `trace`: where the request's routing is recorded, when the buyer asked to see it. */
+type RequestContext = { key: ApiKeyRecord; requestId: string; signal: CancelSignal; trace?: RoutingTrace | undefined };
+export type CompletionInput = (
+  { kind: 'chat'; body: ChatCompletionRequest } | { kind: 'text'; body: CompletionRequest }
+) &
+  RequestContext;
+export type EmbeddingInput = { kind: 'embeddings'; body: EmbeddingRequest } & RequestContext;
 /** Every request the paid path serves: admitted, forwarded and settled alike, relayed each in its own way. */
 export type PaidInput = CompletionInput | EmbeddingInput;
 
@@ -48,4 +46,14 @@ export function preferencesOf(input: PaidInput): ProviderPreferences {
 export function buyerTopLogprobs(input: CompletionInput): number | null {
   if (input.kind === 'chat') return input.body.logprobs ? (input.body.top_logprobs ?? 0) : null;
   return input.body.logprobs ?? null;
+}
+
+/**
+ * Whether the host decodes under a grammar: a JSON response format, or tools it may call. The grammar's mask
+ * changes the distribution it samples from, which the reference does not replay (decision 024).
+ */
+export function decodesUnderGrammar(input: CompletionInput): boolean {
+  if (input.kind !== 'chat') return false;
+  const { response_format: format, tools, tool_choice: toolChoice } = input.body;
+  return (format != null && format.type !== 'text') || (tools !== undefined && toolChoice !== 'none');
 }

@@ -13,11 +13,11 @@ import type { Durability } from '../../billing/billing-batcher.ts';
 import type { SpendBudget } from '../../billing/spend-budget.ts';
 import { utcDay } from '../../billing/utc-day.ts';
 import type { Clock, CompletionMetrics, Logger } from '../../ports.ts';
-import type { ResponseSampler } from '../../verification/response-sampling.ts';
+import type { ResponseSampler, SamplingDecision } from '../../verification/response-sampling.ts';
 import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { Admitted } from './admit.ts';
-import type { PaidInput } from './paid-request.ts';
+import { decodesUnderGrammar, type PaidInput } from './paid-request.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -44,8 +44,14 @@ export type Answered = {
 export type Settlement = {
   /** no host served it (`attempts` hosts were tried): nothing is charged */
   unserved(status: string, attempts: number): void;
-  /** the winner's whole answer: charged, its receipt kept as evidence, offered for verification */
-  answered(winner: Winner, answer: Answered): { cost: Nanos; recorded: Promise<Durability> };
+  /**
+   * the winner's whole answer: charged, its receipt kept as evidence, offered for verification (`sampling`: the
+   * sampler's decision per choice, by choice index, for the routing trace)
+   */
+  answered(
+    winner: Winner,
+    answer: Answered,
+  ): { cost: Nanos; recorded: Promise<Durability>; sampling: SamplingDecision[] };
   /** the winner's answer ended early (`status` says why): the delivered tokens are charged; no-op once settled */
   cut(winner: Winner, completionTokens: number, status: string): void;
 };
@@ -132,29 +138,33 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
     answered(winner, answer) {
       const receipt = verifiedReceipt(winner.route, answer.receipt);
       const charged = settle(winner.route.host.id, answer.completionTokens, 'ok', routingOf(winner), receipt);
-      if (input.kind === 'embeddings')
-        deps.sampler.offerEmbedding({
-          requestId: input.requestId,
-          host: winner.route.host,
-          modelId: model.id,
-          inputIds: admitted.inputIds,
-          vectors: answer.vectors ?? [],
-          receipt,
-          servedAtMs: deps.clock.nowMs(),
-        });
-      else
-        deps.sampler.offer({
-          requestId: input.requestId,
-          host: winner.route.host,
-          modelId: model.id,
-          promptIds: admitted.promptIds,
-          positions: answer.positions,
-          temperature: input.body.temperature ?? null,
-          stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
-          receipt,
-          servedAtMs: deps.clock.nowMs(),
-        });
-      return charged;
+      const decision =
+        input.kind === 'embeddings'
+          ? deps.sampler.offerEmbedding({
+              requestId: input.requestId,
+              host: winner.route.host,
+              modelId: model.id,
+              inputIds: admitted.inputIds,
+              vectors: answer.vectors ?? [],
+              receipt,
+              servedAtMs: deps.clock.nowMs(),
+            })
+          : deps.sampler.offer({
+              requestId: input.requestId,
+              host: winner.route.host,
+              modelId: model.id,
+              promptIds: admitted.promptIds,
+              positions: answer.positions,
+              temperature: input.body.temperature ?? null,
+              stoppedByModel:
+                answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
+              constrained: decodesUnderGrammar(input),
+              receipt,
+              servedAtMs: deps.clock.nowMs(),
+            });
+      const sampling = [decision];
+      input.trace?.served(winner.attempt, model, price, sampling);
+      return { ...charged, sampling };
     },
     cut: (winner, completionTokens, status) =>
       void settle(winner.route.host.id, completionTokens, status, routingOf(winner)),
