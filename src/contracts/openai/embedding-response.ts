@@ -1,5 +1,5 @@
 // What /v1/embeddings answers (OpenAI's list of embedding objects, with the market's usage and Agora's `cost` when
-// asked), how a vector is written for `encoding_format`, and how the market reads a host's answer: hosts are
+// asked), and how the market reads a host's answer: hosts are
 // attacker-controlled, so an answer is read only if it has one finite vector of the model's length per input.
 import { z } from 'zod';
 import { decimalSchema } from '../http/wire-values.ts';
@@ -26,14 +26,6 @@ export const embeddingListSchema = z.object({
 });
 
 export type EmbeddingList = z.infer<typeof embeddingListSchema>;
-
-/** A vector as the buyer asked for it: numbers, or little-endian float32 bytes in base64 (what the openai SDK asks). */
-export function encodeEmbedding(vector: readonly number[], format: 'float' | 'base64'): number[] | string {
-  if (format === 'float') return [...vector];
-  const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((x, i) => bytes.writeFloatLE(x, i * 4));
-  return bytes.toString('base64');
-}
 
 /** The vectors of a host's embeddings answer, in input order; undefined when it is not one vector per input. */
 export function readHostEmbeddings(

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { randomUUID } from 'node:crypto';
 import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelope.ts';
 import { embeddingInputs, embeddingRequestSchema } from '../../../contracts/openai/embedding-request.ts';
-import { encodeEmbedding } from '../../../contracts/openai/embedding-response.ts';
+import { encodeEmbedding } from '../../../app/v1/embedding-encoding.ts';
 import { shorten } from '../../../domain/embeddings/vectors.ts';
 import { chatCompletionRequestSchema, completionRequestSchema } from '../../../contracts/openai/completion-request.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';

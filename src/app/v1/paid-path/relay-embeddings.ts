@@ -2,7 +2,8 @@
 // is the host's failure and nothing is charged), shortened to `dimensions` and encoded as the buyer asked, with the
 // market's usage. Charged for the inputs as the market counted them; it leaves once its capture is durable.
 import { marketError } from '../../../contracts/errors/market-error.ts';
-import { encodeEmbedding, readHostEmbeddings, type EmbeddingList } from '../../../contracts/openai/embedding-response.ts';
+import { readHostEmbeddings, type EmbeddingList } from '../../../contracts/openai/embedding-response.ts';
+import { encodeEmbedding } from '../embedding-encoding.ts';
 import { shorten } from '../../../domain/embeddings/vectors.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
 import type { Logger } from '../../ports.ts';
