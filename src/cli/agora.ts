@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   admin: () => import('./commands/offline-commands.ts').then((m) => m.adminCommand()),
   models: () => import('./commands/models-command.ts').then((m) => m.modelsCommand()),
   sandbox: () => import('./commands/sandbox-command.ts').then((m) => m.sandboxCommand()),
+  'sandbox-engine': () => import('./commands/sandbox-engine-command.ts').then((m) => m.sandboxEngineCommand()),
   validator: () => import('./commands/validator-command.ts').then((m) => m.validatorCommand()),
   sim: () => import('./commands/sim-command.ts').then((m) => m.simCommand()),
 };

@@ -1,5 +1,5 @@
 // The host's page: models served, traffic and tokens over time, earnings per epoch, payable balance and payouts,
-// reputation and verification results, maintenance windows.
+// reputation, format quality and verification results, maintenance windows.
 import { useState } from 'preact/hooks';
 import { market } from './api.ts';
 import { ErrorNote, Figures, Section, Table, when } from './components.tsx';
@@ -162,6 +162,31 @@ export function HostPage() {
             ['Misses / strikes', me.data ? `${me.data.misses} / ${me.data.strikes}` : '…'],
             ['Last heartbeat', when(me.data?.last_seen ?? null)],
             ['Suspended', me.data?.suspended_since ? when(me.data.suspended_since) : 'no'],
+          ]}
+        />
+      </Section>
+      <Section title="Format quality">
+        <p class="muted">
+          Answers to requests with tools or a JSON response format, judged on every answer: a tool call that does not
+          parse, names an unknown function or fails its schema, or JSON that does not validate, is a format failure. A
+          rate well above the model's other hosts lowers this host's share of traffic.
+        </p>
+        <Table
+          testId="host-formats"
+          rows={me.data?.formats}
+          empty="No answers judged for their format yet."
+          columns={[
+            { label: 'Model', cell: (f) => f.model },
+            { label: 'Judged answers', cell: (f) => f.answers },
+            { label: 'Failures', cell: (f) => f.failures },
+            { label: 'Failure rate', cell: (f) => `${(f.failure_rate * 100).toFixed(1)} %` },
+            {
+              label: 'By kind',
+              cell: (f) =>
+                Object.entries(f.failures_by_kind)
+                  .map(([kind, n]) => `${kind.replaceAll('_', ' ')}: ${n}`)
+                  .join(', ') || '—',
+            },
           ]}
         />
       </Section>

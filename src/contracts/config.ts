@@ -7,6 +7,7 @@ import { DEFAULT_BOND_RULES } from '../domain/economics/bonds.ts';
 import { DEFAULT_EPOCH_RULES } from '../domain/economics/epochs.ts';
 import type { MarketRules } from '../domain/economics/market-rules.ts';
 import { DEFAULT_DEMAND_PRICING } from '../domain/pricing/demand-price.ts';
+import { DEFAULT_FORMAT_RULES } from '../domain/formats/format-scorecard.ts';
 
 export const marketConfigSchema = z
   .object({
@@ -71,6 +72,11 @@ export const marketConfigSchema = z
     probeBudget: amountSchema.default(1_000_000_000n),
     samplingFloor: z.coerce.number().min(0).max(1).default(0.02),
     verifierIntervalMs: z.coerce.number().int().min(0).default(1_000),
+    /** routing: how far above its model's median format-failure rate a host may be before its weight is lowered */
+    formatFailureMargin: z.coerce.number().min(0).max(1).default(DEFAULT_FORMAT_RULES.margin),
+    formatFailureMinAnswers: z.coerce.number().int().min(1).default(DEFAULT_FORMAT_RULES.minAnswers),
+    /** the weight factor of a host over the margin (the share of its first choices it keeps) */
+    formatFailureWeight: z.coerce.number().min(0).max(1).default(DEFAULT_FORMAT_RULES.weight),
     logLevel: z.enum(['silent', 'info', 'warn', 'error']).default('warn'),
   })
   .refine((c) => c.priceBandLow < c.priceBandHigh, {
@@ -141,6 +147,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['probeBudget', 'AGORA_PROBE_BUDGET'],
     ['samplingFloor', 'AGORA_SAMPLING_FLOOR'],
     ['verifierIntervalMs', 'AGORA_VERIFIER_INTERVAL_MS'],
+    ['formatFailureMargin', 'AGORA_FORMAT_FAILURE_MARGIN'],
+    ['formatFailureMinAnswers', 'AGORA_FORMAT_FAILURE_MIN_ANSWERS'],
+    ['formatFailureWeight', 'AGORA_FORMAT_FAILURE_WEIGHT'],
     ['logLevel', 'AGORA_LOG_LEVEL'],
   ];
   return Object.fromEntries(

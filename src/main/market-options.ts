@@ -9,6 +9,7 @@ import type { RateLimitDefaults } from '../app/limits/key-rate-limiter.ts';
 import type { BillingWriter, TimePorts } from '../app/ports.ts';
 import type { CheckEvent } from '../app/verification/verifier.ts';
 import type { MarketRules } from '../domain/economics/market-rules.ts';
+import type { FormatRules } from '../domain/formats/format-scorecard.ts';
 import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 import type { HealthRules } from '../domain/status/availability.ts';
@@ -49,6 +50,8 @@ export type MarketOptions = {
   trafficSampleMs: number;
   /** when a model counts as down, and when an incident is suggested */
   health: HealthRules;
+  /** when routing lowers the weight of a host for its format failures (default DEFAULT_FORMAT_RULES) */
+  formatRules?: FormatRules | undefined;
   logLevel: 'silent' | 'info' | 'warn' | 'error';
   /** where the JSON log lines go (default: stdout); tests read them here */
   logDestination?: pino.DestinationStream;

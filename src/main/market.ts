@@ -10,6 +10,8 @@ import { createSpendBudget } from '../app/billing/spend-budget.ts';
 import { createKeyRateLimiter } from '../app/limits/key-rate-limiter.ts';
 import type { BillingWriter, Job, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
+import { createFormatQuality } from '../app/v1/format-quality.ts';
+import { DEFAULT_FORMAT_RULES } from '../domain/formats/format-scorecard.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog } from '../app/v1/market-catalog.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
@@ -46,6 +48,7 @@ import type { EconomicsStore } from '../app/economics/economics-store.ts';
 import { SESSION_TTL_MS } from '../app/auth/console-sessions.ts';
 import { createTrafficRecorder } from '../app/status/traffic-recorder.ts';
 import { createKyselySessionStore } from '../adapters/sql/kysely-session-store.ts';
+import { createKyselyResponseStore } from '../adapters/sql/kysely-response-store.ts';
 import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts';
 
 import { marketDatabase, type MarketOptions } from './market-options.ts';
@@ -101,7 +104,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         promptNanos: m.promptPrice,
         completionNanos: m.completionPrice,
       }));
-    const metrics = createMarketMetrics({ hostStates: () => router.hostStates(), models: modelHealth });
+    const formats = createFormatQuality(options.formatRules ?? DEFAULT_FORMAT_RULES);
+    const metrics = createMarketMetrics({
+      hostStates: () => router.hostStates(),
+      models: modelHealth,
+      formatStates: () => formats.states(),
+    });
     const scheduler =
       options.time?.scheduler ??
       createTimerScheduler((name, error) => logger.warn({ err: String(error) }, `${name} failed`));
@@ -162,6 +170,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       heartbeatIntervalMs: HOST_HEARTBEAT_MS,
       bonds: options.economics.bonds,
       onAttempt: metrics.hostAttempt,
+      formatFactors: (modelId) => formats.factors(modelId),
     });
     const pricing = createKyselyPricingStore(database.db);
     const economics = createKyselyEconomicsStore(database.db);
@@ -184,9 +193,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     };
     const strikes = new Map<string, number>();
     const recordTallies = async () => {
-      const tallies = { misses: router.takeMisses(), strikes: new Map(strikes) };
+      const tallies = { misses: router.takeMisses(), strikes: new Map(strikes), formats: formats.takeTallies() };
       strikes.clear();
-      if (tallies.misses.size + tallies.strikes.size > 0) await store.recordHostTallies(tallies);
+      if (tallies.misses.size + tallies.strikes.size + tallies.formats.length > 0)
+        await store.recordHostTallies(tallies);
     };
     const statusStore = createKyselyStatusStore(database.db);
     const traffic = createTrafficRecorder({
@@ -258,6 +268,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         store,
         starterCredits: options.starterCredits,
       },
+      responses: { serve, store: createKyselyResponseStore(database.db), clock },
       admin: {
         admin,
         store,
@@ -360,8 +371,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       ['lease maintenance', 15_000, () => budget.maintain()],
       ['lease reclaim', 30_000, () => billingStore.reclaimExpired(clock.nowMs())],
       ['repricing', Math.min(1_000, rules.pricing.intervalMs), reprice],
-      // Failures outside maintenance windows and false usage claims go on the hosts' scorecards, a few times a minute.
-      ['recording host misses and strikes', 5_000, recordTallies],
+      // Failures outside maintenance windows, false usage claims and format outcomes go on the hosts' scorecards, a few
+      // times a minute.
+      ['recording host misses, strikes and formats', 5_000, recordTallies],
       ['traffic sample', options.trafficSampleMs, () => traffic.flush()],
       ...(options.settlementIntervalMs > 0
         ? [['epoch settlement', options.settlementIntervalMs, settle] as const]

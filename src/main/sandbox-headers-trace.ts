@@ -14,7 +14,7 @@ import { createPrng } from '../domain/tiny-model/prng.ts';
 import { localMarketOptions } from './local-market-options.ts';
 import { startMarket } from './market.ts';
 import { sandboxRequest } from './sandbox.ts';
-import { spawnHost } from './sandbox-liveness.ts';
+import { spawnHost } from './sandbox-processes.ts';
 import { cryptoIds } from './system-ports.ts';
 
 export type HeadersTraceOptions = { seed: number; modelCacheDir: string; say(line: string): void };

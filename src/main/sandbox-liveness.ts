@@ -2,7 +2,7 @@
 // A market on a fresh embedded database with demand pricing accelerated (a repricing every 250 ms), two `agora host`
 // processes with the built-in engine asking the base price; a request, many idle repricings, another request, then
 // a load the surviving host can carry while one host is killed with SIGKILL. Ends with one JSON line for tools.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,8 @@ import { startMarket } from './market.ts';
 import { localMarketOptions } from './local-market-options.ts';
 import { sandboxRequest } from './sandbox.ts';
 import { cryptoIds } from './system-ports.ts';
-import { PACKAGE_ROOT } from './package-root.ts';
+import { spawnHost } from './sandbox-processes.ts';
 
-const AGORA_BIN = join(PACKAGE_ROOT, 'bin', 'agora.js');
 const REPRICE_MS = 250;
 
 export type LivenessOptions = {
@@ -43,34 +42,6 @@ export type LivenessResult = {
   load_statuses: Record<string, number>;
   killed_host: string;
 };
-
-/** `agora host --engine builtin` as its own process; resolves with its host id once the market admitted it. */
-export function spawnHost(
-  marketUrl: string,
-  dataDir: string,
-  name: string,
-  modelCacheDir: string,
-): Promise<{ hostId: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [AGORA_BIN, 'host', '--market', marketUrl, '--engine', 'builtin', '--data-dir', dataDir, '--name', name],
-    {
-      env: { ...process.env, AGORA_MODEL_CACHE: modelCacheDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /^Host ready: (\S+) /m.exec(output);
-      if (ready) resolve({ hostId: ready[1] as string, child });
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => reject(new Error(`agora host ${name} exited with ${code}: ${output}`)));
-  });
-}
 
 export async function runLivenessSandbox(options: LivenessOptions): Promise<LivenessResult> {
   const { say } = options;

@@ -92,6 +92,35 @@ describe('engine HTTP surface', () => {
     expect(res.choices[0]?.logprobs?.tokens?.length).toBe(res.usage?.completion_tokens);
   });
 
+  it('applies logit_bias and penalties before choosing, and reports the top-k it sampled from', async () => {
+    const ask = { model: MODEL, messages: [{ role: 'user' as const, content: 'Tell me about the market.' }] };
+    const biased = await client.chat.completions.create({
+      ...ask,
+      temperature: 0,
+      max_tokens: 3,
+      logprobs: true,
+      top_logprobs: 2,
+      logit_bias: { '274': -100, '46': 100 },
+    });
+    const entries = (biased.choices[0]?.logprobs?.content ?? []) as unknown as Array<{ id: number; logprob: number }>;
+    expect(entries.map((e) => e.id)).toEqual([46, 46, 46]);
+    expect(entries[0]?.logprob).toBeCloseTo(0, 6);
+    const penalised = await client.chat.completions.create({
+      ...ask,
+      temperature: 0,
+      max_tokens: 3,
+      logprobs: true,
+      logit_bias: { '46': 100 },
+      frequency_penalty: 2,
+      presence_penalty: 2,
+    });
+    const ids = ((penalised.choices[0]?.logprobs?.content ?? []) as unknown as Array<{ id: number }>).map((e) => e.id);
+    expect(ids).toEqual([46, 46, 46]); // +100 outweighs the penalties: the bias is applied, the penalties too
+    await expect(
+      client.chat.completions.create({ ...ask, max_tokens: 1, logit_bias: { '99999999': 1 } }),
+    ).rejects.toMatchObject({ status: 400, param: 'logit_bias' });
+  });
+
   it('lists its model with the SKU digest', async () => {
     const models = await client.models.list();
     const card = models.data[0] as unknown as { id: string; sku: { digest: string } };

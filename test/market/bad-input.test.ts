@@ -36,6 +36,9 @@ describe('refusals in the OpenAI envelope', () => {
       status: 400,
       param: 'n',
     });
+    await expect(client(key).chat.completions.create({ ...chat, logit_bias: { '99999999': 1 } })).rejects.toMatchObject(
+      { status: 400, code: 'invalid_logit_bias', param: 'logit_bias' },
+    );
     const many = Array.from({ length: 300 }, () => ({ role: 'user' as const, content: 'x' }));
     await expect(client(key).chat.completions.create({ ...chat, messages: many })).rejects.toMatchObject({
       status: 400,

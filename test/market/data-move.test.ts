@@ -1,5 +1,5 @@
 // Moving a market's data: a backup of an embedded (PGlite) market restores into a new data directory, or — on the
-// PostgreSQL run — into an empty PostgreSQL database, with every balance, key and usage record intact, and the
+// PostgreSQL run — into an empty PostgreSQL database, with every balance, key, usage record and stored response intact, and the
 // same built-in hosts (their identity keys travel in the backup); a damaged or truncated backup, or a target
 // already in use, is refused with nothing written.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,12 +24,13 @@ const quiet = () => undefined;
 
 const chat = (market: TestMarket, key: string) => postChat(market.url, key, { max_tokens: 16 });
 
-async function snapshot(market: TestMarket, key: string) {
+async function snapshot(market: TestMarket, key: string, responseId: string) {
   const get = async (path: string, auth: string) =>
     (await (await fetch(`${market.url}${path}`, { headers: { authorization: `Bearer ${auth}` } })).json()) as unknown;
   return {
     credits: await get('/v1/credits', key),
     usage: await get('/v1/usage', key),
+    storedResponse: await get(`/v1/responses/${responseId}`, key),
     accounts: await get('/admin/accounts', market.operatorKey),
     keys: await get('/admin/keys', market.operatorKey),
     // every ledger account, the built-in host's earnings among them (it comes back as the same host)
@@ -58,11 +59,18 @@ describe(
         })
       ).json()) as { key: string };
       for (const key of [buyer.key, sub.key, buyer.key]) expect((await chat(source, key)).status).toBe(200);
+      const stored = (await (
+        await fetch(`${source.url}/v1/responses`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'agora-tiny', input: 'Hi', max_output_tokens: 4, store: true }),
+        })
+      ).json()) as { id: string };
       await source.flushBilling();
       await source.close();
       // The source is stopped: its leases are back, so the snapshot below is what a restore must reproduce.
       const reopenedSource = await startTestMarket({ dataDir: join(root, 'source'), databaseUrl: undefined });
-      const before = await snapshot(reopenedSource, buyer.key);
+      const before = await snapshot(reopenedSource, buyer.key, stored.id);
       await reopenedSource.close();
 
       const backup = join(root, 'market.backup');
@@ -82,7 +90,8 @@ describe(
       const restored = await startTestMarket(target);
       expect(restored.operatorKey).toBe(reopenedSource.operatorKey);
       expect(restored.hosts.map((h) => h.hostId)).toEqual(reopenedSource.hosts.map((h) => h.hostId));
-      expect(await snapshot(restored, buyer.key)).toEqual(before);
+      expect(await snapshot(restored, buyer.key, stored.id)).toEqual(before);
+      expect(before.storedResponse).toMatchObject({ id: stored.id, store: true });
       expect(before.servingHosts).toBe(1);
       expect((await chat(restored, sub.key)).status).toBe(200);
       await restored.flushBilling();

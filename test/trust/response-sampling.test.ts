@@ -37,6 +37,7 @@ function samplerWith(secret: string) {
       temperature: 0,
       stoppedByModel: false,
       constrained: false,
+      adjustments: undefined,
       receipt: null,
       servedAtMs: 0,
       ...overrides,

@@ -4,11 +4,15 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { CompletionMetrics } from '../../app/ports.ts';
 import type { AttemptOutcome, HostState } from '../../app/v1/host-router.ts';
 import type { AdmissionMetrics } from '../../app/v1/admission-queue.ts';
+import type { FormatState } from '../../app/v1/format-quality.ts';
+import type { FormatOutcome } from '../../domain/formats/format-judge.ts';
 
 /** What the gauges read at scrape time. */
 export type MetricSources = {
   hostStates(): HostState[];
   models(): Array<{ id: string; hostsOnline: number; promptNanos: bigint; completionNanos: bigint }>;
+  /** what routing sees of each host's recent format outcomes per model */
+  formatStates(): FormatState[];
 };
 
 export type MarketMetrics = {
@@ -24,6 +28,8 @@ export type MarketMetrics = {
   admission: AdmissionMetrics;
   hostAttempt(hostId: string, outcome: AttemptOutcome): void;
   verificationCheck(modelId: string, passed: boolean): void;
+  /** an answer judged for its requested format (tool calls, JSON) */
+  formatAnswer(modelId: string, hostId: string, outcome: FormatOutcome): void;
 };
 
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
@@ -57,6 +63,33 @@ export function createMarketMetrics(sources: MetricSources): MarketMetrics {
     help: 'Verification checks of sampled answers against the reference engine, by model and result (passed, failed)',
     labelNames: ['model', 'result'],
     registers,
+  });
+  const formatAnswers = new Counter({
+    name: 'agora_format_answers_total',
+    help: 'Answers judged for the format their request asked for (tool calls, JSON), by model, host and outcome (ok or the kind of format failure)',
+    labelNames: ['model', 'host', 'outcome'],
+    registers,
+  });
+  new Gauge({
+    name: 'agora_host_format_failure_rate',
+    help: "Each host's format-failure rate over its last judged answers per model, as routing on this gateway instance sees it",
+    labelNames: ['model', 'host'],
+    registers,
+    collect() {
+      this.reset();
+      for (const state of sources.formatStates())
+        this.set({ model: state.modelId, host: state.hostId }, state.failureRate);
+    },
+  });
+  new Gauge({
+    name: 'agora_host_format_weight',
+    help: "Each host's routing-weight factor per model from its format failures (1, or the set weight when its rate exceeds the model's median by the margin)",
+    labelNames: ['model', 'host'],
+    registers,
+    collect() {
+      this.reset();
+      for (const state of sources.formatStates()) this.set({ model: state.modelId, host: state.hostId }, state.factor);
+    },
   });
   new Gauge({
     name: 'agora_host_in_flight',
@@ -137,6 +170,7 @@ export function createMarketMetrics(sources: MetricSources): MarketMetrics {
       },
     },
     hostAttempt: (hostId, outcome) => hostAttempts.inc({ host: hostId, outcome }),
+    formatAnswer: (modelId, hostId, outcome) => formatAnswers.inc({ model: modelId, host: hostId, outcome }),
     verificationCheck: (modelId, passed) =>
       verificationChecks.inc({ model: modelId, result: passed ? 'passed' : 'failed' }),
     registry,

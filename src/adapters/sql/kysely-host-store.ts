@@ -6,6 +6,7 @@ import { ledgerAccount } from '../../domain/ledger/transaction.ts';
 import { REPUTATION } from '../../domain/verification/reputation.ts';
 import { createKyselyLedgerReportStore } from './kysely-account-store.ts';
 import { listCapacityFrom, listMaintenanceFrom } from './kysely-host-maintenance-store.ts';
+import { addFormatTallies, formatScoresFrom } from './kysely-format-counts.ts';
 import { ensureLedgerAccount } from './ledger-writes.ts';
 import type { Schema } from './schema.ts';
 
@@ -13,6 +14,7 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
   const { balanceOf } = createKyselyLedgerReportStore(db);
   const listMaintenance = listMaintenanceFrom(db);
   const listCapacity = listCapacityFrom(db);
+  const formatScores = formatScoresFrom(db);
   const agentHosts = async (hostId?: string): Promise<AgentHostState[]> => {
     let query = db
       .selectFrom('hosts')
@@ -91,6 +93,7 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
       });
     },
     async recordHostTallies(tallies) {
+      await addFormatTallies(db, tallies.formats);
       for (const column of ['misses', 'strikes'] as const) {
         for (const [hostId, count] of [...tallies[column]].sort(([a], [b]) => a.localeCompare(b))) {
           await db
@@ -209,6 +212,7 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
         suspendedAtMs: host.suspended_at?.getTime() ?? null,
         maintenance: await listMaintenance(nowMs, [hostId]),
         capacity: await listCapacity([hostId]),
+        formats: await formatScores(hostId),
       };
     },
   };

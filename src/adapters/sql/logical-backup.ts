@@ -18,6 +18,7 @@ const TABLES = [
   ['model_hosts', 'model_id, host_id'],
   ['host_maintenance', 'id'],
   ['host_capacity', 'host_id, model_id'],
+  ['host_format_counts', 'host_id, model_id, outcome'],
   ['usage_records', 'created_at, request_id'],
   ['model_pricing', 'model_id'],
   ['price_history', 'id'],
@@ -36,6 +37,7 @@ const TABLES = [
   ['incidents', 'opened_at, id'],
   ['incident_updates', 'created_at, id'],
   ['settings', 'key'],
+  ['stored_responses', 'created_at, id'],
 ] as const;
 
 export type TableName = (typeof TABLES)[number][0];

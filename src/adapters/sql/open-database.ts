@@ -17,7 +17,9 @@ import * as consoleAndStatus from './migrations/010-console-and-status.ts';
 import * as keyTreeLimits from './migrations/011-key-tree-limits.ts';
 import * as statementLedgerTrigger from './migrations/012-statement-ledger-trigger.ts';
 import * as hostLeaving from './migrations/019-host-leaving.ts';
+import * as hostFormatCounts from './migrations/020-host-format-counts.ts';
 import * as modelCapabilities from './migrations/021-model-capabilities.ts';
+import * as storedResponses from './migrations/022-stored-responses.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -48,7 +50,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-key-tree-limits': keyTreeLimits,
   '012-statement-ledger-trigger': statementLedgerTrigger,
   '019-host-leaving': hostLeaving,
+  '020-host-format-counts': hostFormatCounts,
   '021-model-capabilities': modelCapabilities,
+  '022-stored-responses': storedResponses,
 };
 
 /**

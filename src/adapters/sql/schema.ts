@@ -86,6 +86,12 @@ export type Schema = {
     reputation: Generated<number>;
     suspended_at: Timestamp | null;
   };
+  host_format_counts: {
+    host_id: string;
+    model_id: string;
+    outcome: string;
+    answers: bigint;
+  };
   host_capacity: {
     host_id: string;
     model_id: string;
@@ -320,5 +326,13 @@ export type Schema = {
     status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
     message: string;
     created_at: Timestamp;
+  };
+  stored_responses: {
+    id: string;
+    account_id: string;
+    key_id: string;
+    created_at: Timestamp;
+    input: unknown;
+    response: unknown;
   };
 };

@@ -1,6 +1,8 @@
 // The store port for hosts: operator-registered engines and host agents (registration, approval, heartbeat), their
-// scorecards (misses and strikes) and the summary a host reads of itself.
+// scorecards (misses, strikes, format failures) and the summary a host reads of itself.
+import type { FormatScore } from '../../domain/formats/format-scorecard.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
+import type { FormatTally } from '../v1/format-quality.ts';
 import type { CapacityMeasurement } from './capacity-store.ts';
 import type { MaintenanceWindow } from './maintenance-store.ts';
 
@@ -54,6 +56,8 @@ export type HostSummary = {
   maintenance: MaintenanceWindow[];
   /** the latest capacity probe of each model it serves */
   capacity: CapacityMeasurement[];
+  /** per model: answers judged for their format (tool calls, JSON) and the failures among them */
+  formats: FormatScore[];
 };
 
 export type HostStore = {
@@ -74,9 +78,13 @@ export type HostStore = {
   /** its agent says it stops: it leaves the routes until it is heard from again */
   markHostLeft(hostId: string): Promise<void>;
   hostSummary(hostId: string, nowMs: number): Promise<HostSummary | undefined>;
-  /** adds to hosts' scorecards: misses (failures outside maintenance) and strikes (usage claims not matching their ids) */
+  /**
+   * adds to hosts' scorecards: misses (failures outside maintenance), strikes (usage claims not matching their ids)
+   * and judged answers' format outcomes
+   */
   recordHostTallies(tallies: {
     misses: ReadonlyMap<string, number>;
     strikes: ReadonlyMap<string, number>;
+    formats: readonly FormatTally[];
   }): Promise<void>;
 };

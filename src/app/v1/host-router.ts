@@ -3,7 +3,8 @@
 //     alive), circuit not open, not draining or in a maintenance window (price and buyer preferences are filtered
 //     before, per request);
 // (2) weight: observed capacity (tokens/s of the host's recent answers on this instance), times a factor of its
-//     reputation (½ for a new host, 1 for a reputable one);
+//     reputation (½ for a new host, 1 for a reputable one); a host whose format failures (broken tool calls, invalid
+//     JSON) exceed its model's median by the set margin stays a first choice only in its factor's share of requests;
 // (3) choose: power of two choices over peak-EWMA latency × outstanding load;
 // (4) caps: once a host of the model has a bond, a host above its bond's share of the model's recent traffic (10%
 //     unbonded, more with a bond) goes behind those within theirs; a host above max(25%, 2/N) behind all others;
@@ -38,6 +39,7 @@ import {
   type LatencyEstimate,
 } from '../../domain/routing/host-choice.ts';
 import { capTiers, RecentTraffic } from '../../domain/routing/traffic-share.ts';
+import { formatTiers } from '../../domain/routing/format-demotion.ts';
 import type { BondRules } from '../../domain/economics/bonds.ts';
 import { reputationWeight } from '../../domain/verification/reputation.ts';
 import type { Clock, Random } from '../ports.ts';
@@ -87,6 +89,8 @@ export type HostRouterDeps = {
   bonds: BondRules;
   /** told how every attempt ended (the per-host metrics) */
   onAttempt?: (hostId: string, outcome: AttemptOutcome) => void;
+  /** each host's weight factor for a model from its format failures (absent: 1) */
+  formatFactors?: (modelId: string) => ReadonlyMap<string, number>;
 };
 
 export function createHostRouter(deps: HostRouterDeps): HostRouter {
@@ -155,8 +159,10 @@ export function createHostRouter(deps: HostRouterDeps): HostRouter {
           deps.random,
           affineHost,
         ).map((l) => l.route);
-      const tiers = capTiers(usable.filter(hasRoom), share, (r) => r.host, deps.bonds);
-      return [...tiers.flatMap(order), ...order(usable.filter((r) => !hasRoom(r)))];
+      const factors = deps.formatFactors?.(query.modelId);
+      const [kept, demoted] = formatTiers(usable.filter(hasRoom), (r) => factors?.get(r.host.id) ?? 1, deps.random);
+      const tiers = capTiers(kept, share, (r) => r.host, deps.bonds);
+      return [...tiers.flatMap(order), ...order(demoted), ...order(usable.filter((r) => !hasRoom(r)))];
     },
     begin(query, route) {
       const hostId = route.host.id;

@@ -3,6 +3,7 @@
 // request asks the same of the host, so nothing a host sees tells it which answers are checked. The decision is
 // returned once the response is complete (a routing trace shows it; it never reaches the host).
 import { samplingRate } from '../../domain/verification/reputation.ts';
+import type { LogitAdjustments } from '../../domain/sampling/logit-adjustments.ts';
 import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { Logger } from '../ports.ts';
@@ -23,6 +24,8 @@ export type FinishedResponse = {
    * from, and the reference does not replay it, so the answer is never kept (decision 024)
    */
   constrained: boolean;
+  /** the request's logit_bias and penalties, where it set any: the verifier replays them on the reference */
+  adjustments: LogitAdjustments | undefined;
   receipt: ResponseReceipt | null;
   servedAtMs: number;
 };
@@ -94,6 +97,7 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
           claimed: positions,
           temperature: response.temperature,
           stoppedByModel: response.stoppedByModel,
+          ...(response.adjustments ? { adjustments: response.adjustments } : {}),
         },
       });
       return 'kept';

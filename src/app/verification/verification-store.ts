@@ -2,6 +2,7 @@
 // of them with each host's standing per SKU, convictions with their refunds and appeals, and buyers' disputes.
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { EmbeddingFindings } from '../../domain/verification/embedding-check.ts';
+import type { LogitAdjustments } from '../../domain/sampling/logit-adjustments.ts';
 import type { CheckVerdict, ClaimedPosition, SampleFindings } from '../../domain/verification/response-check.ts';
 
 /** What re-scoring one sample found: a completion's positions, or an embedding's distance. */
@@ -19,6 +20,8 @@ export type CompletionPayload = {
   /** null when the request left it to the host's default */
   temperature: number | null;
   stoppedByModel: boolean;
+  /** the request's logit_bias and penalties, replayed on the reference (absent: none, or a sample stored before) */
+  adjustments?: LogitAdjustments;
 };
 
 export type SampledResponse = {

@@ -5,6 +5,8 @@
 // were judged by it: failing them again (samples queued before it, scored after) is the same offence, recorded as a
 // check but no new evidence, so one offence convicts once.
 import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
+import { logitDeltas } from '../../domain/sampling/logit-adjustments.ts';
+import { adjustReferencePosition } from '../../domain/verification/adjusted-reference.ts';
 import { afterCheck, type ConvictionRule } from '../../domain/verification/conviction.ts';
 import {
   examineEmbedding,
@@ -73,26 +75,40 @@ export type VerifierDeps = {
   onCheck?(event: CheckEvent): void;
 };
 
-/** Teacher-forces one kept response on the reference and examines every position; an embedding is re-embedded. */
+/**
+ * Teacher-forces one kept response on the reference and examines every position — on the distribution the host was
+ * asked to sample from: the request's logit adjustments (bias, penalties) are replayed on the reference's. An
+ * embedding is re-embedded on the reference.
+ */
 export async function examineResponse(reference: ReferenceEngine, payload: SamplePayload): Promise<Findings> {
   if ('embedding' in payload) {
     const { inputIds, vector } = payload.embedding;
     if (!reference.embed) throw new Error(`VERIFY_NO_EMBEDDING: ${reference.name} cannot embed`);
     return examineEmbedding(vector, await reference.embed(inputIds));
   }
-  const { promptIds, claimed, temperature, stoppedByModel } = payload;
+  const { promptIds, claimed, temperature, stoppedByModel, adjustments } = payload;
   const ids = claimed.map((c) => c.id);
   // A claimed stop is scored one position further: the reference's view of what follows the last token.
+  const forced = stoppedByModel ? [...ids, reference.endOfGenerationId] : ids;
+  // Each position's adjusted tokens, from the completion before it (penalties count what came earlier).
+  const counts = new Map<number, number>();
+  const deltas = forced.map((id) => {
+    const atPosition = adjustments ? logitDeltas(adjustments, counts) : new Map<number, number>();
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+    return atPosition;
+  });
+  const widest = Math.max(0, ...deltas.map((d) => d.size));
   const scored = await reference.score(
     promptIds,
-    stoppedByModel ? [...ids, reference.endOfGenerationId] : ids,
-    VERIFY_TOP_K,
-    claimed.map((c) => c.top.map((t) => t.id)),
+    forced,
+    VERIFY_TOP_K + widest,
+    forced.map((_, i) => [...(claimed[i]?.top.map((t) => t.id) ?? []), ...(deltas[i]?.keys() ?? [])]),
   );
-  return examineSample(claimed, scored.slice(0, ids.length), {
+  const positions = scored.map((p, i) => adjustReferencePosition(p, deltas[i] ?? new Map(), VERIFY_TOP_K));
+  return examineSample(claimed, positions.slice(0, ids.length), {
     temperature,
     stoppedByModel,
-    afterLast: stoppedByModel ? scored[ids.length] : undefined,
+    afterLast: stoppedByModel ? positions[ids.length] : undefined,
     isEndOfGeneration: reference.isEndOfGeneration,
   });
 }

@@ -65,6 +65,18 @@ export function startCommand(): Command {
       '--hold-back-epochs <n>',
       'epochs host earnings wait before they become payable (default 2, env AGORA_HOLD_BACK_EPOCHS)',
     )
+    .option(
+      '--format-failure-margin <share>',
+      "routing lowers the weight of a host whose format-failure rate (broken tool calls, invalid JSON) exceeds its model's median by more than this (default 0.05, env AGORA_FORMAT_FAILURE_MARGIN)",
+    )
+    .option(
+      '--format-failure-min-answers <n>',
+      'judged answers a host needs before its format-failure rate counts (default 20, env AGORA_FORMAT_FAILURE_MIN_ANSWERS)',
+    )
+    .option(
+      '--format-failure-weight <factor>',
+      'the weight factor of such a host: the share of its first choices it keeps (default 0.1, env AGORA_FORMAT_FAILURE_WEIGHT)',
+    )
     .option('--rate-limit-rpm <n>', 'default requests per minute per key (default 600, env AGORA_RATE_LIMIT_RPM)')
     .option('--rate-limit-tpm <n>', 'default tokens per minute per key (default 1000000, env AGORA_RATE_LIMIT_TPM)')
     .action(async (flags: Record<string, unknown>) => {
@@ -99,6 +111,11 @@ export function startCommand(): Command {
         verification: { samplingFloor: config.samplingFloor, workerIntervalMs: config.verifierIntervalMs },
         trafficSampleMs: config.trafficSampleS * 1000,
         health: DEFAULT_HEALTH_RULES,
+        formatRules: {
+          margin: config.formatFailureMargin,
+          minAnswers: config.formatFailureMinAnswers,
+          weight: config.formatFailureWeight,
+        },
         logLevel: config.logLevel,
       });
       const shutdown = async () => {

@@ -100,6 +100,12 @@ export const ERROR_CATALOG = {
   },
   completions: {
     model_not_found: { status: 404, type: notFound, description: 'No such model in the catalog.', param: 'model' },
+    response_not_found: {
+      status: 404,
+      type: notFound,
+      description:
+        'No stored response with this id in the account (responses are kept only with `store: true`, until deleted).',
+    },
     sku_not_found: {
       status: 404,
       type: notFound,
@@ -124,6 +130,12 @@ export const ERROR_CATALOG = {
       description:
         'The model does not serve this endpoint (an embedding model asked for a completion, or a chat model for embeddings); `capabilities` in /v1/models says what each serves.',
       param: 'model',
+    },
+    invalid_logit_bias: {
+      status: 400,
+      type: invalid,
+      description: "A logit_bias key is not a token id of the model's tokenizer (keys are token ids, not text).",
+      param: 'logit_bias',
     },
     unsupported_content: {
       status: 400,

@@ -18,6 +18,20 @@ export const maintenanceWindowSchema = z.object({ id: z.string(), starts_at: iso
 export const maintenanceListSchema = z.object({ data: z.array(maintenanceWindowSchema) });
 export const maintenanceCancelledSchema = z.object({ id: z.string(), cancelled: z.literal(true) });
 
+/**
+ * A model's format scorecard: answers judged for the format their request asked for (tool calls, JSON answers) and
+ * the failures among them, by kind (unparsable_arguments, unknown_function, arguments_schema_mismatch,
+ * missing_tool_call, unparsable_answer, answer_schema_mismatch).
+ */
+export const formatScoreSchema = z.object({
+  model: z.string(),
+  answers: z.int(),
+  failures: z.int(),
+  /** failures / answers, 0 with no answers */
+  failure_rate: z.number(),
+  failures_by_kind: z.record(z.string(), z.int()),
+});
+
 export const hostSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -32,4 +46,5 @@ export const hostSummarySchema = z.object({
   suspended_since: isoTimeSchema.nullable(),
   maintenance: z.array(maintenanceWindowSchema),
   capacity: z.array(capacityWireSchema),
+  formats: z.array(formatScoreSchema),
 });

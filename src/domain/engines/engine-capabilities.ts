@@ -6,6 +6,11 @@ export type EngineCapabilities = {
   tokenIdsInChatLogprobs: boolean;
   /** completion logprobs carry `token_ids` */
   tokenIdsInCompletionLogprobs: boolean;
+  /**
+   * its logprobs are of the distribution after logit_bias and presence / frequency penalties, as OpenAI defines
+   * them, so the verifier can replay them (decision 024); otherwise such answers are labelled unverified
+   */
+  logprobsAfterAdjustments: boolean;
   /** parameters the engine cannot honour: a request using them is refused with 400 before it is forwarded */
   unsupportedParameters: readonly string[];
 };
@@ -17,27 +22,31 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
   builtin: {
     tokenIdsInChatLogprobs: true,
     tokenIdsInCompletionLogprobs: true,
-    unsupportedParameters: [
-      'tools',
-      'tool_choice',
-      'response_format',
-      'presence_penalty',
-      'frequency_penalty',
-      'logit_bias',
-      'echo',
-      'suffix',
-    ],
+    logprobsAfterAdjustments: true,
+    unsupportedParameters: ['tools', 'tool_choice', 'response_format', 'echo', 'suffix'],
   },
-  'llama.cpp': { tokenIdsInChatLogprobs: true, tokenIdsInCompletionLogprobs: false, unsupportedParameters: ['echo'] },
-  vllm: { tokenIdsInChatLogprobs: false, tokenIdsInCompletionLogprobs: false, unsupportedParameters: [] },
+  'llama.cpp': {
+    tokenIdsInChatLogprobs: true,
+    tokenIdsInCompletionLogprobs: false,
+    logprobsAfterAdjustments: false,
+    unsupportedParameters: ['echo'],
+  },
+  vllm: {
+    tokenIdsInChatLogprobs: false,
+    tokenIdsInCompletionLogprobs: false,
+    logprobsAfterAdjustments: false,
+    unsupportedParameters: [],
+  },
   ollama: {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
+    logprobsAfterAdjustments: false,
     unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'],
   },
   'openai-compatible': {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
+    logprobsAfterAdjustments: false,
     unsupportedParameters: [],
   },
 };

@@ -13,6 +13,7 @@ import { unitLength } from '../../../domain/embeddings/vectors.ts';
 import { Template } from '@huggingface/jinja';
 import { createPrng } from '../../../domain/tiny-model/prng.ts';
 import { chooseToken } from '../../../domain/sampling/token-sampler.ts';
+import { adjustDistribution, logitDeltas, type LogitAdjustments } from '../../../domain/sampling/logit-adjustments.ts';
 import { createTextDelta } from '../../../domain/sampling/text-delta.ts';
 import { endsInsideCharacter, tokenBytesOf } from '../../../domain/sampling/token-bytes.ts';
 import { createSequencePool, type SequencePool } from './sequence-pool.ts';
@@ -30,6 +31,8 @@ export type GenerateRequest = {
   seed: number;
   topK: number;
   stop: readonly string[];
+  /** logit_bias and presence / frequency penalties: applied before choosing, and the reported top-k is after them */
+  adjustments?: LogitAdjustments;
   /** keep generating past end-of-generation tokens (verification runs need a fixed number of positions) */
   ignoreEos?: boolean;
   signal?: AbortSignal;
@@ -52,6 +55,8 @@ export type LlamaEngineOptions = { modelPath: string; sequences?: number; queueL
 
 export type LlamaEngine = {
   readonly contextLength: number;
+  /** token ids are 0 … vocabularySize − 1 */
+  readonly vocabularySize: number;
   tokenize(text: string, options?: { special?: boolean }): number[];
   detokenize(ids: readonly number[]): string;
   /** a token's raw bytes (part of a character for byte-level pieces); its UTF-8 text where the vocabulary is not read */
@@ -67,8 +72,6 @@ export type LlamaEngine = {
     topK: number,
     extra?: readonly (readonly number[])[],
   ): Promise<ScoredPosition[]>;
-  /** how many token ids the vocabulary has (an id at or above it is not a token) */
-  readonly vocabularySize: number;
   /**
    * The embedding of these ids: the last position's final hidden state (the model's own pooling; none for the tiny
    * model), at unit length. One input at a time, on a context of its own made on first use.
@@ -77,8 +80,8 @@ export type LlamaEngine = {
   close(): Promise<void>;
 };
 
-const toLogprobs = (probabilities: Map<number, number>, k: number): TokenLogprob[] =>
-  [...probabilities.entries()].slice(0, k).map(([id, p]) => ({ id, logprob: Math.log(p) }));
+const toLogprobs = (distribution: ReadonlyArray<readonly [number, number]>, k: number): TokenLogprob[] =>
+  distribution.slice(0, k).map(([id, p]) => ({ id, logprob: Math.log(p) }));
 
 export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<LlamaEngine> {
   const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
@@ -110,14 +113,22 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
         ...(ids.slice(0, -1) as never[]),
         [ids.at(-1) as never, { generateNext: { probabilities: true } }],
       ];
+      const counts = new Map<number, number>();
       for (let produced = 0; produced < request.maxTokens; produced++) {
         if (request.signal?.aborted) return;
         const result = await sequence.controlledEvaluate(input);
         const probabilities = result.at(-1)?.next.probabilities;
         if (!probabilities) throw new Error('ENGINE_NO_DISTRIBUTION');
-        const id = chooseToken([...probabilities.entries()], request.temperature, request.topP, prng.nextUnit());
-        const top = toLogprobs(probabilities, request.topK);
-        const logprob = Math.log(probabilities.get(id as never) ?? 0);
+        const raw = [...probabilities.entries()] as Array<[number, number]>;
+        // The request's adjustments, by the same function the verifier replays (penalties count the completion).
+        const deltas = request.adjustments ? logitDeltas(request.adjustments, counts) : undefined;
+        const distribution = deltas && deltas.size > 0 ? adjustDistribution(raw, deltas) : raw;
+        const id = chooseToken(distribution, request.temperature, request.topP, prng.nextUnit());
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+        const top = toLogprobs(distribution, request.topK);
+        const chosen =
+          distribution === raw ? probabilities.get(id as never) : distribution.find(([t]) => t === id)?.[1];
+        const logprob = Math.log(chosen ?? 0);
         if (!request.ignoreEos && model.isEogToken(id as never)) {
           const tail = decoder.flush();
           if (tail.text) yield { type: 'text', text: tail.text };

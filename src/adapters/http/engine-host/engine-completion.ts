@@ -4,6 +4,7 @@ import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelo
 import type { ChatCompletionRequest, CompletionRequest } from '../../../contracts/openai/completion-request.ts';
 import type { FinishReason, GeneratedToken, GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
 import { chatTemplateMessages } from '../../../app/v1/prompt-metering.ts';
+import { firstUnknownBiasToken } from '../../../domain/sampling/logit-adjustments.ts';
 import { ENGINE_CAPABILITIES, firstUnsupportedParameter } from '../../../domain/engines/engine-capabilities.ts';
 
 export const DEFAULT_MAX_TOKENS = 128;
@@ -61,6 +62,14 @@ export function generationSettings(
   }
   const asked = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
   const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
+  const logitBias = request.logit_bias ?? {};
+  const unknown = firstUnknownBiasToken(logitBias, (id) => id < engine.vocabularySize);
+  if (unknown !== undefined)
+    throw invalidRequest(
+      `logit_bias key '${unknown}' is not a token id of this model (0 to ${engine.vocabularySize - 1}).`,
+      'logit_bias',
+      'invalid_logit_bias',
+    );
   return {
     promptIds,
     maxTokens: Math.min(asked, room),
@@ -69,6 +78,11 @@ export function generationSettings(
     seed: request.seed ?? Math.floor(Math.random() * 2 ** 31),
     topK: Math.max(topK, 1),
     stop,
+    adjustments: {
+      logitBias,
+      presencePenalty: request.presence_penalty ?? 0,
+      frequencyPenalty: request.frequency_penalty ?? 0,
+    },
     signal,
   };
 }

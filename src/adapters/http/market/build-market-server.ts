@@ -18,6 +18,7 @@ import { installAnswerHeaders } from './answer-headers.ts';
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerTrustRoutes } from './trust-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
+import { registerResponsesRoutes, type ResponsesRouteDeps } from './responses-routes.ts';
 import type { TrustDeps } from '../../../app/verification/disputes.ts';
 import { registerPricingRoutes, type PricingRouteDeps } from './pricing-routes.ts';
 import { registerEconomicsRoutes, type EconomicsRouteDeps } from './economics-routes.ts';
@@ -32,6 +33,7 @@ export type MarketServerDeps = {
   metrics: MarketMetrics;
   logger: FastifyBaseLogger;
   v1: V1RouteDeps;
+  responses: ResponsesRouteDeps;
   admin: AdminRouteDeps;
   hosts: HostRouteDeps;
   trust: TrustDeps;
@@ -83,6 +85,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   });
   const table = createRouteTable();
   registerV1Routes(table, deps.v1);
+  registerResponsesRoutes(table, deps.responses);
   registerAdminRoutes(table, deps.admin);
   registerHostRoutes(table, deps.hosts);
   registerTrustRoutes(table, deps.trust);

@@ -9,6 +9,7 @@ import type { Clock } from '../../../app/ports.ts';
 import { marketError } from '../../../contracts/errors/market-error.ts';
 import { hostRoutes } from '../../../contracts/routes/host-routes.ts';
 import { formatNanos } from '../../../domain/money/nanos.ts';
+import { failureRate } from '../../../domain/formats/format-scorecard.ts';
 import { defineRoute, type RouteTable } from './define-route.ts';
 import { capacityView, isoTime, isoTimeOrNull, usageFilter, usagePointView } from './views.ts';
 
@@ -67,6 +68,13 @@ export function registerHostRoutes(table: RouteTable, deps: HostRouteDeps): void
       suspended_since: isoTimeOrNull(summary.suspendedAtMs),
       maintenance: summary.maintenance.map(windowView),
       capacity: summary.capacity.map(capacityView),
+      formats: summary.formats.map((f) => ({
+        model: f.modelId,
+        answers: f.answers,
+        failures: f.failures,
+        failure_rate: failureRate(f),
+        failures_by_kind: f.failuresByKind,
+      })),
     };
   });
   defineRoute(table, hostRoutes.usageSeries).handle(async ({ caller, query }) => {

@@ -4,9 +4,12 @@ import type { FastifyReply } from 'fastify';
 
 /** Sees every byte of a stream and gives the receipt that ends it. */
 export type StreamSigner = { update(bytes: string | Buffer): void; trailer(): string };
-/** `comment` writes a line clients skip (`: text`), for what only a reader who asked for it looks at. */
+/**
+ * `send` with an `event` names the event (`event:` before its `data:`), as the Responses API's typed streams do;
+ * `comment` writes a line clients skip (`: text`), for what only a reader who asked for it looks at.
+ */
 export type SseStream = {
-  send(data: unknown): void;
+  send(data: unknown, event?: string): void;
   comment(text: string): void;
   done(): void;
   end(): void;
@@ -31,7 +34,8 @@ export function openSseStream(
     raw.write(text);
   };
   return {
-    send: (data) => write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`),
+    send: (data, event) =>
+      write(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`),
     comment: (text) => write(`: ${text}\n\n`),
     done: () => {
       write('data: [DONE]\n\n');

@@ -65,6 +65,11 @@ export const dimensionsRefused = (model: CatalogModel) =>
 export const unsupportedParameter = (modelId: string, param: string | null) =>
   marketError('unsupported_parameter', `The model '${modelId}' does not support '${param}'.`, { param });
 
+export const unknownBiasToken = (model: CatalogModel, key: string) =>
+  marketError('invalid_logit_bias', `logit_bias key '${key}' is not a token id of '${model.id}'s tokenizer.`, {
+    param: 'logit_bias',
+  });
+
 export const contextExceeded = (model: CatalogModel, promptTokens: number, param = 'messages') =>
   marketError(
     'context_length_exceeded',

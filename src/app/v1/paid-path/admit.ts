@@ -2,6 +2,7 @@
 // the price is locked, the worst case is held against the key's credits and limits, and the model's admission
 // queue gives the request a slot. A request refused at any point leaves nothing behind (rate ticket and hold are
 // returned); one admitted carries all of it to the later steps.
+import { firstUnknownBiasToken } from '../../../domain/sampling/logit-adjustments.ts';
 import { holdFor, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
 import type { Hold, SpendBudget } from '../../billing/spend-budget.ts';
 import type { KeyRateLimiter, RateTicket } from '../../limits/key-rate-limiter.ts';
@@ -12,7 +13,7 @@ import { overloaded } from '../overload-answers.ts';
 import { embeddingInputIds } from '../embedding-metering.ts';
 import { promptTokenIds } from '../prompt-metering.ts';
 import { affinityKey } from './affinity-key.ts';
-import { contextExceeded, holdRefusal, noHostAvailable } from './admit-refusals.ts';
+import { contextExceeded, holdRefusal, noHostAvailable, unknownBiasToken } from './admit-refusals.ts';
 import { modelRoutes } from './model-routes.ts';
 import type { CompletionInput, EmbeddingInput, PaidInput } from './paid-request.ts';
 import { lockPrice } from './price-lock.ts';
@@ -47,6 +48,13 @@ export type Admitted = {
 
 export async function admit(deps: AdmitDeps, input: PaidInput): Promise<Admitted> {
   const { model, routes } = modelRoutes(deps.catalog, input);
+  if (input.kind !== 'embeddings') {
+    const unknownBias = firstUnknownBiasToken(
+      input.body.logit_bias ?? {},
+      (id) => model.tokenizer.decode([id]) !== undefined,
+    );
+    if (unknownBias !== undefined) throw unknownBiasToken(model, unknownBias);
+  }
   const { inputIds, maxTokens } =
     input.kind === 'embeddings' ? embeddingSize(model, input.body.input) : completionSize(model, input);
   const promptIds = inputIds.flat();

@@ -4,6 +4,7 @@ import type { ChatCompletionRequest, CompletionRequest } from '../../../contract
 import type { EmbeddingRequest } from '../../../contracts/openai/embedding-request.ts';
 import type { OpenAiErrorBody } from '../../../contracts/openai/error-envelope.ts';
 import type { ProviderPreferences } from '../../../contracts/openai/provider-preferences.ts';
+import { adjustsDistribution, type LogitAdjustments } from '../../../domain/sampling/logit-adjustments.ts';
 import type { CancelSignal } from '../../cancellation.ts';
 import type { ApiKeyRecord } from '../../ports.ts';
 import type { RoutingTrace } from '../routing-trace.ts';
@@ -56,4 +57,14 @@ export function decodesUnderGrammar(input: CompletionInput): boolean {
   if (input.kind !== 'chat') return false;
   const { response_format: format, tools, tool_choice: toolChoice } = input.body;
   return (format != null && format.type !== 'text') || (tools !== undefined && toolChoice !== 'none');
+}
+
+/** The request's logit_bias and presence / frequency penalties; undefined when they change nothing. */
+export function logitAdjustmentsOf(input: CompletionInput): LogitAdjustments | undefined {
+  const adjustments = {
+    logitBias: input.body.logit_bias ?? {},
+    presencePenalty: input.body.presence_penalty ?? 0,
+    frequencyPenalty: input.body.frequency_penalty ?? 0,
+  };
+  return adjustsDistribution(adjustments) ? adjustments : undefined;
 }

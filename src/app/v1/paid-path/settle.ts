@@ -17,7 +17,7 @@ import type { ResponseSampler, SamplingDecision } from '../../verification/respo
 import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { Admitted } from './admit.ts';
-import { decodesUnderGrammar, type PaidInput } from './paid-request.ts';
+import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput, type PaidInput } from './paid-request.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -138,6 +138,25 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
     answered(winner, answer) {
       const receipt = verifiedReceipt(winner.route, answer.receipt);
       const charged = settle(winner.route.host.id, answer.completionTokens, 'ok', routingOf(winner), receipt);
+      const offerCompletion = (completion: CompletionInput) => {
+        const adjustments = logitAdjustmentsOf(completion);
+        // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
+        const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
+        const { temperature, stop } = completion.body;
+        return deps.sampler.offer({
+          requestId: input.requestId,
+          host: winner.route.host,
+          modelId: model.id,
+          promptIds: admitted.promptIds,
+          positions: answer.positions,
+          temperature: temperature ?? null,
+          stoppedByModel: answer.finishReason === 'stop' && (stop == null || stop.length === 0),
+          constrained: decodesUnderGrammar(completion) || !replayable,
+          adjustments,
+          receipt,
+          servedAtMs: deps.clock.nowMs(),
+        });
+      };
       const decision =
         input.kind === 'embeddings'
           ? deps.sampler.offerEmbedding({
@@ -149,19 +168,7 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
               receipt,
               servedAtMs: deps.clock.nowMs(),
             })
-          : deps.sampler.offer({
-              requestId: input.requestId,
-              host: winner.route.host,
-              modelId: model.id,
-              promptIds: admitted.promptIds,
-              positions: answer.positions,
-              temperature: input.body.temperature ?? null,
-              stoppedByModel:
-                answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
-              constrained: decodesUnderGrammar(input),
-              receipt,
-              servedAtMs: deps.clock.nowMs(),
-            });
+          : offerCompletion(input);
       const sampling = [decision];
       input.trace?.served(winner.attempt, model, price, sampling);
       return { ...charged, sampling };
