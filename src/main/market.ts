@@ -239,6 +239,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
       sampler: await createSampler(store, verification, options.verification, logger),
+      formats: {
+        record(modelId, hostId, outcome) {
+          formats.record(modelId, hostId, outcome);
+          metrics.formatAnswer(modelId, hostId, outcome);
+        },
+      },
       admission: createAdmissionQueue({ clock, scheduler, metrics: metrics.admission }),
       scheduler,
     };

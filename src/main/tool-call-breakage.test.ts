@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatContract, judgeAnswer } from '../domain/formats/format-judge.ts';
+import { readToolCalls } from '../domain/tools/tool-call-assembly.ts';
 import { breakToolCalls, planBreakage } from './tool-call-breakage.ts';
 
 const contract = formatContract({ tools: [{ function: { name: 'get_weather' } }] }, () => undefined);
@@ -16,12 +17,15 @@ const jsonAnswer = () => ({
     },
   ],
 });
-const judged = (body: ReturnType<typeof jsonAnswer>) =>
-  judgeAnswer(contract, {
-    toolCalls: body.choices[0]!.message.tool_calls,
+const judged = (body: ReturnType<typeof jsonAnswer>) => {
+  const { calls, malformed } = readToolCalls(body.choices[0]!.message.tool_calls);
+  return judgeAnswer(contract, {
+    toolCalls: calls,
+    malformedToolCalls: malformed,
     text: '',
     finishReason: 'tool_calls',
   });
+};
 
 describe("the sandbox engine's broken tool calls", () => {
   it('breaks the set share of answers, the two faults in turn', () => {

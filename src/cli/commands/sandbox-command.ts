@@ -1,13 +1,15 @@
 // `agora sandbox --scenario substitute --cheat <variant> --seed N` (a cheater caught), `--scenario liveness` (the
 // market keeps serving through idle time and a killed host), `--scenario headers-trace` (rate-limit headers and
-// routing traces as a client sees them) or `--scenario format-failures` (a host whose engine breaks its tool calls
-// found and routed around): runs it on this machine and ends with one JSON line for tools; exit 0 exactly when it is
-// ok. A flag of another scenario is refused.
+// routing traces as a client sees them), `--scenario format-failures` (a host whose engine breaks its tool calls
+// found and routed around) or `--scenario responses` (the Responses API served, streamed, continued and billed):
+// runs it on this machine and ends with one JSON line for tools; exit 0 exactly when it is ok. A flag of another
+// scenario is refused.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
 import { runLivenessSandbox } from '../../main/sandbox-liveness.ts';
 import { runHeadersTraceSandbox } from '../../main/sandbox-headers-trace.ts';
 import { runFormatFailuresSandbox } from '../../main/sandbox-format-failures.ts';
+import { runResponsesSandbox } from '../../main/sandbox-responses.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
 const positiveInt =
@@ -25,6 +27,7 @@ const SCENARIO_FLAGS = {
   liveness: ['idleRepricings', 'loadRequests'],
   'headers-trace': [],
   'format-failures': ['requests', 'brokenShare'],
+  responses: [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
@@ -43,7 +46,7 @@ type SandboxFlags = {
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
-      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), or a host with broken tool calls found and routed around (format-failures)',
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), or the Responses API served, streamed, continued and billed (responses)',
     )
     .addOption(
       new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),
@@ -97,33 +100,35 @@ export function sandboxCommand(): Command {
         );
       const say = (line: string) => console.error(line);
       const result =
-        options.scenario === 'format-failures'
-          ? await runFormatFailuresSandbox({
-              seed: options.seed,
-              requests: Math.max(10, options.requests),
-              brokenShare: options.brokenShare,
-              modelCacheDir: modelCacheDir(),
-              say,
-            })
-          : options.scenario === 'headers-trace'
-            ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-            : options.scenario === 'liveness'
-              ? await runLivenessSandbox({
-                  seed: options.seed,
-                  idleRepricings: options.idleRepricings,
-                  loadRequests: Math.max(3, options.loadRequests),
-                  modelCacheDir: modelCacheDir(),
-                  say,
-                })
-              : await runSandbox({
-                  cheat: options.cheat,
-                  seed: options.seed,
-                  honestHosts: Math.max(1, options.honestHosts),
-                  maxRequests: options.maxRequests,
-                  concurrency: 4,
-                  modelCacheDir: modelCacheDir(),
-                  say,
-                });
+        options.scenario === 'responses'
+          ? await runResponsesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+          : options.scenario === 'format-failures'
+            ? await runFormatFailuresSandbox({
+                seed: options.seed,
+                requests: Math.max(10, options.requests),
+                brokenShare: options.brokenShare,
+                modelCacheDir: modelCacheDir(),
+                say,
+              })
+            : options.scenario === 'headers-trace'
+              ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+              : options.scenario === 'liveness'
+                ? await runLivenessSandbox({
+                    seed: options.seed,
+                    idleRepricings: options.idleRepricings,
+                    loadRequests: Math.max(3, options.loadRequests),
+                    modelCacheDir: modelCacheDir(),
+                    say,
+                  })
+                : await runSandbox({
+                    cheat: options.cheat,
+                    seed: options.seed,
+                    honestHosts: Math.max(1, options.honestHosts),
+                    maxRequests: options.maxRequests,
+                    concurrency: 4,
+                    modelCacheDir: modelCacheDir(),
+                    say,
+                  });
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });

@@ -20,7 +20,7 @@ export const maintenanceCancelledSchema = z.object({ id: z.string(), cancelled: 
 
 /**
  * A model's format scorecard: answers judged for the format their request asked for (tool calls, JSON answers) and
- * the failures among them, by kind (unparsable_arguments, unknown_function, arguments_schema_mismatch,
+ * the failures among them, by kind (malformed_tool_call, unparsable_arguments, unknown_function, arguments_schema_mismatch,
  * missing_tool_call, unparsable_answer, answer_schema_mismatch).
  */
 export const formatScoreSchema = z.object({

@@ -32,9 +32,10 @@ const weather = {
   },
 } as const;
 const withTools: FormatRequest = { tools: [weather, { function: { name: 'now' } }] };
-const call = (name: string, args: string) => ({ function: { name, arguments: args } });
+const call = (name: string, args: string) => ({ name, arguments: args });
 const answer = (toolCalls: FormatAnswer['toolCalls'], text = '', finishReason: string | null = 'stop') => ({
   toolCalls,
+  malformedToolCalls: false,
   text,
   finishReason,
 });
@@ -52,6 +53,10 @@ describe('the format judge', () => {
     expect(judge(withTools, answer([call('get_weather', '["Paris"]')]))).toBe('unparsable_arguments');
     expect(judge(withTools, answer([call('get_weather', '{"town":"Paris"}')]))).toBe('arguments_schema_mismatch');
     expect(judge(withTools, answer([call('now', '{}'), call('get_weather', '{}')]))).toBe('arguments_schema_mismatch');
+  });
+
+  it('fails an answer whose tool-call fragments were out of the wire format', () => {
+    expect(judge(withTools, { ...answer([call('now', '{}')]), malformedToolCalls: true })).toBe('malformed_tool_call');
   });
 
   it('applies tool_choice: none offers no function, a named one offers only it, and both of those that require a call', () => {

@@ -20,14 +20,21 @@ export type FormatRequest = {
     | null;
 };
 
-/** What the judge reads of an answer: its tool calls (arguments as the model wrote them), its text, why it ended. */
+/**
+ * What the judge reads of an answer: its tool calls as the one reader assembled them (domain/tools/
+ * tool-call-assembly.ts; arguments as the model wrote them), whether a fragment was out of the wire format, its text
+ * and why it ended.
+ */
 export type FormatAnswer = {
-  toolCalls: ReadonlyArray<{ function: { name: string; arguments: string } }>;
+  toolCalls: ReadonlyArray<{ name: string; arguments: string }>;
+  malformedToolCalls: boolean;
   text: string;
   finishReason: string | null;
 };
 
 export const FORMAT_FAILURES = [
+  /** a tool-call fragment out of the OpenAI wire format (not an object, a bad index, a non-string name or arguments) */
+  'malformed_tool_call',
   /** a tool call's arguments are not a JSON object */
   'unparsable_arguments',
   /** a tool call names a function the request did not offer (or `tool_choice` ruled out) */
@@ -91,12 +98,13 @@ export function formatContract(request: FormatRequest, compile: CompileSchema): 
  */
 export function judgeAnswer(contract: FormatContract | undefined, answer: FormatAnswer): FormatOutcome | undefined {
   if (!contract || answer.finishReason === 'length') return undefined;
+  if (answer.malformedToolCalls) return 'malformed_tool_call';
   if (answer.toolCalls.length > 0) {
     for (const call of answer.toolCalls) {
-      if (!contract.functions.has(call.function.name)) return 'unknown_function';
-      const args = parseJson(call.function.arguments);
+      if (!contract.functions.has(call.name)) return 'unknown_function';
+      const args = parseJson(call.arguments);
       if (!args.ok || !isObject(args.value)) return 'unparsable_arguments';
-      if (!matches(contract.functions.get(call.function.name), args.value)) return 'arguments_schema_mismatch';
+      if (!matches(contract.functions.get(call.name), args.value)) return 'arguments_schema_mismatch';
     }
     return 'ok';
   }

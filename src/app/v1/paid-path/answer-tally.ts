@@ -2,6 +2,7 @@
 // chunk brought valid ids), its usage claim and why it stopped. The market's count, the capture and the
 // verification sample are made from it, for a stream and a JSON answer alike.
 import type { UpstreamAnswer, UpstreamEvent, UpstreamOutput } from '../../../contracts/openai/upstream-completion.ts';
+import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
 import { ToolCallAssembly } from '../../../domain/tools/tool-call-assembly.ts';
 import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
 
@@ -36,6 +37,16 @@ export class AnswerTally {
    */
   meteredText(): string {
     return this.text + this.toolCalls.argumentsText();
+  }
+
+  /** What the format judge reads of the whole answer. */
+  formatAnswer(): FormatAnswer {
+    return {
+      toolCalls: this.toolCalls.calls(),
+      malformedToolCalls: this.toolCalls.malformed,
+      text: this.text,
+      finishReason: this.finishReason,
+    };
   }
 
   private addOutput(output: UpstreamOutput) {

@@ -26,6 +26,7 @@ export async function relayJson(
     receipt: answer.receipt,
     positions: tally.positions,
     finishReason: tally.finishReason,
+    format: tally.formatAnswer(),
   });
   if ((await recorded) === 'abandoned') throw notRecorded();
   const buyerTop = buyerTopLogprobs(input);

@@ -79,6 +79,7 @@ export async function* relayStream(
       receipt,
       positions: tally.positions,
       finishReason: tally.finishReason,
+      format: tally.formatAnswer(),
     });
     // The usage chunk and [DONE] leave once the capture is durable; an abandoned one ends the stream in an error.
     if ((await recorded) === 'abandoned') {

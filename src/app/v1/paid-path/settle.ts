@@ -18,6 +18,8 @@ import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { Admitted } from './admit.ts';
 import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput, type PaidInput } from './paid-request.ts';
+import { judgeFormat, type FormatRecorder } from './format-verdict.ts';
+import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -28,6 +30,8 @@ export type SettleDeps = {
   verifySignature(publicKey: string, text: string, signature: string): boolean;
   /** keeps some finished responses for re-scoring against the reference engine */
   sampler: ResponseSampler;
+  /** told of every answer judged for its requested format (format failures: decision 022) */
+  formats: FormatRecorder;
 };
 
 /** A whole answer as a host gave it: the market's count of its tokens, its receipt (unverified), what it claims. */
@@ -37,6 +41,8 @@ export type Answered = {
   /** the host's token ids with their logprobs and top-k, where its engine reports them */
   positions: ClaimedPosition[] | undefined;
   finishReason: string | null;
+  /** what the format judge reads (a completion's): its tool calls, text and finish reason */
+  format?: FormatAnswer;
   /** embeddings: the host's vectors, one per input (what the verifier compares) */
   vectors?: number[][];
 };
@@ -139,6 +145,8 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
       const receipt = verifiedReceipt(winner.route, answer.receipt);
       const charged = settle(winner.route.host.id, answer.completionTokens, 'ok', routingOf(winner), receipt);
       const offerCompletion = (completion: CompletionInput) => {
+        const outcome = answer.format && judgeFormat(completion, answer.format);
+        if (outcome) deps.formats.record(model.id, winner.route.host.id, outcome);
         const adjustments = logitAdjustmentsOf(completion);
         // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
         const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
