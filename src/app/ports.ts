@@ -111,8 +111,14 @@ export type UsageRecord = {
   hostId: string | null;
   promptTokens: number;
   completionTokens: number;
+  /** of the prompt tokens, those billed as cache reads; of the completion tokens, those the model reasoned with */
+  cachedTokens: number;
+  reasoningTokens: number;
+  /** the locked price per token of each usage class; `cost` is the sum over classes of tokens × price */
   promptPrice: Nanos;
   completionPrice: Nanos;
+  cachedPromptPrice: Nanos;
+  reasoningPrice: Nanos;
   cost: Nanos;
   status: string;
   /** hosts tried (a hedge copy included) and whether a hedge copy was sent */

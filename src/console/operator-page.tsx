@@ -83,6 +83,7 @@ function Prices() {
           { label: 'Model', cell: (p) => p.model },
           { label: 'Prompt price', cell: (p) => p.price.prompt },
           { label: 'Completion price', cell: (p) => p.price.completion },
+          { label: 'Cache read price', cell: (p) => p.price.input_cache_read },
           { label: 'Base prompt', cell: (p) => p.base.prompt },
           { label: 'Utilization', cell: (p) => percent(p.utilization) },
         ]}

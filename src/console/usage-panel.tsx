@@ -63,6 +63,7 @@ export function UsagePanel() {
           { label: 'Model', cell: (r) => r.model },
           { label: 'Key', cell: (r) => r.key_prefix },
           { label: 'Prompt', cell: (r) => r.prompt_tokens },
+          { label: 'Cached', cell: (r) => r.cached_tokens },
           { label: 'Completion', cell: (r) => r.completion_tokens },
           { label: 'Cost', cell: (r) => r.cost },
           { label: 'Status', cell: (r) => r.status },

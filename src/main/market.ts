@@ -12,6 +12,7 @@ import type { BillingWriter, Job, Tokenizer } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createFormatQuality } from '../app/v1/format-quality.ts';
 import { DEFAULT_FORMAT_RULES } from '../domain/formats/format-scorecard.ts';
+import { createPromptCacheBook } from '../app/v1/prompt-cache-book.ts';
 import { createAdmissionQueue } from '../app/v1/admission-queue.ts';
 import { createMarketCatalog } from '../app/v1/market-catalog.ts';
 import { createOpenAiEngineClient } from '../adapters/engines/openai-engine-client.ts';
@@ -247,6 +248,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       },
       admission: createAdmissionQueue({ clock, scheduler, metrics: metrics.admission }),
       scheduler,
+      promptCache: createPromptCacheBook(clock),
     };
     const hostByTokenHash = async (hash: string) => (await store.findHostByTokenHash(hash))?.id;
     const { app, routes } = buildMarketServer({

@@ -24,6 +24,10 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         quantization: model.quantization,
         capabilities: JSON.stringify(model.capabilities ?? ['chat']),
         embedding: model.embedding ? JSON.stringify(model.embedding) : null,
+        ...(model.classFactors && {
+          cached_prompt_price_bps: model.classFactors.cachedPromptBps,
+          reasoning_price_bps: model.classFactors.reasoningBps,
+        }),
       };
       // A new model starts at its base price with a floor of half of it; a known one keeps its demand price and
       // bounds (the operator changes them through the pricing route).
@@ -70,6 +74,7 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         quantization: r.quantization,
         capabilities: modelCapabilitySchema.array().parse(r.capabilities),
         embedding: r.embedding === null ? null : embeddingShapeSchema.parse(r.embedding),
+        classFactors: { cachedPromptBps: r.cached_prompt_price_bps, reasoningBps: r.reasoning_price_bps },
       }));
     },
     async listRoutes(nowMs) {

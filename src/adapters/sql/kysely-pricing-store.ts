@@ -11,6 +11,8 @@ type PricingRow = {
   completion_price: bigint;
   prompt_floor: bigint;
   completion_floor: bigint;
+  cached_prompt_price_bps: number;
+  reasoning_price_bps: number;
   prompt_precise: bigint;
   completion_precise: bigint;
   busy_ms: bigint;
@@ -23,6 +25,7 @@ const toPricing = (r: PricingRow): ModelPricing => ({
   modelId: r.model_id,
   base: { prompt: r.prompt_price, completion: r.completion_price },
   floor: { prompt: r.prompt_floor, completion: r.completion_floor },
+  classFactors: { cachedPromptBps: r.cached_prompt_price_bps, reasoningBps: r.reasoning_price_bps },
   precise: { prompt: r.prompt_precise, completion: r.completion_precise },
   utilization: r.utilization,
   updatedAtMs: r.updated_at.getTime(),
@@ -52,6 +55,8 @@ export function createKyselyPricingStore(db: Kysely<Schema>): PricingStore {
         'model_pricing.model_id',
         'models.prompt_price',
         'models.completion_price',
+        'models.cached_prompt_price_bps',
+        'models.reasoning_price_bps',
         'model_pricing.prompt_floor',
         'model_pricing.completion_floor',
         'model_pricing.prompt_precise',

@@ -20,6 +20,7 @@ import * as hostLeaving from './migrations/019-host-leaving.ts';
 import * as hostFormatCounts from './migrations/020-host-format-counts.ts';
 import * as modelCapabilities from './migrations/021-model-capabilities.ts';
 import * as storedResponses from './migrations/022-stored-responses.ts';
+import * as usageClasses from './migrations/023-usage-classes.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '020-host-format-counts': hostFormatCounts,
   '021-model-capabilities': modelCapabilities,
   '022-stored-responses': storedResponses,
+  '023-usage-classes': usageClasses,
 };
 
 /**

@@ -123,6 +123,10 @@ export type Schema = {
     capabilities: Generated<unknown>;
     /** jsonb: EmbeddingShape; null (the default) for a model that does not embed */
     embedding: Generated<unknown>;
+    /** a cached prompt token's price, in basis points of the prompt price */
+    cached_prompt_price_bps: Generated<number>;
+    /** a reasoning token's price, in basis points of the completion price */
+    reasoning_price_bps: Generated<number>;
     created_at: Generated<Timestamp>;
   };
   model_hosts: {
@@ -143,6 +147,11 @@ export type Schema = {
     completion_tokens: number;
     prompt_price: Money;
     completion_price: Money;
+    /** of the prompt tokens, those billed as cache reads; of the completion tokens, those the model reasoned with */
+    cached_tokens: Generated<number>;
+    reasoning_tokens: Generated<number>;
+    cached_prompt_price: Money;
+    reasoning_price: Money;
     cost: Money;
     status: string;
     attempts: Generated<number>;

@@ -1,12 +1,15 @@
 // The store port for demand prices: each model's floor and the controller's exact state, the busy time gateway
 // instances report, and the history of every repricing.
 import type { TokenPrices } from '../../domain/pricing/demand-price.ts';
+import type { UsageClassFactors } from '../../domain/pricing/usage-class-prices.ts';
 
 export type ModelPricing = {
   modelId: string;
   /** the operator's price (the catalog's), from which the ceiling follows */
   base: TokenPrices;
   floor: TokenPrices;
+  /** the model's usage-class factors: its cache-read and reasoning prices follow the demand price by them */
+  classFactors: UsageClassFactors;
   /** in millionths of a nano-unit */
   precise: TokenPrices<bigint>;
   /** of the last interval; null before the first repricing */

@@ -2,6 +2,7 @@
 // that serve them (what routing and admission read).
 import type { EmbeddingShape, ModelCapability } from '../../contracts/openai/model-capabilities.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
+import type { UsageClassFactors } from '../../domain/pricing/usage-class-prices.ts';
 import type { HostRecord } from '../hosts/host-store.ts';
 import type { MaintenanceWindow } from '../hosts/maintenance-store.ts';
 
@@ -17,15 +18,19 @@ export type ModelRecord = {
   tokenizerDir: string;
   digest: string;
   quantization: string;
+  /** what a cached prompt token and a reasoning token cost, as factors of the demand price; upserted without: a new
+   * model gets the defaults (DEFAULT_USAGE_CLASS_FACTORS), a known one keeps its own */
+  classFactors?: UsageClassFactors;
   /** what it serves; default: chat */
   capabilities?: ModelCapability[];
   /** an embedding model's vectors; default: none */
   embedding?: EmbeddingShape | null;
 };
 
-/** A model as listed: its demand price now, and the operator's base price (from which its ceiling follows). */
+/** A model as listed: its demand price now, its usage-class factors, and the operator's base price (from which its ceiling follows). */
 export type ListedModel = ModelRecord & {
   basePrice: { prompt: Nanos; completion: Nanos };
+  classFactors: UsageClassFactors;
   capabilities: ModelCapability[];
   embedding: EmbeddingShape | null;
 };

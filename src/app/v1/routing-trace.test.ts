@@ -11,7 +11,7 @@ import { RoutingTrace } from './routing-trace.ts';
 // Only the host's id and maintenance windows matter to the race and the router's bookkeeping.
 const route = (id: string) => ({ host: { id, maintenance: [] } }) as unknown as ModelRoute;
 const model = { id: 'm', digest: 'sha256:abc', quantization: 'Q8_0' };
-const price = { promptNanos: 100n, completionNanos: 250n };
+const price = { promptNanos: 100n, completionNanos: 250n, cachedPromptNanos: 25n, reasoningNanos: 250n };
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A race on a hand-driven clock: each host answers (or fails) after its own delay; the hedge goes out after 50 ms. */

@@ -4,9 +4,9 @@
 import type { CompletionKind, UpstreamChoiceWire, UpstreamEvent } from '../../contracts/openai/upstream-completion.ts';
 import type { EngineCapabilities } from '../../domain/engines/engine-capabilities.ts';
 
-/** Whether a stream event carries output (a token, a tool call, a finish or the usage), unlike a bare role chunk. */
+/** Whether a stream event carries output (a token, reasoning, a tool call, a finish or the usage), unlike a bare role chunk. */
 export function carriesOutput(event: UpstreamEvent): boolean {
-  return event.type !== 'delta' || event.text !== '' || event.toolCalls !== undefined;
+  return event.type !== 'delta' || event.text !== '' || event.reasoning !== undefined || event.toolCalls !== undefined;
 }
 
 /** Whether the host's engine is known to report token ids in its logprobs for this kind of completion. */

@@ -10,6 +10,7 @@ import { runLivenessSandbox } from '../../main/sandbox-liveness.ts';
 import { runHeadersTraceSandbox } from '../../main/sandbox-headers-trace.ts';
 import { runFormatFailuresSandbox } from '../../main/sandbox-format-failures.ts';
 import { runResponsesSandbox } from '../../main/sandbox-responses.ts';
+import { runUsageClassesSandbox } from '../../main/sandbox-usage-classes.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
 const positiveInt =
@@ -28,6 +29,7 @@ const SCENARIO_FLAGS = {
   'headers-trace': [],
   'format-failures': ['requests', 'brokenShare'],
   responses: [],
+  'usage-classes': [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
@@ -46,7 +48,7 @@ type SandboxFlags = {
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
-      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), or the Responses API served, streamed, continued and billed (responses)',
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), or a conversation billed its cached prefix at the cache price (usage-classes)',
     )
     .addOption(
       new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),
@@ -100,35 +102,37 @@ export function sandboxCommand(): Command {
         );
       const say = (line: string) => console.error(line);
       const result =
-        options.scenario === 'responses'
-          ? await runResponsesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-          : options.scenario === 'format-failures'
-            ? await runFormatFailuresSandbox({
-                seed: options.seed,
-                requests: Math.max(10, options.requests),
-                brokenShare: options.brokenShare,
-                modelCacheDir: modelCacheDir(),
-                say,
-              })
-            : options.scenario === 'headers-trace'
-              ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-              : options.scenario === 'liveness'
-                ? await runLivenessSandbox({
-                    seed: options.seed,
-                    idleRepricings: options.idleRepricings,
-                    loadRequests: Math.max(3, options.loadRequests),
-                    modelCacheDir: modelCacheDir(),
-                    say,
-                  })
-                : await runSandbox({
-                    cheat: options.cheat,
-                    seed: options.seed,
-                    honestHosts: Math.max(1, options.honestHosts),
-                    maxRequests: options.maxRequests,
-                    concurrency: 4,
-                    modelCacheDir: modelCacheDir(),
-                    say,
-                  });
+        options.scenario === 'usage-classes'
+          ? await runUsageClassesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+          : options.scenario === 'responses'
+            ? await runResponsesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+            : options.scenario === 'format-failures'
+              ? await runFormatFailuresSandbox({
+                  seed: options.seed,
+                  requests: Math.max(10, options.requests),
+                  brokenShare: options.brokenShare,
+                  modelCacheDir: modelCacheDir(),
+                  say,
+                })
+              : options.scenario === 'headers-trace'
+                ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+                : options.scenario === 'liveness'
+                  ? await runLivenessSandbox({
+                      seed: options.seed,
+                      idleRepricings: options.idleRepricings,
+                      loadRequests: Math.max(3, options.loadRequests),
+                      modelCacheDir: modelCacheDir(),
+                      say,
+                    })
+                  : await runSandbox({
+                      cheat: options.cheat,
+                      seed: options.seed,
+                      honestHosts: Math.max(1, options.honestHosts),
+                      maxRequests: options.maxRequests,
+                      concurrency: 4,
+                      modelCacheDir: modelCacheDir(),
+                      say,
+                    });
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });

@@ -1,6 +1,6 @@
 // Usage on the wire: per-request records (newest first, paged), per-bucket sums, and what a buyer's key may spend.
 import { z } from 'zod';
-import { decimalSchema, isoTimeSchema, listOf, tokenPricesWireSchema } from '../http/wire-values.ts';
+import { classPricesWireSchema, decimalSchema, isoTimeSchema, listOf } from '../http/wire-values.ts';
 
 export const usageRecordSchema = z.object({
   request_id: z.string(),
@@ -9,7 +9,11 @@ export const usageRecordSchema = z.object({
   host: z.string().nullable(),
   prompt_tokens: z.int(),
   completion_tokens: z.int(),
-  price: tokenPricesWireSchema,
+  /** of the prompt tokens, those billed at the cache price; of the completion tokens, the reasoning ones */
+  cached_tokens: z.int(),
+  reasoning_tokens: z.int(),
+  /** the locked price of each usage class: `cost` is the sum over classes of tokens × price */
+  price: classPricesWireSchema,
   cost: decimalSchema,
   status: z.string(),
   routing: z.object({ attempts: z.int(), hedged: z.boolean() }),

@@ -1,6 +1,12 @@
 // Money over time on the wire: top-ups, payouts, bonds and unbondings, epoch reports, the ledger check, and prices.
 import { z } from 'zod';
-import { decimalSchema, isoTimeSchema, listOf, tokenPricesWireSchema } from '../http/wire-values.ts';
+import {
+  classPricesWireSchema,
+  decimalSchema,
+  isoTimeSchema,
+  listOf,
+  tokenPricesWireSchema,
+} from '../http/wire-values.ts';
 
 export const topUpSchema = z.object({
   id: z.string(),
@@ -113,7 +119,10 @@ export const ledgerCheckSchema = z.object({
 
 export const modelPricingSchema = z.object({
   model: z.string(),
-  price: tokenPricesWireSchema,
+  /** the demand price now, and each usage class's price derived from it by the model's factors */
+  price: classPricesWireSchema,
+  /** the model's usage-class factors, in basis points of the prompt (cache reads) and completion (reasoning) price */
+  class_factors_bps: z.object({ input_cache_read: z.int(), internal_reasoning: z.int() }),
   base: tokenPricesWireSchema,
   floor: tokenPricesWireSchema,
   ceiling: tokenPricesWireSchema,

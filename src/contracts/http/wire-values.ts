@@ -5,6 +5,11 @@ import { z } from 'zod';
 export const decimalSchema = z.string().regex(/^-?\d+(\.\d+)?$/);
 export const isoTimeSchema = z.iso.datetime();
 export const tokenPricesWireSchema = z.object({ prompt: decimalSchema, completion: decimalSchema });
+/** Prices per usage class, OpenRouter's names: a cached prompt token (`input_cache_read`) and a reasoning token (`internal_reasoning`). */
+export const classPricesWireSchema = tokenPricesWireSchema.extend({
+  input_cache_read: decimalSchema,
+  internal_reasoning: decimalSchema,
+});
 /** JSON has no Infinity: a latency beyond the last histogram bucket is reported as that bucket's bound, flagged. */
 export const latencyMsSchema = z.union([z.number(), z.literal('over_30000')]).nullable();
 

@@ -1,13 +1,20 @@
 // What /v1 answers a completion with: the OpenAI objects (the host's fields pass through, so they are loose), the
 // streamed chunks, the usage block with Agora's `cost` when asked, and the model cards of /v1/models.
 import { z } from 'zod';
-import { decimalSchema, listOf, tokenPricesWireSchema } from '../http/wire-values.ts';
+import { classPricesWireSchema, decimalSchema, listOf } from '../http/wire-values.ts';
 import { modelCapabilitySchema } from './model-capabilities.ts';
 
 export const completionUsageSchema = z.object({
   prompt_tokens: z.int(),
   completion_tokens: z.int(),
   total_tokens: z.int(),
+  /**
+   * of the prompt tokens, those billed at the model's cache price: the prefix the market attributes to the serving
+   * host's cache (same host, same key and affinity key, within the TTL), whatever the engine claims
+   */
+  prompt_tokens_details: z.object({ cached_tokens: z.int() }),
+  /** of the completion tokens, those of the reasoning the engine sent apart from the content */
+  completion_tokens_details: z.object({ reasoning_tokens: z.int() }),
   /** what the request cost, when the request asked with `usage: { include: true }` */
   cost: decimalSchema.optional(),
 });
@@ -67,7 +74,7 @@ export const modelCardSchema = z.object({
   owned_by: z.string(),
   name: z.string(),
   context_length: z.int(),
-  pricing: tokenPricesWireSchema,
+  pricing: classPricesWireSchema,
   supported_parameters: z.array(z.string()),
   /** what the model serves: `chat` (chat and text completions), `embeddings` */
   capabilities: z.array(modelCapabilitySchema),

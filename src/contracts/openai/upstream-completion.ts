@@ -72,6 +72,11 @@ export type UpstreamOutput = {
   tokens: ClaimedPosition[] | undefined;
   /** why the host stopped, once it did */
   finishReason: string | null;
+  /**
+   * the reasoning a chat choice adds, where the engine sends it apart from the content (`reasoning_content`: vLLM,
+   * llama.cpp server, DeepSeek; `reasoning`: Ollama, OpenRouter): completion tokens of the reasoning class
+   */
+  reasoning?: string;
   /** a chat message's `tool_calls`, or a delta's fragments of them, as sent (domain/tools/tool-call-assembly.ts reads them) */
   toolCalls?: unknown;
 };
@@ -137,11 +142,13 @@ function chatTokensOf(logprobs: unknown): ClaimedPosition[] | undefined {
 function chatOutputOf(choice: UpstreamChoiceWire): UpstreamOutput {
   const holder = isRecord(choice.message) ? choice.message : isRecord(choice.delta) ? choice.delta : undefined;
   const content = holder?.content;
+  const reasoning = holder?.reasoning_content ?? holder?.reasoning;
   const finishReason = choice.finish_reason;
   const output: UpstreamOutput = {
     text: typeof content === 'string' ? content : '',
     tokens: chatTokensOf(choice.logprobs),
     finishReason: typeof finishReason === 'string' ? finishReason : null,
+    ...(typeof reasoning === 'string' && reasoning !== '' ? { reasoning } : {}),
   };
   if (holder?.tool_calls != null) output.toolCalls = holder.tool_calls;
   return output;

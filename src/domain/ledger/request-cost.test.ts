@@ -8,10 +8,11 @@ describe('request cost', () => {
       fc.property(
         fc.bigInt({ min: 0n, max: 1_000n }),
         fc.bigInt({ min: 1n, max: 1_000n }),
+        fc.bigInt({ min: 0n, max: 2_000n }),
         fc.nat(500),
         fc.bigInt({ min: 0n, max: 1_000_000n }),
-        (promptNanos, completionNanos, promptTokens, budget) => {
-          const price = { promptNanos, completionNanos };
+        (promptNanos, completionNanos, reasoningNanos, promptTokens, budget) => {
+          const price = { promptNanos, completionNanos, cachedPromptNanos: promptNanos / 4n, reasoningNanos };
           const fits = maxTokensWithin(price, promptTokens, budget);
           if (holdFor(price, promptTokens, 0) > budget) expect(fits).toBe(0n);
           else {
@@ -24,6 +25,12 @@ describe('request cost', () => {
   });
 
   it('puts no bound on max_tokens when completion tokens are free', () => {
-    expect(maxTokensWithin({ promptNanos: 1n, completionNanos: 0n }, 10, 10n)).toBe(BigInt(Number.MAX_SAFE_INTEGER));
+    const free = { promptNanos: 1n, completionNanos: 0n, cachedPromptNanos: 0n, reasoningNanos: 0n };
+    expect(maxTokensWithin(free, 10, 10n)).toBe(BigInt(Number.MAX_SAFE_INTEGER));
+  });
+
+  it('holds each completion token at the reasoning price when reasoning is dearer', () => {
+    const price = { promptNanos: 1n, completionNanos: 2n, cachedPromptNanos: 0n, reasoningNanos: 5n };
+    expect(holdFor(price, 10, 4)).toBe(10n + 4n * 5n);
   });
 });

@@ -12,8 +12,9 @@ import {
   type TokenPrices,
 } from '../../../domain/pricing/demand-price.ts';
 import { isPricedOut, type Ask } from '../../../domain/pricing/host-asks.ts';
+import { classPrices } from '../../../domain/pricing/usage-class-prices.ts';
 import { defineRoute, type RouteTable } from './define-route.ts';
-import { isoTime } from './views.ts';
+import { classPricesView, isoTime } from './views.ts';
 
 /** A host's ask for a model, beside the market price: whether it is online, and priced out (above the ceiling). */
 export type HostAsk = { hostId: string; name: string; ask: Ask; online: boolean };
@@ -38,7 +39,16 @@ const askView = (h: HostAsk, ceiling: TokenPrices) => ({
 
 const pricingView = (p: ModelPricing, deps: PricingRouteDeps) => ({
   model: p.modelId,
-  price: prices({ prompt: quotedPrice(p.precise.prompt), completion: quotedPrice(p.precise.completion) }),
+  price: classPricesView(
+    classPrices(
+      { prompt: quotedPrice(p.precise.prompt), completion: quotedPrice(p.precise.completion) },
+      p.classFactors,
+    ),
+  ),
+  class_factors_bps: {
+    input_cache_read: p.classFactors.cachedPromptBps,
+    internal_reasoning: p.classFactors.reasoningBps,
+  },
   base: prices(p.base),
   floor: prices(p.floor),
   ceiling: prices(ceilingPrices(p.base, deps.rules.ceilingMultiple)),

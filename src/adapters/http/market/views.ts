@@ -8,6 +8,7 @@ import type { CatalogModel } from '../../../app/v1/market-catalog.ts';
 import type { keyLimitsSchema } from '../../../contracts/admin/admin-requests.ts';
 import { providerPreferencesWire } from '../../../contracts/openai/provider-preferences.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
+import { classPrices, type ClassPrices } from '../../../domain/pricing/usage-class-prices.ts';
 import type { z } from 'zod';
 
 const decimalOrNull = (n: Nanos | null): string | null => (n === null ? null : formatNanos(n));
@@ -94,7 +95,15 @@ const embeddingParameters = (model: CatalogModel): string[] =>
     ? ['encoding_format', ...(model.embedding.shortenable ? ['dimensions'] : []), 'user', 'usage', 'provider']
     : [];
 
-/** OpenRouter-style model metadata: prices per token as exact decimal strings, the SKU, what it serves (`capabilities`), and the hosts serving it now. */
+/** Prices per usage class on the wire, by OpenRouter's names. */
+export const classPricesView = (p: ClassPrices) => ({
+  prompt: formatNanos(p.prompt),
+  completion: formatNanos(p.completion),
+  input_cache_read: formatNanos(p.cachedPrompt),
+  internal_reasoning: formatNanos(p.reasoning),
+});
+
+/** OpenRouter-style model metadata: prices per token as exact decimal strings, the SKU, and the hosts serving it now. */
 export function modelCard(model: CatalogModel, hostsServing: number) {
   return {
     id: model.id,
@@ -103,7 +112,9 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
     owned_by: 'agora',
     name: model.name,
     context_length: model.contextLength,
-    pricing: { prompt: formatNanos(model.promptPrice), completion: formatNanos(model.completionPrice) },
+    pricing: classPricesView(
+      classPrices({ prompt: model.promptPrice, completion: model.completionPrice }, model.classFactors),
+    ),
     supported_parameters: [
       ...embeddingParameters(model),
       ...(model.capabilities.includes('chat') ? chatParameters(model) : []),
@@ -137,7 +148,14 @@ export function usageView(r: UsageRow) {
     host: r.hostId,
     prompt_tokens: r.promptTokens,
     completion_tokens: r.completionTokens,
-    price: { prompt: formatNanos(r.promptPrice), completion: formatNanos(r.completionPrice) },
+    cached_tokens: r.cachedTokens,
+    reasoning_tokens: r.reasoningTokens,
+    price: classPricesView({
+      prompt: r.promptPrice,
+      completion: r.completionPrice,
+      cachedPrompt: r.cachedPromptPrice,
+      reasoning: r.reasoningPrice,
+    }),
     cost: formatNanos(r.cost),
     status: r.status,
     routing: { attempts: r.attempts, hedged: r.hedged },

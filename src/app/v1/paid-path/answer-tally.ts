@@ -1,5 +1,5 @@
-// What the market gathers from a host's answer as it passes: the text, the host's token positions (while every
-// chunk brought valid ids), its usage claim and why it stopped. The market's count, the capture and the
+// What the market gathers from a host's answer as it passes: the text and the reasoning apart from it, the host's
+// token positions (while every chunk brought valid ids), its usage claim and why it stopped. The market's count, the capture and the
 // verification sample are made from it, for a stream and a JSON answer alike.
 import type { UpstreamAnswer, UpstreamEvent, UpstreamOutput } from '../../../contracts/openai/upstream-completion.ts';
 import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
@@ -8,6 +8,8 @@ import type { ClaimedPosition } from '../../../domain/verification/response-chec
 
 export class AnswerTally {
   text = '';
+  /** the reasoning the host sent beside the content (its own usage class) */
+  reasoning = '';
   /** the host's positions so far; undefined once a chunk had no ids (or invalid ones): then the text is counted */
   positions: ClaimedPosition[] | undefined = [];
   /** the host's completion count, where it claimed one */
@@ -52,8 +54,10 @@ export class AnswerTally {
   private addOutput(output: UpstreamOutput) {
     const tokens = this.reportsIds ? output.tokens : undefined;
     this.toolCalls.add(output.toolCalls);
-    // An engine's logprobs cover the content only: with tool calls, its ids are not the whole output.
-    if (this.positions && tokens && this.toolCalls.size === 0) this.positions.push(...tokens);
+    if (output.reasoning !== undefined) this.reasoning += output.reasoning;
+    // An engine's logprobs cover the content only: with tool calls, its ids are not the whole output; with
+    // reasoning, engines differ on whether they cover it, so they are not read either.
+    if (this.positions && tokens && this.toolCalls.size === 0 && this.reasoning === '') this.positions.push(...tokens);
     else this.positions = undefined;
     this.text += output.text;
     this.finishReason = output.finishReason ?? this.finishReason;

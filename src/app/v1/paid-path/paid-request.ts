@@ -19,8 +19,15 @@ export type EmbeddingInput = { kind: 'embeddings'; body: EmbeddingRequest } & Re
 /** Every request the paid path serves: admitted, forwarded and settled alike, relayed each in its own way. */
 export type PaidInput = CompletionInput | EmbeddingInput;
 
-/** The usage block the market answers with: its own counts, and the cost when the buyer asked for it. */
-export type UsageBlock = { prompt_tokens: number; completion_tokens: number; total_tokens: number; cost?: string };
+/** The usage block the market answers with: its own counts by usage class, and the cost when the buyer asked for it. */
+export type UsageBlock = {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number };
+  completion_tokens_details: { reasoning_tokens: number };
+  cost?: string;
+};
 
 /**
  * What a buyer's stream carries, in order: `delta`s (a host's chunk as relayed, with the text it adds), then `usage`

@@ -1,7 +1,8 @@
-// Admit, second part: the price a request is locked at, and the hosts that serve at it.
+// Admit, second part: the price a request is locked at (each usage class's), and the hosts that serve at it.
 import type { LockedPrice } from '../../../domain/ledger/request-cost.ts';
 import type { TokenPrices } from '../../../domain/pricing/demand-price.ts';
 import { admissionPrice, servesAt, type WorstCase } from '../../../domain/pricing/host-asks.ts';
+import { classPrices } from '../../../domain/pricing/usage-class-prices.ts';
 import type { CatalogModel, ModelRoute } from '../market-catalog.ts';
 import { aboveMaxPrice } from './admit-refusals.ts';
 import { preferencesOf, type PaidInput } from './paid-request.ts';
@@ -31,8 +32,15 @@ export function lockPrice(
     (maxPrice.completion !== undefined && locked.completion > maxPrice.completion)
   )
     throw aboveMaxPrice(model.id, locked);
+  // the usage classes are priced from the locked price, so a host's ask covers them by the same factors
+  const classes = classPrices(locked, model.classFactors);
   return {
-    price: { promptNanos: locked.prompt, completionNanos: locked.completion },
+    price: {
+      promptNanos: classes.prompt,
+      completionNanos: classes.completion,
+      cachedPromptNanos: classes.cachedPrompt,
+      reasoningNanos: classes.reasoning,
+    },
     candidates: available.filter((r) => servesAt(r.ask, locked)),
   };
 }

@@ -34,6 +34,7 @@ export async function relayEmbeddings(
   winner.attempt.finish('ok', 0);
   const { cost, recorded } = settlement.answered(winner, {
     completionTokens: 0,
+    reasoningTokens: 0,
     receipt: winner.answer.receipt,
     positions: undefined,
     finishReason: null,

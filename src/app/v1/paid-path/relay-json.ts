@@ -18,11 +18,11 @@ export async function relayJson(
 ): Promise<object> {
   const { route, answer } = winner;
   const tally = AnswerTally.of(answer.answer, reportsTokenIds(input.kind, route.capabilities));
-  const completionTokens = countCompletion(deps, { input, admitted, route }, tally);
-  winner.attempt.finish('ok', completionTokens);
+  const count = countCompletion(deps, { input, admitted, route }, tally);
+  winner.attempt.finish('ok', count.completionTokens);
   winner.end(false);
-  const { cost, recorded } = settlement.answered(winner, {
-    completionTokens,
+  const { usage, cost, recorded } = settlement.answered(winner, {
+    ...count,
     receipt: answer.receipt,
     positions: tally.positions,
     finishReason: tally.finishReason,
@@ -35,6 +35,6 @@ export async function relayJson(
     id: responseIdOf(input),
     model: admitted.model.id,
     choices: (answer.body.choices ?? []).map((c) => shapeChoiceLogprobs(c, buyerTop)),
-    usage: usageBlock(input, admitted, completionTokens, cost),
+    usage: usageBlock(input, usage, cost),
   };
 }

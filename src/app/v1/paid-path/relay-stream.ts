@@ -10,7 +10,7 @@ import type { FirstAnswer, Winner } from '../host-race.ts';
 import { reportsTokenIds, shapeChoiceLogprobs } from '../upstream-output.ts';
 import type { Admitted } from './admit.ts';
 import { AnswerTally } from './answer-tally.ts';
-import { countCompletion, responseIdOf, usageBlock, type CountDeps } from './answer-parts.ts';
+import { countCompletion, responseIdOf, usageBlock, type CompletionCount, type CountDeps } from './answer-parts.ts';
 import { buyerTopLogprobs, type CompletionInput, type StreamEvent } from './paid-request.ts';
 import { notRecorded, type Settlement } from './settle.ts';
 
@@ -38,7 +38,7 @@ export async function* relayStream(
   const responseId = responseIdOf(input);
   const buyerTop = buyerTopLogprobs(input);
   const tally = new AnswerTally(reportsTokenIds(input.kind, route.capabilities));
-  let count: number | undefined;
+  let count: CompletionCount | undefined;
   let status = 'client_closed';
   const counted = () => (count ??= countCompletion(deps, { input, admitted, route }, tally));
   try {
@@ -74,20 +74,20 @@ export async function* relayStream(
     }
     status = 'ok';
     const receipt = answer.receipt();
-    const { cost, recorded } = settlement.answered(winner, {
-      completionTokens: counted(),
+    const charged = settlement.answered(winner, {
+      ...counted(),
       receipt,
       positions: tally.positions,
       finishReason: tally.finishReason,
       format: tally.formatAnswer(),
     });
     // The usage chunk and [DONE] leave once the capture is durable; an abandoned one ends the stream in an error.
-    if ((await recorded) === 'abandoned') {
+    if ((await charged.recorded) === 'abandoned') {
       yield { type: 'error', wire: errorEnvelope(notRecorded()) };
       return;
     }
     if (input.body.stream_options?.include_usage) {
-      const usage = usageBlock(input, admitted, counted(), cost);
+      const usage = usageBlock(input, charged.usage, charged.cost);
       const wire = {
         id: responseId,
         object: input.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion',
@@ -100,7 +100,8 @@ export async function* relayStream(
     }
     yield { type: 'done' };
   } finally {
-    winner.attempt.finish(status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed', counted());
+    const outcome = status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed';
+    winner.attempt.finish(outcome, counted().completionTokens);
     winner.end(status !== 'ok');
     settlement.cut(winner, counted(), status);
     await answer.events.return(undefined);

@@ -1,13 +1,13 @@
 // Step 4 of the paid path, settle: once per request, whatever ended it. A request no host served is charged
-// nothing; one a host answered is charged for the prompt and the completion tokens delivered (the market's count),
-// captured with the host's receipt (its signature kept only if it verifies) and offered for verification. The
+// nothing; one a host answered is charged for the prompt and the completion tokens delivered (the market's count), by
+// usage class (the prompt's prefix the market attributes to the host's cache at the cache price), captured with the host's receipt (its signature kept only if it verifies) and offered for verification. The
 // capture is durable before the answer's last bytes leave: `recorded` says whether it was (or abandoned, when the
 // billing database stayed unwritable: then nothing was charged and the answer ends in `notRecorded`).
 import { receiptMessage, type ResponseReceipt } from '../../../contracts/hosts/response-receipt.ts';
 import { marketError } from '../../../contracts/errors/market-error.ts';
-import { captureTransaction } from '../../../domain/ledger/transaction.ts';
-import { costOf } from '../../../domain/ledger/request-cost.ts';
+import type { UsageClasses } from '../../../domain/ledger/request-cost.ts';
 import type { Nanos, RevenueSplit } from '../../../domain/money/nanos.ts';
+import { planRequestCapture } from '../../../domain/money/request-capture-plan.ts';
 import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
 import type { Durability } from '../../billing/billing-batcher.ts';
 import type { SpendBudget } from '../../billing/spend-budget.ts';
@@ -16,7 +16,9 @@ import type { Clock, CompletionMetrics, Logger } from '../../ports.ts';
 import type { ResponseSampler, SamplingDecision } from '../../verification/response-sampling.ts';
 import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
+import type { PromptCacheBook } from '../prompt-cache-book.ts';
 import type { Admitted } from './admit.ts';
+import type { CompletionCount } from './answer-parts.ts';
 import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput, type PaidInput } from './paid-request.ts';
 import { judgeFormat, type FormatRecorder } from './format-verdict.ts';
 import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
@@ -30,13 +32,14 @@ export type SettleDeps = {
   verifySignature(publicKey: string, text: string, signature: string): boolean;
   /** keeps some finished responses for re-scoring against the reference engine */
   sampler: ResponseSampler;
+  /** the prompt prefixes each host was sent, per buyer key and affinity key: what is billed as cache reads */
+  promptCache: PromptCacheBook;
   /** told of every answer judged for its requested format (format failures: decision 022) */
   formats: FormatRecorder;
 };
 
 /** A whole answer as a host gave it: the market's count of its tokens, its receipt (unverified), what it claims. */
-export type Answered = {
-  completionTokens: number;
+export type Answered = CompletionCount & {
   receipt: ResponseReceipt | undefined;
   /** the host's token ids with their logprobs and top-k, where its engine reports them */
   positions: ClaimedPosition[] | undefined;
@@ -47,6 +50,9 @@ export type Answered = {
   vectors?: number[][];
 };
 
+/** What a request was charged: its usage as billed, by class, and the cost; `recorded` once its capture is durable. */
+export type Charged = { usage: UsageClasses; cost: Nanos; recorded: Promise<Durability> };
+
 export type Settlement = {
   /** no host served it (`attempts` hosts were tried): nothing is charged */
   unserved(status: string, attempts: number): void;
@@ -54,12 +60,9 @@ export type Settlement = {
    * the winner's whole answer: charged, its receipt kept as evidence, offered for verification (`sampling`: the
    * sampler's decision per choice, by choice index, for the routing trace)
    */
-  answered(
-    winner: Winner,
-    answer: Answered,
-  ): { cost: Nanos; recorded: Promise<Durability>; sampling: SamplingDecision[] };
+  answered(winner: Winner, answer: Answered): Charged & { sampling: SamplingDecision[] };
   /** the winner's answer ended early (`status` says why): the delivered tokens are charged; no-op once settled */
-  cut(winner: Winner, completionTokens: number, status: string): void;
+  cut(winner: Winner, count: CompletionCount, status: string): void;
 };
 
 /** The answer's capture could not be written before the give-up time: it is not charged, so it is not delivered. */
@@ -72,35 +75,44 @@ export const notRecorded = () =>
 
 type Routing = Pick<Winner, 'attempts' | 'hedged'> & { served?: Winner };
 
+const NO_COMPLETION: CompletionCount = { completionTokens: 0, reasoningTokens: 0 };
+const NOTHING_BILLED: UsageClasses = { promptTokens: 0, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0 };
+
 export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Admitted): Settlement {
-  const { model, price, promptTokens, maxTokens, hold, rate, slot } = admitted;
+  const { model, price, promptIds, promptTokens, maxTokens, hold, rate, slot, query } = admitted;
   let settled = false;
 
   const settle = (
     hostId: string | null,
-    completionTokens: number,
+    count: CompletionCount,
     status: string,
     routing: Routing,
     receipt: ResponseReceipt | null = null,
-  ): { cost: Nanos; recorded: Promise<Durability> } => {
-    if (settled) return { cost: 0n, recorded: Promise.resolve('durable') };
+  ): Charged => {
+    if (settled) return { usage: NOTHING_BILLED, cost: 0n, recorded: Promise.resolve('durable') };
     settled = true;
     slot.release();
     const upstream = hostId === null ? undefined : routing.served?.attempt.elapsed();
     deps.metrics.completed({ modelId: model.id, status, ...(upstream ? { upstream } : {}) });
-    const tokensBilled = hostId === null ? 0 : promptTokens;
-    const cost = hostId === null ? 0n : costOf(price, tokensBilled, completionTokens, maxTokens);
-    const delivered = Math.min(completionTokens, maxTokens);
-    rate.settle(hostId === null ? 0 : tokensBilled + delivered);
+    // the prompt is remembered for its host whatever ended the answer: the host has computed it either way
+    const cachedTokens =
+      hostId === null ? 0 : deps.promptCache.attribute(`${input.key.id}\n${query.affinityKey}`, hostId, promptIds);
+    const { usage, cost, transaction } = planRequestCapture({
+      requestId: input.requestId,
+      buyerAccountId: input.key.accountId,
+      hostId,
+      price,
+      counted: { promptTokens, cachedTokens, ...count },
+      maxCompletionTokens: maxTokens,
+      split: deps.split,
+    });
+    rate.settle(usage.promptTokens + usage.completionTokens);
     const recorded = deps.budget.settle(hold, cost, {
       type: 'capture',
       leaseId: hold.leaseId,
       keyId: input.key.id,
       day: utcDay(deps.clock.nowMs()),
-      transaction:
-        hostId === null
-          ? undefined
-          : captureTransaction(input.requestId, input.key.accountId, hostId, cost, deps.split),
+      transaction,
       usage: {
         requestId: input.requestId,
         accountId: input.key.accountId,
@@ -108,10 +120,11 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
         keyPrefix: input.key.prefix,
         modelId: model.id,
         hostId,
-        promptTokens: tokensBilled,
-        completionTokens: hostId === null ? 0 : delivered,
+        ...usage,
         promptPrice: price.promptNanos,
         completionPrice: price.completionNanos,
+        cachedPromptPrice: price.cachedPromptNanos,
+        reasoningPrice: price.reasoningNanos,
         cost,
         status,
         attempts: routing.attempts,
@@ -119,7 +132,7 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
         receipt,
       },
     });
-    return { cost, recorded };
+    return { usage, cost, recorded };
   };
 
   /** The receipt as evidence: its signature kept only if it is the host's, over these exact digests. */
@@ -140,10 +153,12 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
   const routingOf = (winner: Winner): Routing => ({ attempts: winner.attempts, hedged: winner.hedged, served: winner });
 
   return {
-    unserved: (status, attempts) => void settle(null, 0, status, { attempts, hedged: false }),
+    unserved: (status, attempts) => void settle(null, NO_COMPLETION, status, { attempts, hedged: false }),
     answered(winner, answer) {
       const receipt = verifiedReceipt(winner.route, answer.receipt);
-      const charged = settle(winner.route.host.id, answer.completionTokens, 'ok', routingOf(winner), receipt);
+      const { completionTokens, reasoningTokens } = answer;
+      const count = { completionTokens, reasoningTokens };
+      const charged = settle(winner.route.host.id, count, 'ok', routingOf(winner), receipt);
       const offerCompletion = (completion: CompletionInput) => {
         const outcome = answer.format && judgeFormat(completion, answer.format);
         if (outcome) deps.formats.record(model.id, winner.route.host.id, outcome);
@@ -181,7 +196,6 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
       input.trace?.served(winner.attempt, model, price, sampling);
       return { ...charged, sampling };
     },
-    cut: (winner, completionTokens, status) =>
-      void settle(winner.route.host.id, completionTokens, status, routingOf(winner)),
+    cut: (winner, count, status) => void settle(winner.route.host.id, count, status, routingOf(winner)),
   };
 }
