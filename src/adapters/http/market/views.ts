@@ -87,6 +87,10 @@ const chatParameters = (model: CatalogModel): string[] =>
     'usage',
     'provider',
     'trace',
+    'tools',
+    'tool_choice',
+    'parallel_tool_calls',
+    'response_format',
   ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p)));
 
 /** An embedding model's parameters: `dimensions` only where its vectors may be shortened. */

@@ -12,6 +12,7 @@ import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.
 import { overloaded } from '../overload-answers.ts';
 import { embeddingInputIds } from '../embedding-metering.ts';
 import { promptTokenIds } from '../prompt-metering.ts';
+import { checkToolRequest } from '../tool-request.ts';
 import { affinityKey } from './affinity-key.ts';
 import { contextExceeded, holdRefusal, noHostAvailable, unknownBiasToken } from './admit-refusals.ts';
 import { modelRoutes } from './model-routes.ts';
@@ -47,6 +48,7 @@ export type Admitted = {
 };
 
 export async function admit(deps: AdmitDeps, input: PaidInput): Promise<Admitted> {
+  if (input.kind === 'chat') checkToolRequest(input.body);
   const { model, routes } = modelRoutes(deps.catalog, input);
   if (input.kind !== 'embeddings') {
     const unknownBias = firstUnknownBiasToken(
