@@ -31,7 +31,7 @@ import { fileDigest, loadTokenizerDir, placeTokenizerFiles } from '../adapters/t
 import type { ModelLaunchDeps } from '../app/models/model-launch.ts';
 import { HOST_HEARTBEAT_MS } from '../domain/hosts/liveness.ts';
 import { ensureDemoAccount, ensureOperatorKey } from './market-accounts.ts';
-import { BUILTIN_MODEL_ID, ensureBuiltinModel } from './builtin-model.ts';
+import { ensureBuiltinModel } from './builtin-model.ts';
 import { recordMarketUrl } from './market-url-file.ts';
 import { createCapacityProbing } from './capacity-probing.ts';
 import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
@@ -41,7 +41,7 @@ import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
-import { createSampler, createVerifier, launchedReferences } from './verification.ts';
+import { createSampler, createVerifier, isBuiltinModel, launchedReferences } from './verification.ts';
 import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
 import { createKyselyPricingStore } from '../adapters/sql/kysely-pricing-store.ts';
 import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
@@ -245,7 +245,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
       sampler: await createSampler(store, verification, options.verification, logger, (modelId) => {
         const model = catalog.get(modelId);
-        return model?.launch ? model.launch.manifest.reference !== undefined : modelId === BUILTIN_MODEL_ID;
+        return model?.launch ? model.launch.manifest.reference !== undefined : isBuiltinModel(modelId);
       }),
       formats: {
         record(modelId, hostId, outcome) {

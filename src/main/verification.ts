@@ -13,7 +13,18 @@ import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
 import { hmacSamplingUnit, newSamplingSecret } from '../adapters/keys/sampling-oracle.ts';
 import { verifyHostSignature } from '../adapters/keys/host-identity.ts';
-import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles } from './builtin-model.ts';
+import {
+  BUILTIN_EMBED_MODEL_ID,
+  BUILTIN_MODEL_ID,
+  BUILTIN_QUANTIZATION,
+  builtinDigest,
+  builtinModelFiles,
+} from './builtin-model.ts';
+import { HONEST_EMBEDDING_DISTANCE_THRESHOLD } from '../domain/verification/embedding-check.ts';
+
+/** The built-in SKUs (chat and embeddings, on the same weights): the market's reference engine runs them exactly. */
+export const isBuiltinModel = (modelId: string): boolean =>
+  modelId === BUILTIN_MODEL_ID || modelId === BUILTIN_EMBED_MODEL_ID;
 import { cryptoIds } from './system-ports.ts';
 
 export type VerificationOptions = {
@@ -54,6 +65,7 @@ export function referenceEngine(engine: LlamaEngine, name: string): ReferenceEng
     endOfGenerationId: engine.endOfGenerationId,
     isEndOfGeneration: engine.isEndOfGeneration,
     score: (promptIds, claimedIds, topK, extra) => engine.score(promptIds, claimedIds, topK, extra),
+    embed: (inputIds) => engine.embed(inputIds),
   };
 }
 
@@ -100,7 +112,7 @@ export function createVerifier(deps: {
     return reference;
   };
   const reference = async (modelId: string): Promise<ReferenceEngine | undefined> => {
-    if (modelId === BUILTIN_MODEL_ID) {
+    if (isBuiltinModel(modelId)) {
       const files = await builtinModelFiles(deps.modelCacheDir);
       return load(files.ggufPath, `${BUILTIN_MODEL_ID} ${BUILTIN_QUANTIZATION} ${builtinDigest(files)}`);
     }
@@ -115,6 +127,7 @@ export function createVerifier(deps: {
     verifySignature: verifyHostSignature,
     rule: DEFAULT_CONVICTION_RULE,
     threshold: HONEST_MEAN_TV_THRESHOLD,
+    embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
     convictionSlashBps: deps.convictionSlashBps,
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
   };
