@@ -11,7 +11,17 @@ import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
 import { hmacSamplingUnit, newSamplingSecret } from '../adapters/keys/sampling-oracle.ts';
 import { verifyHostSignature } from '../adapters/keys/host-identity.ts';
-import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles } from './builtin-model.ts';
+import {
+  BUILTIN_EMBED_MODEL_ID,
+  BUILTIN_MODEL_ID,
+  BUILTIN_QUANTIZATION,
+  builtinDigest,
+  builtinModelFiles,
+} from './builtin-model.ts';
+import { HONEST_EMBEDDING_DISTANCE_THRESHOLD } from '../domain/verification/embedding-check.ts';
+
+/** The built-in SKUs (chat and embeddings, on the same weights): the market's reference engine runs them exactly. */
+const isBuiltinModel = (modelId: string): boolean => modelId === BUILTIN_MODEL_ID || modelId === BUILTIN_EMBED_MODEL_ID;
 import { cryptoIds } from './system-ports.ts';
 
 export type VerificationOptions = {
@@ -38,7 +48,7 @@ export async function createSampler(
     store: verification,
     samplingUnit: hmacSamplingUnit(secret),
     samplingFloor: options.samplingFloor,
-    verifiable: (modelId) => modelId === BUILTIN_MODEL_ID,
+    verifiable: isBuiltinModel,
     logger,
   });
 }
@@ -50,6 +60,7 @@ export function referenceEngine(engine: LlamaEngine, name: string): ReferenceEng
     endOfGenerationId: engine.endOfGenerationId,
     isEndOfGeneration: engine.isEndOfGeneration,
     score: (promptIds, claimedIds, topK, extra) => engine.score(promptIds, claimedIds, topK, extra),
+    embed: (inputIds) => engine.embed(inputIds),
   };
 }
 
@@ -74,12 +85,13 @@ export function createVerifier(deps: {
   const verifierDeps = {
     store: deps.store,
     reference: (modelId: string) =>
-      modelId === BUILTIN_MODEL_ID ? (reference ??= builtinReference()) : Promise.resolve(undefined),
+      isBuiltinModel(modelId) ? (reference ??= builtinReference()) : Promise.resolve(undefined),
     ids: cryptoIds,
     logger: deps.logger,
     verifySignature: verifyHostSignature,
     rule: DEFAULT_CONVICTION_RULE,
     threshold: HONEST_MEAN_TV_THRESHOLD,
+    embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
     convictionSlashBps: deps.convictionSlashBps,
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
   };

@@ -2,6 +2,7 @@
 // the routes of active, unsuspended hosts with their bonds, open disputes and maintenance windows.
 import { sql, type Kysely } from 'kysely';
 import type { CatalogStore, ModelRecord } from '../../app/v1/catalog-store.ts';
+import { embeddingShapeSchema, modelCapabilitySchema } from '../../contracts/openai/model-capabilities.ts';
 import { openingPricing, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import { listMaintenanceFrom } from './kysely-host-maintenance-store.ts';
 import type { Schema } from './schema.ts';
@@ -21,6 +22,8 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizer_dir: model.tokenizerDir,
         digest: model.digest,
         quantization: model.quantization,
+        capabilities: JSON.stringify(model.capabilities ?? ['chat']),
+        embedding: model.embedding ? JSON.stringify(model.embedding) : null,
         ...(model.classFactors && {
           cached_prompt_price_bps: model.classFactors.cachedPromptBps,
           reasoning_price_bps: model.classFactors.reasoningBps,
@@ -69,6 +72,8 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizerDir: r.tokenizer_dir,
         digest: r.digest,
         quantization: r.quantization,
+        capabilities: modelCapabilitySchema.array().parse(r.capabilities),
+        embedding: r.embedding === null ? null : embeddingShapeSchema.parse(r.embedding),
         classFactors: { cachedPromptBps: r.cached_prompt_price_bps, reasoningBps: r.reasoning_price_bps },
       }));
     },

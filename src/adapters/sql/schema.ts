@@ -119,6 +119,10 @@ export type Schema = {
     tokenizer_dir: string;
     digest: string;
     quantization: string;
+    /** jsonb: ModelCapability[] */
+    capabilities: Generated<unknown>;
+    /** jsonb: EmbeddingShape; null (the default) for a model that does not embed */
+    embedding: Generated<unknown>;
     /** a cached prompt token's price, in basis points of the prompt price */
     cached_prompt_price_bps: Generated<number>;
     /** a reasoning token's price, in basis points of the completion price */

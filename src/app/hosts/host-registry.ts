@@ -36,20 +36,23 @@ export type Registered = {
 export type HostAdmission = 'open' | 'approval';
 
 export const HOST_TOKEN_PREFIX = 'ht-agora-';
-const PROBE_MESSAGES = [
-  { role: 'user' as const, content: 'Agora admission probe: the market counts these tokens itself.' },
-];
+const PROBE_TEXT = 'Agora admission probe: the market counts these tokens itself.';
+const PROBE_MESSAGES = [{ role: 'user' as const, content: PROBE_TEXT }];
 
 type ProbeTarget = { baseUrl: string; forwardSecret: string };
 
 async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: string): Promise<string | undefined> {
   const sold = deps.catalog.get(modelId);
   if (!sold) return 'the market does not sell this model';
+  // An embedding model is probed on /v1/embeddings with the same text, counted by the market's tokenizer alone.
+  const embeds = !sold.capabilities.includes('chat');
   try {
     const response = await deps.engines.send({
       baseUrl: target.baseUrl,
-      path: '/v1/chat/completions',
-      body: { model: modelId, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
+      path: embeds ? '/v1/embeddings' : '/v1/chat/completions',
+      body: embeds
+        ? { model: modelId, input: PROBE_TEXT }
+        : { model: modelId, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
       bearer: target.forwardSecret,
       requestId: deps.ids.newId('probe'),
       signal: AbortSignal.timeout(15_000),
@@ -59,10 +62,12 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       (response.kind === 'json'
         ? (response.body as { usage?: { prompt_tokens?: unknown } }).usage?.prompt_tokens
         : undefined) ?? 'nothing';
-    const counted = promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
+    const counted = embeds
+      ? sold.tokenizer.encode(PROBE_TEXT).length
+      : promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
     return claimed === counted
       ? undefined
-      : `the probe's prompt is ${counted} tokens under this SKU's tokenizer and chat template; the host counted ${String(claimed)}`;
+      : `the probe's prompt is ${counted} tokens under this SKU's tokenizer${embeds ? '' : ' and chat template'}; the host counted ${String(claimed)}`;
   } catch (error) {
     return `the probe failed: ${(error as Error).message}`;
   }

@@ -1,5 +1,6 @@
 // The store port for the catalog: the models the market lists with their demand prices, and the routes of the hosts
 // that serve them (what routing and admission read).
+import type { EmbeddingShape, ModelCapability } from '../../contracts/openai/model-capabilities.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { UsageClassFactors } from '../../domain/pricing/usage-class-prices.ts';
 import type { HostRecord } from '../hosts/host-store.ts';
@@ -20,12 +21,18 @@ export type ModelRecord = {
   /** what a cached prompt token and a reasoning token cost, as factors of the demand price; upserted without: a new
    * model gets the defaults (DEFAULT_USAGE_CLASS_FACTORS), a known one keeps its own */
   classFactors?: UsageClassFactors;
+  /** what it serves; default: chat */
+  capabilities?: ModelCapability[];
+  /** an embedding model's vectors; default: none */
+  embedding?: EmbeddingShape | null;
 };
 
 /** A model as listed: its demand price now, its usage-class factors, and the operator's base price (from which its ceiling follows). */
 export type ListedModel = ModelRecord & {
   basePrice: { prompt: Nanos; completion: Nanos };
   classFactors: UsageClassFactors;
+  capabilities: ModelCapability[];
+  embedding: EmbeddingShape | null;
 };
 
 /** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */

@@ -124,6 +124,13 @@ export const ERROR_CATALOG = {
       type: invalid,
       description: 'No host of the model supports a parameter of the request.',
     },
+    model_capability_mismatch: {
+      status: 400,
+      type: invalid,
+      description:
+        'The model does not serve this endpoint (an embedding model asked for a completion, or a chat model for embeddings); `capabilities` in /v1/models says what each serves.',
+      param: 'model',
+    },
     invalid_logit_bias: {
       status: 400,
       type: invalid,

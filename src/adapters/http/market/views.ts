@@ -67,6 +67,38 @@ export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLim
   };
 }
 
+/** The completion parameters some host of the model supports. */
+const chatParameters = (model: CatalogModel): string[] =>
+  [
+    'max_tokens',
+    'max_completion_tokens',
+    'temperature',
+    'top_p',
+    'seed',
+    'stop',
+    'stream',
+    'stream_options',
+    'logprobs',
+    'top_logprobs',
+    'logit_bias',
+    'presence_penalty',
+    'frequency_penalty',
+    'user',
+    'usage',
+    'provider',
+    'trace',
+    'tools',
+    'tool_choice',
+    'parallel_tool_calls',
+    'response_format',
+  ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p)));
+
+/** An embedding model's parameters: `dimensions` only where its vectors may be shortened. */
+const embeddingParameters = (model: CatalogModel): string[] =>
+  model.embedding
+    ? ['encoding_format', ...(model.embedding.shortenable ? ['dimensions'] : []), 'user', 'usage', 'provider']
+    : [];
+
 /** Prices per usage class on the wire, by OpenRouter's names. */
 export const classPricesView = (p: ClassPrices) => ({
   prompt: formatNanos(p.prompt),
@@ -88,28 +120,10 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
       classPrices({ prompt: model.promptPrice, completion: model.completionPrice }, model.classFactors),
     ),
     supported_parameters: [
-      'max_tokens',
-      'max_completion_tokens',
-      'temperature',
-      'top_p',
-      'seed',
-      'stop',
-      'stream',
-      'stream_options',
-      'logprobs',
-      'top_logprobs',
-      'logit_bias',
-      'presence_penalty',
-      'frequency_penalty',
-      'user',
-      'usage',
-      'provider',
-      'trace',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'response_format',
-    ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p))),
+      ...embeddingParameters(model),
+      ...(model.capabilities.includes('chat') ? chatParameters(model) : []),
+    ],
+    capabilities: model.capabilities,
     top_provider: { max_completion_tokens: model.maxTokensCap },
     sku: { model: model.id, digest: model.digest, quantization: model.quantization },
     hosts: hostsServing,

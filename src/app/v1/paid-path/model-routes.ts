@@ -5,6 +5,8 @@ import { firstUnsupportedParameter } from '../../../domain/engines/engine-capabi
 import { isPricedOut } from '../../../domain/pricing/host-asks.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.ts';
 import {
+  capabilityMismatch,
+  dimensionsRefused,
   everyHostPricedOut,
   modelNotAllowed,
   modelNotFound,
@@ -18,7 +20,7 @@ import {
 import { requestSchemas } from '../tool-request.ts';
 import { toGrammarSchema } from '../../../domain/tools/grammar-schema.ts';
 import type { ChatCompletionRequest } from '../../../contracts/openai/completion-request.ts';
-import { preferencesOf, type CompletionInput } from './paid-request.ts';
+import { preferencesOf, type PaidInput } from './paid-request.ts';
 
 /** A buyer may pin the SKU's quantization: `model@quant`. */
 function parseModelName(name: string): { id: string; quantization: string | undefined } {
@@ -26,15 +28,17 @@ function parseModelName(name: string): { id: string; quantization: string | unde
   return at <= 0 ? { id: name, quantization: undefined } : { id: name.slice(0, at), quantization: name.slice(at + 1) };
 }
 
-export function modelRoutes(
-  catalog: MarketCatalog,
-  input: CompletionInput,
-): { model: CatalogModel; routes: ModelRoute[] } {
+export function modelRoutes(catalog: MarketCatalog, input: PaidInput): { model: CatalogModel; routes: ModelRoute[] } {
   const wanted = parseModelName(input.body.model);
   const model = catalog.get(wanted.id);
   if (!model) throw modelNotFound(wanted.id);
   if (wanted.quantization !== undefined && wanted.quantization !== model.quantization)
     throw skuNotFound(model, wanted.quantization);
+  const needed = input.kind === 'embeddings' ? 'embeddings' : 'chat';
+  if (!model.capabilities.includes(needed)) throw capabilityMismatch(model, needed);
+  const dimensions = input.kind === 'embeddings' ? input.body.dimensions : undefined;
+  if (dimensions !== undefined && !(model.embedding?.shortenable && dimensions <= model.embedding.dimensions))
+    throw dimensionsRefused(model);
   if (input.key.models && !input.key.models.includes(model.id)) throw modelNotAllowed(model.id);
   if (model.routes.length === 0) throw noHostServing(model.id);
   const preferences = preferencesOf(input);
