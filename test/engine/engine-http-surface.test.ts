@@ -137,13 +137,10 @@ describe('engine HTTP surface', () => {
     await expect(
       client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], temperature: 3 }),
     ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    await expect(
-      client.chat.completions.create({
-        model: MODEL,
-        messages: [{ role: 'user', content: 'x' }],
-        tools: [{ type: 'function', function: { name: 'f' } }],
-      }),
-    ).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter' });
+    await expect(client.completions.create({ model: MODEL, prompt: 'x', echo: true })).rejects.toMatchObject({
+      status: 400,
+      code: 'unsupported_parameter',
+    });
   });
 
   it('answers 503 with Retry-After when every sequence is busy and the queue is full', async () => {

@@ -44,9 +44,34 @@ describe('refusals in the OpenAI envelope', () => {
       status: 400,
       param: 'messages',
     });
+  });
+
+  it('400 naming the parameter for a tool schema that does not compile, a stray tool_choice, or a schema the built-in grammar cannot enforce', async () => {
+    const tool = (parameters: Record<string, unknown>) => ({
+      type: 'function' as const,
+      function: { name: 'f', parameters },
+    });
     await expect(
-      client(key).chat.completions.create({ ...chat, response_format: { type: 'json_object' } }),
-    ).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter' });
+      client(key).chat.completions.create({ ...chat, tools: [tool({ type: 'strnig' })] }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'tools.0.function.parameters',
+      message: expect.stringContaining('not a valid JSON Schema'),
+    });
+    await expect(client(key).chat.completions.create({ ...chat, tool_choice: 'required' })).rejects.toMatchObject({
+      status: 400,
+      param: 'tool_choice',
+    });
+    await expect(
+      client(key).chat.completions.create({
+        ...chat,
+        tools: [tool({ type: 'object', properties: {} })],
+        tool_choice: { type: 'function', function: { name: 'g' } },
+      }),
+    ).rejects.toMatchObject({ status: 400, param: 'tool_choice' });
+    await expect(
+      client(key).chat.completions.create({ ...chat, tools: [tool({ type: 'string', pattern: '^a+$' })] }),
+    ).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'tools.0.function.parameters' });
   });
 
   it('400 for malformed JSON and over-deep nesting, 413 for an oversized body', async () => {

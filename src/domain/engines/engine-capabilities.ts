@@ -13,6 +13,11 @@ export type EngineCapabilities = {
   logprobsAfterAdjustments: boolean;
   /** parameters the engine cannot honour: a request using them is refused with 400 before it is forwarded */
   unsupportedParameters: readonly string[];
+  /**
+   * JSON Schemas (tools, `response_format`) are decoded under a grammar that takes a subset of JSON Schema
+   * (domain/tools/grammar-schema.ts): a request with a schema outside it is refused, not served unconstrained
+   */
+  grammarSchemaSubset: boolean;
 };
 
 export const ENGINE_KINDS = ['builtin', 'llama.cpp', 'vllm', 'ollama', 'openai-compatible'] as const;
@@ -23,31 +28,36 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
     tokenIdsInChatLogprobs: true,
     tokenIdsInCompletionLogprobs: true,
     logprobsAfterAdjustments: true,
-    unsupportedParameters: ['tools', 'tool_choice', 'response_format', 'echo', 'suffix'],
+    grammarSchemaSubset: true,
+    unsupportedParameters: ['echo', 'suffix'],
   },
   'llama.cpp': {
     tokenIdsInChatLogprobs: true,
     tokenIdsInCompletionLogprobs: false,
     logprobsAfterAdjustments: false,
     unsupportedParameters: ['echo'],
+    grammarSchemaSubset: false,
   },
   vllm: {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
     logprobsAfterAdjustments: false,
     unsupportedParameters: [],
+    grammarSchemaSubset: false,
   },
   ollama: {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
     logprobsAfterAdjustments: false,
     unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'],
+    grammarSchemaSubset: false,
   },
   'openai-compatible': {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
     logprobsAfterAdjustments: false,
     unsupportedParameters: [],
+    grammarSchemaSubset: false,
   },
 };
 

@@ -3,7 +3,10 @@
 // and chooses in our code, so every position carries its token id and top-k logprobs, and sampling is seeded.
 import {
   getLlama,
+  LlamaGrammarEvaluationState,
   LlamaLogLevel,
+  TokenBias,
+  type Token,
   type ControlledEvaluateInputItem,
   type LlamaModel,
   type LlamaContext,
@@ -36,6 +39,9 @@ export type GenerateRequest = {
   signal?: AbortSignal;
 };
 
+/** What a constrained generation must produce: a value of a schema in the grammar's subset (grammar-schema.ts). */
+export type OutputGrammar = { type: 'json_schema'; schema: Record<string, unknown> };
+
 export type GenerationEvent =
   | { type: 'token'; token: GeneratedToken }
   /** text held back until the end (a stop-sequence prefix or half a character) that belongs to no new token */
@@ -64,6 +70,11 @@ export type LlamaEngine = {
   /** the token that ends a turn (what a model that stops on its own produces) */
   readonly endOfGenerationId: number;
   generate(request: GenerateRequest): AsyncGenerator<GenerationEvent>;
+  /**
+   * Generation under a JSON grammar (llama.cpp's sampler masks every token the grammar forbids): it ends when the
+   * JSON value is complete, or at maxTokens. Tokens carry no logprobs (the grammar changed the distribution).
+   */
+  generateConstrained(request: GenerateRequest, grammar: OutputGrammar): AsyncGenerator<GenerationEvent>;
   score(
     promptIds: readonly number[],
     claimedIds: readonly number[],
@@ -144,6 +155,49 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     }
   }
 
+  const noBias = TokenBias.for(model);
+
+  async function* generateConstrained(
+    request: GenerateRequest,
+    output: OutputGrammar,
+  ): AsyncGenerator<GenerationEvent> {
+    const grammar = await llama.createGrammarForJsonSchema(output.schema as never);
+    const sequence = await pool.acquire();
+    try {
+      const decoder = createTextDelta(detokenize, request.stop, heldTail);
+      const ids: number[] = [];
+      const closeString = TokenBias.for(model).set('"', { logit: 1e4 });
+      const tokens = sequence.evaluate([...request.promptIds] as Token[], {
+        grammarEvaluationState: new LlamaGrammarEvaluationState({ model, grammar }),
+        // The tiny model never learnt to close a JSON string: past MAX_STRING_CHARS it is made to.
+        tokenBias: () => (openStringLength(detokenize(ids)) >= MAX_STRING_CHARS ? closeString : noBias),
+        temperature: request.temperature,
+        topP: request.topP,
+        seed: request.seed,
+      });
+      for await (const token of tokens) {
+        if (request.signal?.aborted) return;
+        if (model.isEogToken(token)) break;
+        const id = Number(token);
+        ids.push(id);
+        const delta = decoder.push(id);
+        yield { type: 'token', token: { id, logprob: Number.NaN, top: [], text: delta.text } };
+        if (delta.stopped || isCompleteJson(detokenize(ids))) {
+          const tail = decoder.flush();
+          if (tail.text) yield { type: 'text', text: tail.text };
+          yield { type: 'finish', reason: 'stop' };
+          return;
+        }
+        if (ids.length >= request.maxTokens) break;
+      }
+      const tail = decoder.flush();
+      if (tail.text) yield { type: 'text', text: tail.text };
+      yield { type: 'finish', reason: ids.length >= request.maxTokens ? 'length' : 'stop' };
+    } finally {
+      await pool.release(sequence);
+    }
+  }
+
   async function score(
     promptIds: readonly number[],
     claimedIds: readonly number[],
@@ -200,6 +254,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     isEndOfGeneration: (id) => model.isEogToken(id as never),
     endOfGenerationId: Number(model.tokens.eos ?? model.tokens.eot),
     generate,
+    generateConstrained,
     score,
     async close() {
       await context.dispose();
@@ -207,4 +262,33 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
       await llama.dispose();
     },
   };
+}
+
+/**
+ * Whether the text is one whole JSON object or array: the grammar would allow trailing whitespace for ever, and a
+ * tiny model may take it, so generation stops at the closing bracket.
+ */
+function isCompleteJson(text: string): boolean {
+  const trimmed = text.trimEnd();
+  if (!trimmed.endsWith('}') && !trimmed.endsWith(']')) return false;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How long a string the built-in engine writes under a grammar may grow before it is closed (keys and values). */
+const MAX_STRING_CHARS = 24;
+
+/** The characters written so far in a JSON string still open at the end of the text; -1 outside a string. */
+function openStringLength(text: string): number {
+  let start = -1;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (start !== -1 && c === '\\') i += 1;
+    else if (c === '"') start = start === -1 ? i : -1;
+  }
+  return start === -1 ? -1 : text.length - start - 1;
 }

@@ -3,7 +3,13 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../contracts/openai/error-envelope.ts';
-import { chatCompletionRequestSchema, completionRequestSchema } from '../../../contracts/openai/completion-request.ts';
+import {
+  chatCompletionRequestSchema,
+  completionRequestSchema,
+  type ChatCompletionRequest,
+} from '../../../contracts/openai/completion-request.ts';
+import { chatTemplateMessages } from '../../../app/v1/prompt-metering.ts';
+import { constrainedChoice, constrainedEvents, constrainedPlan, type ConstrainedPlan } from './engine-constrained.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import { EngineBusyError } from '../../engines/builtin/sequence-pool.ts';
 import type { GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
@@ -165,8 +171,96 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
     }
   };
 
+  /** A grammar-constrained chat answer (engine-constrained.ts), as JSON or as a stream of deltas. */
+  const runConstrained = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: ChatCompletionRequest,
+    plan: ConstrainedPlan,
+  ) => {
+    const abort = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    });
+    const promptIds = chatPromptIds(engine, body);
+    const settings = generationSettings(engine, promptIds, body, 1, abort.signal);
+    const promptText = engine.renderChat(chatTemplateMessages(body));
+    // Token ids without logprobs (the grammar changed the distribution): what the market counts content by.
+    const contentLogprobs = (ids: number[]) =>
+      body.logprobs
+        ? {
+            content: ids.map((id) => ({
+              token: engine.detokenize([id]),
+              id,
+              logprob: null,
+              bytes: [...engine.tokenBytes(id)],
+              top_logprobs: [],
+            })),
+            refusal: null,
+          }
+        : null;
+    const envelope = {
+      id: `chatcmpl-${randomUUID()}`,
+      created: Math.floor(Date.now() / 1000),
+      model: modelId,
+      system_fingerprint: options.sha256.slice(0, 16),
+    };
+    const usage = (completion: number) => ({
+      prompt_tokens: promptIds.length,
+      completion_tokens: completion,
+      total_tokens: promptIds.length + completion,
+    });
+    try {
+      const events = constrainedEvents(engine, plan, promptText, settings);
+      if (body.stream !== true) {
+        const { choice, completionTokens, contentIds } = await constrainedChoice(events);
+        if (choice.message.content !== null) choice.logprobs = contentLogprobs(contentIds);
+        return { ...envelope, object: 'chat.completion', choices: [choice], usage: usage(completionTokens) };
+      }
+      const first = await events.next();
+      const sse = openSseStream(reply, { 'x-request-id': request.id }, signer?.stream(request));
+      const chunk = (delta: object, finish: string | null = null, logprobs: unknown = null) => ({
+        ...envelope,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta, logprobs, finish_reason: finish }],
+      });
+      sse.send(chunk({ role: 'assistant', content: plan.kind === 'content' ? '' : null }));
+      let index = -1;
+      for (let next = first; !next.done; next = await events.next()) {
+        if (sse.closed) return reply;
+        const event = next.value;
+        if (event.type === 'call') {
+          index = event.index;
+          const opened = { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
+          sse.send(chunk({ tool_calls: [opened] }));
+        } else if (event.type === 'text') {
+          if (index !== -1) sse.send(chunk({ tool_calls: [{ index, function: { arguments: event.text } }] }));
+          else sse.send(chunk({ content: event.text }, null, contentLogprobs(event.ids)));
+        } else {
+          sse.send(chunk({}, event.reason));
+          if (body.stream_options?.include_usage === true)
+            sse.send({
+              ...envelope,
+              object: 'chat.completion.chunk',
+              choices: [],
+              usage: usage(event.completionTokens),
+            });
+        }
+      }
+      sse.done();
+      sse.end();
+      return reply;
+    } catch (error) {
+      if (error instanceof EngineBusyError)
+        throw new ApiError(503, 'service_unavailable', error.message, 'engine_busy', null, { 'retry-after': '1' });
+      throw error;
+    }
+  };
+
   app.post('/v1/chat/completions', async (request, reply) => {
     const body = parseRequest(chatCompletionRequestSchema, request.body);
+    const plan = constrainedPlan(body);
+    if (plan) return runConstrained(request, reply, body, plan);
     return run(request, reply, chatShape, (signal) => {
       const k = body.logprobs ? (body.top_logprobs ?? 0) : null;
       return {

@@ -31,7 +31,7 @@ function rejectUnsupported(request: object): void {
 
 export function chatPromptIds(engine: LlamaEngine, request: ChatCompletionRequest): number[] {
   rejectUnsupported(request);
-  const messages = chatTemplateMessages(request.messages);
+  const messages = chatTemplateMessages(request);
   return engine.tokenize(engine.renderChat(messages), { special: true });
 }
 

@@ -46,6 +46,13 @@ export const noHostMatchesPreferences = (modelId: string) =>
 export const unsupportedParameter = (modelId: string, param: string | null) =>
   marketError('unsupported_parameter', `The model '${modelId}' does not support '${param}'.`, { param });
 
+export const schemaOutsideGrammar = (modelId: string, outside: { param: string; message: string }) =>
+  marketError(
+    'unsupported_parameter',
+    `Every host of '${modelId}' decodes under a JSON-schema grammar, and ${outside.param}: ${outside.message}.`,
+    { param: outside.param },
+  );
+
 export const unknownBiasToken = (model: CatalogModel, key: string) =>
   marketError('invalid_logit_bias', `logit_bias key '${key}' is not a token id of '${model.id}'s tokenizer.`, {
     param: 'logit_bias',

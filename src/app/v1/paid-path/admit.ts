@@ -11,6 +11,7 @@ import type { HostRouter, RouteQuery } from '../host-router.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.ts';
 import { overloaded } from '../overload-answers.ts';
 import { promptTokenIds } from '../prompt-metering.ts';
+import { checkToolRequest } from '../tool-request.ts';
 import { affinityKey } from './affinity-key.ts';
 import { contextExceeded, holdRefusal, noHostAvailable, unknownBiasToken } from './admit-refusals.ts';
 import { modelRoutes } from './model-routes.ts';
@@ -44,6 +45,7 @@ export type Admitted = {
 };
 
 export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Admitted> {
+  if (input.kind === 'chat') checkToolRequest(input.body);
   const { model, routes } = modelRoutes(deps.catalog, input);
   const unknownBias = firstUnknownBiasToken(
     input.body.logit_bias ?? {},

@@ -12,8 +12,12 @@ import {
   noHostServing,
   quantizationExcluded,
   skuNotFound,
+  schemaOutsideGrammar,
   unsupportedParameter,
 } from './admit-refusals.ts';
+import { requestSchemas } from '../tool-request.ts';
+import { toGrammarSchema } from '../../../domain/tools/grammar-schema.ts';
+import type { ChatCompletionRequest } from '../../../contracts/openai/completion-request.ts';
 import { preferencesOf, type CompletionInput } from './paid-request.ts';
 
 /** A buyer may pin the SKU's quantization: `model@quant`. */
@@ -48,5 +52,18 @@ export function modelRoutes(
       model.id,
       firstUnsupportedParameter((preferred[0] as ModelRoute).capabilities, input.body) ?? null,
     );
-  return { model, routes };
+  const outsideGrammar = input.kind === 'chat' ? firstSchemaOutsideGrammar(input.body) : undefined;
+  if (!outsideGrammar) return { model, routes };
+  const unconstrained = routes.filter((r) => !r.capabilities.grammarSchemaSubset);
+  if (unconstrained.length === 0) throw schemaOutsideGrammar(model.id, outsideGrammar);
+  return { model, routes: unconstrained };
+}
+
+/** The first JSON Schema of the request that a grammar-decoding engine cannot enforce, and why. */
+function firstSchemaOutsideGrammar(body: ChatCompletionRequest): { param: string; message: string } | undefined {
+  for (const { param, schema } of requestSchemas(body)) {
+    const grammar = toGrammarSchema(schema);
+    if (!grammar.ok) return { param, message: grammar.message };
+  }
+  return undefined;
 }
