@@ -5,7 +5,7 @@
 //   npm run verify:power -- --seeds 100 --cheats q8_0,noise --max-checks 10
 import { parseArgs } from 'node:util';
 import { examineResponse, type ReferenceEngine } from '../src/app/verification/verifier.ts';
-import type { SamplePayload } from '../src/app/verification/verification-store.ts';
+import type { CompletionPayload } from '../src/app/verification/verification-store.ts';
 import { afterCheck, DEFAULT_CONVICTION_RULE } from '../src/domain/verification/conviction.ts';
 import {
   judgePool,
@@ -44,7 +44,7 @@ const load = async (variant: VariantName, sequences: number) =>
   });
 
 /** What the market would keep of one answer of this engine to one request of the sandbox's mix. */
-async function answer(engine: LlamaEngine, prng: Prng): Promise<SamplePayload> {
+async function answer(engine: LlamaEngine, prng: Prng): Promise<CompletionPayload> {
   const request = sandboxRequest(prng) as {
     messages: Array<{ role: string; content: string }>;
     temperature: number;
@@ -52,7 +52,7 @@ async function answer(engine: LlamaEngine, prng: Prng): Promise<SamplePayload> {
     seed: number;
   };
   const promptIds = engine.tokenize(engine.renderChat(request.messages), { special: true });
-  const claimed: SamplePayload['claimed'] = [];
+  const claimed: CompletionPayload['claimed'] = [];
   let stopped = false;
   for await (const event of engine.generate({
     promptIds,
@@ -86,7 +86,7 @@ async function checkHost(
   while (checks.length < limit && !(stopAtConviction && convictedAt !== null)) {
     const answers = await Promise.all(Array.from({ length: CONCURRENCY }, () => answer(host, prng)));
     for (const payload of answers) {
-      pool.push(await examineResponse(reference, payload));
+      pool.push((await examineResponse(reference, payload)) as SampleFindings);
       const verdict = judgePool(pool, HONEST_MEAN_TV_THRESHOLD);
       if (!verdict || checks.length >= limit || (stopAtConviction && convictedAt !== null)) continue;
       checks.push(verdict);

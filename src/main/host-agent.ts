@@ -18,11 +18,11 @@ import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
 import {
+  BUILTIN_EMBED_MODEL_ID,
   BUILTIN_MODEL_ID,
-  BUILTIN_PRICES,
   BUILTIN_QUANTIZATION,
-  builtinDigest,
   builtinModelFiles,
+  builtinModels,
   loadBuiltinEngine,
 } from './builtin-model.ts';
 
@@ -147,6 +147,7 @@ async function serveEngine(
     const server = buildEngineServer({
       engine,
       modelId: BUILTIN_MODEL_ID,
+      embeddingModelId: BUILTIN_EMBED_MODEL_ID,
       sha256: files.sha256,
       quantization: BUILTIN_QUANTIZATION,
       requireBearer: forwardSecret,
@@ -155,15 +156,13 @@ async function serveEngine(
     return {
       server,
       engine: { kind: 'builtin', version: 'node-llama-cpp 3.22.1' },
-      models: [
-        {
-          model: BUILTIN_MODEL_ID,
-          digest: builtinDigest(files),
-          quantization: BUILTIN_QUANTIZATION,
-          context_length: engine.contextLength,
-          ask: { prompt: formatNanos(BUILTIN_PRICES.prompt), completion: formatNanos(BUILTIN_PRICES.completion) },
-        },
-      ],
+      models: builtinModels(files).map((sku) => ({
+        model: sku.id,
+        digest: sku.digest,
+        quantization: sku.quantization,
+        context_length: engine.contextLength,
+        ask: { prompt: formatNanos(sku.promptPrice), completion: formatNanos(sku.completionPrice) },
+      })),
       close: async () => {
         await server.close();
         await engine.close();

@@ -8,7 +8,7 @@ import { createKeyAuthenticator } from '../app/auth/key-authenticator.ts';
 import { createBillingBatcher } from '../app/billing/billing-batcher.ts';
 import { createSpendBudget } from '../app/billing/spend-budget.ts';
 import { createKeyRateLimiter } from '../app/limits/key-rate-limiter.ts';
-import type { BillingWriter, Job, Tokenizer } from '../app/ports.ts';
+import type { BillingWriter, Job } from '../app/ports.ts';
 import { createHostRouter } from '../app/v1/host-router.ts';
 import { createFormatQuality } from '../app/v1/format-quality.ts';
 import { DEFAULT_FORMAT_RULES } from '../domain/formats/format-scorecard.ts';
@@ -25,7 +25,10 @@ import { createKyselyMarketStore, type MarketStores } from '../adapters/sql/kyse
 import { openDatabase } from '../adapters/sql/open-database.ts';
 import { cryptoIds, systemClock, userCacheDir } from './system-ports.ts';
 import { startBuiltinHosts } from './builtin-hosts.ts';
-import { loadCatalog } from './catalog-loading.ts';
+import { createTokenizerCache, loadCatalog } from './catalog-loading.ts';
+import { createKyselyModelVersionStore } from '../adapters/sql/kysely-model-version-store.ts';
+import { fileDigest, loadTokenizerDir, placeTokenizerFiles } from '../adapters/tokenizers/launched-tokenizers.ts';
+import type { ModelLaunchDeps } from '../app/models/model-launch.ts';
 import { HOST_HEARTBEAT_MS } from '../domain/hosts/liveness.ts';
 import { ensureDemoAccount, ensureOperatorKey } from './market-accounts.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
@@ -38,7 +41,7 @@ import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
-import { createSampler, createVerifier } from './verification.ts';
+import { createSampler, createVerifier, isBuiltinModel, launchedReferences } from './verification.ts';
 import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
 import { createKyselyPricingStore } from '../adapters/sql/kysely-pricing-store.ts';
 import { createKyselyEconomicsStore } from '../adapters/sql/kysely-economics-store.ts';
@@ -117,10 +120,11 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     cleanups.push(() => scheduler.stop());
 
     await ensureBuiltinModel(store, options.modelCacheDir);
-    const tokenizers = new Map<string, Promise<Tokenizer>>();
+    const modelVersions = createKyselyModelVersionStore(database.db);
+    const tokenizerOf = createTokenizerCache(modelVersions);
     const ceilingMultiple = options.economics.pricing.ceilingMultiple;
-    const catalog = createMarketCatalog(await loadCatalog(store, tokenizers, clock, ceilingMultiple));
-    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizers, clock, ceilingMultiple));
+    const catalog = createMarketCatalog(await loadCatalog(store, tokenizerOf, clock, ceilingMultiple));
+    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizerOf, clock, ceilingMultiple));
 
     const authenticator = createKeyAuthenticator({ keys: createKyselyKeyStore(database.db), clock });
     const timedWriter: BillingWriter = {
@@ -239,7 +243,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       verifySignature: verifyHostSignature,
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
-      sampler: await createSampler(store, verification, options.verification, logger),
+      sampler: await createSampler(store, verification, options.verification, logger, (modelId) => {
+        const model = catalog.get(modelId);
+        return model?.launch ? model.launch.manifest.reference !== undefined : isBuiltinModel(modelId);
+      }),
       formats: {
         record(modelId, hostId, outcome) {
           formats.record(modelId, hostId, outcome);
@@ -249,6 +256,20 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       admission: createAdmissionQueue({ clock, scheduler, metrics: metrics.admission }),
       scheduler,
       promptCache: createPromptCacheBook(clock),
+    };
+    const models: ModelLaunchDeps = {
+      store: modelVersions,
+      catalog,
+      onlineRoutes: (routes) => router.onlineRoutes(routes),
+      engines,
+      ids: cryptoIds,
+      clock,
+      tokenizers: {
+        place: (files) => placeTokenizerFiles(join(options.modelCacheDir, 'tokenizers'), files),
+        load: loadTokenizerDir,
+      },
+      fileDigest,
+      reloadCatalog,
     };
     const hostByTokenHash = async (hash: string) => (await store.findHostByTokenHash(hash))?.id;
     const { app, routes } = buildMarketServer({
@@ -285,6 +306,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         hostStates: () => router.hostStates(),
         clock,
         heartbeatIntervalMs: HOST_HEARTBEAT_MS,
+        models,
       },
       console: {
         sessions: {
@@ -355,6 +377,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
             modelCacheDir: options.modelCacheDir,
             logger,
             convictionSlashBps: rules.bonds.convictionSlashBps,
+            launchedReference: launchedReferences(modelVersions),
             // A convicted host leaves the routes at once, not at the next reload.
             onCheck: (event) => {
               if (event.counted) metrics.verificationCheck(event.modelId, event.verdict.passed);

@@ -4,8 +4,8 @@
 // answers that call tools (the rest pass untouched), so the broken host's failure rate is known in advance.
 
 export type Breakage = 'leaked_token' | 'renamed_function';
-export const LEAKED_TOKEN = '<tool_call>';
-export const RENAMED_SUFFIX = '_v2';
+const LEAKED_TOKEN = '<tool_call>';
+const RENAMED_SUFFIX = '_v2';
 
 /** Whether the n-th tool-calling answer (from 0) is broken, and how: `share` of them, the two faults in turn. */
 export function planBreakage(n: number, share: number): Breakage | undefined {

@@ -5,7 +5,8 @@ import pino from 'pino';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
 import type { CheckEvent } from '../app/verification/verifier.ts';
 import { withDatabase, type MarketData } from './offline-database.ts';
-import { createVerifier } from './verification.ts';
+import { createVerifier, launchedReferences } from './verification.ts';
+import { createKyselyModelVersionStore } from '../adapters/sql/kysely-model-version-store.ts';
 import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
 import { DEFAULT_BOND_RULES } from '../domain/economics/bonds.ts';
 
@@ -27,6 +28,7 @@ export function runValidator(data: MarketData, options: ValidatorOptions): Promi
       modelCacheDir: options.modelCacheDir,
       logger,
       convictionSlashBps: DEFAULT_BOND_RULES.convictionSlashBps,
+      launchedReference: launchedReferences(createKyselyModelVersionStore(database.db)),
       onCheck: options.onCheck,
     });
     const scheduler = createTimerScheduler((name, error) => logger.error({ err: String(error) }, `${name} failed`));

@@ -1,7 +1,9 @@
 // Composition of trust: the sampling secret (kept in the database, shared by every gateway instance), the sampler
 // on the request path, and the verifier worker that re-scores sampled answers with the market's own reference
-// engine for the built-in SKU — in this process, or in `agora validator` beside it.
+// engine for the built-in SKU, or the reference weights a launched model's manifest names (loaded by the same
+// built-in engine) — in this process, or in `agora validator` beside it.
 import type { Logger } from '../app/ports.ts';
+import type { ModelVersionStore } from '../app/models/model-version-store.ts';
 import type { SettingsStore } from '../app/settings-store.ts';
 import { createResponseSampler, type ResponseSampler } from '../app/verification/response-sampling.ts';
 import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../app/verification/verifier.ts';
@@ -11,7 +13,18 @@ import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
 import { hmacSamplingUnit, newSamplingSecret } from '../adapters/keys/sampling-oracle.ts';
 import { verifyHostSignature } from '../adapters/keys/host-identity.ts';
-import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles } from './builtin-model.ts';
+import {
+  BUILTIN_EMBED_MODEL_ID,
+  BUILTIN_MODEL_ID,
+  BUILTIN_QUANTIZATION,
+  builtinDigest,
+  builtinModelFiles,
+} from './builtin-model.ts';
+import { HONEST_EMBEDDING_DISTANCE_THRESHOLD } from '../domain/verification/embedding-check.ts';
+
+/** The built-in SKUs (chat and embeddings, on the same weights): the market's reference engine runs them exactly. */
+export const isBuiltinModel = (modelId: string): boolean =>
+  modelId === BUILTIN_MODEL_ID || modelId === BUILTIN_EMBED_MODEL_ID;
 import { cryptoIds } from './system-ports.ts';
 
 export type VerificationOptions = {
@@ -28,6 +41,8 @@ export async function createSampler(
   verification: VerificationStore,
   options: VerificationOptions,
   logger: Logger,
+  /** whether a reference engine can re-score the model's answers (the built-in one, or a manifest's) */
+  verifiable: (modelId: string) => boolean,
 ): Promise<ResponseSampler> {
   let secret = await store.getSetting(SAMPLING_SECRET);
   if (!secret) {
@@ -38,7 +53,7 @@ export async function createSampler(
     store: verification,
     samplingUnit: hmacSamplingUnit(secret),
     samplingFloor: options.samplingFloor,
-    verifiable: (modelId) => modelId === BUILTIN_MODEL_ID,
+    verifiable,
     logger,
   });
 }
@@ -50,6 +65,7 @@ export function referenceEngine(engine: LlamaEngine, name: string): ReferenceEng
     endOfGenerationId: engine.endOfGenerationId,
     isEndOfGeneration: engine.isEndOfGeneration,
     score: (promptIds, claimedIds, topK, extra) => engine.score(promptIds, claimedIds, topK, extra),
+    embed: (inputIds) => engine.embed(inputIds),
   };
 }
 
@@ -57,29 +73,61 @@ export function referenceEngine(engine: LlamaEngine, name: string): ReferenceEng
 export type Verifier = { drain(): Promise<void>; close(): Promise<void> };
 
 /** Re-scores queued samples until the queue is empty, on each drain; the reference engine loads on first use. */
+/** A launched model's reference: weights on this machine (already checked against the SKU's digest) and its name. */
+export type LaunchedReference = { weights: string; name: string };
+
+/** The reference the live version of a launched model names, read from its store. */
+export const launchedReferences =
+  (versions: Pick<ModelVersionStore, 'findManagedModel' | 'listVersions'>) =>
+  async (modelId: string): Promise<LaunchedReference | undefined> => {
+    const managed = await versions.findManagedModel(modelId);
+    if (managed?.version === null || managed?.version === undefined) return undefined;
+    const live = (await versions.listVersions(modelId)).find((v) => v.version === managed.version);
+    const weights = live?.manifest.reference?.weights;
+    return live && weights
+      ? { weights, name: `${modelId} v${live.version} ${live.manifest.sku.quantization} ${live.manifest.sku.digest}` }
+      : undefined;
+  };
+
 export function createVerifier(deps: {
   store: VerificationStore;
   modelCacheDir: string;
   logger: Logger;
   convictionSlashBps: bigint;
+  /** the reference a launched model's live manifest names; undefined when it has none */
+  launchedReference(modelId: string): Promise<LaunchedReference | undefined>;
   onCheck?: (event: CheckEvent) => void;
 }): Verifier {
-  let engine: Promise<LlamaEngine> | undefined;
-  let reference: Promise<ReferenceEngine> | undefined;
-  const builtinReference = async (): Promise<ReferenceEngine> => {
-    const files = await builtinModelFiles(deps.modelCacheDir);
-    engine = loadLlamaEngine({ modelPath: files.ggufPath, sequences: 1 });
-    return referenceEngine(await engine, `${BUILTIN_MODEL_ID} ${BUILTIN_QUANTIZATION} ${builtinDigest(files)}`);
+  // One engine per weights file, loaded on first use and kept until close.
+  const engines = new Map<string, Promise<LlamaEngine>>();
+  const references = new Map<string, Promise<ReferenceEngine>>();
+  const load = (weights: string, name: string): Promise<ReferenceEngine> => {
+    const key = `${weights}\0${name}`;
+    const known = references.get(key);
+    if (known) return known;
+    const engine = engines.get(weights) ?? loadLlamaEngine({ modelPath: weights, sequences: 1 });
+    engines.set(weights, engine);
+    const reference = engine.then((e) => referenceEngine(e, name));
+    references.set(key, reference);
+    return reference;
+  };
+  const reference = async (modelId: string): Promise<ReferenceEngine | undefined> => {
+    if (isBuiltinModel(modelId)) {
+      const files = await builtinModelFiles(deps.modelCacheDir);
+      return load(files.ggufPath, `${BUILTIN_MODEL_ID} ${BUILTIN_QUANTIZATION} ${builtinDigest(files)}`);
+    }
+    const launched = await deps.launchedReference(modelId);
+    return launched && load(launched.weights, launched.name);
   };
   const verifierDeps = {
     store: deps.store,
-    reference: (modelId: string) =>
-      modelId === BUILTIN_MODEL_ID ? (reference ??= builtinReference()) : Promise.resolve(undefined),
+    reference,
     ids: cryptoIds,
     logger: deps.logger,
     verifySignature: verifyHostSignature,
     rule: DEFAULT_CONVICTION_RULE,
     threshold: HONEST_MEAN_TV_THRESHOLD,
+    embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
     convictionSlashBps: deps.convictionSlashBps,
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
   };
@@ -98,7 +146,7 @@ export function createVerifier(deps: {
     drain,
     async close() {
       await pass;
-      if (engine) await (await engine).close();
+      for (const engine of engines.values()) await (await engine).close();
     },
   };
 }

@@ -1,7 +1,8 @@
 // The Responses API through the official openai client, against a real market and its built-in host: a response
 // served on the chat path and billed as chat (the usage record's cost is the tokens at the locked prices), its
-// typed stream in order, and `store: true` / `previous_response_id` continuing a conversation that only its own
-// account can read, continue or delete.
+// typed stream in order, a function call streamed as argument deltas and answered from its output, and
+// `store: true` / `previous_response_id` continuing a conversation that only its own account can read, continue or
+// delete.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
@@ -146,6 +147,54 @@ describe('POST /v1/responses', () => {
     await expect(
       client.responses.create({ model: 'agora-tiny', input: 'Hi', previous_response_id: first.id }),
     ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
+  it('answers with a function call whose arguments parse, and continues from its output', async () => {
+    const buyer = await fundedBuyer(market, '1');
+    const client = clientOf(buyer.key);
+    const tools: OpenAI.Responses.FunctionTool[] = [
+      {
+        type: 'function',
+        name: 'get_weather',
+        description: 'The weather in a city now',
+        parameters: {
+          type: 'object',
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+          additionalProperties: false,
+        },
+        strict: true,
+      },
+    ];
+    const stream = await client.responses.create({
+      model: 'agora-tiny',
+      input: 'What is the weather in Paris?',
+      tools,
+      tool_choice: { type: 'function', name: 'get_weather' },
+      store: true,
+      stream: true,
+    });
+    const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    const done = events.find((e) => e.type === 'response.function_call_arguments.done');
+    const argumentDeltas = events.filter((e) => e.type === 'response.function_call_arguments.delta');
+    expect(done).toMatchObject({ name: 'get_weather' });
+    expect(argumentDeltas.map((e) => e.delta).join('')).toBe(done?.arguments);
+    expect(JSON.parse(done?.arguments ?? '')).toEqual({ city: expect.any(String) });
+    const completed = events.at(-1) as OpenAI.Responses.ResponseCompletedEvent;
+    expect(completed.type).toBe('response.completed');
+    const call = completed.response.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({ type: 'function_call', name: 'get_weather', status: 'completed' });
+
+    const answered = await client.responses.create({
+      model: 'agora-tiny',
+      previous_response_id: completed.response.id,
+      input: [{ type: 'function_call_output', call_id: call?.call_id ?? '', output: '{"sky":"clear"}' }],
+      tools,
+      max_output_tokens: 8,
+    });
+    expect(answered.status).not.toBe('failed');
+    expect(answered.output.length).toBeGreaterThan(0);
   });
 
   it('refuses what it does not know in the envelope, naming the parameter', async () => {

@@ -77,6 +77,6 @@ export async function startHostProcess(
     child.stdout.on('data', () => (/^Host ready: /m.test(output) ? resolve() : undefined));
     child.once('exit', (code) => reject(new Error(`agora host exited with ${code}:\n${output}`)));
   });
-  const [, hostId, url] = /^Host ready: (\S+) serving \S+ at (\S+) /m.exec(output)!;
+  const [, hostId, url] = /^Host ready: (\S+) serving .+? at (\S+) /m.exec(output)!;
   return { hostId: hostId!, url: url!, child };
 }

@@ -8,7 +8,12 @@ import type { SampledResponse } from '../../src/app/verification/verification-st
 import { adjustDistribution, logitDeltas, type LogitAdjustments } from '../../src/domain/sampling/logit-adjustments.ts';
 import { chooseToken } from '../../src/domain/sampling/token-sampler.ts';
 import { createPrng } from '../../src/domain/tiny-model/prng.ts';
-import { judgePool, VERIFY_TOP_K, type ClaimedPosition } from '../../src/domain/verification/response-check.ts';
+import {
+  judgePool,
+  VERIFY_TOP_K,
+  type ClaimedPosition,
+  type SampleFindings,
+} from '../../src/domain/verification/response-check.ts';
 
 const VOCAB = 64;
 const EOG = 0;
@@ -86,7 +91,7 @@ async function poolVerdict(seeds: number[], honest: boolean, replay: boolean) {
       });
     }),
   );
-  return judgePool(findings.filter((f) => f.positions > 0));
+  return judgePool((findings as SampleFindings[]).filter((f) => f.positions > 0));
 }
 
 describe('verification under logit_bias and penalties', () => {

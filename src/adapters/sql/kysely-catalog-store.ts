@@ -2,6 +2,8 @@
 // the routes of active, unsuspended hosts with their bonds, open disputes and maintenance windows.
 import { sql, type Kysely } from 'kysely';
 import type { CatalogStore, ModelRecord } from '../../app/v1/catalog-store.ts';
+import { modelManifestSchema } from '../../contracts/models/model-manifest.ts';
+import { embeddingShapeSchema, modelCapabilitySchema } from '../../contracts/openai/model-capabilities.ts';
 import { openingPricing, quotedPrice } from '../../domain/pricing/demand-price.ts';
 import { listMaintenanceFrom } from './kysely-host-maintenance-store.ts';
 import type { Schema } from './schema.ts';
@@ -21,6 +23,8 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizer_dir: model.tokenizerDir,
         digest: model.digest,
         quantization: model.quantization,
+        capabilities: JSON.stringify(model.capabilities ?? ['chat']),
+        embedding: model.embedding ? JSON.stringify(model.embedding) : null,
         ...(model.classFactors && {
           cached_prompt_price_bps: model.classFactors.cachedPromptBps,
           reasoning_price_bps: model.classFactors.reasoningBps,
@@ -53,8 +57,12 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
       const rows = await db
         .selectFrom('models')
         .innerJoin('model_pricing', 'model_pricing.model_id', 'models.id')
+        .leftJoin('model_versions', (j) =>
+          j.onRef('model_versions.model_id', '=', 'models.id').onRef('model_versions.version', '=', 'models.version'),
+        )
         .selectAll('models')
-        .select(['model_pricing.prompt_precise', 'model_pricing.completion_precise'])
+        .select(['model_pricing.prompt_precise', 'model_pricing.completion_precise', 'model_versions.manifest'])
+        .where('models.disabled_at', 'is', null)
         .orderBy('id')
         .execute();
       return rows.map((r) => ({
@@ -69,7 +77,13 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         tokenizerDir: r.tokenizer_dir,
         digest: r.digest,
         quantization: r.quantization,
+        capabilities: modelCapabilitySchema.array().parse(r.capabilities),
+        embedding: r.embedding === null ? null : embeddingShapeSchema.parse(r.embedding),
         classFactors: { cachedPromptBps: r.cached_prompt_price_bps, reasoningBps: r.reasoning_price_bps },
+        launch:
+          r.version === null || r.manifest === null
+            ? null
+            : { version: r.version, manifest: modelManifestSchema.parse(r.manifest) },
       }));
     },
     async listRoutes(nowMs) {

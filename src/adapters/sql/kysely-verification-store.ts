@@ -4,12 +4,12 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type {
   CheckStore,
+  Findings,
   SamplePayload,
   SampleQueue,
   StoredSample,
   VerificationStore,
 } from '../../app/verification/verification-store.ts';
-import type { SampleFindings } from '../../domain/verification/response-check.ts';
 import { createKyselyConvictionStore } from './kysely-conviction-store.ts';
 import { createKyselyDisputeStore } from './kysely-dispute-store.ts';
 import type { Schema } from './schema.ts';
@@ -105,7 +105,7 @@ function createKyselySampleAndCheckStore(db: Kysely<Schema>): SampleQueue & Chec
         .where('check_id', 'is', null)
         .orderBy('served_at')
         .execute();
-      return rows.map((r) => ({ requestId: r.request_id, findings: r.findings as SampleFindings }));
+      return rows.map((r) => ({ requestId: r.request_id, findings: r.findings as Findings }));
     },
     async samples(requestIds) {
       if (requestIds.length === 0) return [];

@@ -16,6 +16,8 @@ const TABLES = [
   ['hosts', 'id'],
   ['models', 'id'],
   ['model_hosts', 'model_id, host_id'],
+  ['model_versions', 'model_id, version'],
+  ['probe_runs', 'ran_at, id'],
   ['host_maintenance', 'id'],
   ['host_capacity', 'host_id, model_id'],
   ['host_format_counts', 'host_id, model_id, outcome'],

@@ -119,11 +119,39 @@ export type Schema = {
     tokenizer_dir: string;
     digest: string;
     quantization: string;
+    /** jsonb: ModelCapability[] */
+    capabilities: Generated<unknown>;
+    /** jsonb: EmbeddingShape; null (the default) for a model that does not embed */
+    embedding: Generated<unknown>;
     /** a cached prompt token's price, in basis points of the prompt price */
     cached_prompt_price_bps: Generated<number>;
     /** a reasoning token's price, in basis points of the completion price */
     reasoning_price_bps: Generated<number>;
     created_at: Generated<Timestamp>;
+    /** the manifest version live now; null for the built-in model */
+    version: number | null;
+    disabled_at: Timestamp | null;
+  };
+  model_versions: {
+    model_id: string;
+    version: number;
+    /** the manifest as the admin API took it (amounts as decimal strings) */
+    manifest: unknown;
+    tokenizer_json: string;
+    tokenizer_config: string;
+    status: 'pending' | 'active' | 'rejected' | 'superseded' | 'rolled_back';
+    created_at: Generated<Timestamp>;
+    promoted_at: Timestamp | null;
+  };
+  probe_runs: {
+    id: string;
+    model_id: string;
+    version: number;
+    host_id: string;
+    passed: boolean;
+    distances: unknown;
+    reason: string | null;
+    ran_at: Generated<Timestamp>;
   };
   model_hosts: {
     model_id: string;

@@ -49,6 +49,8 @@ export function pickProbeTarget(
 ): { modelId: string; hostId: string } | undefined {
   const pairs = catalog
     .list()
+    // Probes measure generation speed: an embedding model generates nothing.
+    .filter((model) => model.capabilities.includes('chat'))
     .flatMap((model) => model.routes.map((route) => ({ modelId: model.id, hostId: route.host.id })));
   return pairs[Math.floor(random() * pairs.length)];
 }

@@ -1,6 +1,7 @@
 // Hosts joining the market: a registration signed with the host's key is verified on the exact bytes received,
 // checked against the SKUs the market sells, then probed — the market sends a real request and compares the host's
 // prompt-token count with its own (another tokenizer or chat template, i.e. another model family, is refused).
+// A model launched from a manifest also has readiness probes the host's answers must match (models/readiness-probes).
 // Only then does the host get its token and traffic.
 import { marketError } from '../../contracts/errors/market-error.ts';
 import type { z } from 'zod';
@@ -10,6 +11,7 @@ import type { HostStore } from './host-store.ts';
 import type { Clock, EngineClient, Ids } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
 import { promptTokenIds } from '../v1/prompt-metering.ts';
+import { runReadinessProbes } from '../models/readiness-probes.ts';
 
 export type HostRegistryDeps = {
   store: Pick<HostStore, 'activateHost' | 'findAgentHost' | 'saveAgentHost'>;
@@ -36,20 +38,23 @@ export type Registered = {
 export type HostAdmission = 'open' | 'approval';
 
 export const HOST_TOKEN_PREFIX = 'ht-agora-';
-const PROBE_MESSAGES = [
-  { role: 'user' as const, content: 'Agora admission probe: the market counts these tokens itself.' },
-];
+const PROBE_TEXT = 'Agora admission probe: the market counts these tokens itself.';
+const PROBE_MESSAGES = [{ role: 'user' as const, content: PROBE_TEXT }];
 
 type ProbeTarget = { baseUrl: string; forwardSecret: string };
 
 async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: string): Promise<string | undefined> {
   const sold = deps.catalog.get(modelId);
   if (!sold) return 'the market does not sell this model';
+  // An embedding model is probed on /v1/embeddings with the same text, counted by the market's tokenizer alone.
+  const embeds = !sold.capabilities.includes('chat');
   try {
     const response = await deps.engines.send({
       baseUrl: target.baseUrl,
-      path: '/v1/chat/completions',
-      body: { model: modelId, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
+      path: embeds ? '/v1/embeddings' : '/v1/chat/completions',
+      body: embeds
+        ? { model: modelId, input: PROBE_TEXT }
+        : { model: modelId, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
       bearer: target.forwardSecret,
       requestId: deps.ids.newId('probe'),
       signal: AbortSignal.timeout(15_000),
@@ -59,10 +64,19 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       (response.kind === 'json'
         ? (response.body as { usage?: { prompt_tokens?: unknown } }).usage?.prompt_tokens
         : undefined) ?? 'nothing';
-    const counted = promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
-    return claimed === counted
-      ? undefined
-      : `the probe's prompt is ${counted} tokens under this SKU's tokenizer and chat template; the host counted ${String(claimed)}`;
+    const counted = embeds
+      ? sold.tokenizer.encode(PROBE_TEXT).length
+      : promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
+    if (claimed !== counted)
+      return `the probe's prompt is ${counted} tokens under this SKU's tokenizer${embeds ? '' : ' and chat template'}; the host counted ${String(claimed)}`;
+    if (embeds || !sold.launch) return undefined;
+    const ready = await runReadinessProbes(
+      deps,
+      { baseUrl: target.baseUrl, bearer: target.forwardSecret, upstreamModel: modelId },
+      sold.launch.manifest.readiness,
+      sold.tokenizer,
+    );
+    return ready.reason ?? undefined;
   } catch (error) {
     return `the probe failed: ${(error as Error).message}`;
   }

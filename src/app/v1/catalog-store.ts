@@ -1,5 +1,7 @@
 // The store port for the catalog: the models the market lists with their demand prices, and the routes of the hosts
 // that serve them (what routing and admission read).
+import type { ModelManifest } from '../../contracts/models/model-manifest.ts';
+import type { EmbeddingShape, ModelCapability } from '../../contracts/openai/model-capabilities.ts';
 import type { Nanos } from '../../domain/money/nanos.ts';
 import type { UsageClassFactors } from '../../domain/pricing/usage-class-prices.ts';
 import type { HostRecord } from '../hosts/host-store.ts';
@@ -20,13 +22,28 @@ export type ModelRecord = {
   /** what a cached prompt token and a reasoning token cost, as factors of the demand price; upserted without: a new
    * model gets the defaults (DEFAULT_USAGE_CLASS_FACTORS), a known one keeps its own */
   classFactors?: UsageClassFactors;
+  /** what it serves; default: chat */
+  capabilities?: ModelCapability[];
+  /** an embedding model's vectors; default: none */
+  embedding?: EmbeddingShape | null;
 };
 
-/** A model as listed: its demand price now, its usage-class factors, and the operator's base price (from which its ceiling follows). */
+/**
+ * A model as listed: its demand price now, its usage-class factors, the operator's base price (from which its
+ * ceiling follows), and the manifest version live now (null for the built-in model, which the market verifies with
+ * its own engine).
+ */
 export type ListedModel = ModelRecord & {
   basePrice: { prompt: Nanos; completion: Nanos };
   classFactors: UsageClassFactors;
+  capabilities: ModelCapability[];
+  embedding: EmbeddingShape | null;
+  launch: { version: number; manifest: ModelManifest } | null;
 };
+
+/** Verified: the market re-scores sampled answers on a reference engine (the built-in model, or a manifest's `reference`). */
+export const isVerified = (model: Pick<ListedModel, 'launch'>): boolean =>
+  model.launch === null || model.launch.manifest.reference !== undefined;
 
 /** A host as routing sees it: agents (hosts that joined by themselves) have a forward secret and heartbeat. */
 export type RoutedHost = HostRecord & {
@@ -55,6 +72,7 @@ export type RouteRecord = {
 
 export type CatalogStore = {
   upsertModel(model: ModelRecord): Promise<void>;
+  /** the models buyers can call: not disabled */
   listModels(): Promise<ListedModel[]>;
   /** routes of active hosts not suspended, with their maintenance windows not ended at nowMs */
   listRoutes(nowMs: number): Promise<RouteRecord[]>;

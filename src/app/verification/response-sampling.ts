@@ -7,7 +7,7 @@ import type { LogitAdjustments } from '../../domain/sampling/logit-adjustments.t
 import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { Logger } from '../ports.ts';
-import type { VerificationStore } from './verification-store.ts';
+import type { SampledResponse, VerificationStore } from './verification-store.ts';
 
 export type FinishedResponse = {
   requestId: string;
@@ -38,7 +38,17 @@ export type FinishedResponse = {
 export const SAMPLING_DECISIONS = ['kept', 'not_drawn', 'unverifiable', 'unverified_constrained'] as const;
 export type SamplingDecision = (typeof SAMPLING_DECISIONS)[number];
 
-export type ResponseSampler = { offer(response: FinishedResponse): SamplingDecision };
+/** An embeddings answer: the market's ids of each input and the host's vector for it. */
+export type FinishedEmbedding = Pick<FinishedResponse, 'requestId' | 'host' | 'modelId' | 'receipt' | 'servedAtMs'> & {
+  inputIds: number[][];
+  vectors: number[][];
+};
+
+export type ResponseSampler = {
+  offer(response: FinishedResponse): SamplingDecision;
+  /** the same draw as a completion's; one input of a kept request (chosen by the same draw) is re-embedded */
+  offerEmbedding(response: FinishedEmbedding): SamplingDecision;
+};
 
 export type ResponseSamplerDeps = {
   store: Pick<VerificationStore, 'addSample'>;
@@ -51,19 +61,37 @@ export type ResponseSamplerDeps = {
 };
 
 export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSampler {
+  /** The draw in [0, 1) when the answer is kept, else undefined. A disputed host is checked on every answer. */
+  const draw = (response: Pick<FinishedResponse, 'requestId' | 'host'>): number | undefined => {
+    const rate = response.host.underDispute ? 1 : samplingRate(response.host.reputation, deps.samplingFloor);
+    const unit = deps.samplingUnit(response.requestId);
+    return unit < rate ? unit / rate : undefined;
+  };
+  const keep = (sample: SampledResponse) =>
+    deps.store
+      .addSample(sample)
+      .catch((err: unknown) =>
+        deps.logger.error(
+          { err: String(err), requestId: sample.requestId },
+          'a sampled response could not be queued for re-scoring',
+        ),
+      );
+  const sampleOf = (response: FinishedEmbedding | FinishedResponse) => ({
+    requestId: response.requestId,
+    hostId: response.host.id,
+    modelId: response.modelId,
+    receipt: response.receipt,
+    servedAtMs: response.servedAtMs,
+  });
   return {
     offer(response) {
       const positions = response.positions;
       if (response.constrained) return 'unverified_constrained';
       if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0))
         return 'unverifiable';
-      // A disputed host is checked on every answer until a check settles the dispute.
-      const rate = response.host.underDispute ? 1 : samplingRate(response.host.reputation, deps.samplingFloor);
-      if (deps.samplingUnit(response.requestId) >= rate) return 'not_drawn';
-      const sample = {
-        requestId: response.requestId,
-        hostId: response.host.id,
-        modelId: response.modelId,
+      if (draw(response) === undefined) return 'not_drawn';
+      void keep({
+        ...sampleOf(response),
         payload: {
           promptIds: response.promptIds,
           claimed: positions,
@@ -71,17 +99,21 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
           stoppedByModel: response.stoppedByModel,
           ...(response.adjustments ? { adjustments: response.adjustments } : {}),
         },
-        receipt: response.receipt,
-        servedAtMs: response.servedAtMs,
-      };
-      deps.store
-        .addSample(sample)
-        .catch((err: unknown) =>
-          deps.logger.error(
-            { err: String(err), requestId: response.requestId },
-            'a sampled response could not be queued for re-scoring',
-          ),
-        );
+      });
+      return 'kept';
+    },
+    offerEmbedding(response) {
+      const { inputIds, vectors } = response;
+      if (!deps.verifiable(response.modelId) || vectors.length !== inputIds.length || vectors.length === 0)
+        return 'unverifiable';
+      const drawn = draw(response);
+      if (drawn === undefined) return 'not_drawn';
+      // Kept, the draw is uniform in [0, 1) again: it picks the input, which the host cannot predict either.
+      const index = Math.floor(drawn * vectors.length);
+      void keep({
+        ...sampleOf(response),
+        payload: { embedding: { inputIds: inputIds[index] as number[], vector: vectors[index] as number[] } },
+      });
       return 'kept';
     },
   };

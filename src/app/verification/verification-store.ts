@@ -1,11 +1,20 @@
 // The store ports for trust, one per part of the aggregate: the durable queue of sampled responses, the checks made
 // of them with each host's standing per SKU, convictions with their refunds and appeals, and buyers' disputes.
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
+import type { EmbeddingFindings } from '../../domain/verification/embedding-check.ts';
 import type { LogitAdjustments } from '../../domain/sampling/logit-adjustments.ts';
 import type { CheckVerdict, ClaimedPosition, SampleFindings } from '../../domain/verification/response-check.ts';
 
-/** What the verifier needs of a response: the market's own prompt ids and the host's claimed positions. */
-export type SamplePayload = {
+/** What re-scoring one sample found: a completion's positions, or an embedding's distance. */
+export type Findings = SampleFindings | EmbeddingFindings;
+
+/**
+ * What the verifier needs of a response: the market's own prompt ids and the host's claimed positions; or, for an
+ * embeddings answer, one input's ids and the host's vector for it.
+ */
+export type SamplePayload = CompletionPayload | EmbeddingPayload;
+export type EmbeddingPayload = { embedding: { inputIds: number[]; vector: number[] } };
+export type CompletionPayload = {
   promptIds: number[];
   claimed: ClaimedPosition[];
   /** null when the request left it to the host's default */
@@ -25,7 +34,7 @@ export type SampledResponse = {
 };
 /** A sample as stored: with its host's public key (to re-verify its receipt) and the conviction that refunded it */
 export type StoredSample = SampledResponse & { hostPublicKey: string | null; refundedBy: string | null };
-export type PooledSample = { requestId: string; findings: SampleFindings };
+export type PooledSample = { requestId: string; findings: Findings };
 
 export type CheckRecord = {
   id: string;
@@ -85,7 +94,7 @@ export type SampleQueue = {
   addSample(sample: SampledResponse): Promise<void>;
   /** oldest first */
   unscoredSamples(limit: number): Promise<StoredSample[]>;
-  saveFindings(requestId: string, findings: SampleFindings): Promise<void>;
+  saveFindings(requestId: string, findings: Findings): Promise<void>;
   /** scored samples of one host and SKU not yet part of a check */
   openPool(hostId: string, modelId: string): Promise<PooledSample[]>;
   samples(requestIds: readonly string[]): Promise<StoredSample[]>;

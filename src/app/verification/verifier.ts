@@ -8,6 +8,11 @@ import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
 import { logitDeltas } from '../../domain/sampling/logit-adjustments.ts';
 import { adjustReferencePosition } from '../../domain/verification/adjusted-reference.ts';
 import { afterCheck, type ConvictionRule } from '../../domain/verification/conviction.ts';
+import {
+  examineEmbedding,
+  isEmbeddingFindings,
+  judgeEmbeddingPool,
+} from '../../domain/verification/embedding-check.ts';
 import { reputationAfter } from '../../domain/verification/reputation.ts';
 import {
   examineSample,
@@ -20,6 +25,7 @@ import {
 import type { Ids, Logger } from '../ports.ts';
 import type {
   ConvictionRecord,
+  Findings,
   SamplePayload,
   StoredSample,
   TrustStanding,
@@ -28,6 +34,8 @@ import type {
 
 /** An engine that runs the SKU exactly (the market's own or a trusted validator's) and can teacher-force. */
 export type ReferenceEngine = {
+  /** the SKU's embedding of these input ids (unit length), for an embedding SKU */
+  embed?(inputIds: readonly number[]): Promise<number[]>;
   /** what the reference runs, named in every check (e.g. `agora-tiny f32 sha256:…`) */
   name: string;
   endOfGenerationId: number;
@@ -60,6 +68,8 @@ export type VerifierDeps = {
   verifySignature(publicKey: string, text: string, signature: string): boolean;
   rule: ConvictionRule;
   threshold: number;
+  /** the mean cosine distance above which an embedding pool fails */
+  embeddingThreshold: number;
   /** of what is left of a convicted host's bond after refunds */
   convictionSlashBps: bigint;
   onCheck?(event: CheckEvent): void;
@@ -67,9 +77,15 @@ export type VerifierDeps = {
 
 /**
  * Teacher-forces one kept response on the reference and examines every position — on the distribution the host was
- * asked to sample from: the request's logit adjustments (bias, penalties) are replayed on the reference's.
+ * asked to sample from: the request's logit adjustments (bias, penalties) are replayed on the reference's. An
+ * embedding is re-embedded on the reference.
  */
-export async function examineResponse(reference: ReferenceEngine, payload: SamplePayload): Promise<SampleFindings> {
+export async function examineResponse(reference: ReferenceEngine, payload: SamplePayload): Promise<Findings> {
+  if ('embedding' in payload) {
+    const { inputIds, vector } = payload.embedding;
+    if (!reference.embed) throw new Error(`VERIFY_NO_EMBEDDING: ${reference.name} cannot embed`);
+    return examineEmbedding(vector, await reference.embed(inputIds));
+  }
   const { promptIds, claimed, temperature, stoppedByModel, adjustments } = payload;
   const ids = claimed.map((c) => c.id);
   // A claimed stop is scored one position further: the reference's view of what follows the last token.
@@ -97,12 +113,19 @@ export async function examineResponse(reference: ReferenceEngine, payload: Sampl
   });
 }
 
+/** The verdict on a pool of findings of one host and SKU: embeddings by distance, completions by their positions. */
+function judge(deps: VerifierDeps, pool: readonly Findings[]): CheckVerdict | undefined {
+  const embeddings = pool.filter(isEmbeddingFindings);
+  if (embeddings.length > 0) return judgeEmbeddingPool(embeddings, deps.embeddingThreshold);
+  return judgePool(pool as SampleFindings[], deps.threshold);
+}
+
 /** Scores up to `limit` queued samples; returns how many it took. */
 export async function verifyQueuedSamples(deps: VerifierDeps, limit: number): Promise<number> {
   const queued = await deps.store.unscoredSamples(limit);
   for (const sample of queued) {
     const reference = await deps.reference(sample.modelId);
-    const findings: SampleFindings = reference
+    const findings: Findings = reference
       ? await examineResponse(reference, sample.payload)
       : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
     await deps.store.saveFindings(sample.requestId, findings);
@@ -118,9 +141,9 @@ async function judgeHost(
   modelId: string,
 ): Promise<void> {
   const pool = await deps.store.openPool(hostId, modelId);
-  const verdict = judgePool(
+  const verdict = judge(
+    deps,
     pool.map((p) => p.findings),
-    deps.threshold,
   );
   if (!verdict) return;
   const requestIds = pool.map((p) => p.requestId);
@@ -187,6 +210,6 @@ async function evidenceHolds(
     );
   });
   if (!signed) return false;
-  const again = judgePool(await Promise.all(samples.map((s) => examineResponse(reference, s.payload))), deps.threshold);
+  const again = judge(deps, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))));
   return again !== undefined && !again.passed;
 }

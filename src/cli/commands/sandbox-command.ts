@@ -1,15 +1,17 @@
 // `agora sandbox --scenario substitute --cheat <variant> --seed N` (a cheater caught), `--scenario liveness` (the
 // market keeps serving through idle time and a killed host), `--scenario headers-trace` (rate-limit headers and
 // routing traces as a client sees them), `--scenario format-failures` (a host whose engine breaks its tool calls
-// found and routed around) or `--scenario responses` (the Responses API served, streamed, continued and billed):
-// runs it on this machine and ends with one JSON line for tools; exit 0 exactly when it is ok. A flag of another
-// scenario is refused.
+// found and routed around), `--scenario responses` (the Responses API served, streamed, continued and billed),
+// `--scenario usage-classes` (a cached prefix billed at the cache price) or `--scenario sampling-params` (logit_bias
+// and penalties applied by the host and verified by replaying them): runs it on this machine and ends with one JSON
+// line for tools; exit 0 exactly when it is ok. A flag of another scenario is refused.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
 import { runLivenessSandbox } from '../../main/sandbox-liveness.ts';
 import { runHeadersTraceSandbox } from '../../main/sandbox-headers-trace.ts';
 import { runFormatFailuresSandbox } from '../../main/sandbox-format-failures.ts';
 import { runResponsesSandbox } from '../../main/sandbox-responses.ts';
+import { runSamplingParamsSandbox } from '../../main/sandbox-sampling-params.ts';
 import { runUsageClassesSandbox } from '../../main/sandbox-usage-classes.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
@@ -29,6 +31,7 @@ const SCENARIO_FLAGS = {
   'headers-trace': [],
   'format-failures': ['requests', 'brokenShare'],
   responses: [],
+  'sampling-params': ['requests'],
   'usage-classes': [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
@@ -41,14 +44,14 @@ type SandboxFlags = {
   maxRequests: number;
   idleRepricings: number;
   loadRequests: number;
-  requests: number;
+  requests: number | undefined;
   brokenShare: number;
 };
 
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
-      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), or a conversation billed its cached prefix at the cache price (usage-classes)',
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), a conversation billed its cached prefix at the cache price (usage-classes), or logit_bias and penalties applied and verified (sampling-params)',
     )
     .addOption(
       new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),
@@ -78,7 +81,11 @@ export function sandboxCommand(): Command {
       positiveInt('--load-requests'),
       60,
     )
-    .option('--requests <n>', 'format-failures: requests that must call a tool', positiveInt('--requests'), 160)
+    .option(
+      '--requests <n>',
+      'format-failures: requests that must call a tool (default 160); sampling-params: biased requests (default 16)',
+      positiveInt('--requests'),
+    )
     .option(
       '--broken-share <share>',
       "format-failures: the share of the broken engine's tool calls it breaks (0 to 1)",
@@ -106,33 +113,40 @@ export function sandboxCommand(): Command {
           ? await runUsageClassesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
           : options.scenario === 'responses'
             ? await runResponsesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-            : options.scenario === 'format-failures'
-              ? await runFormatFailuresSandbox({
+            : options.scenario === 'sampling-params'
+              ? await runSamplingParamsSandbox({
                   seed: options.seed,
-                  requests: Math.max(10, options.requests),
-                  brokenShare: options.brokenShare,
+                  requests: Math.max(4, options.requests ?? 16),
                   modelCacheDir: modelCacheDir(),
                   say,
                 })
-              : options.scenario === 'headers-trace'
-                ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-                : options.scenario === 'liveness'
-                  ? await runLivenessSandbox({
-                      seed: options.seed,
-                      idleRepricings: options.idleRepricings,
-                      loadRequests: Math.max(3, options.loadRequests),
-                      modelCacheDir: modelCacheDir(),
-                      say,
-                    })
-                  : await runSandbox({
-                      cheat: options.cheat,
-                      seed: options.seed,
-                      honestHosts: Math.max(1, options.honestHosts),
-                      maxRequests: options.maxRequests,
-                      concurrency: 4,
-                      modelCacheDir: modelCacheDir(),
-                      say,
-                    });
+              : options.scenario === 'format-failures'
+                ? await runFormatFailuresSandbox({
+                    seed: options.seed,
+                    requests: Math.max(10, options.requests ?? 160),
+                    brokenShare: options.brokenShare,
+                    modelCacheDir: modelCacheDir(),
+                    say,
+                  })
+                : options.scenario === 'headers-trace'
+                  ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+                  : options.scenario === 'liveness'
+                    ? await runLivenessSandbox({
+                        seed: options.seed,
+                        idleRepricings: options.idleRepricings,
+                        loadRequests: Math.max(3, options.loadRequests),
+                        modelCacheDir: modelCacheDir(),
+                        say,
+                      })
+                    : await runSandbox({
+                        cheat: options.cheat,
+                        seed: options.seed,
+                        honestHosts: Math.max(1, options.honestHosts),
+                        maxRequests: options.maxRequests,
+                        concurrency: 4,
+                        modelCacheDir: modelCacheDir(),
+                        say,
+                      });
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });

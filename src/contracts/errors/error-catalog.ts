@@ -21,6 +21,7 @@ export const ERROR_AREAS = {
   completions: 'Completions (/v1)',
   accounts: 'Accounts, keys and credits',
   hosts: 'Hosts',
+  models: 'Models launched from a manifest',
   money: 'Top-ups, bonds and payouts',
   trust: 'Disputes and appeals',
   status: 'Status and incidents',
@@ -113,6 +114,13 @@ export const ERROR_CATALOG = {
       param: 'model',
     },
     model_not_allowed: { status: 403, type: denied, description: 'The key may not use this model.', param: 'model' },
+    model_unverified: {
+      status: 400,
+      type: invalid,
+      description:
+        'The model has no reference engine (listed as unverified) and the request or key requires verified models.',
+      param: 'provider.require_verified',
+    },
     no_host_matches_preferences: {
       status: 404,
       type: notFound,
@@ -123,6 +131,13 @@ export const ERROR_CATALOG = {
       status: 400,
       type: invalid,
       description: 'No host of the model supports a parameter of the request.',
+    },
+    model_capability_mismatch: {
+      status: 400,
+      type: invalid,
+      description:
+        'The model does not serve this endpoint (an embedding model asked for a completion, or a chat model for embeddings); `capabilities` in /v1/models says what each serves.',
+      param: 'model',
     },
     invalid_logit_bias: {
       status: 400,
@@ -301,6 +316,25 @@ export const ERROR_CATALOG = {
       status: 404,
       type: notFound,
       description: 'No such console asset; run `npm run build:console`.',
+    },
+  },
+  models: {
+    model_builtin: {
+      status: 409,
+      type: invalid,
+      description: "The market's built-in model is not launched from a manifest; choose another id.",
+      param: 'manifest.id',
+    },
+    reference_mismatch: {
+      status: 400,
+      type: invalid,
+      description: "The reference weights do not hash to the SKU's digest; the reference must run the SKU exactly.",
+      param: 'manifest.reference.weights',
+    },
+    no_earlier_version: {
+      status: 409,
+      type: invalid,
+      description: 'The model has no earlier version that was live to roll back to.',
     },
   },
   engine: {

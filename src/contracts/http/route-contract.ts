@@ -25,6 +25,8 @@ export type RouteContract = {
   body?: z.ZodType;
   /** the body may be left out; the route then reads it as `{}` */
   bodyOptional?: boolean;
+  /** bytes, when a route takes more than the server's default (a model's tokenizer) */
+  bodyLimit?: number;
   query?: z.ZodType;
   /** request headers the route reads, documented by name */
   headers?: Readonly<Record<string, string>>;

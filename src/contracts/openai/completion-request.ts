@@ -22,7 +22,7 @@ export const chatMessageSchema = z.object({
 const stop = z.union([z.string().min(1), z.array(z.string().min(1)).max(REQUEST_LIMITS.maxStopSequences)]).nullable();
 
 /** Agora extension (OpenRouter style): `"usage": {"include": true}` adds the billed `cost` to the usage block. */
-const usageOption = z.strictObject({ include: z.boolean().optional() });
+export const usageOption = z.strictObject({ include: z.boolean().optional() });
 
 const sharedParameters = {
   model: z.string().min(1).max(256),

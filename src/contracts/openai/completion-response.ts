@@ -2,6 +2,7 @@
 // streamed chunks, the usage block with Agora's `cost` when asked, and the model cards of /v1/models.
 import { z } from 'zod';
 import { classPricesWireSchema, decimalSchema, listOf } from '../http/wire-values.ts';
+import { modelCapabilitySchema } from './model-capabilities.ts';
 
 export const completionUsageSchema = z.object({
   prompt_tokens: z.int(),
@@ -75,8 +76,12 @@ export const modelCardSchema = z.object({
   context_length: z.int(),
   pricing: classPricesWireSchema,
   supported_parameters: z.array(z.string()),
+  /** what the model serves: `chat` (chat and text completions), `embeddings` */
+  capabilities: z.array(modelCapabilitySchema),
   top_provider: z.object({ max_completion_tokens: z.int() }),
   sku: z.object({ model: z.string(), digest: z.string(), quantization: z.string() }),
   hosts: z.int(),
+  /** false: no reference engine re-scores its answers (a buyer can require verified models: provider.require_verified) */
+  verified: z.boolean(),
 });
 export const modelListSchema = listOf(modelCardSchema);

@@ -36,6 +36,8 @@ import {
   topUpSchema,
 } from '../economics/economics-responses.ts';
 import { defineContract, type RouteContract } from '../http/route-contract.ts';
+import { MAX_TOKENIZER_BYTES, modelLaunchSchema } from '../models/model-manifest.ts';
+import { adminModelListSchema, modelLaunchedSchema, modelStateSchema } from '../models/model-responses.ts';
 import { listOf } from '../http/wire-values.ts';
 import { appealDecisionSchema, checksQuerySchema } from '../trust/trust-requests.ts';
 import { appealListSchema, appealSchema, hostEvidenceSchema } from '../trust/trust-responses.ts';
@@ -135,6 +137,45 @@ export const adminRoutes = {
     url: '/admin/ledger/check',
     summary: 'Reconcile the ledger: balances, transactions and epoch reports',
     responses: [{ status: 200, json: ledgerCheckSchema }],
+  }),
+  launchModel: defineContract({
+    ...operator,
+    method: 'POST',
+    url: '/admin/models',
+    summary:
+      'Launch a model, or a new version of one, from a manifest (`agora models add`): a new version goes live only when its readiness probes pass on a host',
+    body: modelLaunchSchema,
+    // the tokenizer's files travel in the body, JSON-escaped
+    bodyLimit: 2 * MAX_TOKENIZER_BYTES,
+    responses: [{ status: 201, json: modelLaunchedSchema }],
+  }),
+  listModels: defineContract({
+    ...operator,
+    method: 'GET',
+    url: '/admin/models',
+    summary: 'Every model, disabled ones too, with its versions',
+    responses: [{ status: 200, json: adminModelListSchema }],
+  }),
+  disableModel: defineContract({
+    ...operator,
+    method: 'POST',
+    url: '/admin/models/:id/disable',
+    summary: 'Unlist a model (its versions and hosts stay)',
+    responses: [{ status: 200, json: modelStateSchema }],
+  }),
+  enableModel: defineContract({
+    ...operator,
+    method: 'POST',
+    url: '/admin/models/:id/enable',
+    summary: 'List a disabled model again',
+    responses: [{ status: 200, json: modelStateSchema }],
+  }),
+  rollBackModel: defineContract({
+    ...operator,
+    method: 'POST',
+    url: '/admin/models/:id/rollback',
+    summary: 'Restore the version the live one replaced',
+    responses: [{ status: 200, json: modelStateSchema }],
   }),
   setPriceBounds: defineContract({
     ...operator,

@@ -21,6 +21,8 @@ import {
   modelListSchema,
   textCompletionSchema,
 } from '../openai/completion-response.ts';
+import { embeddingRequestSchema } from '../openai/embedding-request.ts';
+import { embeddingListSchema } from '../openai/embedding-response.ts';
 import { disputeRequestSchema } from '../trust/trust-requests.ts';
 import { disputeListSchema, disputeSchema } from '../trust/trust-responses.ts';
 
@@ -47,6 +49,14 @@ export const v1Routes = {
     summary: 'Create a text completion (streaming or not)',
     body: completionRequestSchema,
     responses: [{ status: 200, json: textCompletionSchema }, stream],
+  }),
+  createEmbedding: defineContract({
+    method: 'POST',
+    url: '/v1/embeddings',
+    auth: 'buyer',
+    summary: 'Create embeddings of a string, strings or token ids (models whose capabilities include embeddings)',
+    body: embeddingRequestSchema,
+    responses: [{ status: 200, json: embeddingListSchema }],
   }),
   listModels: defineContract({
     method: 'GET',

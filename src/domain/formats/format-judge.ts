@@ -32,26 +32,23 @@ export type FormatAnswer = {
   finishReason: string | null;
 };
 
-export const FORMAT_FAILURES = [
+export type FormatFailure =
   /** a tool-call fragment out of the OpenAI wire format (not an object, a bad index, a non-string name or arguments) */
-  'malformed_tool_call',
+  | 'malformed_tool_call'
   /** a tool call's arguments are not a JSON object */
-  'unparsable_arguments',
+  | 'unparsable_arguments'
   /** a tool call names a function the request did not offer (or `tool_choice` ruled out) */
-  'unknown_function',
+  | 'unknown_function'
   /** a tool call's arguments do not match the function's `parameters` schema */
-  'arguments_schema_mismatch',
+  | 'arguments_schema_mismatch'
   /** `tool_choice` was `required` or named a function, and the answer called none */
-  'missing_tool_call',
+  | 'missing_tool_call'
   /** the answer under `response_format` json_object / json_schema is not JSON (an object, for json_object) */
-  'unparsable_answer',
+  | 'unparsable_answer'
   /** the answer under `response_format` json_schema does not match the schema */
-  'answer_schema_mismatch',
-] as const;
-export type FormatFailure = (typeof FORMAT_FAILURES)[number];
+  | 'answer_schema_mismatch';
 /** A judged answer: it kept the format, or how it broke it. */
 export type FormatOutcome = 'ok' | FormatFailure;
-export const FORMAT_OUTCOMES: readonly FormatOutcome[] = ['ok', ...FORMAT_FAILURES];
 
 /** What a request holds the answer to, with its schemas compiled once. */
 export type FormatContract = {

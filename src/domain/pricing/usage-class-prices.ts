@@ -27,3 +27,7 @@ export function classPrices(prices: TokenPrices, factors: UsageClassFactors): Cl
     reasoning: scaled(prices.completion, factors.reasoningBps),
   };
 }
+
+/** The factor (basis points, rounded down) that prices a class at `price` from `base`; Infinity for a price on a free base. */
+export const classFactorBps = (price: Nanos, base: Nanos): number =>
+  base === 0n ? (price === 0n ? 0 : Infinity) : Number((price * BASIS_POINTS) / base);

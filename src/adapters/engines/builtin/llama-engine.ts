@@ -10,7 +10,9 @@ import {
   type ControlledEvaluateInputItem,
   type LlamaModel,
   type LlamaContext,
+  type LlamaEmbeddingContext,
 } from 'node-llama-cpp';
+import { unitLength } from '../../../domain/embeddings/vectors.ts';
 import { Template } from '@huggingface/jinja';
 import { createPrng } from '../../../domain/tiny-model/prng.ts';
 import { chooseToken } from '../../../domain/sampling/token-sampler.ts';
@@ -81,6 +83,11 @@ export type LlamaEngine = {
     topK: number,
     extra?: readonly (readonly number[])[],
   ): Promise<ScoredPosition[]>;
+  /**
+   * The embedding of these ids: the last position's final hidden state (the model's own pooling; none for the tiny
+   * model), at unit length. One input at a time, on a context of its own made on first use.
+   */
+  embed(ids: readonly number[]): Promise<number[]>;
   close(): Promise<void>;
 };
 
@@ -244,9 +251,17 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     }
   }
 
+  let embedding: Promise<LlamaEmbeddingContext> | undefined;
+  const embed = async (ids: readonly number[]): Promise<number[]> => {
+    embedding ??= model.createEmbeddingContext({ contextSize, threads: 1, batchSize: 512 });
+    const vector = (await (await embedding).getEmbeddingFor([...ids] as never[])).vector;
+    return unitLength([...vector]);
+  };
+
   return {
     contextLength: context.contextSize,
     vocabularySize: ggml?.tokens?.length ?? 0,
+    embed,
     tokenize: (text, opts) => [...model.tokenize(text, opts?.special ?? false)] as number[],
     detokenize,
     tokenBytes: (id) => vocabBytes?.(id) ?? new TextEncoder().encode(detokenize([id])),
@@ -257,6 +272,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     generateConstrained,
     score,
     async close() {
+      if (embedding) await (await embedding).dispose();
       await context.dispose();
       await model.dispose();
       await llama.dispose();

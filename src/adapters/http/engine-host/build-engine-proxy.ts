@@ -19,9 +19,8 @@ export type EngineProxyOptions = {
   sign: (text: string) => string;
 };
 
-// The allowlist: what the market calls. Embeddings and the model list join it when the market sells them; the
-// engine's own port stays closed to the world only if it is bound to loopback (engine-exposure.ts warns otherwise).
-const FORWARDED_PATHS = ['/v1/chat/completions', '/v1/completions'] as const;
+// The allowlist: what the market calls (the model list joins it when the market needs it); the engine's own port stays closed to the world only if it is bound to loopback (engine-exposure.ts warns otherwise).
+const FORWARDED_PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings'] as const;
 const PASSED_HEADERS = ['content-type', 'retry-after'];
 
 export function buildEngineProxy(options: EngineProxyOptions): FastifyInstance {

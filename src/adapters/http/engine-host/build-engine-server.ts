@@ -2,7 +2,7 @@
 // Logprob entries carry token ids (as llama-server's do) so the market can meter and verify exact tokens.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../../../contracts/openai/error-envelope.ts';
+import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelope.ts';
 import {
   chatCompletionRequestSchema,
   completionRequestSchema,
@@ -10,6 +10,9 @@ import {
 } from '../../../contracts/openai/completion-request.ts';
 import { chatTemplateMessages } from '../../../app/v1/prompt-metering.ts';
 import { constrainedChoice, constrainedEvents, constrainedPlan, type ConstrainedPlan } from './engine-constrained.ts';
+import { embeddingInputs, embeddingRequestSchema } from '../../../contracts/openai/embedding-request.ts';
+import { encodeEmbedding } from '../../../app/v1/embedding-encoding.ts';
+import { shorten } from '../../../domain/embeddings/vectors.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import { EngineBusyError } from '../../engines/builtin/sequence-pool.ts';
 import type { GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
@@ -30,6 +33,8 @@ import {
 export type EngineServerOptions = {
   engine: LlamaEngine;
   modelId: string;
+  /** the id it serves embeddings under (the same weights), when it does */
+  embeddingModelId?: string;
   sha256: string;
   quantization: string;
   /** a host agent's forward secret: /v1 requests without it are refused, so no one uses the host for free */
@@ -282,15 +287,50 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
     }));
   });
 
-  const modelCard = () => ({
-    id: modelId,
+  if (options.embeddingModelId !== undefined)
+    app.post('/v1/embeddings', async (request) => {
+      const body = parseRequest(embeddingRequestSchema, request.body);
+      const inputs = embeddingInputs(body.input).map((item, i) => {
+        const ids = typeof item === 'string' ? engine.tokenize(item) : item;
+        if (ids.some((id) => id >= engine.vocabularySize))
+          throw invalidRequest(`input[${i}] has a token id outside the vocabulary.`, 'input', 'invalid_value');
+        if (ids.length === 0 || ids.length >= engine.contextLength)
+          throw invalidRequest(
+            `input[${i}] has ${ids.length} tokens; this model embeds 1 to ${engine.contextLength - 1}.`,
+            'input',
+            'context_length_exceeded',
+          );
+        return ids;
+      });
+      const vectors: number[][] = [];
+      // One at a time: the engine's embedding context evaluates one input per pass.
+      for (const ids of inputs) vectors.push(await engine.embed(ids));
+      const tokens = inputs.reduce((n, ids) => n + ids.length, 0);
+      return {
+        object: 'list',
+        data: vectors.map((vector, index) => ({
+          object: 'embedding',
+          index,
+          embedding: encodeEmbedding(
+            body.dimensions === undefined ? vector : shorten(vector, body.dimensions),
+            body.encoding_format ?? 'float',
+          ),
+        })),
+        model: options.embeddingModelId,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      };
+    });
+
+  const modelCard = (id: string) => ({
+    id,
     object: 'model',
     created: 0,
     owned_by: 'agora',
     context_length: engine.contextLength,
     sku: { model: modelId, digest: `sha256:${options.sha256}`, quantization: options.quantization },
   });
-  app.get('/v1/models', async () => ({ object: 'list', data: [modelCard()] }));
+  const served = [modelId, ...(options.embeddingModelId === undefined ? [] : [options.embeddingModelId])];
+  app.get('/v1/models', async () => ({ object: 'list', data: served.map(modelCard) }));
   app.get('/health', async () => ({ status: 'ok', model: modelId }));
   return app;
 }

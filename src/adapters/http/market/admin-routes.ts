@@ -8,13 +8,20 @@ import {
   type AccountAdminDeps,
 } from '../../../app/admin/account-admin.ts';
 import { approveHost, type HostRegistryDeps } from '../../../app/hosts/host-registry.ts';
+import {
+  launchModel,
+  rollBackModel,
+  setModelDisabled,
+  type Launched,
+  type ModelLaunchDeps,
+} from '../../../app/models/model-launch.ts';
 import type { AccountStore } from '../../../app/admin/account-store.ts';
 import type { KeyAdminStore } from '../../../app/admin/key-admin-store.ts';
 import type { LedgerReportStore } from '../../../app/admin/ledger-report-store.ts';
 import type { UsageStore } from '../../../app/billing/usage-store.ts';
 import type { CapacityStore } from '../../../app/hosts/capacity-store.ts';
 import type { HostStore } from '../../../app/hosts/host-store.ts';
-import type { CatalogStore } from '../../../app/v1/catalog-store.ts';
+import { isVerified, type CatalogStore } from '../../../app/v1/catalog-store.ts';
 import { withRemaining } from '../../../app/admin/key-scope.ts';
 import { utcDay } from '../../../app/billing/utc-day.ts';
 import type { Clock } from '../../../app/ports.ts';
@@ -36,7 +43,23 @@ export type AdminRouteDeps = {
   clock: Clock;
   /** a host silent for three of these is not live (domain/hosts/liveness) */
   heartbeatIntervalMs: number;
+  models: ModelLaunchDeps;
 };
+
+/** What `agora models add` prints under the outcome. */
+function launchMessage(launched: Launched): string {
+  const failed = launched.probes.filter((p) => !p.passed).map((p) => `${p.hostId}: ${p.reason ?? 'failed'}`);
+  switch (launched.status) {
+    case 'active':
+      return launched.probes.length === 0
+        ? `'${launched.modelId}' v${launched.version} is listed; hosts serve it once they pass its readiness probes.`
+        : `'${launched.modelId}' v${launched.version} replaced the live version: its probes passed on ${launched.probes.filter((p) => p.passed).length} of ${launched.probes.length} hosts.`;
+    case 'rejected':
+      return `'${launched.modelId}' v${launched.version} was not promoted: its probes failed on every host (${failed.join('; ')}).`;
+    default:
+      return `'${launched.modelId}' v${launched.version} waits: no host serves '${launched.modelId}' now to run its probes on; add it again once one does.`;
+  }
+}
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -99,6 +122,8 @@ export function registerAdminRoutes(table: RouteTable, deps: AdminRouteDeps): vo
     return { id: body.id, model_id: body.model_id, engine_kind: body.engine_kind };
   });
 
+  registerModelRoutes(table, deps);
+
   defineRoute(table, adminRoutes.listHosts).handle(async () => {
     const [hosts, capacity, served] = await Promise.all([
       deps.store.listAgentHosts(),
@@ -140,5 +165,69 @@ export function registerAdminRoutes(table: RouteTable, deps: AdminRouteDeps): vo
   defineRoute(table, adminRoutes.approveHost).handle(async ({ params }) => {
     const approved = await approveHost(deps.registry, params.id);
     return { id: params.id, status: 'active', admitted: approved.admitted, refused: approved.refused };
+  });
+}
+
+function registerModelRoutes(table: RouteTable, deps: AdminRouteDeps): void {
+  const { models } = deps;
+  const state = async (id: string) => {
+    const managed = await models.store.findManagedModel(id);
+    return { id, version: managed?.version ?? null, disabled: (managed?.disabledAtMs ?? null) !== null };
+  };
+  defineRoute(table, adminRoutes.launchModel).handle(async ({ body }) => {
+    const launched = await launchModel(models, body);
+    return {
+      id: launched.modelId,
+      version: launched.version,
+      status: launched.status,
+      verified: isVerified({ launch: { version: launched.version, manifest: body.manifest } }),
+      probes: launched.probes.map((p) => ({
+        host_id: p.hostId,
+        passed: p.passed,
+        distances: p.distances,
+        reason: p.reason,
+      })),
+      message: launchMessage(launched),
+    };
+  });
+  defineRoute(table, adminRoutes.listModels).handle(async () => {
+    const [managed, versions] = await Promise.all([models.store.listManagedModels(), models.store.listVersions()]);
+    return {
+      object: 'list',
+      data: managed.map((m) => {
+        const own = versions.filter((v) => v.modelId === m.id);
+        const live = own.find((v) => v.version === m.version);
+        return {
+          id: m.id,
+          name: m.name,
+          version: m.version,
+          disabled: m.disabledAtMs !== null,
+          verified: isVerified({ launch: live ? { version: live.version, manifest: live.manifest } : null }),
+          hosts: models.onlineRoutes(models.catalog.get(m.id)?.routes ?? []).length,
+          versions: own.map((v) => ({
+            version: v.version,
+            status: v.status,
+            name: v.manifest.name,
+            digest: v.manifest.sku.digest,
+            quantization: v.manifest.sku.quantization,
+            verified: isVerified({ launch: { version: v.version, manifest: v.manifest } }),
+            created_at: new Date(v.createdAtMs).toISOString(),
+            promoted_at: isoTimeOrNull(v.promotedAtMs),
+          })),
+        };
+      }),
+    };
+  });
+  defineRoute(table, adminRoutes.disableModel).handle(async ({ params }) => {
+    await setModelDisabled(models, params.id, true);
+    return state(params.id);
+  });
+  defineRoute(table, adminRoutes.enableModel).handle(async ({ params }) => {
+    await setModelDisabled(models, params.id, false);
+    return state(params.id);
+  });
+  defineRoute(table, adminRoutes.rollBackModel).handle(async ({ params }) => {
+    await rollBackModel(models, params.id);
+    return state(params.id);
   });
 }

@@ -81,6 +81,7 @@ function registerRoute<C extends RouteContract>(
     method: contract.method,
     url: contract.url,
     config: { auth: contract.auth, contract },
+    ...(contract.bodyLimit === undefined ? {} : { bodyLimit: contract.bodyLimit }),
     handler: async (request, reply) => {
       options.before?.(request);
       const caller = callerOf<C['auth']>(request, contract.auth);

@@ -20,6 +20,7 @@ import {
   type CompletionInput,
   type ServeCompletionDeps,
 } from '../../../app/v1/serve-completion.ts';
+import { serveEmbeddings } from '../../../app/v1/serve-embeddings.ts';
 import type { ApiKeyRecord } from '../../../app/ports.ts';
 import { Cancellation, type CancelSignal } from '../../../app/cancellation.ts';
 import { marketError } from '../../../contracts/errors/market-error.ts';
@@ -85,6 +86,20 @@ export function registerV1Routes(table: RouteTable, deps: V1RouteDeps): void {
       trace: routingTraceFor(request, body.trace),
     })),
   );
+
+  defineRoute(table, v1Routes.createEmbedding).handle(async ({ request, reply, caller, body }) => {
+    const hangUp = new Cancellation();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) hangUp.abort();
+    });
+    return serveEmbeddings(deps.serve, {
+      kind: 'embeddings',
+      body,
+      key: caller.key,
+      requestId: request.id,
+      signal: hangUp,
+    });
+  });
 
   // `hosts` is the count the status page shows: live, not away in maintenance, circuit not open.
   const card = (model: CatalogModel) => modelCard(model, deps.serve.router.onlineRoutes(model.routes).length);

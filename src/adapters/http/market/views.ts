@@ -1,4 +1,5 @@
 // How records look on the wire: exact decimal amounts, seconds since the epoch, keys without their secret.
+import { isVerified } from '../../../app/v1/catalog-store.ts';
 import type { KeyLimits } from '../../../app/admin/account-admin.ts';
 import type { UsageFilter, UsagePoint, UsageRow } from '../../../app/billing/usage-store.ts';
 import type { CapacityMeasurement } from '../../../app/hosts/capacity-store.ts';
@@ -67,6 +68,38 @@ export function keyLimitsFromBody(body: z.infer<typeof keyLimitsSchema>): KeyLim
   };
 }
 
+/** The completion parameters some host of the model supports. */
+const chatParameters = (model: CatalogModel): string[] =>
+  [
+    'max_tokens',
+    'max_completion_tokens',
+    'temperature',
+    'top_p',
+    'seed',
+    'stop',
+    'stream',
+    'stream_options',
+    'logprobs',
+    'top_logprobs',
+    'logit_bias',
+    'presence_penalty',
+    'frequency_penalty',
+    'user',
+    'usage',
+    'provider',
+    'trace',
+    'tools',
+    'tool_choice',
+    'parallel_tool_calls',
+    'response_format',
+  ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p)));
+
+/** An embedding model's parameters: `dimensions` only where its vectors may be shortened. */
+const embeddingParameters = (model: CatalogModel): string[] =>
+  model.embedding
+    ? ['encoding_format', ...(model.embedding.shortenable ? ['dimensions'] : []), 'user', 'usage', 'provider']
+    : [];
+
 /** Prices per usage class on the wire, by OpenRouter's names. */
 export const classPricesView = (p: ClassPrices) => ({
   prompt: formatNanos(p.prompt),
@@ -88,31 +121,15 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
       classPrices({ prompt: model.promptPrice, completion: model.completionPrice }, model.classFactors),
     ),
     supported_parameters: [
-      'max_tokens',
-      'max_completion_tokens',
-      'temperature',
-      'top_p',
-      'seed',
-      'stop',
-      'stream',
-      'stream_options',
-      'logprobs',
-      'top_logprobs',
-      'logit_bias',
-      'presence_penalty',
-      'frequency_penalty',
-      'user',
-      'usage',
-      'provider',
-      'trace',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'response_format',
-    ].filter((p) => model.routes.some((r) => !r.capabilities.unsupportedParameters.includes(p))),
+      ...embeddingParameters(model),
+      ...(model.capabilities.includes('chat') ? chatParameters(model) : []),
+    ],
+    capabilities: model.capabilities,
     top_provider: { max_completion_tokens: model.maxTokensCap },
     sku: { model: model.id, digest: model.digest, quantization: model.quantization },
     hosts: hostsServing,
+    /** the market re-scores sampled answers on a reference engine; false: listed as unverified */
+    verified: isVerified(model),
   };
 }
 

@@ -7,6 +7,7 @@ import { maxTokensWithin, type LockedPrice } from '../../../domain/ledger/reques
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
 import type { TokenPrices } from '../../../domain/pricing/demand-price.ts';
 import type { HoldRefusal } from '../../billing/spend-budget.ts';
+import type { ModelCapability } from '../../../contracts/openai/model-capabilities.ts';
 import type { CatalogModel } from '../market-catalog.ts';
 
 const perToken = (prices: TokenPrices) => `${formatNanos(prices.prompt)} / ${formatNanos(prices.completion)}`;
@@ -21,6 +22,13 @@ export const skuNotFound = (model: CatalogModel, quantization: string) =>
 
 export const modelNotAllowed = (modelId: string) =>
   marketError('model_not_allowed', `This key may not use the model '${modelId}'.`, { param: 'model' });
+
+export const modelUnverified = (modelId: string) =>
+  marketError(
+    'model_unverified',
+    `The model '${modelId}' is unverified (the market has no reference engine to re-score its answers), and provider.require_verified asks for verified models only.`,
+    { param: 'provider.require_verified' },
+  );
 
 export const noHostServing = (modelId: string) =>
   marketError('no_host_available', `No host is serving '${modelId}' right now.`);
@@ -43,6 +51,24 @@ export const noHostMatchesPreferences = (modelId: string) =>
     param: 'provider',
   });
 
+const ENDPOINTS = { chat: '/v1/chat/completions and /v1/completions', embeddings: '/v1/embeddings' } as const;
+
+export const capabilityMismatch = (model: CatalogModel, needed: ModelCapability) =>
+  marketError(
+    'model_capability_mismatch',
+    `The model '${model.id}' serves ${model.capabilities.join(', ')}, not ${needed}: call ${model.capabilities.map((c) => ENDPOINTS[c]).join(' or ')} with it, or pick a model whose capabilities in /v1/models include '${needed}'.`,
+    { param: 'model' },
+  );
+
+export const dimensionsRefused = (model: CatalogModel) =>
+  marketError(
+    'unsupported_parameter',
+    model.embedding?.shortenable
+      ? `The model '${model.id}' makes vectors of ${model.embedding.dimensions} dimensions; 'dimensions' may ask for that many or fewer.`
+      : `The model '${model.id}' does not support 'dimensions': its vectors cannot be shortened.`,
+    { param: 'dimensions' },
+  );
+
 export const unsupportedParameter = (modelId: string, param: string | null) =>
   marketError('unsupported_parameter', `The model '${modelId}' does not support '${param}'.`, { param });
 
@@ -58,11 +84,11 @@ export const unknownBiasToken = (model: CatalogModel, key: string) =>
     param: 'logit_bias',
   });
 
-export const contextExceeded = (model: CatalogModel, promptTokens: number) =>
+export const contextExceeded = (model: CatalogModel, promptTokens: number, param = 'messages') =>
   marketError(
     'context_length_exceeded',
-    `The prompt has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`,
-    { param: 'messages' },
+    `The ${param === 'messages' ? 'prompt' : param} has ${promptTokens} tokens; '${model.id}' has a context of ${model.contextLength}.`,
+    { param },
   );
 
 export const noHostAvailable = (modelId: string) =>

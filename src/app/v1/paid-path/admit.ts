@@ -10,12 +10,13 @@ import type { AdmissionQueue, AdmissionSlot } from '../admission-queue.ts';
 import type { HostRouter, RouteQuery } from '../host-router.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.ts';
 import { overloaded } from '../overload-answers.ts';
+import { embeddingInputIds } from '../embedding-metering.ts';
 import { promptTokenIds } from '../prompt-metering.ts';
 import { checkToolRequest } from '../tool-request.ts';
 import { affinityKey } from './affinity-key.ts';
 import { contextExceeded, holdRefusal, noHostAvailable, unknownBiasToken } from './admit-refusals.ts';
 import { modelRoutes } from './model-routes.ts';
-import type { CompletionInput } from './paid-request.ts';
+import type { CompletionInput, EmbeddingInput, PaidInput } from './paid-request.ts';
 import { lockPrice } from './price-lock.ts';
 
 export type AdmitDeps = {
@@ -30,8 +31,10 @@ export type AdmitDeps = {
 /** An admitted request: what it may cost and where it may go, and what it holds until it is settled. */
 export type Admitted = {
   model: CatalogModel;
-  /** the prompt as the market tokenized it (the verifier teacher-forces the same ids) */
+  /** the prompt as the market tokenized it (the verifier teacher-forces the same ids); embeddings: every input's */
   promptIds: number[];
+  /** embeddings: each input's ids as the market tokenized it (the verifier embeds the same ids) */
+  inputIds: number[][];
   promptTokens: number;
   /** the completion tokens the request may use: what it asked for, within the model's cap and context */
   maxTokens: number;
@@ -44,24 +47,23 @@ export type Admitted = {
   slot: AdmissionSlot;
 };
 
-export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Admitted> {
+export async function admit(deps: AdmitDeps, input: PaidInput): Promise<Admitted> {
   if (input.kind === 'chat') checkToolRequest(input.body);
   const { model, routes } = modelRoutes(deps.catalog, input);
-  const unknownBias = firstUnknownBiasToken(
-    input.body.logit_bias ?? {},
-    (id) => model.tokenizer.decode([id]) !== undefined,
-  );
-  if (unknownBias !== undefined) throw unknownBiasToken(model, unknownBias);
-  const promptIds = promptTokenIds(model.tokenizer, input);
+  if (input.kind !== 'embeddings') {
+    const unknownBias = firstUnknownBiasToken(
+      input.body.logit_bias ?? {},
+      (id) => model.tokenizer.decode([id]) !== undefined,
+    );
+    if (unknownBias !== undefined) throw unknownBiasToken(model, unknownBias);
+  }
+  const { inputIds, maxTokens } =
+    input.kind === 'embeddings' ? embeddingSize(model, input.body.input) : completionSize(model, input);
+  const promptIds = inputIds.flat();
   const promptTokens = promptIds.length;
-  const room = model.contextLength - promptTokens;
-  if (room < 1) throw contextExceeded(model, promptTokens);
-  const asked =
-    (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ??
-    input.body.max_tokens ??
-    model.defaultMaxTokens;
-  const maxTokens = Math.min(asked, model.maxTokensCap, room);
-  const query: RouteQuery = { modelId: model.id, routes, affinityKey: affinityKey(input, model.id) };
+  // An embedding has no conversation whose cache a host could keep.
+  const affinity = input.kind === 'embeddings' ? undefined : affinityKey(input, model.id);
+  const query: RouteQuery = { modelId: model.id, routes, affinityKey: affinity };
   const available = deps.router.candidates(query);
   if (available.length === 0) throw noHostAvailable(model.id);
   const { price, candidates } = lockPrice(model, available, input, { promptTokens, completionTokens: maxTokens });
@@ -80,5 +82,28 @@ export async function admit(deps: AdmitDeps, input: CompletionInput): Promise<Ad
     throw overloaded(model.id, admitted.reason, admitted.retryAfterSeconds);
   }
   const { slot } = admitted;
-  return { model, promptIds, promptTokens, maxTokens, price, query, candidates, rate, hold: held.hold, slot };
+  const { hold } = held;
+  return { model, promptIds, inputIds, promptTokens, maxTokens, price, query, candidates, rate, hold, slot };
+}
+
+type RequestSize = { inputIds: number[][]; maxTokens: number };
+
+/** A completion: its prompt, and the completion tokens it may use (what it asked for, within cap and context). */
+function completionSize(model: CatalogModel, input: CompletionInput): RequestSize {
+  const promptIds = promptTokenIds(model.tokenizer, input);
+  const room = model.contextLength - promptIds.length;
+  if (room < 1) throw contextExceeded(model, promptIds.length);
+  const asked =
+    (input.kind === 'chat' ? input.body.max_completion_tokens : undefined) ??
+    input.body.max_tokens ??
+    model.defaultMaxTokens;
+  return { inputIds: [promptIds], maxTokens: Math.min(asked, model.maxTokensCap, room) };
+}
+
+/** Embeddings: every input, each within the context (an engine embeds one input in one pass); no completion. */
+function embeddingSize(model: CatalogModel, input: EmbeddingInput['body']['input']): RequestSize {
+  const inputIds = embeddingInputIds(model.tokenizer, input);
+  const longest = Math.max(...inputIds.map((ids) => ids.length));
+  if (longest >= model.contextLength) throw contextExceeded(model, longest, 'input');
+  return { inputIds, maxTokens: 0 };
 }

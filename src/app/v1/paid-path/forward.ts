@@ -13,7 +13,7 @@ import type { HostRouter } from '../host-router.ts';
 import type { MarketCatalog, ModelRoute } from '../market-catalog.ts';
 import { noHostAnswer } from '../overload-answers.ts';
 import type { Admitted } from './admit.ts';
-import { buyerTopLogprobs, preferencesOf, type CompletionInput } from './paid-request.ts';
+import { buyerTopLogprobs, preferencesOf, type CompletionInput, type PaidInput } from './paid-request.ts';
 import type { Settlement } from './settle.ts';
 
 export type ForwardDeps = {
@@ -55,10 +55,23 @@ function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: numb
   return body;
 }
 
+/**
+ * Embeddings go upstream as floats at the model's full length, whatever the buyer asked: the market shortens and
+ * encodes them itself, and keeps the host's vectors for verification.
+ */
+function upstreamEmbeddingBody(input: PaidInput & { kind: 'embeddings' }, route: ModelRoute): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...input.body, model: route.upstreamModel, encoding_format: 'float' };
+  for (const extension of AGORA_EXTENSIONS) delete body[extension];
+  delete body.dimensions;
+  return body;
+}
+
+const UPSTREAM_PATHS = { chat: '/v1/chat/completions', text: '/v1/completions', embeddings: '/v1/embeddings' } as const;
+
 /** The first host to answer, or (settled, nothing charged) the buyer's error. */
 export async function forward(
   deps: ForwardDeps,
-  input: CompletionInput,
+  input: PaidInput,
   admitted: Admitted,
   settlement: Settlement,
 ): Promise<Winner> {
@@ -85,9 +98,9 @@ export async function forward(
         baseUrl: route.host.baseUrl,
         bearer: route.host.forwardSecret,
         requestId: input.requestId,
-        path: input.kind === 'chat' ? '/v1/chat/completions' : '/v1/completions',
-        body: upstreamBody(input, route, maxTokens),
-        stream: input.body.stream === true,
+        path: UPSTREAM_PATHS[input.kind],
+        body: input.kind === 'embeddings' ? upstreamEmbeddingBody(input, route) : upstreamBody(input, route, maxTokens),
+        stream: input.kind !== 'embeddings' && input.body.stream === true,
       }),
       {
         signal: input.signal,

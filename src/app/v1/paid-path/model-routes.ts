@@ -1,13 +1,17 @@
 // Admit, first part: the routes a request may use. The model (and its pinned quantization) exists and the key may
-// use it; the buyer's provider preferences pass; the host's ask is within the model's ceiling; its engine supports
+// use it; it is verified if the buyer requires it; the buyer's provider preferences pass; the host's ask is within the model's ceiling; its engine supports
 // the request's parameters. Price is decided later, among the hosts that can take the request now (price-lock.ts).
 import { firstUnsupportedParameter } from '../../../domain/engines/engine-capabilities.ts';
 import { isPricedOut } from '../../../domain/pricing/host-asks.ts';
+import { isVerified } from '../catalog-store.ts';
 import type { CatalogModel, MarketCatalog, ModelRoute } from '../market-catalog.ts';
 import {
+  capabilityMismatch,
+  dimensionsRefused,
   everyHostPricedOut,
   modelNotAllowed,
   modelNotFound,
+  modelUnverified,
   noHostMatchesPreferences,
   noHostServing,
   quantizationExcluded,
@@ -18,7 +22,7 @@ import {
 import { requestSchemas } from '../tool-request.ts';
 import { toGrammarSchema } from '../../../domain/tools/grammar-schema.ts';
 import type { ChatCompletionRequest } from '../../../contracts/openai/completion-request.ts';
-import { preferencesOf, type CompletionInput } from './paid-request.ts';
+import { preferencesOf, type PaidInput } from './paid-request.ts';
 
 /** A buyer may pin the SKU's quantization: `model@quant`. */
 function parseModelName(name: string): { id: string; quantization: string | undefined } {
@@ -26,18 +30,21 @@ function parseModelName(name: string): { id: string; quantization: string | unde
   return at <= 0 ? { id: name, quantization: undefined } : { id: name.slice(0, at), quantization: name.slice(at + 1) };
 }
 
-export function modelRoutes(
-  catalog: MarketCatalog,
-  input: CompletionInput,
-): { model: CatalogModel; routes: ModelRoute[] } {
+export function modelRoutes(catalog: MarketCatalog, input: PaidInput): { model: CatalogModel; routes: ModelRoute[] } {
   const wanted = parseModelName(input.body.model);
   const model = catalog.get(wanted.id);
   if (!model) throw modelNotFound(wanted.id);
   if (wanted.quantization !== undefined && wanted.quantization !== model.quantization)
     throw skuNotFound(model, wanted.quantization);
+  const needed = input.kind === 'embeddings' ? 'embeddings' : 'chat';
+  if (!model.capabilities.includes(needed)) throw capabilityMismatch(model, needed);
+  const dimensions = input.kind === 'embeddings' ? input.body.dimensions : undefined;
+  if (dimensions !== undefined && !(model.embedding?.shortenable && dimensions <= model.embedding.dimensions))
+    throw dimensionsRefused(model);
   if (input.key.models && !input.key.models.includes(model.id)) throw modelNotAllowed(model.id);
-  if (model.routes.length === 0) throw noHostServing(model.id);
   const preferences = preferencesOf(input);
+  if (preferences.require_verified && !isVerified(model)) throw modelUnverified(model.id);
+  if (model.routes.length === 0) throw noHostServing(model.id);
   if (preferences.quantizations && !preferences.quantizations.includes(model.quantization))
     throw quantizationExcluded(model);
   const withinCeiling = model.routes.filter((r) => !isPricedOut(r.ask, model.ceiling));

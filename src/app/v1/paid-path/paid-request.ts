@@ -1,6 +1,7 @@
 // One paid request as its steps see it: the buyer's input, what is served back (a JSON body or a stream of typed
 // events), and the few readings of the input that more than one step needs. The HTTP edge turns events into bytes.
 import type { ChatCompletionRequest, CompletionRequest } from '../../../contracts/openai/completion-request.ts';
+import type { EmbeddingRequest } from '../../../contracts/openai/embedding-request.ts';
 import type { OpenAiErrorBody } from '../../../contracts/openai/error-envelope.ts';
 import type { ProviderPreferences } from '../../../contracts/openai/provider-preferences.ts';
 import { adjustsDistribution, type LogitAdjustments } from '../../../domain/sampling/logit-adjustments.ts';
@@ -9,9 +10,14 @@ import type { ApiKeyRecord } from '../../ports.ts';
 import type { RoutingTrace } from '../routing-trace.ts';
 
 /** `trace`: where the request's routing is recorded, when the buyer asked to see it. */
+type RequestContext = { key: ApiKeyRecord; requestId: string; signal: CancelSignal; trace?: RoutingTrace | undefined };
 export type CompletionInput = (
   { kind: 'chat'; body: ChatCompletionRequest } | { kind: 'text'; body: CompletionRequest }
-) & { key: ApiKeyRecord; requestId: string; signal: CancelSignal; trace?: RoutingTrace | undefined };
+) &
+  RequestContext;
+export type EmbeddingInput = { kind: 'embeddings'; body: EmbeddingRequest } & RequestContext;
+/** Every request the paid path serves: admitted, forwarded and settled alike, relayed each in its own way. */
+export type PaidInput = CompletionInput | EmbeddingInput;
 
 /** The usage block the market answers with: its own counts by usage class, and the cost when the buyer asked for it. */
 export type UsageBlock = {
@@ -40,7 +46,7 @@ export type Served =
 export const wireOf = (event: StreamEvent): object | '[DONE]' => (event.type === 'done' ? '[DONE]' : event.wire);
 
 /** The key's standing provider preferences, overridden field by field by the request's own. */
-export function preferencesOf(input: CompletionInput): ProviderPreferences {
+export function preferencesOf(input: PaidInput): ProviderPreferences {
   return { ...input.key.providerPreferences, ...input.body.provider };
 }
 

@@ -5,7 +5,7 @@ import { admissionPrice, servesAt, type WorstCase } from '../../../domain/pricin
 import { classPrices } from '../../../domain/pricing/usage-class-prices.ts';
 import type { CatalogModel, ModelRoute } from '../market-catalog.ts';
 import { aboveMaxPrice } from './admit-refusals.ts';
-import { preferencesOf, type CompletionInput } from './paid-request.ts';
+import { preferencesOf, type PaidInput } from './paid-request.ts';
 
 /**
  * The price this request is locked at, and the hosts that serve at it: the market price, raised to the cheapest ask
@@ -15,7 +15,7 @@ import { preferencesOf, type CompletionInput } from './paid-request.ts';
 export function lockPrice(
   model: CatalogModel,
   available: ModelRoute[],
-  input: CompletionInput,
+  input: PaidInput,
   worst: WorstCase,
 ): { price: LockedPrice; candidates: ModelRoute[] } {
   const market = { prompt: model.promptPrice, completion: model.completionPrice };

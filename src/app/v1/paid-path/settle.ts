@@ -19,7 +19,7 @@ import type { ModelRoute } from '../market-catalog.ts';
 import type { PromptCacheBook } from '../prompt-cache-book.ts';
 import type { Admitted } from './admit.ts';
 import type { CompletionCount } from './answer-parts.ts';
-import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput } from './paid-request.ts';
+import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput, type PaidInput } from './paid-request.ts';
 import { judgeFormat, type FormatRecorder } from './format-verdict.ts';
 import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
 
@@ -44,8 +44,10 @@ export type Answered = CompletionCount & {
   /** the host's token ids with their logprobs and top-k, where its engine reports them */
   positions: ClaimedPosition[] | undefined;
   finishReason: string | null;
-  /** what the format judge reads: its tool calls, text and finish reason */
-  format: FormatAnswer;
+  /** what the format judge reads (a completion's): its tool calls, text and finish reason */
+  format?: FormatAnswer;
+  /** embeddings: the host's vectors, one per input (what the verifier compares) */
+  vectors?: number[][];
 };
 
 /** What a request was charged: its usage as billed, by class, and the cost; `recorded` once its capture is durable. */
@@ -76,7 +78,7 @@ type Routing = Pick<Winner, 'attempts' | 'hedged'> & { served?: Winner };
 const NO_COMPLETION: CompletionCount = { completionTokens: 0, reasoningTokens: 0 };
 const NOTHING_BILLED: UsageClasses = { promptTokens: 0, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0 };
 
-export function openSettlement(deps: SettleDeps, input: CompletionInput, admitted: Admitted): Settlement {
+export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Admitted): Settlement {
   const { model, price, promptIds, promptTokens, maxTokens, hold, rate, slot, query } = admitted;
   let settled = false;
 
@@ -157,24 +159,39 @@ export function openSettlement(deps: SettleDeps, input: CompletionInput, admitte
       const { completionTokens, reasoningTokens } = answer;
       const count = { completionTokens, reasoningTokens };
       const charged = settle(winner.route.host.id, count, 'ok', routingOf(winner), receipt);
-      const outcome = judgeFormat(input, answer.format);
-      if (outcome) deps.formats.record(model.id, winner.route.host.id, outcome);
-      const adjustments = logitAdjustmentsOf(input);
-      // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
-      const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
-      const decision = deps.sampler.offer({
-        requestId: input.requestId,
-        host: winner.route.host,
-        modelId: model.id,
-        promptIds: admitted.promptIds,
-        positions: answer.positions,
-        temperature: input.body.temperature ?? null,
-        stoppedByModel: answer.finishReason === 'stop' && (input.body.stop == null || input.body.stop.length === 0),
-        constrained: decodesUnderGrammar(input) || !replayable,
-        adjustments,
-        receipt,
-        servedAtMs: deps.clock.nowMs(),
-      });
+      const offerCompletion = (completion: CompletionInput) => {
+        const outcome = answer.format && judgeFormat(completion, answer.format);
+        if (outcome) deps.formats.record(model.id, winner.route.host.id, outcome);
+        const adjustments = logitAdjustmentsOf(completion);
+        // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
+        const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
+        const { temperature, stop } = completion.body;
+        return deps.sampler.offer({
+          requestId: input.requestId,
+          host: winner.route.host,
+          modelId: model.id,
+          promptIds: admitted.promptIds,
+          positions: answer.positions,
+          temperature: temperature ?? null,
+          stoppedByModel: answer.finishReason === 'stop' && (stop == null || stop.length === 0),
+          constrained: decodesUnderGrammar(completion) || !replayable,
+          adjustments,
+          receipt,
+          servedAtMs: deps.clock.nowMs(),
+        });
+      };
+      const decision =
+        input.kind === 'embeddings'
+          ? deps.sampler.offerEmbedding({
+              requestId: input.requestId,
+              host: winner.route.host,
+              modelId: model.id,
+              inputIds: admitted.inputIds,
+              vectors: answer.vectors ?? [],
+              receipt,
+              servedAtMs: deps.clock.nowMs(),
+            })
+          : offerCompletion(input);
       const sampling = [decision];
       input.trace?.served(winner.attempt, model, price, sampling);
       return { ...charged, sampling };
