@@ -40,7 +40,7 @@ export function Playground(props: { onFinished: () => void }) {
         <select aria-label="model" value={chosen} onChange={(e) => setModel(e.currentTarget.value)}>
           {(models.data?.data ?? []).map((m) => (
             <option key={m.id} value={m.id}>
-              {m.id}
+              {m.verified ? m.id : `${m.id} (unverified)`}
             </option>
           ))}
         </select>
