@@ -46,6 +46,8 @@ describe('reading a model manifest', () => {
     expect(JSON.parse(launch.tokenizer.config)).toEqual({ chat_template: '{{ messages }}', eos_token: '</s>' });
     expect(launch.manifest.prices).toEqual({ prompt: '0.0000001', completion: '0.0000002' });
     expect(launch.manifest).not.toHaveProperty('tokenizer');
+    const absolute = await readManifestFile(write('absolute.yaml', VALID.replace('./tok', join(dir, 'tok'))));
+    expect(absolute.tokenizer.json).toBe('{"model":{}}');
   });
 
   it('names the line, column and field of a wrong value, and of a missing one at its parent', async () => {

@@ -76,7 +76,10 @@ export async function readManifestFile(file: string): Promise<z.input<typeof mod
   const at = (path: Path) => where(file, doc, lines, path);
   const paths =
     typeof tokenizer === 'string'
-      ? { json: join(base, tokenizer, 'tokenizer.json'), config: join(base, tokenizer, 'tokenizer_config.json') }
+      ? {
+          json: join(resolve(base, tokenizer), 'tokenizer.json'),
+          config: join(resolve(base, tokenizer), 'tokenizer_config.json'),
+        }
       : { json: resolve(base, tokenizer.json), config: resolve(base, tokenizer.config) };
   const tokenizerJson = await readText(paths.json, 'tokenizer', at(['tokenizer']));
   let config = await readText(paths.config, 'tokenizer', at(['tokenizer']));

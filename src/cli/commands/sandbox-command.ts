@@ -7,6 +7,7 @@
 // line for tools; exit 0 exactly when it is ok. A flag of another scenario is refused.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
+import { runModelLaunchSandbox } from '../../main/sandbox-model-launch.ts';
 import { runLivenessSandbox } from '../../main/sandbox-liveness.ts';
 import { runHeadersTraceSandbox } from '../../main/sandbox-headers-trace.ts';
 import { runFormatFailuresSandbox } from '../../main/sandbox-format-failures.ts';
@@ -33,6 +34,7 @@ const SCENARIO_FLAGS = {
   responses: [],
   'sampling-params': ['requests'],
   'usage-classes': [],
+  'model-launch': [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
@@ -51,7 +53,7 @@ type SandboxFlags = {
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
-      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), a conversation billed its cached prefix at the cache price (usage-classes), or logit_bias and penalties applied and verified (sampling-params)',
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), a conversation billed its cached prefix at the cache price (usage-classes), logit_bias and penalties applied and verified (sampling-params), or a model launched from a manifest, a bad version not promoted, rollback and unverified models refused (model-launch)',
     )
     .addOption(
       new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),
@@ -109,44 +111,46 @@ export function sandboxCommand(): Command {
         );
       const say = (line: string) => console.error(line);
       const result =
-        options.scenario === 'usage-classes'
-          ? await runUsageClassesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-          : options.scenario === 'responses'
-            ? await runResponsesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-            : options.scenario === 'sampling-params'
-              ? await runSamplingParamsSandbox({
-                  seed: options.seed,
-                  requests: Math.max(4, options.requests ?? 16),
-                  modelCacheDir: modelCacheDir(),
-                  say,
-                })
-              : options.scenario === 'format-failures'
-                ? await runFormatFailuresSandbox({
+        options.scenario === 'model-launch'
+          ? await runModelLaunchSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+          : options.scenario === 'usage-classes'
+            ? await runUsageClassesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+            : options.scenario === 'responses'
+              ? await runResponsesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+              : options.scenario === 'sampling-params'
+                ? await runSamplingParamsSandbox({
                     seed: options.seed,
-                    requests: Math.max(10, options.requests ?? 160),
-                    brokenShare: options.brokenShare,
+                    requests: Math.max(4, options.requests ?? 16),
                     modelCacheDir: modelCacheDir(),
                     say,
                   })
-                : options.scenario === 'headers-trace'
-                  ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-                  : options.scenario === 'liveness'
-                    ? await runLivenessSandbox({
-                        seed: options.seed,
-                        idleRepricings: options.idleRepricings,
-                        loadRequests: Math.max(3, options.loadRequests),
-                        modelCacheDir: modelCacheDir(),
-                        say,
-                      })
-                    : await runSandbox({
-                        cheat: options.cheat,
-                        seed: options.seed,
-                        honestHosts: Math.max(1, options.honestHosts),
-                        maxRequests: options.maxRequests,
-                        concurrency: 4,
-                        modelCacheDir: modelCacheDir(),
-                        say,
-                      });
+                : options.scenario === 'format-failures'
+                  ? await runFormatFailuresSandbox({
+                      seed: options.seed,
+                      requests: Math.max(10, options.requests ?? 160),
+                      brokenShare: options.brokenShare,
+                      modelCacheDir: modelCacheDir(),
+                      say,
+                    })
+                  : options.scenario === 'headers-trace'
+                    ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
+                    : options.scenario === 'liveness'
+                      ? await runLivenessSandbox({
+                          seed: options.seed,
+                          idleRepricings: options.idleRepricings,
+                          loadRequests: Math.max(3, options.loadRequests),
+                          modelCacheDir: modelCacheDir(),
+                          say,
+                        })
+                      : await runSandbox({
+                          cheat: options.cheat,
+                          seed: options.seed,
+                          honestHosts: Math.max(1, options.honestHosts),
+                          maxRequests: options.maxRequests,
+                          concurrency: 4,
+                          modelCacheDir: modelCacheDir(),
+                          say,
+                        });
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });
