@@ -184,7 +184,10 @@ describe('the console in a browser', () => {
     await expect.poll(creditsAgree, { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByTestId('ops-prices').textContent()).toContain('agora-tiny');
     // The hosts' asks beside the market price: the built-in host asks the base price and is online.
-    const asks = page.getByTestId('ops-asks').locator('tr', { hasText: hosts[0]!.name });
+    // (the built-in host also serves the embedding SKU: its row is the chat model's)
+    const asks = page
+      .getByTestId('ops-asks')
+      .locator('tr', { hasText: hosts[0]!.name, has: page.getByRole('cell', { name: 'agora-tiny', exact: true }) });
     await expect.poll(() => asks.textContent()).toContain('online');
     expect(await asks.textContent()).toContain('0.0000001 / 0.0000002');
     await page.getByTestId('ops-rps-chart').locator('canvas').waitFor({ timeout: 15_000 });
