@@ -12,24 +12,7 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
   const listMaintenance = listMaintenanceFrom(db);
   return {
     async upsertModel(model: ModelRecord) {
-      const values = {
-        id: model.id,
-        name: model.name,
-        context_length: model.contextLength,
-        prompt_price: model.promptPrice,
-        completion_price: model.completionPrice,
-        default_max_tokens: model.defaultMaxTokens,
-        max_tokens_cap: model.maxTokensCap,
-        tokenizer_dir: model.tokenizerDir,
-        digest: model.digest,
-        quantization: model.quantization,
-        capabilities: JSON.stringify(model.capabilities ?? ['chat']),
-        embedding: model.embedding ? JSON.stringify(model.embedding) : null,
-        ...(model.classFactors && {
-          cached_prompt_price_bps: model.classFactors.cachedPromptBps,
-          reasoning_price_bps: model.classFactors.reasoningBps,
-        }),
-      };
+      const values = modelRow(model);
       // A new model starts at its base price with a floor of half of it; a known one keeps its demand price and
       // bounds (the operator changes them through the pricing route).
       const { id, prompt_price: _prompt, completion_price: _completion, ...updates } = values;
@@ -151,5 +134,27 @@ export function createKyselyCatalogStore(db: Kysely<Schema>): CatalogStore {
         },
       }));
     },
+  };
+}
+
+/** A model's row in `models`, as both the catalog and a launched model's promotion write it. */
+export function modelRow(model: ModelRecord) {
+  return {
+    id: model.id,
+    name: model.name,
+    context_length: model.contextLength,
+    prompt_price: model.promptPrice,
+    completion_price: model.completionPrice,
+    default_max_tokens: model.defaultMaxTokens,
+    max_tokens_cap: model.maxTokensCap,
+    tokenizer_dir: model.tokenizerDir,
+    digest: model.digest,
+    quantization: model.quantization,
+    capabilities: JSON.stringify(model.capabilities ?? ['chat']),
+    embedding: model.embedding ? JSON.stringify(model.embedding) : null,
+    ...(model.classFactors && {
+      cached_prompt_price_bps: model.classFactors.cachedPromptBps,
+      reasoning_price_bps: model.classFactors.reasoningBps,
+    }),
   };
 }

@@ -9,6 +9,7 @@ import {
   type ModelManifestWire,
 } from '../../contracts/models/model-manifest.ts';
 import { formatNanos } from '../../domain/money/nanos.ts';
+import { modelRow } from './kysely-catalog-store.ts';
 import { openingPricing } from '../../domain/pricing/demand-price.ts';
 import type { Schema } from './schema.ts';
 
@@ -126,25 +127,7 @@ export function createKyselyModelVersionStore(db: Kysely<Schema>): ModelVersionS
           .where('model_id', '=', model.id)
           .where('version', '=', version)
           .execute();
-        const values = {
-          id: model.id,
-          name: model.name,
-          context_length: model.contextLength,
-          prompt_price: model.promptPrice,
-          completion_price: model.completionPrice,
-          default_max_tokens: model.defaultMaxTokens,
-          max_tokens_cap: model.maxTokensCap,
-          tokenizer_dir: model.tokenizerDir,
-          digest: model.digest,
-          quantization: model.quantization,
-          ...(model.classFactors
-            ? {
-                cached_prompt_price_bps: model.classFactors.cachedPromptBps,
-                reasoning_price_bps: model.classFactors.reasoningBps,
-              }
-            : {}),
-          version,
-        };
+        const values = { ...modelRow(model), version };
         const { id: _id, ...updates } = values;
         await trx
           .insertInto('models')
