@@ -50,6 +50,38 @@ type SandboxFlags = {
   brokenShare: number;
 };
 
+type Common = { seed: number; modelCacheDir: string; say: (line: string) => void };
+
+/** How each scenario runs from the parsed flags: one entry per scenario, beside its flags above. */
+const SCENARIO_RUNS: Record<Scenario, (flags: SandboxFlags, common: Common) => Promise<{ ok: boolean }>> = {
+  substitute: (flags, common) =>
+    runSandbox({
+      ...common,
+      cheat: flags.cheat,
+      honestHosts: Math.max(1, flags.honestHosts),
+      maxRequests: flags.maxRequests,
+      concurrency: 4,
+    }),
+  liveness: (flags, common) =>
+    runLivenessSandbox({
+      ...common,
+      idleRepricings: flags.idleRepricings,
+      loadRequests: Math.max(3, flags.loadRequests),
+    }),
+  'headers-trace': (_flags, common) => runHeadersTraceSandbox(common),
+  'format-failures': (flags, common) =>
+    runFormatFailuresSandbox({
+      ...common,
+      requests: Math.max(10, flags.requests ?? 160),
+      brokenShare: flags.brokenShare,
+    }),
+  responses: (_flags, common) => runResponsesSandbox(common),
+  'sampling-params': (flags, common) =>
+    runSamplingParamsSandbox({ ...common, requests: Math.max(4, flags.requests ?? 16) }),
+  'usage-classes': (_flags, common) => runUsageClassesSandbox(common),
+  'model-launch': (_flags, common) => runModelLaunchSandbox(common),
+};
+
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
@@ -110,47 +142,11 @@ export function sandboxCommand(): Command {
           `error: --${foreign.map((f) => f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} does not apply to --scenario ${options.scenario}`,
         );
       const say = (line: string) => console.error(line);
-      const result =
-        options.scenario === 'model-launch'
-          ? await runModelLaunchSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-          : options.scenario === 'usage-classes'
-            ? await runUsageClassesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-            : options.scenario === 'responses'
-              ? await runResponsesSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-              : options.scenario === 'sampling-params'
-                ? await runSamplingParamsSandbox({
-                    seed: options.seed,
-                    requests: Math.max(4, options.requests ?? 16),
-                    modelCacheDir: modelCacheDir(),
-                    say,
-                  })
-                : options.scenario === 'format-failures'
-                  ? await runFormatFailuresSandbox({
-                      seed: options.seed,
-                      requests: Math.max(10, options.requests ?? 160),
-                      brokenShare: options.brokenShare,
-                      modelCacheDir: modelCacheDir(),
-                      say,
-                    })
-                  : options.scenario === 'headers-trace'
-                    ? await runHeadersTraceSandbox({ seed: options.seed, modelCacheDir: modelCacheDir(), say })
-                    : options.scenario === 'liveness'
-                      ? await runLivenessSandbox({
-                          seed: options.seed,
-                          idleRepricings: options.idleRepricings,
-                          loadRequests: Math.max(3, options.loadRequests),
-                          modelCacheDir: modelCacheDir(),
-                          say,
-                        })
-                      : await runSandbox({
-                          cheat: options.cheat,
-                          seed: options.seed,
-                          honestHosts: Math.max(1, options.honestHosts),
-                          maxRequests: options.maxRequests,
-                          concurrency: 4,
-                          modelCacheDir: modelCacheDir(),
-                          say,
-                        });
+      const result = await SCENARIO_RUNS[options.scenario](options, {
+        seed: options.seed,
+        modelCacheDir: modelCacheDir(),
+        say,
+      });
       console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
     });
