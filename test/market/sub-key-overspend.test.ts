@@ -10,6 +10,19 @@ beforeAll(async () => {
 });
 afterAll(() => market.stop());
 
+/** What an answer cost at the test market's prices: 100 nanos a prompt token, 25 a cached one (the default 0.25×
+ * cache-read factor: the same key sends the same prompt, so later requests read the cached prefix), 200 a completion
+ * token. */
+function billedOf(
+  usage:
+    { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens: number } } | undefined,
+): bigint {
+  const cached = BigInt(usage?.prompt_tokens_details?.cached_tokens ?? 0);
+  return (
+    (BigInt(usage?.prompt_tokens ?? 0) - cached) * 100n + cached * 25n + BigInt(usage?.completion_tokens ?? 0) * 200n
+  );
+}
+
 describe('agent sub-key spend limit under concurrency', () => {
   it('100 parallel requests never overspend a limit that covers 10', async () => {
     const parent = await fundedBuyer(market, '5');
@@ -40,7 +53,11 @@ describe('agent sub-key spend limit under concurrency', () => {
           status: r.status,
           body: (await r.json()) as {
             error?: { code: string };
-            usage?: { prompt_tokens: number; completion_tokens: number };
+            usage?: {
+              prompt_tokens: number;
+              completion_tokens: number;
+              prompt_tokens_details?: { cached_tokens: number };
+            };
           },
         })),
       ),
@@ -56,11 +73,7 @@ describe('agent sub-key spend limit under concurrency', () => {
       await fetch(`${market.url}/v1/keys`, { headers: { authorization: `Bearer ${parent.key}` } })
     ).json()) as { data: Array<{ id: string; spent_total: string }> };
     const spent = parseNanos(keys.data.find((k) => k.id === agent.id)?.spent_total ?? 'x') as bigint;
-    const billed = ok.reduce(
-      (sum, r) =>
-        sum + BigInt(r.body.usage?.prompt_tokens ?? 0) * 100n + BigInt(r.body.usage?.completion_tokens ?? 0) * 200n,
-      0n,
-    );
+    const billed = ok.reduce((sum, r) => sum + billedOf(r.body.usage), 0n);
     expect(spent).toBe(billed);
     expect(spent).toBeLessThanOrEqual(limit);
   });

@@ -41,7 +41,8 @@ async function streamThenKill(running: MarketProcess): Promise<{ requestId: stri
   }
   running.child.kill('SIGKILL');
   await exited;
-  const usage = /"usage":\{[^}]*"cost":"([^"]+)"/.exec(text);
+  // the usage object nests token details, so the cost is found after "usage" across braces
+  const usage = /"usage":\{.*?"cost":"([^"]+)"/s.exec(text);
   return { requestId: res.headers.get('x-request-id')!, cost: usage![1]! };
 }
 

@@ -4,8 +4,19 @@
 
 /** The vector scaled to unit length; a zero vector stays zero (it has no direction to keep). */
 export function unitLength(vector: readonly number[]): number[] {
-  const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-  return norm === 0 ? [...vector] : vector.map((x) => x / norm);
+  const scaled = scaledToLargest(vector);
+  if (scaled === undefined) return [...vector];
+  const norm = Math.sqrt(scaled.reduce((sum, x) => sum + x * x, 0));
+  return scaled.map((x) => x / norm);
+}
+
+/**
+ * The vector divided by its largest absolute component (undefined for a zero vector): squares of tiny components
+ * underflow to 0 and of huge ones overflow, so norms are taken of this, whose largest component is 1.
+ */
+function scaledToLargest(vector: readonly number[]): number[] | undefined {
+  const largest = vector.reduce((max, x) => Math.max(max, Math.abs(x)), 0);
+  return largest === 0 ? undefined : vector.map((x) => x / largest);
 }
 
 /** The first `dimensions` components, scaled back to unit length. */
@@ -19,17 +30,19 @@ export function shorten(vector: readonly number[], dimensions: number): number[]
  */
 export function cosineDistance(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length) return 2;
+  const scaledA = scaledToLargest(a);
+  const scaledB = scaledToLargest(b);
+  if (scaledA === undefined || scaledB === undefined) return 2;
   let dot = 0;
   let normA = 0;
   let normB = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
+  for (let i = 0; i < scaledA.length; i++) {
+    const x = scaledA[i] as number;
+    const y = scaledB[i] as number;
     dot += x * y;
     normA += x * x;
     normB += y * y;
   }
-  if (normA === 0 || normB === 0) return 2;
   // Rounding can push |cos| a hair past 1; the distance stays in its range.
   return Math.min(2, Math.max(0, 1 - dot / Math.sqrt(normA * normB)));
 }
