@@ -29,7 +29,12 @@ const sharedParameters = {
   max_tokens: z.int().min(1).nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().gt(0).max(1).nullable().optional(),
-  n: z.int().min(1).max(REQUEST_LIMITS.maxN).nullable().optional(),
+  n: z
+    .int()
+    .min(1)
+    .max(REQUEST_LIMITS.maxN, `more than ${REQUEST_LIMITS.maxN} choice per request is not served yet: send n = 1`)
+    .nullable()
+    .optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullable().optional(),
   stop: stop.optional(),
