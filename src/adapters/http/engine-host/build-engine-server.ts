@@ -30,6 +30,13 @@ import {
   logprobEntry,
 } from './engine-completion.ts';
 
+/** A full queue answers 503 with Retry-After (the market tries another host); any other error stays as it is. */
+function busyAsUnavailable(error: unknown): unknown {
+  return error instanceof EngineBusyError
+    ? new ApiError(503, 'service_unavailable', error.message, 'engine_busy', null, { 'retry-after': '1' })
+    : error;
+}
+
 export type EngineServerOptions = {
   engine: LlamaEngine;
   modelId: string;
@@ -170,9 +177,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       sse.end();
       return reply;
     } catch (error) {
-      if (error instanceof EngineBusyError)
-        throw new ApiError(503, 'service_unavailable', error.message, 'engine_busy', null, { 'retry-after': '1' });
-      throw error;
+      throw busyAsUnavailable(error);
     }
   };
 
@@ -256,9 +261,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       sse.end();
       return reply;
     } catch (error) {
-      if (error instanceof EngineBusyError)
-        throw new ApiError(503, 'service_unavailable', error.message, 'engine_busy', null, { 'retry-after': '1' });
-      throw error;
+      throw busyAsUnavailable(error);
     }
   };
 
