@@ -1,6 +1,7 @@
 // The built-in inference engine: a GGUF model on llama.cpp (node-llama-cpp, CPU, one thread — two threads stall
 // on a shared 2-core machine and give bitwise the same numbers). Generation reads the raw next-token distribution
-// and chooses in our code, so every position carries its token id and top-k logprobs, and sampling is seeded.
+// and chooses in our code, so every position carries its token id and top-k logprobs, and sampling is the canonical
+// sampler keyed by the request's seed (decision 031), which the verifier replays.
 import {
   getLlama,
   LlamaGrammarEvaluationState,
@@ -14,8 +15,7 @@ import {
 } from 'node-llama-cpp';
 import { unitLength } from '../../../domain/embeddings/vectors.ts';
 import { Template } from '@huggingface/jinja';
-import { createPrng } from '../../../domain/tiny-model/prng.ts';
-import { chooseToken } from '../../../domain/sampling/token-sampler.ts';
+import { canonicalToken } from '../../../domain/sampling/canonical-sampler.ts';
 import { adjustDistribution, logitDeltas, type LogitAdjustments } from '../../../domain/sampling/logit-adjustments.ts';
 import { createTextDelta } from '../../../domain/sampling/text-delta.ts';
 import { endsInsideCharacter, tokenBytesOf } from '../../../domain/sampling/token-bytes.ts';
@@ -55,6 +55,8 @@ export type ScoredPosition = {
   top: TokenLogprob[];
   /** reference logprobs of extra tokens the caller asked about (e.g. the host's own top-k) */
   extra: Map<number, number>;
+  /** every token's logprob, by id, when asked for (`full`): the seeded sampler is replayed on it */
+  all?: Float64Array;
 };
 
 export type LlamaEngineOptions = { modelPath: string; sequences?: number; queueLimit?: number; contextSize?: number };
@@ -82,6 +84,7 @@ export type LlamaEngine = {
     claimedIds: readonly number[],
     topK: number,
     extra?: readonly (readonly number[])[],
+    options?: { full?: boolean },
   ): Promise<ScoredPosition[]>;
   /**
    * The embedding of these ids: the last position's final hidden state (the model's own pooling; none for the tiny
@@ -93,6 +96,13 @@ export type LlamaEngine = {
 
 const toLogprobs = (distribution: ReadonlyArray<readonly [number, number]>, k: number): TokenLogprob[] =>
   distribution.slice(0, k).map(([id, p]) => ({ id, logprob: Math.log(p) }));
+
+/** Logprobs indexed by token id (−Infinity where a token has no probability), as the canonical sampler reads them. */
+function logprobVector(entries: Iterable<readonly [number, number]>, size: number, log: (x: number) => number) {
+  const vector = new Float64Array(size).fill(-Infinity);
+  for (const [id, x] of entries) vector[id] = log(x);
+  return vector;
+}
 
 export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<LlamaEngine> {
   const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
@@ -112,12 +122,12 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     tokens: ggml?.tokens ?? [],
     types: ggml?.token_type as readonly number[] | undefined,
   });
+  const vocabularySize = ggml?.tokens?.length ?? 0;
   const heldTail = vocabBytes ? (ids: readonly number[]) => endsInsideCharacter(vocabBytes, ids) : undefined;
 
   async function* generate(request: GenerateRequest): AsyncGenerator<GenerationEvent> {
     const sequence = await pool.acquire();
     try {
-      const prng = createPrng(request.seed);
       const decoder = createTextDelta(detokenize, request.stop, heldTail);
       const ids = request.promptIds as number[];
       let input: ControlledEvaluateInputItem[] = [
@@ -134,7 +144,14 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
         // The request's adjustments, by the same function the verifier replays (penalties count the completion).
         const deltas = request.adjustments ? logitDeltas(request.adjustments, counts) : undefined;
         const distribution = deltas && deltas.size > 0 ? adjustDistribution(raw, deltas) : raw;
-        const id = chooseToken(distribution, request.temperature, request.topP, prng.nextUnit());
+        const id =
+          request.temperature === 0
+            ? (distribution[0] as [number, number])[0]
+            : canonicalToken(logprobVector(distribution, vocabularySize, Math.log), produced, {
+                seed: request.seed,
+                temperature: request.temperature,
+                topP: request.topP,
+              });
         counts.set(id, (counts.get(id) ?? 0) + 1);
         const top = toLogprobs(distribution, request.topK);
         const chosen =
@@ -210,6 +227,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     claimedIds: readonly number[],
     topK: number,
     extra: readonly (readonly number[])[] = [],
+    options: { full?: boolean } = {},
   ): Promise<ScoredPosition[]> {
     if (promptIds.length === 0 || claimedIds.length === 0) return [];
     const sequence = await pool.acquire();
@@ -225,7 +243,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
           token as never,
           {
             generateNext: {
-              logits: { filter: { tokens: tokens as never[], includeTop: topK } },
+              logits: options.full ? true : { filter: { tokens: tokens as never[], includeTop: topK } },
               totalLogitWeight: true,
             },
           },
@@ -244,6 +262,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
           claimed: { id: claimed, logprob: byId.get(claimed) as number },
           top: logits.slice(0, topK).map(([id, logit]) => ({ id, logprob: lp(logit) })),
           extra: new Map((extra[i] ?? []).map((id) => [id, byId.get(id) as number])),
+          ...(options.full ? { all: logprobVector(logits, vocabularySize, lp) } : {}),
         };
       });
     } finally {
@@ -260,7 +279,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
 
   return {
     contextLength: context.contextSize,
-    vocabularySize: ggml?.tokens?.length ?? 0,
+    vocabularySize,
     embed,
     tokenize: (text, opts) => [...model.tokenize(text, opts?.special ?? false)] as number[],
     detokenize,
