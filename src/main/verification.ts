@@ -10,8 +10,9 @@ import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../a
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { DEFAULT_CONVICTION_RULE } from '../domain/verification/conviction.ts';
 import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
+import { BUILTIN_SEED_AGREEMENT_RULE } from '../domain/verification/seed-agreement.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
-import { hmacSamplingUnit, newSamplingSecret } from '../adapters/keys/sampling-oracle.ts';
+import { hmacSamplingSeed, hmacSamplingUnit, newSamplingSecret } from '../adapters/keys/sampling-oracle.ts';
 import { verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import {
   BUILTIN_EMBED_MODEL_ID,
@@ -52,6 +53,7 @@ export async function createSampler(
   return createResponseSampler({
     store: verification,
     samplingUnit: hmacSamplingUnit(secret),
+    samplingSeed: hmacSamplingSeed(secret),
     samplingFloor: options.samplingFloor,
     verifiable,
     logger,
@@ -64,7 +66,7 @@ export function referenceEngine(engine: LlamaEngine, name: string): ReferenceEng
     name,
     endOfGenerationId: engine.endOfGenerationId,
     isEndOfGeneration: engine.isEndOfGeneration,
-    score: (promptIds, claimedIds, topK, extra) => engine.score(promptIds, claimedIds, topK, extra),
+    score: (promptIds, claimedIds, topK, extra, options) => engine.score(promptIds, claimedIds, topK, extra, options),
     embed: (inputIds) => engine.embed(inputIds),
   };
 }
@@ -128,6 +130,7 @@ export function createVerifier(deps: {
     rule: DEFAULT_CONVICTION_RULE,
     threshold: HONEST_MEAN_TV_THRESHOLD,
     embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
+    seedRule: BUILTIN_SEED_AGREEMENT_RULE,
     convictionSlashBps: deps.convictionSlashBps,
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
   };

@@ -1,12 +1,13 @@
 // Verification under logit_bias and penalties (decision 024): the verifier replays the request's adjustments on
 // the reference's distribution, so a host that honestly applied them is never convicted, while one that ignored
-// them is caught; a grammar-constrained answer is labelled unverified and never reaches the verifier.
+// them is caught; a grammar-constrained answer is labelled unverified and never reaches the verifier. Sampled answers
+// are drawn with the canonical sampler and the request's seed, which the verifier replays after the adjustments too.
 import { describe, expect, it } from 'vitest';
 import { examineResponse, type ReferenceEngine } from '../../src/app/verification/verifier.ts';
 import { createResponseSampler } from '../../src/app/verification/response-sampling.ts';
 import type { SampledResponse } from '../../src/app/verification/verification-store.ts';
 import { adjustDistribution, logitDeltas, type LogitAdjustments } from '../../src/domain/sampling/logit-adjustments.ts';
-import { chooseToken } from '../../src/domain/sampling/token-sampler.ts';
+import { canonicalToken } from '../../src/domain/sampling/canonical-sampler.ts';
 import { createPrng } from '../../src/domain/tiny-model/prng.ts';
 import {
   judgePool,
@@ -33,7 +34,7 @@ const reference: ReferenceEngine = {
   name: 'seeded test model',
   endOfGenerationId: EOG,
   isEndOfGeneration: (id) => id === EOG,
-  async score(promptIds, claimedIds, topK, extra) {
+  async score(promptIds, claimedIds, topK, extra, options) {
     return claimedIds.map((claimed, i) => {
       const dist = distributionAt([...promptIds, ...claimedIds.slice(0, i)]);
       const lp = new Map(dist.map(([id, p]) => [id, Math.log(p)]));
@@ -41,20 +42,29 @@ const reference: ReferenceEngine = {
         claimed: { id: claimed, logprob: lp.get(claimed) as number },
         top: dist.slice(0, topK).map(([id, p]) => ({ id, logprob: Math.log(p) })),
         extra: new Map((extra[i] ?? []).map((id) => [id, lp.get(id) as number])),
+        ...(options?.full ? { all: vectorOf(dist) } : {}),
       };
     });
   },
 };
 
-/** What an honest built-in engine does: adjust, choose, report the adjusted top-k (or ignore the adjustments). */
+const vectorOf = (dist: ReadonlyArray<readonly [number, number]>) => {
+  const vector = new Float64Array(VOCAB).fill(-Infinity);
+  for (const [id, p] of dist) vector[id] = Math.log(p);
+  return vector;
+};
+
+/** What an honest built-in engine does: adjust, draw, report the adjusted top-k (or ignore the adjustments). */
 function host(promptIds: number[], adjustments: LogitAdjustments, seed: number, honest: boolean) {
-  const prng = createPrng(seed);
   const claimed: ClaimedPosition[] = [];
   const counts = new Map<number, number>();
   for (let i = 0; i < 24; i++) {
     const raw = distributionAt([...promptIds, ...claimed.map((c) => c.id)]);
     const dist = honest ? adjustDistribution(raw, logitDeltas(adjustments, counts)) : raw;
-    const id = chooseToken(dist, seed % 2 === 0 ? 0 : 0.8, 1, prng.nextUnit());
+    const id =
+      seed % 2 === 0
+        ? (dist[0] as [number, number])[0]
+        : canonicalToken(vectorOf(dist), i, { seed, temperature: 0.8, topP: 1 });
     if (id === EOG) return { claimed, stopped: true };
     counts.set(id, (counts.get(id) ?? 0) + 1);
     const top = dist.slice(0, VERIFY_TOP_K).map(([t, p]) => ({ id: t, logprob: Math.log(p) }));
@@ -87,6 +97,7 @@ async function poolVerdict(seeds: number[], honest: boolean, replay: boolean) {
         claimed,
         temperature: seed % 2 === 0 ? 0 : 0.8,
         stoppedByModel: stopped,
+        sampling: { seed, topP: 1 },
         ...(replay ? { adjustments } : {}),
       });
     }),
@@ -101,6 +112,8 @@ describe('verification under logit_bias and penalties', () => {
       const verdict = await poolVerdict(seeds, true, true);
       expect(verdict?.passed, `batch ${batch}: ${verdict?.reasons.join('; ')}`).toBe(true);
       expect(verdict?.meanTv).toBeLessThan(1e-9);
+      expect(verdict?.seed?.mismatched).toBe(0);
+      expect(verdict?.seed?.reproduced).toBeGreaterThan(0);
     }
   });
 
@@ -115,6 +128,7 @@ describe('verification under logit_bias and penalties', () => {
     const sampler = createResponseSampler({
       store: { addSample: async (s) => void kept.push(s) },
       samplingUnit: () => 0,
+      samplingSeed: () => 0,
       samplingFloor: 1,
       verifiable: () => true,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -131,6 +145,7 @@ describe('verification under logit_bias and penalties', () => {
         stoppedByModel: false,
         constrained: true,
         adjustments: randomAdjustments(i),
+        seeded: undefined,
         receipt: null,
         servedAtMs: 0,
       });

@@ -1,11 +1,12 @@
 // Sampling decisions: keyed by a secret the host never sees, at a rate set by reputation, forced by a dispute — and
-// every forwarded request asks the host for the same top-k, so nothing it receives tells it which answers are
-// checked. The buyer gets back only the logprobs it asked for.
+// every forwarded request asks the host for the same top-k and carries a market seed, so nothing it receives tells
+// it which answers are checked. The buyer gets back only the logprobs it asked for.
 import { describe, expect, it } from 'vitest';
 import { decodesUnderGrammar, type CompletionInput } from '../../src/app/v1/paid-path/paid-request.ts';
 import { createResponseSampler, type FinishedResponse } from '../../src/app/verification/response-sampling.ts';
 import type { SampledResponse } from '../../src/app/verification/verification-store.ts';
-import { hmacSamplingUnit, newSamplingSecret } from '../../src/adapters/keys/sampling-oracle.ts';
+import { createHmac } from 'node:crypto';
+import { hmacSamplingSeed, hmacSamplingUnit, newSamplingSecret } from '../../src/adapters/keys/sampling-oracle.ts';
 import { VERIFY_TOP_K } from '../../src/domain/verification/response-check.ts';
 import { postChat } from '../support/chat-request.ts';
 import { modelServedBy, scriptedAnswer, scriptedMarket } from '../support/scripted-model.ts';
@@ -19,6 +20,7 @@ function samplerWith(secret: string) {
   const sampler = createResponseSampler({
     store: { addSample: async (s) => void kept.push(s) },
     samplingUnit: hmacSamplingUnit(secret),
+    samplingSeed: hmacSamplingSeed(secret),
     samplingFloor: 0.02,
     verifiable: (model) => model === 'agora-tiny',
     logger: silent,
@@ -38,6 +40,7 @@ function samplerWith(secret: string) {
       stoppedByModel: false,
       constrained: false,
       adjustments: undefined,
+      seeded: undefined,
       receipt: null,
       servedAtMs: 0,
       ...overrides,
@@ -62,9 +65,19 @@ describe('sampling decisions', () => {
     expect(s.kept).toHaveLength(200);
     expect(s.offer('other-model', {}, { modelId: 'elsewhere' })).toBe('unverifiable');
     expect(s.offer('no-ids', {}, { positions: undefined })).toBe('unverifiable');
-    expect(s.offer('no-top-k', {}, { positions: [{ id: 7, logprob: -0.1, top: [] }] })).toBe('unverifiable');
+    // Token ids alone: the draw is judged where it can be drawn again (greedy, or a canonical sampler's seed).
+    const idsOnly = [{ id: 7, logprob: Number.NaN, top: [] }];
+    expect(s.offer('ids-sampled', {}, { positions: idsOnly, temperature: 0.8 })).toBe('unverifiable');
+    expect(s.offer('ids-default', {}, { positions: idsOnly, temperature: null, seeded: { seed: 1, topP: 1 } })).toBe(
+      'unverifiable',
+    );
     expect(s.offer('grammar', { underDispute: true }, { constrained: true })).toBe('unverified_constrained');
     expect(s.kept).toHaveLength(200);
+    expect(s.offer('ids-greedy', {}, { positions: idsOnly, temperature: 0 })).toBe('kept');
+    expect(s.offer('ids-seeded', {}, { positions: idsOnly, temperature: 0.8, seeded: { seed: 1, topP: 1 } })).toBe(
+      'kept',
+    );
+    expect(s.kept.at(-1)?.payload).toMatchObject({ temperature: 0.8, sampling: { seed: 1, topP: 1 } });
   });
 
   it('says what it decided: kept exactly when it queued the response, not_drawn otherwise', () => {
@@ -89,6 +102,27 @@ describe('sampling decisions', () => {
     // Independent decisions at rate 1/2 agree on about half of the sampled ids.
     expect(overlap).toBeGreaterThan(0.4);
     expect(overlap).toBeLessThan(0.6);
+  });
+});
+
+describe('the seed a request carries', () => {
+  it("is a keyed hash apart from the sampling decision's, the same for an account's own seed, and 31 bits", () => {
+    const secret = newSamplingSecret();
+    const seedOf = hmacSamplingSeed(secret);
+    const seeds = ids.slice(0, 2_000).map((requestId) => seedOf({ requestId, accountId: 'a', buyerSeed: undefined }));
+    expect(new Set(seeds).size).toBe(seeds.length);
+    for (const seed of seeds) expect(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31).toBe(true);
+    // Not the decision's hash read another way: a host learns nothing of the sampling unit from the seed.
+    const decisionBits = (requestId: string) =>
+      createHmac('sha256', secret).update(requestId).digest().readUInt32BE(0) >>> 1;
+    expect(seeds.filter((seed, i) => seed === decisionBits(ids[i] as string))).toHaveLength(0);
+    // A buyer's seed reproduces within its account, whatever the request id, and no other account shares it.
+    const mine = (requestId: string) => seedOf({ requestId, accountId: 'a', buyerSeed: 42 });
+    expect(mine('req-1')).toBe(mine('req-2'));
+    expect(seedOf({ requestId: 'req-1', accountId: 'b', buyerSeed: 42 })).not.toBe(mine('req-1'));
+    expect(hmacSamplingSeed(newSamplingSecret())({ requestId: 'req-1', accountId: 'a', buyerSeed: 42 })).not.toBe(
+      mine('req-1'),
+    );
   });
 });
 
@@ -138,6 +172,34 @@ describe('what the host sees', () => {
       { logprobs: true, top: VERIFY_TOP_K },
       { logprobs: true, top: VERIFY_TOP_K },
     ]);
+    // Each carries a market seed, whether the buyer sent one or not, and a buyer's seed is not passed through.
+    await postChat(scripted.market.url, buyer.key, { model: 'with-logprobs', seed: 7 });
+    await postChat(scripted.market.url, buyer.key, { model: 'with-logprobs', seed: 7 });
+    const seeds = upstream!.received.map((r) => r.body.seed);
+    for (const seed of seeds) expect(Number.isInteger(seed)).toBe(true);
+    expect(seeds[0]).not.toBe(seeds[1]);
+    expect(seeds[2]).toBe(seeds[3]);
+    expect(seeds[2]).not.toBe(7);
+  });
+
+  it('routes only to hosts whose engine draws with the canonical sampler, and says so when there is none', async () => {
+    const body = {
+      ...scriptedAnswer,
+      choices: [{ index: 0, message: { role: 'assistant', content: 'x' }, logprobs: null, finish_reason: 'stop' }],
+    };
+    await modelServedBy(scripted.market, 'sampled-elsewhere', [{ status: 200, body }], [], 'llama.cpp');
+    await modelServedBy(scripted.market, 'sampled-canonically', [{ status: 200, body }], [], 'builtin');
+    const buyer = await fundedBuyer(scripted.market, '1');
+    const ask = (model: string) =>
+      postChat(scripted.market.url, buyer.key, { model, provider: { verifiable_sampling: true } });
+    const refused = await ask('sampled-elsewhere');
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as { error: { code: string; param: string } }).error).toMatchObject({
+      code: 'no_verifiable_sampling_host',
+      param: 'provider.verifiable_sampling',
+    });
+    expect((await ask('sampled-canonically')).status).toBe(200);
+    expect((await postChat(scripted.market.url, buyer.key, { model: 'sampled-elsewhere' })).status).toBe(200);
   });
 });
 

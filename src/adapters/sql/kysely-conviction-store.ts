@@ -148,7 +148,7 @@ export function createKyselyConvictionStore(db: Kysely<Schema>): ConvictionStore
           .execute();
         await trx
           .updateTable('host_model_trust')
-          .set({ evidence_score: 0 })
+          .set({ evidence_score: 0, seed_evidence: 0 })
           .where('host_id', '=', conviction.hostId)
           .where('model_id', '=', conviction.modelId)
           .execute();

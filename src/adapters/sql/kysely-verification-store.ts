@@ -162,13 +162,14 @@ function createKyselySampleAndCheckStore(db: Kysely<Schema>): SampleQueue & Chec
           const current = await trx
             .selectFrom('host_model_trust')
             .innerJoin('hosts', 'hosts.id', 'host_model_trust.host_id')
-            .select(['evidence_score', 'checks_passed', 'checks_failed', 'hosts.reputation'])
+            .select(['evidence_score', 'seed_evidence', 'checks_passed', 'checks_failed', 'hosts.reputation'])
             .where('host_id', '=', check.hostId)
             .where('model_id', '=', check.modelId)
             .forUpdate()
             .executeTakeFirstOrThrow();
           const standing = next({
             evidenceScore: current.evidence_score,
+            seedEvidence: current.seed_evidence,
             reputation: current.reputation,
             checksPassed: current.checks_passed,
             checksFailed: current.checks_failed,
@@ -177,6 +178,7 @@ function createKyselySampleAndCheckStore(db: Kysely<Schema>): SampleQueue & Chec
             .updateTable('host_model_trust')
             .set({
               evidence_score: standing.evidenceScore,
+              seed_evidence: standing.seedEvidence,
               checks_passed: standing.checksPassed,
               checks_failed: standing.checksFailed,
               ...(v.passed ? { last_passed_check_id: check.id } : {}),

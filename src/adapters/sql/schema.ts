@@ -218,6 +218,7 @@ export type Schema = {
     host_id: string;
     model_id: string;
     evidence_score: Generated<number>;
+    seed_evidence: Generated<number>;
     checks_passed: Generated<number>;
     checks_failed: Generated<number>;
     last_passed_check_id: string | null;

@@ -1,13 +1,15 @@
 // The market's decision, at the end of each response, whether to keep it for re-scoring: HMAC(secret, request id)
 // read as a number in [0, 1) below the host's sampling rate. The secret never leaves the market and every forwarded
 // request asks the same of the host, so nothing a host sees tells it which answers are checked. The decision is
-// returned once the response is complete (a routing trace shows it; it never reaches the host).
+// returned once the response is complete (a routing trace shows it; it never reaches the host). Every forwarded
+// request also carries a seed from the same secret (decision 031), which a host with the canonical sampler draws
+// its sampled tokens with and the verifier replays.
 import { samplingRate } from '../../domain/verification/reputation.ts';
 import type { LogitAdjustments } from '../../domain/sampling/logit-adjustments.ts';
 import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { Logger } from '../ports.ts';
-import type { SampledResponse, VerificationStore } from './verification-store.ts';
+import type { SampledResponse, SeededDraw, VerificationStore } from './verification-store.ts';
 
 export type FinishedResponse = {
   requestId: string;
@@ -26,6 +28,8 @@ export type FinishedResponse = {
   constrained: boolean;
   /** the request's logit_bias and penalties, where it set any: the verifier replays them on the reference */
   adjustments: LogitAdjustments | undefined;
+  /** the market's seed and the request's top_p, when the host's engine draws with the canonical sampler */
+  seeded: SeededDraw | undefined;
   receipt: ResponseReceipt | null;
   servedAtMs: number;
 };
@@ -44,7 +48,12 @@ export type FinishedEmbedding = Pick<FinishedResponse, 'requestId' | 'host' | 'm
   vectors: number[][];
 };
 
+/** What a request's seed is made from: the buyer's own `seed` when it gave one, else the request id. */
+export type SeedSource = { requestId: string; accountId: string; buyerSeed: number | undefined };
+
 export type ResponseSampler = {
+  /** the seed the request goes to its host with: no host can tell a checked request's seed from another's */
+  seedOf(source: SeedSource): number;
   offer(response: FinishedResponse): SamplingDecision;
   /** the same draw as a completion's; one input of a kept request (chosen by the same draw) is re-embedded */
   offerEmbedding(response: FinishedEmbedding): SamplingDecision;
@@ -54,6 +63,8 @@ export type ResponseSamplerDeps = {
   store: Pick<VerificationStore, 'addSample'>;
   /** the request id's keyed hash as a number in [0, 1) */
   samplingUnit(requestId: string): number;
+  /** the request's seed, a keyed hash domain-separated from the sampling unit's */
+  samplingSeed(source: SeedSource): number;
   samplingFloor: number;
   /** models the market has a reference engine for */
   verifiable(modelId: string): boolean;
@@ -84,11 +95,11 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
     servedAtMs: response.servedAtMs,
   });
   return {
+    seedOf: deps.samplingSeed,
     offer(response) {
       const positions = response.positions;
       if (response.constrained) return 'unverified_constrained';
-      if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0))
-        return 'unverifiable';
+      if (!positions || !deps.verifiable(response.modelId) || !replayable(response, positions)) return 'unverifiable';
       if (draw(response) === undefined) return 'not_drawn';
       void keep({
         ...sampleOf(response),
@@ -98,6 +109,7 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
           temperature: response.temperature,
           stoppedByModel: response.stoppedByModel,
           ...(response.adjustments ? { adjustments: response.adjustments } : {}),
+          ...(response.seeded ? { sampling: response.seeded } : {}),
         },
       });
       return 'kept';
@@ -117,4 +129,13 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
       return 'kept';
     },
   };
+}
+
+/**
+ * Whether the verifier has something to compare: the host's top-k at every position, or, where it reported token
+ * ids alone, the draw itself — the argmax of a greedy answer, or the seeded draw of a canonical sampler.
+ */
+function replayable(response: FinishedResponse, positions: readonly ClaimedPosition[]): boolean {
+  if (positions.every((p) => p.top.length > 0)) return true;
+  return response.temperature === 0 || (response.temperature !== null && response.seeded !== undefined);
 }

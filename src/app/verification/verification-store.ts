@@ -22,7 +22,11 @@ export type CompletionPayload = {
   stoppedByModel: boolean;
   /** the request's logit_bias and penalties, replayed on the reference (absent: none, or a sample stored before) */
   adjustments?: LogitAdjustments;
+  /** the seed and top_p a canonical sampler drew with, replayed on the reference (absent: another sampler) */
+  sampling?: SeededDraw;
 };
+/** What the verifier needs to draw a sampled answer again: the request's seed and top_p (decision 031). */
+export type SeededDraw = { seed: number; topP: number };
 
 export type SampledResponse = {
   requestId: string;
@@ -44,8 +48,14 @@ export type CheckRecord = {
   reference: string;
   requestIds: string[];
 };
-/** The host's standing for one SKU after a check. */
-export type TrustStanding = { evidenceScore: number; reputation: number; checksPassed: number; checksFailed: number };
+/** The host's standing for one SKU after a check; `seedEvidence`: its pooled seed-agreement score (decision 031). */
+export type TrustStanding = {
+  evidenceScore: number;
+  seedEvidence: number;
+  reputation: number;
+  checksPassed: number;
+  checksFailed: number;
+};
 
 export type ConvictionRecord = {
   id: string;

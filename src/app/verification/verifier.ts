@@ -3,7 +3,9 @@
 // evidence is re-verified (scored again from the stored payload, the host's receipt signatures checked); enough
 // counted failures convict the host: it is suspended and its buyers refunded. Answers a conviction already refunded
 // were judged by it: failing them again (samples queued before it, scored after) is the same offence, recorded as a
-// check but no new evidence, so one offence convicts once.
+// check but no new evidence, so one offence convicts once. Sampled tokens drawn by the canonical sampler are drawn
+// again from the reference with the request's seed; their mismatches are pooled per host across checks, and that
+// pooled seed agreement convicts on its own (decision 031).
 import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
 import { logitDeltas } from '../../domain/sampling/logit-adjustments.ts';
 import { adjustReferencePosition } from '../../domain/verification/adjusted-reference.ts';
@@ -14,6 +16,13 @@ import {
   judgeEmbeddingPool,
 } from '../../domain/verification/embedding-check.ts';
 import { reputationAfter } from '../../domain/verification/reputation.ts';
+import type { LogprobVector } from '../../domain/sampling/canonical-sampler.ts';
+import {
+  BUILTIN_SEED_AGREEMENT_RULE,
+  seedEvidenceAfter,
+  type SeedAgreementRule,
+  type TieMargins,
+} from '../../domain/verification/seed-agreement.ts';
 import {
   examineSample,
   judgePool,
@@ -40,11 +49,13 @@ export type ReferenceEngine = {
   name: string;
   endOfGenerationId: number;
   isEndOfGeneration(id: number): boolean;
+  /** `full`: each position also carries every token's logprob (`all`), for replaying seeded draws */
   score(
     promptIds: readonly number[],
     claimedIds: readonly number[],
     topK: number,
     extra: readonly (readonly number[])[],
+    options?: { full?: boolean },
   ): Promise<ReferencePosition[]>;
 };
 
@@ -58,7 +69,10 @@ export type CheckEvent = {
   alreadyRefunded: boolean;
   standing: TrustStanding;
   conviction: ConvictionRecord | undefined;
+  /** the statistic that convicted: failed checks (`per_check`) or the pooled seed agreement */
+  convictedBy: ConvictedBy | undefined;
 };
+export type ConvictedBy = 'per_check' | 'seed_agreement';
 
 export type VerifierDeps = {
   store: VerificationStore;
@@ -70,6 +84,8 @@ export type VerifierDeps = {
   threshold: number;
   /** the mean cosine distance above which an embedding pool fails */
   embeddingThreshold: number;
+  /** how seeded draws are judged: near-tie margins, the honest mismatch rate and the pooled test */
+  seedRule: SeedAgreementRule;
   /** of what is left of a convicted host's bond after refunds */
   convictionSlashBps: bigint;
   onCheck?(event: CheckEvent): void;
@@ -80,13 +96,18 @@ export type VerifierDeps = {
  * asked to sample from: the request's logit adjustments (bias, penalties) are replayed on the reference's. An
  * embedding is re-embedded on the reference.
  */
-export async function examineResponse(reference: ReferenceEngine, payload: SamplePayload): Promise<Findings> {
+export async function examineResponse(
+  reference: ReferenceEngine,
+  payload: SamplePayload,
+  margins: TieMargins = BUILTIN_SEED_AGREEMENT_RULE.margins,
+): Promise<Findings> {
   if ('embedding' in payload) {
     const { inputIds, vector } = payload.embedding;
     if (!reference.embed) throw new Error(`VERIFY_NO_EMBEDDING: ${reference.name} cannot embed`);
     return examineEmbedding(vector, await reference.embed(inputIds));
   }
-  const { promptIds, claimed, temperature, stoppedByModel, adjustments } = payload;
+  const { promptIds, claimed, temperature, stoppedByModel, adjustments, sampling } = payload;
+  const seeded = sampling && temperature !== null && temperature > 0 ? { ...sampling, temperature } : undefined;
   const ids = claimed.map((c) => c.id);
   // A claimed stop is scored one position further: the reference's view of what follows the last token.
   const forced = stoppedByModel ? [...ids, reference.endOfGenerationId] : ids;
@@ -103,21 +124,34 @@ export async function examineResponse(reference: ReferenceEngine, payload: Sampl
     forced,
     VERIFY_TOP_K + widest,
     forced.map((_, i) => [...(claimed[i]?.top.map((t) => t.id) ?? []), ...(deltas[i]?.keys() ?? [])]),
+    { full: seeded !== undefined },
   );
-  const positions = scored.map((p, i) => adjustReferencePosition(p, deltas[i] ?? new Map(), VERIFY_TOP_K));
+  const positions = scored.map((p, i) => {
+    const adjusted = adjustReferencePosition(p, deltas[i] ?? new Map(), VERIFY_TOP_K);
+    return p.all ? { ...adjusted, all: adjustedVector(p.all, deltas[i] ?? new Map()) } : adjusted;
+  });
   return examineSample(claimed, positions.slice(0, ids.length), {
     temperature,
     stoppedByModel,
     afterLast: stoppedByModel ? positions[ids.length] : undefined,
     isEndOfGeneration: reference.isEndOfGeneration,
+    ...(seeded ? { seeded: { draw: seeded, margins } } : {}),
   });
+}
+
+/** Every token's logprob plus its adjustment: the canonical sampler's input up to a constant (it renormalises). */
+function adjustedVector(all: LogprobVector, deltas: ReadonlyMap<number, number>): LogprobVector {
+  if (deltas.size === 0) return all;
+  const vector = Float64Array.from(all);
+  for (const [id, delta] of deltas) vector[id] = (vector[id] ?? -Infinity) + delta;
+  return vector;
 }
 
 /** The verdict on a pool of findings of one host and SKU: embeddings by distance, completions by their positions. */
 function judge(deps: VerifierDeps, pool: readonly Findings[]): CheckVerdict | undefined {
   const embeddings = pool.filter(isEmbeddingFindings);
   if (embeddings.length > 0) return judgeEmbeddingPool(embeddings, deps.embeddingThreshold);
-  return judgePool(pool as SampleFindings[], deps.threshold);
+  return judgePool(pool as SampleFindings[], deps.threshold, deps.seedRule);
 }
 
 /** Scores up to `limit` queued samples; returns how many it took. */
@@ -126,7 +160,7 @@ export async function verifyQueuedSamples(deps: VerifierDeps, limit: number): Pr
   for (const sample of queued) {
     const reference = await deps.reference(sample.modelId);
     const findings: Findings = reference
-      ? await examineResponse(reference, sample.payload)
+      ? await examineResponse(reference, sample.payload, deps.seedRule.margins)
       : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
     await deps.store.saveFindings(sample.requestId, findings);
     if (reference) await judgeHost(deps, reference, sample.hostId, sample.modelId);
@@ -150,7 +184,7 @@ async function judgeHost(
   const samples = verdict.passed ? [] : await deps.store.samples(requestIds);
   const counted = verdict.passed || (await evidenceHolds(deps, reference, samples));
   const judgedBefore = !verdict.passed && samples.length > 0 && samples.every((s) => s.refundedBy !== null);
-  let convicted = false;
+  let convictedBy: ConvictedBy | undefined;
   const checkId = deps.ids.newId('chk');
   const standing = await deps.store.recordCheck(
     { id: checkId, hostId, modelId, verdict, reference: reference.name, requestIds },
@@ -159,9 +193,14 @@ async function judgeHost(
       const evidence = judgedBefore
         ? { score: current.evidenceScore, convicted: false }
         : afterCheck(current.evidenceScore, verdict.passed, deps.rule);
-      convicted = evidence.convicted;
+      const seed =
+        judgedBefore || !verdict.seed
+          ? { score: current.seedEvidence, convicted: false }
+          : seedEvidenceAfter(current.seedEvidence, verdict.seed, deps.seedRule);
+      convictedBy = seed.convicted ? 'seed_agreement' : evidence.convicted ? 'per_check' : undefined;
       return {
         evidenceScore: evidence.score,
+        seedEvidence: seed.score,
         reputation: reputationAfter(current.reputation, { kind: verdict.passed ? 'passed' : 'failed' }),
         checksPassed: current.checksPassed + (verdict.passed ? 1 : 0),
         checksFailed: current.checksFailed + (verdict.passed ? 0 : 1),
@@ -170,7 +209,7 @@ async function judgeHost(
   );
   if (!standing) return;
   let conviction: ConvictionRecord | undefined;
-  if (convicted) {
+  if (convictedBy) {
     const id = deps.ids.newId('cv');
     conviction = await deps.store.convict({ id, hostId, modelId }, deps.convictionSlashBps);
     deps.logger.warn(
@@ -180,6 +219,7 @@ async function judgeHost(
         conviction: id,
         refunded: String(conviction.refunded),
         responses: conviction.responsesRefunded,
+        convictedBy,
       },
       'host convicted of not running the model it sells: suspended, its buyers refunded',
     );
@@ -189,7 +229,17 @@ async function judgeHost(
       'a verification check failed',
     );
   }
-  deps.onCheck?.({ hostId, modelId, checkId, verdict, counted, alreadyRefunded: judgedBefore, standing, conviction });
+  deps.onCheck?.({
+    hostId,
+    modelId,
+    checkId,
+    verdict,
+    counted,
+    alreadyRefunded: judgedBefore,
+    standing,
+    conviction,
+    convictedBy: conviction ? convictedBy : undefined,
+  });
 }
 
 /**
@@ -210,6 +260,9 @@ async function evidenceHolds(
     );
   });
   if (!signed) return false;
-  const again = judge(deps, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))));
+  const again = judge(
+    deps,
+    await Promise.all(samples.map((s) => examineResponse(reference, s.payload, deps.seedRule.margins))),
+  );
   return again !== undefined && !again.passed;
 }

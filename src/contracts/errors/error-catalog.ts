@@ -121,6 +121,13 @@ export const ERROR_CATALOG = {
         'The model has no reference engine (listed as unverified) and the request or key requires verified models.',
       param: 'provider.require_verified',
     },
+    no_verifiable_sampling_host: {
+      status: 404,
+      type: notFound,
+      description:
+        'No host of the model draws sampled tokens with the canonical seeded sampler, and `provider.verifiable_sampling` asks for one; send the request without it, or later.',
+      param: 'provider.verifiable_sampling',
+    },
     no_host_matches_preferences: {
       status: 404,
       type: notFound,

@@ -1,7 +1,9 @@
 // Agora extension: provider preferences, in the spirit of OpenRouter's, per request (`provider` in the body) or
 // standing on a key. `only`/`ignore` are host ids; `quantizations` and `max_price` (per token, decimal) narrow the
 // SKU; `hedge` sends a second copy to another host when the first is slower than the model's p95 time to first
-// byte (never billed twice); `require_verified` refuses models the market cannot verify (no reference engine).
+// byte (never billed twice); `require_verified` refuses models the market cannot verify (no reference engine);
+// `verifiable_sampling` routes only to hosts whose engine draws sampled tokens with the canonical seeded sampler,
+// which the verifier replays (decision 031).
 import { z } from 'zod';
 import { formatNanos } from '../../domain/money/nanos.ts';
 import { amountSchema } from '../amount.ts';
@@ -13,6 +15,7 @@ export const providerPreferencesSchema = z.strictObject({
   max_price: z.strictObject({ prompt: amountSchema.optional(), completion: amountSchema.optional() }).optional(),
   hedge: z.boolean().optional(),
   require_verified: z.boolean().optional(),
+  verifiable_sampling: z.boolean().optional(),
 });
 export type ProviderPreferences = z.infer<typeof providerPreferencesSchema>;
 

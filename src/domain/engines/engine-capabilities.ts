@@ -18,6 +18,11 @@ export type EngineCapabilities = {
    * (domain/tools/grammar-schema.ts): a request with a schema outside it is refused, not served unconstrained
    */
   grammarSchemaSubset: boolean;
+  /**
+   * it draws sampled tokens (temperature > 0) with the canonical sampler keyed by the request's `seed`
+   * (domain/sampling/canonical-sampler.ts), so the verifier can draw them again: `provider.verifiable_sampling`
+   */
+  canonicalSampler: boolean;
 };
 
 export const ENGINE_KINDS = ['builtin', 'llama.cpp', 'vllm', 'ollama', 'openai-compatible'] as const;
@@ -30,6 +35,7 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
     logprobsAfterAdjustments: true,
     grammarSchemaSubset: true,
     unsupportedParameters: ['echo', 'suffix'],
+    canonicalSampler: true,
   },
   'llama.cpp': {
     tokenIdsInChatLogprobs: true,
@@ -37,6 +43,7 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
     logprobsAfterAdjustments: false,
     unsupportedParameters: ['echo'],
     grammarSchemaSubset: false,
+    canonicalSampler: false,
   },
   vllm: {
     tokenIdsInChatLogprobs: false,
@@ -44,6 +51,7 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
     logprobsAfterAdjustments: false,
     unsupportedParameters: [],
     grammarSchemaSubset: false,
+    canonicalSampler: false,
   },
   ollama: {
     tokenIdsInChatLogprobs: false,
@@ -51,6 +59,7 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
     logprobsAfterAdjustments: false,
     unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'],
     grammarSchemaSubset: false,
+    canonicalSampler: false,
   },
   'openai-compatible': {
     tokenIdsInChatLogprobs: false,
@@ -58,6 +67,7 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
     logprobsAfterAdjustments: false,
     unsupportedParameters: [],
     grammarSchemaSubset: false,
+    canonicalSampler: false,
   },
 };
 

@@ -1,23 +1,46 @@
 // What one sampled response shows once the reference engine has teacher-forced it, and the verdict on a pool of
 // such responses from one host. A verdict needs enough positions (short answers are pooled until there are); it
-// fails on a distance above the SKU's threshold, on a greedy answer that is not the reference's argmax, or on a stop
-// the reference finds implausible.
+// fails on a distance above the SKU's threshold, on a greedy answer that is not the reference's argmax, on sampled
+// tokens the request's seed does not reproduce more often than an honest host's, or on a stop the reference finds
+// implausible.
+import type { LogprobVector, SeededSampling } from '../sampling/canonical-sampler.ts';
 import { topKTotalVariation, type TokenLogprob } from './topk-distance.ts';
 import { HONEST_MEAN_TV_THRESHOLD } from './thresholds.ts';
+import {
+  addSeedCounts,
+  BUILTIN_SEED_AGREEMENT_RULE,
+  NO_SEED_COUNTS,
+  replaySampledToken,
+  seedAgreement,
+  seedCheckFails,
+  type SeedAgreementRule,
+  type SeedCounts,
+  type TieMargins,
+} from './seed-agreement.ts';
 
 /** A position as the host reported it: the token it chose and its top-k at that step. */
 export type ClaimedPosition = TokenLogprob & { top: TokenLogprob[] };
 /** The reference's view of the same position: the claimed token's logprob, its own top-k, and the host's top-k ids. */
-export type ReferencePosition = { claimed: TokenLogprob; top: TokenLogprob[]; extra: ReadonlyMap<number, number> };
+export type ReferencePosition = {
+  claimed: TokenLogprob;
+  top: TokenLogprob[];
+  extra: ReadonlyMap<number, number>;
+  /** every token's logprob by id (after the request's adjustments), where the seeded draw is replayed */
+  all?: LogprobVector;
+};
 
 export type SampleFindings = {
   positions: number;
+  /** positions at which the host reported its top-k, so the distance was measured (absent: every position) */
+  tvPositions?: number;
   tvSum: number;
   maxTv: number;
   /** greedy (temperature 0) positions whose claimed token is not the reference's argmax beyond the margin */
   greedyMismatches: number;
   /** the host said the model stopped, and end-of-generation is not in the reference's top-k there */
   stopImplausible: boolean;
+  /** sampled positions drawn again with the request's seed (absent: not a canonical sampler's seeded answer) */
+  seed?: SeedCounts;
 };
 
 export const MIN_CHECK_POSITIONS = 48;
@@ -40,6 +63,8 @@ export type SampleContext = {
   /** the reference's view after the last claimed token (its `claimed` is end-of-generation), when the host claims the model stopped */
   afterLast: ReferencePosition | undefined;
   isEndOfGeneration(id: number): boolean;
+  /** the canonical sampler's settings, where the host drew with it at temperature > 0: each draw is replayed */
+  seeded?: { draw: SeededSampling; margins: TieMargins };
 };
 
 export function examineSample(
@@ -47,15 +72,25 @@ export function examineSample(
   reference: readonly ReferencePosition[],
   context: SampleContext,
 ): SampleFindings {
+  let tvPositions = 0;
   let tvSum = 0;
   let maxTv = 0;
   let greedyMismatches = 0;
+  const seed = context.seeded ? { ...NO_SEED_COUNTS } : undefined;
   claimed.forEach((position, i) => {
     const ref = reference[i];
     if (!ref) throw new Error(`VERIFY_REFERENCE_SHORT: no reference position ${i}`);
-    const tv = topKTotalVariation({ hostTop: position.top, referenceTop: ref.top, referenceLogprobOf: ref.extra });
-    tvSum += tv;
-    maxTv = Math.max(maxTv, tv);
+    // A host that reports token ids alone is judged by its draws (greedy argmax, seeded replay), not by distance.
+    if (position.top.length > 0) {
+      const tv = topKTotalVariation({ hostTop: position.top, referenceTop: ref.top, referenceLogprobOf: ref.extra });
+      tvPositions++;
+      tvSum += tv;
+      maxTv = Math.max(maxTv, tv);
+    }
+    if (seed && context.seeded) {
+      if (!ref.all) throw new Error(`VERIFY_REFERENCE_NO_DISTRIBUTION: position ${i} has no full distribution`);
+      seed[replaySampledToken(ref.all, i, context.seeded.draw, position.id, context.seeded.margins)] += 1;
+    }
     const best = ref.top[0];
     if (
       context.temperature === 0 &&
@@ -66,7 +101,15 @@ export function examineSample(
       greedyMismatches++;
   });
   const stopImplausible = context.stoppedByModel && !stopPlausible(context);
-  return { positions: claimed.length, tvSum, maxTv, greedyMismatches, stopImplausible };
+  return {
+    positions: claimed.length,
+    tvPositions,
+    tvSum,
+    maxTv,
+    greedyMismatches,
+    stopImplausible,
+    ...(seed ? { seed } : {}),
+  };
 }
 
 function stopPlausible({ afterLast, temperature, isEndOfGeneration }: SampleContext): boolean {
@@ -82,6 +125,8 @@ export type CheckVerdict = {
   maxTv: number;
   greedyMismatches: number;
   implausibleStops: number;
+  /** the pool's seeded draws: reproduced, mismatched and near-tie positions (absent: an embedding's verdict) */
+  seed?: SeedCounts;
   /** why it failed, in words (empty when it passed) */
   reasons: string[];
 };
@@ -90,10 +135,13 @@ export type CheckVerdict = {
 export function judgePool(
   pool: readonly SampleFindings[],
   threshold = HONEST_MEAN_TV_THRESHOLD,
+  seedRule: SeedAgreementRule = BUILTIN_SEED_AGREEMENT_RULE,
 ): CheckVerdict | undefined {
   const positions = pool.reduce((n, f) => n + f.positions, 0);
   if (positions < MIN_CHECK_POSITIONS) return undefined;
-  const meanTv = pool.reduce((s, f) => s + f.tvSum, 0) / positions;
+  const tvPositions = pool.reduce((n, f) => n + (f.tvPositions ?? f.positions), 0);
+  const meanTv = tvPositions === 0 ? 0 : pool.reduce((s, f) => s + f.tvSum, 0) / tvPositions;
+  const seed = pool.reduce((sum, f) => (f.seed ? addSeedCounts(sum, f.seed) : sum), NO_SEED_COUNTS);
   const greedyMismatches = pool.reduce((n, f) => n + f.greedyMismatches, 0);
   const implausibleStops = pool.filter((f) => f.stopImplausible).length;
   const reasons = [
@@ -101,6 +149,11 @@ export function judgePool(
       ? [`mean top-k TV ${meanTv.toExponential(2)} is above the SKU's threshold ${threshold.toExponential(2)}`]
       : []),
     ...(greedyMismatches > 0 ? [`${greedyMismatches} greedy token(s) are not the reference's argmax`] : []),
+    ...(seedCheckFails(seed, seedRule)
+      ? [
+          `${seed.mismatched} sampled token(s) are not what the request's seed draws from the reference (seed agreement ${seedAgreement(seed)?.toFixed(3)})`,
+        ]
+      : []),
     ...(implausibleStops > 0
       ? [`${implausibleStops} claimed stop(s) where the reference finds end-of-generation implausible`]
       : []),
@@ -112,6 +165,7 @@ export function judgePool(
     maxTv: Math.max(0, ...pool.map((f) => f.maxTv)),
     greedyMismatches,
     implausibleStops,
+    seed,
     reasons,
   };
 }

@@ -11,8 +11,8 @@ import {
   type SeededSampling,
 } from '../sampling/canonical-sampler.ts';
 
-export type SeedOutcome = 'reproduced' | 'mismatched' | 'tie';
-export type SeedCounts = { reproduced: number; mismatched: number; ties: number };
+export type SeedCounts = { reproduced: number; mismatched: number; tied: number };
+export type SeedOutcome = keyof SeedCounts;
 
 /** How close a draw may be to flipping before the position is excluded as a near-tie. */
 export type TieMargins = {
@@ -34,6 +34,19 @@ export type SeedAgreementRule = {
   checkFailureTail: number;
 };
 
+/**
+ * The built-in engine's rule (docs/verification.md, "Sampled outputs"): an honest host reproduced every one of
+ * 10,552 non-tie sampled positions (temperatures 0.5–1.3, top_p 1 and 0.9; 8 near-ties), so 5e-4 is above the 99 %
+ * upper bound of its mismatch rate; Q8_0 mismatches at 6.8e-3, the other substitutes at 1.6e-2 to 0.14.
+ */
+export const BUILTIN_SEED_AGREEMENT_RULE: SeedAgreementRule = {
+  margins: { nats: 1e-3, mass: 1e-4 },
+  honestMismatchRate: 5e-4,
+  cheaterMismatchRate: 5e-3,
+  falseConviction: 1e-6,
+  checkFailureTail: 1e-3,
+};
+
 /** Whether the reference, drawing with the request's seed, reproduces the host's `claimed` token at `position`. */
 export function replaySampledToken(
   logprobs: LogprobVector,
@@ -47,16 +60,16 @@ export function replaySampledToken(
   // The winner over the widest nucleus noise allows is the winner over every narrower one that still holds it.
   if (sampling.topP < 1) {
     const narrow = samplingCandidates(logprobs, Math.max(sampling.topP - margins.mass, Number.MIN_VALUE));
-    if (!narrow.includes(best.token)) return 'tie';
+    if (!narrow.includes(best.token)) return 'tied';
   }
-  if ((best.score - best.runnerUp) * sampling.temperature < margins.nats) return 'tie';
+  if ((best.score - best.runnerUp) * sampling.temperature < margins.nats) return 'tied';
   return claimed === best.token ? 'reproduced' : 'mismatched';
 }
 
-export const NO_SEED_COUNTS: SeedCounts = { reproduced: 0, mismatched: 0, ties: 0 };
+export const NO_SEED_COUNTS: SeedCounts = { reproduced: 0, mismatched: 0, tied: 0 };
 
 export function addSeedCounts(a: SeedCounts, b: SeedCounts): SeedCounts {
-  return { reproduced: a.reproduced + b.reproduced, mismatched: a.mismatched + b.mismatched, ties: a.ties + b.ties };
+  return { reproduced: a.reproduced + b.reproduced, mismatched: a.mismatched + b.mismatched, tied: a.tied + b.tied };
 }
 
 /** The share of non-tie positions reproduced; undefined when there is none. */

@@ -51,6 +51,13 @@ export const noHostMatchesPreferences = (modelId: string) =>
     param: 'provider',
   });
 
+export const noVerifiableSamplingHost = (modelId: string) =>
+  marketError(
+    'no_verifiable_sampling_host',
+    `No host of '${modelId}' serving now draws sampled tokens with the canonical seeded sampler (decision 031), and provider.verifiable_sampling asks for one.`,
+    { param: 'provider.verifiable_sampling' },
+  );
+
 const ENDPOINTS = { chat: '/v1/chat/completions and /v1/completions', embeddings: '/v1/embeddings' } as const;
 
 export const capabilityMismatch = (model: CatalogModel, needed: ModelCapability) =>

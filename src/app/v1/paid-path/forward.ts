@@ -1,7 +1,7 @@
 // Step 2 of the paid path, route and forward: the request goes to the hosts that serve at its locked price, in
 // routing order (host-race.ts retries another before the first byte, and hedges where asked). What goes upstream
-// is the buyer's body for the host's own model name, without Agora's extensions, always asking for the token ids
-// and top-k the verifier needs. When no host serves, the request is settled (nothing charged) and the buyer told why.
+// is the buyer's body for the host's own model name, without Agora's extensions, with the market's seed, always
+// asking for the token ids and top-k the verifier needs. When no host serves, the request is settled (nothing charged) and the buyer told why.
 import type { ErrorCode } from '../../../contracts/errors/error-catalog.ts';
 import { marketError } from '../../../contracts/errors/market-error.ts';
 import { upstreamErrorMessage } from '../../../contracts/openai/upstream-completion.ts';
@@ -13,7 +13,8 @@ import type { HostRouter } from '../host-router.ts';
 import type { MarketCatalog, ModelRoute } from '../market-catalog.ts';
 import { noHostAnswer } from '../overload-answers.ts';
 import type { Admitted } from './admit.ts';
-import { buyerTopLogprobs, preferencesOf, type CompletionInput, type PaidInput } from './paid-request.ts';
+import { buyerTopLogprobs, preferencesOf, seedSource, type CompletionInput, type PaidInput } from './paid-request.ts';
+import type { ResponseSampler } from '../../verification/response-sampling.ts';
 import type { Settlement } from './settle.ts';
 
 export type ForwardDeps = {
@@ -25,6 +26,7 @@ export type ForwardDeps = {
   hedgedModels: ReadonlySet<string>;
   /** the hedge timer */
   scheduler: Pick<Scheduler, 'after'>;
+  sampler: Pick<ResponseSampler, 'seedOf'>;
 };
 
 const AGORA_EXTENSIONS = ['usage', 'provider', 'trace'] as const;
@@ -39,8 +41,14 @@ const REQUEST_FAULTS = new Map<number, ErrorCode>([
   [422, 'rejected_by_host'],
 ]);
 
-function upstreamBody(input: CompletionInput, route: ModelRoute, maxTokens: number): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...input.body, model: route.upstreamModel, max_tokens: maxTokens };
+function upstreamBody(
+  input: CompletionInput,
+  route: ModelRoute,
+  maxTokens: number,
+  seed: number,
+): Record<string, unknown> {
+  // Every request carries the market's seed, the buyer's own replaced by one made from it (decision 031).
+  const body: Record<string, unknown> = { ...input.body, model: route.upstreamModel, max_tokens: maxTokens, seed };
   for (const extension of AGORA_EXTENSIONS) delete body[extension];
   delete body.max_completion_tokens;
   if (input.body.stream) body.stream_options = { include_usage: true };
@@ -99,7 +107,10 @@ export async function forward(
         bearer: route.host.forwardSecret,
         requestId: input.requestId,
         path: UPSTREAM_PATHS[input.kind],
-        body: input.kind === 'embeddings' ? upstreamEmbeddingBody(input, route) : upstreamBody(input, route, maxTokens),
+        body:
+          input.kind === 'embeddings'
+            ? upstreamEmbeddingBody(input, route)
+            : upstreamBody(input, route, maxTokens, deps.sampler.seedOf(seedSource(input))),
         stream: input.kind !== 'embeddings' && input.body.stream === true,
       }),
       {

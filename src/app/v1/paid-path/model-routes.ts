@@ -1,5 +1,6 @@
 // Admit, first part: the routes a request may use. The model (and its pinned quantization) exists and the key may
-// use it; it is verified if the buyer requires it; the buyer's provider preferences pass; the host's ask is within the model's ceiling; its engine supports
+// use it; it is verified if the buyer requires it; the buyer's provider preferences pass (and, when asked, its engine
+// samples verifiably); the host's ask is within the model's ceiling; its engine supports
 // the request's parameters. Price is decided later, among the hosts that can take the request now (price-lock.ts).
 import { firstUnsupportedParameter } from '../../../domain/engines/engine-capabilities.ts';
 import { isPricedOut } from '../../../domain/pricing/host-asks.ts';
@@ -14,6 +15,7 @@ import {
   modelUnverified,
   noHostMatchesPreferences,
   noHostServing,
+  noVerifiableSamplingHost,
   quantizationExcluded,
   skuNotFound,
   schemaOutsideGrammar,
@@ -53,11 +55,15 @@ export function modelRoutes(catalog: MarketCatalog, input: PaidInput): { model: 
     (r) => (!preferences.only || preferences.only.includes(r.host.id)) && !preferences.ignore?.includes(r.host.id),
   );
   if (preferred.length === 0) throw noHostMatchesPreferences(model.id);
-  const routes = preferred.filter((r) => firstUnsupportedParameter(r.capabilities, input.body) === undefined);
+  const sampling = preferences.verifiable_sampling
+    ? preferred.filter((r) => r.capabilities.canonicalSampler)
+    : preferred;
+  if (sampling.length === 0) throw noVerifiableSamplingHost(model.id);
+  const routes = sampling.filter((r) => firstUnsupportedParameter(r.capabilities, input.body) === undefined);
   if (routes.length === 0)
     throw unsupportedParameter(
       model.id,
-      firstUnsupportedParameter((preferred[0] as ModelRoute).capabilities, input.body) ?? null,
+      firstUnsupportedParameter((sampling[0] as ModelRoute).capabilities, input.body) ?? null,
     );
   const outsideGrammar = input.kind === 'chat' ? firstSchemaOutsideGrammar(input.body) : undefined;
   if (!outsideGrammar) return { model, routes };

@@ -7,6 +7,7 @@ import type { ProviderPreferences } from '../../../contracts/openai/provider-pre
 import { adjustsDistribution, type LogitAdjustments } from '../../../domain/sampling/logit-adjustments.ts';
 import type { CancelSignal } from '../../cancellation.ts';
 import type { ApiKeyRecord } from '../../ports.ts';
+import type { SeedSource } from '../../verification/response-sampling.ts';
 import type { RoutingTrace } from '../routing-trace.ts';
 
 /** `trace`: where the request's routing is recorded, when the buyer asked to see it. */
@@ -48,6 +49,11 @@ export const wireOf = (event: StreamEvent): object | '[DONE]' => (event.type ===
 /** The key's standing provider preferences, overridden field by field by the request's own. */
 export function preferencesOf(input: PaidInput): ProviderPreferences {
   return { ...input.key.providerPreferences, ...input.body.provider };
+}
+
+/** What the market's seed for the request is made from (response-sampling.ts): the buyer's seed, if it gave one. */
+export function seedSource(input: CompletionInput): SeedSource {
+  return { requestId: input.requestId, accountId: input.key.accountId, buyerSeed: input.body.seed ?? undefined };
 }
 
 /** How many top logprobs per token the buyer asked for; null: none. */

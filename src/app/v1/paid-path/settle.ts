@@ -19,7 +19,13 @@ import type { ModelRoute } from '../market-catalog.ts';
 import type { PromptCacheBook } from '../prompt-cache-book.ts';
 import type { Admitted } from './admit.ts';
 import type { CompletionCount } from './answer-parts.ts';
-import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput, type PaidInput } from './paid-request.ts';
+import {
+  decodesUnderGrammar,
+  logitAdjustmentsOf,
+  seedSource,
+  type CompletionInput,
+  type PaidInput,
+} from './paid-request.ts';
 import { judgeFormat, type FormatRecorder } from './format-verdict.ts';
 import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
 
@@ -165,7 +171,7 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
         const adjustments = logitAdjustmentsOf(completion);
         // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
         const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
-        const { temperature, stop } = completion.body;
+        const { temperature, stop, top_p: topP } = completion.body;
         return deps.sampler.offer({
           requestId: input.requestId,
           host: winner.route.host,
@@ -176,6 +182,9 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
           stoppedByModel: answer.finishReason === 'stop' && (stop == null || stop.length === 0),
           constrained: decodesUnderGrammar(completion) || !replayable,
           adjustments,
+          seeded: winner.route.capabilities.canonicalSampler
+            ? { seed: deps.sampler.seedOf(seedSource(completion)), topP: topP ?? 1 }
+            : undefined,
           receipt,
           servedAtMs: deps.clock.nowMs(),
         });
