@@ -3,7 +3,7 @@
 // parameters), the prompt does not fit, the price is above the buyer's maximum, or the hold is refused. Nothing is
 // charged for any of them.
 import { marketError, type MarketError } from '../../../contracts/errors/market-error.ts';
-import { maxTokensWithin, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
+import { inputTokensWithin, maxTokensWithin, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
 import type { TokenPrices } from '../../../domain/pricing/demand-price.ts';
 import type { HoldRefusal } from '../../billing/spend-budget.ts';
@@ -127,7 +127,7 @@ export function holdRefusal(refused: HoldRefusal, context: HoldContext): MarketE
     );
   const limits = `the key's spend limits (its own and its parent keys', daily and total) leave ${formatNanos(refused.remainingNanos)}`;
   if (kind === 'embeddings') {
-    const fits = price.promptNanos === 0n ? 0n : refused.remainingNanos / price.promptNanos;
+    const fits = inputTokensWithin(price, refused.remainingNanos);
     return marketError(
       'spend_limit_exceeded',
       `This request's cost (${worstCase}) is more than ${limits}. To fit, embed at most ${fits} input tokens (fewer or shorter inputs); or ask for a higher limit.`,
