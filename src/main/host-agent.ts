@@ -28,8 +28,11 @@ import {
 
 /** The built-in engine, or an OpenAI-compatible engine's URL (its own key, and which of its models to sell). */
 export type HostEngine =
-  /** `weights`: the files the engine really loads, when they are not the SKU's (only the sandbox's cheaters set it) */
-  | { kind: 'builtin'; weights?: ModelFiles }
+  /**
+   * `weights`: the files the engine really loads, when they are not the SKU's (only the sandbox's cheaters set it);
+   * `idsOnly`: its answers carry token ids without logprobs (the sandbox's `--no-logprobs`)
+   */
+  | { kind: 'builtin'; weights?: ModelFiles; idsOnly?: boolean }
   | { kind: 'openai-compatible'; url: string; key?: string | undefined; models?: string[] | undefined };
 
 export type HostAgentOptions = {
@@ -152,6 +155,7 @@ async function serveEngine(
       quantization: BUILTIN_QUANTIZATION,
       requireBearer: forwardSecret,
       sign: identity.sign,
+      ...(options.engine.idsOnly ? { idsOnly: true } : {}),
     });
     return {
       server,

@@ -2,12 +2,13 @@
 // agents serving the built-in SKU, and one host that serves a substitute under the same SKU (other weights, a
 // quantized copy, fewer layers or noisy weights). Seeded mixed traffic goes through the real paid path; the real
 // sampler and verifier decide. The run reports every check, the conviction and the refunds, and ends with one JSON
-// line for tools.
+// line for tools. `temperature` samples every request at one temperature; `noLogprobs` has every host report token
+// ids without logprobs, so only the shared-seed statistic can convict (decision 031).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccount, grantCredits, issueKey, unlimitedKey } from '../app/admin/account-admin.ts';
-import type { CheckEvent } from '../app/verification/verifier.ts';
+import type { CheckEvent, ConvictedBy } from '../app/verification/verifier.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import { createPrng } from '../domain/tiny-model/prng.ts';
 import { describeVariant, type VariantName } from '../domain/tiny-model/model-variant.ts';
@@ -29,6 +30,10 @@ export type SandboxOptions = {
   /** the most requests sent; the run stops early once every cheater is convicted */
   maxRequests: number;
   concurrency: number;
+  /** every request at this temperature, instead of the mix's 0, 0.7 and 1 */
+  temperature?: number | undefined;
+  /** every host reports token ids without logprobs */
+  noLogprobs?: boolean;
   modelCacheDir: string;
   say(line: string): void;
   /** looks at the market before it closes (tests compare the ledger with the result) */
@@ -50,6 +55,8 @@ export type SandboxResult = {
   cheaters_convicted: number;
   honest_convicted: number;
   checks_to_conviction: number[];
+  /** per convicted cheater, the statistic that convicted it */
+  convicted_by: ConvictedBy[];
   honest_checks: number;
   honest_failed_checks: number;
   requests: number;
@@ -69,13 +76,16 @@ const PROMPTS = [
 
 type HostRole = { agent: RunningHostAgent; name: string; cheater: boolean; checks: CheckEvent[] };
 
-/** One request of the seeded mix: prompt, temperature (greedy or sampled), length, streaming or not. */
-export function sandboxRequest(prng: ReturnType<typeof createPrng>): Record<string, unknown> {
+/** One request of the seeded mix: prompt, temperature (greedy or sampled, or the one given), length, streaming or not. */
+export function sandboxRequest(prng: ReturnType<typeof createPrng>, temperature?: number): Record<string, unknown> {
   const pick = <T>(list: readonly T[]): T => list[prng.nextUint32() % list.length] as T;
+  const content = pick(PROMPTS);
+  // Drawn whatever the override, so that a seed gives the same prompts and lengths at any temperature.
+  const mixed = pick([0, 0.7, 1]);
   return {
     model: BUILTIN_MODEL_ID,
-    messages: [{ role: 'user', content: pick(PROMPTS) }],
-    temperature: pick([0, 0.7, 1]),
+    messages: [{ role: 'user', content }],
+    temperature: temperature ?? mixed,
     max_tokens: 48 + (prng.nextUint32() % 17),
     seed: prng.nextUint32() % 2 ** 31,
     stream: prng.nextUnit() < 0.5,
@@ -105,7 +115,11 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     const start = (name: string, cheater: boolean) =>
       startHostAgent({
         marketUrl: market.url,
-        engine: cheater ? { kind: 'builtin', weights: substitute } : { kind: 'builtin' },
+        engine: {
+          kind: 'builtin',
+          ...(cheater ? { weights: substitute } : {}),
+          ...(options.noLogprobs ? { idsOnly: true } : {}),
+        },
         maxConcurrency: 4,
         dataDir: join(dataDir, 'hosts', name),
         modelCacheDir: options.modelCacheDir,
@@ -118,7 +132,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       start(`cheater-${options.cheat}`, true),
     ]);
     say(
-      `market ${market.url}: ${options.honestHosts} honest host(s) and one serving '${options.cheat}' as ${BUILTIN_MODEL_ID}; seed ${options.seed}`,
+      `market ${market.url}: ${options.honestHosts} honest host(s) and one serving '${options.cheat}' as ${BUILTIN_MODEL_ID}; seed ${options.seed}` +
+        `${options.temperature === undefined ? '' : `; every request at temperature ${options.temperature}`}${options.noLogprobs ? '; hosts report token ids without logprobs' : ''}`,
     );
 
     const prng = createPrng(options.seed);
@@ -126,7 +141,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     const cheatersLeft = () => hosts.some((h) => h.cheater && !h.checks.some((c) => c.conviction));
     const worker = async () => {
       while (sent < options.maxRequests && cheatersLeft()) {
-        const body = sandboxRequest(prng);
+        const body = sandboxRequest(prng, options.temperature);
         sent++;
         const response = await fetch(`${market.url}/v1/chat/completions`, {
           method: 'POST',
@@ -166,6 +181,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       cheaters_convicted: convicted,
       honest_convicted: honestConvicted,
       checks_to_conviction: cheaters.filter((h) => convictionOf(h)).map(countedUntilConviction),
+      convicted_by: cheaters.flatMap((h) => h.checks.find((c) => c.conviction)?.convictedBy ?? []),
       honest_checks: honest.reduce((n, h) => n + h.checks.length, 0),
       honest_failed_checks: honest.reduce((n, h) => n + h.checks.filter((c) => !c.verdict.passed).length, 0),
       requests: sent,
@@ -195,13 +211,14 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     say(
       `check ${host.name}: ${v.passed ? 'passed' : 'FAILED'}  mean TV ${v.meanTv.toExponential(2)} over ${v.positions} positions` +
         `${v.greedyMismatches ? `, ${v.greedyMismatches} greedy mismatch(es)` : ''}${v.implausibleStops ? `, ${v.implausibleStops} implausible stop(s)` : ''}` +
+        `${v.seed && v.seed.reproduced + v.seed.mismatched > 0 ? `, seed agreement ${v.seed.reproduced}/${v.seed.reproduced + v.seed.mismatched}` : ''}` +
         `  (evidence ${event.standing.evidenceScore.toFixed(2)}, reputation ${event.standing.reputation})` +
         `${event.alreadyRefunded ? '  answers already refunded by its conviction: no new evidence' : ''}`,
     );
     if (event.conviction) {
       const c = event.conviction;
       say(
-        `CONVICTED ${host.name} after ${host.checks.length} checks: suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`,
+        `CONVICTED ${host.name} after ${host.checks.length} checks by ${event.convictedBy}: suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`,
       );
     }
   }

@@ -84,8 +84,8 @@ export type VerifierDeps = {
   threshold: number;
   /** the mean cosine distance above which an embedding pool fails */
   embeddingThreshold: number;
-  /** how seeded draws are judged: near-tie margins, the honest mismatch rate and the pooled test */
-  seedRule: SeedAgreementRule;
+  /** how seeded draws are judged (near-tie margins, honest mismatch rate, pooled test); undefined: counted only */
+  seedRule: SeedAgreementRule | undefined;
   /** of what is left of a convicted host's bond after refunds */
   convictionSlashBps: bigint;
   onCheck?(event: CheckEvent): void;
@@ -151,7 +151,7 @@ function adjustedVector(all: LogprobVector, deltas: ReadonlyMap<number, number>)
 function judge(deps: VerifierDeps, pool: readonly Findings[]): CheckVerdict | undefined {
   const embeddings = pool.filter(isEmbeddingFindings);
   if (embeddings.length > 0) return judgeEmbeddingPool(embeddings, deps.embeddingThreshold);
-  return judgePool(pool as SampleFindings[], deps.threshold, deps.seedRule);
+  return judgePool(pool as SampleFindings[], deps.threshold, deps.seedRule ?? null);
 }
 
 /** Scores up to `limit` queued samples; returns how many it took. */
@@ -160,7 +160,7 @@ export async function verifyQueuedSamples(deps: VerifierDeps, limit: number): Pr
   for (const sample of queued) {
     const reference = await deps.reference(sample.modelId);
     const findings: Findings = reference
-      ? await examineResponse(reference, sample.payload, deps.seedRule.margins)
+      ? await examineResponse(reference, sample.payload, deps.seedRule?.margins)
       : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
     await deps.store.saveFindings(sample.requestId, findings);
     if (reference) await judgeHost(deps, reference, sample.hostId, sample.modelId);
@@ -194,7 +194,7 @@ async function judgeHost(
         ? { score: current.evidenceScore, convicted: false }
         : afterCheck(current.evidenceScore, verdict.passed, deps.rule);
       const seed =
-        judgedBefore || !verdict.seed
+        judgedBefore || !verdict.seed || !deps.seedRule
           ? { score: current.seedEvidence, convicted: false }
           : seedEvidenceAfter(current.seedEvidence, verdict.seed, deps.seedRule);
       convictedBy = seed.convicted ? 'seed_agreement' : evidence.convicted ? 'per_check' : undefined;
@@ -262,7 +262,7 @@ async function evidenceHolds(
   if (!signed) return false;
   const again = judge(
     deps,
-    await Promise.all(samples.map((s) => examineResponse(reference, s.payload, deps.seedRule.margins))),
+    await Promise.all(samples.map((s) => examineResponse(reference, s.payload, deps.seedRule?.margins))),
   );
   return again !== undefined && !again.passed;
 }

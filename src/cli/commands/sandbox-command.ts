@@ -27,7 +27,7 @@ const positiveInt =
 
 /** The flags each scenario takes (beyond --scenario and --seed); any other one given on the command line is refused. */
 const SCENARIO_FLAGS = {
-  substitute: ['cheat', 'honestHosts', 'maxRequests'],
+  substitute: ['cheat', 'honestHosts', 'maxRequests', 'temperature', 'logprobs'],
   liveness: ['idleRepricings', 'loadRequests'],
   'headers-trace': [],
   'format-failures': ['requests', 'brokenShare'],
@@ -48,6 +48,9 @@ type SandboxFlags = {
   loadRequests: number;
   requests: number | undefined;
   brokenShare: number;
+  temperature: number | undefined;
+  /** false with --no-logprobs */
+  logprobs: boolean;
 };
 
 type Common = { seed: number; modelCacheDir: string; say: (line: string) => void };
@@ -61,6 +64,8 @@ const SCENARIO_RUNS: Record<Scenario, (flags: SandboxFlags, common: Common) => P
       honestHosts: Math.max(1, flags.honestHosts),
       maxRequests: flags.maxRequests,
       concurrency: 4,
+      temperature: flags.temperature,
+      noLogprobs: !flags.logprobs,
     }),
   liveness: (flags, common) =>
     runLivenessSandbox({
@@ -102,6 +107,20 @@ export function sandboxCommand(): Command {
       'substitute: the most requests to send (the run stops once the cheater is convicted)',
       positiveInt('--max-requests'),
       150,
+    )
+    .option(
+      '--temperature <t>',
+      "substitute: every request at this temperature (0 to 2) instead of the mix's 0, 0.7 and 1",
+      (value: string) => {
+        const n = Number(value);
+        if (!(value.trim() !== '' && n >= 0 && n <= 2))
+          throw new InvalidArgumentError('--temperature is a number from 0 to 2');
+        return n;
+      },
+    )
+    .option(
+      '--no-logprobs',
+      'substitute: hosts report token ids without logprobs, so only the shared-seed statistic can convict',
     )
     .option(
       '--idle-repricings <n>',

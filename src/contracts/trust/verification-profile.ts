@@ -39,4 +39,14 @@ export const verificationProfileSchema = z.object({
     })
     .nullable(),
   floor: z.object({ tvQuantiles: quantilesSchema, answerFactorQuantiles: quantilesSchema }).optional(),
+  seedAgreement: z
+    .object({
+      margins: z.object({ nats: z.number().nonnegative(), mass: z.number().nonnegative().max(1) }),
+      honestMismatchRate: z.number().positive().lt(1),
+      cheaterMismatchRate: z.number().positive().lt(1),
+      falseConviction: z.number().positive().lt(1),
+      checkFailureTail: z.number().positive().max(1),
+    })
+    .refine((r) => r.cheaterMismatchRate > r.honestMismatchRate, 'cheaterMismatchRate must exceed honestMismatchRate')
+    .optional(),
 }) satisfies z.ZodType<VerificationProfile>;

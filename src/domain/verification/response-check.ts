@@ -135,7 +135,8 @@ export type CheckVerdict = {
 export function judgePool(
   pool: readonly SampleFindings[],
   threshold = HONEST_MEAN_TV_THRESHOLD,
-  seedRule: SeedAgreementRule = BUILTIN_SEED_AGREEMENT_RULE,
+  /** null: seeded draws are counted, not judged (no honest seed agreement measured for this profile) */
+  seedRule: SeedAgreementRule | null = BUILTIN_SEED_AGREEMENT_RULE,
 ): CheckVerdict | undefined {
   const positions = pool.reduce((n, f) => n + f.positions, 0);
   if (positions < MIN_CHECK_POSITIONS) return undefined;
@@ -149,7 +150,7 @@ export function judgePool(
       ? [`mean top-k TV ${meanTv.toExponential(2)} is above the SKU's threshold ${threshold.toExponential(2)}`]
       : []),
     ...(greedyMismatches > 0 ? [`${greedyMismatches} greedy token(s) are not the reference's argmax`] : []),
-    ...(seedCheckFails(seed, seedRule)
+    ...(seedRule && seedCheckFails(seed, seedRule)
       ? [
           `${seed.mismatched} sampled token(s) are not what the request's seed draws from the reference (seed agreement ${seedAgreement(seed)?.toFixed(3)})`,
         ]

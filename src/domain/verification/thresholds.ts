@@ -3,6 +3,7 @@
 // the reference's argmax (top-1 agreement 1.000), so one disagreement fails a check; no pooled test is needed where
 // one check separates every substitute.
 import { DEFAULT_CONVICTION_RULE } from './conviction.ts';
+import { BUILTIN_SEED_AGREEMENT_RULE } from './seed-agreement.ts';
 import type { VerificationProfile } from './verification-profile.ts';
 
 export const HONEST_MEAN_TV_THRESHOLD = 2e-3;
@@ -16,4 +17,5 @@ export const CPU_PROFILE: VerificationProfile = {
   perCheck: { meanTvThreshold: HONEST_MEAN_TV_THRESHOLD, honestTop1Disagreement: 0, top1TailProbability: 1e-3 },
   conviction: DEFAULT_CONVICTION_RULE,
   pooled: null,
+  seedAgreement: BUILTIN_SEED_AGREEMENT_RULE,
 };

@@ -3,6 +3,7 @@
 // to another are wrong by orders of magnitude (the CPU engine's honest floor is ~350× below an H200's), so every
 // verdict is taken against a profile, and the profile says where its numbers came from.
 import type { ConvictionRule } from './conviction.ts';
+import type { SeedAgreementRule } from './seed-agreement.ts';
 
 /**
  * One statistic of the pooled test (a check's mean TV@top-5, or its mean |Δ logprob| of the claimed token). Each
@@ -65,4 +66,9 @@ export type VerificationProfile = {
   pooled: PooledTest | null;
   /** the honest distance distribution, for emulating this hardware; absent where it was not kept */
   floor?: HonestFloor;
+  /**
+   * how seeded sampled draws are judged (decision 031); absent where no honest seed agreement was measured on this
+   * hardware: the draws are then counted and shown, never judged
+   */
+  seedAgreement?: SeedAgreementRule;
 };

@@ -48,6 +48,11 @@ export type EngineServerOptions = {
   requireBearer?: string;
   /** a host agent's key: every answer to the market gets a signed receipt */
   sign?: (text: string) => string;
+  /**
+   * logprob entries carry token ids without logprobs or top-k, as from an engine that computes none (the sandbox's
+   * `--no-logprobs`): only the draws themselves can be verified (decision 031)
+   */
+  idsOnly?: boolean;
 };
 
 type Shape = {
@@ -133,7 +138,9 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       if (!stream) {
         const result = await collectGeneration(engine, settings);
         const logprobs =
-          logprobsK === null ? null : shape.logprobs(result.tokens.map((t) => logprobEntry(engine, t, logprobsK)));
+          logprobsK === null
+            ? null
+            : shape.logprobs(result.tokens.map((t) => logprobEntry(engine, t, logprobsK, options.idsOnly)));
         return {
           ...envelope,
           choices: [shape.choice(result.text, logprobs, result.finishReason)],
@@ -152,7 +159,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
           const text = event.type === 'token' ? event.token.text : event.text;
           const logprobs =
             event.type === 'token' && logprobsK !== null
-              ? shape.logprobs([logprobEntry(engine, event.token, logprobsK)])
+              ? shape.logprobs([logprobEntry(engine, event.token, logprobsK, options.idsOnly)])
               : null;
           if (event.type === 'token') completion++;
           sse.send({ ...chunk, choices: [shape.chunkChoice(text, logprobs, null, !started)] });

@@ -14,7 +14,8 @@ export const DEFAULT_TEMPERATURE = 0.7;
 export type LogprobEntry = {
   token: string;
   id: number;
-  logprob: number;
+  /** null where the host reports token ids only (`idsOnly`) */
+  logprob: number | null;
   bytes: number[];
   top_logprobs: Array<{ token: string; id: number; logprob: number; bytes: number[] }>;
 };
@@ -87,11 +88,13 @@ export function generationSettings(
   };
 }
 
-export function logprobEntry(engine: LlamaEngine, token: GeneratedToken, topK: number): LogprobEntry {
+/** `idsOnly`: the token, its id and bytes, without its logprob or top-k (a host whose engine computes none). */
+export function logprobEntry(engine: LlamaEngine, token: GeneratedToken, topK: number, idsOnly = false): LogprobEntry {
   const describe = (id: number, logprob: number) => {
     const text = engine.detokenize([id]);
     return { token: text, id, logprob, bytes: [...engine.tokenBytes(id)] };
   };
+  if (idsOnly) return { ...describe(token.id, 0), logprob: null, top_logprobs: [] };
   return {
     ...describe(token.id, token.logprob),
     top_logprobs: token.top.slice(0, topK).map((t) => describe(t.id, t.logprob)),
