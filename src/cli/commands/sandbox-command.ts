@@ -14,6 +14,7 @@ import { runFormatFailuresSandbox } from '../../main/sandbox-format-failures.ts'
 import { runResponsesSandbox } from '../../main/sandbox-responses.ts';
 import { runSamplingParamsSandbox } from '../../main/sandbox-sampling-params.ts';
 import { runUsageClassesSandbox } from '../../main/sandbox-usage-classes.ts';
+import { runToolsSandbox } from '../../main/sandbox-tools.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
 const positiveInt =
@@ -35,6 +36,7 @@ const SCENARIO_FLAGS = {
   'sampling-params': ['requests'],
   'usage-classes': [],
   'model-launch': [],
+  tools: [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
@@ -80,6 +82,7 @@ const SCENARIO_RUNS: Record<Scenario, (flags: SandboxFlags, common: Common) => P
     runSamplingParamsSandbox({ ...common, requests: Math.max(4, flags.requests ?? 16) }),
   'usage-classes': (_flags, common) => runUsageClassesSandbox(common),
   'model-launch': (_flags, common) => runModelLaunchSandbox(common),
+  tools: (_flags, common) => runToolsSandbox(common),
 };
 
 export function sandboxCommand(): Command {
