@@ -41,6 +41,7 @@ import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
+import { createVerificationCostMeter } from '../app/verification/verification-cost.ts';
 import { createSampler, createVerifier, isBuiltinModel, launchedReferences } from './verification.ts';
 import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
 import { createKyselyPricingStore } from '../adapters/sql/kysely-pricing-store.ts';
@@ -109,10 +110,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         completionNanos: m.completionPrice,
       }));
     const formats = createFormatQuality(options.formatRules ?? DEFAULT_FORMAT_RULES);
+    const verificationCost = createVerificationCostMeter();
     const metrics = createMarketMetrics({
       hostStates: () => router.hostStates(),
       models: modelHealth,
       formatStates: () => formats.states(),
+      verificationCosts: () => verificationCost.costs(),
     });
     const scheduler =
       options.time?.scheduler ??
@@ -243,10 +246,17 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       verifySignature: verifyHostSignature,
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
-      sampler: await createSampler(store, verification, options.verification, logger, (modelId) => {
-        const model = catalog.get(modelId);
-        return model?.launch ? model.launch.manifest.reference !== undefined : isBuiltinModel(modelId);
-      }),
+      sampler: await createSampler(
+        store,
+        verification,
+        options.verification,
+        logger,
+        (modelId) => {
+          const model = catalog.get(modelId);
+          return model?.launch ? model.launch.manifest.reference !== undefined : isBuiltinModel(modelId);
+        },
+        verificationCost,
+      ),
       formats: {
         record(modelId, hostId, outcome) {
           formats.record(modelId, hostId, outcome);
@@ -331,6 +341,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         sampleSpanMs: options.trafficSampleMs,
       },
       trust: { store: verification, ids: cryptoIds },
+      verification: { costs: () => verificationCost.costs() },
       pricing: {
         store: pricing,
         rules: rules.pricing,

@@ -6,6 +6,7 @@ import type { Logger } from '../app/ports.ts';
 import type { ModelVersionStore } from '../app/models/model-version-store.ts';
 import type { SettingsStore } from '../app/settings-store.ts';
 import { createResponseSampler, type ResponseSampler } from '../app/verification/response-sampling.ts';
+import type { VerificationCostMeter } from '../app/verification/verification-cost.ts';
 import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { DEFAULT_CONVICTION_RULE } from '../domain/verification/conviction.ts';
@@ -43,6 +44,7 @@ export async function createSampler(
   logger: Logger,
   /** whether a reference engine can re-score the model's answers (the built-in one, or a manifest's) */
   verifiable: (modelId: string) => boolean,
+  cost: VerificationCostMeter,
 ): Promise<ResponseSampler> {
   let secret = await store.getSetting(SAMPLING_SECRET);
   if (!secret) {
@@ -55,6 +57,7 @@ export async function createSampler(
     samplingFloor: options.samplingFloor,
     verifiable,
     logger,
+    cost,
   });
 }
 

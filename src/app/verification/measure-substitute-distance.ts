@@ -26,35 +26,50 @@ export type DistanceReport = {
   meanAbsClaimedLogprobDelta: number;
 };
 
+/** One generated position against the reference: top-k TV, whether the top-1 agrees, |Δ logprob| of the claimed token. */
+export type PositionFigures = { tv: number; top1Agrees: boolean; absLogprobDelta: number };
+
+/** Teacher-forces one answer on the reference and returns every position's figures. */
+export async function scoreAnswer(
+  reference: ReferenceScorer,
+  promptIds: readonly number[],
+  generated: readonly GeneratedPosition[],
+  topK: number,
+): Promise<PositionFigures[]> {
+  if (generated.length === 0) return [];
+  const scored = await reference.score(
+    promptIds,
+    generated.map((g) => g.id),
+    topK,
+    generated.map((g) => g.top.map((t) => t.id)),
+  );
+  return scored.map((ref, i) => {
+    const claim = generated[i] as GeneratedPosition;
+    return {
+      tv: topKTotalVariation({ hostTop: claim.top, referenceTop: ref.top, referenceLogprobOf: ref.extra }),
+      top1Agrees: claim.top[0]?.id === ref.top[0]?.id,
+      absLogprobDelta: Math.abs(claim.logprob - ref.claimed.logprob),
+    };
+  });
+}
+
 export async function measureSubstituteDistance(
   host: HostUnderTest,
   reference: ReferenceScorer,
   prompts: readonly (readonly number[])[],
   options: { maxTokens: number; topK: number },
 ): Promise<DistanceReport> {
-  const tvs: number[] = [];
-  const deltas: number[] = [];
-  let agree = 0;
+  const figures: PositionFigures[] = [];
   for (const promptIds of prompts) {
     const generated = await host.generate(promptIds, options.maxTokens, options.topK);
-    const scored = await reference.score(
-      promptIds,
-      generated.map((g) => g.id),
-      options.topK,
-      generated.map((g) => g.top.map((t) => t.id)),
-    );
-    scored.forEach((ref, i) => {
-      const claim = generated[i] as GeneratedPosition;
-      tvs.push(topKTotalVariation({ hostTop: claim.top, referenceTop: ref.top, referenceLogprobOf: ref.extra }));
-      deltas.push(Math.abs(claim.logprob - ref.claimed.logprob));
-      if (claim.top[0]?.id === ref.top[0]?.id) agree++;
-    });
+    figures.push(...(await scoreAnswer(reference, promptIds, generated, options.topK)));
   }
+  const tvs = figures.map((f) => f.tv);
   return {
-    positions: tvs.length,
+    positions: figures.length,
     meanTv: meanOf(tvs),
     maxTv: Math.max(0, ...tvs),
-    top1Agreement: tvs.length ? agree / tvs.length : 0,
-    meanAbsClaimedLogprobDelta: meanOf(deltas),
+    top1Agreement: figures.length ? figures.filter((f) => f.top1Agrees).length / figures.length : 0,
+    meanAbsClaimedLogprobDelta: meanOf(figures.map((f) => f.absLogprobDelta)),
   };
 }

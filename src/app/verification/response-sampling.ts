@@ -8,6 +8,7 @@ import type { ClaimedPosition } from '../../domain/verification/response-check.t
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { Logger } from '../ports.ts';
 import type { SampledResponse, VerificationStore } from './verification-store.ts';
+import type { VerificationCostMeter, VerificationStage } from './verification-cost.ts';
 
 export type FinishedResponse = {
   requestId: string;
@@ -15,6 +16,8 @@ export type FinishedResponse = {
   modelId: string;
   /** the market's own prompt ids (as it metered them) */
   promptIds: number[];
+  /** the market's count of the answer's tokens (what it billed) */
+  completionTokens: number;
   /** undefined when the host's engine gave no ids or top-k: such an answer cannot be re-scored */
   positions: ClaimedPosition[] | undefined;
   temperature: number | null;
@@ -58,15 +61,27 @@ export type ResponseSamplerDeps = {
   /** models the market has a reference engine for */
   verifiable(modelId: string): boolean;
   logger: Logger;
+  /** tallies served and re-scored tokens (what verification costs) */
+  cost?: VerificationCostMeter;
 };
 
 export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSampler {
+  const rateOf = (host: FinishedResponse['host']) =>
+    host.underDispute ? 1 : samplingRate(host.reputation, deps.samplingFloor);
   /** The draw in [0, 1) when the answer is kept, else undefined. A disputed host is checked on every answer. */
   const draw = (response: Pick<FinishedResponse, 'requestId' | 'host'>): number | undefined => {
-    const rate = response.host.underDispute ? 1 : samplingRate(response.host.reputation, deps.samplingFloor);
+    const rate = rateOf(response.host);
     const unit = deps.samplingUnit(response.requestId);
     return unit < rate ? unit / rate : undefined;
   };
+  /** Every answer offered counts as served; a host sampled above the floor is on probation. */
+  const tally = (response: Pick<FinishedResponse, 'host' | 'modelId'>, served: number, rescored: number) =>
+    deps.cost?.record(
+      response.modelId,
+      rateOf(response.host) > deps.samplingFloor ? 'probation' : 'steady',
+      served,
+      rescored,
+    );
   const keep = (sample: SampledResponse) =>
     deps.store
       .addSample(sample)
@@ -83,33 +98,47 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
     receipt: response.receipt,
     servedAtMs: response.servedAtMs,
   });
+  /** Keeps a completion when it is verifiable and drawn. */
+  const decide = (response: FinishedResponse): SamplingDecision => {
+    const positions = response.positions;
+    if (response.constrained) return 'unverified_constrained';
+    if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0))
+      return 'unverifiable';
+    if (draw(response) === undefined) return 'not_drawn';
+    void keep({
+      ...sampleOf(response),
+      payload: {
+        promptIds: response.promptIds,
+        claimed: positions,
+        temperature: response.temperature,
+        stoppedByModel: response.stoppedByModel,
+        ...(response.adjustments ? { adjustments: response.adjustments } : {}),
+      },
+    });
+    return 'kept';
+  };
   return {
     offer(response) {
-      const positions = response.positions;
-      if (response.constrained) return 'unverified_constrained';
-      if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0))
-        return 'unverifiable';
-      if (draw(response) === undefined) return 'not_drawn';
-      void keep({
-        ...sampleOf(response),
-        payload: {
-          promptIds: response.promptIds,
-          claimed: positions,
-          temperature: response.temperature,
-          stoppedByModel: response.stoppedByModel,
-          ...(response.adjustments ? { adjustments: response.adjustments } : {}),
-        },
-      });
-      return 'kept';
+      const decision = decide(response);
+      const positions = response.positions ?? [];
+      // The reference teacher-forces the prompt and the claimed tokens (one more after a claimed stop).
+      const rescored =
+        decision === 'kept' ? response.promptIds.length + positions.length + (response.stoppedByModel ? 1 : 0) : 0;
+      tally(response, response.promptIds.length + response.completionTokens, rescored);
+      return decision;
     },
     offerEmbedding(response) {
       const { inputIds, vectors } = response;
-      if (!deps.verifiable(response.modelId) || vectors.length !== inputIds.length || vectors.length === 0)
+      const served = inputIds.reduce((n, ids) => n + ids.length, 0);
+      if (!deps.verifiable(response.modelId) || vectors.length !== inputIds.length || vectors.length === 0) {
+        tally(response, served, 0);
         return 'unverifiable';
+      }
       const drawn = draw(response);
-      if (drawn === undefined) return 'not_drawn';
       // Kept, the draw is uniform in [0, 1) again: it picks the input, which the host cannot predict either.
-      const index = Math.floor(drawn * vectors.length);
+      const index = drawn === undefined ? -1 : Math.floor(drawn * vectors.length);
+      tally(response, served, inputIds[index]?.length ?? 0);
+      if (drawn === undefined) return 'not_drawn';
       void keep({
         ...sampleOf(response),
         payload: { embedding: { inputIds: inputIds[index] as number[], vector: vectors[index] as number[] } },

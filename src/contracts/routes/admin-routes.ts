@@ -41,6 +41,7 @@ import { adminModelListSchema, modelLaunchedSchema, modelStateSchema } from '../
 import { listOf } from '../http/wire-values.ts';
 import { appealDecisionSchema, checksQuerySchema } from '../trust/trust-requests.ts';
 import { appealListSchema, appealSchema, hostEvidenceSchema } from '../trust/trust-responses.ts';
+import { verificationCostListSchema } from '../verification/verification-cost-responses.ts';
 
 const operator = { auth: 'operator' } as const satisfies Pick<RouteContract, 'auth'>;
 /** A list filter the route checks itself (its refusal names the values it allows). */
@@ -291,6 +292,14 @@ export const adminRoutes = {
     summary: 'Requests/s, error rate and latency percentiles over time (query: hours)',
     query: trafficQuerySchema,
     responses: [{ status: 200, json: trafficSchema }],
+  }),
+  verificationCost: defineContract({
+    ...operator,
+    method: 'GET',
+    url: '/admin/verification/cost',
+    summary:
+      'Verification compute as a share of serving compute per model (re-scored ÷ served tokens, on this gateway instance since it started), over all answers and at steady state',
+    responses: [{ status: 200, json: verificationCostListSchema }],
   }),
   listAppeals: defineContract({
     ...operator,

@@ -171,6 +171,7 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
           host: winner.route.host,
           modelId: model.id,
           promptIds: admitted.promptIds,
+          completionTokens,
           positions: answer.positions,
           temperature: temperature ?? null,
           stoppedByModel: answer.finishReason === 'stop' && (stop == null || stop.length === 0),

@@ -1,0 +1,77 @@
+// `agora verify calibrate`: measures a SKU's honest floor on an engine under real serving conditions and writes
+// the verification profile the verifier then uses (docs/verification.md, "Calibration"). Long work: progress on
+// stderr, the profile on stdout or in --out.
+import { writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import { calibrationFile } from '../../main/calibration-file.ts';
+import { CalibrationRefused, runCalibration } from '../../main/calibration.ts';
+import { modelCacheDir } from '../../main/tiny-models.ts';
+import { HARDWARE_CLASS_PATTERN } from '../../contracts/hosts/host-requests.ts';
+import { cliAction } from './cli-action.ts';
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError('a whole number from 1 to 100000');
+  return n;
+};
+const hardwareClass = (value: string): string => {
+  if (!HARDWARE_CLASS_PATTERN.test(value))
+    throw new InvalidArgumentError('lowercase letters, digits and dashes, e.g. cpu, gpu, gpu-h100');
+  return value;
+};
+
+type CalibrateFlags = {
+  model: string;
+  engine?: string;
+  engineKey?: string;
+  hardwareClass: string;
+  checks: number;
+  out?: string;
+};
+
+export function verifyCommand(): Command {
+  const verify = new Command('verify').description('verification tools: calibrate a SKU’s honest floor');
+  verify
+    .command('calibrate')
+    .description(
+      'run honest serving conditions (one request alone, concurrent mixes, contexts of differing lengths) against the reference and write the verification profile measured from them',
+    )
+    .requiredOption('--model <id>', 'the SKU to calibrate')
+    .option('--engine <url>', 'an OpenAI-compatible engine to calibrate (default: the built-in engine)')
+    .option('--engine-key <key>', "the engine's bearer token, if it asks for one")
+    .option('--hardware-class <class>', 'the hardware class the profile is for', hardwareClass, 'cpu')
+    .option('--checks <n>', 'checks (of 48 positions) per serving condition', positiveInt, 100)
+    .option('--out <file>', 'write the profile here instead of stdout')
+    .action(
+      cliAction(async (flags: CalibrateFlags) => {
+        const started = performance.now();
+        const outcome = await runCalibration(
+          {
+            model: flags.model,
+            engineUrl: flags.engine,
+            engineKey: flags.engineKey,
+            checksPerCondition: flags.checks,
+            modelCacheDir: modelCacheDir(),
+          },
+          (condition, checks) =>
+            process.stderr.write(
+              `\r${condition.name.padEnd(14)} ${'#'.repeat(Math.round((20 * checks) / flags.checks)).padEnd(20, '.')} ${checks}/${flags.checks} checks${checks === flags.checks ? '\n' : ''}`,
+            ),
+        );
+        const file = calibrationFile(outcome, {
+          model: flags.model,
+          engineKind: flags.engine ? 'openai-compatible' : 'builtin',
+          hardwareClass: flags.hardwareClass,
+          measuredAtMs: Date.now(),
+        });
+        const text = `${JSON.stringify(file, null, 2)}\n`;
+        if (flags.out) await writeFile(flags.out, text);
+        else process.stdout.write(text);
+        const o = outcome.run.overall;
+        console.error(
+          `calibrated ${flags.model} on ${outcome.engine}: ${o.checks} checks, mean TV p99 ${o.meanTv.p99.toExponential(2)}, top-1 disagreement ${o.pooledTop1Disagreement.toExponential(2)}, in ${Math.round((performance.now() - started) / 1000)} s${flags.out ? ` → ${flags.out}` : ''}`,
+        );
+      }, (error) => error instanceof CalibrationRefused),
+    );
+  return verify;
+}

@@ -1,0 +1,123 @@
+// Composition of `agora verify calibrate`: the SKU's reference (the built-in engine on the reference weights, one
+// sequence, as the verifier runs it), an honest host — the built-in engine as host agents run it (four sequences
+// sharing batches), or an OpenAI-compatible engine at a URL — and the serving conditions to measure it under.
+import { cpus } from 'node:os';
+import {
+  calibrateHonestFloor,
+  type CalibrationHost,
+  type CalibrationRun,
+  type ChatMessage,
+  type ServingCondition,
+} from '../app/verification/calibrate-honest-floor.ts';
+import { calibrationHost } from '../adapters/engines/builtin/engine-under-test.ts';
+import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
+import { remoteCalibrationHost } from '../adapters/engines/remote-calibration-host.ts';
+import { VERIFY_TOP_K, MIN_CHECK_POSITIONS } from '../domain/verification/response-check.ts';
+import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles } from './builtin-model.ts';
+
+/** Openers of differing lengths; each is also asked after 1–3 earlier turns, so contexts differ in length. */
+const OPENERS = [
+  'Tell me about the market.',
+  'How does a host earn?',
+  'What does the ledger keep?',
+  'Hello! Who are you?',
+  'What happens when a host fails, and who pays the buyer back when it is caught?',
+  'What does the verifier do?',
+  'Tell me about the quick brown fox.',
+  'What is a token?',
+  'A host runs an open model on its own machine and sells the answers; explain how the market knows it is honest.',
+];
+const EARLIER_TURNS: ChatMessage[] = [
+  { role: 'user', content: 'Hello!' },
+  { role: 'assistant', content: 'Hello! The market keeps a ledger of every token.' },
+  { role: 'user', content: 'And the hosts?' },
+  { role: 'assistant', content: 'Hosts run the model and earn per epoch.' },
+];
+
+export const CALIBRATION_PROMPTS: ChatMessage[][] = OPENERS.flatMap((content, i) => [
+  [{ role: 'user', content }],
+  [...EARLIER_TURNS.slice(0, 2 * (1 + (i % 2))), { role: 'user', content }],
+]);
+
+/** For the built-in engine: one request alone, then two and four sharing the engine's batches. */
+export const BUILTIN_CONDITIONS: ServingCondition[] = [
+  { name: 'batch-1', concurrency: 1 },
+  { name: 'concurrent-2', concurrency: 2 },
+  { name: 'concurrent-4', concurrency: 4 },
+];
+/** For an engine at a URL: the same, and a deeper mix (its own scheduler decides how batches form). */
+export const REMOTE_CONDITIONS: ServingCondition[] = [...BUILTIN_CONDITIONS, { name: 'concurrent-16', concurrency: 16 }];
+
+/** An engine's failures (unreachable, no logprobs) are the operator's to fix: refusals, not bugs. */
+const refusing = (host: CalibrationHost): CalibrationHost => ({
+  answer: (...args) =>
+    host.answer(...args).catch((error: unknown) => {
+      throw new CalibrationRefused(`the engine could not be calibrated: ${(error as Error).message}`);
+    }),
+});
+
+export type CalibrationTarget = {
+  model: string;
+  /** an OpenAI-compatible engine to calibrate; the built-in engine when absent */
+  engineUrl?: string | undefined;
+  engineKey?: string | undefined;
+  checksPerCondition: number;
+  modelCacheDir: string;
+};
+
+export type CalibrationOutcome = {
+  run: CalibrationRun;
+  reference: string;
+  engine: string;
+  /** the machine the honest host ran on, in words */
+  hardware: string;
+};
+
+/** A calibration this machine cannot run (no reference for the SKU, an engine that cannot report what is needed). */
+export class CalibrationRefused extends Error {}
+
+export async function runCalibration(
+  target: CalibrationTarget,
+  onProgress: (condition: ServingCondition, checks: number) => void,
+): Promise<CalibrationOutcome> {
+  if (target.model !== BUILTIN_MODEL_ID)
+    throw new CalibrationRefused(
+      `only the built-in SKU '${BUILTIN_MODEL_ID}' has a reference engine on this machine; '${target.model}' cannot be calibrated here`,
+    );
+  const files = await builtinModelFiles(target.modelCacheDir);
+  const reference = await loadLlamaEngine({ modelPath: files.ggufPath, sequences: 1, contextSize: 2048 });
+  let honest: LlamaEngine | undefined;
+  try {
+    let host: CalibrationHost;
+    if (target.engineUrl) {
+      host = refusing(
+        remoteCalibrationHost({
+          baseUrl: target.engineUrl,
+          model: target.model,
+          bearer: target.engineKey,
+          promptIdsOf: (messages) => reference.tokenize(reference.renderChat(messages), { special: true }),
+        }),
+      );
+    } else {
+      honest = await loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, contextSize: 2048 });
+      host = calibrationHost(honest);
+    }
+    const run = await calibrateHonestFloor(host, reference, {
+      prompts: CALIBRATION_PROMPTS,
+      conditions: target.engineUrl ? REMOTE_CONDITIONS : BUILTIN_CONDITIONS,
+      checksPerCondition: target.checksPerCondition,
+      maxTokens: MIN_CHECK_POSITIONS,
+      topK: VERIFY_TOP_K,
+      onProgress,
+    });
+    return {
+      run,
+      reference: `${BUILTIN_MODEL_ID} ${BUILTIN_QUANTIZATION} ${builtinDigest(files)}`,
+      engine: target.engineUrl ?? 'builtin (node-llama-cpp, CPU, 1 thread, 4 sequences)',
+      hardware: `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`,
+    };
+  } finally {
+    await honest?.close();
+    await reference.close();
+  }
+}
