@@ -137,7 +137,10 @@ function VerificationCost() {
           { label: 'Re-scored ÷ served (all hosts)', cell: (c) => share(c.overall) },
           { label: 'At steady state (no probation)', cell: (c) => share(c.steady) },
           { label: 'Goal', cell: (c) => `≤ ${(c.goal * 100).toFixed(0)} %` },
-          { label: 'Tokens served / re-scored', cell: (c) => `${c.overall.served_tokens} / ${c.overall.rescored_tokens}` },
+          {
+            label: 'Tokens served / re-scored',
+            cell: (c) => `${c.overall.served_tokens} / ${c.overall.rescored_tokens}`,
+          },
         ]}
       />
     </Section>

@@ -46,7 +46,10 @@ export const BUILTIN_CONDITIONS: ServingCondition[] = [
   { name: 'concurrent-4', concurrency: 4 },
 ];
 /** For an engine at a URL: the same, and a deeper mix (its own scheduler decides how batches form). */
-export const REMOTE_CONDITIONS: ServingCondition[] = [...BUILTIN_CONDITIONS, { name: 'concurrent-16', concurrency: 16 }];
+export const REMOTE_CONDITIONS: ServingCondition[] = [
+  ...BUILTIN_CONDITIONS,
+  { name: 'concurrent-16', concurrency: 16 },
+];
 
 /** An engine's failures (unreachable, no logprobs) are the operator's to fix: refusals, not bugs. */
 const refusing = (host: CalibrationHost): CalibrationHost => ({

@@ -85,7 +85,10 @@ export function createMarketMetrics(sources: MetricSources): MarketMetrics {
           servedTokens: cost.overall.servedTokens - cost.steady.servedTokens,
           rescoredTokens: cost.overall.rescoredTokens - cost.steady.rescoredTokens,
         };
-        for (const [stage, tally] of [['probation', probation], ['steady', cost.steady]] as const) {
+        for (const [stage, tally] of [
+          ['probation', probation],
+          ['steady', cost.steady],
+        ] as const) {
           this.inc({ model: cost.modelId, kind: 'served', stage }, tally.servedTokens);
           this.inc({ model: cost.modelId, kind: 'rescored', stage }, tally.rescoredTokens);
         }

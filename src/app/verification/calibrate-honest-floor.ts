@@ -9,7 +9,12 @@ import {
   type HonestDistribution,
 } from '../../domain/verification/honest-distribution.ts';
 import { MIN_CHECK_POSITIONS } from '../../domain/verification/response-check.ts';
-import { scoreAnswer, type GeneratedPosition, type PositionFigures, type ReferenceScorer } from './measure-substitute-distance.ts';
+import {
+  scoreAnswer,
+  type GeneratedPosition,
+  type PositionFigures,
+  type ReferenceScorer,
+} from './measure-substitute-distance.ts';
 
 export type ChatMessage = { role: string; content: string };
 
@@ -61,7 +66,8 @@ async function calibrateCondition(
       return options.prompts[at] as readonly ChatMessage[];
     });
     const answers = await Promise.all(batch.map((messages) => host.answer(messages, options.maxTokens, options.topK)));
-    if (answers.every((a) => a.positions.length === 0)) throw new Error('CALIBRATION_NO_TOKENS: the engine answered with no tokens');
+    if (answers.every((a) => a.positions.length === 0))
+      throw new Error('CALIBRATION_NO_TOKENS: the engine answered with no tokens');
     for (const { promptIds, positions } of answers) {
       pool.push(...(await scoreAnswer(reference, promptIds, positions, options.topK)));
       if (pool.length < MIN_CHECK_POSITIONS || checks.length >= options.checksPerCondition) continue;

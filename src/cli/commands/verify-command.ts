@@ -43,35 +43,38 @@ export function verifyCommand(): Command {
     .option('--checks <n>', 'checks (of 48 positions) per serving condition', positiveInt, 100)
     .option('--out <file>', 'write the profile here instead of stdout')
     .action(
-      cliAction(async (flags: CalibrateFlags) => {
-        const started = performance.now();
-        const outcome = await runCalibration(
-          {
+      cliAction(
+        async (flags: CalibrateFlags) => {
+          const started = performance.now();
+          const outcome = await runCalibration(
+            {
+              model: flags.model,
+              engineUrl: flags.engine,
+              engineKey: flags.engineKey,
+              checksPerCondition: flags.checks,
+              modelCacheDir: modelCacheDir(),
+            },
+            (condition, checks) =>
+              process.stderr.write(
+                `\r${condition.name.padEnd(14)} ${'#'.repeat(Math.round((20 * checks) / flags.checks)).padEnd(20, '.')} ${checks}/${flags.checks} checks${checks === flags.checks ? '\n' : ''}`,
+              ),
+          );
+          const file = calibrationFile(outcome, {
             model: flags.model,
-            engineUrl: flags.engine,
-            engineKey: flags.engineKey,
-            checksPerCondition: flags.checks,
-            modelCacheDir: modelCacheDir(),
-          },
-          (condition, checks) =>
-            process.stderr.write(
-              `\r${condition.name.padEnd(14)} ${'#'.repeat(Math.round((20 * checks) / flags.checks)).padEnd(20, '.')} ${checks}/${flags.checks} checks${checks === flags.checks ? '\n' : ''}`,
-            ),
-        );
-        const file = calibrationFile(outcome, {
-          model: flags.model,
-          engineKind: flags.engine ? 'openai-compatible' : 'builtin',
-          hardwareClass: flags.hardwareClass,
-          measuredAtMs: Date.now(),
-        });
-        const text = `${JSON.stringify(file, null, 2)}\n`;
-        if (flags.out) await writeFile(flags.out, text);
-        else process.stdout.write(text);
-        const o = outcome.run.overall;
-        console.error(
-          `calibrated ${flags.model} on ${outcome.engine}: ${o.checks} checks, mean TV p99 ${o.meanTv.p99.toExponential(2)}, top-1 disagreement ${o.pooledTop1Disagreement.toExponential(2)}, in ${Math.round((performance.now() - started) / 1000)} s${flags.out ? ` → ${flags.out}` : ''}`,
-        );
-      }, (error) => error instanceof CalibrationRefused),
+            engineKind: flags.engine ? 'openai-compatible' : 'builtin',
+            hardwareClass: flags.hardwareClass,
+            measuredAtMs: Date.now(),
+          });
+          const text = `${JSON.stringify(file, null, 2)}\n`;
+          if (flags.out) await writeFile(flags.out, text);
+          else process.stdout.write(text);
+          const o = outcome.run.overall;
+          console.error(
+            `calibrated ${flags.model} on ${outcome.engine}: ${o.checks} checks, mean TV p99 ${o.meanTv.p99.toExponential(2)}, top-1 disagreement ${o.pooledTop1Disagreement.toExponential(2)}, in ${Math.round((performance.now() - started) / 1000)} s${flags.out ? ` → ${flags.out}` : ''}`,
+          );
+        },
+        (error) => error instanceof CalibrationRefused,
+      ),
     );
   return verify;
 }
