@@ -4,9 +4,11 @@
 import { cpus } from 'node:os';
 import {
   calibrateHonestFloor,
+  runCondition,
   type CalibrationHost,
   type CalibrationRun,
   type ChatMessage,
+  type ConditionRun,
   type ServingCondition,
 } from '../app/verification/calibrate-honest-floor.ts';
 import { calibrationHost } from '../adapters/engines/builtin/engine-under-test.ts';
@@ -14,6 +16,7 @@ import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/l
 import { remoteCalibrationHost } from '../adapters/engines/remote-calibration-host.ts';
 import { VERIFY_TOP_K, MIN_CHECK_POSITIONS } from '../domain/verification/response-check.ts';
 import { BUILTIN_MODEL_ID, BUILTIN_QUANTIZATION, builtinDigest, builtinModelFiles } from './builtin-model.ts';
+import { makeTinyModel } from './tiny-models.ts';
 
 /** Openers of differing lengths; each is also asked after 1–3 earlier turns, so contexts differ in length. */
 const OPENERS = [
@@ -53,8 +56,8 @@ export const REMOTE_CONDITIONS: ServingCondition[] = [
 
 /** An engine's failures (unreachable, no logprobs) are the operator's to fix: refusals, not bugs. */
 const refusing = (host: CalibrationHost): CalibrationHost => ({
-  answer: (...args) =>
-    host.answer(...args).catch((error: unknown) => {
+  answer: (messages, request) =>
+    host.answer(messages, request).catch((error: unknown) => {
       throw new CalibrationRefused(`the engine could not be calibrated: ${(error as Error).message}`);
     }),
 });
@@ -64,20 +67,23 @@ export type CalibrationTarget = {
   /** an OpenAI-compatible engine to calibrate; the built-in engine when absent */
   engineUrl?: string | undefined;
   engineKey?: string | undefined;
+  /** an engine serving the SKU's 8-bit substitute, to tune the pooled test (the built-in q8_0 for the built-in engine) */
+  substituteUrl?: string | undefined;
   checksPerCondition: number;
   modelCacheDir: string;
 };
 
 export type CalibrationOutcome = {
   run: CalibrationRun;
+  /** the substitute's checks under the same traffic, when one was served */
+  substitute: ConditionRun | undefined;
   reference: string;
   engine: string;
   /** the machine the honest host ran on, in words */
   hardware: string;
+  /** what one request alone saw of the honest host's speed (the first condition: one request at a time) */
+  decodeTokensPerSecond: number;
 };
-
-/** A calibration this machine cannot run (no reference for the SKU, an engine that cannot report what is needed). */
-export class CalibrationRefused extends Error {}
 
 export async function runCalibration(
   target: CalibrationTarget,
@@ -89,38 +95,53 @@ export async function runCalibration(
     );
   const files = await builtinModelFiles(target.modelCacheDir);
   const reference = await loadLlamaEngine({ modelPath: files.ggufPath, sequences: 1, contextSize: 2048 });
-  let honest: LlamaEngine | undefined;
+  const loaded: LlamaEngine[] = [];
+  const builtinHost = async (modelPath: string) => {
+    const engine = await loadLlamaEngine({ modelPath, sequences: 4, contextSize: 2048 });
+    loaded.push(engine);
+    return calibrationHost(engine);
+  };
+  const remoteHost = (baseUrl: string) =>
+    refusing(
+      remoteCalibrationHost({
+        baseUrl,
+        model: target.model,
+        bearer: target.engineKey,
+        promptIdsOf: (messages) => reference.tokenize(reference.renderChat(messages), { special: true }),
+      }),
+    );
   try {
-    let host: CalibrationHost;
-    if (target.engineUrl) {
-      host = refusing(
-        remoteCalibrationHost({
-          baseUrl: target.engineUrl,
-          model: target.model,
-          bearer: target.engineKey,
-          promptIdsOf: (messages) => reference.tokenize(reference.renderChat(messages), { special: true }),
-        }),
-      );
-    } else {
-      honest = await loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, contextSize: 2048 });
-      host = calibrationHost(honest);
-    }
-    const run = await calibrateHonestFloor(host, reference, {
+    const options = {
       prompts: CALIBRATION_PROMPTS,
-      conditions: target.engineUrl ? REMOTE_CONDITIONS : BUILTIN_CONDITIONS,
       checksPerCondition: target.checksPerCondition,
       maxTokens: MIN_CHECK_POSITIONS,
       topK: VERIFY_TOP_K,
+      nowMs: () => performance.now(),
       onProgress,
-    });
+    };
+    const host = target.engineUrl ? remoteHost(target.engineUrl) : await builtinHost(files.ggufPath);
+    const run = await calibrateHonestFloor(
+      host,
+      reference,
+      target.engineUrl ? REMOTE_CONDITIONS : BUILTIN_CONDITIONS,
+      options,
+    );
+    const substituteHost = target.substituteUrl
+      ? remoteHost(target.substituteUrl)
+      : target.engineUrl
+        ? undefined
+        : await builtinHost((await makeTinyModel('q8_0', undefined, target.modelCacheDir)).ggufPath);
+    const substitute = substituteHost && (await runCondition(substituteHost, reference, SUBSTITUTE_CONDITION, options));
     return {
       run,
+      substitute,
       reference: `${BUILTIN_MODEL_ID} ${BUILTIN_QUANTIZATION} ${builtinDigest(files)}`,
       engine: target.engineUrl ?? 'builtin (node-llama-cpp, CPU, 1 thread, 4 sequences)',
       hardware: `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`,
+      decodeTokensPerSecond: run.conditions[0]?.decodeTokensPerSecond ?? 0,
     };
   } finally {
-    await honest?.close();
+    for (const engine of loaded) await engine.close();
     await reference.close();
   }
 }

@@ -14,7 +14,7 @@ export function remoteCalibrationHost(options: {
   const send = options.fetch ?? fetch;
   const url = `${options.baseUrl.replace(/\/+$/, '')}/v1/chat/completions`;
   return {
-    async answer(messages, maxTokens, topK) {
+    async answer(messages, { maxTokens, topK, temperature, seed }) {
       const response = await send(url, {
         method: 'POST',
         headers: {
@@ -25,7 +25,8 @@ export function remoteCalibrationHost(options: {
           model: options.model,
           messages,
           max_tokens: maxTokens,
-          temperature: 0,
+          temperature,
+          seed,
           logprobs: true,
           top_logprobs: topK,
         }),

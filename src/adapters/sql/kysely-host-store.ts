@@ -126,6 +126,9 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
           engine_version: host.engineVersion,
           max_concurrency: host.maxConcurrency,
           status: host.status,
+          // A new registration is probed again: any doubt on its class is the new probes' to cast.
+          hardware_class: host.hardwareClass,
+          hardware_class_doubt: null,
           last_seen_at: sql<Date>`now()`,
         };
         await trx

@@ -180,6 +180,7 @@ export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistr
       engineVersion: registration.engine.version,
       maxConcurrency: registration.max_concurrency,
       status: waits ? 'pending' : 'active',
+      hardwareClass: registration.hardware_class,
     },
     probed.passed.map((model) => ({
       modelId: model,

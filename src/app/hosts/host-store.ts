@@ -16,6 +16,8 @@ export type AgentHost = HostRecord & {
   engineVersion: string;
   maxConcurrency: number;
   status: 'active' | 'pending';
+  /** what it declared its engine runs on (verification profiles are kept per class) */
+  hardwareClass: string;
 };
 /** A registered agent as the operator reviews it: where it is, whether it serves, and the models it declared. */
 export type AgentHostState = {

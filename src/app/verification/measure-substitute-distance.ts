@@ -1,6 +1,7 @@
 // Measures how far a host's model is from the reference: the host generates with top-k logprobs, the reference
 // teacher-forces the host's own tokens and the distance is averaged over every generated position. This is the
 // check the verifier runs on sampled traffic, and the experiment that sets the per-SKU threshold.
+import { GREEDY_MARGIN_NATS } from '../../domain/verification/response-check.ts';
 import { meanOf, topKTotalVariation, type TokenLogprob } from '../../domain/verification/topk-distance.ts';
 
 export type GeneratedPosition = TokenLogprob & { top: TokenLogprob[] };
@@ -26,8 +27,12 @@ export type DistanceReport = {
   meanAbsClaimedLogprobDelta: number;
 };
 
-/** One generated position against the reference: top-k TV, whether the top-1 agrees, |Δ logprob| of the claimed token. */
-export type PositionFigures = { tv: number; top1Agrees: boolean; absLogprobDelta: number };
+/**
+ * One generated position against the reference: top-k TV, whether the host's top-1 is the reference's, |Δ logprob|
+ * of the claimed token, and whether the claimed token is a greedy mismatch by the verifier's rule (not the
+ * reference's argmax beyond the margin; meaningful for greedy answers only).
+ */
+export type PositionFigures = { tv: number; top1Agrees: boolean; absLogprobDelta: number; greedyMismatch: boolean };
 
 /** Teacher-forces one answer on the reference and returns every position's figures. */
 export async function scoreAnswer(
@@ -45,10 +50,13 @@ export async function scoreAnswer(
   );
   return scored.map((ref, i) => {
     const claim = generated[i] as GeneratedPosition;
+    const best = ref.top[0];
     return {
       tv: topKTotalVariation({ hostTop: claim.top, referenceTop: ref.top, referenceLogprobOf: ref.extra }),
-      top1Agrees: claim.top[0]?.id === ref.top[0]?.id,
+      top1Agrees: claim.top[0]?.id === best?.id,
       absLogprobDelta: Math.abs(claim.logprob - ref.claimed.logprob),
+      greedyMismatch:
+        best !== undefined && best.id !== claim.id && best.logprob - ref.claimed.logprob > GREEDY_MARGIN_NATS,
     };
   });
 }

@@ -24,6 +24,7 @@ type CalibrateFlags = {
   model: string;
   engine?: string;
   engineKey?: string;
+  substituteEngine?: string;
   hardwareClass: string;
   checks: number;
   out?: string;
@@ -39,6 +40,10 @@ export function verifyCommand(): Command {
     .requiredOption('--model <id>', 'the SKU to calibrate')
     .option('--engine <url>', 'an OpenAI-compatible engine to calibrate (default: the built-in engine)')
     .option('--engine-key <key>', "the engine's bearer token, if it asks for one")
+    .option(
+      '--substitute-engine <url>',
+      "an engine serving the SKU's 8-bit substitute, to tune the pooled test (the built-in engine uses its own q8_0)",
+    )
     .option('--hardware-class <class>', 'the hardware class the profile is for', hardwareClass, 'cpu')
     .option('--checks <n>', 'checks (of 48 positions) per serving condition', positiveInt, 100)
     .option('--out <file>', 'write the profile here instead of stdout')

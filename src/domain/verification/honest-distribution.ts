@@ -1,16 +1,18 @@
 // The honest distribution a calibration measures: what an honest host's checks look like under real serving
-// conditions, one figure per check (a pool of ≥ 48 positions, as the verifier judges them). Summaries keep the
+// conditions, one record per check (a pool of ≥ 48 positions, as the verifier judges them). Summaries keep the
 // tail (p99, max) because thresholds are set from it, not from the mean.
 
-/** One honest check's figures: the statistics the verifier judges a pool by. */
-export type CheckStatistics = {
+/** One honest check as the verifier would see it. */
+export type HonestCheck = {
   positions: number;
   /** mean total variation over the top-k at each position */
   meanTv: number;
-  /** share of positions whose top-1 differs from the reference's */
-  top1Disagreement: number;
   /** mean |Δ logprob| of the claimed token, host against reference */
   meanAbsLogprobDelta: number;
+  /** positions of greedy answers (temperature 0): only there must the claimed token be the reference's argmax */
+  greedyPositions: number;
+  /** greedy positions whose claimed token is not the reference's argmax beyond the margin */
+  greedyMismatches: number;
 };
 
 export type Spread = { mean: number; p50: number; p99: number; max: number };
@@ -19,10 +21,9 @@ export type HonestDistribution = {
   checks: number;
   positions: number;
   meanTv: Spread;
-  top1Disagreement: Spread;
   meanAbsLogprobDelta: Spread;
-  /** disagreeing positions ÷ all positions: the pooled honest rate (a per-check mean would weigh short checks up) */
-  pooledTop1Disagreement: number;
+  /** greedy mismatches ÷ greedy positions, over all checks */
+  top1Disagreement: number;
 };
 
 /** The q-quantile by the nearest-rank rule (no interpolation: every figure reported was observed). */
@@ -37,15 +38,18 @@ export function spreadOf(values: readonly number[]): Spread {
   return { mean, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? 0 };
 }
 
-export function summarizeHonestChecks(checks: readonly CheckStatistics[]): HonestDistribution {
-  const positions = checks.reduce((n, c) => n + c.positions, 0);
-  const disagreeing = checks.reduce((n, c) => n + c.top1Disagreement * c.positions, 0);
+/** Greedy mismatches ÷ greedy positions of these checks (0 when none was greedy). */
+export function top1DisagreementOf(checks: readonly HonestCheck[]): number {
+  const greedy = checks.reduce((n, c) => n + c.greedyPositions, 0);
+  return greedy === 0 ? 0 : checks.reduce((n, c) => n + c.greedyMismatches, 0) / greedy;
+}
+
+export function summarizeHonestChecks(checks: readonly HonestCheck[]): HonestDistribution {
   return {
     checks: checks.length,
-    positions,
+    positions: checks.reduce((n, c) => n + c.positions, 0),
     meanTv: spreadOf(checks.map((c) => c.meanTv)),
-    top1Disagreement: spreadOf(checks.map((c) => c.top1Disagreement)),
     meanAbsLogprobDelta: spreadOf(checks.map((c) => c.meanAbsLogprobDelta)),
-    pooledTop1Disagreement: positions === 0 ? 0 : disagreeing / positions,
+    top1Disagreement: top1DisagreementOf(checks),
   };
 }
