@@ -34,6 +34,8 @@ import { ensureDemoAccount, ensureOperatorKey } from './market-accounts.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { recordMarketUrl } from './market-url-file.ts';
 import { createCapacityProbing } from './capacity-probing.ts';
+import { createKyselyProfileStore } from '../adapters/sql/kysely-profile-store.ts';
+import { installShippedProfiles } from './verification-profile-files.ts';
 import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
 import type { RunningHostAgent } from './host-agent.ts';
 import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
@@ -215,6 +217,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     });
     const engines = createOpenAiEngineClient();
     const verification = createKyselyVerificationStore(database.db);
+    const profiles = createKyselyProfileStore(database.db);
+    await installShippedProfiles(profiles);
     let url = '';
     const registry: HostRegistryDeps = {
       store,
@@ -227,6 +231,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       hashToken: hashApiKey,
       reloadCatalog,
       admission: options.hostAdmission,
+      profiles,
     };
     const serve: ServeCompletionDeps = {
       catalog,
@@ -403,7 +408,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     if (verifier) cleanups.push(() => verifier.close());
     const probing =
       options.capacityProbes.intervalMs > 0
-        ? await createCapacityProbing({ admin, store, catalog, serve, logger, clock, random }, options.capacityProbes)
+        ? await createCapacityProbing(
+            { admin, store, catalog, serve, logger, clock, random, profiles },
+            options.capacityProbes,
+          )
         : undefined;
     // Every background job of this instance, in one place; the scheduler stops them all at shutdown.
     const jobs: ReadonlyArray<readonly [name: string, intervalMs: number | (() => number), job: Job]> = [

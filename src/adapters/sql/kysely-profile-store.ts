@@ -39,10 +39,17 @@ export function createKyselyProfileStore(db: Kysely<Schema>): ProfileStore {
     async hostClass(hostId) {
       const row = await db
         .selectFrom('hosts')
-        .select(['id', 'hardware_class', 'hardware_class_doubt'])
+        .select(['id', 'engine_kind', 'hardware_class', 'hardware_class_doubt'])
         .where('id', '=', hostId)
         .executeTakeFirst();
-      return row && { hostId: row.id, hardwareClass: row.hardware_class, doubt: row.hardware_class_doubt };
+      return (
+        row && {
+          hostId: row.id,
+          engineKind: row.engine_kind,
+          hardwareClass: row.hardware_class,
+          doubt: row.hardware_class_doubt,
+        }
+      );
     },
     async setClassDoubt(hostId, doubt) {
       await db.updateTable('hosts').set({ hardware_class_doubt: doubt }).where('id', '=', hostId).execute();

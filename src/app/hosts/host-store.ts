@@ -36,6 +36,10 @@ export type AgentHostState = {
   /** the scorecard: failures outside maintenance windows, and usage claims that did not match */
   misses: number;
   strikes: number;
+  engineKind: string;
+  /** the class it declared, and why its probed speed contradicts it (null while it does not) */
+  hardwareClass: string;
+  hardwareClassDoubt: string | null;
 };
 export type AgentRoute = { modelId: string; askPrompt: Nanos; askCompletion: Nanos };
 

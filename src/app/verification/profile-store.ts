@@ -8,7 +8,7 @@ export type InstalledProfile = KeyedProfile & {
   calibration: Record<string, unknown>;
 };
 
-export type HostClass = { hostId: string; hardwareClass: string; doubt: string | null };
+export type HostClass = { hostId: string; engineKind: string; hardwareClass: string; doubt: string | null };
 
 export type ProfileStore = {
   /** installs or replaces the profile of its (SKU, engine kind, hardware class) */
