@@ -42,17 +42,30 @@ export const CALIBRATION_PROMPTS: ChatMessage[][] = OPENERS.flatMap((content, i)
   [...EARLIER_TURNS.slice(0, 2 * (1 + (i % 2))), { role: 'user', content }],
 ]);
 
-/** For the built-in engine: one request alone, then two and four sharing the engine's batches. */
+/**
+ * For the built-in engine: one greedy request alone, then two and four sharing the engine's batches, greedy and
+ * sampled as the traffic mix is (the distance is taken on the distribution at each position, whichever token
+ * was drawn, but sampled text leads into other contexts).
+ */
 export const BUILTIN_CONDITIONS: ServingCondition[] = [
-  { name: 'batch-1', concurrency: 1 },
-  { name: 'concurrent-2', concurrency: 2 },
-  { name: 'concurrent-4', concurrency: 4 },
+  { name: 'batch-1-greedy', concurrency: 1, temperatures: [0] },
+  { name: 'concurrent-2-greedy', concurrency: 2, temperatures: [0] },
+  { name: 'concurrent-4-mixed', concurrency: 4, temperatures: [0, 0.7, 1, 0] },
 ];
 /** For an engine at a URL: the same, and a deeper mix (its own scheduler decides how batches form). */
 export const REMOTE_CONDITIONS: ServingCondition[] = [
   ...BUILTIN_CONDITIONS,
-  { name: 'concurrent-16', concurrency: 16 },
+  { name: 'concurrent-16-mixed', concurrency: 16, temperatures: [0, 0.7, 1, 0] },
 ];
+/** The substitute the pooled test is tuned to catch fastest: the closest one, 8-bit weights. */
+const SUBSTITUTE_CONDITION: ServingCondition = {
+  name: 'substitute-q8_0',
+  concurrency: 4,
+  temperatures: [0, 0.7, 1, 0],
+};
+
+/** A calibration this machine cannot run (no reference for the SKU, an engine that cannot report what is needed). */
+export class CalibrationRefused extends Error {}
 
 /** An engine's failures (unreachable, no logprobs) are the operator's to fix: refusals, not bugs. */
 const refusing = (host: CalibrationHost): CalibrationHost => ({

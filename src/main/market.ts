@@ -30,6 +30,7 @@ import { createKyselyModelVersionStore } from '../adapters/sql/kysely-model-vers
 import { fileDigest, loadTokenizerDir, placeTokenizerFiles } from '../adapters/tokenizers/launched-tokenizers.ts';
 import type { ModelLaunchDeps } from '../app/models/model-launch.ts';
 import { HOST_HEARTBEAT_MS } from '../domain/hosts/liveness.ts';
+
 import { ensureDemoAccount, ensureOperatorKey } from './market-accounts.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { recordMarketUrl } from './market-url-file.ts';
@@ -60,6 +61,9 @@ import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts'
 
 import { marketDatabase, type MarketOptions } from './market-options.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
+
+/** How often the published verification profiles are re-read (an installed calibration shows within this). */
+const PROFILE_REFRESH_MS = 10_000;
 
 export type { MarketOptions };
 
@@ -219,6 +223,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     const verification = createKyselyVerificationStore(database.db);
     const profiles = createKyselyProfileStore(database.db);
     await installShippedProfiles(profiles);
+    // What /v1/models/{id} publishes, re-read on a schedule (a public route reads no database).
+    let publishedProfiles = await profiles.listProfiles();
+    const refreshProfiles = async () => void (publishedProfiles = await profiles.listProfiles());
     let url = '';
     const registry: HostRegistryDeps = {
       store,
@@ -311,6 +318,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         admin,
         store,
         starterCredits: options.starterCredits,
+        verificationProfiles: (modelId) => publishedProfiles.filter((p) => p.modelId === modelId),
       },
       responses: { serve, store: createKyselyResponseStore(database.db), clock },
       admin: {
@@ -346,7 +354,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         sampleSpanMs: options.trafficSampleMs,
       },
       trust: { store: verification, ids: cryptoIds },
-      verification: { costs: () => verificationCost.costs() },
+      verification: { costs: () => verificationCost.costs(), profiles, installed: refreshProfiles },
       pricing: {
         store: pricing,
         rules: rules.pricing,
@@ -394,6 +402,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
             logger,
             convictionSlashBps: rules.bonds.convictionSlashBps,
             launchedReference: launchedReferences(modelVersions),
+            profiles,
             // A convicted host leaves the routes at once, not at the next reload.
             onCheck: (event) => {
               if (event.counted) metrics.verificationCheck(event.modelId, event.verdict.passed);
@@ -416,6 +425,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     // Every background job of this instance, in one place; the scheduler stops them all at shutdown.
     const jobs: ReadonlyArray<readonly [name: string, intervalMs: number | (() => number), job: Job]> = [
       ['key refresh', 500, () => authenticator.refresh()],
+      ['verification profiles', PROFILE_REFRESH_MS, refreshProfiles],
       // Hosts' heartbeats land in the database (from any instance): re-read the routes to see who is alive.
       ['catalog reload', HOST_HEARTBEAT_MS, reloadCatalog],
       ['lease maintenance', 15_000, () => budget.maintain()],

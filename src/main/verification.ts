@@ -9,6 +9,8 @@ import { createResponseSampler, type ResponseSampler } from '../app/verification
 import type { VerificationCostMeter } from '../app/verification/verification-cost.ts';
 import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
+import { hostProfile } from '../app/verification/host-profiles.ts';
+import type { ProfileStore } from '../app/verification/profile-store.ts';
 import { DEFAULT_CONVICTION_RULE } from '../domain/verification/conviction.ts';
 import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
@@ -99,6 +101,8 @@ export function createVerifier(deps: {
   convictionSlashBps: bigint;
   /** the reference a launched model's live manifest names; undefined when it has none */
   launchedReference(modelId: string): Promise<LaunchedReference | undefined>;
+  /** the SKUs' profiles and the hosts' classes: each host is judged by its own profile */
+  profiles: Pick<ProfileStore, 'listProfiles' | 'hostClass'>;
   onCheck?: (event: CheckEvent) => void;
 }): Verifier {
   // One engine per weights file, loaded on first use and kept until close.
@@ -130,6 +134,7 @@ export function createVerifier(deps: {
     verifySignature: verifyHostSignature,
     rule: DEFAULT_CONVICTION_RULE,
     threshold: HONEST_MEAN_TV_THRESHOLD,
+    profileFor: async (hostId: string, modelId: string) => (await hostProfile(deps.profiles, hostId, modelId))?.profile,
     embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
     convictionSlashBps: deps.convictionSlashBps,
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),

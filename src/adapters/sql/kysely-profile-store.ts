@@ -23,18 +23,19 @@ export function createKyselyProfileStore(db: Kysely<Schema>): ProfileStore {
         .execute();
     },
     async listProfiles(modelId) {
-      let query = db.selectFrom('verification_profiles').selectAll().orderBy(['model_id', 'engine_kind', 'hardware_class']);
+      let query = db
+        .selectFrom('verification_profiles')
+        .selectAll()
+        .orderBy(['model_id', 'engine_kind', 'hardware_class']);
       if (modelId !== undefined) query = query.where('model_id', '=', modelId);
-      return (await query.execute()).map(
-        (r): InstalledProfile => ({
-          modelId: r.model_id,
-          engineKind: r.engine_kind,
-          hardwareClass: r.hardware_class,
-          profile: verificationProfileSchema.parse(r.profile),
-          calibration: (r.calibration ?? {}) as Record<string, unknown>,
-          decodeTokensPerSecond: r.decode_tokens_per_second,
-        }),
-      );
+      return (await query.execute()).map((r): InstalledProfile => ({
+        modelId: r.model_id,
+        engineKind: r.engine_kind,
+        hardwareClass: r.hardware_class,
+        profile: verificationProfileSchema.parse(r.profile),
+        calibration: (r.calibration ?? {}) as Record<string, unknown>,
+        decodeTokensPerSecond: r.decode_tokens_per_second,
+      }));
     },
     async hostClass(hostId) {
       const row = await db

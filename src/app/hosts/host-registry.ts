@@ -44,7 +44,8 @@ export type HostAdmission = 'open' | 'approval';
 
 export const HOST_TOKEN_PREFIX = 'ht-agora-';
 const PROBE_TEXT = 'Agora admission probe: the market counts these tokens itself.';
-const PROBE_MESSAGES = [{ role: 'user' as const, content: PROBE_TEXT }];
+/** What the admission probe asks (a test counts it as the market does). */
+export const ADMISSION_PROBE_MESSAGES = [{ role: 'user' as const, content: PROBE_TEXT }];
 
 type ProbeTarget = { baseUrl: string; forwardSecret: string; engineKind: string; hardwareClass: string };
 
@@ -67,7 +68,7 @@ async function speedRefusal(
   const response = await deps.engines.send({
     baseUrl: target.baseUrl,
     path: '/v1/chat/completions',
-    body: { model: modelId, messages: PROBE_MESSAGES, max_tokens: SPEED_PROBE_TOKENS, temperature: 0 },
+    body: { model: modelId, messages: ADMISSION_PROBE_MESSAGES, max_tokens: SPEED_PROBE_TOKENS, temperature: 0 },
     bearer: target.forwardSecret,
     requestId: deps.ids.newId('probe'),
     signal: AbortSignal.timeout(60_000),
@@ -94,7 +95,7 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       path: embeds ? '/v1/embeddings' : '/v1/chat/completions',
       body: embeds
         ? { model: modelId, input: PROBE_TEXT }
-        : { model: modelId, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
+        : { model: modelId, messages: ADMISSION_PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
       bearer: target.forwardSecret,
       requestId: deps.ids.newId('probe'),
       signal: AbortSignal.timeout(15_000),
@@ -106,7 +107,7 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
         : undefined) ?? 'nothing';
     const counted = embeds
       ? sold.tokenizer.encode(PROBE_TEXT).length
-      : promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
+      : promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: ADMISSION_PROBE_MESSAGES } }).length;
     if (claimed !== counted)
       return `the probe's prompt is ${counted} tokens under this SKU's tokenizer${embeds ? '' : ' and chat template'}; the host counted ${String(claimed)}`;
     const tooSlow = embeds ? undefined : await speedRefusal(deps, target, modelId, sold.tokenizer);

@@ -89,7 +89,12 @@ export async function runCondition(
     const answers = await Promise.all(
       batch.map(async ({ messages, temperature, seed }) => {
         const startedMs = options.nowMs();
-        const answer = await host.answer(messages, { maxTokens: options.maxTokens, topK: options.topK, temperature, seed });
+        const answer = await host.answer(messages, {
+          maxTokens: options.maxTokens,
+          topK: options.topK,
+          temperature,
+          seed,
+        });
         requestMs += options.nowMs() - startedMs;
         tokens += answer.positions.length;
         return answer;

@@ -8,7 +8,7 @@ import type { ClaimedPosition } from '../../domain/verification/response-check.t
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { Logger } from '../ports.ts';
 import type { SampledResponse, VerificationStore } from './verification-store.ts';
-import type { VerificationCostMeter, VerificationStage } from './verification-cost.ts';
+import type { VerificationCostMeter } from './verification-cost.ts';
 
 export type FinishedResponse = {
   requestId: string;

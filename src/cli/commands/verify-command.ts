@@ -1,13 +1,16 @@
 // `agora verify calibrate`: measures a SKU's honest floor on an engine under real serving conditions and writes
 // the verification profile the verifier then uses (docs/verification.md, "Calibration"). Long work: progress on
 // stderr, the profile on stdout or in --out.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { calibrationFile } from '../../main/calibration-file.ts';
 import { CalibrationRefused, runCalibration } from '../../main/calibration.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 import { HARDWARE_CLASS_PATTERN } from '../../contracts/hosts/host-requests.ts';
 import { cliAction } from './cli-action.ts';
+import { summarizeHonestChecks } from '../../domain/verification/honest-distribution.ts';
+import { MIN_CHECK_POSITIONS } from '../../domain/verification/response-check.ts';
+import { adminAction, callAdmin, table, withAdminTarget, type AdminTarget } from './market-admin-client.ts';
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -31,7 +34,9 @@ type CalibrateFlags = {
 };
 
 export function verifyCommand(): Command {
-  const verify = new Command('verify').description('verification tools: calibrate a SKU’s honest floor');
+  const verify = new Command('verify').description(
+    "verification profiles: calibrate a SKU's honest floor, install and list profiles",
+  );
   verify
     .command('calibrate')
     .description(
@@ -74,12 +79,56 @@ export function verifyCommand(): Command {
           if (flags.out) await writeFile(flags.out, text);
           else process.stdout.write(text);
           const o = outcome.run.overall;
+          const e = (x: number) => x.toExponential(2);
           console.error(
-            `calibrated ${flags.model} on ${outcome.engine}: ${o.checks} checks, mean TV p99 ${o.meanTv.p99.toExponential(2)}, top-1 disagreement ${o.pooledTop1Disagreement.toExponential(2)}, in ${Math.round((performance.now() - started) / 1000)} s${flags.out ? ` → ${flags.out}` : ''}`,
+            [
+              `calibrated ${flags.model} on ${outcome.engine} (${flags.hardwareClass}) in ${Math.round((performance.now() - started) / 1000)} s${flags.out ? ` → ${flags.out}` : ''}`,
+              `honest: ${o.checks} checks of ${MIN_CHECK_POSITIONS} positions; mean TV@top-5 per check mean ${e(o.meanTv.mean)}, p99 ${e(o.meanTv.p99)}, max ${e(o.meanTv.max)}; mean |Δ logprob| p99 ${e(o.meanAbsLogprobDelta.p99)}; top-1 disagreement ${e(o.top1Disagreement)}`,
+              ...(outcome.substitute
+                ? [
+                    `substitute ${outcome.substitute.name}: mean TV per check mean ${e(summarizeHonestChecks(outcome.substitute.checks).meanTv.mean)}`,
+                  ]
+                : []),
+              `profile: per-check TV threshold ${e(file.perCheck.meanTvThreshold)}, honest top-1 disagreement ${file.perCheck.honestTop1Disagreement}, pooled test ${file.pooled ? 'tuned' : 'none'}; one request at ${outcome.decodeTokensPerSecond.toFixed(0)} tokens/s`,
+            ].join('\n'),
           );
         },
         (error) => error instanceof CalibrationRefused,
       ),
     );
+  withAdminTarget(
+    verify
+      .command('install <file>')
+      .description(
+        "install a calibration's profile in the running market (admin API): it judges the hosts of its SKU, engine kind and hardware class",
+      ),
+  ).action(
+    adminAction(
+      async (flags: AdminTarget, file: string) => {
+        const body = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+        return callAdmin(flags, (admin) => admin.installVerificationProfile({ body: body as never }));
+      },
+      (p) =>
+        `installed: ${p.model} on ${p.engine_kind} (${p.hardware_class}), measured ${p.measured_at}, per-check TV threshold ${p.per_check_mean_tv_threshold}`,
+    ),
+  );
+  withAdminTarget(verify.command('profiles').description('the verification profiles installed (admin API)')).action(
+    adminAction(
+      (flags: AdminTarget) => callAdmin(flags, (admin) => admin.listVerificationProfiles()),
+      (list) =>
+        table(
+          list.data.map((p) => ({ ...p, pooled: p.pooled ? 'yes' : 'no', provenance: undefined })),
+          [
+            'model',
+            'engine_kind',
+            'hardware_class',
+            'measured_at',
+            'per_check_mean_tv_threshold',
+            'pooled',
+            'decode_tokens_per_second',
+          ],
+        ),
+    ),
+  );
   return verify;
 }
