@@ -17,7 +17,6 @@ import { chatCompletionRequestSchema, completionRequestSchema } from '../openai/
 import {
   chatCompletionSchema,
   completionStreamEventSchema,
-  modelCardSchema,
   modelDetailSchema,
   modelListSchema,
   textCompletionSchema,
