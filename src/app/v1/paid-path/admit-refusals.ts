@@ -106,26 +106,33 @@ export const aboveMaxPrice = (modelId: string, locked: TokenPrices) =>
   );
 
 /** The worst case this request was held for, and what it would take to fit what the key's limits leave. */
-type HoldContext = { hold: Nanos; price: LockedPrice; promptTokens: number; maxTokens: number };
+type HoldContext = { hold: Nanos; price: LockedPrice; promptTokens: number; maxTokens: number; choiceCount: number };
+
+/** The completion tokens held for, as the buyer asked for them: max_tokens, for each of n choices. */
+const completionsHeld = ({ maxTokens, choiceCount }: HoldContext): string =>
+  choiceCount > 1 ? `max_tokens ${maxTokens} × n ${choiceCount}` : `max_tokens ${maxTokens}`;
 
 export function holdRefusal(refused: HoldRefusal, context: HoldContext): MarketError {
   if (refused.reason === 'key_inactive') return marketError('key_inactive', 'This key is revoked or expired.');
   if (refused.reason !== 'spend_limit') {
-    const worstCase = `prompt + max_tokens ${context.maxTokens} at the locked price: ${formatNanos(context.hold)}`;
+    const worstCase = `prompt + ${completionsHeld(context)} at the locked price: ${formatNanos(context.hold)}`;
     return marketError(
       'insufficient_credits',
       `The account does not have enough credits for this request's worst case (${worstCase}).`,
     );
   }
-  const { price, promptTokens, maxTokens } = context;
-  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos);
+  const { price, promptTokens, choiceCount } = context;
+  // the hold covers max_tokens for each choice, so what fits is shared among them
+  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos) / BigInt(choiceCount);
   const fix =
     fits > 0n
-      ? `lower max_tokens to ${fits} or less`
-      : 'not even one completion token fits after this prompt: shorten the prompt';
+      ? `lower max_tokens to ${fits} or less${choiceCount > 1 ? ` (or ask for fewer choices)` : ''}`
+      : choiceCount > 1
+        ? 'not even one completion token per choice fits after this prompt: ask for fewer choices or shorten the prompt'
+        : 'not even one completion token fits after this prompt: shorten the prompt';
   return marketError(
     'spend_limit_exceeded',
-    `This request's worst case (prompt ${promptTokens} tokens + max_tokens ${maxTokens}, at the locked price) is ${formatNanos(context.hold)}, ` +
+    `This request's worst case (prompt ${promptTokens} tokens + ${completionsHeld(context)}, at the locked price) is ${formatNanos(context.hold)}, ` +
       `but the key's spend limits (its own and its parent keys', daily and total) leave ${formatNanos(refused.remainingNanos)}. To fit, ${fix}; or ask for a higher limit.`,
     { param: 'max_tokens' },
   );
