@@ -85,6 +85,37 @@ describe('n choices', () => {
     expect(await balanceOf(buyer.key)).toBe(1_000_000_000n - billedOf(usage));
   });
 
+  it('answers legacy completions with n choices too, streamed and not, billed per choice', async () => {
+    const buyer = await fundedBuyer(market, '1');
+    const body = {
+      model: 'agora-tiny',
+      prompt: 'The market',
+      max_tokens: 6,
+      temperature: 1,
+      seed: 3,
+      n: 2,
+      logprobs: 1,
+    };
+    const res = await clientOf(buyer.key).completions.create(body);
+    expect(res.choices.map((c) => c.index)).toEqual([0, 1]);
+    const counted = res.choices.reduce((sum, c) => sum + (c.logprobs?.tokens?.length ?? 0), 0);
+    expect(res.usage?.completion_tokens).toBe(counted);
+    const stream = await clientOf(buyer.key).completions.create({
+      ...body,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const streamed = new Map<number, string>();
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      usage = chunk.usage ?? usage;
+      for (const c of chunk.choices) streamed.set(c.index, (streamed.get(c.index) ?? '') + c.text);
+    }
+    // the same seed: the same two choices as the JSON answer
+    expect([...streamed.entries()].sort()).toEqual(res.choices.map((c) => [c.index, c.text]));
+    expect(usage?.completion_tokens).toBe(res.usage?.completion_tokens);
+  });
+
   it("holds n × max_tokens against a sub-key's spend limit: n = 8 is refused where n = 1 fits", async () => {
     const parent = await fundedBuyer(market, '1');
     const body = { ...request, max_tokens: 8, usage: undefined };
