@@ -24,7 +24,7 @@ import { installProtocolGuards, openAiServerOptions } from '../openai/protocol-e
 import { requireForwardSecret } from './forward-secret.ts';
 import { signResponses } from './response-signing.ts';
 import { parseRequest } from '../openai/parse-request.ts';
-import { openSseStream } from '../openai/sse-stream.ts';
+import { choiceEvents, streamEngineEvents } from './engine-stream.ts';
 import {
   chatPromptIds,
   collectGeneration,
@@ -153,49 +153,29 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
         }
         return { ...envelope, choices: answered, usage: usage(completion) };
       }
-      // The first choice's first event comes before the headers, so a full queue is still a 503.
-      let events = engine.generate(choices[0] as GenerateRequest);
-      let next = await events.next();
-      const sse = openSseStream(reply, { 'x-request-id': request.id }, signer?.stream(request));
       const chunk = { ...envelope, object: shape.chunkObject };
       let completion = 0;
-      try {
-        for (const [index, choiceSettings] of choices.entries()) {
-          if (index > 0) {
-            events = engine.generate(choiceSettings);
-            next = await events.next();
+      let started = -1;
+      const events = choiceEvents(choices, (choiceSettings) => engine.generate(choiceSettings));
+      return await streamEngineEvents(request, reply, signer?.stream(request), events, {
+        event(sse, { index, event }) {
+          if (event.type === 'finish') {
+            sse.send({ ...chunk, choices: [shape.chunkChoice(index, null, null, event.reason, false)] });
+            return;
           }
-          let started = false;
-          for (; !next.done; next = await events.next()) {
-            if (sse.closed) return reply;
-            const event = next.value;
-            if (event.type === 'finish') {
-              sse.send({ ...chunk, choices: [shape.chunkChoice(index, null, null, event.reason, false)] });
-              continue;
-            }
-            const text = event.type === 'token' ? event.token.text : event.text;
-            const logprobs =
-              event.type === 'token' && logprobsK !== null
-                ? shape.logprobs([logprobEntry(engine, event.token, logprobsK)])
-                : null;
-            if (event.type === 'token') completion++;
-            sse.send({ ...chunk, choices: [shape.chunkChoice(index, text, logprobs, null, !started)] });
-            started = true;
-          }
-        }
-      } catch (error) {
-        // Mid-stream failure: an error event and no [DONE], so clients know the answer is incomplete.
-        request.log.error({ err: error }, 'generation failed mid-stream');
-        sse.send(new ApiError(500, 'server_error', 'The engine failed while generating.', 'engine_failed').toBody());
-        sse.end();
-        return reply;
-      } finally {
-        await events.return(undefined);
-      }
-      if (includeUsage) sse.send({ ...chunk, choices: [], usage: usage(completion) });
-      sse.done();
-      sse.end();
-      return reply;
+          const text = event.type === 'token' ? event.token.text : event.text;
+          const logprobs =
+            event.type === 'token' && logprobsK !== null
+              ? shape.logprobs([logprobEntry(engine, event.token, logprobsK)])
+              : null;
+          if (event.type === 'token') completion++;
+          sse.send({ ...chunk, choices: [shape.chunkChoice(index, text, logprobs, null, started !== index)] });
+          started = index;
+        },
+        close(sse) {
+          if (includeUsage) sse.send({ ...chunk, choices: [], usage: usage(completion) });
+        },
+      });
     } catch (error) {
       throw busyAsUnavailable(error);
     }
@@ -241,57 +221,54 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       total_tokens: promptIds.length + completion,
     });
     const choices = choiceSeeds(settings.seed, body.n ?? 1).map((seed) => ({ ...settings, seed }));
+    const generate = (choiceSettings: GenerateRequest) => constrainedEvents(engine, plan, promptText, choiceSettings);
     try {
       if (body.stream !== true) {
         let completion = 0;
         const answered: object[] = [];
         for (const [index, choiceSettings] of choices.entries()) {
-          const events = constrainedEvents(engine, plan, promptText, choiceSettings);
-          const { choice, completionTokens, contentIds } = await constrainedChoice(events, index);
+          const { choice, completionTokens, contentIds } = await constrainedChoice(generate(choiceSettings), index);
           if (choice.message.content !== null) choice.logprobs = contentLogprobs(contentIds);
           answered.push(choice);
           completion += completionTokens;
         }
         return { ...envelope, object: 'chat.completion', choices: answered, usage: usage(completion) };
       }
-      // The first choice's first event comes before the headers, so a full queue is still a 503.
-      let events = constrainedEvents(engine, plan, promptText, choices[0] as GenerateRequest);
-      let next = await events.next();
-      const sse = openSseStream(reply, { 'x-request-id': request.id }, signer?.stream(request));
+      const chunk = (choice: number, delta: object, finish: string | null = null, logprobs: unknown = null) => ({
+        ...envelope,
+        object: 'chat.completion.chunk',
+        choices: [{ index: choice, delta, logprobs, finish_reason: finish }],
+      });
+      const opening = { role: 'assistant', content: plan.kind === 'content' ? '' : null };
+      let opened = -1;
+      let call = -1;
       let completion = 0;
-      for (const [choiceIndex, choiceSettings] of choices.entries()) {
-        if (choiceIndex > 0) {
-          events = constrainedEvents(engine, plan, promptText, choiceSettings);
-          next = await events.next();
-        }
-        const chunk = (delta: object, finish: string | null = null, logprobs: unknown = null) => ({
-          ...envelope,
-          object: 'chat.completion.chunk',
-          choices: [{ index: choiceIndex, delta, logprobs, finish_reason: finish }],
-        });
-        sse.send(chunk({ role: 'assistant', content: plan.kind === 'content' ? '' : null }));
-        let index = -1;
-        for (; !next.done; next = await events.next()) {
-          if (sse.closed) return reply;
-          const event = next.value;
+      return await streamEngineEvents(request, reply, signer?.stream(request), choiceEvents(choices, generate), {
+        event(sse, { index: choice, event }) {
+          // each choice opens with the assistant's role, its calls numbered from 0
+          if (opened !== choice) {
+            sse.send(chunk(choice, opening));
+            opened = choice;
+            call = -1;
+          }
           if (event.type === 'call') {
-            index = event.index;
-            const opened = { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
-            sse.send(chunk({ tool_calls: [opened] }));
+            call = event.index;
+            const made = { index: call, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
+            sse.send(chunk(choice, { tool_calls: [made] }));
           } else if (event.type === 'text') {
-            if (index !== -1) sse.send(chunk({ tool_calls: [{ index, function: { arguments: event.text } }] }));
-            else sse.send(chunk({ content: event.text }, null, contentLogprobs(event.ids)));
+            if (call !== -1)
+              sse.send(chunk(choice, { tool_calls: [{ index: call, function: { arguments: event.text } }] }));
+            else sse.send(chunk(choice, { content: event.text }, null, contentLogprobs(event.ids)));
           } else {
-            sse.send(chunk({}, event.reason));
+            sse.send(chunk(choice, {}, event.reason));
             completion += event.completionTokens;
           }
-        }
-      }
-      if (body.stream_options?.include_usage === true)
-        sse.send({ ...envelope, object: 'chat.completion.chunk', choices: [], usage: usage(completion) });
-      sse.done();
-      sse.end();
-      return reply;
+        },
+        close(sse) {
+          if (body.stream_options?.include_usage === true)
+            sse.send({ ...envelope, object: 'chat.completion.chunk', choices: [], usage: usage(completion) });
+        },
+      });
     } catch (error) {
       throw busyAsUnavailable(error);
     }
