@@ -33,7 +33,10 @@ const sharedParameters = {
   n: z
     .int()
     .min(1)
-    .max(REQUEST_LIMITS.maxN, `at most ${REQUEST_LIMITS.maxN} choices per request: send n from 1 to ${REQUEST_LIMITS.maxN}`)
+    .max(
+      REQUEST_LIMITS.maxN,
+      `at most ${REQUEST_LIMITS.maxN} choices per request: send n from 1 to ${REQUEST_LIMITS.maxN}`,
+    )
     .nullable()
     .optional(),
   stream: z.boolean().nullable().optional(),

@@ -73,10 +73,13 @@ export function inputTokensWithin(price: LockedPrice, budget: Nanos): bigint {
   return price.promptNanos === 0n ? BigInt(Number.MAX_SAFE_INTEGER) : budget / price.promptNanos;
 }
 
-/** The most completion tokens (over all choices) whose hold fits in `budget` with this prompt (0: not even the prompt fits). */
-export function maxTokensWithin(price: LockedPrice, promptTokens: number, budget: Nanos): bigint {
+/**
+ * The largest max_tokens whose hold for `choiceCount` choices (n) fits in `budget` with this prompt (0: not even
+ * the prompt fits).
+ */
+export function maxTokensWithin(price: LockedPrice, promptTokens: number, budget: Nanos, choiceCount: number): bigint {
   const left = budget - BigInt(promptTokens) * price.promptNanos;
   if (left < 0n) return 0n;
-  const perToken = heldCompletionNanos(price);
+  const perToken = heldCompletionNanos(price) * BigInt(choiceCount);
   return perToken === 0n ? BigInt(Number.MAX_SAFE_INTEGER) : left / perToken;
 }

@@ -69,7 +69,8 @@ describe('request capture by usage class', () => {
         expect(plan.cost).toBe(lines.reduce((sum, l) => sum + BigInt(l.tokens) * l.price, 0n));
         // the same bill choice by choice: the prompt classes once, plus Σ each choice's classes × price
         const promptBill =
-          BigInt(u.promptTokens - u.cachedTokens) * locked.promptNanos + BigInt(u.cachedTokens) * locked.cachedPromptNanos;
+          BigInt(u.promptTokens - u.cachedTokens) * locked.promptNanos +
+          BigInt(u.cachedTokens) * locked.cachedPromptNanos;
         const choiceBills = billedChoices.map(
           (c) =>
             BigInt(c.completion - c.reasoning) * locked.completionNanos + BigInt(c.reasoning) * locked.reasoningNanos,

@@ -146,7 +146,7 @@ export function holdRefusal(refused: HoldRefusal, context: HoldContext): MarketE
     );
   }
   // the hold covers max_tokens for each choice, so what fits is shared among them
-  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos) / BigInt(choiceCount);
+  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos, choiceCount);
   const fix =
     fits > 0n
       ? `lower max_tokens to ${fits} or less${choiceCount > 1 ? ` (or ask for fewer choices)` : ''}`
