@@ -34,10 +34,10 @@ export function remoteCalibrationHost(options: {
       });
       if (!response.ok) throw new Error(`the engine answered ${response.status}: ${await response.text()}`);
       // Attacker-controlled only in the weak sense: the operator points this at an engine it chose.
-      const { answer } = readUpstreamAnswer('chat', await response.json());
-      if (!answer.tokens || answer.tokens.some((t) => t.top.length === 0))
+      const tokens = readUpstreamAnswer('chat', await response.json()).answer.choices[0]?.tokens;
+      if (!tokens || tokens.some((t) => t.top.length === 0))
         throw new Error('the engine reports no token ids or top-k logprobs: it cannot be calibrated (docs/hosts.md)');
-      return { promptIds: options.promptIdsOf(messages), positions: answer.tokens };
+      return { promptIds: options.promptIdsOf(messages), positions: tokens };
     },
   };
 }
