@@ -33,9 +33,8 @@ function samplerWith(secret: string) {
       host: { id: 'h1', reputation: 0, underDispute: false, ...host },
       modelId: 'agora-tiny',
       promptIds: [1, 2, 3],
-      positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }],
+      choices: [{ positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }], stoppedByModel: false }],
       temperature: 0,
-      stoppedByModel: false,
       constrained: false,
       adjustments: undefined,
       receipt: null,
@@ -61,10 +60,32 @@ describe('sampling decisions', () => {
     ids.slice(0, 200).forEach((id) => s.offer(id, { reputation: 100, underDispute: true }));
     expect(s.kept).toHaveLength(200);
     expect(s.offer('other-model', {}, { modelId: 'elsewhere' })).toBe('unverifiable');
-    expect(s.offer('no-ids', {}, { positions: undefined })).toBe('unverifiable');
-    expect(s.offer('no-top-k', {}, { positions: [{ id: 7, logprob: -0.1, top: [] }] })).toBe('unverifiable');
+    expect(s.offer('no-ids', {}, { choices: [{ positions: undefined, stoppedByModel: false }] })).toBe('unverifiable');
+    const noTopK = [{ id: 7, logprob: -0.1, top: [] }];
+    expect(s.offer('no-top-k', {}, { choices: [{ positions: noTopK, stoppedByModel: false }] })).toBe('unverifiable');
+    // n choices: one without ids makes the whole answer unverifiable (a host cannot hide the choice it made up)
+    const withIds = { positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }], stoppedByModel: false };
+    const stripped = { positions: undefined, stoppedByModel: false };
+    expect(s.offer('one-stripped', {}, { choices: [withIds, stripped] })).toBe('unverifiable');
     expect(s.offer('grammar', { underDispute: true }, { constrained: true })).toBe('unverified_constrained');
     expect(s.kept).toHaveLength(200);
+  });
+
+  it('keeps one choice of an n-choice answer, picked by the draw, so every choice may be the one re-scored', () => {
+    const s = samplerWith(newSamplingSecret());
+    const choice = (id: number) => ({
+      positions: [{ id, logprob: -0.1, top: [{ id, logprob: -0.1 }] }],
+      stoppedByModel: id === 2,
+    });
+    const choices = [choice(0), choice(1), choice(2)];
+    ids.slice(0, 300).forEach((id) => s.offer(id, {}, { choices }));
+    expect(s.kept).toHaveLength(300);
+    const picked = s.kept.map((k) => {
+      const payload = k.payload as { claimed: Array<{ id: number }>; stoppedByModel: boolean };
+      expect(payload.stoppedByModel).toBe(payload.claimed[0]?.id === 2);
+      return payload.claimed[0]?.id;
+    });
+    for (const id of [0, 1, 2]) expect(picked.filter((p) => p === id).length).toBeGreaterThan(60);
   });
 
   it('says what it decided: kept exactly when it queued the response, not_drawn otherwise', () => {

@@ -1,7 +1,9 @@
 // The market's decision, at the end of each response, whether to keep it for re-scoring: HMAC(secret, request id)
 // read as a number in [0, 1) below the host's sampling rate. The secret never leaves the market and every forwarded
 // request asks the same of the host, so nothing a host sees tells it which answers are checked. The decision is
-// returned once the response is complete (a routing trace shows it; it never reaches the host).
+// returned once the response is complete (a routing trace shows it; it never reaches the host). An answer of n choices
+// is one draw, and a kept one has one of its choices re-scored, picked by the same draw: the host cannot tell which
+// (docs/decisions/028-n-choices.md).
 import { samplingRate } from '../../domain/verification/reputation.ts';
 import type { LogitAdjustments } from '../../domain/sampling/logit-adjustments.ts';
 import type { ClaimedPosition } from '../../domain/verification/response-check.ts';
@@ -15,10 +17,13 @@ export type FinishedResponse = {
   modelId: string;
   /** the market's own prompt ids (as it metered them) */
   promptIds: number[];
-  /** undefined when the host's engine gave no ids or top-k: such an answer cannot be re-scored */
-  positions: ClaimedPosition[] | undefined;
+  /** the answer's choices (n), each as the host claims it */
+  choices: ReadonlyArray<{
+    /** undefined when the host's engine gave no ids or top-k: such a choice cannot be re-scored */
+    positions: ClaimedPosition[] | undefined;
+    stoppedByModel: boolean;
+  }>;
   temperature: number | null;
-  stoppedByModel: boolean;
   /**
    * decoded under a grammar (tools, a JSON response format): the mask changed the distribution the host sampled
    * from, and the reference does not replay it, so the answer is never kept (decision 024)
@@ -85,18 +90,23 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
   });
   return {
     offer(response) {
-      const positions = response.positions;
+      const { choices } = response;
       if (response.constrained) return 'unverified_constrained';
-      if (!positions || !deps.verifiable(response.modelId) || positions.some((p) => p.top.length === 0))
+      // Every choice must be verifiable, or a host could strip the ids of the one it made up.
+      const verifiable = (c: (typeof choices)[number]) => c.positions?.every((p) => p.top.length > 0) === true;
+      if (!deps.verifiable(response.modelId) || choices.length === 0 || !choices.every(verifiable))
         return 'unverifiable';
-      if (draw(response) === undefined) return 'not_drawn';
+      const drawn = draw(response);
+      if (drawn === undefined) return 'not_drawn';
+      // Kept, the draw is uniform in [0, 1) again: it picks the choice re-scored, as it picks an embedding's input.
+      const choice = choices[Math.floor(drawn * choices.length)] as (typeof choices)[number];
       void keep({
         ...sampleOf(response),
         payload: {
           promptIds: response.promptIds,
-          claimed: positions,
+          claimed: choice.positions as ClaimedPosition[],
           temperature: response.temperature,
-          stoppedByModel: response.stoppedByModel,
+          stoppedByModel: choice.stoppedByModel,
           ...(response.adjustments ? { adjustments: response.adjustments } : {}),
         },
       });

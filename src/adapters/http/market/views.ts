@@ -77,6 +77,7 @@ const chatParameters = (model: CatalogModel): string[] =>
     'top_p',
     'seed',
     'stop',
+    'n',
     'stream',
     'stream_options',
     'logprobs',
