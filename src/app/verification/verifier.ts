@@ -31,6 +31,7 @@ import {
   type ReferencePosition,
   type SampleFindings,
 } from '../../domain/verification/response-check.ts';
+import type { VerificationProfile } from '../../domain/verification/verification-profile.ts';
 import type { Ids, Logger } from '../ports.ts';
 import type {
   ConvictionRecord,
@@ -82,6 +83,11 @@ export type VerifierDeps = {
   verifySignature(publicKey: string, text: string, signature: string): boolean;
   rule: ConvictionRule;
   threshold: number;
+  /**
+   * The profile that judges this host's answers of this SKU (its hardware class's, or the SKU's strictest where the
+   * class is not earned); undefined: the SKU has none, and `threshold` applies.
+   */
+  profileFor?(hostId: string, modelId: string): Promise<VerificationProfile | undefined>;
   /** the mean cosine distance above which an embedding pool fails */
   embeddingThreshold: number;
   /** how seeded draws are judged (near-tie margins, honest mismatch rate, pooled test); undefined: counted only */
@@ -148,10 +154,10 @@ function adjustedVector(all: LogprobVector, deltas: ReadonlyMap<number, number>)
 }
 
 /** The verdict on a pool of findings of one host and SKU: embeddings by distance, completions by their positions. */
-function judge(deps: VerifierDeps, pool: readonly Findings[]): CheckVerdict | undefined {
+function judge(deps: VerifierDeps, pool: readonly Findings[], threshold: number): CheckVerdict | undefined {
   const embeddings = pool.filter(isEmbeddingFindings);
   if (embeddings.length > 0) return judgeEmbeddingPool(embeddings, deps.embeddingThreshold);
-  return judgePool(pool as SampleFindings[], deps.threshold, deps.seedRule ?? null);
+  return judgePool(pool as SampleFindings[], threshold, deps.seedRule ?? null);
 }
 
 /** Scores up to `limit` queued samples; returns how many it took. */
@@ -175,14 +181,16 @@ async function judgeHost(
   modelId: string,
 ): Promise<void> {
   const pool = await deps.store.openPool(hostId, modelId);
+  const threshold = (await deps.profileFor?.(hostId, modelId))?.perCheck.meanTvThreshold ?? deps.threshold;
   const verdict = judge(
     deps,
     pool.map((p) => p.findings),
+    threshold,
   );
   if (!verdict) return;
   const requestIds = pool.map((p) => p.requestId);
   const samples = verdict.passed ? [] : await deps.store.samples(requestIds);
-  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples));
+  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples, threshold));
   const judgedBefore = !verdict.passed && samples.length > 0 && samples.every((s) => s.refundedBy !== null);
   let convictedBy: ConvictedBy | undefined;
   const checkId = deps.ids.newId('chk');
@@ -250,6 +258,7 @@ async function evidenceHolds(
   deps: VerifierDeps,
   reference: ReferenceEngine,
   samples: readonly StoredSample[],
+  threshold: number,
 ): Promise<boolean> {
   const signed = samples.every(({ requestId, receipt, hostPublicKey }) => {
     if (!receipt?.signature || !hostPublicKey) return true;
@@ -263,6 +272,7 @@ async function evidenceHolds(
   const again = judge(
     deps,
     await Promise.all(samples.map((s) => examineResponse(reference, s.payload, deps.seedRule?.margins))),
+    threshold,
   );
   return again !== undefined && !again.passed;
 }
