@@ -69,11 +69,12 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       : promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
     if (claimed !== counted)
       return `the probe's prompt is ${counted} tokens under this SKU's tokenizer${embeds ? '' : ' and chat template'}; the host counted ${String(claimed)}`;
-    if (embeds || !sold.launch) return undefined;
+    if (!sold.launch) return undefined;
+    const { readiness, embedding } = sold.launch.manifest;
     const ready = await runReadinessProbes(
       deps,
       { baseUrl: target.baseUrl, bearer: target.forwardSecret, upstreamModel: modelId },
-      sold.launch.manifest.readiness,
+      { ...readiness, embedding },
       sold.tokenizer,
     );
     return ready.reason ?? undefined;
