@@ -78,7 +78,8 @@ const profile: VerificationProfile = verificationProfileSchema.parse({
     `verifier at batch 8 in another order (the run is undated; measuredAt is the day its data reached this repository). Honest conditions ${HONEST.join(', ')} (one prompt = one check of 48 ` +
     `positions); per-check TV threshold ${GROSS_MARGIN} x the largest honest check; top-1 disagreement ${GROSS_MARGIN} x ` +
     `the largest honest rate; pooled test: honest mean and log-MGF the largest over the honest conditions, lambda tuned ` +
-    `against ${TARGET} (int8 weight-only, per-channel); floor: all honest positions' TV quantiles scaled to the worst ` +
+    `against ${TARGET} (int8 weight-only, per-channel), on mean TV only (the |delta logprob| bound does not carry to ` +
+    `another model); floor: all honest positions' TV quantiles scaled to the worst ` +
     `condition's mean, per-answer factors from per-prompt means.`,
   minPositions: 48,
   perCheck: {
@@ -89,7 +90,10 @@ const profile: VerificationProfile = verificationProfileSchema.parse({
   conviction: DEFAULT_CONVICTION_RULE,
   pooled: {
     meanTv: pooledStatistic(tvStatistic),
-    meanAbsLogprobDelta: pooledStatistic(dlpStatistic),
+    // Fitted (and printed below) but not shipped: the claimed token's |Δ logprob| per unit of TV is a property of the
+    // model (2.3 on the H200 decoder, ~5 on agora-tiny under the same TV floor), and this profile is carried to
+    // agora-tiny by the floor emulation, where a bound fitted on the H200 decoder would convict honest hosts.
+    meanAbsLogprobDelta: null,
     falseConviction: FALSE_CONVICTION,
   },
   floor: {
@@ -104,7 +108,7 @@ writeFileSync(
 
 // What the fit promises, per substitute: the share of single checks above the threshold, and the expected checks
 // for the pooled score to reach its line (ln(2/α) over the mean gain per check; variance makes some take longer).
-const line = Math.log(2 / FALSE_CONVICTION);
+const line = Math.log(1 / FALSE_CONVICTION);
 console.log(
   `pooled line ${line.toFixed(2)}; drift per check on ${TARGET}: TV ${tvDrift.toFixed(3)}, dlp ${dlpDrift.toFixed(3)}`,
 );
@@ -112,12 +116,11 @@ for (const name of Object.keys(data)) {
   const tv = checkMeans(name, 'tv');
   const dlp = checkMeans(name, 'dlp');
   const caught = tv.filter((x) => x > tvThreshold).length / tv.length;
-  const drift = Math.max(
-    mean(tv.map((x) => logCheckFactor(tvStatistic, x))),
-    mean(dlp.map((x) => logCheckFactor(dlpStatistic, x))),
-  );
+  const drift = mean(tv.map((x) => logCheckFactor(tvStatistic, x)));
+  const dlpDriftHere = mean(dlp.map((x) => logCheckFactor(dlpStatistic, x)));
   console.log(
-    `${name.padEnd(14)} one check fails ${(100 * caught).toFixed(0).padStart(3)} %; pooled gain/check ${drift.toFixed(3)}` +
-      (drift > 0 ? ` → ~${Math.ceil(line / drift)} checks` : ' (never)'),
+    `${name.padEnd(14)} one check fails ${(100 * caught).toFixed(0).padStart(3)} %; pooled TV gain/check ${drift.toFixed(3)}` +
+      (drift > 0 ? ` → ~${Math.ceil(line / drift)} checks` : ' (never)') +
+      `; |Δ logprob| (not shipped) ${dlpDriftHere.toFixed(3)}`,
   );
 }

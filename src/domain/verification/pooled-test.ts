@@ -13,6 +13,7 @@ export type PooledScores = CheckStatistics;
 export const NO_POOLED_EVIDENCE: PooledScores = { meanTv: 0, meanAbsLogprobDelta: 0 };
 
 const STATISTICS = ['meanTv', 'meanAbsLogprobDelta'] as const;
+const statisticsOf = (test: PooledTest) => STATISTICS.filter((s) => test[s] !== null);
 
 /** ln of one check's e-value for one statistic. */
 export function logCheckFactor(statistic: PooledStatistic, x: number): number {
@@ -20,7 +21,7 @@ export function logCheckFactor(statistic: PooledStatistic, x: number): number {
 }
 
 export function pooledThreshold(test: PooledTest): number {
-  return Math.log(STATISTICS.length / test.falseConviction);
+  return Math.log(statisticsOf(test).length / test.falseConviction);
 }
 
 /** The host's pooled scores after one more check, and whether a score now crosses the line. */
@@ -29,15 +30,13 @@ export function afterPooledCheck(
   check: CheckStatistics,
   test: PooledTest,
 ): { scores: PooledScores; convicted: boolean } {
-  const next = {
-    meanTv: Math.max(0, scores.meanTv + logCheckFactor(test.meanTv, check.meanTv)),
-    meanAbsLogprobDelta: Math.max(
-      0,
-      scores.meanAbsLogprobDelta + logCheckFactor(test.meanAbsLogprobDelta, check.meanAbsLogprobDelta),
-    ),
+  const step = (s: (typeof STATISTICS)[number]) => {
+    const statistic = test[s];
+    return statistic ? Math.max(0, scores[s] + logCheckFactor(statistic, check[s])) : 0;
   };
+  const next = { meanTv: step('meanTv'), meanAbsLogprobDelta: step('meanAbsLogprobDelta') };
   const line = pooledThreshold(test);
-  return { scores: next, convicted: STATISTICS.some((s) => next[s] >= line) };
+  return { scores: next, convicted: statisticsOf(test).some((s) => next[s] >= line) };
 }
 
 /** ln E[exp(λ·(min(x, cap) − mean))] over measured per-check values. */
