@@ -22,7 +22,11 @@ const HONEST = ['H-bs1', 'H-bs16', 'H-bs64', 'H-bs1-math', 'H-f32'];
 const TARGET = 'S-int8';
 /** How far above the largest honest check a check must be to fail alone: 320 honest checks bound the tail loosely. */
 const GROSS_MARGIN = 1.5;
-const FALSE_CONVICTION = 1e-6;
+/**
+ * The pooled test's α per starting check. At 1e-6 (the per-check rule's) int8 takes ~29 checks of 48 positions on
+ * this data, at 1e-4 ~19: governance owns this number (docs/decisions/029-verification-on-gpu-floors.md).
+ */
+const FALSE_CONVICTION = 1e-4;
 
 const condition = (name: string): Condition => {
   const c = data[name];
@@ -40,8 +44,18 @@ const honestTv = HONEST.map((h) => checkMeans(h, 'tv'));
 const honestDlp = HONEST.map((h) => checkMeans(h, 'dlp'));
 const tvThreshold = GROSS_MARGIN * Math.max(...honestTv.flat());
 const dlpCap = GROSS_MARGIN * Math.max(...honestDlp.flat());
-const meanTv = fitPooledStatistic(honestTv, checkMeans(TARGET, 'tv'), tvThreshold);
-const meanDlp = fitPooledStatistic(honestDlp, checkMeans(TARGET, 'dlp'), dlpCap);
+/** Caps tried, as shares of the gross-fraud line: a lower cap bounds the honest tail tighter, and clips the substitute's. */
+const CAP_SHARES = [0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const meanTv = fitPooledStatistic(
+  honestTv,
+  checkMeans(TARGET, 'tv'),
+  CAP_SHARES.map((s) => s * tvThreshold),
+);
+const meanDlp = fitPooledStatistic(
+  honestDlp,
+  checkMeans(TARGET, 'dlp'),
+  CAP_SHARES.map((s) => s * dlpCap),
+);
 const { driftPerCheck: tvDrift, ...tvStatistic } = meanTv;
 const { driftPerCheck: dlpDrift, ...dlpStatistic } = meanDlp;
 const disagreement = Math.max(
@@ -77,7 +91,8 @@ const profile: VerificationProfile = verificationProfileSchema.parse({
     `a 36 M-parameter decoder, bf16, 64 held-out prompts x 48 greedy tokens per condition, teacher-forced by a bf16 ` +
     `verifier at batch 8 in another order (the run is undated; measuredAt is the day its data reached this repository). Honest conditions ${HONEST.join(', ')} (one prompt = one check of 48 ` +
     `positions); per-check TV threshold ${GROSS_MARGIN} x the largest honest check; top-1 disagreement ${GROSS_MARGIN} x ` +
-    `the largest honest rate; pooled test: honest mean and log-MGF the largest over the honest conditions, lambda tuned ` +
+    `the largest honest rate; pooled test: honest mean and second moment the largest over the honest conditions, ` +
+    `log-MGF bounded from them (Bennett), cap and lambda tuned ` +
     `against ${TARGET} (int8 weight-only, per-channel), on mean TV only (the |delta logprob| bound does not carry to ` +
     `another model); floor: all honest positions' TV quantiles scaled to the worst ` +
     `condition's mean, per-answer factors from per-prompt means.`,

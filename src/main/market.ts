@@ -378,6 +378,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
             logger,
             convictionSlashBps: rules.bonds.convictionSlashBps,
             launchedReference: launchedReferences(modelVersions),
+            profile: options.verification.profile,
             // A convicted host leaves the routes at once, not at the next reload.
             onCheck: (event) => {
               if (event.counted) metrics.verificationCheck(event.modelId, event.verdict.passed);

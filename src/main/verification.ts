@@ -8,8 +8,8 @@ import type { SettingsStore } from '../app/settings-store.ts';
 import { createResponseSampler, type ResponseSampler } from '../app/verification/response-sampling.ts';
 import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
-import { DEFAULT_CONVICTION_RULE } from '../domain/verification/conviction.ts';
-import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
+import { CPU_PROFILE } from '../domain/verification/thresholds.ts';
+import type { VerificationProfile } from '../domain/verification/verification-profile.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
 import { hmacSamplingUnit, newSamplingSecret } from '../adapters/keys/sampling-oracle.ts';
 import { verifyHostSignature } from '../adapters/keys/host-identity.ts';
@@ -32,6 +32,8 @@ export type VerificationOptions = {
   samplingFloor: number;
   /** how often the in-process verifier looks for queued samples; 0: none here (run `agora validator`) */
   workerIntervalMs: number;
+  /** the profile completions are judged by (default: the built-in CPU engine's, `cpu`) */
+  profile?: VerificationProfile;
 };
 
 const SAMPLING_SECRET = 'verification-sampling-secret';
@@ -96,6 +98,7 @@ export function createVerifier(deps: {
   convictionSlashBps: bigint;
   /** the reference a launched model's live manifest names; undefined when it has none */
   launchedReference(modelId: string): Promise<LaunchedReference | undefined>;
+  profile?: VerificationProfile | undefined;
   onCheck?: (event: CheckEvent) => void;
 }): Verifier {
   // One engine per weights file, loaded on first use and kept until close.
@@ -125,8 +128,7 @@ export function createVerifier(deps: {
     ids: cryptoIds,
     logger: deps.logger,
     verifySignature: verifyHostSignature,
-    rule: DEFAULT_CONVICTION_RULE,
-    threshold: HONEST_MEAN_TV_THRESHOLD,
+    profile: () => deps.profile ?? CPU_PROFILE,
     embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
     convictionSlashBps: deps.convictionSlashBps,
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),

@@ -7,7 +7,8 @@
 import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
 import { logitDeltas } from '../../domain/sampling/logit-adjustments.ts';
 import { adjustReferencePosition } from '../../domain/verification/adjusted-reference.ts';
-import { afterCheck, type ConvictionRule } from '../../domain/verification/conviction.ts';
+import { afterVerdict, type ConvictionStatistic } from '../../domain/verification/host-evidence.ts';
+import type { VerificationProfile } from '../../domain/verification/verification-profile.ts';
 import {
   examineEmbedding,
   isEmbeddingFindings,
@@ -66,8 +67,8 @@ export type VerifierDeps = {
   ids: Ids;
   logger: Logger;
   verifySignature(publicKey: string, text: string, signature: string): boolean;
-  rule: ConvictionRule;
-  threshold: number;
+  /** the SKU's verification profile: per-check thresholds, the conviction rule, the pooled test */
+  profile(modelId: string): VerificationProfile;
   /** the mean cosine distance above which an embedding pool fails */
   embeddingThreshold: number;
   /** of what is left of a convicted host's bond after refunds */
@@ -114,10 +115,10 @@ export async function examineResponse(reference: ReferenceEngine, payload: Sampl
 }
 
 /** The verdict on a pool of findings of one host and SKU: embeddings by distance, completions by their positions. */
-function judge(deps: VerifierDeps, pool: readonly Findings[]): CheckVerdict | undefined {
+function judge(deps: VerifierDeps, modelId: string, pool: readonly Findings[]): CheckVerdict | undefined {
   const embeddings = pool.filter(isEmbeddingFindings);
   if (embeddings.length > 0) return judgeEmbeddingPool(embeddings, deps.embeddingThreshold);
-  return judgePool(pool as SampleFindings[], deps.threshold);
+  return judgePool(pool as SampleFindings[], deps.profile(modelId));
 }
 
 /** Scores up to `limit` queued samples; returns how many it took. */
@@ -127,7 +128,15 @@ export async function verifyQueuedSamples(deps: VerifierDeps, limit: number): Pr
     const reference = await deps.reference(sample.modelId);
     const findings: Findings = reference
       ? await examineResponse(reference, sample.payload)
-      : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
+      : {
+          positions: 0,
+          tvSum: 0,
+          maxTv: 0,
+          absLogprobDeltaSum: 0,
+          greedyPositions: 0,
+          greedyMismatches: 0,
+          stopImplausible: false,
+        };
     await deps.store.saveFindings(sample.requestId, findings);
     if (reference) await judgeHost(deps, reference, sample.hostId, sample.modelId);
   }
@@ -141,27 +150,28 @@ async function judgeHost(
   modelId: string,
 ): Promise<void> {
   const pool = await deps.store.openPool(hostId, modelId);
-  const verdict = judge(
-    deps,
-    pool.map((p) => p.findings),
-  );
+  const findings = pool.map((p) => p.findings);
+  const verdict = judge(deps, modelId, findings);
   if (!verdict) return;
   const requestIds = pool.map((p) => p.requestId);
   const samples = verdict.passed ? [] : await deps.store.samples(requestIds);
-  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples));
+  const counted = verdict.passed || (await evidenceHolds(deps, reference, modelId, samples));
+  const completions = !findings.some(isEmbeddingFindings);
   const judgedBefore = !verdict.passed && samples.length > 0 && samples.every((s) => s.refundedBy !== null);
-  let convicted = false;
+  let convictedBy: ConvictionStatistic | null = null;
   const checkId = deps.ids.newId('chk');
   const standing = await deps.store.recordCheck(
     { id: checkId, hostId, modelId, verdict, reference: reference.name, requestIds },
     (current) => {
       if (!counted) return current;
-      const evidence = judgedBefore
-        ? { score: current.evidenceScore, convicted: false }
-        : afterCheck(current.evidenceScore, verdict.passed, deps.rule);
-      convicted = evidence.convicted;
+      const before = { score: current.evidenceScore, pooled: current.pooled };
+      const after = judgedBefore
+        ? { evidence: before, convictedBy: null }
+        : afterVerdict(before, verdict, deps.profile(modelId), completions);
+      convictedBy = after.convictedBy;
       return {
-        evidenceScore: evidence.score,
+        evidenceScore: after.evidence.score,
+        pooled: after.evidence.pooled,
         reputation: reputationAfter(current.reputation, { kind: verdict.passed ? 'passed' : 'failed' }),
         checksPassed: current.checksPassed + (verdict.passed ? 1 : 0),
         checksFailed: current.checksFailed + (verdict.passed ? 0 : 1),
@@ -170,9 +180,9 @@ async function judgeHost(
   );
   if (!standing) return;
   let conviction: ConvictionRecord | undefined;
-  if (convicted) {
+  if (convictedBy) {
     const id = deps.ids.newId('cv');
-    conviction = await deps.store.convict({ id, hostId, modelId }, deps.convictionSlashBps);
+    conviction = await deps.store.convict({ id, hostId, modelId, convictedBy }, deps.convictionSlashBps);
     deps.logger.warn(
       {
         host: hostId,
@@ -180,6 +190,7 @@ async function judgeHost(
         conviction: id,
         refunded: String(conviction.refunded),
         responses: conviction.responsesRefunded,
+        convictedBy,
       },
       'host convicted of not running the model it sells: suspended, its buyers refunded',
     );
@@ -199,6 +210,7 @@ async function judgeHost(
 async function evidenceHolds(
   deps: VerifierDeps,
   reference: ReferenceEngine,
+  modelId: string,
   samples: readonly StoredSample[],
 ): Promise<boolean> {
   const signed = samples.every(({ requestId, receipt, hostPublicKey }) => {
@@ -210,6 +222,6 @@ async function evidenceHolds(
     );
   });
   if (!signed) return false;
-  const again = judge(deps, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))));
+  const again = judge(deps, modelId, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))));
   return again !== undefined && !again.passed;
 }

@@ -32,21 +32,14 @@ function shifted(distribution: Distribution, direction: readonly number[], scale
   const top = Math.max(...logits);
   const weights = logits.map((l) => Math.exp(l - top));
   const total = weights.reduce((a, b) => a + b, 0);
-  return distribution
-    .map(([id], i): [number, number] => [id, (weights[i] ?? 0) / total])
-    .sort((x, y) => y[1] - x[1]);
+  return distribution.map(([id], i): [number, number] => [id, (weights[i] ?? 0) / total]).sort((x, y) => y[1] - x[1]);
 }
 
 /**
  * `distribution` (full, highest first) moved along a random direction until its top-k TV to the original is
  * `target` (bisection on the step; TV grows with it). A target beyond reach gives the farthest tried.
  */
-export function perturbToDistance(
-  distribution: Distribution,
-  target: number,
-  topK: number,
-  prng: Prng,
-): Distribution {
+export function perturbToDistance(distribution: Distribution, target: number, topK: number, prng: Prng): Distribution {
   if (target <= 0 || distribution.length < 2) return distribution;
   const direction = distribution.map(() => gaussian(prng));
   const original = new Map(distribution.map(([id, p]) => [id, Math.log(p)]));

@@ -22,8 +22,7 @@ export function afterVerdict(
   pooled = true,
 ): { evidence: HostEvidence; convictedBy: ConvictionStatistic | null } {
   const perCheck = afterCheck(evidence.score, verdict.passed, profile.conviction);
-  const pooledStep =
-    pooled && profile.pooled ? afterPooledCheck(evidence.pooled, verdict, profile.pooled) : undefined;
+  const pooledStep = pooled && profile.pooled ? afterPooledCheck(evidence.pooled, verdict, profile.pooled) : undefined;
   const convictedBy = perCheck.convicted ? 'per_check' : pooledStep?.convicted ? 'pooled' : null;
   return { evidence: { score: perCheck.score, pooled: pooledStep?.scores ?? evidence.pooled }, convictedBy };
 }

@@ -75,7 +75,15 @@ export function examineSample(
   });
   const stopImplausible = context.stoppedByModel && !stopPlausible(context);
   const greedyPositions = context.temperature === 0 ? claimed.length : 0;
-  return { positions: claimed.length, tvSum, maxTv, absLogprobDeltaSum, greedyPositions, greedyMismatches, stopImplausible };
+  return {
+    positions: claimed.length,
+    tvSum,
+    maxTv,
+    absLogprobDeltaSum,
+    greedyPositions,
+    greedyMismatches,
+    stopImplausible,
+  };
 }
 
 function stopPlausible({ afterLast, temperature, isEndOfGeneration }: SampleContext): boolean {
