@@ -57,6 +57,7 @@ import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts'
 
 import { marketDatabase, type MarketOptions } from './market-options.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
+import { startMarketGovernance, type MarketGovernance } from './market-governance.ts';
 
 export type { MarketOptions };
 
@@ -80,6 +81,7 @@ export type RunningMarket = {
   verifyNow: (() => Promise<void>) | undefined;
   verification: VerificationStore;
   economics: EconomicsStore;
+  governance: MarketGovernance;
   close(): Promise<void>;
 };
 
@@ -122,9 +124,13 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     await ensureBuiltinModel(store, options.modelCacheDir);
     const modelVersions = createKyselyModelVersionStore(database.db);
     const tokenizerOf = createTokenizerCache(modelVersions);
-    const ceilingMultiple = options.economics.pricing.ceilingMultiple;
-    const catalog = createMarketCatalog(await loadCatalog(store, tokenizerOf, clock, ceilingMultiple));
-    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizerOf, clock, ceilingMultiple));
+    const governance = await startMarketGovernance(database.db, logger, options);
+    // Every governed rule is read through the registry: an executed proposal applies at the next read.
+    const live = governance.registry.live;
+    const rules = live.market;
+    const catalog = createMarketCatalog(await loadCatalog(store, tokenizerOf, clock, rules.pricing.ceilingMultiple));
+    const reloadCatalog = async () =>
+      catalog.replace(await loadCatalog(store, tokenizerOf, clock, rules.pricing.ceilingMultiple));
 
     const authenticator = createKeyAuthenticator({ keys: createKyselyKeyStore(database.db), clock });
     const timedWriter: BillingWriter = {
@@ -173,13 +179,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       clock,
       random,
       heartbeatIntervalMs: HOST_HEARTBEAT_MS,
-      bonds: options.economics.bonds,
+      bonds: rules.bonds,
       onAttempt: metrics.hostAttempt,
       formatFactors: (modelId) => formats.factors(modelId),
     });
     const pricing = createKyselyPricingStore(database.db);
     const economics = createKyselyEconomicsStore(database.db);
-    const rules = options.economics;
     const onlineAsks = (modelId: string) => router.onlineRoutes(catalog.get(modelId)?.routes ?? []).map((r) => r.ask);
     const demandPricing = createDemandPricing(
       { store: pricing, catalog, clock, takeBusyTime: () => router.takeBusyTime(), onlineAsks },
@@ -195,6 +200,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       } finally {
         end();
       }
+      await governance.boundary();
     };
     const strikes = new Map<string, number>();
     const recordTallies = async () => {
@@ -229,7 +235,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       catalog,
       router,
       budget,
-      rateLimiter: createKeyRateLimiter(clock, options.rateLimits),
+      rateLimiter: createKeyRateLimiter(clock, live.rateLimits),
       engines,
       clock,
       logger,
@@ -239,11 +245,11 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
           traffic.observe(observation);
         },
       },
-      split: options.economics.split,
+      split: rules.split,
       verifySignature: verifyHostSignature,
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
-      sampler: await createSampler(store, verification, options.verification, logger, (modelId) => {
+      sampler: await createSampler(store, verification, live, logger, (modelId) => {
         const model = catalog.get(modelId);
         return model?.launch ? model.launch.manifest.reference !== undefined : isBuiltinModel(modelId);
       }),
@@ -295,7 +301,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         serve,
         admin,
         store,
-        starterCredits: options.starterCredits,
+        get starterCredits() {
+          return live.starterCredits;
+        },
       },
       responses: { serve, store: createKyselyResponseStore(database.db), clock },
       admin: {
@@ -352,6 +360,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         clock,
         rules,
       },
+      governance: { store: governance.store, registry: governance.registry },
       system: {
         ready: () => store.getSetting('readiness-probe').then(() => true),
         serverUrl: () => url,
@@ -376,7 +385,9 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
             store: verification,
             modelCacheDir: options.modelCacheDir,
             logger,
-            convictionSlashBps: rules.bonds.convictionSlashBps,
+            get convictionSlashBps() {
+              return rules.bonds.convictionSlashBps;
+            },
             launchedReference: launchedReferences(modelVersions),
             profile: options.verification.profile,
             // A convicted host leaves the routes at once, not at the next reload.
@@ -400,6 +411,8 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       ['key refresh', 500, () => authenticator.refresh()],
       // Hosts' heartbeats land in the database (from any instance): re-read the routes to see who is alive.
       ['catalog reload', HOST_HEARTBEAT_MS, reloadCatalog],
+      // Another instance (or its boundary step) may have executed a proposal.
+      ['parameter reload', HOST_HEARTBEAT_MS, () => governance.registry.reload()],
       ['lease maintenance', 15_000, () => budget.maintain()],
       ['lease reclaim', 30_000, () => billingStore.reclaimExpired(clock.nowMs())],
       ['repricing', Math.min(1_000, rules.pricing.intervalMs), reprice],
@@ -432,6 +445,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       verifyNow: verifier?.drain,
       verification,
       economics,
+      governance,
       close: closeAll,
     };
   } catch (error) {

@@ -41,7 +41,8 @@ const SAMPLING_SECRET = 'verification-sampling-secret';
 export async function createSampler(
   store: SettingsStore,
   verification: VerificationStore,
-  options: VerificationOptions,
+  /** read at every answer: the floor is a governed parameter */
+  rules: { samplingFloor: number },
   logger: Logger,
   /** whether a reference engine can re-score the model's answers (the built-in one, or a manifest's) */
   verifiable: (modelId: string) => boolean,
@@ -54,7 +55,9 @@ export async function createSampler(
   return createResponseSampler({
     store: verification,
     samplingUnit: hmacSamplingUnit(secret),
-    samplingFloor: options.samplingFloor,
+    get samplingFloor() {
+      return rules.samplingFloor;
+    },
     verifiable,
     logger,
   });
@@ -130,7 +133,10 @@ export function createVerifier(deps: {
     verifySignature: verifyHostSignature,
     profile: () => deps.profile ?? CPU_PROFILE,
     embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
-    convictionSlashBps: deps.convictionSlashBps,
+    // A getter: the slash is a governed parameter, read at each conviction.
+    get convictionSlashBps() {
+      return deps.convictionSlashBps;
+    },
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
   };
   let pass: Promise<void> | undefined;

@@ -27,6 +27,8 @@ import {
   trafficSchema,
 } from '../console/status-responses.ts';
 import { priceBoundsSchema, settlementSchema } from '../economics/economics-requests.ts';
+import { operatorParameterSchema } from '../governance/governance-requests.ts';
+import { parameterSchema } from '../governance/governance-responses.ts';
 import {
   epochSchema,
   ledgerCheckSchema,
@@ -184,6 +186,14 @@ export const adminRoutes = {
     summary: "Set a model's base and floor price",
     body: priceBoundsSchema,
     responses: [{ status: 200, json: modelPricingSchema }],
+  }),
+  setParameter: defineContract({
+    ...operator,
+    method: 'PUT',
+    url: '/admin/parameters/:name',
+    summary: 'Set an operator-owned market parameter (a governance-owned one is refused: only a proposal changes it)',
+    body: operatorParameterSchema,
+    responses: [{ status: 200, json: parameterSchema }],
   }),
   listTopUps: defineContract({
     ...operator,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { holdFor, maxTokensWithin } from './request-cost.ts';
+import { holdFor, inputTokensWithin, maxTokensWithin } from './request-cost.ts';
 
 describe('request cost', () => {
   it('maxTokensWithin is the largest max_tokens whose hold fits the budget', () => {
@@ -22,6 +22,23 @@ describe('request cost', () => {
         },
       ),
     );
+  });
+
+  it('inputTokensWithin is the most embedding input tokens (no completion) whose hold fits the budget', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: 1_000n }),
+        fc.bigInt({ min: 0n, max: 1_000_000n }),
+        (promptNanos, budget) => {
+          const price = { promptNanos, completionNanos: 7n, cachedPromptNanos: 0n, reasoningNanos: 7n };
+          const fits = Number(inputTokensWithin(price, budget));
+          expect(holdFor(price, fits, 0)).toBeLessThanOrEqual(budget);
+          expect(holdFor(price, fits + 1, 0)).toBeGreaterThan(budget);
+        },
+      ),
+    );
+    const free = { promptNanos: 0n, completionNanos: 1n, cachedPromptNanos: 0n, reasoningNanos: 0n };
+    expect(inputTokensWithin(free, 0n)).toBe(BigInt(Number.MAX_SAFE_INTEGER));
   });
 
   it('puts no bound on max_tokens when completion tokens are free', () => {

@@ -51,6 +51,11 @@ export function costOf(price: LockedPrice, usage: UsageClasses): Nanos {
   );
 }
 
+/** The most input tokens of an embedding (no completion) whose cost fits in `budget`. */
+export function inputTokensWithin(price: LockedPrice, budget: Nanos): bigint {
+  return price.promptNanos === 0n ? BigInt(Number.MAX_SAFE_INTEGER) : budget / price.promptNanos;
+}
+
 /** The most completion tokens whose hold fits in `budget` with this prompt (0: not even the prompt fits). */
 export function maxTokensWithin(price: LockedPrice, promptTokens: number, budget: Nanos): bigint {
   const left = budget - BigInt(promptTokens) * price.promptNanos;

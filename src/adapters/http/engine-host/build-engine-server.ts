@@ -21,7 +21,7 @@ import { installProtocolGuards, openAiServerOptions } from '../openai/protocol-e
 import { requireForwardSecret } from './forward-secret.ts';
 import { signResponses } from './response-signing.ts';
 import { parseRequest } from '../openai/parse-request.ts';
-import { openSseStream } from '../openai/sse-stream.ts';
+import { streamEngineEvents } from './engine-stream.ts';
 import {
   chatPromptIds,
   collectGeneration,
@@ -140,19 +140,14 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
           usage: usage(result.tokens.length),
         };
       }
-      const events = engine.generate(settings);
-      const first = await events.next();
-      const sse = openSseStream(reply, { 'x-request-id': request.id }, signer?.stream(request));
       const chunk = { ...envelope, object: shape.chunkObject };
       let completion = 0;
       let started = false;
-      try {
-        for (let next = first; !next.done; next = await events.next()) {
-          if (sse.closed) return reply;
-          const event = next.value;
+      return await streamEngineEvents(request, reply, signer?.stream(request), engine.generate(settings), {
+        event(sse, event) {
           if (event.type === 'finish') {
             sse.send({ ...chunk, choices: [shape.chunkChoice(null, null, event.reason, false)] });
-            continue;
+            return;
           }
           const text = event.type === 'token' ? event.token.text : event.text;
           const logprobs =
@@ -162,20 +157,11 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
           if (event.type === 'token') completion++;
           sse.send({ ...chunk, choices: [shape.chunkChoice(text, logprobs, null, !started)] });
           started = true;
-        }
-      } catch (error) {
-        // Mid-stream failure: an error event and no [DONE], so clients know the answer is incomplete.
-        request.log.error({ err: error }, 'generation failed mid-stream');
-        sse.send(new ApiError(500, 'server_error', 'The engine failed while generating.', 'engine_failed').toBody());
-        sse.end();
-        return reply;
-      } finally {
-        await events.return(undefined);
-      }
-      if (includeUsage) sse.send({ ...chunk, choices: [], usage: usage(completion) });
-      sse.done();
-      sse.end();
-      return reply;
+        },
+        close(sse) {
+          if (includeUsage) sse.send({ ...chunk, choices: [], usage: usage(completion) });
+        },
+      });
     } catch (error) {
       throw busyAsUnavailable(error);
     }
@@ -227,39 +213,34 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
         if (choice.message.content !== null) choice.logprobs = contentLogprobs(contentIds);
         return { ...envelope, object: 'chat.completion', choices: [choice], usage: usage(completionTokens) };
       }
-      const first = await events.next();
-      const sse = openSseStream(reply, { 'x-request-id': request.id }, signer?.stream(request));
       const chunk = (delta: object, finish: string | null = null, logprobs: unknown = null) => ({
         ...envelope,
         object: 'chat.completion.chunk',
         choices: [{ index: 0, delta, logprobs, finish_reason: finish }],
       });
-      sse.send(chunk({ role: 'assistant', content: plan.kind === 'content' ? '' : null }));
       let index = -1;
-      for (let next = first; !next.done; next = await events.next()) {
-        if (sse.closed) return reply;
-        const event = next.value;
-        if (event.type === 'call') {
-          index = event.index;
-          const opened = { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
-          sse.send(chunk({ tool_calls: [opened] }));
-        } else if (event.type === 'text') {
-          if (index !== -1) sse.send(chunk({ tool_calls: [{ index, function: { arguments: event.text } }] }));
-          else sse.send(chunk({ content: event.text }, null, contentLogprobs(event.ids)));
-        } else {
-          sse.send(chunk({}, event.reason));
-          if (body.stream_options?.include_usage === true)
-            sse.send({
-              ...envelope,
-              object: 'chat.completion.chunk',
-              choices: [],
-              usage: usage(event.completionTokens),
-            });
-        }
-      }
-      sse.done();
-      sse.end();
-      return reply;
+      return await streamEngineEvents(request, reply, signer?.stream(request), events, {
+        open: (sse) => sse.send(chunk({ role: 'assistant', content: plan.kind === 'content' ? '' : null })),
+        event(sse, event) {
+          if (event.type === 'call') {
+            index = event.index;
+            const opened = { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
+            sse.send(chunk({ tool_calls: [opened] }));
+          } else if (event.type === 'text') {
+            if (index !== -1) sse.send(chunk({ tool_calls: [{ index, function: { arguments: event.text } }] }));
+            else sse.send(chunk({ content: event.text }, null, contentLogprobs(event.ids)));
+          } else {
+            sse.send(chunk({}, event.reason));
+            if (body.stream_options?.include_usage === true)
+              sse.send({
+                ...envelope,
+                object: 'chat.completion.chunk',
+                choices: [],
+                usage: usage(event.completionTokens),
+              });
+          }
+        },
+      });
     } catch (error) {
       throw busyAsUnavailable(error);
     }

@@ -22,6 +22,7 @@ import { registerResponsesRoutes, type ResponsesRouteDeps } from './responses-ro
 import type { TrustDeps } from '../../../app/verification/disputes.ts';
 import { registerPricingRoutes, type PricingRouteDeps } from './pricing-routes.ts';
 import { registerEconomicsRoutes, type EconomicsRouteDeps } from './economics-routes.ts';
+import { registerGovernanceRoutes, type GovernanceRouteDeps } from './governance-routes.ts';
 import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.ts';
 import { registerStatusRoutes, type StatusRouteDeps } from './status-routes.ts';
 import { findSession } from '../../../app/auth/console-sessions.ts';
@@ -39,6 +40,7 @@ export type MarketServerDeps = {
   trust: TrustDeps;
   pricing: PricingRouteDeps;
   economics: EconomicsRouteDeps;
+  governance: GovernanceRouteDeps;
   console: ConsoleRouteDeps;
   status: StatusRouteDeps;
   system: Omit<SystemRouteDeps, 'metrics' | 'openapi'> & { serverUrl: () => string };
@@ -91,6 +93,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   registerTrustRoutes(table, deps.trust);
   registerPricingRoutes(table, deps.pricing);
   registerEconomicsRoutes(table, deps.economics);
+  registerGovernanceRoutes(table, deps.governance);
   registerConsoleRoutes(table, deps.console);
   registerStatusRoutes(table, deps.status);
   registerSystemRoutes(table, {

@@ -72,7 +72,13 @@ export async function admit(deps: AdmitDeps, input: PaidInput): Promise<Admitted
   const held = await deps.budget.hold(input.key, worstCase);
   if (!held.ok) {
     rate.settle(0);
-    throw holdRefusal(held, { hold: worstCase, price, promptTokens, maxTokens });
+    throw holdRefusal(held, {
+      hold: worstCase,
+      price,
+      promptTokens,
+      maxTokens,
+      kind: input.kind === 'embeddings' ? 'embeddings' : 'completion',
+    });
   }
   // Admitted after the hold, so a buyer who cannot pay hears 402/403 rather than "busy"; shed, the hold is released.
   const admitted = await deps.admission.admit(model.id, deps.router.slotsOnline(model.routes), input.signal);
