@@ -2,7 +2,11 @@
 // `agora-tiny` and, with the same weights, as the embedding SKU `agora-tiny-embed` (its last hidden state, unit
 // length); and the built-in engine that serves both — for the market's own host and `agora host --engine builtin`.
 import type { CatalogStore, ModelRecord } from '../app/v1/catalog-store.ts';
-import { loadLlamaEngine, type LlamaEngine, type LlamaEngineOptions } from '../adapters/engines/builtin/llama-engine.ts';
+import {
+  loadLlamaEngine,
+  type LlamaEngine,
+  type LlamaEngineOptions,
+} from '../adapters/engines/builtin/llama-engine.ts';
 import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
 import { MODEL_SHAPE } from '../domain/tiny-model/model-recipe.ts';
 import { makeTinyModel } from './tiny-models.ts';
