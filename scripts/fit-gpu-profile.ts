@@ -6,7 +6,7 @@
 // One prompt is one check of 48 positions. It prints the fitted profile's expected power against each substitute.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { fitPooledStatistic, logCheckFactor } from '../src/domain/verification/pooled-test.ts';
+import { fitPooledStatistic, logCheckFactor, POOLED_CAP_SHARES } from '../src/domain/verification/pooled-test.ts';
 import { DEFAULT_CONVICTION_RULE } from '../src/domain/verification/conviction.ts';
 import type { VerificationProfile } from '../src/domain/verification/verification-profile.ts';
 import { verificationProfileSchema } from '../src/contracts/trust/verification-profile.ts';
@@ -44,17 +44,15 @@ const honestTv = HONEST.map((h) => checkMeans(h, 'tv'));
 const honestDlp = HONEST.map((h) => checkMeans(h, 'dlp'));
 const tvThreshold = GROSS_MARGIN * Math.max(...honestTv.flat());
 const dlpCap = GROSS_MARGIN * Math.max(...honestDlp.flat());
-/** Caps tried, as shares of the gross-fraud line: a lower cap bounds the honest tail tighter, and clips the substitute's. */
-const CAP_SHARES = [0.5, 0.6, 0.7, 0.8, 0.9, 1];
 const meanTv = fitPooledStatistic(
   honestTv,
   checkMeans(TARGET, 'tv'),
-  CAP_SHARES.map((s) => s * tvThreshold),
+  POOLED_CAP_SHARES.map((s) => s * tvThreshold),
 );
 const meanDlp = fitPooledStatistic(
   honestDlp,
   checkMeans(TARGET, 'dlp'),
-  CAP_SHARES.map((s) => s * dlpCap),
+  POOLED_CAP_SHARES.map((s) => s * dlpCap),
 );
 const { driftPerCheck: tvDrift, ...tvStatistic } = meanTv;
 const { driftPerCheck: dlpDrift, ...dlpStatistic } = meanDlp;

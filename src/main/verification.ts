@@ -6,8 +6,11 @@ import type { Logger } from '../app/ports.ts';
 import type { ModelVersionStore } from '../app/models/model-version-store.ts';
 import type { SettingsStore } from '../app/settings-store.ts';
 import { createResponseSampler, type ResponseSampler } from '../app/verification/response-sampling.ts';
+import type { VerificationCostMeter } from '../app/verification/verification-cost.ts';
 import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
+import { hostProfile } from '../app/verification/host-profiles.ts';
+import type { ProfileStore } from '../app/verification/profile-store.ts';
 import { CPU_PROFILE } from '../domain/verification/thresholds.ts';
 import type { VerificationProfile } from '../domain/verification/verification-profile.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
@@ -46,6 +49,7 @@ export async function createSampler(
   logger: Logger,
   /** whether a reference engine can re-score the model's answers (the built-in one, or a manifest's) */
   verifiable: (modelId: string) => boolean,
+  cost: VerificationCostMeter,
 ): Promise<ResponseSampler> {
   let secret = await store.getSetting(SAMPLING_SECRET);
   if (!secret) {
@@ -60,6 +64,7 @@ export async function createSampler(
     },
     verifiable,
     logger,
+    cost,
   });
 }
 
@@ -101,6 +106,9 @@ export function createVerifier(deps: {
   convictionSlashBps: bigint;
   /** the reference a launched model's live manifest names; undefined when it has none */
   launchedReference(modelId: string): Promise<LaunchedReference | undefined>;
+  /** the SKUs' profiles and the hosts' classes: each host is judged by its own profile */
+  profiles: Pick<ProfileStore, 'listProfiles' | 'hostClass'>;
+  /** the profile where a SKU has none stored (default: the built-in engine's, `cpu`) */
   profile?: VerificationProfile | undefined;
   onCheck?: (event: CheckEvent) => void;
 }): Verifier {
@@ -131,7 +139,8 @@ export function createVerifier(deps: {
     ids: cryptoIds,
     logger: deps.logger,
     verifySignature: verifyHostSignature,
-    profile: () => deps.profile ?? CPU_PROFILE,
+    profile: deps.profile ?? CPU_PROFILE,
+    profileFor: async (hostId: string, modelId: string) => (await hostProfile(deps.profiles, hostId, modelId))?.profile,
     embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
     // A getter: the slash is a governed parameter, read at each conviction.
     get convictionSlashBps() {

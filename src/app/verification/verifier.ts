@@ -67,8 +67,13 @@ export type VerifierDeps = {
   ids: Ids;
   logger: Logger;
   verifySignature(publicKey: string, text: string, signature: string): boolean;
-  /** the SKU's verification profile: per-check thresholds, the conviction rule, the pooled test */
-  profile(modelId: string): VerificationProfile;
+  /** the profile that judges completions where `profileFor` has none (the built-in engine's, `cpu`, by default) */
+  profile: VerificationProfile;
+  /**
+   * The profile that judges this host's answers of this SKU (its hardware class's, or the SKU's strictest where the
+   * class is not earned); undefined: the SKU has none, and `profile` applies.
+   */
+  profileFor?(hostId: string, modelId: string): Promise<VerificationProfile | undefined>;
   /** the mean cosine distance above which an embedding pool fails */
   embeddingThreshold: number;
   /** of what is left of a convicted host's bond after refunds */
@@ -115,10 +120,10 @@ export async function examineResponse(reference: ReferenceEngine, payload: Sampl
 }
 
 /** The verdict on a pool of findings of one host and SKU: embeddings by distance, completions by their positions. */
-function judge(deps: VerifierDeps, modelId: string, pool: readonly Findings[]): CheckVerdict | undefined {
+function judge(deps: VerifierDeps, pool: readonly Findings[], profile: VerificationProfile): CheckVerdict | undefined {
   const embeddings = pool.filter(isEmbeddingFindings);
   if (embeddings.length > 0) return judgeEmbeddingPool(embeddings, deps.embeddingThreshold);
-  return judgePool(pool as SampleFindings[], deps.profile(modelId));
+  return judgePool(pool as SampleFindings[], profile);
 }
 
 /** Scores up to `limit` queued samples; returns how many it took. */
@@ -150,12 +155,13 @@ async function judgeHost(
   modelId: string,
 ): Promise<void> {
   const pool = await deps.store.openPool(hostId, modelId);
+  const profile = (await deps.profileFor?.(hostId, modelId)) ?? deps.profile;
   const findings = pool.map((p) => p.findings);
-  const verdict = judge(deps, modelId, findings);
+  const verdict = judge(deps, findings, profile);
   if (!verdict) return;
   const requestIds = pool.map((p) => p.requestId);
   const samples = verdict.passed ? [] : await deps.store.samples(requestIds);
-  const counted = verdict.passed || (await evidenceHolds(deps, reference, modelId, samples));
+  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples, profile));
   const completions = !findings.some(isEmbeddingFindings);
   const judgedBefore = !verdict.passed && samples.length > 0 && samples.every((s) => s.refundedBy !== null);
   let convictedBy: ConvictionStatistic | null = null;
@@ -167,7 +173,7 @@ async function judgeHost(
       const before = { score: current.evidenceScore, pooled: current.pooled };
       const after = judgedBefore
         ? { evidence: before, convictedBy: null }
-        : afterVerdict(before, verdict, deps.profile(modelId), completions);
+        : afterVerdict(before, verdict, profile, completions);
       convictedBy = after.convictedBy;
       return {
         evidenceScore: after.evidence.score,
@@ -210,8 +216,8 @@ async function judgeHost(
 async function evidenceHolds(
   deps: VerifierDeps,
   reference: ReferenceEngine,
-  modelId: string,
   samples: readonly StoredSample[],
+  profile: VerificationProfile,
 ): Promise<boolean> {
   const signed = samples.every(({ requestId, receipt, hostPublicKey }) => {
     if (!receipt?.signature || !hostPublicKey) return true;
@@ -222,6 +228,6 @@ async function evidenceHolds(
     );
   });
   if (!signed) return false;
-  const again = judge(deps, modelId, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))));
+  const again = judge(deps, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))), profile);
   return again !== undefined && !again.passed;
 }

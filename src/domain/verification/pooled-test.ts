@@ -51,6 +51,9 @@ export function bennettLogMgf(lambda: number, cap: number, mean: number, secondM
   return Math.log1p((secondMoment * (Math.expm1(lambda * b) - lambda * b)) / (b * b));
 }
 
+/** Caps a fit tries, as shares of the gross-fraud line: a lower cap bounds the honest tail tighter, and clips the substitute's. */
+export const POOLED_CAP_SHARES = [0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
 /**
  * Fits one statistic from measured checks: the honest mean and the second moment about it are the largest over the
  * honest conditions (each a list of per-check values: the spread between serving conditions is wider than any one
