@@ -17,6 +17,7 @@ import type { Scheduler } from '../app/ports.ts';
 import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
+import type { LlamaEngineOptions } from '../adapters/engines/builtin/llama-engine.ts';
 import {
   BUILTIN_EMBED_MODEL_ID,
   BUILTIN_MODEL_ID,
@@ -30,9 +31,10 @@ import {
 export type HostEngine =
   /**
    * `weights`: the files the engine really loads, when they are not the SKU's (only the sandbox's cheaters set it);
-   * `idsOnly`: its answers carry token ids without logprobs (the sandbox's `--no-logprobs`)
+   * `floor`: an emulated hardware floor (only the sandbox's `--floor-profile` sets it); `idsOnly`: its answers carry
+   * token ids without logprobs (the sandbox's `--no-logprobs`)
    */
-  | { kind: 'builtin'; weights?: ModelFiles; idsOnly?: boolean }
+  | { kind: 'builtin'; weights?: ModelFiles; floor?: LlamaEngineOptions['floor']; idsOnly?: boolean }
   | { kind: 'openai-compatible'; url: string; key?: string | undefined; models?: string[] | undefined };
 
 export type HostAgentOptions = {
@@ -149,7 +151,7 @@ async function serveEngine(
 ): Promise<ServedEngine> {
   if (options.engine.kind === 'builtin') {
     const files = await builtinModelFiles(options.modelCacheDir);
-    const engine = await loadBuiltinEngine(options.engine.weights ?? files);
+    const engine = await loadBuiltinEngine(options.engine.weights ?? files, options.engine.floor);
     const server = buildEngineServer({
       engine,
       modelId: BUILTIN_MODEL_ID,

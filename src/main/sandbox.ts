@@ -2,15 +2,21 @@
 // agents serving the built-in SKU, and one host that serves a substitute under the same SKU (other weights, a
 // quantized copy, fewer layers or noisy weights). Seeded mixed traffic goes through the real paid path; the real
 // sampler and verifier decide. The run reports every check, the conviction and the refunds, and ends with one JSON
-// line for tools. `temperature` samples every request at one temperature; `noLogprobs` has every host report token
-// ids without logprobs, so only the shared-seed statistic can convict (decision 031).
+// line for tools. With a floor profile every host's answers carry that hardware's honest floor (floor-emulation.ts)
+// and the verifier judges by the profile: honest hosts then disagree with the reference as GPU hosts do, and the
+// pooled test has to find the substitute. `temperature` samples every request at one temperature; `noLogprobs` has
+// every host report token ids without logprobs, so only the shared-seed statistic can convict (decision 031).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccount, grantCredits, issueKey, unlimitedKey } from '../app/admin/account-admin.ts';
-import type { CheckEvent, ConvictedBy } from '../app/verification/verifier.ts';
+import type { CheckEvent } from '../app/verification/verifier.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import { createPrng } from '../domain/tiny-model/prng.ts';
+import { engineFloor } from '../domain/verification/floor-emulation.ts';
+import type { ConvictionStatistic } from '../domain/verification/host-evidence.ts';
+import { VERIFY_TOP_K } from '../domain/verification/response-check.ts';
+import type { VerificationProfile } from '../domain/verification/verification-profile.ts';
 import { describeVariant, type VariantName } from '../domain/tiny-model/model-variant.ts';
 import { ensureTinyModel } from '../adapters/engines/builtin/model-cache.ts';
 import { readSecretFile } from '../adapters/keys/secret-files.ts';
@@ -30,6 +36,8 @@ export type SandboxOptions = {
   /** the most requests sent; the run stops early once every cheater is convicted */
   maxRequests: number;
   concurrency: number;
+  /** judge by this profile, and give every host its honest floor (when it keeps one) */
+  floorProfile?: VerificationProfile | undefined;
   /** every request at this temperature, instead of the mix's 0, 0.7 and 1 */
   temperature?: number | undefined;
   /** every host reports token ids without logprobs */
@@ -55,8 +63,10 @@ export type SandboxResult = {
   cheaters_convicted: number;
   honest_convicted: number;
   checks_to_conviction: number[];
-  /** per convicted cheater, the statistic that convicted it */
-  convicted_by: ConvictedBy[];
+  /** per convicted cheater, which test convicted it */
+  convicted_by: ConvictionStatistic[];
+  /** the profile the run was judged by */
+  profile: string;
   honest_checks: number;
   honest_failed_checks: number;
   requests: number;
@@ -100,7 +110,11 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       dataDir,
       modelCacheDir: options.modelCacheDir,
       settlementIntervalMs: 5_000,
-      verification: { samplingFloor: 0.02, workerIntervalMs: 100 },
+      verification: {
+        samplingFloor: 0.02,
+        workerIntervalMs: 100,
+        ...(options.floorProfile ? { profile: options.floorProfile } : {}),
+      },
       onVerificationCheck: (event) => onCheck(event),
     }),
   );
@@ -112,12 +126,17 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     await grantCredits(admin, buyer, credited, `sandbox-${options.seed}`);
     const { key } = await issueKey(admin, buyer, 'buyer', unlimitedKey(buyer));
     const substitute = await ensureTinyModel(options.modelCacheDir, describeVariant(options.cheat));
-    const start = (name: string, cheater: boolean) =>
+    const floorOf = (salt: number) =>
+      options.floorProfile?.floor
+        ? { floor: engineFloor(options.floorProfile.floor, VERIFY_TOP_K, salt, createPrng) }
+        : {};
+    const start = (name: string, cheater: boolean, salt: number) =>
       startHostAgent({
         marketUrl: market.url,
         engine: {
           kind: 'builtin',
           ...(cheater ? { weights: substitute } : {}),
+          ...floorOf(salt),
           ...(options.noLogprobs ? { idsOnly: true } : {}),
         },
         maxConcurrency: 4,
@@ -128,8 +147,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
         name,
       }).then((agent) => hosts.push({ agent, name, cheater, checks: [] }));
     await Promise.all([
-      ...Array.from({ length: options.honestHosts }, (_, i) => start(`honest-${i + 1}`, false)),
-      start(`cheater-${options.cheat}`, true),
+      ...Array.from({ length: options.honestHosts }, (_, i) => start(`honest-${i + 1}`, false, i + 1)),
+      start(`cheater-${options.cheat}`, true, options.honestHosts + 1),
     ]);
     say(
       `market ${market.url}: ${options.honestHosts} honest host(s) and one serving '${options.cheat}' as ${BUILTIN_MODEL_ID}; seed ${options.seed}` +
@@ -181,7 +200,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       cheaters_convicted: convicted,
       honest_convicted: honestConvicted,
       checks_to_conviction: cheaters.filter((h) => convictionOf(h)).map(countedUntilConviction),
-      convicted_by: cheaters.flatMap((h) => h.checks.find((c) => c.conviction)?.convictedBy ?? []),
+      convicted_by: cheaters.flatMap((h) => convictionOf(h)?.convictedBy ?? []),
+      profile: options.floorProfile?.name ?? 'cpu',
       honest_checks: honest.reduce((n, h) => n + h.checks.length, 0),
       honest_failed_checks: honest.reduce((n, h) => n + h.checks.filter((c) => !c.verdict.passed).length, 0),
       requests: sent,
@@ -212,13 +232,13 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       `check ${host.name}: ${v.passed ? 'passed' : 'FAILED'}  mean TV ${v.meanTv.toExponential(2)} over ${v.positions} positions` +
         `${v.greedyMismatches ? `, ${v.greedyMismatches} greedy mismatch(es)` : ''}${v.implausibleStops ? `, ${v.implausibleStops} implausible stop(s)` : ''}` +
         `${v.seed && v.seed.reproduced + v.seed.mismatched > 0 ? `, seed agreement ${v.seed.reproduced}/${v.seed.reproduced + v.seed.mismatched}` : ''}` +
-        `  (evidence ${event.standing.evidenceScore.toFixed(2)}, reputation ${event.standing.reputation})` +
+        `  (evidence ${event.standing.evidenceScore.toFixed(2)}, pooled ${event.standing.pooled.meanTv.toFixed(2)}, reputation ${event.standing.reputation})` +
         `${event.alreadyRefunded ? '  answers already refunded by its conviction: no new evidence' : ''}`,
     );
     if (event.conviction) {
       const c = event.conviction;
       say(
-        `CONVICTED ${host.name} after ${host.checks.length} checks by ${event.convictedBy}: suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`,
+        `CONVICTED ${host.name} after ${host.checks.length} checks (${c.convictedBy}): suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`,
       );
     }
   }

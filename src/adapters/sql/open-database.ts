@@ -25,6 +25,7 @@ import * as modelVersions from './migrations/024-model-versions.ts';
 import * as verificationProfiles from './migrations/026-verification-profiles.ts';
 import * as seedEvidence from './migrations/027-seed-evidence.ts';
 import * as governance from './migrations/028-governance.ts';
+import * as pooledEvidence from './migrations/029-pooled-evidence.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -63,6 +64,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '026-verification-profiles': verificationProfiles,
   '027-seed-evidence': seedEvidence,
   '028-governance': governance,
+  '029-pooled-evidence': pooledEvidence,
 };
 
 /**

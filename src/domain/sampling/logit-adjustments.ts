@@ -5,6 +5,9 @@
 // its check see the same numbers. Only the adjusted tokens move: every other one keeps its logit, and the whole
 // distribution is renormalised by one factor.
 
+/** A next-token distribution: (token, probability) pairs, highest probability first. */
+export type Distribution = ReadonlyArray<readonly [token: number, probability: number]>;
+
 export type LogitAdjustments = {
   /** token id (a decimal string, as in the request) → added to its logit, in [−100, 100] */
   logitBias: Readonly<Record<string, number>>;
