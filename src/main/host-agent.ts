@@ -130,7 +130,8 @@ type MarketPricing = { model: string; base: { prompt: string; completion: string
 type MarketModelCard = {
   id: string;
   context_length: number;
-  pricing: { prompt: string; completion: string };
+  /** an embedding model's has no completion price */
+  pricing: { prompt: string; completion?: string };
   sku: { digest: string; quantization: string };
 };
 
@@ -188,7 +189,11 @@ async function serveEngine(
       digest: card.sku.digest,
       quantization: card.sku.quantization,
       context_length: card.context_length,
-      ask: baseOf.get(card.id) ?? card.pricing,
+      // An embedding answer has no completion tokens: its ask's completion price never bills anything.
+      ask: baseOf.get(card.id) ?? {
+        prompt: card.pricing.prompt,
+        completion: card.pricing.completion ?? card.pricing.prompt,
+      },
     }));
   if (models.length === 0)
     throw new Error(

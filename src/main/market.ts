@@ -109,6 +109,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         hostsOnline: router.onlineRoutes(m.routes).length,
         promptNanos: m.promptPrice,
         completionNanos: m.completionPrice,
+        capabilities: m.capabilities,
       }));
     const formats = createFormatQuality(options.formatRules ?? DEFAULT_FORMAT_RULES);
     const metrics = createMarketMetrics({

@@ -74,7 +74,8 @@ export const modelCardSchema = z.object({
   owned_by: z.string(),
   name: z.string(),
   context_length: z.int(),
-  pricing: classPricesWireSchema,
+  /** an embedding model: `prompt` alone (it bills its input only) */
+  pricing: classPricesWireSchema.partial({ completion: true, input_cache_read: true, internal_reasoning: true }),
   supported_parameters: z.array(z.string()),
   /** what the model serves: `chat` (chat and text completions), `embeddings` */
   capabilities: z.array(modelCapabilitySchema),
