@@ -37,6 +37,8 @@ export type HostAgentOptions = {
   engine: HostEngine;
   /** requests the engine serves at once (declared; the market routes others elsewhere first) */
   maxConcurrency: number;
+  /** what the engine runs on, e.g. `cpu`, `gpu` (default `cpu`): verification profiles are kept per class */
+  hardwareClass?: string | undefined;
   dataDir: string;
   modelCacheDir: string;
   /** where the engine listens; `announce` is the address the market is told (default: this one) */
@@ -232,6 +234,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       forward_secret: forwardSecret,
       engine: served.engine,
       max_concurrency: options.maxConcurrency,
+      ...(options.hardwareClass ? { hardware_class: options.hardwareClass } : {}),
       models: served.models,
     };
     let registered = await register(marketUrl, identity, registration);

@@ -126,6 +126,7 @@ describe('verification under logit_bias and penalties', () => {
         host: { id: 'h', reputation: 0, underDispute: true },
         modelId: 'm',
         promptIds: [i % VOCAB, 5],
+        completionTokens: claimed.length,
         choices: [{ positions: claimed, stoppedByModel: false }],
         temperature: 0,
         constrained: true,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodesUnderGrammar, type CompletionInput } from '../../src/app/v1/paid-path/paid-request.ts';
 import { createResponseSampler, type FinishedResponse } from '../../src/app/verification/response-sampling.ts';
 import type { SampledResponse } from '../../src/app/verification/verification-store.ts';
+import { createVerificationCostMeter } from '../../src/app/verification/verification-cost.ts';
 import { hmacSamplingUnit, newSamplingSecret } from '../../src/adapters/keys/sampling-oracle.ts';
 import { VERIFY_TOP_K } from '../../src/domain/verification/response-check.ts';
 import { postChat } from '../support/chat-request.ts';
@@ -16,12 +17,14 @@ const ids = Array.from({ length: 20_000 }, (_, i) => `req-${i}`);
 
 function samplerWith(secret: string) {
   const kept: SampledResponse[] = [];
+  const cost = createVerificationCostMeter();
   const sampler = createResponseSampler({
     store: { addSample: async (s) => void kept.push(s) },
     samplingUnit: hmacSamplingUnit(secret),
     samplingFloor: 0.02,
     verifiable: (model) => model === 'agora-tiny',
     logger: silent,
+    cost,
   });
   const offer = (
     requestId: string,
@@ -33,6 +36,7 @@ function samplerWith(secret: string) {
       host: { id: 'h1', reputation: 0, underDispute: false, ...host },
       modelId: 'agora-tiny',
       promptIds: [1, 2, 3],
+      completionTokens: 1,
       choices: [{ positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }], stoppedByModel: false }],
       temperature: 0,
       constrained: false,
@@ -41,7 +45,7 @@ function samplerWith(secret: string) {
       servedAtMs: 0,
       ...overrides,
     });
-  return { kept, offer };
+  return { kept, offer, cost };
 }
 
 describe('sampling decisions', () => {
@@ -110,6 +114,27 @@ describe('sampling decisions', () => {
     // Independent decisions at rate 1/2 agree on about half of the sampled ids.
     expect(overlap).toBeGreaterThan(0.4);
     expect(overlap).toBeLessThan(0.6);
+  });
+});
+
+describe('what verification costs', () => {
+  it("counts every served token and the re-scored ones: a settled host's share is the floor, a new host's all of it", () => {
+    const s = samplerWith(newSamplingSecret());
+    ids.slice(0, 100).forEach((id) => s.offer(`new-${id}`, { id: 'new', reputation: 0 }));
+    ids.forEach((id) => s.offer(id, { reputation: 100 }));
+    s.offer(
+      'unverifiable',
+      { reputation: 100 },
+      { choices: [{ positions: undefined, stoppedByModel: false }], completionTokens: 9 },
+    );
+    const [tiny] = s.cost.costs();
+    // 4 tokens served per answer (3 prompt + 1 completion); a kept one is re-scored whole.
+    expect(tiny?.steady.servedTokens).toBe(4 * ids.length + 12);
+    expect(tiny?.steady.rescoredTokens).toBe(4 * s.kept.filter((k) => !k.requestId.startsWith('new-')).length);
+    expect(tiny?.steady.share).toBeGreaterThan(0.015);
+    expect(tiny?.steady.share).toBeLessThan(0.025);
+    expect(tiny?.overall.servedTokens).toBe(tiny!.steady.servedTokens + 400);
+    expect(tiny?.overall.rescoredTokens).toBe(4 * s.kept.length);
   });
 });
 

@@ -10,6 +10,7 @@ import type { ClaimedPosition } from '../../domain/verification/response-check.t
 import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts';
 import type { Logger } from '../ports.ts';
 import type { SampledResponse, VerificationStore } from './verification-store.ts';
+import type { VerificationCostMeter } from './verification-cost.ts';
 
 export type FinishedResponse = {
   requestId: string;
@@ -17,6 +18,8 @@ export type FinishedResponse = {
   modelId: string;
   /** the market's own prompt ids (as it metered them) */
   promptIds: number[];
+  /** the market's count of the answer's tokens, every choice's (what it billed) */
+  completionTokens: number;
   /** the answer's choices (n), each as the host claims it */
   choices: ReadonlyArray<{
     /** undefined when the host's engine gave no ids or top-k: such a choice cannot be re-scored */
@@ -63,15 +66,27 @@ export type ResponseSamplerDeps = {
   /** models the market has a reference engine for */
   verifiable(modelId: string): boolean;
   logger: Logger;
+  /** tallies served and re-scored tokens (what verification costs) */
+  cost?: VerificationCostMeter;
 };
 
 export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSampler {
+  const rateOf = (host: FinishedResponse['host']) =>
+    host.underDispute ? 1 : samplingRate(host.reputation, deps.samplingFloor);
   /** The draw in [0, 1) when the answer is kept, else undefined. A disputed host is checked on every answer. */
   const draw = (response: Pick<FinishedResponse, 'requestId' | 'host'>): number | undefined => {
-    const rate = response.host.underDispute ? 1 : samplingRate(response.host.reputation, deps.samplingFloor);
+    const rate = rateOf(response.host);
     const unit = deps.samplingUnit(response.requestId);
     return unit < rate ? unit / rate : undefined;
   };
+  /** Every answer offered counts as served; a host sampled above the floor is on probation. */
+  const tally = (response: Pick<FinishedResponse, 'host' | 'modelId'>, served: number, rescored: number) =>
+    deps.cost?.record(
+      response.modelId,
+      rateOf(response.host) > deps.samplingFloor ? 'probation' : 'steady',
+      served,
+      rescored,
+    );
   const keep = (sample: SampledResponse) =>
     deps.store
       .addSample(sample)
@@ -88,38 +103,53 @@ export function createResponseSampler(deps: ResponseSamplerDeps): ResponseSample
     receipt: response.receipt,
     servedAtMs: response.servedAtMs,
   });
+  /** Keeps one choice of a completion when every choice is verifiable and the answer is drawn; what it re-scores. */
+  const decide = (response: FinishedResponse): { decision: SamplingDecision; rescored: number } => {
+    const { choices } = response;
+    if (response.constrained) return { decision: 'unverified_constrained', rescored: 0 };
+    // Every choice must be verifiable, or a host could strip the ids of the one it made up.
+    const verifiable = (c: (typeof choices)[number]) => c.positions?.every((p) => p.top.length > 0) === true;
+    if (!deps.verifiable(response.modelId) || choices.length === 0 || !choices.every(verifiable))
+      return { decision: 'unverifiable', rescored: 0 };
+    const drawn = draw(response);
+    if (drawn === undefined) return { decision: 'not_drawn', rescored: 0 };
+    // Kept, the draw is uniform in [0, 1) again: it picks the choice re-scored, as it picks an embedding's input.
+    const choice = choices[Math.floor(drawn * choices.length)] as (typeof choices)[number];
+    const claimed = choice.positions as ClaimedPosition[];
+    void keep({
+      ...sampleOf(response),
+      payload: {
+        promptIds: response.promptIds,
+        claimed,
+        temperature: response.temperature,
+        stoppedByModel: choice.stoppedByModel,
+        ...(response.adjustments ? { adjustments: response.adjustments } : {}),
+      },
+    });
+    // The reference teacher-forces the prompt and the claimed tokens (one more after a claimed stop).
+    return {
+      decision: 'kept',
+      rescored: response.promptIds.length + claimed.length + (choice.stoppedByModel ? 1 : 0),
+    };
+  };
   return {
     offer(response) {
-      const { choices } = response;
-      if (response.constrained) return 'unverified_constrained';
-      // Every choice must be verifiable, or a host could strip the ids of the one it made up.
-      const verifiable = (c: (typeof choices)[number]) => c.positions?.every((p) => p.top.length > 0) === true;
-      if (!deps.verifiable(response.modelId) || choices.length === 0 || !choices.every(verifiable))
-        return 'unverifiable';
-      const drawn = draw(response);
-      if (drawn === undefined) return 'not_drawn';
-      // Kept, the draw is uniform in [0, 1) again: it picks the choice re-scored, as it picks an embedding's input.
-      const choice = choices[Math.floor(drawn * choices.length)] as (typeof choices)[number];
-      void keep({
-        ...sampleOf(response),
-        payload: {
-          promptIds: response.promptIds,
-          claimed: choice.positions as ClaimedPosition[],
-          temperature: response.temperature,
-          stoppedByModel: choice.stoppedByModel,
-          ...(response.adjustments ? { adjustments: response.adjustments } : {}),
-        },
-      });
-      return 'kept';
+      const { decision, rescored } = decide(response);
+      tally(response, response.promptIds.length + response.completionTokens, rescored);
+      return decision;
     },
     offerEmbedding(response) {
       const { inputIds, vectors } = response;
-      if (!deps.verifiable(response.modelId) || vectors.length !== inputIds.length || vectors.length === 0)
+      const served = inputIds.reduce((n, ids) => n + ids.length, 0);
+      if (!deps.verifiable(response.modelId) || vectors.length !== inputIds.length || vectors.length === 0) {
+        tally(response, served, 0);
         return 'unverifiable';
+      }
       const drawn = draw(response);
-      if (drawn === undefined) return 'not_drawn';
       // Kept, the draw is uniform in [0, 1) again: it picks the input, which the host cannot predict either.
-      const index = Math.floor(drawn * vectors.length);
+      const index = drawn === undefined ? -1 : Math.floor(drawn * vectors.length);
+      tally(response, served, inputIds[index]?.length ?? 0);
+      if (drawn === undefined) return 'not_drawn';
       void keep({
         ...sampleOf(response),
         payload: { embedding: { inputIds: inputIds[index] as number[], vector: vectors[index] as number[] } },

@@ -171,6 +171,7 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
           host: winner.route.host,
           modelId: model.id,
           promptIds: admitted.promptIds,
+          completionTokens: count.reduce((n, c) => n + c.completionTokens, 0),
           choices: answer.choices.map((choice) => ({
             positions: choice.positions,
             stoppedByModel: choice.finishReason === 'stop' && (stop == null || stop.length === 0),
