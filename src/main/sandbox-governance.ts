@@ -1,8 +1,8 @@
 // `agora sandbox --scenario governance`: a whole governance cycle on a real market in accelerated time (epochs of
-// 1.5 s). Genesis issues the operator's founding units; the founder sends units to two voters; a take-rate change is
-// proposed, voted with the balances checkpointed when its vote opened, queued through its timelock and executed by
-// the epoch boundary; a paid request before and after shows the running market taking the new rate; a second
-// proposal is defeated. Each named attack is tried and must be refused. Ends with one JSON line for tools.
+// 1.5 s). Genesis issues the operator's founding units; the founder sends units to two voters, one of whom delegates
+// to the other; a take-rate change is proposed, voted with the balances checkpointed when its vote opened, queued
+// through its timelock and executed by the epoch boundary; a paid request before and after shows the running market
+// taking the new rate; a second proposal is defeated. Each named attack is tried and must be refused. Ends with one JSON line for tools.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,8 @@ export type GovernanceSandboxResult = {
   votes_for: string;
   votes_against: string;
   votes_abstain: string;
+  /** units Bob delegated to Alice, counted in her vote */
+  delegated_units: string;
   active_power: string;
   snapshot_epoch: number;
   executed_at_epoch: number | null;
@@ -105,6 +107,8 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
         idempotency_key: `sandbox-${seed}-${to.account}`,
       });
     say(`the founder sent ${aliceUnits} units to Alice and ${bobUnits} to Bob`);
+    await api(bob.key, 'POST', '/v1/governance/delegations', { to: alice.account });
+    say('Bob delegates his voting power to Alice');
 
     let tried = 0;
     let refused = 0;
@@ -177,10 +181,11 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
     await vote(alice.key, id, 'for');
     const changed = await vote(alice.key, id, 'against');
     tried++;
-    const replacedNotAdded = changed.body.replaced && changed.body.power === String(aliceUnits);
+    const replacedNotAdded = changed.body.replaced && changed.body.power === String(aliceUnits + bobUnits);
     if (replacedNotAdded) refused++;
-    say(`attack: a double vote → ${replacedNotAdded ? 'replaced, not added' : 'NOT REPLACED'} (Alice now against)`);
-    await vote(bob.key, id, 'abstain');
+    say(
+      `attack: a double vote → ${replacedNotAdded ? 'replaced, not added' : 'NOT REPLACED'} (Alice now against, with Bob's ${bobUnits} delegated units)`,
+    );
     await vote(founder, doomed.body.id, 'against');
 
     const queued = await until(
@@ -225,6 +230,7 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
       ok:
         executed &&
         refused === tried &&
+        final.tally.against === String(aliceUnits + bobUnits) &&
         after.bps === String(newValue) &&
         after.exact &&
         defeated === 'defeated' &&
@@ -240,6 +246,7 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
       votes_for: final.tally.for,
       votes_against: final.tally.against,
       votes_abstain: final.tally.abstain,
+      delegated_units: String(bobUnits),
       active_power: final.quorum.active_power,
       snapshot_epoch: final.snapshot_epoch,
       executed_at_epoch: final.timeline.executed_epoch,
