@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'sandbox-engine': () => import('./commands/sandbox-engine-command.ts').then((m) => m.sandboxEngineCommand()),
   validator: () => import('./commands/validator-command.ts').then((m) => m.validatorCommand()),
   sim: () => import('./commands/sim-command.ts').then((m) => m.simCommand()),
+  gov: () => import('./commands/gov-command.ts').then((m) => m.govCommand()),
 };
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');

@@ -153,17 +153,17 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
     say(
       `proposal ${id}: ${PARAMETER} ${oldValue} → ${newValue}, ${created.body.state}, snapshot at epoch ${created.body.snapshot_epoch}`,
     );
-    // Alice proposes a smaller price step, which the founder will vote down.
-    const doomed = await api<ProposalView>(alice.key, 'POST', '/v1/governance/proposals', {
-      type: 'parameter_change',
-      payload: { parameter: 'price_max_step_bps', value: '1000' },
-    });
 
     await until(
       () => state(api, id),
       (s) => s === 'active',
       'the vote to open',
     );
+    // Alice (whose units are in this epoch's checkpoint now) proposes a smaller price step; the founder votes it down.
+    const doomed = await api<ProposalView>(alice.key, 'POST', '/v1/governance/proposals', {
+      type: 'parameter_change',
+      payload: { parameter: 'price_max_step_bps', value: '1000' },
+    });
     await api(founder, 'POST', '/v1/governance/transfers', {
       to: latecomer.account,
       units: '500000',
@@ -186,7 +186,6 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
     say(
       `attack: a double vote → ${replacedNotAdded ? 'replaced, not added' : 'NOT REPLACED'} (Alice now against, with Bob's ${bobUnits} delegated units)`,
     );
-    await vote(founder, doomed.body.id, 'against');
 
     const queued = await until(
       () => state(api, id),
@@ -221,7 +220,17 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
 
     const after = await paidTake(market, api);
     say(`a paid request now: cost ${after.cost} nano-units, take ${after.take} (${after.bps} bps)`);
-    const defeated = await state(api, doomed.body.id);
+    await until(
+      () => state(api, doomed.body.id),
+      (s) => s === 'active',
+      "Alice's vote to open",
+    );
+    await vote(founder, doomed.body.id, 'against');
+    const defeated = await until(
+      () => state(api, doomed.body.id),
+      (s) => s !== 'active',
+      "Alice's vote to close",
+    );
     say(`Alice's proposal: ${defeated}`);
     const executed = final.state === 'executed';
     return {
