@@ -32,9 +32,14 @@ const post = async (path: string, body: object, key = buyer.key) => {
 describe('POST /v1/embeddings', () => {
   it('lists each model with what it serves', async () => {
     const { data } = await client.models.list();
-    const byId = new Map(data.map((m) => [m.id, m as unknown as { capabilities: string[] }]));
+    const byId = new Map(
+      data.map((m) => [m.id, m as unknown as { capabilities: string[]; pricing: Record<string, string> }]),
+    );
     expect(byId.get(BUILTIN_MODEL_ID)?.capabilities).toEqual(['chat']);
     expect(byId.get(BUILTIN_EMBED_MODEL_ID)?.capabilities).toEqual(['embeddings']);
+    // An embedding model bills its input only: its input price alone.
+    expect(byId.get(BUILTIN_EMBED_MODEL_ID)?.pricing).toEqual({ prompt: formatNanos(BUILTIN_EMBED_PRICES.prompt) });
+    expect(Object.keys(byId.get(BUILTIN_MODEL_ID)?.pricing ?? {})).toContain('completion');
   });
 
   it('embeds a string and an array through the SDK (base64 on the wire), unit vectors, the same text the same vector', async () => {

@@ -18,6 +18,7 @@ const TABLES = [
   ['model_hosts', 'model_id, host_id'],
   ['model_versions', 'model_id, version'],
   ['probe_runs', 'ran_at, id'],
+  ['verification_profiles', 'model_id, engine_kind, hardware_class'],
   ['host_maintenance', 'id'],
   ['host_capacity', 'host_id, model_id'],
   ['host_format_counts', 'host_id, model_id, outcome'],

@@ -90,12 +90,27 @@ export type Schema = {
     strikes: Generated<number>;
     reputation: Generated<number>;
     suspended_at: Timestamp | null;
+    hardware_class: Generated<string>;
+    /** why its probed speed contradicts its declared class; null while it does not */
+    hardware_class_doubt: string | null;
   };
   host_format_counts: {
     host_id: string;
     model_id: string;
     outcome: string;
     answers: bigint;
+  };
+  verification_profiles: {
+    model_id: string;
+    engine_kind: string;
+    hardware_class: string;
+    /** jsonb: VerificationProfile */
+    profile: unknown;
+    /** jsonb: what the profile was fitted from (the calibration file beside it) */
+    calibration: unknown;
+    measured_at: string;
+    decode_tokens_per_second: number | null;
+    installed_at: Generated<Timestamp>;
   };
   host_capacity: {
     host_id: string;

@@ -37,7 +37,7 @@ export async function runReadinessProbes(
         stream: false,
       });
       if (response.kind !== 'json') return { passed: false, distances, reason: 'the host streamed a JSON request' };
-      text = response.answer.text;
+      text = response.answer.choices[0]?.text ?? '';
     } catch (error) {
       return { passed: false, distances, reason: `the probe failed: ${(error as Error).message}` };
     }

@@ -17,6 +17,7 @@ import { installAuthHook, requireRouteContracts, type RegisteredRoute } from './
 import { installAnswerHeaders } from './answer-headers.ts';
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerTrustRoutes } from './trust-routes.ts';
+import { registerVerificationRoutes, type VerificationRouteDeps } from './verification-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
 import { registerResponsesRoutes, type ResponsesRouteDeps } from './responses-routes.ts';
 import type { TrustDeps } from '../../../app/verification/disputes.ts';
@@ -38,6 +39,7 @@ export type MarketServerDeps = {
   admin: AdminRouteDeps;
   hosts: HostRouteDeps;
   trust: TrustDeps;
+  verification: VerificationRouteDeps;
   pricing: PricingRouteDeps;
   economics: EconomicsRouteDeps;
   governance: GovernanceRouteDeps;
@@ -91,6 +93,7 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   registerAdminRoutes(table, deps.admin);
   registerHostRoutes(table, deps.hosts);
   registerTrustRoutes(table, deps.trust);
+  registerVerificationRoutes(table, deps.verification);
   registerPricingRoutes(table, deps.pricing);
   registerEconomicsRoutes(table, deps.economics);
   registerGovernanceRoutes(table, deps.governance);

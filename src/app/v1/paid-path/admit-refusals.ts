@@ -111,15 +111,26 @@ export const aboveMaxPrice = (modelId: string, locked: TokenPrices, kind: Reques
   );
 
 /** The worst case this request was held for, and what it would take to fit what the key's limits leave. */
-type HoldContext = { hold: Nanos; price: LockedPrice; promptTokens: number; maxTokens: number; kind: RequestKind };
+type HoldContext = {
+  hold: Nanos;
+  price: LockedPrice;
+  promptTokens: number;
+  maxTokens: number;
+  choiceCount: number;
+  kind: RequestKind;
+};
+
+/** The completion tokens held for, as the buyer asked for them: max_tokens, for each of n choices. */
+const completionsHeld = ({ maxTokens, choiceCount }: HoldContext): string =>
+  choiceCount > 1 ? `max_tokens ${maxTokens} × n ${choiceCount}` : `max_tokens ${maxTokens}`;
 
 export function holdRefusal(refused: HoldRefusal, context: HoldContext): MarketError {
   if (refused.reason === 'key_inactive') return marketError('key_inactive', 'This key is revoked or expired.');
-  const { price, promptTokens, maxTokens, kind } = context;
+  const { price, promptTokens, choiceCount, kind } = context;
   const worstCase =
     kind === 'embeddings'
       ? `${promptTokens} input tokens at the locked price: ${formatNanos(context.hold)}`
-      : `prompt + max_tokens ${maxTokens} at the locked price: ${formatNanos(context.hold)}`;
+      : `prompt + ${completionsHeld(context)} at the locked price: ${formatNanos(context.hold)}`;
   if (refused.reason !== 'spend_limit')
     return marketError(
       'insufficient_credits',
@@ -134,14 +145,17 @@ export function holdRefusal(refused: HoldRefusal, context: HoldContext): MarketE
       { param: 'input' },
     );
   }
-  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos);
+  // the hold covers max_tokens for each choice, so what fits is shared among them
+  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos, choiceCount);
   const fix =
     fits > 0n
-      ? `lower max_tokens to ${fits} or less`
-      : 'not even one completion token fits after this prompt: shorten the prompt';
+      ? `lower max_tokens to ${fits} or less${choiceCount > 1 ? ` (or ask for fewer choices)` : ''}`
+      : choiceCount > 1
+        ? 'not even one completion token per choice fits after this prompt: ask for fewer choices or shorten the prompt'
+        : 'not even one completion token fits after this prompt: shorten the prompt';
   return marketError(
     'spend_limit_exceeded',
-    `This request's worst case (prompt ${promptTokens} tokens + max_tokens ${maxTokens}, at the locked price) is ${formatNanos(context.hold)}, ` +
+    `This request's worst case (prompt ${promptTokens} tokens + ${completionsHeld(context)}, at the locked price) is ${formatNanos(context.hold)}, ` +
       `but ${limits}. To fit, ${fix}; or ask for a higher limit.`,
     { param: 'max_tokens' },
   );
