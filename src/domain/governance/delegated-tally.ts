@@ -13,12 +13,12 @@ export function powerOf(
   holdings: readonly CheckpointHolding[],
   voted: ReadonlySet<string>,
 ): { power: bigint; sources: PowerSource[] } {
-  const sources: PowerSource[] = [];
-  for (const h of holdings) {
-    if (h.accountId === voterAccountId) sources.push({ kind: 'own', units: h.units });
-    else if (h.delegateAccountId === voterAccountId && !voted.has(h.accountId))
+  // The voter's own units first, then its delegators' in account order: a receipt reads the same every time.
+  const own = holdings.find((h) => h.accountId === voterAccountId);
+  const sources: PowerSource[] = own ? [{ kind: 'own', units: own.units }] : [];
+  for (const h of [...holdings].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)))
+    if (h.delegateAccountId === voterAccountId && !voted.has(h.accountId))
       sources.push({ kind: 'delegated', from: h.accountId, units: h.units });
-  }
   return { power: sources.reduce((sum, s) => sum + s.units, 0n), sources };
 }
 
