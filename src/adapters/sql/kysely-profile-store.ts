@@ -26,7 +26,9 @@ export function createKyselyProfileStore(db: Kysely<Schema>): ProfileStore {
       let query = db
         .selectFrom('verification_profiles')
         .selectAll()
-        .orderBy(['model_id', 'engine_kind', 'hardware_class']);
+        .orderBy('model_id')
+        .orderBy('engine_kind')
+        .orderBy('hardware_class');
       if (modelId !== undefined) query = query.where('model_id', '=', modelId);
       return (await query.execute()).map((r): InstalledProfile => ({
         modelId: r.model_id,

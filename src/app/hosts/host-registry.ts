@@ -112,11 +112,12 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       return `the probe's prompt is ${counted} tokens under this SKU's tokenizer${embeds ? '' : ' and chat template'}; the host counted ${String(claimed)}`;
     const tooSlow = embeds ? undefined : await speedRefusal(deps, target, modelId, sold.tokenizer);
     if (tooSlow) return tooSlow;
-    if (embeds || !sold.launch) return undefined;
+    if (!sold.launch) return undefined;
+    const { readiness, embedding } = sold.launch.manifest;
     const ready = await runReadinessProbes(
       deps,
       { baseUrl: target.baseUrl, bearer: target.forwardSecret, upstreamModel: modelId },
-      sold.launch.manifest.readiness,
+      { ...readiness, embedding },
       sold.tokenizer,
     );
     return ready.reason ?? undefined;
