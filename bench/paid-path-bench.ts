@@ -10,6 +10,7 @@
 //   --slow-host     the hosts scenario (four hosts, one slow, with and without hedging)
 //   --check         compare the floor multiples with bench/baseline.json; exit 1 when one is > 25 % worse
 //   --save-baseline write this run's floor multiples to bench/baseline.json   --json FILE   every run, as JSON
+// It ends with what verification costs (bench/verification-cost-bench.ts: the sampler's own decisions).
 //   --profile DIR   the markets profile their main thread while they serve: DIR/<target>.cpuprofile (read them
 //                   with bench/profile-summary.ts)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -37,6 +38,7 @@ import {
   type Target,
 } from './bench-figures.ts';
 import { benchSlowHost } from './hosts-bench.ts';
+import { benchVerificationCost, formatCostRun } from './verification-cost-bench.ts';
 import { cpuUs, processTree } from './process-cpu.ts';
 
 /** ../shared/bench beside the checkout; AGORA_BENCH_DIR where it lies elsewhere */
@@ -360,6 +362,8 @@ try {
       ),
     );
   }
+
+  console.log(formatCostRun(await benchVerificationCost()));
 
   if (options['scale-out'] && postgres) {
     const first = endpoints.find((e) => e.target === 'postgres')!;

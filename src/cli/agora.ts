@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sandbox: () => import('./commands/sandbox-command.ts').then((m) => m.sandboxCommand()),
   'sandbox-engine': () => import('./commands/sandbox-engine-command.ts').then((m) => m.sandboxEngineCommand()),
   validator: () => import('./commands/validator-command.ts').then((m) => m.validatorCommand()),
+  verify: () => import('./commands/verify-command.ts').then((m) => m.verifyCommand()),
   sim: () => import('./commands/sim-command.ts').then((m) => m.simCommand()),
 };
 

@@ -1,6 +1,6 @@
 // The operator's page: requests/s, error rate and latency percentiles over time; hosts with health, circuit, share
 // of traffic and scorecard; models and prices with the hosts' asks beside them and the price history; ledger totals;
-// epoch reports; incidents.
+// epoch reports; what verification costs; incidents.
 import { useState } from 'preact/hooks';
 import { ErrorNote, Figures, Section, Table, latency, percent, when } from './components.tsx';
 import { IncidentsPanel } from './incidents-panel.tsx';
@@ -120,6 +120,33 @@ function Prices() {
   );
 }
 
+/** Verification compute as a share of serving compute, per model, on the gateway instance the console talks to. */
+function VerificationCost() {
+  const cost = useData('verification-cost', () => market.admin.verificationCost());
+  const share = (t: { share: number; served_tokens: number }) =>
+    t.served_tokens === 0 ? '—' : `${(t.share * 100).toFixed(2)} %`;
+  return (
+    <Section title="Verification cost">
+      <ErrorNote error={cost.error} />
+      <Table
+        testId="ops-verification-cost"
+        rows={cost.data?.data}
+        empty="No answers served on this gateway instance yet."
+        columns={[
+          { label: 'Model', cell: (c) => c.model },
+          { label: 'Re-scored ÷ served (all hosts)', cell: (c) => share(c.overall) },
+          { label: 'At steady state (no probation)', cell: (c) => share(c.steady) },
+          { label: 'Goal', cell: (c) => `≤ ${(c.goal * 100).toFixed(0)} %` },
+          {
+            label: 'Tokens served / re-scored',
+            cell: (c) => `${c.overall.served_tokens} / ${c.overall.rescored_tokens}`,
+          },
+        ]}
+      />
+    </Section>
+  );
+}
+
 export function OperatorPage() {
   const hosts = useData('hosts', () => market.admin.listHosts());
   const ledger = useData('ledger', () => market.admin.ledgerByKind());
@@ -147,6 +174,7 @@ export function OperatorPage() {
         />
       </Section>
       <Prices />
+      <VerificationCost />
       <Section title="Ledger totals">
         <ErrorNote error={ledger.error} />
         <Table

@@ -17,6 +17,8 @@ import type { CapacityStore } from '../app/hosts/capacity-store.ts';
 import type { ApiKeyRecord, Clock, Logger, Random } from '../app/ports.ts';
 import type { MarketCatalog } from '../app/v1/market-catalog.ts';
 import { serveCompletion, type ServeCompletionDeps } from '../app/v1/serve-completion.ts';
+import { reviewHostClass } from '../app/verification/host-profiles.ts';
+import type { ProfileStore } from '../app/verification/profile-store.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 
 const PROBE_ACCOUNT_ID = 'market-probes';
@@ -47,6 +49,8 @@ export async function createCapacityProbing(
     logger: Logger;
     clock: Clock;
     random: Random;
+    /** a probe's speed confirms or casts doubt on the host's hardware class */
+    profiles: Pick<ProfileStore, 'listProfiles' | 'hostClass' | 'setClassDoubt'>;
   },
   options: CapacityProbingOptions,
 ): Promise<CapacityProbing> {
@@ -64,7 +68,10 @@ export async function createCapacityProbing(
       }
       return key;
     },
-    record: (measurement) => deps.store.recordCapacity(measurement),
+    async record(measurement) {
+      await deps.store.recordCapacity(measurement);
+      await reviewHostClass({ store: deps.profiles, logger: deps.logger }, measurement);
+    },
     clock: deps.clock,
     random: deps.random,
     newRequestId: () => randomUUID().replaceAll('-', ''),

@@ -37,6 +37,8 @@ export type HostAgentOptions = {
   engine: HostEngine;
   /** requests the engine serves at once (declared; the market routes others elsewhere first) */
   maxConcurrency: number;
+  /** what the engine runs on, e.g. `cpu`, `gpu` (default `cpu`): verification profiles are kept per class */
+  hardwareClass?: string | undefined;
   dataDir: string;
   modelCacheDir: string;
   /** where the engine listens; `announce` is the address the market is told (default: this one) */
@@ -130,7 +132,8 @@ type MarketPricing = { model: string; base: { prompt: string; completion: string
 type MarketModelCard = {
   id: string;
   context_length: number;
-  pricing: { prompt: string; completion: string };
+  /** an embedding model's has no completion price */
+  pricing: { prompt: string; completion?: string };
   sku: { digest: string; quantization: string };
 };
 
@@ -188,7 +191,11 @@ async function serveEngine(
       digest: card.sku.digest,
       quantization: card.sku.quantization,
       context_length: card.context_length,
-      ask: baseOf.get(card.id) ?? card.pricing,
+      // An embedding answer has no completion tokens: its ask's completion price never bills anything.
+      ask: baseOf.get(card.id) ?? {
+        prompt: card.pricing.prompt,
+        completion: card.pricing.completion ?? card.pricing.prompt,
+      },
     }));
   if (models.length === 0)
     throw new Error(
@@ -227,6 +234,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       forward_secret: forwardSecret,
       engine: served.engine,
       max_concurrency: options.maxConcurrency,
+      ...(options.hardwareClass ? { hardware_class: options.hardwareClass } : {}),
       models: served.models,
     };
     let registered = await register(marketUrl, identity, registration);

@@ -11,6 +11,7 @@ import type { CheckEvent } from '../app/verification/verifier.ts';
 import type { MarketRules } from '../domain/economics/market-rules.ts';
 import type { FormatRules } from '../domain/formats/format-scorecard.ts';
 import type { MaintenanceRules } from '../domain/hosts/maintenance.ts';
+import type { GovernanceRules } from '../domain/governance/governed-rules.ts';
 import type { Nanos } from '../domain/money/nanos.ts';
 import type { HealthRules } from '../domain/status/availability.ts';
 import type { CapacityProbingOptions } from './capacity-probing.ts';
@@ -31,6 +32,12 @@ export type MarketOptions = {
   /** how often this instance settles due epochs; 0: only on demand (POST /admin/epochs/settle) or by another instance */
   settlementIntervalMs: number;
   starterCredits: Nanos;
+  /**
+   * governance's genesis: its rules and the units issued once when the market is created (default: a founding
+   * allocation to the operator's account and an equal treasury share). Every governed rule here and above is a
+   * genesis value: read when the market is created, changed afterwards only by proposals.
+   */
+  governance?: { rules?: GovernanceRules; genesis?: { founderUnits: bigint; treasuryUnits: bigint } } | undefined;
   demoCredits: Nanos;
   leaseChunkNanos: Nanos;
   /** per key, unless the key sets its own */

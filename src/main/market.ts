@@ -30,10 +30,13 @@ import { createKyselyModelVersionStore } from '../adapters/sql/kysely-model-vers
 import { fileDigest, loadTokenizerDir, placeTokenizerFiles } from '../adapters/tokenizers/launched-tokenizers.ts';
 import type { ModelLaunchDeps } from '../app/models/model-launch.ts';
 import { HOST_HEARTBEAT_MS } from '../domain/hosts/liveness.ts';
+
 import { ensureDemoAccount, ensureOperatorKey } from './market-accounts.ts';
 import { ensureBuiltinModel } from './builtin-model.ts';
 import { recordMarketUrl } from './market-url-file.ts';
 import { createCapacityProbing } from './capacity-probing.ts';
+import { createKyselyProfileStore } from '../adapters/sql/kysely-profile-store.ts';
+import { installShippedProfiles } from './verification-profile-files.ts';
 import type { ServeCompletionDeps } from '../app/v1/serve-completion.ts';
 import type { RunningHostAgent } from './host-agent.ts';
 import type { HostRegistryDeps } from '../app/hosts/host-registry.ts';
@@ -41,6 +44,7 @@ import { hashApiKey } from '../domain/keys/api-key.ts';
 import { hostIdFor, verifyHostSignature } from '../adapters/keys/host-identity.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { createKyselyVerificationStore } from '../adapters/sql/kysely-verification-store.ts';
+import { createVerificationCostMeter } from '../app/verification/verification-cost.ts';
 import { createSampler, createVerifier, isBuiltinModel, launchedReferences } from './verification.ts';
 import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
 import { createKyselyPricingStore } from '../adapters/sql/kysely-pricing-store.ts';
@@ -57,6 +61,10 @@ import { createKyselyStatusStore } from '../adapters/sql/kysely-status-store.ts'
 
 import { marketDatabase, type MarketOptions } from './market-options.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
+import { startMarketGovernance, type MarketGovernance } from './market-governance.ts';
+
+/** How often the published verification profiles are re-read (an installed calibration shows within this). */
+const PROFILE_REFRESH_MS = 10_000;
 
 export type { MarketOptions };
 
@@ -80,6 +88,7 @@ export type RunningMarket = {
   verifyNow: (() => Promise<void>) | undefined;
   verification: VerificationStore;
   economics: EconomicsStore;
+  governance: MarketGovernance;
   close(): Promise<void>;
 };
 
@@ -107,12 +116,15 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         hostsOnline: router.onlineRoutes(m.routes).length,
         promptNanos: m.promptPrice,
         completionNanos: m.completionPrice,
+        capabilities: m.capabilities,
       }));
     const formats = createFormatQuality(options.formatRules ?? DEFAULT_FORMAT_RULES);
+    const verificationCost = createVerificationCostMeter();
     const metrics = createMarketMetrics({
       hostStates: () => router.hostStates(),
       models: modelHealth,
       formatStates: () => formats.states(),
+      verificationCosts: () => verificationCost.costs(),
     });
     const scheduler =
       options.time?.scheduler ??
@@ -122,9 +134,13 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     await ensureBuiltinModel(store, options.modelCacheDir);
     const modelVersions = createKyselyModelVersionStore(database.db);
     const tokenizerOf = createTokenizerCache(modelVersions);
-    const ceilingMultiple = options.economics.pricing.ceilingMultiple;
-    const catalog = createMarketCatalog(await loadCatalog(store, tokenizerOf, clock, ceilingMultiple));
-    const reloadCatalog = async () => catalog.replace(await loadCatalog(store, tokenizerOf, clock, ceilingMultiple));
+    const governance = await startMarketGovernance(database.db, logger, options);
+    // Every governed rule is read through the registry: an executed proposal applies at the next read.
+    const live = governance.registry.live;
+    const rules = live.market;
+    const catalog = createMarketCatalog(await loadCatalog(store, tokenizerOf, clock, rules.pricing.ceilingMultiple));
+    const reloadCatalog = async () =>
+      catalog.replace(await loadCatalog(store, tokenizerOf, clock, rules.pricing.ceilingMultiple));
 
     const authenticator = createKeyAuthenticator({ keys: createKyselyKeyStore(database.db), clock });
     const timedWriter: BillingWriter = {
@@ -173,13 +189,12 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       clock,
       random,
       heartbeatIntervalMs: HOST_HEARTBEAT_MS,
-      bonds: options.economics.bonds,
+      bonds: rules.bonds,
       onAttempt: metrics.hostAttempt,
       formatFactors: (modelId) => formats.factors(modelId),
     });
     const pricing = createKyselyPricingStore(database.db);
     const economics = createKyselyEconomicsStore(database.db);
-    const rules = options.economics;
     const onlineAsks = (modelId: string) => router.onlineRoutes(catalog.get(modelId)?.routes ?? []).map((r) => r.ask);
     const demandPricing = createDemandPricing(
       { store: pricing, catalog, clock, takeBusyTime: () => router.takeBusyTime(), onlineAsks },
@@ -195,6 +210,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       } finally {
         end();
       }
+      await governance.boundary();
     };
     const strikes = new Map<string, number>();
     const recordTallies = async () => {
@@ -212,6 +228,11 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     });
     const engines = createOpenAiEngineClient();
     const verification = createKyselyVerificationStore(database.db);
+    const profiles = createKyselyProfileStore(database.db);
+    await installShippedProfiles(profiles);
+    // What /v1/models/{id} publishes, re-read on a schedule (a public route reads no database).
+    let publishedProfiles = await profiles.listProfiles();
+    const refreshProfiles = async () => void (publishedProfiles = await profiles.listProfiles());
     let url = '';
     const registry: HostRegistryDeps = {
       store,
@@ -224,12 +245,13 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       hashToken: hashApiKey,
       reloadCatalog,
       admission: options.hostAdmission,
+      profiles,
     };
     const serve: ServeCompletionDeps = {
       catalog,
       router,
       budget,
-      rateLimiter: createKeyRateLimiter(clock, options.rateLimits),
+      rateLimiter: createKeyRateLimiter(clock, live.rateLimits),
       engines,
       clock,
       logger,
@@ -239,14 +261,21 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
           traffic.observe(observation);
         },
       },
-      split: options.economics.split,
+      split: rules.split,
       verifySignature: verifyHostSignature,
       hedgedModels: new Set(options.hedgedModels),
       strikes: { add: (hostId) => void strikes.set(hostId, (strikes.get(hostId) ?? 0) + 1) },
-      sampler: await createSampler(store, verification, options.verification, logger, (modelId) => {
-        const model = catalog.get(modelId);
-        return model?.launch ? model.launch.manifest.reference !== undefined : isBuiltinModel(modelId);
-      }),
+      sampler: await createSampler(
+        store,
+        verification,
+        live,
+        logger,
+        (modelId) => {
+          const model = catalog.get(modelId);
+          return model?.launch ? model.launch.manifest.reference !== undefined : isBuiltinModel(modelId);
+        },
+        verificationCost,
+      ),
       formats: {
         record(modelId, hostId, outcome) {
           formats.record(modelId, hostId, outcome);
@@ -295,7 +324,10 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         serve,
         admin,
         store,
-        starterCredits: options.starterCredits,
+        get starterCredits() {
+          return live.starterCredits;
+        },
+        verificationProfiles: (modelId) => publishedProfiles.filter((p) => p.modelId === modelId),
       },
       responses: { serve, store: createKyselyResponseStore(database.db), clock },
       admin: {
@@ -331,6 +363,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         sampleSpanMs: options.trafficSampleMs,
       },
       trust: { store: verification, ids: cryptoIds },
+      verification: { costs: () => verificationCost.costs(), profiles, installed: refreshProfiles },
       pricing: {
         store: pricing,
         rules: rules.pricing,
@@ -352,6 +385,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
         clock,
         rules,
       },
+      governance: { store: governance.store, registry: governance.registry },
       system: {
         ready: () => store.getSetting('readiness-probe').then(() => true),
         serverUrl: () => url,
@@ -376,8 +410,11 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
             store: verification,
             modelCacheDir: options.modelCacheDir,
             logger,
-            convictionSlashBps: rules.bonds.convictionSlashBps,
+            get convictionSlashBps() {
+              return rules.bonds.convictionSlashBps;
+            },
             launchedReference: launchedReferences(modelVersions),
+            profiles,
             // A convicted host leaves the routes at once, not at the next reload.
             onCheck: (event) => {
               if (event.counted) metrics.verificationCheck(event.modelId, event.verdict.passed);
@@ -392,13 +429,19 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
     if (verifier) cleanups.push(() => verifier.close());
     const probing =
       options.capacityProbes.intervalMs > 0
-        ? await createCapacityProbing({ admin, store, catalog, serve, logger, clock, random }, options.capacityProbes)
+        ? await createCapacityProbing(
+            { admin, store, catalog, serve, logger, clock, random, profiles },
+            options.capacityProbes,
+          )
         : undefined;
     // Every background job of this instance, in one place; the scheduler stops them all at shutdown.
     const jobs: ReadonlyArray<readonly [name: string, intervalMs: number | (() => number), job: Job]> = [
       ['key refresh', 500, () => authenticator.refresh()],
+      ['verification profiles', PROFILE_REFRESH_MS, refreshProfiles],
       // Hosts' heartbeats land in the database (from any instance): re-read the routes to see who is alive.
       ['catalog reload', HOST_HEARTBEAT_MS, reloadCatalog],
+      // Another instance (or its boundary step) may have executed a proposal.
+      ['parameter reload', HOST_HEARTBEAT_MS, () => governance.registry.reload()],
       ['lease maintenance', 15_000, () => budget.maintain()],
       ['lease reclaim', 30_000, () => billingStore.reclaimExpired(clock.nowMs())],
       ['repricing', Math.min(1_000, rules.pricing.intervalMs), reprice],
@@ -431,6 +474,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
       verifyNow: verifier?.drain,
       verification,
       economics,
+      governance,
       close: closeAll,
     };
   } catch (error) {

@@ -50,7 +50,8 @@ export type FormatFailuresResult = {
   model_from_manifest: boolean;
 };
 
-const TOOLS = [
+/** Two tools with required string arguments (the tools scenario calls them too). */
+export const SANDBOX_TOOLS = [
   {
     type: 'function',
     function: {
@@ -82,7 +83,7 @@ function toolRequest(prng: ReturnType<typeof createPrng>): Record<string, unknow
   return {
     model: BUILTIN_MODEL_ID,
     messages: [{ role: 'user', content: prompt }],
-    tools: TOOLS,
+    tools: SANDBOX_TOOLS,
     tool_choice: prng.nextUnit() < 0.5 ? 'required' : { type: 'function', function: { name: named } },
     temperature: prng.nextUnit() < 0.5 ? 0 : 0.7,
     max_tokens: 96,
@@ -234,7 +235,7 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
 
 /** Prometheus text exposition lines as name, labels and value (comments skipped). */
-function parseMetrics(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+export function parseMetrics(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
   return text.split('\n').flatMap((line) => {
     const sample = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!sample) return [];

@@ -6,6 +6,7 @@ import { createKyselyVerificationStore } from '../adapters/sql/kysely-verificati
 import type { CheckEvent } from '../app/verification/verifier.ts';
 import { withDatabase, type MarketData } from './offline-database.ts';
 import { createVerifier, launchedReferences } from './verification.ts';
+import { createKyselyProfileStore } from '../adapters/sql/kysely-profile-store.ts';
 import { createKyselyModelVersionStore } from '../adapters/sql/kysely-model-version-store.ts';
 import { createTimerScheduler } from '../adapters/time/timer-scheduler.ts';
 import { DEFAULT_BOND_RULES } from '../domain/economics/bonds.ts';
@@ -29,6 +30,7 @@ export function runValidator(data: MarketData, options: ValidatorOptions): Promi
       logger,
       convictionSlashBps: DEFAULT_BOND_RULES.convictionSlashBps,
       launchedReference: launchedReferences(createKyselyModelVersionStore(database.db)),
+      profiles: createKyselyProfileStore(database.db),
       onCheck: options.onCheck,
     });
     const scheduler = createTimerScheduler((name, error) => logger.error({ err: String(error) }, `${name} failed`));

@@ -6,8 +6,11 @@ import type { Logger } from '../app/ports.ts';
 import type { ModelVersionStore } from '../app/models/model-version-store.ts';
 import type { SettingsStore } from '../app/settings-store.ts';
 import { createResponseSampler, type ResponseSampler } from '../app/verification/response-sampling.ts';
+import type { VerificationCostMeter } from '../app/verification/verification-cost.ts';
 import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../app/verification/verifier.ts';
 import type { VerificationStore } from '../app/verification/verification-store.ts';
+import { hostProfile } from '../app/verification/host-profiles.ts';
+import type { ProfileStore } from '../app/verification/profile-store.ts';
 import { DEFAULT_CONVICTION_RULE } from '../domain/verification/conviction.ts';
 import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
@@ -39,10 +42,12 @@ const SAMPLING_SECRET = 'verification-sampling-secret';
 export async function createSampler(
   store: SettingsStore,
   verification: VerificationStore,
-  options: VerificationOptions,
+  /** read at every answer: the floor is a governed parameter */
+  rules: { samplingFloor: number },
   logger: Logger,
   /** whether a reference engine can re-score the model's answers (the built-in one, or a manifest's) */
   verifiable: (modelId: string) => boolean,
+  cost: VerificationCostMeter,
 ): Promise<ResponseSampler> {
   let secret = await store.getSetting(SAMPLING_SECRET);
   if (!secret) {
@@ -52,9 +57,12 @@ export async function createSampler(
   return createResponseSampler({
     store: verification,
     samplingUnit: hmacSamplingUnit(secret),
-    samplingFloor: options.samplingFloor,
+    get samplingFloor() {
+      return rules.samplingFloor;
+    },
     verifiable,
     logger,
+    cost,
   });
 }
 
@@ -96,6 +104,8 @@ export function createVerifier(deps: {
   convictionSlashBps: bigint;
   /** the reference a launched model's live manifest names; undefined when it has none */
   launchedReference(modelId: string): Promise<LaunchedReference | undefined>;
+  /** the SKUs' profiles and the hosts' classes: each host is judged by its own profile */
+  profiles: Pick<ProfileStore, 'listProfiles' | 'hostClass'>;
   onCheck?: (event: CheckEvent) => void;
 }): Verifier {
   // One engine per weights file, loaded on first use and kept until close.
@@ -127,8 +137,12 @@ export function createVerifier(deps: {
     verifySignature: verifyHostSignature,
     rule: DEFAULT_CONVICTION_RULE,
     threshold: HONEST_MEAN_TV_THRESHOLD,
+    profileFor: async (hostId: string, modelId: string) => (await hostProfile(deps.profiles, hostId, modelId))?.profile,
     embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
-    convictionSlashBps: deps.convictionSlashBps,
+    // A getter: the slash is a governed parameter, read at each conviction.
+    get convictionSlashBps() {
+      return deps.convictionSlashBps;
+    },
     ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
   };
   let pass: Promise<void> | undefined;

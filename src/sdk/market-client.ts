@@ -2,6 +2,7 @@
 // per route, its input typed by the request schemas and its answer parsed by the response schema. It uses only
 // `fetch`, so it runs in node (the CLI, tests) and in the browser (the console).
 import { adminRoutes } from '../contracts/routes/admin-routes.ts';
+import { governanceRoutes } from '../contracts/routes/governance-routes.ts';
 import { hostRoutes } from '../contracts/routes/host-routes.ts';
 import { consoleRoutes, systemRoutes } from '../contracts/routes/public-routes.ts';
 import { v1Routes } from '../contracts/routes/v1-routes.ts';
@@ -126,6 +127,7 @@ export function createMarketClient(options: MarketClientOptions) {
     hosts: routesClient(options, hostRoutes),
     console: routesClient(options, consoleRoutes),
     system: routesClient(options, systemRoutes),
+    governance: routesClient(options, governanceRoutes),
   };
 }
 export type MarketClient = ReturnType<typeof createMarketClient>;

@@ -33,9 +33,13 @@ describe('status and incidents', () => {
     expect(model?.state).toBe('operational');
     expect(model?.hosts_online).toBe(1);
     expect(model?.price.prompt).toBe(pricing.data.find((p) => p.model === 'agora-tiny')?.price.prompt);
-    expect(model?.ttft_ms_1h.p50).toBeGreaterThan(0);
-    expect(model?.ttft_ms_1h.p95).toBeGreaterThanOrEqual(Number(model?.ttft_ms_1h.p50 ?? 0));
+    expect(model?.ttft_ms_1h?.p50).toBeGreaterThan(0);
+    expect(model?.ttft_ms_1h?.p95).toBeGreaterThanOrEqual(Number(model?.ttft_ms_1h?.p50 ?? 0));
     expect(model?.uptime['24h']).toBeGreaterThan(0);
+    // An embedding model: its input price alone, and no first token to time.
+    const embed = (await status()).models.find((m) => m.id === 'agora-tiny-embed');
+    expect(embed?.price).toEqual({ prompt: pricing.data.find((p) => p.model === 'agora-tiny-embed')?.price.prompt });
+    expect(embed?.ttft_ms_1h).toBeNull();
   });
 
   it('keeps an incident timeline, resolves it once, and refuses bad input in the API format', async () => {
@@ -147,6 +151,21 @@ describe('the status page', () => {
     });
     expect(html).toContain('First token p50 / p95 (1 h, s)');
     expect(cellsOf(html)).toEqual(['≤ 30 / > 30', '≤ 0.25 / ≤ 2.5']);
+  });
+
+  it('shows an embedding model with its input price only and no first-token time', () => {
+    const html = renderStatusPage({
+      generatedAtMs: 0,
+      incidents: [],
+      models: [
+        { ...model, ttftMs: { p50: 100, p95: 500 } },
+        { ...model, id: 'e', price: { promptNanos: 20n, completionNanos: null }, ttftMs: null },
+      ],
+    });
+    const row = /<tr data-model="e">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
+    expect(row).toContain('<td>n/a (embeddings)</td>');
+    expect(row).toContain('<td>0.00000002 per input token</td>');
+    expect(cellsOf(html)).toEqual(['≤ 100 / ≤ 500']);
   });
 
   it('shows milliseconds when every latency is under a second', () => {

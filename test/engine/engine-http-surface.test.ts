@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildEngineServer } from '../../src/adapters/http/engine-host/build-engine-server.ts';
-import type { LlamaEngine } from '../../src/adapters/engines/builtin/llama-engine.ts';
+import type { GenerationEvent, LlamaEngine } from '../../src/adapters/engines/builtin/llama-engine.ts';
 import { loadTinyEngine, tinyModelFiles } from '../support/tiny-engine.ts';
 
 const MODEL = 'agora-tiny';
@@ -141,6 +141,49 @@ describe('engine HTTP surface', () => {
       status: 400,
       code: 'unsupported_parameter',
     });
+  });
+
+  it('ends a stream whose engine fails mid-generation with an error event and no [DONE], free or grammar-constrained', async () => {
+    // The same engine, dying after its first token (a crashed sequence, a lost device).
+    const dying = async function* (events: AsyncGenerator<GenerationEvent>) {
+      let tokens = 0;
+      for await (const event of events) {
+        if (event.type === 'token' && ++tokens > 1) throw new Error('the engine died');
+        yield event;
+      }
+    };
+    const failing: LlamaEngine = {
+      ...engine,
+      generate: (request) => dying(engine.generate(request)),
+      generateConstrained: (request, grammar) => dying(engine.generateConstrained(request, grammar)),
+    };
+    const started = await startEngineServer(failing);
+    try {
+      const stream = async (body: object) => {
+        const res = await fetch(`${started.baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: MODEL, max_tokens: 40, temperature: 0, stream: true, ...body }),
+        });
+        expect(res.status).toBe(200);
+        return (await res.text()).split('\n\n').filter((block) => block.startsWith('data: '));
+      };
+      const free = await stream({ messages: [{ role: 'user', content: 'Tell me about the market.' }] });
+      const constrained = await stream({
+        messages: [{ role: 'user', content: 'What is it like in Oslo?' }],
+        tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+        tool_choice: 'required',
+      });
+      for (const events of [free, constrained]) {
+        expect(events.length).toBeGreaterThan(1);
+        expect(events).not.toContain('data: [DONE]');
+        expect(JSON.parse(events.at(-1)!.slice('data: '.length))).toMatchObject({
+          error: { type: 'server_error', code: 'engine_failed' },
+        });
+      }
+    } finally {
+      await started.server.close();
+    }
   });
 
   it('answers 503 with Retry-After when every sequence is busy and the queue is full', async () => {

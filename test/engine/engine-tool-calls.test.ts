@@ -166,4 +166,33 @@ describe('built-in engine tools', () => {
       message: expect.stringContaining('/properties/n/minimum'),
     });
   });
+  it('answers n choices under the grammar, each its own call that parses and matches the schema, streamed and not', async () => {
+    const body = {
+      model: MODEL,
+      messages: [{ role: 'user' as const, content: 'What is it like in Oslo?' }],
+      tools,
+      tool_choice: { type: 'function' as const, function: { name: 'get_weather' } },
+      seed: 9,
+      n: 2,
+    };
+    const res = await client.chat.completions.create(body);
+    expect(res.choices.map((c) => c.index)).toEqual([0, 1]);
+    const args = res.choices.map((c) => {
+      const call = c.message.tool_calls?.[0];
+      return call?.type === 'function' ? call.function.arguments : '';
+    });
+    for (const text of args) expect(validates(weather, text)).toBe(true);
+    expect(new Set(args).size).toBeGreaterThan(1);
+    const stream = await client.chat.completions.create({ ...body, stream: true });
+    const assemblies = new Map<number, ToolCallAssembly>();
+    for await (const chunk of stream)
+      for (const choice of chunk.choices) {
+        const assembly = assemblies.get(choice.index) ?? new ToolCallAssembly();
+        assembly.add(choice.delta.tool_calls);
+        assemblies.set(choice.index, assembly);
+      }
+    expect([...assemblies.keys()]).toEqual([0, 1]);
+    // the same seeds give the same choices, streamed or not
+    expect([...assemblies.values()].map((a) => a.calls()[0]?.arguments)).toEqual(args);
+  });
 });

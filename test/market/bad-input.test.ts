@@ -32,10 +32,11 @@ describe('refusals in the OpenAI envelope', () => {
     await expect(client(key).chat.completions.create({ ...chat, temperature: 5 })).rejects.toBeInstanceOf(
       OpenAI.BadRequestError,
     );
-    await expect(client(key).chat.completions.create({ ...chat, n: 3 })).rejects.toMatchObject({
+    await expect(client(key).chat.completions.create({ ...chat, n: 9 })).rejects.toMatchObject({
       status: 400,
+      type: 'invalid_request_error',
       param: 'n',
-      message: expect.stringMatching(/not served yet: send n = 1/),
+      message: expect.stringMatching(/at most 8 choices per request/),
     });
     await expect(client(key).chat.completions.create({ ...chat, logit_bias: { '99999999': 1 } })).rejects.toMatchObject(
       { status: 400, code: 'invalid_logit_bias', param: 'logit_bias' },

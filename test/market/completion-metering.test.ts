@@ -1,6 +1,6 @@
 // Completion metering on the tiny model's real tokenizer: exact host ids are billed as they are (even a sequence
 // the tokenizer would not produce from the text), anything else is counted from the text and never above the
-// host's own count, and a usage claim that is not the count of the host's ids is flagged.
+// host's own count, and a usage claim that is not the count of the host's ids is flagged — for one choice and for n.
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,17 @@ beforeAll(async () => {
   tokenizer = await loadMeteringTokenizer(join(dir, 'tokenizer.json'), join(dir, 'tokenizer_config.json'));
 });
 
+/** One choice metered: its count, and whether the claim was flagged. */
+function meterOne(text: string, hostIds: readonly number[] | undefined, claimed: number | undefined) {
+  const metered = meterCompletion(tokenizer, [{ text, hostIds }], claimed);
+  return { ...metered.choices[0], usageClaimMismatch: metered.usageClaimMismatch };
+}
+
 describe('completion metering', () => {
   it("bills a host's exact ids, even a non-canonical sequence for the same text", () => {
     const text = 'The market is a place where hosts sell tokens.';
     const canonical = tokenizer.encode(text);
-    expect(meterCompletion(tokenizer, text, canonical, canonical.length)).toEqual({
+    expect(meterOne(text, canonical, canonical.length)).toEqual({
       tokens: canonical.length,
       source: 'host_ids',
       usageClaimMismatch: undefined,
@@ -27,13 +33,13 @@ describe('completion metering', () => {
     // Byte by byte: what sampling may produce; it decodes to the same text, so it is billed as sent.
     const bytes = [...Buffer.from(text)].map((b) => tokenizer.encode(String.fromCharCode(b))[0]!);
     expect(tokenizer.decode(bytes)).toBe(text);
-    expect(meterCompletion(tokenizer, text, bytes, bytes.length).tokens).toBe(bytes.length);
+    expect(meterOne(text, bytes, bytes.length).tokens).toBe(bytes.length);
   });
 
   it('flags a usage claim that is not the count of its own ids, and bills the ids', () => {
     const text = 'Hello! I am a small model.';
     const ids = tokenizer.encode(text);
-    expect(meterCompletion(tokenizer, text, ids, ids.length + 5)).toEqual({
+    expect(meterOne(text, ids, ids.length + 5)).toEqual({
       tokens: ids.length,
       source: 'host_ids',
       usageClaimMismatch: { claimed: ids.length + 5, ids: ids.length },
@@ -46,7 +52,7 @@ describe('completion metering', () => {
         fc.string({ maxLength: 60 }),
         fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 80 }),
         (text, ids) => {
-          const counted = meterCompletion(tokenizer, text, ids, undefined);
+          const counted = meterOne(text, ids, undefined);
           const own = tokenizer.encode(text).length;
           if (counted.source === 'host_ids') expect([text, `${text}\uFFFD`]).toContain(tokenizer.decode(ids));
           else expect(counted.tokens).toBe(Math.min(ids.length, own));
@@ -54,22 +60,49 @@ describe('completion metering', () => {
         },
       ),
     );
-    expect(meterCompletion(tokenizer, 'The market.', undefined, 999).tokens).toBe(
-      tokenizer.encode('The market.').length,
+    expect(meterOne('The market.', undefined, 999).tokens).toBe(tokenizer.encode('The market.').length);
+  });
+
+  it("meters n choices apart, holding the host's one claim to the ids of them all, and its claim bounding choices sent without ids", () => {
+    const texts = ['The market.', 'Hosts sell tokens.', 'A place.'];
+    const ids = texts.map((t) => tokenizer.encode(t));
+    const total = ids.reduce((sum, i) => sum + i.length, 0);
+    const exact = meterCompletion(
+      tokenizer,
+      texts.map((text, i) => ({ text, hostIds: ids[i] })),
+      total,
     );
+    expect(exact.choices.map((c) => c.tokens)).toEqual(ids.map((i) => i.length));
+    expect(exact.usageClaimMismatch).toBeUndefined();
+    const inflated = meterCompletion(
+      tokenizer,
+      texts.map((text, i) => ({ text, hostIds: ids[i] })),
+      total + 3,
+    );
+    expect(inflated.usageClaimMismatch).toEqual({ claimed: total + 3, ids: total });
+    // No ids: each choice counted from its text, together never above the claim (the last ones give way).
+    const own = ids.map((i) => i.length);
+    const claimed = own[0]! + own[1]! - 1;
+    const bounded = meterCompletion(
+      tokenizer,
+      texts.map((text) => ({ text, hostIds: undefined })),
+      claimed,
+    );
+    expect(bounded.choices.map((c) => c.tokens)).toEqual([own[0], own[1]! - 1, 0]);
+    expect(bounded.usageClaimMismatch).toBeUndefined();
   });
 
   it('bills every id of an answer cut inside a character, whose last bytes the engine held back', () => {
     const ids = tokenizer.encode('ok 日本');
     const cut = ids.slice(0, -1);
     expect(tokenizer.decode(cut)).toBe('ok 日\uFFFD');
-    expect(meterCompletion(tokenizer, 'ok 日', cut, cut.length)).toEqual({
+    expect(meterOne('ok 日', cut, cut.length)).toEqual({
       tokens: cut.length,
       source: 'host_ids',
       usageClaimMismatch: undefined,
     });
     const lead = tokenizer.encode('日').slice(0, 1);
-    expect(meterCompletion(tokenizer, '', lead, 1)).toEqual({
+    expect(meterOne('', lead, 1)).toEqual({
       tokens: 1,
       source: 'host_ids',
       usageClaimMismatch: undefined,

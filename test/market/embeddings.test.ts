@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_EMBED_MODEL_ID, BUILTIN_EMBED_PRICES, BUILTIN_MODEL_ID } from '../../src/main/builtin-model.ts';
 import { formatNanos } from '../../src/domain/money/nanos.ts';
 import { fundedBuyer, marketClient, startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { createSubKey } from '../support/key-tree.ts';
 
 let market: TestMarket;
 let buyer: { key: string };
@@ -19,10 +20,10 @@ beforeAll(async () => {
 afterAll(() => market.stop());
 
 const norm = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-const post = async (path: string, body: object) => {
+const post = async (path: string, body: object, key = buyer.key) => {
   const res = await fetch(`${market.url}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,9 +32,14 @@ const post = async (path: string, body: object) => {
 describe('POST /v1/embeddings', () => {
   it('lists each model with what it serves', async () => {
     const { data } = await client.models.list();
-    const byId = new Map(data.map((m) => [m.id, m as unknown as { capabilities: string[] }]));
+    const byId = new Map(
+      data.map((m) => [m.id, m as unknown as { capabilities: string[]; pricing: Record<string, string> }]),
+    );
     expect(byId.get(BUILTIN_MODEL_ID)?.capabilities).toEqual(['chat']);
     expect(byId.get(BUILTIN_EMBED_MODEL_ID)?.capabilities).toEqual(['embeddings']);
+    // An embedding model bills its input only: its input price alone.
+    expect(byId.get(BUILTIN_EMBED_MODEL_ID)?.pricing).toEqual({ prompt: formatNanos(BUILTIN_EMBED_PRICES.prompt) });
+    expect(Object.keys(byId.get(BUILTIN_MODEL_ID)?.pricing ?? {})).toContain('completion');
   });
 
   it('embeds a string and an array through the SDK (base64 on the wire), unit vectors, the same text the same vector', async () => {
@@ -89,6 +95,43 @@ describe('POST /v1/embeddings', () => {
     });
     const empty = await post('/v1/embeddings', { model: BUILTIN_EMBED_MODEL_ID, input: '' });
     expect(empty).toMatchObject({ status: 400, body: { error: { param: 'input' } } });
+  });
+
+  it('refuses for spend limits and max_price in terms of input tokens, never max_tokens or a completion price', async () => {
+    const input = ['The market meters tokens.', 'Hosts are paid per epoch.'];
+    const tokens = (await post('/v1/embeddings', { model: BUILTIN_EMBED_MODEL_ID, input })).body.usage.prompt_tokens;
+    // Room for all but one of its input tokens at the built-in embedding price.
+    const limit = BigInt(tokens - 1) * BUILTIN_EMBED_PRICES.prompt;
+    const agent = await createSubKey(market.url, buyer.key, {
+      name: 'embedder',
+      spend_limit_total: formatNanos(limit),
+    });
+    const refused = await post('/v1/embeddings', { model: BUILTIN_EMBED_MODEL_ID, input }, agent.key);
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'spend_limit_exceeded', param: 'input' } } });
+    const message: string = refused.body.error.message;
+    expect(message).toContain(
+      `${tokens} input tokens at the locked price: ${formatNanos(BigInt(tokens) * BUILTIN_EMBED_PRICES.prompt)}`,
+    );
+    expect(message).toContain(`leave ${formatNanos(limit)}`);
+    expect(message).toContain(`embed at most ${tokens - 1} input tokens`);
+    expect(message).not.toMatch(/max_tokens|completion/);
+
+    // A maximum completion price does not apply to embeddings; a maximum prompt price does, and says so per input token.
+    const free = await post('/v1/embeddings', {
+      model: BUILTIN_EMBED_MODEL_ID,
+      input,
+      provider: { max_price: { completion: '0' } },
+    });
+    expect(free.status).toBe(200);
+    const cheap = await post('/v1/embeddings', {
+      model: BUILTIN_EMBED_MODEL_ID,
+      input,
+      provider: { max_price: { prompt: '0.000000001' } },
+    });
+    expect(cheap).toMatchObject({ status: 404, body: { error: { code: 'no_host_matches_preferences' } } });
+    expect(cheap.body.error.message).toContain(
+      `(${formatNanos(BUILTIN_EMBED_PRICES.prompt)} per input token) is above provider.max_price.prompt`,
+    );
   });
 
   it("re-embeds a new host's sampled embeddings on the reference and passes it", async () => {

@@ -1,5 +1,6 @@
 // The database itself refuses what the ledger rules forbid, whatever the application code does: an unbalanced
-// transaction (also one split across statements), a negative balance, an unknown account, and changing a written entry.
+// transaction (also one split across statements, or one balanced only across assets), a negative balance, an unknown
+// account, and changing a written entry.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/adapters/sql/open-database.ts';
@@ -71,6 +72,21 @@ describe('ledger rules in the database', () => {
       ]),
     ).rejects.toThrow(/LEDGER_UNBALANCED/);
     expect(await balance('a1:credits')).toBe(500n);
+  });
+
+  it('refuses a transaction that balances only across assets: credits never become governance units', async () => {
+    await expect(
+      entry('credits-to-votes', [
+        ['a1:credits', -100n],
+        ['market:gov_treasury', 100n],
+      ]),
+    ).rejects.toThrow(/LEDGER_UNBALANCED.*(credit|governance_unit)/);
+    await expect(
+      database.db
+        .insertInto('ledger_accounts')
+        .values({ id: 'a1:gov_units', owner_id: 'a1', kind: 'gov_units' })
+        .execute(),
+    ).rejects.toThrow(/ledger_accounts_asset_kind/);
   });
 
   it('moves each account by the sum of its entries when one statement holds several transactions', async () => {

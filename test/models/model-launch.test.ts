@@ -136,4 +136,70 @@ describe('models launched from a manifest', () => {
     const mismatch = await launch({ ...manifest('x', 'x'), id: 'other-chat', reference: { weights } });
     expect(mismatch).toMatchObject({ status: 400, body: { error: { code: 'reference_mismatch' } } });
   });
+  it('launches an embedding model from a manifest with capabilities [embeddings]: listed, served, probed by embedding', async () => {
+    const embedder = await startScriptedUpstream({
+      status: 200,
+      body: {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: [0.6, 0.8, 0] }],
+        usage: { prompt_tokens: 3 },
+      },
+    });
+    try {
+      const embedding = (dimensions: number, name: string) => ({
+        ...manifest(name, ''),
+        id: 'acme-embed',
+        capabilities: ['embeddings'],
+        embedding: { dimensions },
+        readiness: { probes: [{ prompt: 'Where are we?' }] },
+      });
+      const first = await launch(embedding(3, 'Acme embed v1'));
+      expect(first).toMatchObject({ status: 201, body: { status: 'active', version: 1 } });
+      const card = (
+        (await (await fetch(`${market.url}/v1/models`)).json()) as { data: Array<Record<string, unknown>> }
+      ).data.find((m) => m.id === 'acme-embed');
+      expect(card).toMatchObject({ capabilities: ['embeddings'], pricing: { prompt: '0.0000001' } });
+      expect(card?.pricing).not.toHaveProperty('completion');
+      await admin(market, 'POST', '/admin/engines', {
+        id: 'acme-embed-host',
+        name: 'acme embed host',
+        base_url: embedder.url,
+        engine_kind: 'openai-compatible',
+        model_id: 'acme-embed',
+        upstream_model: 'scripted',
+      });
+      const buyer = await fundedBuyer(market, '1');
+      const embedded = await fetch(`${market.url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'acme-embed', input: 'Where are we?' }),
+      });
+      expect(embedded.status).toBe(200);
+      expect(((await embedded.json()) as { data: Array<{ embedding: number[] }> }).data[0]?.embedding).toEqual([
+        0.6, 0.8, 0,
+      ]);
+      const chat = await postChat(market.url, buyer.key, { model: 'acme-embed' });
+      expect(((await chat.json()) as { error: { code: string } }).error.code).toBe('model_capability_mismatch');
+
+      // A new version's probes are embedded: the host's 3-dimensional vectors fail a version that declares 4.
+      const wider = await launch(embedding(4, 'Acme embed v2'));
+      expect(wider.body).toMatchObject({ status: 'rejected', probes: [{ passed: false }] });
+      const same = await launch(embedding(3, 'Acme embed v3'));
+      expect(same.body).toMatchObject({ status: 'active', probes: [{ passed: true }] });
+
+      // What the fields say together: vectors named, embeddings only, probes without an expected answer.
+      for (const [body, message] of [
+        [{ ...embedding(3, 'x'), embedding: undefined }, 'an embedding model names its vectors'],
+        [{ ...embedding(3, 'x'), capabilities: ['embeddings', 'tools'] }, 'serves embeddings only, not tools'],
+        [{ ...embedding(3, 'x'), readiness: { probes: [{ prompt: 'p', expect: 'a' }] } }, 'embedded, not answered'],
+        [{ ...manifest('x', 'x'), embedding: { dimensions: 3 } }, 'only a model with the embeddings capability'],
+      ] as const) {
+        const refused = await launch(body);
+        expect(refused.status).toBe(400);
+        expect(JSON.stringify(refused.body)).toContain(message);
+      }
+    } finally {
+      await embedder.stop();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodesUnderGrammar, type CompletionInput } from '../../src/app/v1/paid-path/paid-request.ts';
 import { createResponseSampler, type FinishedResponse } from '../../src/app/verification/response-sampling.ts';
 import type { SampledResponse } from '../../src/app/verification/verification-store.ts';
+import { createVerificationCostMeter } from '../../src/app/verification/verification-cost.ts';
 import { hmacSamplingUnit, newSamplingSecret } from '../../src/adapters/keys/sampling-oracle.ts';
 import { VERIFY_TOP_K } from '../../src/domain/verification/response-check.ts';
 import { postChat } from '../support/chat-request.ts';
@@ -16,12 +17,14 @@ const ids = Array.from({ length: 20_000 }, (_, i) => `req-${i}`);
 
 function samplerWith(secret: string) {
   const kept: SampledResponse[] = [];
+  const cost = createVerificationCostMeter();
   const sampler = createResponseSampler({
     store: { addSample: async (s) => void kept.push(s) },
     samplingUnit: hmacSamplingUnit(secret),
     samplingFloor: 0.02,
     verifiable: (model) => model === 'agora-tiny',
     logger: silent,
+    cost,
   });
   const offer = (
     requestId: string,
@@ -33,16 +36,16 @@ function samplerWith(secret: string) {
       host: { id: 'h1', reputation: 0, underDispute: false, ...host },
       modelId: 'agora-tiny',
       promptIds: [1, 2, 3],
-      positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }],
+      completionTokens: 1,
+      choices: [{ positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }], stoppedByModel: false }],
       temperature: 0,
-      stoppedByModel: false,
       constrained: false,
       adjustments: undefined,
       receipt: null,
       servedAtMs: 0,
       ...overrides,
     });
-  return { kept, offer };
+  return { kept, offer, cost };
 }
 
 describe('sampling decisions', () => {
@@ -61,10 +64,32 @@ describe('sampling decisions', () => {
     ids.slice(0, 200).forEach((id) => s.offer(id, { reputation: 100, underDispute: true }));
     expect(s.kept).toHaveLength(200);
     expect(s.offer('other-model', {}, { modelId: 'elsewhere' })).toBe('unverifiable');
-    expect(s.offer('no-ids', {}, { positions: undefined })).toBe('unverifiable');
-    expect(s.offer('no-top-k', {}, { positions: [{ id: 7, logprob: -0.1, top: [] }] })).toBe('unverifiable');
+    expect(s.offer('no-ids', {}, { choices: [{ positions: undefined, stoppedByModel: false }] })).toBe('unverifiable');
+    const noTopK = [{ id: 7, logprob: -0.1, top: [] }];
+    expect(s.offer('no-top-k', {}, { choices: [{ positions: noTopK, stoppedByModel: false }] })).toBe('unverifiable');
+    // n choices: one without ids makes the whole answer unverifiable (a host cannot hide the choice it made up)
+    const withIds = { positions: [{ id: 7, logprob: -0.1, top: [{ id: 7, logprob: -0.1 }] }], stoppedByModel: false };
+    const stripped = { positions: undefined, stoppedByModel: false };
+    expect(s.offer('one-stripped', {}, { choices: [withIds, stripped] })).toBe('unverifiable');
     expect(s.offer('grammar', { underDispute: true }, { constrained: true })).toBe('unverified_constrained');
     expect(s.kept).toHaveLength(200);
+  });
+
+  it('keeps one choice of an n-choice answer, picked by the draw, so every choice may be the one re-scored', () => {
+    const s = samplerWith(newSamplingSecret());
+    const choice = (id: number) => ({
+      positions: [{ id, logprob: -0.1, top: [{ id, logprob: -0.1 }] }],
+      stoppedByModel: id === 2,
+    });
+    const choices = [choice(0), choice(1), choice(2)];
+    ids.slice(0, 300).forEach((id) => s.offer(id, {}, { choices }));
+    expect(s.kept).toHaveLength(300);
+    const picked = s.kept.map((k) => {
+      const payload = k.payload as { claimed: Array<{ id: number }>; stoppedByModel: boolean };
+      expect(payload.stoppedByModel).toBe(payload.claimed[0]?.id === 2);
+      return payload.claimed[0]?.id;
+    });
+    for (const id of [0, 1, 2]) expect(picked.filter((p) => p === id).length).toBeGreaterThan(60);
   });
 
   it('says what it decided: kept exactly when it queued the response, not_drawn otherwise', () => {
@@ -89,6 +114,27 @@ describe('sampling decisions', () => {
     // Independent decisions at rate 1/2 agree on about half of the sampled ids.
     expect(overlap).toBeGreaterThan(0.4);
     expect(overlap).toBeLessThan(0.6);
+  });
+});
+
+describe('what verification costs', () => {
+  it("counts every served token and the re-scored ones: a settled host's share is the floor, a new host's all of it", () => {
+    const s = samplerWith(newSamplingSecret());
+    ids.slice(0, 100).forEach((id) => s.offer(`new-${id}`, { id: 'new', reputation: 0 }));
+    ids.forEach((id) => s.offer(id, { reputation: 100 }));
+    s.offer(
+      'unverifiable',
+      { reputation: 100 },
+      { choices: [{ positions: undefined, stoppedByModel: false }], completionTokens: 9 },
+    );
+    const [tiny] = s.cost.costs();
+    // 4 tokens served per answer (3 prompt + 1 completion); a kept one is re-scored whole.
+    expect(tiny?.steady.servedTokens).toBe(4 * ids.length + 12);
+    expect(tiny?.steady.rescoredTokens).toBe(4 * s.kept.filter((k) => !k.requestId.startsWith('new-')).length);
+    expect(tiny?.steady.share).toBeGreaterThan(0.015);
+    expect(tiny?.steady.share).toBeLessThan(0.025);
+    expect(tiny?.overall.servedTokens).toBe(tiny!.steady.servedTokens + 400);
+    expect(tiny?.overall.rescoredTokens).toBe(4 * s.kept.length);
   });
 });
 

@@ -6,6 +6,7 @@ import type { AttemptOutcome, HostState } from '../../app/v1/host-router.ts';
 import type { AdmissionMetrics } from '../../app/v1/admission-queue.ts';
 import type { FormatState } from '../../app/v1/format-quality.ts';
 import type { FormatOutcome } from '../../domain/formats/format-judge.ts';
+import type { ModelVerificationCost } from '../../app/verification/verification-cost.ts';
 
 /** What the gauges read at scrape time. */
 export type MetricSources = {
@@ -13,6 +14,8 @@ export type MetricSources = {
   models(): Array<{ id: string; hostsOnline: number; promptNanos: bigint; completionNanos: bigint }>;
   /** what routing sees of each host's recent format outcomes per model */
   formatStates(): FormatState[];
+  /** served and re-scored tokens per model on this gateway instance (what verification costs) */
+  verificationCosts(): ModelVerificationCost[];
 };
 
 export type MarketMetrics = {
@@ -69,6 +72,41 @@ export function createMarketMetrics(sources: MetricSources): MarketMetrics {
     help: 'Answers judged for the format their request asked for (tool calls, JSON), by model, host and outcome (ok or the kind of format failure)',
     labelNames: ['model', 'host', 'outcome'],
     registers,
+  });
+  new Counter({
+    name: 'agora_verification_tokens_total',
+    help: 'Tokens of answers served (kind="served") and re-scored on the reference (kind="rescored"), by model and the host\'s stage (probation: sampled above the floor; steady: at the floor), on this gateway instance',
+    labelNames: ['model', 'kind', 'stage'],
+    registers,
+    collect() {
+      this.reset();
+      for (const cost of sources.verificationCosts()) {
+        const probation = {
+          servedTokens: cost.overall.servedTokens - cost.steady.servedTokens,
+          rescoredTokens: cost.overall.rescoredTokens - cost.steady.rescoredTokens,
+        };
+        for (const [stage, tally] of [
+          ['probation', probation],
+          ['steady', cost.steady],
+        ] as const) {
+          this.inc({ model: cost.modelId, kind: 'served', stage }, tally.servedTokens);
+          this.inc({ model: cost.modelId, kind: 'rescored', stage }, tally.rescoredTokens);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'agora_verification_cost_share',
+    help: 'Verification compute as a share of serving compute: re-scored ÷ served tokens per model, over all answers (scope="all") and excluding hosts on probation (scope="steady"); the goal is ≤ 0.02',
+    labelNames: ['model', 'scope'],
+    registers,
+    collect() {
+      this.reset();
+      for (const cost of sources.verificationCosts()) {
+        this.set({ model: cost.modelId, scope: 'all' }, cost.overall.share);
+        this.set({ model: cost.modelId, scope: 'steady' }, cost.steady.share);
+      }
+    },
   });
   new Gauge({
     name: 'agora_host_format_failure_rate',

@@ -30,6 +30,9 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
         'suspended_at',
         'misses',
         'strikes',
+        'engine_kind',
+        'hardware_class',
+        'hardware_class_doubt',
       ])
       .where('public_key', 'is not', null);
     if (hostId !== undefined) query = query.where('id', '=', hostId);
@@ -60,6 +63,9 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
       suspendedAtMs: h.suspended_at?.getTime() ?? null,
       misses: h.misses,
       strikes: h.strikes,
+      engineKind: h.engine_kind,
+      hardwareClass: h.hardware_class,
+      hardwareClassDoubt: h.hardware_class_doubt,
     }));
   };
 
@@ -126,6 +132,9 @@ export function createKyselyHostStore(db: Kysely<Schema>): HostStore {
           engine_version: host.engineVersion,
           max_concurrency: host.maxConcurrency,
           status: host.status,
+          // A new registration is probed again: any doubt on its class is the new probes' to cast.
+          hardware_class: host.hardwareClass,
+          hardware_class_doubt: null,
           last_seen_at: sql<Date>`now()`,
         };
         await trx

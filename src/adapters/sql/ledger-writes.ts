@@ -45,9 +45,10 @@ export async function ensureLedgerAccount(
   ownerId: string | null,
   kind: LedgerAccountKind,
 ): Promise<void> {
+  const asset = kind === 'gov_units' || kind === 'gov_supply' || kind === 'gov_treasury' ? 'governance_unit' : 'credit';
   await trx
     .insertInto('ledger_accounts')
-    .values({ id, owner_id: ownerId, kind })
+    .values({ id, owner_id: ownerId, kind, asset })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }

@@ -18,6 +18,7 @@ const TABLES = [
   ['model_hosts', 'model_id, host_id'],
   ['model_versions', 'model_id, version'],
   ['probe_runs', 'ran_at, id'],
+  ['verification_profiles', 'model_id, engine_kind, hardware_class'],
   ['host_maintenance', 'id'],
   ['host_capacity', 'host_id, model_id'],
   ['host_format_counts', 'host_id, model_id, outcome'],
@@ -40,6 +41,12 @@ const TABLES = [
   ['incident_updates', 'created_at, id'],
   ['settings', 'key'],
   ['stored_responses', 'created_at, id'],
+  ['market_parameters', 'name'],
+  ['governance_epochs', 'epoch'],
+  ['governance_checkpoints', 'epoch, account_id'],
+  ['governance_proposals', 'created_at, id'],
+  ['governance_votes', 'proposal_id, voter_account_id'],
+  ['governance_events', 'id'],
 ] as const;
 
 export type TableName = (typeof TABLES)[number][0];
@@ -153,6 +160,9 @@ export async function restoreTables(
       trx,
     );
     await sql`select setval(pg_get_serial_sequence('price_history', 'id'), coalesce(max(id), 0) + 1, false) from price_history`.execute(
+      trx,
+    );
+    await sql`select setval(pg_get_serial_sequence('governance_events', 'id'), coalesce(max(id), 0) + 1, false) from governance_events`.execute(
       trx,
     );
     const { rows: replayed } = await sql<{

@@ -22,6 +22,8 @@ import * as modelCapabilities from './migrations/021-model-capabilities.ts';
 import * as storedResponses from './migrations/022-stored-responses.ts';
 import * as usageClasses from './migrations/023-usage-classes.ts';
 import * as modelVersions from './migrations/024-model-versions.ts';
+import * as verificationProfiles from './migrations/026-verification-profiles.ts';
+import * as governance from './migrations/028-governance.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -57,6 +59,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '022-stored-responses': storedResponses,
   '023-usage-classes': usageClasses,
   '024-model-versions': modelVersions,
+  '026-verification-profiles': verificationProfiles,
+  '028-governance': governance,
 };
 
 /**

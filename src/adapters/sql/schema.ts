@@ -16,7 +16,10 @@ export type LedgerAccountKind =
   | 'platform_fees'
   | 'treasury'
   | 'funding'
-  | 'paid_out';
+  | 'paid_out'
+  | 'gov_units'
+  | 'gov_supply'
+  | 'gov_treasury';
 
 export type Schema = {
   accounts: { id: string; name: string; created_at: Generated<Timestamp> };
@@ -26,6 +29,8 @@ export type Schema = {
     kind: LedgerAccountKind;
     balance: Generated<Money>;
     allow_negative: Generated<boolean>;
+    /** governance units are a ledger asset of their own, never credits (migration 028) */
+    asset: Generated<'credit' | 'governance_unit'>;
   };
   ledger_transactions: {
     id: Generated<string>;
@@ -85,12 +90,27 @@ export type Schema = {
     strikes: Generated<number>;
     reputation: Generated<number>;
     suspended_at: Timestamp | null;
+    hardware_class: Generated<string>;
+    /** why its probed speed contradicts its declared class; null while it does not */
+    hardware_class_doubt: string | null;
   };
   host_format_counts: {
     host_id: string;
     model_id: string;
     outcome: string;
     answers: bigint;
+  };
+  verification_profiles: {
+    model_id: string;
+    engine_kind: string;
+    hardware_class: string;
+    /** jsonb: VerificationProfile */
+    profile: unknown;
+    /** jsonb: what the profile was fitted from (the calibration file beside it) */
+    calibration: unknown;
+    measured_at: string;
+    decode_tokens_per_second: number | null;
+    installed_at: Generated<Timestamp>;
   };
   host_capacity: {
     host_id: string;
@@ -367,5 +387,49 @@ export type Schema = {
     created_at: Timestamp;
     input: unknown;
     response: unknown;
+  };
+  market_parameters: {
+    name: string;
+    /** the decimal string of the value at the parameter's scale */
+    value: string;
+    set_by_proposal: string | null;
+    set_in_epoch: number | null;
+    updated_at: Generated<Timestamp>;
+  };
+  governance_epochs: { epoch: number; total_units: Money; checkpointed_at: Generated<Timestamp> };
+  governance_checkpoints: { epoch: number; account_id: string; units: Money };
+  governance_proposals: {
+    id: string;
+    proposer_account_id: string;
+    kind: 'parameter_change';
+    payload: unknown;
+    created_epoch: number;
+    voting_starts_epoch: number;
+    voting_ends_epoch: number;
+    quorum_bps: number;
+    timelock_epochs: number;
+    queued_epoch: number | null;
+    executable_epoch: number | null;
+    executed_epoch: number | null;
+    canceled_epoch: number | null;
+    canceled_reason: string | null;
+    execution_diff: unknown;
+    created_at: Generated<Timestamp>;
+  };
+  governance_votes: {
+    proposal_id: string;
+    voter_account_id: string;
+    support: 'for' | 'against' | 'abstain';
+    power: Money;
+    cast_epoch: number;
+    cast_at: Generated<Timestamp>;
+  };
+  governance_events: {
+    id: Generated<string>;
+    proposal_id: string | null;
+    kind: string;
+    epoch: number;
+    detail: unknown;
+    created_at: Generated<Timestamp>;
   };
 };

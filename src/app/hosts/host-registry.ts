@@ -12,6 +12,9 @@ import type { Clock, EngineClient, Ids } from '../ports.ts';
 import type { MarketCatalog } from '../v1/market-catalog.ts';
 import { promptTokenIds } from '../v1/prompt-metering.ts';
 import { runReadinessProbes } from '../models/readiness-probes.ts';
+import { profileToEarn } from '../verification/host-profiles.ts';
+import type { ProfileStore } from '../verification/profile-store.ts';
+import { classDoubt } from '../../domain/verification/profile-choice.ts';
 
 export type HostRegistryDeps = {
   store: Pick<HostStore, 'activateHost' | 'findAgentHost' | 'saveAgentHost'>;
@@ -24,6 +27,8 @@ export type HostRegistryDeps = {
   hashToken(token: string): string;
   reloadCatalog(): Promise<void>;
   admission: HostAdmission;
+  /** the SKUs' verification profiles: a class looser than a SKU's strictest is probed for speed */
+  profiles: Pick<ProfileStore, 'listProfiles'>;
 };
 
 export type SignedRegistration = z.infer<typeof signedRegistrationSchema>;
@@ -39,9 +44,45 @@ export type HostAdmission = 'open' | 'approval';
 
 export const HOST_TOKEN_PREFIX = 'ht-agora-';
 const PROBE_TEXT = 'Agora admission probe: the market counts these tokens itself.';
-const PROBE_MESSAGES = [{ role: 'user' as const, content: PROBE_TEXT }];
+/** What the admission probe asks (a test counts it as the market does). */
+export const ADMISSION_PROBE_MESSAGES = [{ role: 'user' as const, content: PROBE_TEXT }];
 
-type ProbeTarget = { baseUrl: string; forwardSecret: string };
+type ProbeTarget = { baseUrl: string; forwardSecret: string; engineKind: string; hardwareClass: string };
+
+/** Tokens the speed probe asks for: enough that decoding, not the round trip, dominates its time. */
+const SPEED_PROBE_TOKENS = 32;
+
+/**
+ * A class looser than the SKU's strictest must show its speed: one greedy answer of SPEED_PROBE_TOKENS, timed, its
+ * tokens counted by the market. Undefined when the class needs no proof or the host is fast enough.
+ */
+async function speedRefusal(
+  deps: HostRegistryDeps,
+  target: ProbeTarget,
+  modelId: string,
+  tokenizer: { encode(text: string): readonly number[] },
+): Promise<string | undefined> {
+  const own = await profileToEarn(deps.profiles, modelId, target);
+  if (!own) return undefined;
+  const startedMs = deps.clock.nowMs();
+  const response = await deps.engines.send({
+    baseUrl: target.baseUrl,
+    path: '/v1/chat/completions',
+    body: { model: modelId, messages: ADMISSION_PROBE_MESSAGES, max_tokens: SPEED_PROBE_TOKENS, temperature: 0 },
+    bearer: target.forwardSecret,
+    requestId: deps.ids.newId('probe'),
+    signal: AbortSignal.timeout(60_000),
+    stream: false,
+  });
+  const elapsedMs = Math.max(deps.clock.nowMs() - startedMs, 1);
+  const content =
+    response.kind === 'json'
+      ? (response.body as { choices?: Array<{ message?: { content?: unknown } }> }).choices?.[0]?.message?.content
+      : undefined;
+  const tokens = typeof content === 'string' ? tokenizer.encode(content).length : 0;
+  const doubt = classDoubt(own, (tokens * 1000) / elapsedMs);
+  return doubt && `declared hardware class '${target.hardwareClass}', but ${doubt}`;
+}
 
 async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: string): Promise<string | undefined> {
   const sold = deps.catalog.get(modelId);
@@ -54,7 +95,7 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
       path: embeds ? '/v1/embeddings' : '/v1/chat/completions',
       body: embeds
         ? { model: modelId, input: PROBE_TEXT }
-        : { model: modelId, messages: PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
+        : { model: modelId, messages: ADMISSION_PROBE_MESSAGES, max_tokens: 1, temperature: 0 },
       bearer: target.forwardSecret,
       requestId: deps.ids.newId('probe'),
       signal: AbortSignal.timeout(15_000),
@@ -66,14 +107,17 @@ async function probe(deps: HostRegistryDeps, target: ProbeTarget, modelId: strin
         : undefined) ?? 'nothing';
     const counted = embeds
       ? sold.tokenizer.encode(PROBE_TEXT).length
-      : promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: PROBE_MESSAGES } }).length;
+      : promptTokenIds(sold.tokenizer, { kind: 'chat', body: { messages: ADMISSION_PROBE_MESSAGES } }).length;
     if (claimed !== counted)
       return `the probe's prompt is ${counted} tokens under this SKU's tokenizer${embeds ? '' : ' and chat template'}; the host counted ${String(claimed)}`;
-    if (embeds || !sold.launch) return undefined;
+    const tooSlow = embeds ? undefined : await speedRefusal(deps, target, modelId, sold.tokenizer);
+    if (tooSlow) return tooSlow;
+    if (!sold.launch) return undefined;
+    const { readiness, embedding } = sold.launch.manifest;
     const ready = await runReadinessProbes(
       deps,
       { baseUrl: target.baseUrl, bearer: target.forwardSecret, upstreamModel: modelId },
-      sold.launch.manifest.readiness,
+      { ...readiness, embedding },
       sold.tokenizer,
     );
     return ready.reason ?? undefined;
@@ -151,7 +195,13 @@ export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistr
   if (admitted.length === 0) throw notAdmitted(refused);
 
   const hostId = deps.hostIdFor(registration.public_key);
-  const target = { baseUrl: registration.base_url.replace(/\/+$/, ''), forwardSecret: registration.forward_secret };
+  const engineKind = registration.engine.kind === 'builtin' ? 'builtin' : 'openai-compatible';
+  const target = {
+    baseUrl: registration.base_url.replace(/\/+$/, ''),
+    forwardSecret: registration.forward_secret,
+    engineKind,
+    hardwareClass: registration.hardware_class,
+  };
   // Under approval, the market calls no address an operator has not approved: a new host, or one announcing a new
   // address, waits unprobed; an approved host re-registering at its address is probed as usual.
   const known = deps.admission === 'approval' ? await deps.store.findAgentHost(hostId) : undefined;
@@ -173,13 +223,14 @@ export async function registerHost(deps: HostRegistryDeps, signed: SignedRegistr
       id: hostId,
       name: registration.name,
       baseUrl: target.baseUrl,
-      engineKind: registration.engine.kind === 'builtin' ? 'builtin' : 'openai-compatible',
+      engineKind,
       publicKey: registration.public_key,
       tokenHash: deps.hashToken(hostToken),
       forwardSecret: registration.forward_secret,
       engineVersion: registration.engine.version,
       maxConcurrency: registration.max_concurrency,
       status: waits ? 'pending' : 'active',
+      hardwareClass: registration.hardware_class,
     },
     probed.passed.map((model) => ({
       modelId: model,

@@ -16,6 +16,8 @@ export type AgentHost = HostRecord & {
   engineVersion: string;
   maxConcurrency: number;
   status: 'active' | 'pending';
+  /** what it declared its engine runs on (verification profiles are kept per class) */
+  hardwareClass: string;
 };
 /** A registered agent as the operator reviews it: where it is, whether it serves, and the models it declared. */
 export type AgentHostState = {
@@ -34,6 +36,10 @@ export type AgentHostState = {
   /** the scorecard: failures outside maintenance windows, and usage claims that did not match */
   misses: number;
   strikes: number;
+  engineKind: string;
+  /** the class it declared, and why its probed speed contradicts it (null while it does not) */
+  hardwareClass: string;
+  hardwareClassDoubt: string | null;
 };
 export type AgentRoute = { modelId: string; askPrompt: Nanos; askCompletion: Nanos };
 

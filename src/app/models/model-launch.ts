@@ -86,6 +86,9 @@ export const modelRecordOf = (manifest: ModelManifest, tokenizerDir: string): Mo
   tokenizerDir,
   digest: manifest.sku.digest,
   quantization: manifest.sku.quantization,
+  // `embeddings` makes an embedding model (the manifest's schema keeps it apart from chat's capabilities)
+  capabilities: manifest.embedding ? ['embeddings'] : ['chat'],
+  embedding: manifest.embedding ?? null,
 });
 
 async function checkReference(deps: ModelLaunchDeps, manifest: ModelManifest): Promise<void> {
@@ -168,7 +171,7 @@ export async function launchModel(deps: ModelLaunchDeps, launch: ModelLaunch): P
       const outcome = await runReadinessProbes(
         deps,
         { baseUrl: route.host.baseUrl, bearer: route.host.forwardSecret, upstreamModel: route.upstreamModel },
-        manifest.readiness,
+        { ...manifest.readiness, embedding: manifest.embedding },
         tokenizer,
       );
       return { hostId: route.host.id, ...outcome };

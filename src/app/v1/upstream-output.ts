@@ -6,7 +6,12 @@ import type { EngineCapabilities } from '../../domain/engines/engine-capabilitie
 
 /** Whether a stream event carries output (a token, reasoning, a tool call, a finish or the usage), unlike a bare role chunk. */
 export function carriesOutput(event: UpstreamEvent): boolean {
-  return event.type !== 'delta' || event.text !== '' || event.reasoning !== undefined || event.toolCalls !== undefined;
+  return (
+    event.type !== 'choices' ||
+    event.outputs.some(
+      (o) => o.text !== '' || o.reasoning !== undefined || o.toolCalls !== undefined || o.finishReason !== null,
+    )
+  );
 }
 
 /** Whether the host's engine is known to report token ids in its logprobs for this kind of completion. */

@@ -22,6 +22,7 @@ import {
   type ReferencePosition,
   type SampleFindings,
 } from '../../domain/verification/response-check.ts';
+import type { VerificationProfile } from '../../domain/verification/verification-profile.ts';
 import type { Ids, Logger } from '../ports.ts';
 import type {
   ConvictionRecord,
@@ -68,6 +69,11 @@ export type VerifierDeps = {
   verifySignature(publicKey: string, text: string, signature: string): boolean;
   rule: ConvictionRule;
   threshold: number;
+  /**
+   * The profile that judges this host's answers of this SKU (its hardware class's, or the SKU's strictest where the
+   * class is not earned); undefined: the SKU has none, and `threshold` applies.
+   */
+  profileFor?(hostId: string, modelId: string): Promise<VerificationProfile | undefined>;
   /** the mean cosine distance above which an embedding pool fails */
   embeddingThreshold: number;
   /** of what is left of a convicted host's bond after refunds */
@@ -114,10 +120,10 @@ export async function examineResponse(reference: ReferenceEngine, payload: Sampl
 }
 
 /** The verdict on a pool of findings of one host and SKU: embeddings by distance, completions by their positions. */
-function judge(deps: VerifierDeps, pool: readonly Findings[]): CheckVerdict | undefined {
+function judge(deps: VerifierDeps, pool: readonly Findings[], threshold: number): CheckVerdict | undefined {
   const embeddings = pool.filter(isEmbeddingFindings);
   if (embeddings.length > 0) return judgeEmbeddingPool(embeddings, deps.embeddingThreshold);
-  return judgePool(pool as SampleFindings[], deps.threshold);
+  return judgePool(pool as SampleFindings[], threshold);
 }
 
 /** Scores up to `limit` queued samples; returns how many it took. */
@@ -141,14 +147,16 @@ async function judgeHost(
   modelId: string,
 ): Promise<void> {
   const pool = await deps.store.openPool(hostId, modelId);
+  const threshold = (await deps.profileFor?.(hostId, modelId))?.perCheck.meanTvThreshold ?? deps.threshold;
   const verdict = judge(
     deps,
     pool.map((p) => p.findings),
+    threshold,
   );
   if (!verdict) return;
   const requestIds = pool.map((p) => p.requestId);
   const samples = verdict.passed ? [] : await deps.store.samples(requestIds);
-  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples));
+  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples, threshold));
   const judgedBefore = !verdict.passed && samples.length > 0 && samples.every((s) => s.refundedBy !== null);
   let convicted = false;
   const checkId = deps.ids.newId('chk');
@@ -200,6 +208,7 @@ async function evidenceHolds(
   deps: VerifierDeps,
   reference: ReferenceEngine,
   samples: readonly StoredSample[],
+  threshold: number,
 ): Promise<boolean> {
   const signed = samples.every(({ requestId, receipt, hostPublicKey }) => {
     if (!receipt?.signature || !hostPublicKey) return true;
@@ -210,6 +219,6 @@ async function evidenceHolds(
     );
   });
   if (!signed) return false;
-  const again = judge(deps, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))));
+  const again = judge(deps, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))), threshold);
   return again !== undefined && !again.passed;
 }

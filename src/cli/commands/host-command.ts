@@ -18,6 +18,7 @@ type HostFlags = {
   engineKey?: string;
   models?: string;
   maxConcurrency: string;
+  hardwareClass?: string;
   dataDir: string;
   port: string;
   listen: string;
@@ -91,6 +92,10 @@ export function hostCommand(): Command {
     )
     .option('--max-concurrency <n>', 'requests the engine serves at once', '4')
     .option(
+      '--hardware-class <class>',
+      'what the engine runs on (cpu, gpu, …): the market judges answers by the profile calibrated for it, once a probe of its speed agrees (docs/verification.md)',
+    )
+    .option(
       '--data-dir <dir>',
       'host identity and token (env AGORA_HOST_DATA_DIR)',
       process.env.AGORA_HOST_DATA_DIR ?? '.agora-host',
@@ -114,6 +119,7 @@ export function hostCommand(): Command {
           marketUrl: market.url,
           engine: hostEngine(flags),
           maxConcurrency,
+          hardwareClass: flags.hardwareClass,
           dataDir: flags.dataDir,
           modelCacheDir: modelCacheDir(),
           listenHost: flags.listen,

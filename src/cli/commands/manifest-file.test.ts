@@ -53,11 +53,16 @@ describe('reading a model manifest', () => {
   it('names the line, column and field of a wrong value, and of a missing one at its parent', async () => {
     const wrong = VALID.replace('  completion: "0.0000002"', '  completion: 0.0000002').replace(
       '      expect: Hi there\n',
-      '',
+      '      max_tokens: many\n',
     );
     const refusal = readManifestFile(write('wrong.yaml', wrong));
     await expect(refusal).rejects.toThrow(/wrong\.yaml:11:15: prices\.completion: expected a quoted string/);
-    await expect(refusal).rejects.toThrow(/wrong\.yaml:14:7: readiness\.probes\.0\.expect: required/);
+    await expect(refusal).rejects.toThrow(/wrong\.yaml:15:19: readiness\.probes\.0\.max_tokens: /);
+    // What the fields say together is checked once each field is right: a chat model's probe needs its answer.
+    const unanswered = readManifestFile(write('unanswered.yaml', VALID.replace('      expect: Hi there\n', '')));
+    await expect(unanswered).rejects.toThrow(
+      /unanswered\.yaml:14:7: readiness\.probes\.0\.expect: the reference's answer to the prompt is required/,
+    );
   });
 
   it('names the line of a YAML syntax error and of an unreadable tokenizer', async () => {

@@ -2,9 +2,13 @@
 // market keeps serving through idle time and a killed host), `--scenario headers-trace` (rate-limit headers and
 // routing traces as a client sees them), `--scenario format-failures` (a host whose engine breaks its tool calls
 // found and routed around), `--scenario responses` (the Responses API served, streamed, continued and billed),
-// `--scenario usage-classes` (a cached prefix billed at the cache price) or `--scenario sampling-params` (logit_bias
-// and penalties applied by the host and verified by replaying them): runs it on this machine and ends with one JSON
-// line for tools; exit 0 exactly when it is ok. A flag of another scenario is refused.
+// `--scenario usage-classes` (a cached prefix billed at the cache price), `--scenario sampling-params` (logit_bias
+// and penalties applied by the host and verified by replaying them), `--scenario tools` (every tool_choice, streamed
+// and not, arguments valid, a tool result answered, billed), `--scenario embeddings` (every input and output form,
+// verified by cosine distance, a noisy host convicted), `--scenario calibration` (the measured verification profile
+// published, a host claiming a GPU class on a CPU refused, the cost of verification measured) or `--scenario governance` (a proposal changes the take rate
+// of the running market): runs it on this machine and ends with one JSON line for tools; exit 0 exactly when it is
+// ok. A flag of another scenario is refused.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
 import { runModelLaunchSandbox } from '../../main/sandbox-model-launch.ts';
@@ -14,6 +18,10 @@ import { runFormatFailuresSandbox } from '../../main/sandbox-format-failures.ts'
 import { runResponsesSandbox } from '../../main/sandbox-responses.ts';
 import { runSamplingParamsSandbox } from '../../main/sandbox-sampling-params.ts';
 import { runUsageClassesSandbox } from '../../main/sandbox-usage-classes.ts';
+import { runToolsSandbox } from '../../main/sandbox-tools.ts';
+import { runEmbeddingsSandbox } from '../../main/sandbox-embeddings.ts';
+import { runGovernanceSandbox } from '../../main/sandbox-governance.ts';
+import { runCalibrationSandbox } from '../../main/sandbox-calibration.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 
 const positiveInt =
@@ -35,6 +43,10 @@ const SCENARIO_FLAGS = {
   'sampling-params': ['requests'],
   'usage-classes': [],
   'model-launch': [],
+  tools: [],
+  embeddings: [],
+  governance: [],
+  calibration: [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
@@ -80,12 +92,16 @@ const SCENARIO_RUNS: Record<Scenario, (flags: SandboxFlags, common: Common) => P
     runSamplingParamsSandbox({ ...common, requests: Math.max(4, flags.requests ?? 16) }),
   'usage-classes': (_flags, common) => runUsageClassesSandbox(common),
   'model-launch': (_flags, common) => runModelLaunchSandbox(common),
+  tools: (_flags, common) => runToolsSandbox(common),
+  embeddings: (_flags, common) => runEmbeddingsSandbox(common),
+  governance: (_flags, common) => runGovernanceSandbox(common),
+  calibration: (_flags, common) => runCalibrationSandbox(common),
 };
 
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
-      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), a conversation billed its cached prefix at the cache price (usage-classes), logit_bias and penalties applied and verified (sampling-params), or a model launched from a manifest, a bad version not promoted, rollback and unverified models refused (model-launch)',
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), a conversation billed its cached prefix at the cache price (usage-classes), logit_bias and penalties applied and verified (sampling-params), a model launched from a manifest, a bad version not promoted, rollback and unverified models refused (model-launch), tool calls under every tool_choice, validated and billed (tools), embeddings in every form, verified by cosine distance, with a noisy host convicted (embeddings), a parameter change proposed, voted, queued and executed at an epoch boundary with each named attack refused (governance), or the measured verification profile of the built-in engine published, a host declaring a GPU class on a CPU refused, and the cost of verification measured (calibration)',
     )
     .addOption(
       new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),

@@ -25,9 +25,11 @@ export const statusSchema = z.object({
       id: z.string(),
       state: z.string(),
       hosts_online: z.int(),
-      price: tokenPricesWireSchema,
+      /** an embedding model bills its input only: `prompt` alone */
+      price: tokenPricesWireSchema.partial({ completion: true }),
       success_rate_1h: z.number().nullable(),
-      ttft_ms_1h: percentilesSchema,
+      /** null for an embedding model: its answer is one body, with no first token */
+      ttft_ms_1h: percentilesSchema.nullable(),
       uptime: z.object({ '24h': z.number().nullable(), '7d': z.number().nullable() }),
     }),
   ),

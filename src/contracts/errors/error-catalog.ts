@@ -25,6 +25,7 @@ export const ERROR_AREAS = {
   money: 'Top-ups, bonds and payouts',
   trust: 'Disputes and appeals',
   status: 'Status and incidents',
+  governance: 'Governance: parameters, units and proposals',
   engine: 'Engine host (a host agent answering the market)',
 } as const;
 
@@ -335,6 +336,55 @@ export const ERROR_CATALOG = {
       status: 409,
       type: invalid,
       description: 'The model has no earlier version that was live to roll back to.',
+    },
+  },
+  governance: {
+    parameter_not_found: { status: 404, type: notFound, description: 'No such market parameter.', param: 'name' },
+    parameter_governed: {
+      status: 403,
+      type: denied,
+      description: 'The parameter is owned by governance: only an executed proposal changes it.',
+      param: 'name',
+    },
+    parameter_change_refused: {
+      status: 400,
+      type: invalid,
+      description:
+        "The new value breaks the parameter's bounds, maximum step or once-per-epoch rule; the message says which.",
+      param: 'value',
+    },
+    proposal_not_found: { status: 404, type: notFound, description: 'No such proposal.', param: 'id' },
+    proposal_limit: {
+      status: 409,
+      type: invalid,
+      description: 'The proposer already has a live proposal; one at a time.',
+    },
+    no_voting_power: {
+      status: 403,
+      type: denied,
+      description: 'The account held no governance units at the snapshot (or at the last checkpoint, to propose).',
+    },
+    voting_closed: {
+      status: 409,
+      type: invalid,
+      description: 'The proposal is not open for voting; the message gives its state.',
+    },
+    payload_mismatch: {
+      status: 409,
+      type: invalid,
+      description: 'The payload is not the one the proposal id binds; nothing else executes.',
+      param: 'payload',
+    },
+    proposal_not_executable: {
+      status: 409,
+      type: invalid,
+      description: 'The proposal is not queued past its timelock; the message gives its state.',
+    },
+    insufficient_units: {
+      status: 402,
+      type: invalid,
+      description: 'The account holds fewer governance units than the transfer.',
+      param: 'units',
     },
   },
   engine: {

@@ -11,6 +11,13 @@ export const declaredModelSchema = z.strictObject({
   ask: z.strictObject({ prompt: amountSchema, completion: amountSchema }),
 });
 
+/** A hardware class a host declares (`cpu`, `gpu`, …): verification profiles are kept per SKU, engine and class. */
+export const HARDWARE_CLASS_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+export const DEFAULT_HARDWARE_CLASS = 'cpu';
+export const hardwareClassSchema = z
+  .string()
+  .regex(HARDWARE_CLASS_PATTERN, 'lowercase letters, digits and dashes (e.g. cpu, gpu, gpu-h100)');
+
 export const hostRegistrationSchema = z.strictObject({
   public_key: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an Ed25519 public key: 32 bytes, base64url'),
   name: z.string().min(1).max(200),
@@ -18,6 +25,8 @@ export const hostRegistrationSchema = z.strictObject({
   forward_secret: z.string().min(24).max(200),
   engine: z.strictObject({ kind: z.string().min(1).max(50), version: z.string().min(1).max(100) }),
   max_concurrency: z.int().min(1).max(10_000),
+  /** what the engine runs on; its probed speed must fit the class (docs/verification.md, "Hardware classes") */
+  hardware_class: hardwareClassSchema.default(DEFAULT_HARDWARE_CLASS),
   models: z.array(declaredModelSchema).min(1).max(100),
   signed_at: z.int().min(0),
 });

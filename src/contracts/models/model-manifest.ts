@@ -22,7 +22,8 @@ const price = amountSchema;
  */
 export const readinessProbeSchema = z.strictObject({
   prompt: z.string().min(1).max(4_000),
-  expect: z.string().max(4_000),
+  /** the reference's answer; none for an embedding model, whose host embeds the prompt instead */
+  expect: z.string().max(4_000).optional(),
   max_tokens: z.int().min(1).max(256).default(16),
 });
 export type ReadinessProbe = z.infer<typeof readinessProbeSchema>;
@@ -41,6 +42,10 @@ const manifestFields = {
     .refine((m) => m.default <= m.cap, { message: 'default must not exceed cap', path: ['default'] })
     .default({ default: 128, cap: 512 }),
   capabilities: z.array(z.enum(MODEL_CAPABILITIES)).max(MODEL_CAPABILITIES.length).default([]),
+  /** an embedding model's vectors: their length, and whether `dimensions` may ask for fewer (Matryoshka-trained) */
+  embedding: z
+    .strictObject({ dimensions: z.int().min(1).max(65_536), shortenable: z.boolean().default(false) })
+    .optional(),
   /**
    * per token, per usage class; the market prices a cached prompt token (at most the prompt price) and a reasoning
    * token (at most 4× the completion price) as factors of the demand price, by default a quarter of the prompt price
@@ -73,19 +78,64 @@ const manifestFields = {
  */
 const referenceSchema = z.strictObject({ weights: z.string().min(1).max(4_096) });
 
+/**
+ * What the fields say together. `embeddings` makes an embedding model: it names its vectors, serves `/v1/embeddings`
+ * only (tools and json_schema are chat's), and its probes are embedded, not answered (no `expect`). Any other model
+ * is a chat model, whose probes need the reference's answer.
+ */
+function checkModelKind(
+  manifest: {
+    capabilities: readonly ModelCapability[];
+    embedding?: object | undefined;
+    readiness: { probes: ReadonlyArray<{ expect?: string | undefined }> };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const embeds = manifest.capabilities.includes('embeddings');
+  if (embeds && manifest.embedding === undefined)
+    ctx.addIssue({ code: 'custom', path: ['embedding'], message: 'an embedding model names its vectors: dimensions' });
+  if (!embeds && manifest.embedding !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['embedding'],
+      message: 'only a model with the embeddings capability has one',
+    });
+  for (const chat of ['tools', 'json_schema'] as const)
+    if (embeds && manifest.capabilities.includes(chat))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capabilities'],
+        message: `an embedding model serves embeddings only, not ${chat}`,
+      });
+  manifest.readiness.probes.forEach((probe, i) => {
+    if (embeds === (probe.expect !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['readiness', 'probes', i, 'expect'],
+        message: embeds
+          ? "an embedding model's probe is embedded, not answered: no expect"
+          : "the reference's answer to the prompt is required",
+      });
+  });
+}
+
 /** The manifest as the operator writes it; paths are relative to the manifest's own directory. */
-export const modelManifestFileSchema = z.strictObject({
-  ...manifestFields,
-  /** a directory holding tokenizer.json and tokenizer_config.json, or the two files */
-  tokenizer: z.union([z.string().min(1), z.strictObject({ json: z.string().min(1), config: z.string().min(1) })]),
-  /** a Jinja chat template file; replaces the tokenizer config's `chat_template` */
-  chat_template: z.string().min(1).optional(),
-  reference: referenceSchema.optional(),
-});
+export const modelManifestFileSchema = z
+  .strictObject({
+    ...manifestFields,
+    /** a directory holding tokenizer.json and tokenizer_config.json, or the two files */
+    tokenizer: z.union([z.string().min(1), z.strictObject({ json: z.string().min(1), config: z.string().min(1) })]),
+    /** a Jinja chat template file; replaces the tokenizer config's `chat_template` */
+    chat_template: z.string().min(1).optional(),
+    reference: referenceSchema.optional(),
+  })
+  .superRefine(checkModelKind);
 export type ModelManifestFile = z.infer<typeof modelManifestFileSchema>;
 
 /** The manifest as the admin API stores it: no file paths but the reference's, which the market itself reads. */
-export const modelManifestSchema = z.strictObject({ ...manifestFields, reference: referenceSchema.optional() });
+export const modelManifestSchema = z
+  .strictObject({ ...manifestFields, reference: referenceSchema.optional() })
+  .superRefine(checkModelKind);
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type ModelManifestWire = z.input<typeof modelManifestSchema>;
 

@@ -29,10 +29,14 @@ const sharedParameters = {
   max_tokens: z.int().min(1).nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().gt(0).max(1).nullable().optional(),
+  /** choices to generate: the prompt is billed once, every choice's completion tokens (as OpenAI bills) */
   n: z
     .int()
     .min(1)
-    .max(REQUEST_LIMITS.maxN, `more than ${REQUEST_LIMITS.maxN} choice per request is not served yet: send n = 1`)
+    .max(
+      REQUEST_LIMITS.maxN,
+      `at most ${REQUEST_LIMITS.maxN} choices per request: send n from 1 to ${REQUEST_LIMITS.maxN}`,
+    )
     .nullable()
     .optional(),
   stream: z.boolean().nullable().optional(),

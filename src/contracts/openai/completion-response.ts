@@ -74,7 +74,8 @@ export const modelCardSchema = z.object({
   owned_by: z.string(),
   name: z.string(),
   context_length: z.int(),
-  pricing: classPricesWireSchema,
+  /** an embedding model: `prompt` alone (it bills its input only) */
+  pricing: classPricesWireSchema.partial({ completion: true, input_cache_read: true, internal_reasoning: true }),
   supported_parameters: z.array(z.string()),
   /** what the model serves: `chat` (chat and text completions), `embeddings` */
   capabilities: z.array(modelCapabilitySchema),
@@ -85,3 +86,29 @@ export const modelCardSchema = z.object({
   verified: z.boolean(),
 });
 export const modelListSchema = listOf(modelCardSchema);
+
+/** A verification profile as published: what judges the answers of hosts of one engine kind and hardware class. */
+export const publishedProfileSchema = z.object({
+  engine_kind: z.string(),
+  hardware_class: z.string(),
+  /** the day its honest distribution was measured (YYYY-MM-DD) */
+  measured_at: z.string(),
+  provenance: z.string(),
+  min_positions: z.int(),
+  per_check: z.object({ mean_tv_threshold: z.number(), honest_top1_disagreement: z.number() }),
+  /** the pooled test per host: honest means the e-process is measured against; null where the per-check test alone separates substitutes */
+  pooled: z
+    .object({
+      mean_tv_honest_mean: z.number(),
+      mean_abs_logprob_delta_honest_mean: z.number(),
+      false_conviction: z.number(),
+    })
+    .nullable(),
+  /** a host of this class must probe at no less than this speed, else it is judged by the strictest profile */
+  least_decode_tokens_per_second: z.number().nullable(),
+});
+
+/** One model, with the verification profiles that judge its hosts (the strictest applies where a class is not earned). */
+export const modelDetailSchema = modelCardSchema.extend({
+  verification_profiles: z.array(publishedProfileSchema),
+});

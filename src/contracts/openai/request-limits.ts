@@ -4,7 +4,8 @@ export const REQUEST_LIMITS = {
   maxStopSequences: 4,
   maxTools: 128,
   maxTopLogprobs: 20,
-  maxN: 1,
+  /** choices per request (n): each is generated, metered and held for apart */
+  maxN: 8,
   maxJsonDepth: 32,
   maxBodyBytes: 1_048_576,
 } as const;

@@ -40,6 +40,7 @@ const contentSchema = z
   .nullish()
   .catch(undefined);
 const chatChoiceSchema = z.looseObject({
+  index: z.int().min(0).catch(0),
   message: contentSchema,
   delta: contentSchema,
   logprobs: chatTokensSchema,
@@ -48,17 +49,19 @@ const chatChoiceSchema = z.looseObject({
 
 function referenceChunk(json: unknown) {
   const wire = wireSchema.parse(json);
-  const [choice] = wire.choices ?? [];
-  if (choice === undefined || wire.choices === undefined)
+  if (wire.choices === undefined || wire.choices.length === 0)
     return wire.usage ? { type: 'usage', completionTokens: wire.usage.completion_tokens } : undefined;
-  const read = chatChoiceSchema.parse(choice);
-  const output = {
-    text: (read.message ?? read.delta)?.content ?? '',
-    tokens: read.logprobs,
-    finishReason: read.finish_reason ?? null,
-  };
+  const outputs = wire.choices.map((choice) => {
+    const read = chatChoiceSchema.parse(choice);
+    return {
+      text: (read.message ?? read.delta)?.content ?? '',
+      tokens: read.logprobs,
+      finishReason: read.finish_reason ?? null,
+      index: read.index,
+    };
+  });
   const chunk = { ...wire, choices: wire.choices };
-  return { type: output.finishReason === null ? 'delta' : 'finish', wire: chunk, ...output };
+  return { type: 'choices', wire: chunk, outputs };
 }
 
 function seeded(seed: number): () => number {
@@ -114,7 +117,7 @@ function randomChunk(random: () => number): unknown {
       ? pick<unknown>([null, 'x', [], 3])
       : { role: 'assistant', ...(random() < 0.8 ? { content: pick(CONTENT_VALUES) } : {}) };
   const choice = () => {
-    const c: Record<string, unknown> = { index: 0 };
+    const c: Record<string, unknown> = { index: odd() ? pick([-1, 1.5, '2', null]) : Math.floor(random() * 3) };
     if (random() < 0.7) c.delta = holder();
     if (random() < 0.3) c.message = holder();
     if (random() < 0.6) c.logprobs = logprobs();
@@ -127,7 +130,9 @@ function randomChunk(random: () => number): unknown {
   )) {
     if (key === 'choices') {
       if (random() < 0.9)
-        chunk.choices = odd() ? pick(['x', null, {}]) : Array.from({ length: random() < 0.9 ? 1 : 0 }, choice);
+        chunk.choices = odd()
+          ? pick(['x', null, {}])
+          : Array.from({ length: random() < 0.8 ? 1 : random() < 0.5 ? 0 : 3 }, choice);
     } else if (key === 'usage') {
       if (random() < 0.3) chunk.usage = pick(USAGE_VALUES);
     } else if (random() < 0.9) chunk[key] = key === 'created' ? 1 : 'v';
@@ -167,6 +172,9 @@ describe("a host's chunks read by hand, as the schemas read them", () => {
     };
     const read = readUpstreamAnswer('chat', body);
     expect(JSON.stringify(read.body)).toBe(JSON.stringify(wireSchema.parse(body)));
-    expect(read.answer).toEqual({ text: 'Hi', tokens: [], finishReason: 'stop', completionTokens: 2 });
+    expect(read.answer).toEqual({
+      choices: [{ index: 0, text: 'Hi', tokens: [], finishReason: 'stop' }],
+      completionTokens: 2,
+    });
   });
 });

@@ -27,30 +27,53 @@ describe('a host answer read once into typed events', () => {
       },
     );
     expect(readUpstreamChunk('chat', chunk)).toEqual({
-      type: 'delta',
-      text: 'Hi',
-      tokens: [{ id: 7, logprob: -0.5, top: [{ id: 7, logprob: -0.5 }] }],
-      finishReason: null,
+      type: 'choices',
+      outputs: [
+        {
+          index: 0,
+          text: 'Hi',
+          tokens: [{ id: 7, logprob: -0.5, top: [{ id: 7, logprob: -0.5 }] }],
+          finishReason: null,
+        },
+      ],
       wire: chunk,
     });
   });
 
-  it('reads a bare role chunk as a delta without text or tokens, and a finishing chunk as finish', () => {
+  it('reads a bare role chunk without text or tokens, and a finishing chunk with why it stopped', () => {
     expect(readUpstreamChunk('chat', chatChunk({ role: 'assistant' }))).toMatchObject({
-      type: 'delta',
-      text: '',
-      tokens: [],
+      type: 'choices',
+      outputs: [{ text: '', tokens: [], finishReason: null }],
     });
     expect(readUpstreamChunk('chat', chatChunk({}, { finish_reason: 'stop' }))).toMatchObject({
-      type: 'finish',
-      text: '',
-      finishReason: 'stop',
+      type: 'choices',
+      outputs: [{ text: '', finishReason: 'stop' }],
+    });
+  });
+
+  it('reads every choice of a chunk with its index (n > 1), an index that is not a count as 0', () => {
+    const chunk = {
+      choices: [
+        { index: 2, delta: { content: 'b' }, finish_reason: null },
+        { index: 1, delta: { content: 'a' }, finish_reason: 'stop' },
+        { index: -1, delta: { content: 'c' }, finish_reason: null },
+        { index: '3', text: 'd' },
+      ],
+    };
+    expect(readUpstreamChunk('chat', chunk)).toMatchObject({
+      type: 'choices',
+      outputs: [
+        { index: 2, text: 'b', finishReason: null },
+        { index: 1, text: 'a', finishReason: 'stop' },
+        { index: 0, text: 'c' },
+        { index: 0, text: '' },
+      ],
     });
   });
 
   it('makes the token ids unusable (undefined) when one is not an integer, so the market counts the text', () => {
     const chunk = chatChunk({ content: 'x' }, { logprobs: { content: [{ id: 1.5, logprob: -1 }] } });
-    expect(readUpstreamChunk('chat', chunk)).toMatchObject({ type: 'delta', text: 'x', tokens: undefined });
+    expect(readUpstreamChunk('chat', chunk)).toMatchObject({ outputs: [{ text: 'x', tokens: undefined }] });
   });
 
   it('reads completion logprobs from their parallel id lists, a missing logprob as NaN', () => {
@@ -64,12 +87,17 @@ describe('a host answer read once into typed events', () => {
       ],
     };
     expect(readUpstreamChunk('text', chunk)).toMatchObject({
-      type: 'finish',
-      text: 'ab',
-      finishReason: 'length',
-      tokens: [
-        { id: 3, logprob: -0.1, top: [{ id: 3, logprob: -0.1 }] },
-        { id: 4, logprob: Number.NaN, top: [] },
+      type: 'choices',
+      outputs: [
+        {
+          index: 0,
+          text: 'ab',
+          finishReason: 'length',
+          tokens: [
+            { id: 3, logprob: -0.1, top: [{ id: 3, logprob: -0.1 }] },
+            { id: 4, logprob: Number.NaN, top: [] },
+          ],
+        },
       ],
     });
   });
@@ -91,22 +119,26 @@ describe('a host answer read once into typed events', () => {
     expect(() => readUpstreamAnswer('chat', [1, 2])).toThrow();
   });
 
-  it("reads a JSON answer's first choice and usage claim, keeping the body as sent", () => {
+  it("reads a JSON answer's choices and usage claim, keeping the body as sent", () => {
     const body = {
       id: 'x',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 4, completion_tokens: 2 },
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' },
+        { index: 1, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'length' },
+      ],
+      usage: { prompt_tokens: 4, completion_tokens: 3 },
     };
     expect(readUpstreamAnswer('chat', body)).toEqual({
       body,
-      answer: { text: 'Hello', tokens: [], finishReason: 'stop', completionTokens: 2 },
+      answer: {
+        choices: [
+          { index: 0, text: 'Hello', tokens: [], finishReason: 'stop' },
+          { index: 1, text: 'Hi', tokens: [], finishReason: 'length' },
+        ],
+        completionTokens: 3,
+      },
     });
-    expect(readUpstreamAnswer('text', {}).answer).toEqual({
-      text: '',
-      tokens: [],
-      finishReason: null,
-      completionTokens: undefined,
-    });
+    expect(readUpstreamAnswer('text', {}).answer).toEqual({ choices: [], completionTokens: undefined });
   });
 
   it("reads the message of a host's error body, where it sent one", () => {

@@ -1,5 +1,6 @@
 // A host's answer as the market reads it, parsed once where it arrives (the engine client) into typed events: a
-// stream chunk becomes a `delta`, a `finish` or a `usage` event; a JSON answer becomes one `UpstreamAnswer`. Hosts
+// stream chunk becomes a `choices` event (each choice's output, by its `index`: n > 1 asks for several) or a `usage`
+// event; a JSON answer becomes one `UpstreamAnswer`. Hosts
 // are attacker-controlled: a malformed field reads as absent (a malformed token id makes the ids unusable, so the
 // market counts the text itself), and only an answer whose shape is not a completion at all is refused. The chunk
 // or body as sent is kept beside its typed reading (`wire`): the buyer gets it back with its id, model and logprobs
@@ -81,6 +82,12 @@ export type UpstreamOutput = {
   toolCalls?: unknown;
 };
 
+/** One choice's output, with the choice it belongs to (`index`: 0 where the host sent none, or not a count). */
+export type ChoiceOutput = UpstreamOutput & { index: number };
+
+const indexOf = (choice: UpstreamChoiceWire): number =>
+  Number.isSafeInteger(choice.index) && (choice.index as number) >= 0 ? (choice.index as number) : 0;
+
 // A host sends one chunk per token, so the wire of the common shape and every chat choice are read by hand below
 // rather than by zod schemas (a test holds them to the schemas they replace); a text completion's choice, and any wire
 // out of the common shape, go to the schemas above.
@@ -154,37 +161,33 @@ function chatOutputOf(choice: UpstreamChoiceWire): UpstreamOutput {
   return output;
 }
 
-function outputOf(kind: CompletionKind, choice: UpstreamChoiceWire): UpstreamOutput {
-  if (kind === 'chat') return chatOutputOf(choice);
+function outputOf(kind: CompletionKind, choice: UpstreamChoiceWire): ChoiceOutput {
+  const index = indexOf(choice);
+  if (kind === 'chat') return { ...chatOutputOf(choice), index };
   const read = textChoiceSchema.parse(choice);
-  return { text: read.text ?? '', tokens: read.logprobs, finishReason: read.finish_reason ?? null };
+  return { text: read.text ?? '', tokens: read.logprobs, finishReason: read.finish_reason ?? null, index };
 }
 
 /**
- * One event of a host's stream. `delta`: a chunk of output (a bare role chunk has empty text); `finish`: the chunk
- * that says why it stopped (it may carry the last text); `usage`: a chunk without choices, with the host's claimed
- * completion count where it gave one. `wire` is the chunk as the host sent it.
+ * One event of a host's stream. `choices`: a chunk of output, each of its choices read (a bare role chunk has empty
+ * text; a finishing one says why it stopped, and may carry the last text); `usage`: a chunk without choices, with
+ * the host's claimed completion count (over all choices) where it gave one. `wire` is the chunk as the host sent it.
  */
 export type UpstreamEvent =
-  | ({ type: 'delta'; wire: UpstreamWire & { choices: UpstreamChoiceWire[] } } & UpstreamOutput)
-  | ({ type: 'finish'; wire: UpstreamWire & { choices: UpstreamChoiceWire[] } } & UpstreamOutput)
+  | { type: 'choices'; wire: UpstreamWire & { choices: UpstreamChoiceWire[] }; outputs: ChoiceOutput[] }
   | { type: 'usage'; completionTokens: number | undefined };
 
-/** A host's JSON answer: its first choice read, and its usage claim. */
-export type UpstreamAnswer = UpstreamOutput & { completionTokens: number | undefined };
+/** A host's JSON answer: each choice read, and its usage claim (over all choices). */
+export type UpstreamAnswer = { choices: ChoiceOutput[]; completionTokens: number | undefined };
 
 /** Reads one parsed stream chunk; undefined for a chunk that carries nothing (no choice, no usage). */
 export function readUpstreamChunk(kind: CompletionKind, json: unknown): UpstreamEvent | undefined {
   const wire = readWire(json) ?? wireSchema.parse(json);
-  const [choice] = wire.choices ?? [];
-  if (choice === undefined || wire.choices === undefined) {
+  if (wire.choices === undefined || wire.choices.length === 0) {
     return wire.usage ? { type: 'usage', completionTokens: wire.usage.completion_tokens } : undefined;
   }
-  const output = outputOf(kind, choice);
   const chunk = { ...wire, choices: wire.choices };
-  return output.finishReason === null
-    ? { type: 'delta', wire: chunk, ...output }
-    : { type: 'finish', wire: chunk, ...output };
+  return { type: 'choices', wire: chunk, outputs: wire.choices.map((choice) => outputOf(kind, choice)) };
 }
 
 /** Reads a host's whole JSON answer (the body as sent, and its reading); throws a ZodError when it is not a completion. */
@@ -193,9 +196,8 @@ export function readUpstreamAnswer(
   json: unknown,
 ): { body: UpstreamWire; answer: UpstreamAnswer } {
   const body = readWire(json) ?? wireSchema.parse(json);
-  const [choice] = body.choices ?? [];
-  const output = choice ? outputOf(kind, choice) : { text: '', tokens: [], finishReason: null };
-  return { body, answer: { ...output, completionTokens: body.usage?.completion_tokens } };
+  const choices = (body.choices ?? []).map((choice) => outputOf(kind, choice));
+  return { body, answer: { choices, completionTokens: body.usage?.completion_tokens } };
 }
 
 const errorBodySchema = z.looseObject({ error: z.looseObject({ message: z.string() }) });

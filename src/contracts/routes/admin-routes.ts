@@ -27,6 +27,8 @@ import {
   trafficSchema,
 } from '../console/status-responses.ts';
 import { priceBoundsSchema, settlementSchema } from '../economics/economics-requests.ts';
+import { operatorParameterSchema } from '../governance/governance-requests.ts';
+import { parameterSchema } from '../governance/governance-responses.ts';
 import {
   epochSchema,
   ledgerCheckSchema,
@@ -41,6 +43,12 @@ import { adminModelListSchema, modelLaunchedSchema, modelStateSchema } from '../
 import { listOf } from '../http/wire-values.ts';
 import { appealDecisionSchema, checksQuerySchema } from '../trust/trust-requests.ts';
 import { appealListSchema, appealSchema, hostEvidenceSchema } from '../trust/trust-responses.ts';
+import {
+  installedProfileListSchema,
+  installedProfileSchema,
+  verificationCostListSchema,
+} from '../verification/verification-cost-responses.ts';
+import { calibrationFileSchema } from '../trust/calibration-file.ts';
 
 const operator = { auth: 'operator' } as const satisfies Pick<RouteContract, 'auth'>;
 /** A list filter the route checks itself (its refusal names the values it allows). */
@@ -185,6 +193,14 @@ export const adminRoutes = {
     body: priceBoundsSchema,
     responses: [{ status: 200, json: modelPricingSchema }],
   }),
+  setParameter: defineContract({
+    ...operator,
+    method: 'PUT',
+    url: '/admin/parameters/:name',
+    summary: 'Set an operator-owned market parameter (a governance-owned one is refused: only a proposal changes it)',
+    body: operatorParameterSchema,
+    responses: [{ status: 200, json: parameterSchema }],
+  }),
   listTopUps: defineContract({
     ...operator,
     method: 'GET',
@@ -291,6 +307,30 @@ export const adminRoutes = {
     summary: 'Requests/s, error rate and latency percentiles over time (query: hours)',
     query: trafficQuerySchema,
     responses: [{ status: 200, json: trafficSchema }],
+  }),
+  verificationCost: defineContract({
+    ...operator,
+    method: 'GET',
+    url: '/admin/verification/cost',
+    summary:
+      'Verification compute as a share of serving compute per model (re-scored ÷ served tokens, on this gateway instance since it started), over all answers and at steady state',
+    responses: [{ status: 200, json: verificationCostListSchema }],
+  }),
+  listVerificationProfiles: defineContract({
+    ...operator,
+    method: 'GET',
+    url: '/admin/verification/profiles',
+    summary: 'The verification profiles installed, per SKU, engine kind and hardware class',
+    responses: [{ status: 200, json: installedProfileListSchema }],
+  }),
+  installVerificationProfile: defineContract({
+    ...operator,
+    method: 'POST',
+    url: '/admin/verification/profiles',
+    summary:
+      'Install the profile a calibration wrote (agora verify calibrate --out): it replaces the one of its SKU, engine kind and hardware class',
+    body: calibrationFileSchema.loose(),
+    responses: [{ status: 201, json: installedProfileSchema }],
   }),
   listAppeals: defineContract({
     ...operator,

@@ -17,7 +17,7 @@ import { chatCompletionRequestSchema, completionRequestSchema } from '../openai/
 import {
   chatCompletionSchema,
   completionStreamEventSchema,
-  modelCardSchema,
+  modelDetailSchema,
   modelListSchema,
   textCompletionSchema,
 } from '../openai/completion-response.ts';
@@ -69,8 +69,8 @@ export const v1Routes = {
     method: 'GET',
     url: '/v1/models/:id',
     auth: 'public',
-    summary: 'One model',
-    responses: [{ status: 200, json: modelCardSchema }],
+    summary: 'One model, with the verification profiles that judge its hosts and the date each was measured',
+    responses: [{ status: 200, json: modelDetailSchema }],
   }),
   getPricing: defineContract({
     method: 'GET',

@@ -49,7 +49,8 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
     tokenIdsInChatLogprobs: false,
     tokenIdsInCompletionLogprobs: false,
     logprobsAfterAdjustments: false,
-    unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo'],
+    // its OpenAI compatibility page lists no `n`: one choice per request
+    unsupportedParameters: ['logprobs', 'top_logprobs', 'logit_bias', 'echo', 'n'],
     grammarSchemaSubset: false,
   },
   'openai-compatible': {
@@ -61,15 +62,19 @@ export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
   },
 };
 
+/** Values that ask nothing of an engine beyond its default: a request carrying them does not use the parameter. */
+const isDefault = (name: string, value: unknown): boolean =>
+  value === undefined ||
+  value === null ||
+  value === false ||
+  (Array.isArray(value) && value.length === 0) ||
+  // one choice is what every engine gives
+  (name === 'n' && value === 1);
+
 /** The first parameter in a request body that an engine with these capabilities cannot honour. */
 export function firstUnsupportedParameter(capabilities: EngineCapabilities, body: object): string | undefined {
   return Object.entries(body).find(
-    ([name, value]) =>
-      capabilities.unsupportedParameters.includes(name) &&
-      value !== undefined &&
-      value !== null &&
-      value !== false &&
-      !(Array.isArray(value) && value.length === 0),
+    ([name, value]) => capabilities.unsupportedParameters.includes(name) && !isDefault(name, value),
   )?.[0];
 }
 

@@ -36,6 +36,10 @@ export const ledgerAccount = {
   funding: 'market:funding',
   platformFees: 'market:platform_fees',
   treasury: 'market:treasury',
+  /** governance units (an asset of their own, never credits): an account's, the treasury's, and their issuance */
+  governanceUnits: (accountId: string) => `${accountId}:gov_units`,
+  governanceTreasury: 'market:gov_treasury',
+  governanceSupply: 'market:gov_supply',
 } as const;
 
 /**

@@ -1,5 +1,7 @@
 // The built-in engine's own HTTP surface in the OpenAI wire format — what the market forwards requests to.
-// Logprob entries carry token ids (as llama-server's do) so the market can meter and verify exact tokens.
+// Logprob entries carry token ids (as llama-server's do) so the market can meter and verify exact tokens. With n > 1
+// it generates the choices one after another, each sampled with its own seed (domain/sampling/choice-seeds.ts);
+// a stream sends each choice's chunks, by its index, before the next choice's.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ApiError, invalidRequest } from '../../../contracts/openai/error-envelope.ts';
@@ -15,13 +17,14 @@ import { encodeEmbedding } from '../../../app/v1/embedding-encoding.ts';
 import { shorten } from '../../../domain/embeddings/vectors.ts';
 import { REQUEST_LIMITS } from '../../../contracts/openai/request-limits.ts';
 import { EngineBusyError } from '../../engines/builtin/sequence-pool.ts';
+import { choiceSeeds } from '../../../domain/sampling/choice-seeds.ts';
 import type { GenerateRequest, LlamaEngine } from '../../engines/builtin/llama-engine.ts';
 import { installOpenAiErrorHandler } from '../openai/install-error-handler.ts';
 import { installProtocolGuards, openAiServerOptions } from '../openai/protocol-errors.ts';
 import { requireForwardSecret } from './forward-secret.ts';
 import { signResponses } from './response-signing.ts';
 import { parseRequest } from '../openai/parse-request.ts';
-import { openSseStream } from '../openai/sse-stream.ts';
+import { choiceEvents, streamEngineEvents } from './engine-stream.ts';
 import {
   chatPromptIds,
   collectGeneration,
@@ -53,22 +56,28 @@ export type EngineServerOptions = {
 type Shape = {
   object: string;
   chunkObject: string;
-  choice(text: string, logprobs: unknown, finishReason: string | null): object;
-  chunkChoice(text: string | null, logprobs: unknown, finishReason: string | null, first: boolean): object;
+  choice(index: number, text: string, logprobs: unknown, finishReason: string | null): object;
+  chunkChoice(
+    index: number,
+    text: string | null,
+    logprobs: unknown,
+    finishReason: string | null,
+    first: boolean,
+  ): object;
   logprobs(entries: ReturnType<typeof logprobEntry>[]): unknown;
 };
 
 const chatShape: Shape = {
   object: 'chat.completion',
   chunkObject: 'chat.completion.chunk',
-  choice: (text, logprobs, finish_reason) => ({
-    index: 0,
+  choice: (index, text, logprobs, finish_reason) => ({
+    index,
     message: { role: 'assistant', content: text, refusal: null },
     logprobs,
     finish_reason,
   }),
-  chunkChoice: (text, logprobs, finish_reason, first) => ({
-    index: 0,
+  chunkChoice: (index, text, logprobs, finish_reason, first) => ({
+    index,
     delta: finish_reason ? {} : first ? { role: 'assistant', content: text ?? '' } : { content: text ?? '' },
     logprobs,
     finish_reason,
@@ -79,8 +88,8 @@ const chatShape: Shape = {
 const completionShape: Shape = {
   object: 'text_completion',
   chunkObject: 'text_completion',
-  choice: (text, logprobs, finish_reason) => ({ index: 0, text, logprobs, finish_reason }),
-  chunkChoice: (text, logprobs, finish_reason) => ({ index: 0, text: text ?? '', logprobs, finish_reason }),
+  choice: (index, text, logprobs, finish_reason) => ({ index, text, logprobs, finish_reason }),
+  chunkChoice: (index, text, logprobs, finish_reason) => ({ index, text: text ?? '', logprobs, finish_reason }),
   logprobs: (entries) => ({
     tokens: entries.map((e) => e.token),
     token_ids: entries.map((e) => e.id),
@@ -107,6 +116,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       logprobsK: number | null;
       includeUsage: boolean;
       stream: boolean;
+      choiceCount: number;
     },
   ) => {
     const abort = new AbortController();
@@ -114,7 +124,8 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
     });
-    const { settings, logprobsK, includeUsage, stream } = prepare(abort.signal);
+    const { settings, logprobsK, includeUsage, stream, choiceCount } = prepare(abort.signal);
+    const choices = choiceSeeds(settings.seed, choiceCount).map((seed) => ({ ...settings, seed }));
     const id = `${shape === chatShape ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
     const envelope = {
@@ -131,28 +142,26 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
     });
     try {
       if (!stream) {
-        const result = await collectGeneration(engine, settings);
-        const logprobs =
-          logprobsK === null ? null : shape.logprobs(result.tokens.map((t) => logprobEntry(engine, t, logprobsK)));
-        return {
-          ...envelope,
-          choices: [shape.choice(result.text, logprobs, result.finishReason)],
-          usage: usage(result.tokens.length),
-        };
+        let completion = 0;
+        const answered: object[] = [];
+        for (const [index, choiceSettings] of choices.entries()) {
+          const result = await collectGeneration(engine, choiceSettings);
+          const logprobs =
+            logprobsK === null ? null : shape.logprobs(result.tokens.map((t) => logprobEntry(engine, t, logprobsK)));
+          answered.push(shape.choice(index, result.text, logprobs, result.finishReason));
+          completion += result.tokens.length;
+        }
+        return { ...envelope, choices: answered, usage: usage(completion) };
       }
-      const events = engine.generate(settings);
-      const first = await events.next();
-      const sse = openSseStream(reply, { 'x-request-id': request.id }, signer?.stream(request));
       const chunk = { ...envelope, object: shape.chunkObject };
       let completion = 0;
-      let started = false;
-      try {
-        for (let next = first; !next.done; next = await events.next()) {
-          if (sse.closed) return reply;
-          const event = next.value;
+      let started = -1;
+      const events = choiceEvents(choices, (choiceSettings) => engine.generate(choiceSettings));
+      return await streamEngineEvents(request, reply, signer?.stream(request), events, {
+        event(sse, { index, event }) {
           if (event.type === 'finish') {
-            sse.send({ ...chunk, choices: [shape.chunkChoice(null, null, event.reason, false)] });
-            continue;
+            sse.send({ ...chunk, choices: [shape.chunkChoice(index, null, null, event.reason, false)] });
+            return;
           }
           const text = event.type === 'token' ? event.token.text : event.text;
           const logprobs =
@@ -160,22 +169,13 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
               ? shape.logprobs([logprobEntry(engine, event.token, logprobsK)])
               : null;
           if (event.type === 'token') completion++;
-          sse.send({ ...chunk, choices: [shape.chunkChoice(text, logprobs, null, !started)] });
-          started = true;
-        }
-      } catch (error) {
-        // Mid-stream failure: an error event and no [DONE], so clients know the answer is incomplete.
-        request.log.error({ err: error }, 'generation failed mid-stream');
-        sse.send(new ApiError(500, 'server_error', 'The engine failed while generating.', 'engine_failed').toBody());
-        sse.end();
-        return reply;
-      } finally {
-        await events.return(undefined);
-      }
-      if (includeUsage) sse.send({ ...chunk, choices: [], usage: usage(completion) });
-      sse.done();
-      sse.end();
-      return reply;
+          sse.send({ ...chunk, choices: [shape.chunkChoice(index, text, logprobs, null, started !== index)] });
+          started = index;
+        },
+        close(sse) {
+          if (includeUsage) sse.send({ ...chunk, choices: [], usage: usage(completion) });
+        },
+      });
     } catch (error) {
       throw busyAsUnavailable(error);
     }
@@ -220,46 +220,55 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       completion_tokens: completion,
       total_tokens: promptIds.length + completion,
     });
+    const choices = choiceSeeds(settings.seed, body.n ?? 1).map((seed) => ({ ...settings, seed }));
+    const generate = (choiceSettings: GenerateRequest) => constrainedEvents(engine, plan, promptText, choiceSettings);
     try {
-      const events = constrainedEvents(engine, plan, promptText, settings);
       if (body.stream !== true) {
-        const { choice, completionTokens, contentIds } = await constrainedChoice(events);
-        if (choice.message.content !== null) choice.logprobs = contentLogprobs(contentIds);
-        return { ...envelope, object: 'chat.completion', choices: [choice], usage: usage(completionTokens) };
+        let completion = 0;
+        const answered: object[] = [];
+        for (const [index, choiceSettings] of choices.entries()) {
+          const { choice, completionTokens, contentIds } = await constrainedChoice(generate(choiceSettings), index);
+          if (choice.message.content !== null) choice.logprobs = contentLogprobs(contentIds);
+          answered.push(choice);
+          completion += completionTokens;
+        }
+        return { ...envelope, object: 'chat.completion', choices: answered, usage: usage(completion) };
       }
-      const first = await events.next();
-      const sse = openSseStream(reply, { 'x-request-id': request.id }, signer?.stream(request));
-      const chunk = (delta: object, finish: string | null = null, logprobs: unknown = null) => ({
+      const chunk = (choice: number, delta: object, finish: string | null = null, logprobs: unknown = null) => ({
         ...envelope,
         object: 'chat.completion.chunk',
-        choices: [{ index: 0, delta, logprobs, finish_reason: finish }],
+        choices: [{ index: choice, delta, logprobs, finish_reason: finish }],
       });
-      sse.send(chunk({ role: 'assistant', content: plan.kind === 'content' ? '' : null }));
-      let index = -1;
-      for (let next = first; !next.done; next = await events.next()) {
-        if (sse.closed) return reply;
-        const event = next.value;
-        if (event.type === 'call') {
-          index = event.index;
-          const opened = { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
-          sse.send(chunk({ tool_calls: [opened] }));
-        } else if (event.type === 'text') {
-          if (index !== -1) sse.send(chunk({ tool_calls: [{ index, function: { arguments: event.text } }] }));
-          else sse.send(chunk({ content: event.text }, null, contentLogprobs(event.ids)));
-        } else {
-          sse.send(chunk({}, event.reason));
+      const opening = { role: 'assistant', content: plan.kind === 'content' ? '' : null };
+      let opened = -1;
+      let call = -1;
+      let completion = 0;
+      return await streamEngineEvents(request, reply, signer?.stream(request), choiceEvents(choices, generate), {
+        event(sse, { index: choice, event }) {
+          // each choice opens with the assistant's role, its calls numbered from 0
+          if (opened !== choice) {
+            sse.send(chunk(choice, opening));
+            opened = choice;
+            call = -1;
+          }
+          if (event.type === 'call') {
+            call = event.index;
+            const made = { index: call, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
+            sse.send(chunk(choice, { tool_calls: [made] }));
+          } else if (event.type === 'text') {
+            if (call !== -1)
+              sse.send(chunk(choice, { tool_calls: [{ index: call, function: { arguments: event.text } }] }));
+            else sse.send(chunk(choice, { content: event.text }, null, contentLogprobs(event.ids)));
+          } else {
+            sse.send(chunk(choice, {}, event.reason));
+            completion += event.completionTokens;
+          }
+        },
+        close(sse) {
           if (body.stream_options?.include_usage === true)
-            sse.send({
-              ...envelope,
-              object: 'chat.completion.chunk',
-              choices: [],
-              usage: usage(event.completionTokens),
-            });
-        }
-      }
-      sse.done();
-      sse.end();
-      return reply;
+            sse.send({ ...envelope, object: 'chat.completion.chunk', choices: [], usage: usage(completion) });
+        },
+      });
     } catch (error) {
       throw busyAsUnavailable(error);
     }
@@ -276,6 +285,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
         logprobsK: k,
         includeUsage: body.stream_options?.include_usage === true,
         stream: body.stream === true,
+        choiceCount: body.n ?? 1,
       };
     });
   });
@@ -287,6 +297,7 @@ export function buildEngineServer(options: EngineServerOptions): FastifyInstance
       logprobsK: body.logprobs ?? null,
       includeUsage: body.stream_options?.include_usage === true,
       stream: body.stream === true,
+      choiceCount: body.n ?? 1,
     }));
   });
 

@@ -143,8 +143,8 @@ async function* textEvents(
   }
 }
 
-/** A whole constrained answer as one chat choice (the JSON answer). */
-export async function constrainedChoice(events: AsyncGenerator<ConstrainedEvent>) {
+/** A whole constrained answer as one chat choice (the JSON answer's choice `index`). */
+export async function constrainedChoice(events: AsyncGenerator<ConstrainedEvent>, index: number) {
   const calls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
   let content = '';
   const contentIds: number[] = [];
@@ -163,7 +163,7 @@ export async function constrainedChoice(events: AsyncGenerator<ConstrainedEvent>
         calls.length > 0
           ? { role: 'assistant', content: null, tool_calls: calls, refusal: null }
           : { role: 'assistant', content, refusal: null };
-      const choice = { index: 0, message, logprobs: null as unknown, finish_reason: event.reason };
+      const choice = { index, message, logprobs: null as unknown, finish_reason: event.reason };
       return { choice, completionTokens: event.completionTokens, contentIds };
     }
   }

@@ -17,11 +17,13 @@ import { installAuthHook, requireRouteContracts, type RegisteredRoute } from './
 import { installAnswerHeaders } from './answer-headers.ts';
 import { registerSystemRoutes, type SystemRouteDeps } from './system-routes.ts';
 import { registerTrustRoutes } from './trust-routes.ts';
+import { registerVerificationRoutes, type VerificationRouteDeps } from './verification-routes.ts';
 import { registerV1Routes, type V1RouteDeps } from './v1-routes.ts';
 import { registerResponsesRoutes, type ResponsesRouteDeps } from './responses-routes.ts';
 import type { TrustDeps } from '../../../app/verification/disputes.ts';
 import { registerPricingRoutes, type PricingRouteDeps } from './pricing-routes.ts';
 import { registerEconomicsRoutes, type EconomicsRouteDeps } from './economics-routes.ts';
+import { registerGovernanceRoutes, type GovernanceRouteDeps } from './governance-routes.ts';
 import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.ts';
 import { registerStatusRoutes, type StatusRouteDeps } from './status-routes.ts';
 import { findSession } from '../../../app/auth/console-sessions.ts';
@@ -37,8 +39,10 @@ export type MarketServerDeps = {
   admin: AdminRouteDeps;
   hosts: HostRouteDeps;
   trust: TrustDeps;
+  verification: VerificationRouteDeps;
   pricing: PricingRouteDeps;
   economics: EconomicsRouteDeps;
+  governance: GovernanceRouteDeps;
   console: ConsoleRouteDeps;
   status: StatusRouteDeps;
   system: Omit<SystemRouteDeps, 'metrics' | 'openapi'> & { serverUrl: () => string };
@@ -89,8 +93,10 @@ export function buildMarketServer(deps: MarketServerDeps): MarketServer {
   registerAdminRoutes(table, deps.admin);
   registerHostRoutes(table, deps.hosts);
   registerTrustRoutes(table, deps.trust);
+  registerVerificationRoutes(table, deps.verification);
   registerPricingRoutes(table, deps.pricing);
   registerEconomicsRoutes(table, deps.economics);
+  registerGovernanceRoutes(table, deps.governance);
   registerConsoleRoutes(table, deps.console);
   registerStatusRoutes(table, deps.status);
   registerSystemRoutes(table, {

@@ -23,7 +23,7 @@ const STATE_COLOURS = { operational: '#1a7f37', degraded: '#9a6700', down: '#cf2
 
 export function renderStatusPage(report: StatusReport): string {
   const worst = headlineStateOf(report.models.map((m) => m.state));
-  const ttftUnit = latencyUnitOf(report.models.flatMap((m) => [m.ttftMs.p50, m.ttftMs.p95]));
+  const ttftUnit = latencyUnitOf(report.models.flatMap((m) => (m.ttftMs ? [m.ttftMs.p50, m.ttftMs.p95] : [])));
   const headline = {
     operational: 'All models operational',
     degraded: 'Some models degraded',
@@ -36,8 +36,8 @@ export function renderStatusPage(report: StatusReport): string {
 <td class="state" style="color:${STATE_COLOURS[m.state]}">${m.state}</td>
 <td>${m.hostsOnline}</td>
 <td>${percent(m.successRate)}</td>
-<td>${latencyLabel(m.ttftMs.p50, ttftUnit)} / ${latencyLabel(m.ttftMs.p95, ttftUnit)}</td>
-<td>${formatNanos(m.price.promptNanos)} / ${formatNanos(m.price.completionNanos)}</td>
+<td>${m.ttftMs ? `${latencyLabel(m.ttftMs.p50, ttftUnit)} / ${latencyLabel(m.ttftMs.p95, ttftUnit)}` : 'n/a (embeddings)'}</td>
+<td>${m.price.completionNanos === null ? `${formatNanos(m.price.promptNanos)} per input token` : `${formatNanos(m.price.promptNanos)} / ${formatNanos(m.price.completionNanos)}`}</td>
 <td>${percent(m.uptime.day)}</td>
 <td>${percent(m.uptime.week)}</td>
 </tr>`,

@@ -31,6 +31,8 @@ import { openSseStream } from '../openai/sse-stream.ts';
 import { buyerHeaders, routingTraceFor, traceJson } from './answer-headers.ts';
 import { defineRoute, type RouteTable } from './define-route.ts';
 import { keyLimitsFromBody, keyView, modelCard, usageCsv, usageFilter, usagePointView, usageView } from './views.ts';
+import type { InstalledProfile } from '../../../app/verification/profile-store.ts';
+import { CLASS_SPEED_SHARE } from '../../../domain/verification/profile-choice.ts';
 
 const nanosOrNull = (n: Nanos | null): string | null => (n === null ? null : formatNanos(n));
 
@@ -39,6 +41,8 @@ export type V1RouteDeps = {
   admin: AccountAdminDeps;
   store: AccountStore & Pick<KeyAdminStore, 'listKeys'> & UsageStore;
   starterCredits: Nanos;
+  /** the SKU's verification profiles, as last loaded (a public route reads no database) */
+  verificationProfiles(modelId: string): readonly InstalledProfile[];
 };
 
 /** A completion as JSON, or relayed as server-sent events while the buyer stays connected. */
@@ -64,6 +68,24 @@ async function respond(deps: V1RouteDeps, reply: FastifyReply, input: (signal: C
   }
   return reply;
 }
+
+const publishedProfile = ({ engineKind, hardwareClass, profile, decodeTokensPerSecond }: InstalledProfile) => ({
+  engine_kind: engineKind,
+  hardware_class: hardwareClass,
+  measured_at: profile.measuredAt,
+  provenance: profile.provenance,
+  min_positions: profile.minPositions,
+  per_check: {
+    mean_tv_threshold: profile.perCheck.meanTvThreshold,
+    honest_top1_disagreement: profile.perCheck.honestTop1Disagreement,
+  },
+  pooled: profile.pooled && {
+    mean_tv_honest_mean: profile.pooled.meanTv.honestMean,
+    mean_abs_logprob_delta_honest_mean: profile.pooled.meanAbsLogprobDelta.honestMean,
+    false_conviction: profile.pooled.falseConviction,
+  },
+  least_decode_tokens_per_second: decodeTokensPerSecond === null ? null : CLASS_SPEED_SHARE * decodeTokensPerSecond,
+});
 
 export function registerV1Routes(table: RouteTable, deps: V1RouteDeps): void {
   defineRoute(table, v1Routes.createChatCompletion).handle(({ request, reply, caller, body }) =>
@@ -110,7 +132,7 @@ export function registerV1Routes(table: RouteTable, deps: V1RouteDeps): void {
   defineRoute(table, v1Routes.getModel).handle(async ({ params }) => {
     const model = deps.serve.catalog.get(params.id);
     if (!model) throw marketError('model_not_found', `The model '${params.id}' does not exist.`, { param: 'model' });
-    return card(model);
+    return { ...card(model), verification_profiles: deps.verificationProfiles(model.id).map(publishedProfile) };
   });
 
   // A root key sees its whole account; a sub-key only its own subtree (app/admin/key-scope.ts).

@@ -77,6 +77,7 @@ const chatParameters = (model: CatalogModel): string[] =>
     'top_p',
     'seed',
     'stop',
+    'n',
     'stream',
     'stream_options',
     'logprobs',
@@ -117,9 +118,12 @@ export function modelCard(model: CatalogModel, hostsServing: number) {
     owned_by: 'agora',
     name: model.name,
     context_length: model.contextLength,
-    pricing: classPricesView(
-      classPrices({ prompt: model.promptPrice, completion: model.completionPrice }, model.classFactors),
-    ),
+    // An embedding model bills its input only: no completion, cache or reasoning price to show.
+    pricing: model.capabilities.includes('chat')
+      ? classPricesView(
+          classPrices({ prompt: model.promptPrice, completion: model.completionPrice }, model.classFactors),
+        )
+      : { prompt: formatNanos(model.promptPrice) },
     supported_parameters: [
       ...embeddingParameters(model),
       ...(model.capabilities.includes('chat') ? chatParameters(model) : []),

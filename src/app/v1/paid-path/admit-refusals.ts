@@ -3,7 +3,7 @@
 // parameters), the prompt does not fit, the price is above the buyer's maximum, or the hold is refused. Nothing is
 // charged for any of them.
 import { marketError, type MarketError } from '../../../contracts/errors/market-error.ts';
-import { maxTokensWithin, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
+import { inputTokensWithin, maxTokensWithin, type LockedPrice } from '../../../domain/ledger/request-cost.ts';
 import { formatNanos, type Nanos } from '../../../domain/money/nanos.ts';
 import type { TokenPrices } from '../../../domain/pricing/demand-price.ts';
 import type { HoldRefusal } from '../../billing/spend-budget.ts';
@@ -98,35 +98,65 @@ export const noHostAvailable = (modelId: string) =>
     { retryAfterSeconds: 1 },
   );
 
-export const aboveMaxPrice = (modelId: string, locked: TokenPrices) =>
+/** Embeddings bill input tokens only: their refusals speak of inputs, never of a completion or max_tokens. */
+type RequestKind = 'completion' | 'embeddings';
+
+export const aboveMaxPrice = (modelId: string, locked: TokenPrices, kind: RequestKind) =>
   marketError(
     'no_host_matches_preferences',
-    `The price of '${modelId}' (${perToken(locked)} per prompt / completion token) is above provider.max_price.`,
+    kind === 'embeddings'
+      ? `The price of '${modelId}' (${formatNanos(locked.prompt)} per input token) is above provider.max_price.prompt.`
+      : `The price of '${modelId}' (${perToken(locked)} per prompt / completion token) is above provider.max_price.`,
     { param: 'provider.max_price' },
   );
 
 /** The worst case this request was held for, and what it would take to fit what the key's limits leave. */
-type HoldContext = { hold: Nanos; price: LockedPrice; promptTokens: number; maxTokens: number };
+type HoldContext = {
+  hold: Nanos;
+  price: LockedPrice;
+  promptTokens: number;
+  maxTokens: number;
+  choiceCount: number;
+  kind: RequestKind;
+};
+
+/** The completion tokens held for, as the buyer asked for them: max_tokens, for each of n choices. */
+const completionsHeld = ({ maxTokens, choiceCount }: HoldContext): string =>
+  choiceCount > 1 ? `max_tokens ${maxTokens} × n ${choiceCount}` : `max_tokens ${maxTokens}`;
 
 export function holdRefusal(refused: HoldRefusal, context: HoldContext): MarketError {
   if (refused.reason === 'key_inactive') return marketError('key_inactive', 'This key is revoked or expired.');
-  if (refused.reason !== 'spend_limit') {
-    const worstCase = `prompt + max_tokens ${context.maxTokens} at the locked price: ${formatNanos(context.hold)}`;
+  const { price, promptTokens, choiceCount, kind } = context;
+  const worstCase =
+    kind === 'embeddings'
+      ? `${promptTokens} input tokens at the locked price: ${formatNanos(context.hold)}`
+      : `prompt + ${completionsHeld(context)} at the locked price: ${formatNanos(context.hold)}`;
+  if (refused.reason !== 'spend_limit')
     return marketError(
       'insufficient_credits',
       `The account does not have enough credits for this request's worst case (${worstCase}).`,
     );
+  const limits = `the key's spend limits (its own and its parent keys', daily and total) leave ${formatNanos(refused.remainingNanos)}`;
+  if (kind === 'embeddings') {
+    const fits = inputTokensWithin(price, refused.remainingNanos);
+    return marketError(
+      'spend_limit_exceeded',
+      `This request's cost (${worstCase}) is more than ${limits}. To fit, embed at most ${fits} input tokens (fewer or shorter inputs); or ask for a higher limit.`,
+      { param: 'input' },
+    );
   }
-  const { price, promptTokens, maxTokens } = context;
-  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos);
+  // the hold covers max_tokens for each choice, so what fits is shared among them
+  const fits = maxTokensWithin(price, promptTokens, refused.remainingNanos, choiceCount);
   const fix =
     fits > 0n
-      ? `lower max_tokens to ${fits} or less`
-      : 'not even one completion token fits after this prompt: shorten the prompt';
+      ? `lower max_tokens to ${fits} or less${choiceCount > 1 ? ` (or ask for fewer choices)` : ''}`
+      : choiceCount > 1
+        ? 'not even one completion token per choice fits after this prompt: ask for fewer choices or shorten the prompt'
+        : 'not even one completion token fits after this prompt: shorten the prompt';
   return marketError(
     'spend_limit_exceeded',
-    `This request's worst case (prompt ${promptTokens} tokens + max_tokens ${maxTokens}, at the locked price) is ${formatNanos(context.hold)}, ` +
-      `but the key's spend limits (its own and its parent keys', daily and total) leave ${formatNanos(refused.remainingNanos)}. To fit, ${fix}; or ask for a higher limit.`,
+    `This request's worst case (prompt ${promptTokens} tokens + ${completionsHeld(context)}, at the locked price) is ${formatNanos(context.hold)}, ` +
+      `but ${limits}. To fit, ${fix}; or ask for a higher limit.`,
     { param: 'max_tokens' },
   );
 }

@@ -1,5 +1,6 @@
 // Step 1 of the paid path, admit: the key may use the model, the prompt is metered by the market's own tokenizer,
-// the price is locked, the worst case is held against the key's credits and limits, and the model's admission
+// the price is locked, the worst case (the prompt once, max_tokens for each of the n choices) is held against the
+// key's credits and limits, and the model's admission
 // queue gives the request a slot. A request refused at any point leaves nothing behind (rate ticket and hold are
 // returned); one admitted carries all of it to the later steps.
 import { firstUnknownBiasToken } from '../../../domain/sampling/logit-adjustments.ts';
@@ -36,8 +37,10 @@ export type Admitted = {
   /** embeddings: each input's ids as the market tokenized it (the verifier embeds the same ids) */
   inputIds: number[][];
   promptTokens: number;
-  /** the completion tokens the request may use: what it asked for, within the model's cap and context */
+  /** the completion tokens each choice may use: what it asked for, within the model's cap and context */
   maxTokens: number;
+  /** the choices asked for (n; 1 for embeddings): the hold covers maxTokens for each */
+  choiceCount: number;
   price: LockedPrice;
   query: RouteQuery;
   /** the hosts that serve at the locked price, in routing order when the request was admitted */
@@ -66,13 +69,22 @@ export async function admit(deps: AdmitDeps, input: PaidInput): Promise<Admitted
   const query: RouteQuery = { modelId: model.id, routes, affinityKey: affinity };
   const available = deps.router.candidates(query);
   if (available.length === 0) throw noHostAvailable(model.id);
-  const { price, candidates } = lockPrice(model, available, input, { promptTokens, completionTokens: maxTokens });
-  const rate = deps.rateLimiter.admit(input.key, promptTokens + maxTokens);
-  const worstCase = holdFor(price, promptTokens, maxTokens);
+  const choiceCount = input.kind === 'embeddings' ? 1 : (input.body.n ?? 1);
+  const completionTokens = maxTokens * choiceCount;
+  const { price, candidates } = lockPrice(model, available, input, { promptTokens, completionTokens });
+  const rate = deps.rateLimiter.admit(input.key, promptTokens + completionTokens);
+  const worstCase = holdFor(price, promptTokens, completionTokens);
   const held = await deps.budget.hold(input.key, worstCase);
   if (!held.ok) {
     rate.settle(0);
-    throw holdRefusal(held, { hold: worstCase, price, promptTokens, maxTokens });
+    throw holdRefusal(held, {
+      hold: worstCase,
+      price,
+      promptTokens,
+      maxTokens,
+      choiceCount,
+      kind: input.kind === 'embeddings' ? 'embeddings' : 'completion',
+    });
   }
   // Admitted after the hold, so a buyer who cannot pay hears 402/403 rather than "busy"; shed, the hold is released.
   const admitted = await deps.admission.admit(model.id, deps.router.slotsOnline(model.routes), input.signal);
@@ -83,7 +95,20 @@ export async function admit(deps: AdmitDeps, input: PaidInput): Promise<Admitted
   }
   const { slot } = admitted;
   const { hold } = held;
-  return { model, promptIds, inputIds, promptTokens, maxTokens, price, query, candidates, rate, hold, slot };
+  return {
+    model,
+    promptIds,
+    inputIds,
+    promptTokens,
+    maxTokens,
+    choiceCount,
+    price,
+    query,
+    candidates,
+    rate,
+    hold,
+    slot,
+  };
 }
 
 type RequestSize = { inputIds: number[][]; maxTokens: number };

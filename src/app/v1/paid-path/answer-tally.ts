@@ -1,37 +1,24 @@
-// What the market gathers from a host's answer as it passes: the text and the reasoning apart from it, the host's
-// token positions (while every chunk brought valid ids), its usage claim and why it stopped. The market's count, the capture and the
-// verification sample are made from it, for a stream and a JSON answer alike.
-import type { UpstreamAnswer, UpstreamEvent, UpstreamOutput } from '../../../contracts/openai/upstream-completion.ts';
+// What the market gathers from a host's answer as it passes, choice by choice (n > 1 asks for several): each
+// choice's text and the reasoning apart from it, the host's token positions (while every chunk brought valid ids),
+// its tool calls and why it stopped; and the host's usage claim for the whole answer. The market's count, the
+// capture and the verification sample are made from it, for a stream and a JSON answer alike.
+import type { ChoiceOutput, UpstreamAnswer, UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
 import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
 import { ToolCallAssembly } from '../../../domain/tools/tool-call-assembly.ts';
 import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
 
-export class AnswerTally {
+/** One choice of the answer, as gathered so far. */
+export class ChoiceTally {
   text = '';
   /** the reasoning the host sent beside the content (its own usage class) */
   reasoning = '';
   /** the host's positions so far; undefined once a chunk had no ids (or invalid ones): then the text is counted */
   positions: ClaimedPosition[] | undefined = [];
-  /** the host's completion count, where it claimed one */
-  claimed: number | undefined;
   finishReason: string | null = null;
   /** the tool calls so far (a JSON answer's, or a stream's fragments assembled) */
   readonly toolCalls = new ToolCallAssembly();
 
-  /** `reportsIds`: the host's engine is known to report token ids (else its ids, if any, are not read) */
   constructor(private readonly reportsIds: boolean) {}
-
-  static of(answer: UpstreamAnswer, reportsIds: boolean): AnswerTally {
-    const tally = new AnswerTally(reportsIds);
-    tally.add({ type: 'usage', completionTokens: answer.completionTokens });
-    tally.addOutput(answer);
-    return tally;
-  }
-
-  add(event: UpstreamEvent): void {
-    if (event.type === 'usage') this.claimed = event.completionTokens ?? this.claimed;
-    else this.addOutput(event);
-  }
 
   /**
    * The output the completion tokens are counted from: the text, then every call's arguments (what the model
@@ -41,7 +28,7 @@ export class AnswerTally {
     return this.text + this.toolCalls.argumentsText();
   }
 
-  /** What the format judge reads of the whole answer. */
+  /** What the format judge reads of the whole choice. */
   formatAnswer(): FormatAnswer {
     return {
       toolCalls: this.toolCalls.calls(),
@@ -51,7 +38,7 @@ export class AnswerTally {
     };
   }
 
-  private addOutput(output: UpstreamOutput) {
+  add(output: ChoiceOutput) {
     const tokens = this.reportsIds ? output.tokens : undefined;
     this.toolCalls.add(output.toolCalls);
     if (output.reasoning !== undefined) this.reasoning += output.reasoning;
@@ -61,5 +48,49 @@ export class AnswerTally {
     else this.positions = undefined;
     this.text += output.text;
     this.finishReason = output.finishReason ?? this.finishReason;
+  }
+}
+
+export class AnswerTally {
+  /** the host's completion count over all choices, where it claimed one */
+  claimed: number | undefined;
+  readonly #choices = new Map<number, ChoiceTally>();
+
+  /**
+   * `reportsIds`: the host's engine is known to report token ids (else its ids, if any, are not read); `choiceCount`:
+   * the choices asked for (n) — a choice with a higher index is the host's invention, not gathered, never billed.
+   */
+  constructor(
+    private readonly reportsIds: boolean,
+    readonly choiceCount: number,
+  ) {}
+
+  static of(answer: UpstreamAnswer, reportsIds: boolean, choiceCount: number): AnswerTally {
+    const tally = new AnswerTally(reportsIds, choiceCount);
+    tally.claimed = answer.completionTokens;
+    for (const output of answer.choices) tally.#addOutput(output);
+    return tally;
+  }
+
+  add(event: UpstreamEvent): void {
+    if (event.type === 'usage') this.claimed = event.completionTokens ?? this.claimed;
+    else for (const output of event.outputs) this.#addOutput(output);
+  }
+
+  /** Whether the buyer gets this choice: one it asked for (n). */
+  asked(index: number): boolean {
+    return index < this.choiceCount;
+  }
+
+  /** The choices the host sent, by index. */
+  choices(): ChoiceTally[] {
+    return [...this.#choices.entries()].sort(([a], [b]) => a - b).map(([, choice]) => choice);
+  }
+
+  #addOutput(output: ChoiceOutput) {
+    if (!this.asked(output.index)) return;
+    let choice = this.#choices.get(output.index);
+    if (!choice) this.#choices.set(output.index, (choice = new ChoiceTally(this.reportsIds)));
+    choice.add(output);
   }
 }

@@ -27,11 +27,13 @@ export function lockPrice(
     worst,
   ) as TokenPrices;
   const maxPrice = preferencesOf(input).max_price ?? {};
+  // An embedding has no completion tokens: a completion price above the buyer's maximum costs it nothing.
+  const kind = input.kind === 'embeddings' ? 'embeddings' : 'completion';
   if (
     (maxPrice.prompt !== undefined && locked.prompt > maxPrice.prompt) ||
-    (maxPrice.completion !== undefined && locked.completion > maxPrice.completion)
+    (kind === 'completion' && maxPrice.completion !== undefined && locked.completion > maxPrice.completion)
   )
-    throw aboveMaxPrice(model.id, locked);
+    throw aboveMaxPrice(model.id, locked, kind);
   // the usage classes are priced from the locked price, so a host's ask covers them by the same factors
   const classes = classPrices(locked, model.classFactors);
   return {

@@ -32,14 +32,7 @@ export async function relayEmbeddings(
     throw marketError('host_failed', "The host's answer was not valid embeddings; nothing was charged. Retry.");
   }
   winner.attempt.finish('ok', 0);
-  const { cost, recorded } = settlement.answered(winner, {
-    completionTokens: 0,
-    reasoningTokens: 0,
-    receipt: winner.answer.receipt,
-    positions: undefined,
-    finishReason: null,
-    vectors,
-  });
+  const { cost, recorded } = settlement.answered(winner, { choices: [], receipt: winner.answer.receipt, vectors });
   if ((await recorded) === 'abandoned') throw notRecorded();
   const { dimensions, encoding_format: format = 'float' } = input.body;
   return {

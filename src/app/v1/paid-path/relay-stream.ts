@@ -1,16 +1,24 @@
 // Step 3 of the paid path, relay (a stream): the host's chunks pass to the buyer as they come (with the market's id
-// and model, logprobs cut to what the buyer asked for) while the market gathers its text and token ids to count
+// and model, each choice by its index, logprobs cut to what the buyer asked for) while the market gathers its text and token ids to count
 // them. At the end the answer is settled, and the usage chunk and `done` leave once its capture is durable. A host
 // failing mid-stream ends it in an error event; the buyer hanging up ends it quietly; either way the tokens
 // delivered are charged.
-import type { UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
+import type { UpstreamChoiceWire, UpstreamEvent } from '../../../contracts/openai/upstream-completion.ts';
 import { errorEnvelope, marketError } from '../../../contracts/errors/market-error.ts';
 import type { Clock } from '../../ports.ts';
 import type { FirstAnswer, Winner } from '../host-race.ts';
 import { reportsTokenIds, shapeChoiceLogprobs } from '../upstream-output.ts';
 import type { Admitted } from './admit.ts';
 import { AnswerTally } from './answer-tally.ts';
-import { countCompletion, responseIdOf, usageBlock, type CompletionCount, type CountDeps } from './answer-parts.ts';
+import {
+  answeredChoices,
+  completionTokensOf,
+  countCompletion,
+  responseIdOf,
+  usageBlock,
+  type CompletionCount,
+  type CountDeps,
+} from './answer-parts.ts';
 import { buyerTopLogprobs, type CompletionInput, type StreamEvent } from './paid-request.ts';
 import { notRecorded, type Settlement } from './settle.ts';
 
@@ -37,7 +45,7 @@ export async function* relayStream(
   const { route, answer } = winner;
   const responseId = responseIdOf(input);
   const buyerTop = buyerTopLogprobs(input);
-  const tally = new AnswerTally(reportsTokenIds(input.kind, route.capabilities));
+  const tally = new AnswerTally(reportsTokenIds(input.kind, route.capabilities), admitted.choiceCount);
   let count: CompletionCount | undefined;
   let status = 'client_closed';
   const counted = () => (count ??= countCompletion(deps, { input, admitted, route }, tally));
@@ -64,23 +72,21 @@ export async function* relayStream(
       const event = next.value;
       tally.add(event);
       if (event.type === 'usage') continue;
+      // only the choices asked for (n) reach the buyer: another is the host's invention
+      const asked = event.outputs.flatMap((output, i) => (tally.asked(output.index) ? [i] : []));
+      if (asked.length === 0) continue;
       const wire = {
         ...event.wire,
         id: responseId,
         model: admitted.model.id,
-        choices: event.wire.choices.map((c) => shapeChoiceLogprobs(c, buyerTop)),
+        choices: asked.map((i) => shapeChoiceLogprobs(event.wire.choices[i] as UpstreamChoiceWire, buyerTop)),
       };
-      yield { type: 'delta', text: event.text, wire };
+      const text = asked.map((i) => event.outputs[i]?.text ?? '').join('');
+      yield { type: 'delta', text, wire };
     }
     status = 'ok';
     const receipt = answer.receipt();
-    const charged = settlement.answered(winner, {
-      ...counted(),
-      receipt,
-      positions: tally.positions,
-      finishReason: tally.finishReason,
-      format: tally.formatAnswer(),
-    });
+    const charged = settlement.answered(winner, { receipt, choices: answeredChoices(tally, counted()) });
     // The usage chunk and [DONE] leave once the capture is durable; an abandoned one ends the stream in an error.
     if ((await charged.recorded) === 'abandoned') {
       yield { type: 'error', wire: errorEnvelope(notRecorded()) };
@@ -101,7 +107,7 @@ export async function* relayStream(
     yield { type: 'done' };
   } finally {
     const outcome = status === 'ok' ? 'ok' : status === 'client_closed' ? 'cancelled' : 'failed';
-    winner.attempt.finish(outcome, counted().completionTokens);
+    winner.attempt.finish(outcome, completionTokensOf(counted()));
     winner.end(status !== 'ok');
     settlement.cut(winner, counted(), status);
     await answer.events.return(undefined);

@@ -1,5 +1,6 @@
 // Step 4 of the paid path, settle: once per request, whatever ended it. A request no host served is charged
-// nothing; one a host answered is charged for the prompt and the completion tokens delivered (the market's count), by
+// nothing; one a host answered is charged for the prompt once and every choice's completion tokens delivered (the
+// market's count), by
 // usage class (the prompt's prefix the market attributes to the host's cache at the cache price), captured with the host's receipt (its signature kept only if it verifies) and offered for verification. The
 // capture is durable before the answer's last bytes leave: `recorded` says whether it was (or abandoned, when the
 // billing database stayed unwritable: then nothing was charged and the answer ends in `notRecorded`).
@@ -8,7 +9,6 @@ import { marketError } from '../../../contracts/errors/market-error.ts';
 import type { UsageClasses } from '../../../domain/ledger/request-cost.ts';
 import type { Nanos, RevenueSplit } from '../../../domain/money/nanos.ts';
 import { planRequestCapture } from '../../../domain/money/request-capture-plan.ts';
-import type { ClaimedPosition } from '../../../domain/verification/response-check.ts';
 import type { Durability } from '../../billing/billing-batcher.ts';
 import type { SpendBudget } from '../../billing/spend-budget.ts';
 import { utcDay } from '../../billing/utc-day.ts';
@@ -18,10 +18,9 @@ import type { Winner } from '../host-race.ts';
 import type { ModelRoute } from '../market-catalog.ts';
 import type { PromptCacheBook } from '../prompt-cache-book.ts';
 import type { Admitted } from './admit.ts';
-import type { CompletionCount } from './answer-parts.ts';
+import type { AnsweredChoice, CompletionCount } from './answer-parts.ts';
 import { decodesUnderGrammar, logitAdjustmentsOf, type CompletionInput, type PaidInput } from './paid-request.ts';
 import { judgeFormat, type FormatRecorder } from './format-verdict.ts';
-import type { FormatAnswer } from '../../../domain/formats/format-judge.ts';
 
 export type SettleDeps = {
   budget: SpendBudget;
@@ -38,14 +37,10 @@ export type SettleDeps = {
   formats: FormatRecorder;
 };
 
-/** A whole answer as a host gave it: the market's count of its tokens, its receipt (unverified), what it claims. */
-export type Answered = CompletionCount & {
+/** A whole answer as a host gave it: its choices (none for embeddings), its receipt (unverified). */
+export type Answered = {
+  choices: readonly AnsweredChoice[];
   receipt: ResponseReceipt | undefined;
-  /** the host's token ids with their logprobs and top-k, where its engine reports them */
-  positions: ClaimedPosition[] | undefined;
-  finishReason: string | null;
-  /** what the format judge reads (a completion's): its tool calls, text and finish reason */
-  format?: FormatAnswer;
   /** embeddings: the host's vectors, one per input (what the verifier compares) */
   vectors?: number[][];
 };
@@ -57,8 +52,8 @@ export type Settlement = {
   /** no host served it (`attempts` hosts were tried): nothing is charged */
   unserved(status: string, attempts: number): void;
   /**
-   * the winner's whole answer: charged, its receipt kept as evidence, offered for verification (`sampling`: the
-   * sampler's decision per choice, by choice index, for the routing trace)
+   * the winner's whole answer: charged, its receipt kept as evidence, its choices judged for format, offered for
+   * verification (`sampling`: the sampler's decision, one per request whatever its n, for the routing trace)
    */
   answered(winner: Winner, answer: Answered): Charged & { sampling: SamplingDecision[] };
   /** the winner's answer ended early (`status` says why): the delivered tokens are charged; no-op once settled */
@@ -75,11 +70,11 @@ export const notRecorded = () =>
 
 type Routing = Pick<Winner, 'attempts' | 'hedged'> & { served?: Winner };
 
-const NO_COMPLETION: CompletionCount = { completionTokens: 0, reasoningTokens: 0 };
+const NO_COMPLETION: CompletionCount = [];
 const NOTHING_BILLED: UsageClasses = { promptTokens: 0, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0 };
 
 export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Admitted): Settlement {
-  const { model, price, promptIds, promptTokens, maxTokens, hold, rate, slot, query } = admitted;
+  const { model, price, promptIds, promptTokens, maxTokens, choiceCount, hold, rate, slot, query } = admitted;
   let settled = false;
 
   const settle = (
@@ -102,8 +97,9 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
       buyerAccountId: input.key.accountId,
       hostId,
       price,
-      counted: { promptTokens, cachedTokens, ...count },
+      counted: { promptTokens, cachedTokens, choices: count },
       maxCompletionTokens: maxTokens,
+      choiceCount,
       split: deps.split,
     });
     rate.settle(usage.promptTokens + usage.completionTokens);
@@ -156,12 +152,16 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
     unserved: (status, attempts) => void settle(null, NO_COMPLETION, status, { attempts, hedged: false }),
     answered(winner, answer) {
       const receipt = verifiedReceipt(winner.route, answer.receipt);
-      const { completionTokens, reasoningTokens } = answer;
-      const count = { completionTokens, reasoningTokens };
+      const count = answer.choices.map(({ completionTokens, reasoningTokens }) => ({
+        completionTokens,
+        reasoningTokens,
+      }));
       const charged = settle(winner.route.host.id, count, 'ok', routingOf(winner), receipt);
       const offerCompletion = (completion: CompletionInput) => {
-        const outcome = answer.format && judgeFormat(completion, answer.format);
-        if (outcome) deps.formats.record(model.id, winner.route.host.id, outcome);
+        for (const choice of answer.choices) {
+          const outcome = judgeFormat(completion, choice.format);
+          if (outcome) deps.formats.record(model.id, winner.route.host.id, outcome);
+        }
         const adjustments = logitAdjustmentsOf(completion);
         // Adjustments are replayed only for an engine whose logprobs are of the adjusted distribution (decision 024).
         const replayable = adjustments === undefined || winner.route.capabilities.logprobsAfterAdjustments;
@@ -171,9 +171,12 @@ export function openSettlement(deps: SettleDeps, input: PaidInput, admitted: Adm
           host: winner.route.host,
           modelId: model.id,
           promptIds: admitted.promptIds,
-          positions: answer.positions,
+          completionTokens: count.reduce((n, c) => n + c.completionTokens, 0),
+          choices: answer.choices.map((choice) => ({
+            positions: choice.positions,
+            stoppedByModel: choice.finishReason === 'stop' && (stop == null || stop.length === 0),
+          })),
           temperature: temperature ?? null,
-          stoppedByModel: answer.finishReason === 'stop' && (stop == null || stop.length === 0),
           constrained: decodesUnderGrammar(completion) || !replayable,
           adjustments,
           receipt,
