@@ -6,7 +6,7 @@
 // One prompt is one check of 48 positions. It prints the fitted profile's expected power against each substitute.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { fitPooledStatistic, logCheckFactor } from '../src/domain/verification/pooled-test.ts';
+import { fitPooledStatistic, logCheckFactor, POOLED_CAP_SHARES } from '../src/domain/verification/pooled-test.ts';
 import { DEFAULT_CONVICTION_RULE } from '../src/domain/verification/conviction.ts';
 import type { VerificationProfile } from '../src/domain/verification/verification-profile.ts';
 import { verificationProfileSchema } from '../src/contracts/trust/verification-profile.ts';
@@ -22,7 +22,11 @@ const HONEST = ['H-bs1', 'H-bs16', 'H-bs64', 'H-bs1-math', 'H-f32'];
 const TARGET = 'S-int8';
 /** How far above the largest honest check a check must be to fail alone: 320 honest checks bound the tail loosely. */
 const GROSS_MARGIN = 1.5;
-const FALSE_CONVICTION = 1e-6;
+/**
+ * The pooled test's α per starting check. At 1e-6 (the per-check rule's) int8 takes ~29 checks of 48 positions on
+ * this data, at 1e-4 ~19: governance owns this number (docs/decisions/029-verification-on-gpu-floors.md).
+ */
+const FALSE_CONVICTION = 1e-4;
 
 const condition = (name: string): Condition => {
   const c = data[name];
@@ -40,8 +44,16 @@ const honestTv = HONEST.map((h) => checkMeans(h, 'tv'));
 const honestDlp = HONEST.map((h) => checkMeans(h, 'dlp'));
 const tvThreshold = GROSS_MARGIN * Math.max(...honestTv.flat());
 const dlpCap = GROSS_MARGIN * Math.max(...honestDlp.flat());
-const meanTv = fitPooledStatistic(honestTv, checkMeans(TARGET, 'tv'), tvThreshold);
-const meanDlp = fitPooledStatistic(honestDlp, checkMeans(TARGET, 'dlp'), dlpCap);
+const meanTv = fitPooledStatistic(
+  honestTv,
+  checkMeans(TARGET, 'tv'),
+  POOLED_CAP_SHARES.map((s) => s * tvThreshold),
+);
+const meanDlp = fitPooledStatistic(
+  honestDlp,
+  checkMeans(TARGET, 'dlp'),
+  POOLED_CAP_SHARES.map((s) => s * dlpCap),
+);
 const { driftPerCheck: tvDrift, ...tvStatistic } = meanTv;
 const { driftPerCheck: dlpDrift, ...dlpStatistic } = meanDlp;
 const disagreement = Math.max(
@@ -77,8 +89,10 @@ const profile: VerificationProfile = verificationProfileSchema.parse({
     `a 36 M-parameter decoder, bf16, 64 held-out prompts x 48 greedy tokens per condition, teacher-forced by a bf16 ` +
     `verifier at batch 8 in another order (the run is undated; measuredAt is the day its data reached this repository). Honest conditions ${HONEST.join(', ')} (one prompt = one check of 48 ` +
     `positions); per-check TV threshold ${GROSS_MARGIN} x the largest honest check; top-1 disagreement ${GROSS_MARGIN} x ` +
-    `the largest honest rate; pooled test: honest mean and log-MGF the largest over the honest conditions, lambda tuned ` +
-    `against ${TARGET} (int8 weight-only, per-channel); floor: all honest positions' TV quantiles scaled to the worst ` +
+    `the largest honest rate; pooled test: honest mean and second moment the largest over the honest conditions, ` +
+    `log-MGF bounded from them (Bennett), cap and lambda tuned ` +
+    `against ${TARGET} (int8 weight-only, per-channel), on mean TV only (the |delta logprob| bound does not carry to ` +
+    `another model); floor: all honest positions' TV quantiles scaled to the worst ` +
     `condition's mean, per-answer factors from per-prompt means.`,
   minPositions: 48,
   perCheck: {
@@ -89,7 +103,10 @@ const profile: VerificationProfile = verificationProfileSchema.parse({
   conviction: DEFAULT_CONVICTION_RULE,
   pooled: {
     meanTv: pooledStatistic(tvStatistic),
-    meanAbsLogprobDelta: pooledStatistic(dlpStatistic),
+    // Fitted (and printed below) but not shipped: the claimed token's |Δ logprob| per unit of TV is a property of the
+    // model (2.3 on the H200 decoder, ~5 on agora-tiny under the same TV floor), and this profile is carried to
+    // agora-tiny by the floor emulation, where a bound fitted on the H200 decoder would convict honest hosts.
+    meanAbsLogprobDelta: null,
     falseConviction: FALSE_CONVICTION,
   },
   floor: {
@@ -104,7 +121,7 @@ writeFileSync(
 
 // What the fit promises, per substitute: the share of single checks above the threshold, and the expected checks
 // for the pooled score to reach its line (ln(2/α) over the mean gain per check; variance makes some take longer).
-const line = Math.log(2 / FALSE_CONVICTION);
+const line = Math.log(1 / FALSE_CONVICTION);
 console.log(
   `pooled line ${line.toFixed(2)}; drift per check on ${TARGET}: TV ${tvDrift.toFixed(3)}, dlp ${dlpDrift.toFixed(3)}`,
 );
@@ -112,12 +129,11 @@ for (const name of Object.keys(data)) {
   const tv = checkMeans(name, 'tv');
   const dlp = checkMeans(name, 'dlp');
   const caught = tv.filter((x) => x > tvThreshold).length / tv.length;
-  const drift = Math.max(
-    mean(tv.map((x) => logCheckFactor(tvStatistic, x))),
-    mean(dlp.map((x) => logCheckFactor(dlpStatistic, x))),
-  );
+  const drift = mean(tv.map((x) => logCheckFactor(tvStatistic, x)));
+  const dlpDriftHere = mean(dlp.map((x) => logCheckFactor(dlpStatistic, x)));
   console.log(
-    `${name.padEnd(14)} one check fails ${(100 * caught).toFixed(0).padStart(3)} %; pooled gain/check ${drift.toFixed(3)}` +
-      (drift > 0 ? ` → ~${Math.ceil(line / drift)} checks` : ' (never)'),
+    `${name.padEnd(14)} one check fails ${(100 * caught).toFixed(0).padStart(3)} %; pooled TV gain/check ${drift.toFixed(3)}` +
+      (drift > 0 ? ` → ~${Math.ceil(line / drift)} checks` : ' (never)') +
+      `; |Δ logprob| (not shipped) ${dlpDriftHere.toFixed(3)}`,
   );
 }

@@ -2,7 +2,11 @@
 // `agora-tiny` and, with the same weights, as the embedding SKU `agora-tiny-embed` (its last hidden state, unit
 // length); and the built-in engine that serves both — for the market's own host and `agora host --engine builtin`.
 import type { CatalogStore, ModelRecord } from '../app/v1/catalog-store.ts';
-import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
+import {
+  loadLlamaEngine,
+  type LlamaEngine,
+  type LlamaEngineOptions,
+} from '../adapters/engines/builtin/llama-engine.ts';
 import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
 import { MODEL_SHAPE } from '../domain/tiny-model/model-recipe.ts';
 import { makeTinyModel } from './tiny-models.ts';
@@ -64,6 +68,7 @@ export async function ensureBuiltinModel(
 export const builtinModelFiles = (modelCacheDir: string): Promise<ModelFiles> =>
   makeTinyModel('reference', undefined, modelCacheDir);
 
-export function loadBuiltinEngine(files: ModelFiles): Promise<LlamaEngine> {
-  return loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, queueLimit: 64 });
+/** `floor`: an emulated hardware floor on every answer (the sandbox's `--floor-profile`); none by default. */
+export function loadBuiltinEngine(files: ModelFiles, floor?: LlamaEngineOptions['floor']): Promise<LlamaEngine> {
+  return loadLlamaEngine({ modelPath: files.ggufPath, sequences: 4, queueLimit: 64, ...(floor ? { floor } : {}) });
 }

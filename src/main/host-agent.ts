@@ -17,6 +17,7 @@ import type { Scheduler } from '../app/ports.ts';
 import type { HostRegistrationWire } from '../contracts/hosts/host-requests.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import type { ModelFiles } from '../adapters/engines/builtin/model-cache.ts';
+import type { LlamaEngineOptions } from '../adapters/engines/builtin/llama-engine.ts';
 import {
   BUILTIN_EMBED_MODEL_ID,
   BUILTIN_MODEL_ID,
@@ -28,8 +29,11 @@ import {
 
 /** The built-in engine, or an OpenAI-compatible engine's URL (its own key, and which of its models to sell). */
 export type HostEngine =
-  /** `weights`: the files the engine really loads, when they are not the SKU's (only the sandbox's cheaters set it) */
-  | { kind: 'builtin'; weights?: ModelFiles }
+  /**
+   * `weights`: the files the engine really loads, when they are not the SKU's (only the sandbox's cheaters set it);
+   * `floor`: an emulated hardware floor (only the sandbox's `--floor-profile` sets it)
+   */
+  | { kind: 'builtin'; weights?: ModelFiles; floor?: LlamaEngineOptions['floor'] }
   | { kind: 'openai-compatible'; url: string; key?: string | undefined; models?: string[] | undefined };
 
 export type HostAgentOptions = {
@@ -146,7 +150,7 @@ async function serveEngine(
 ): Promise<ServedEngine> {
   if (options.engine.kind === 'builtin') {
     const files = await builtinModelFiles(options.modelCacheDir);
-    const engine = await loadBuiltinEngine(options.engine.weights ?? files);
+    const engine = await loadBuiltinEngine(options.engine.weights ?? files, options.engine.floor);
     const server = buildEngineServer({
       engine,
       modelId: BUILTIN_MODEL_ID,

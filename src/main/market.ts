@@ -415,6 +415,7 @@ export async function startMarket(options: MarketOptions): Promise<RunningMarket
             },
             launchedReference: launchedReferences(modelVersions),
             profiles,
+            profile: options.verification.profile,
             // A convicted host leaves the routes at once, not at the next reload.
             onCheck: (event) => {
               if (event.counted) metrics.verificationCheck(event.modelId, event.verdict.passed);

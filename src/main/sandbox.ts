@@ -2,7 +2,9 @@
 // agents serving the built-in SKU, and one host that serves a substitute under the same SKU (other weights, a
 // quantized copy, fewer layers or noisy weights). Seeded mixed traffic goes through the real paid path; the real
 // sampler and verifier decide. The run reports every check, the conviction and the refunds, and ends with one JSON
-// line for tools.
+// line for tools. With a floor profile every host's answers carry that hardware's honest floor (floor-emulation.ts)
+// and the verifier judges by the profile: honest hosts then disagree with the reference as GPU hosts do, and the
+// pooled test has to find the substitute.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,10 @@ import { createAccount, grantCredits, issueKey, unlimitedKey } from '../app/admi
 import type { CheckEvent } from '../app/verification/verifier.ts';
 import { formatNanos } from '../domain/money/nanos.ts';
 import { createPrng } from '../domain/tiny-model/prng.ts';
+import { engineFloor } from '../domain/verification/floor-emulation.ts';
+import type { ConvictionStatistic } from '../domain/verification/host-evidence.ts';
+import { VERIFY_TOP_K } from '../domain/verification/response-check.ts';
+import type { VerificationProfile } from '../domain/verification/verification-profile.ts';
 import { describeVariant, type VariantName } from '../domain/tiny-model/model-variant.ts';
 import { ensureTinyModel } from '../adapters/engines/builtin/model-cache.ts';
 import { readSecretFile } from '../adapters/keys/secret-files.ts';
@@ -29,6 +35,8 @@ export type SandboxOptions = {
   /** the most requests sent; the run stops early once every cheater is convicted */
   maxRequests: number;
   concurrency: number;
+  /** judge by this profile, and give every host its honest floor (when it keeps one) */
+  floorProfile?: VerificationProfile | undefined;
   modelCacheDir: string;
   say(line: string): void;
   /** looks at the market before it closes (tests compare the ledger with the result) */
@@ -50,6 +58,10 @@ export type SandboxResult = {
   cheaters_convicted: number;
   honest_convicted: number;
   checks_to_conviction: number[];
+  /** per convicted cheater, which test convicted it */
+  convicted_by: ConvictionStatistic[];
+  /** the profile the run was judged by */
+  profile: string;
   honest_checks: number;
   honest_failed_checks: number;
   requests: number;
@@ -90,7 +102,11 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       dataDir,
       modelCacheDir: options.modelCacheDir,
       settlementIntervalMs: 5_000,
-      verification: { samplingFloor: 0.02, workerIntervalMs: 100 },
+      verification: {
+        samplingFloor: 0.02,
+        workerIntervalMs: 100,
+        ...(options.floorProfile ? { profile: options.floorProfile } : {}),
+      },
       onVerificationCheck: (event) => onCheck(event),
     }),
   );
@@ -102,10 +118,16 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     await grantCredits(admin, buyer, credited, `sandbox-${options.seed}`);
     const { key } = await issueKey(admin, buyer, 'buyer', unlimitedKey(buyer));
     const substitute = await ensureTinyModel(options.modelCacheDir, describeVariant(options.cheat));
-    const start = (name: string, cheater: boolean) =>
+    const floorOf = (salt: number) =>
+      options.floorProfile?.floor
+        ? { floor: engineFloor(options.floorProfile.floor, VERIFY_TOP_K, salt, createPrng) }
+        : {};
+    const start = (name: string, cheater: boolean, salt: number) =>
       startHostAgent({
         marketUrl: market.url,
-        engine: cheater ? { kind: 'builtin', weights: substitute } : { kind: 'builtin' },
+        engine: cheater
+          ? { kind: 'builtin', weights: substitute, ...floorOf(salt) }
+          : { kind: 'builtin', ...floorOf(salt) },
         maxConcurrency: 4,
         dataDir: join(dataDir, 'hosts', name),
         modelCacheDir: options.modelCacheDir,
@@ -114,8 +136,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
         name,
       }).then((agent) => hosts.push({ agent, name, cheater, checks: [] }));
     await Promise.all([
-      ...Array.from({ length: options.honestHosts }, (_, i) => start(`honest-${i + 1}`, false)),
-      start(`cheater-${options.cheat}`, true),
+      ...Array.from({ length: options.honestHosts }, (_, i) => start(`honest-${i + 1}`, false, i + 1)),
+      start(`cheater-${options.cheat}`, true, options.honestHosts + 1),
     ]);
     say(
       `market ${market.url}: ${options.honestHosts} honest host(s) and one serving '${options.cheat}' as ${BUILTIN_MODEL_ID}; seed ${options.seed}`,
@@ -166,6 +188,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       cheaters_convicted: convicted,
       honest_convicted: honestConvicted,
       checks_to_conviction: cheaters.filter((h) => convictionOf(h)).map(countedUntilConviction),
+      convicted_by: cheaters.flatMap((h) => convictionOf(h)?.convictedBy ?? []),
+      profile: options.floorProfile?.name ?? 'cpu',
       honest_checks: honest.reduce((n, h) => n + h.checks.length, 0),
       honest_failed_checks: honest.reduce((n, h) => n + h.checks.filter((c) => !c.verdict.passed).length, 0),
       requests: sent,
@@ -195,13 +219,13 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     say(
       `check ${host.name}: ${v.passed ? 'passed' : 'FAILED'}  mean TV ${v.meanTv.toExponential(2)} over ${v.positions} positions` +
         `${v.greedyMismatches ? `, ${v.greedyMismatches} greedy mismatch(es)` : ''}${v.implausibleStops ? `, ${v.implausibleStops} implausible stop(s)` : ''}` +
-        `  (evidence ${event.standing.evidenceScore.toFixed(2)}, reputation ${event.standing.reputation})` +
+        `  (evidence ${event.standing.evidenceScore.toFixed(2)}, pooled ${event.standing.pooled.meanTv.toFixed(2)}, reputation ${event.standing.reputation})` +
         `${event.alreadyRefunded ? '  answers already refunded by its conviction: no new evidence' : ''}`,
     );
     if (event.conviction) {
       const c = event.conviction;
       say(
-        `CONVICTED ${host.name} after ${host.checks.length} checks: suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`,
+        `CONVICTED ${host.name} after ${host.checks.length} checks (${c.convictedBy}): suspended; ${c.responsesRefunded} responses refunded, ${formatNanos(c.refunded)} (host ${formatNanos(c.fromHost)}, treasury ${formatNanos(c.fromTreasury)}, funding ${formatNanos(c.fromFunding)})`,
       );
     }
   }

@@ -11,8 +11,8 @@ import { verifyQueuedSamples, type CheckEvent, type ReferenceEngine } from '../a
 import type { VerificationStore } from '../app/verification/verification-store.ts';
 import { hostProfile } from '../app/verification/host-profiles.ts';
 import type { ProfileStore } from '../app/verification/profile-store.ts';
-import { DEFAULT_CONVICTION_RULE } from '../domain/verification/conviction.ts';
-import { HONEST_MEAN_TV_THRESHOLD } from '../domain/verification/thresholds.ts';
+import { CPU_PROFILE } from '../domain/verification/thresholds.ts';
+import type { VerificationProfile } from '../domain/verification/verification-profile.ts';
 import { loadLlamaEngine, type LlamaEngine } from '../adapters/engines/builtin/llama-engine.ts';
 import { hmacSamplingUnit, newSamplingSecret } from '../adapters/keys/sampling-oracle.ts';
 import { verifyHostSignature } from '../adapters/keys/host-identity.ts';
@@ -35,6 +35,8 @@ export type VerificationOptions = {
   samplingFloor: number;
   /** how often the in-process verifier looks for queued samples; 0: none here (run `agora validator`) */
   workerIntervalMs: number;
+  /** the profile completions are judged by (default: the built-in CPU engine's, `cpu`) */
+  profile?: VerificationProfile;
 };
 
 const SAMPLING_SECRET = 'verification-sampling-secret';
@@ -106,6 +108,8 @@ export function createVerifier(deps: {
   launchedReference(modelId: string): Promise<LaunchedReference | undefined>;
   /** the SKUs' profiles and the hosts' classes: each host is judged by its own profile */
   profiles: Pick<ProfileStore, 'listProfiles' | 'hostClass'>;
+  /** the profile where a SKU has none stored (default: the built-in engine's, `cpu`) */
+  profile?: VerificationProfile | undefined;
   onCheck?: (event: CheckEvent) => void;
 }): Verifier {
   // One engine per weights file, loaded on first use and kept until close.
@@ -135,8 +139,7 @@ export function createVerifier(deps: {
     ids: cryptoIds,
     logger: deps.logger,
     verifySignature: verifyHostSignature,
-    rule: DEFAULT_CONVICTION_RULE,
-    threshold: HONEST_MEAN_TV_THRESHOLD,
+    profile: deps.profile ?? CPU_PROFILE,
     profileFor: async (hostId: string, modelId: string) => (await hostProfile(deps.profiles, hostId, modelId))?.profile,
     embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
     // A getter: the slash is a governed parameter, read at each conviction.

@@ -133,6 +133,7 @@ describe('the console in a browser', () => {
         positions: 48,
         meanTv,
         maxTv: meanTv * 10,
+        meanAbsLogprobDelta: 0,
         greedyMismatches: 0,
         implausibleStops: 0,
         reasons: [],

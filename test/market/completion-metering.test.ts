@@ -46,21 +46,30 @@ describe('completion metering', () => {
     });
   });
 
-  it("counts the text when the ids do not decode to it or are not in the vocabulary, never above the host's count", () => {
+  it("counts the text when the ids do not decode to it or are not in the vocabulary, never above the host's claim", () => {
     fc.assert(
       fc.property(
         fc.string({ maxLength: 60 }),
         fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 80 }),
-        (text, ids) => {
-          const counted = meterOne(text, ids, undefined);
+        fc.option(fc.nat(100), { nil: undefined }),
+        (text, ids, claimed) => {
+          const counted = meterOne(text, ids, claimed);
           const own = tokenizer.encode(text).length;
-          if (counted.source === 'host_ids') expect([text, `${text}\uFFFD`]).toContain(tokenizer.decode(ids));
-          else expect(counted.tokens).toBe(Math.min(ids.length, own));
-          expect(counted.tokens).toBeLessThanOrEqual(ids.length);
+          if (counted.source === 'host_ids') {
+            expect([text, `${text}\uFFFD`]).toContain(tokenizer.decode(ids));
+            expect(counted.tokens).toBe(ids.length);
+          } else expect(counted.tokens).toBe(Math.min(claimed ?? Infinity, own));
         },
       ),
     );
     expect(meterOne('The market.', undefined, 999).tokens).toBe(tokenizer.encode('The market.').length);
+  });
+
+  it('counts text a host sent without token ids (no logprobs: an empty list of ids) with the market tokenizer', () => {
+    const text = 'Hosts sell tokens and the market meters them.';
+    const own = tokenizer.encode(text).length;
+    expect(meterOne(text, [], undefined)).toMatchObject({ tokens: own, source: 'retokenized' });
+    expect(meterOne(text, [], own - 2).tokens).toBe(own - 2);
   });
 
   it("meters n choices apart, holding the host's one claim to the ids of them all, and its claim bounding choices sent without ids", () => {

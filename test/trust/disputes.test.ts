@@ -83,6 +83,7 @@ describe('sampled re-scoring and disputes', () => {
           positions: 48,
           meanTv: 1,
           maxTv: 1,
+          meanAbsLogprobDelta: 0,
           greedyMismatches: 0,
           implausibleStops: 0,
           reasons: ['again'],

@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AppealRow, ConvictionRecord, ConvictionStore } from '../../app/verification/verification-store.ts';
 import { ledgerAccount } from '../../domain/ledger/transaction.ts';
+import type { ConvictionStatistic } from '../../domain/verification/host-evidence.ts';
 import { planRefunds, type RefundableResponse } from '../../domain/money/conviction-refund-plan.ts';
 import { lockedBalances } from './ledger-locks.ts';
 import { insertSlashes, writeLedgerTransactions } from './ledger-writes.ts';
@@ -22,6 +23,7 @@ const toConviction = (r: Selectable<Schema['convictions']>): ConvictionRecord =>
   fromFunding: r.from_funding,
   fromBond: r.from_bond,
   slashed: r.slashed,
+  convictedBy: r.convicted_by as ConvictionStatistic,
   createdAtMs: r.created_at.getTime(),
 });
 
@@ -137,6 +139,7 @@ export function createKyselyConvictionStore(db: Kysely<Schema>): ConvictionStore
             from_funding: refunds.fromFunding,
             from_bond: refunds.fromBond,
             slashed: refunds.slashed,
+            convicted_by: conviction.convictedBy,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -148,7 +151,7 @@ export function createKyselyConvictionStore(db: Kysely<Schema>): ConvictionStore
           .execute();
         await trx
           .updateTable('host_model_trust')
-          .set({ evidence_score: 0 })
+          .set({ evidence_score: 0, pooled_tv_score: 0, pooled_dlp_score: 0 })
           .where('host_id', '=', conviction.hostId)
           .where('model_id', '=', conviction.modelId)
           .execute();

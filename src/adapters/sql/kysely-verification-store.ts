@@ -131,6 +131,7 @@ function createKyselySampleAndCheckStore(db: Kysely<Schema>): SampleQueue & Chec
               positions: v.positions,
               mean_tv: v.meanTv,
               max_tv: v.maxTv,
+              mean_abs_logprob_delta: v.meanAbsLogprobDelta,
               greedy_mismatches: v.greedyMismatches,
               implausible_stops: v.implausibleStops,
               reasons: JSON.stringify(v.reasons),
@@ -162,13 +163,21 @@ function createKyselySampleAndCheckStore(db: Kysely<Schema>): SampleQueue & Chec
           const current = await trx
             .selectFrom('host_model_trust')
             .innerJoin('hosts', 'hosts.id', 'host_model_trust.host_id')
-            .select(['evidence_score', 'checks_passed', 'checks_failed', 'hosts.reputation'])
+            .select([
+              'evidence_score',
+              'pooled_tv_score',
+              'pooled_dlp_score',
+              'checks_passed',
+              'checks_failed',
+              'hosts.reputation',
+            ])
             .where('host_id', '=', check.hostId)
             .where('model_id', '=', check.modelId)
             .forUpdate()
             .executeTakeFirstOrThrow();
           const standing = next({
             evidenceScore: current.evidence_score,
+            pooled: { meanTv: current.pooled_tv_score, meanAbsLogprobDelta: current.pooled_dlp_score },
             reputation: current.reputation,
             checksPassed: current.checks_passed,
             checksFailed: current.checks_failed,
@@ -177,6 +186,8 @@ function createKyselySampleAndCheckStore(db: Kysely<Schema>): SampleQueue & Chec
             .updateTable('host_model_trust')
             .set({
               evidence_score: standing.evidenceScore,
+              pooled_tv_score: standing.pooled.meanTv,
+              pooled_dlp_score: standing.pooled.meanAbsLogprobDelta,
               checks_passed: standing.checksPassed,
               checks_failed: standing.checksFailed,
               ...(v.passed ? { last_passed_check_id: check.id } : {}),
@@ -232,6 +243,7 @@ function createKyselySampleAndCheckStore(db: Kysely<Schema>): SampleQueue & Chec
             positions: c.positions,
             meanTv: c.mean_tv,
             maxTv: c.max_tv,
+            meanAbsLogprobDelta: c.mean_abs_logprob_delta,
             greedyMismatches: c.greedy_mismatches,
             implausibleStops: c.implausible_stops,
             reasons: c.reasons as string[],

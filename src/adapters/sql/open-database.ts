@@ -24,6 +24,7 @@ import * as usageClasses from './migrations/023-usage-classes.ts';
 import * as modelVersions from './migrations/024-model-versions.ts';
 import * as verificationProfiles from './migrations/026-verification-profiles.ts';
 import * as governance from './migrations/028-governance.ts';
+import * as pooledEvidence from './migrations/029-pooled-evidence.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -61,6 +62,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '024-model-versions': modelVersions,
   '026-verification-profiles': verificationProfiles,
   '028-governance': governance,
+  '029-pooled-evidence': pooledEvidence,
 };
 
 /**

@@ -228,6 +228,7 @@ export type Schema = {
     positions: number;
     mean_tv: number;
     max_tv: number;
+    mean_abs_logprob_delta: Generated<number>;
     greedy_mismatches: number;
     implausible_stops: number;
     reasons: unknown;
@@ -238,6 +239,8 @@ export type Schema = {
     host_id: string;
     model_id: string;
     evidence_score: Generated<number>;
+    pooled_tv_score: Generated<number>;
+    pooled_dlp_score: Generated<number>;
     checks_passed: Generated<number>;
     checks_failed: Generated<number>;
     last_passed_check_id: string | null;
@@ -254,6 +257,8 @@ export type Schema = {
     from_funding: Money;
     from_bond: Generated<Money>;
     slashed: Generated<Money>;
+    /** which test convicted: per_check, pooled */
+    convicted_by: Generated<string>;
     created_at: Generated<Timestamp>;
   };
   disputes: {

@@ -1,8 +1,9 @@
 // Completion tokens as the market counts them. A host's own token ids are billed when every one is in the model's
 // vocabulary and together they decode to exactly the text it sent (sampling can produce sequences the tokenizer
-// would never produce from that text, so the text is never re-encoded to second-guess valid ids). Otherwise the
-// market tokenizes the text itself and bills the smaller of that and the host's count. With n choices each is metered
-// so, and the host's one usage claim covers them all. A host whose usage claim is not the count of its own ids has
+// would never produce from that text, so the text is never re-encoded to second-guess valid ids). Otherwise — no ids,
+// or ids that are not the text's (none at all for text an engine sent without logprobs) — the market tokenizes the
+// text itself and bills the smaller of that and the host's usage claim, when it made one. With n choices each is
+// metered so, and the host's one usage claim covers them all. A host whose usage claim is not the count of its own ids has
 // lied about usage: a strike, with nothing to round. An engine that ends inside a
 // character holds its last bytes back (they would show as U+FFFD), so ids that decode to the text plus one U+FFFD
 // are exact too: billing them cannot inflate anything, the host could as well have sent the U+FFFD.
@@ -34,15 +35,16 @@ export function meterCompletion(
     claimed !== undefined && claimed !== idsCount && choices.every((c) => c.hostIds !== undefined)
       ? { claimed, ids: idsCount }
       : undefined;
-  // The host's own count bounds what it sent: its ids where it sent them, else its claim (less the ids it did send).
-  let unclaimed = claimed === undefined ? Infinity : Math.max(0, claimed - idsCount);
-  const counted = choices.map(({ text, hostIds }): ChoiceCount => {
+  const exact = choices.map(({ text, hostIds }) => {
     const decoded = hostIds === undefined ? undefined : tokenizer.decode(hostIds);
-    if (hostIds !== undefined && (decoded === text || decoded === `${text}\uFFFD`))
-      return { tokens: hostIds.length, source: 'host_ids' };
-    const own = tokenizer.encode(text).length;
-    if (hostIds !== undefined) return { tokens: Math.min(hostIds.length, own), source: 'retokenized' };
-    const tokens = Math.min(unclaimed, own);
+    return decoded !== undefined && (decoded === text || decoded === `${text}\uFFFD`);
+  });
+  // The host's claim, less its exact ids, bounds what the market counts of the rest.
+  const exactCount = choices.reduce((sum, c, i) => sum + (exact[i] ? (c.hostIds?.length ?? 0) : 0), 0);
+  let unclaimed = claimed === undefined ? Infinity : Math.max(0, claimed - exactCount);
+  const counted = choices.map(({ text, hostIds }, i): ChoiceCount => {
+    if (exact[i]) return { tokens: hostIds?.length ?? 0, source: 'host_ids' };
+    const tokens = Math.min(unclaimed, tokenizer.encode(text).length);
     unclaimed -= tokens;
     return { tokens, source: 'retokenized' };
   });

@@ -4,6 +4,8 @@ import type { ResponseReceipt } from '../../contracts/hosts/response-receipt.ts'
 import type { EmbeddingFindings } from '../../domain/verification/embedding-check.ts';
 import type { LogitAdjustments } from '../../domain/sampling/logit-adjustments.ts';
 import type { CheckVerdict, ClaimedPosition, SampleFindings } from '../../domain/verification/response-check.ts';
+import type { ConvictionStatistic } from '../../domain/verification/host-evidence.ts';
+import type { PooledScores } from '../../domain/verification/pooled-test.ts';
 
 /** What re-scoring one sample found: a completion's positions, or an embedding's distance. */
 export type Findings = SampleFindings | EmbeddingFindings;
@@ -45,7 +47,15 @@ export type CheckRecord = {
   requestIds: string[];
 };
 /** The host's standing for one SKU after a check. */
-export type TrustStanding = { evidenceScore: number; reputation: number; checksPassed: number; checksFailed: number };
+export type TrustStanding = {
+  /** the per-check rule's score (conviction.ts) */
+  evidenceScore: number;
+  /** the pooled test's scores (pooled-test.ts) */
+  pooled: PooledScores;
+  reputation: number;
+  checksPassed: number;
+  checksFailed: number;
+};
 
 export type ConvictionRecord = {
   id: string;
@@ -60,6 +70,8 @@ export type ConvictionRecord = {
   fromBond: bigint;
   /** taken from what was left of the bond after refunds, to the treasury */
   slashed: bigint;
+  /** which test convicted */
+  convictedBy: ConvictionStatistic;
   createdAtMs: number;
 };
 
@@ -119,7 +131,10 @@ export type ConvictionStore = {
    * refunded yet, and slashes `slashBps` of what is left of its bond (planRefunds, conviction-refund-plan.ts), in one
    * transaction.
    */
-  convict(conviction: { id: string; hostId: string; modelId: string }, slashBps: bigint): Promise<ConvictionRecord>;
+  convict(
+    conviction: { id: string; hostId: string; modelId: string; convictedBy: ConvictionStatistic },
+    slashBps: bigint,
+  ): Promise<ConvictionRecord>;
   hostConvictions(hostId: string): Promise<ConvictionRecord[]>;
   /** undefined when the conviction is not this host's; an existing appeal is returned as it is */
   appeal(appeal: { id: string; convictionId: string; hostId: string; reason: string }): Promise<AppealRow | undefined>;

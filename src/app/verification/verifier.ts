@@ -7,7 +7,8 @@
 import { receiptMessage } from '../../contracts/hosts/response-receipt.ts';
 import { logitDeltas } from '../../domain/sampling/logit-adjustments.ts';
 import { adjustReferencePosition } from '../../domain/verification/adjusted-reference.ts';
-import { afterCheck, type ConvictionRule } from '../../domain/verification/conviction.ts';
+import { afterVerdict, type ConvictionStatistic } from '../../domain/verification/host-evidence.ts';
+import type { VerificationProfile } from '../../domain/verification/verification-profile.ts';
 import {
   examineEmbedding,
   isEmbeddingFindings,
@@ -22,7 +23,6 @@ import {
   type ReferencePosition,
   type SampleFindings,
 } from '../../domain/verification/response-check.ts';
-import type { VerificationProfile } from '../../domain/verification/verification-profile.ts';
 import type { Ids, Logger } from '../ports.ts';
 import type {
   ConvictionRecord,
@@ -67,11 +67,11 @@ export type VerifierDeps = {
   ids: Ids;
   logger: Logger;
   verifySignature(publicKey: string, text: string, signature: string): boolean;
-  rule: ConvictionRule;
-  threshold: number;
+  /** the profile that judges completions where `profileFor` has none (the built-in engine's, `cpu`, by default) */
+  profile: VerificationProfile;
   /**
    * The profile that judges this host's answers of this SKU (its hardware class's, or the SKU's strictest where the
-   * class is not earned); undefined: the SKU has none, and `threshold` applies.
+   * class is not earned); undefined: the SKU has none, and `profile` applies.
    */
   profileFor?(hostId: string, modelId: string): Promise<VerificationProfile | undefined>;
   /** the mean cosine distance above which an embedding pool fails */
@@ -120,10 +120,10 @@ export async function examineResponse(reference: ReferenceEngine, payload: Sampl
 }
 
 /** The verdict on a pool of findings of one host and SKU: embeddings by distance, completions by their positions. */
-function judge(deps: VerifierDeps, pool: readonly Findings[], threshold: number): CheckVerdict | undefined {
+function judge(deps: VerifierDeps, pool: readonly Findings[], profile: VerificationProfile): CheckVerdict | undefined {
   const embeddings = pool.filter(isEmbeddingFindings);
   if (embeddings.length > 0) return judgeEmbeddingPool(embeddings, deps.embeddingThreshold);
-  return judgePool(pool as SampleFindings[], threshold);
+  return judgePool(pool as SampleFindings[], profile);
 }
 
 /** Scores up to `limit` queued samples; returns how many it took. */
@@ -133,7 +133,15 @@ export async function verifyQueuedSamples(deps: VerifierDeps, limit: number): Pr
     const reference = await deps.reference(sample.modelId);
     const findings: Findings = reference
       ? await examineResponse(reference, sample.payload)
-      : { positions: 0, tvSum: 0, maxTv: 0, greedyMismatches: 0, stopImplausible: false };
+      : {
+          positions: 0,
+          tvSum: 0,
+          maxTv: 0,
+          absLogprobDeltaSum: 0,
+          greedyPositions: 0,
+          greedyMismatches: 0,
+          stopImplausible: false,
+        };
     await deps.store.saveFindings(sample.requestId, findings);
     if (reference) await judgeHost(deps, reference, sample.hostId, sample.modelId);
   }
@@ -147,29 +155,29 @@ async function judgeHost(
   modelId: string,
 ): Promise<void> {
   const pool = await deps.store.openPool(hostId, modelId);
-  const threshold = (await deps.profileFor?.(hostId, modelId))?.perCheck.meanTvThreshold ?? deps.threshold;
-  const verdict = judge(
-    deps,
-    pool.map((p) => p.findings),
-    threshold,
-  );
+  const profile = (await deps.profileFor?.(hostId, modelId)) ?? deps.profile;
+  const findings = pool.map((p) => p.findings);
+  const verdict = judge(deps, findings, profile);
   if (!verdict) return;
   const requestIds = pool.map((p) => p.requestId);
   const samples = verdict.passed ? [] : await deps.store.samples(requestIds);
-  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples, threshold));
+  const counted = verdict.passed || (await evidenceHolds(deps, reference, samples, profile));
+  const completions = !findings.some(isEmbeddingFindings);
   const judgedBefore = !verdict.passed && samples.length > 0 && samples.every((s) => s.refundedBy !== null);
-  let convicted = false;
+  let convictedBy: ConvictionStatistic | null = null;
   const checkId = deps.ids.newId('chk');
   const standing = await deps.store.recordCheck(
     { id: checkId, hostId, modelId, verdict, reference: reference.name, requestIds },
     (current) => {
       if (!counted) return current;
-      const evidence = judgedBefore
-        ? { score: current.evidenceScore, convicted: false }
-        : afterCheck(current.evidenceScore, verdict.passed, deps.rule);
-      convicted = evidence.convicted;
+      const before = { score: current.evidenceScore, pooled: current.pooled };
+      const after = judgedBefore
+        ? { evidence: before, convictedBy: null }
+        : afterVerdict(before, verdict, profile, completions);
+      convictedBy = after.convictedBy;
       return {
-        evidenceScore: evidence.score,
+        evidenceScore: after.evidence.score,
+        pooled: after.evidence.pooled,
         reputation: reputationAfter(current.reputation, { kind: verdict.passed ? 'passed' : 'failed' }),
         checksPassed: current.checksPassed + (verdict.passed ? 1 : 0),
         checksFailed: current.checksFailed + (verdict.passed ? 0 : 1),
@@ -178,9 +186,9 @@ async function judgeHost(
   );
   if (!standing) return;
   let conviction: ConvictionRecord | undefined;
-  if (convicted) {
+  if (convictedBy) {
     const id = deps.ids.newId('cv');
-    conviction = await deps.store.convict({ id, hostId, modelId }, deps.convictionSlashBps);
+    conviction = await deps.store.convict({ id, hostId, modelId, convictedBy }, deps.convictionSlashBps);
     deps.logger.warn(
       {
         host: hostId,
@@ -188,6 +196,7 @@ async function judgeHost(
         conviction: id,
         refunded: String(conviction.refunded),
         responses: conviction.responsesRefunded,
+        convictedBy,
       },
       'host convicted of not running the model it sells: suspended, its buyers refunded',
     );
@@ -208,7 +217,7 @@ async function evidenceHolds(
   deps: VerifierDeps,
   reference: ReferenceEngine,
   samples: readonly StoredSample[],
-  threshold: number,
+  profile: VerificationProfile,
 ): Promise<boolean> {
   const signed = samples.every(({ requestId, receipt, hostPublicKey }) => {
     if (!receipt?.signature || !hostPublicKey) return true;
@@ -219,6 +228,6 @@ async function evidenceHolds(
     );
   });
   if (!signed) return false;
-  const again = judge(deps, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))), threshold);
+  const again = judge(deps, await Promise.all(samples.map((s) => examineResponse(reference, s.payload))), profile);
   return again !== undefined && !again.passed;
 }

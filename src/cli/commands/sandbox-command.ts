@@ -23,6 +23,8 @@ import { runEmbeddingsSandbox } from '../../main/sandbox-embeddings.ts';
 import { runGovernanceSandbox } from '../../main/sandbox-governance.ts';
 import { runCalibrationSandbox } from '../../main/sandbox-calibration.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
+import { loadVerificationProfile } from '../../main/verification-profiles.ts';
+import type { VerificationProfile } from '../../domain/verification/verification-profile.ts';
 
 const positiveInt =
   (name: string) =>
@@ -35,7 +37,7 @@ const positiveInt =
 
 /** The flags each scenario takes (beyond --scenario and --seed); any other one given on the command line is refused. */
 const SCENARIO_FLAGS = {
-  substitute: ['cheat', 'honestHosts', 'maxRequests'],
+  substitute: ['cheat', 'honestHosts', 'maxRequests', 'floorProfile'],
   liveness: ['idleRepricings', 'loadRequests'],
   'headers-trace': [],
   'format-failures': ['requests', 'brokenShare'],
@@ -56,6 +58,7 @@ type SandboxFlags = {
   seed: number;
   honestHosts: number;
   maxRequests: number;
+  floorProfile: VerificationProfile | undefined;
   idleRepricings: number;
   loadRequests: number;
   requests: number | undefined;
@@ -73,6 +76,7 @@ const SCENARIO_RUNS: Record<Scenario, (flags: SandboxFlags, common: Common) => P
       honestHosts: Math.max(1, flags.honestHosts),
       maxRequests: flags.maxRequests,
       concurrency: 4,
+      floorProfile: flags.floorProfile,
     }),
   liveness: (flags, common) =>
     runLivenessSandbox({
@@ -118,6 +122,17 @@ export function sandboxCommand(): Command {
       'substitute: the most requests to send (the run stops once the cheater is convicted)',
       positiveInt('--max-requests'),
       150,
+    )
+    .option(
+      '--floor-profile <name|path>',
+      'substitute: judge by this verification profile (`gpu`, or a profile file) and give every host its honest floor',
+      (value: string) => {
+        try {
+          return loadVerificationProfile(value);
+        } catch (err) {
+          throw new InvalidArgumentError(String((err as Error).message));
+        }
+      },
     )
     .option(
       '--idle-repricings <n>',

@@ -100,7 +100,8 @@ export const publishedProfileSchema = z.object({
   pooled: z
     .object({
       mean_tv_honest_mean: z.number(),
-      mean_abs_logprob_delta_honest_mean: z.number(),
+      /** null where the profile's pooled test reads TV alone (a profile carried to another model) */
+      mean_abs_logprob_delta_honest_mean: z.number().nullable(),
       false_conviction: z.number(),
     })
     .nullable(),

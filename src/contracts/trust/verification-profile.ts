@@ -34,7 +34,7 @@ export const verificationProfileSchema = z.object({
   pooled: z
     .object({
       meanTv: pooledStatisticSchema,
-      meanAbsLogprobDelta: pooledStatisticSchema,
+      meanAbsLogprobDelta: pooledStatisticSchema.nullable(),
       falseConviction: z.number().positive().lt(1),
     })
     .nullable(),

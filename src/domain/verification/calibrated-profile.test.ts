@@ -28,9 +28,9 @@ describe('a profile fitted from a calibration', () => {
     const profile = fitCalibratedProfile({ honest, substitute, minPositions: 48 }, about);
     const pooled = profile.pooled!;
     expect(pooled.meanTv.honestMean).toBeCloseTo(2e-5, 12);
-    expect(pooled.meanTv.cap).toBe(profile.perCheck.meanTvThreshold);
+    expect(pooled.meanTv.cap).toBeLessThanOrEqual(profile.perCheck.meanTvThreshold);
     expect(pooled.meanTv.lambda).toBeGreaterThan(0);
-    expect(pooled.meanAbsLogprobDelta.honestMean).toBeCloseTo(6e-5, 12);
+    expect(pooled.meanAbsLogprobDelta?.honestMean).toBeCloseTo(6e-5, 12);
     const gain = (x: number) =>
       pooled.meanTv.lambda * (Math.min(x, pooled.meanTv.cap) - pooled.meanTv.honestMean) - pooled.meanTv.logMgf;
     expect(gain(4e-5)).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
 // `gpu` profile's fit (scripts/fit-gpu-profile.ts), so a calibrated profile and a shipped one mean the same thing.
 import { DEFAULT_CONVICTION_RULE } from './conviction.ts';
 import { top1DisagreementOf, type HonestCheck } from './honest-distribution.ts';
-import { fitPooledStatistic } from './pooled-test.ts';
+import { fitPooledStatistic, POOLED_CAP_SHARES } from './pooled-test.ts';
 import type { PooledStatistic, VerificationProfile } from './verification-profile.ts';
 
 /** How far above the worst honest check a check must be to fail alone (a few hundred checks bound the tail loosely). */
@@ -36,9 +36,13 @@ export function evenQuantiles(values: readonly number[], n: number): number[] {
 function pooledStatistic(
   honest: readonly (readonly number[])[],
   substitute: readonly number[],
-  cap: number,
+  grossLine: number,
 ): PooledStatistic {
-  const { honestMean, lambda, logMgf } = fitPooledStatistic(honest, substitute, cap);
+  const { honestMean, cap, lambda, logMgf } = fitPooledStatistic(
+    honest,
+    substitute,
+    POOLED_CAP_SHARES.map((share) => share * grossLine),
+  );
   return { honestMean: round(honestMean), cap: round(cap), lambda: round(lambda), logMgf: roundUp(logMgf) };
 }
 

@@ -38,6 +38,7 @@ export function judgeEmbeddingPool(
     positions: vectors,
     meanTv: mean,
     maxTv: Math.max(0, ...pool.map((f) => f.maxDistance)),
+    meanAbsLogprobDelta: 0,
     greedyMismatches: 0,
     implausibleStops: 0,
     reasons: passed

@@ -3,7 +3,8 @@
 // log e-values: a check adds λ·(min(x, cap) − honestMean) − logMgf, the score never goes below 0, and the host is
 // convicted when a score reaches ln(statistics / α). Each factor has expectation ≤ 1 under the calibrated honest
 // distribution, so from any check an honest host reaches the line with probability ≤ α / statistics per statistic
-// (Ville's inequality) — the bound comes from the measured honest distribution, not from a normal approximation.
+// (Ville's inequality) — the bound comes from the measured honest distribution's first two moments (Bennett), not
+// from a normal approximation.
 import type { PooledStatistic, PooledTest } from './verification-profile.ts';
 
 /** One check's statistics, as the pooled test reads them. */
@@ -13,6 +14,7 @@ export type PooledScores = CheckStatistics;
 export const NO_POOLED_EVIDENCE: PooledScores = { meanTv: 0, meanAbsLogprobDelta: 0 };
 
 const STATISTICS = ['meanTv', 'meanAbsLogprobDelta'] as const;
+const statisticsOf = (test: PooledTest) => STATISTICS.filter((s) => test[s] !== null);
 
 /** ln of one check's e-value for one statistic. */
 export function logCheckFactor(statistic: PooledStatistic, x: number): number {
@@ -20,7 +22,7 @@ export function logCheckFactor(statistic: PooledStatistic, x: number): number {
 }
 
 export function pooledThreshold(test: PooledTest): number {
-  return Math.log(STATISTICS.length / test.falseConviction);
+  return Math.log(statisticsOf(test).length / test.falseConviction);
 }
 
 /** The host's pooled scores after one more check, and whether a score now crosses the line. */
@@ -29,52 +31,60 @@ export function afterPooledCheck(
   check: CheckStatistics,
   test: PooledTest,
 ): { scores: PooledScores; convicted: boolean } {
-  const next = {
-    meanTv: Math.max(0, scores.meanTv + logCheckFactor(test.meanTv, check.meanTv)),
-    meanAbsLogprobDelta: Math.max(
-      0,
-      scores.meanAbsLogprobDelta + logCheckFactor(test.meanAbsLogprobDelta, check.meanAbsLogprobDelta),
-    ),
+  const step = (s: (typeof STATISTICS)[number]) => {
+    const statistic = test[s];
+    return statistic ? Math.max(0, scores[s] + logCheckFactor(statistic, check[s])) : 0;
   };
+  const next = { meanTv: step('meanTv'), meanAbsLogprobDelta: step('meanAbsLogprobDelta') };
   const line = pooledThreshold(test);
-  return { scores: next, convicted: STATISTICS.some((s) => next[s] >= line) };
-}
-
-/** ln E[exp(λ·(min(x, cap) − mean))] over measured per-check values. */
-export function empiricalLogMgf(values: readonly number[], lambda: number, cap: number, mean: number): number {
-  const terms = values.map((x) => lambda * (Math.min(x, cap) - mean));
-  const top = Math.max(...terms);
-  return top + Math.log(terms.reduce((s, t) => s + Math.exp(t - top), 0) / terms.length);
+  return { scores: next, convicted: statisticsOf(test).some((s) => next[s] >= line) };
 }
 
 /**
- * Fits one statistic from measured checks: the honest mean and log-MGF are the largest over the honest conditions
- * (each a list of per-check values), and λ maximizes the expected score gain per check of the target substitute's
- * checks — the fastest conviction of the subtlest substitute the profile is meant to catch. A few dozen measured
- * checks cannot show how heavy the honest tail is beyond them, and a large λ bets on exactly that tail: each
- * condition's log-MGF counts one more check at the cap, as if one honest check in n + 1 were as bad as any can count.
+ * An upper bound on ln E[exp(λ·(min(x, cap) − mean))] for any distribution with E[x] ≤ mean and a second moment of
+ * min(x, cap) about `mean` of at most `secondMoment` (Bennett's lemma: e^{λy} ≤ 1 + λy + y²·(e^{λb} − 1 − λb)/b²
+ * for y ≤ b = cap − mean). It needs no more of the honest distribution than two moments, which a few dozen checks
+ * estimate well; an empirical moment generating function at a large λ rests on the few largest checks measured.
+ */
+export function bennettLogMgf(lambda: number, cap: number, mean: number, secondMoment: number): number {
+  const b = cap - mean;
+  return Math.log1p((secondMoment * (Math.expm1(lambda * b) - lambda * b)) / (b * b));
+}
+
+/** Caps a fit tries, as shares of the gross-fraud line: a lower cap bounds the honest tail tighter, and clips the substitute's. */
+export const POOLED_CAP_SHARES = [0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
+/**
+ * Fits one statistic from measured checks: the honest mean and the second moment about it are the largest over the
+ * honest conditions (each a list of per-check values: the spread between serving conditions is wider than any one
+ * condition's sampling error), and the cap and λ maximize the expected score gain per check of the target
+ * substitute's checks — the fastest conviction of the subtlest substitute the profile is meant to catch.
  */
 export function fitPooledStatistic(
   honestConditions: readonly (readonly number[])[],
   substitute: readonly number[],
-  cap: number,
+  caps: readonly number[],
 ): PooledStatistic & { driftPerCheck: number } {
   const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const honestMean = Math.max(...honestConditions.map(mean));
   let best: PooledStatistic & { driftPerCheck: number } = {
     honestMean,
-    cap,
+    cap: caps[0] ?? honestMean,
     lambda: 0,
     logMgf: 0,
     driftPerCheck: 0,
   };
-  // λ on a log grid from 1/cap·0.01 to 1/cap·100: the useful range whatever the statistic's scale.
-  for (let i = 0; i <= 400; i++) {
-    const lambda = (0.01 * 10 ** (i / 100)) / cap;
-    const logMgf = Math.max(0, ...honestConditions.map((c) => empiricalLogMgf([...c, cap], lambda, cap, honestMean)));
-    const statistic = { honestMean, cap, lambda, logMgf };
-    const driftPerCheck = mean(substitute.map((x) => logCheckFactor(statistic, x)));
-    if (driftPerCheck > best.driftPerCheck) best = { ...statistic, driftPerCheck };
+  for (const cap of caps.filter((c) => c > honestMean)) {
+    const secondMoment = Math.max(
+      ...honestConditions.map((c) => mean(c.map((x) => (Math.min(x, cap) - honestMean) ** 2))),
+    );
+    // λ on a log grid from 0.01/cap to 100/cap: the useful range whatever the statistic's scale.
+    for (let i = 0; i <= 400; i++) {
+      const lambda = (0.01 * 10 ** (i / 100)) / cap;
+      const statistic = { honestMean, cap, lambda, logMgf: bennettLogMgf(lambda, cap, honestMean, secondMoment) };
+      const driftPerCheck = mean(substitute.map((x) => logCheckFactor(statistic, x)));
+      if (driftPerCheck > best.driftPerCheck) best = { ...statistic, driftPerCheck };
+    }
   }
   return best;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CPU_PROFILE } from './thresholds.ts';
 import {
+  binomialTail,
   examineSample,
   judgePool,
   MIN_CHECK_POSITIONS,
@@ -102,5 +104,37 @@ describe('a sampled response against the reference', () => {
         0,
       )?.passed,
     ).toBe(true);
+  });
+});
+
+describe('top-1 disagreement as a rate', () => {
+  const profile = { ...CPU_PROFILE, perCheck: { ...CPU_PROFILE.perCheck, honestTop1Disagreement: 0.01 } };
+  /** 96 greedy positions of which `mismatches` claim the reference's second choice. */
+  const greedy = (mismatches: number) => {
+    const right = honest(96 - mismatches);
+    const wrong = honest(mismatches, 2);
+    return examineSample([...right.claimed, ...wrong.claimed], [...right.reference, ...wrong.reference], {
+      ...context,
+      temperature: 0,
+    });
+  };
+
+  it('passes the disagreements an honest GPU host makes at its calibrated rate, and fails more', () => {
+    // At 1 % of 96 positions, 3 disagreements happen to an honest host 7 % of the time; 6 about once in 2,300.
+    expect(judgePool([greedy(3)], profile)?.passed).toBe(true);
+    const verdict = judgePool([greedy(6)], profile);
+    expect(verdict?.passed).toBe(false);
+    expect(verdict?.reasons.join()).toMatch(/6 of 96 greedy token\(s\)/);
+  });
+
+  it('fails one disagreement where honest hosts make none (the CPU profile)', () => {
+    expect(judgePool([greedy(1)])?.passed).toBe(false);
+  });
+
+  it('computes the binomial tail', () => {
+    expect(binomialTail(10, 0.5, 0)).toBe(1);
+    expect(binomialTail(10, 0.5, 10)).toBeCloseTo(1 / 1024, 12);
+    expect(binomialTail(10, 0.5, 9)).toBeCloseTo(11 / 1024, 12);
+    expect(binomialTail(96, 0, 1)).toBe(0);
   });
 });

@@ -1,9 +1,11 @@
 // What one sampled response shows once the reference engine has teacher-forced it, and the verdict on a pool of
-// such responses from one host. A verdict needs enough positions (short answers are pooled until there are); it
-// fails on a distance above the SKU's threshold, on a greedy answer that is not the reference's argmax, or on a stop
-// the reference finds implausible.
+// such responses from one host. A verdict needs the profile's positions (short answers are pooled until there are);
+// it fails on a distance above the profile's per-check threshold, on more greedy tokens that are not the reference's
+// argmax than an honest host's calibrated disagreement rate makes plausible, or on a stop the reference finds
+// implausible. Subtler evidence accumulates across checks in the pooled test (pooled-test.ts).
 import { topKTotalVariation, type TokenLogprob } from './topk-distance.ts';
-import { HONEST_MEAN_TV_THRESHOLD } from './thresholds.ts';
+import { CPU_PROFILE } from './thresholds.ts';
+import type { VerificationProfile } from './verification-profile.ts';
 
 /** A position as the host reported it: the token it chose and its top-k at that step. */
 export type ClaimedPosition = TokenLogprob & { top: TokenLogprob[] };
@@ -14,13 +16,17 @@ export type SampleFindings = {
   positions: number;
   tvSum: number;
   maxTv: number;
+  /** the sum over positions of |host's logprob − reference's logprob| of the claimed token */
+  absLogprobDeltaSum: number;
+  /** positions sampled at temperature 0 (where the claimed token must be the argmax, up to near-ties) */
+  greedyPositions: number;
   /** greedy (temperature 0) positions whose claimed token is not the reference's argmax beyond the margin */
   greedyMismatches: number;
   /** the host said the model stopped, and end-of-generation is not in the reference's top-k there */
   stopImplausible: boolean;
 };
 
-export const MIN_CHECK_POSITIONS = 48;
+export const MIN_CHECK_POSITIONS = CPU_PROFILE.minPositions;
 /** How far below the reference's best a greedy token's logprob may be: numerical noise, not a different choice. */
 export const GREEDY_MARGIN_NATS = 1e-3;
 /**
@@ -49,6 +55,7 @@ export function examineSample(
 ): SampleFindings {
   let tvSum = 0;
   let maxTv = 0;
+  let absLogprobDeltaSum = 0;
   let greedyMismatches = 0;
   claimed.forEach((position, i) => {
     const ref = reference[i];
@@ -56,6 +63,7 @@ export function examineSample(
     const tv = topKTotalVariation({ hostTop: position.top, referenceTop: ref.top, referenceLogprobOf: ref.extra });
     tvSum += tv;
     maxTv = Math.max(maxTv, tv);
+    absLogprobDeltaSum += Math.abs(position.logprob - ref.claimed.logprob);
     const best = ref.top[0];
     if (
       context.temperature === 0 &&
@@ -66,7 +74,16 @@ export function examineSample(
       greedyMismatches++;
   });
   const stopImplausible = context.stoppedByModel && !stopPlausible(context);
-  return { positions: claimed.length, tvSum, maxTv, greedyMismatches, stopImplausible };
+  const greedyPositions = context.temperature === 0 ? claimed.length : 0;
+  return {
+    positions: claimed.length,
+    tvSum,
+    maxTv,
+    absLogprobDeltaSum,
+    greedyPositions,
+    greedyMismatches,
+    stopImplausible,
+  };
 }
 
 function stopPlausible({ afterLast, temperature, isEndOfGeneration }: SampleContext): boolean {
@@ -80,6 +97,8 @@ export type CheckVerdict = {
   positions: number;
   meanTv: number;
   maxTv: number;
+  /** the mean |Δ logprob| of the claimed token (0 for embeddings) */
+  meanAbsLogprobDelta: number;
   greedyMismatches: number;
   implausibleStops: number;
   /** why it failed, in words (empty when it passed) */
@@ -89,18 +108,28 @@ export type CheckVerdict = {
 /** The verdict on a pool of one host's responses for one SKU; undefined while the pool has too few positions. */
 export function judgePool(
   pool: readonly SampleFindings[],
-  threshold = HONEST_MEAN_TV_THRESHOLD,
+  profile: VerificationProfile = CPU_PROFILE,
 ): CheckVerdict | undefined {
   const positions = pool.reduce((n, f) => n + f.positions, 0);
-  if (positions < MIN_CHECK_POSITIONS) return undefined;
+  if (positions < profile.minPositions) return undefined;
+  const { meanTvThreshold, honestTop1Disagreement, top1TailProbability } = profile.perCheck;
   const meanTv = pool.reduce((s, f) => s + f.tvSum, 0) / positions;
+  const greedyPositions = pool.reduce((n, f) => n + f.greedyPositions, 0);
   const greedyMismatches = pool.reduce((n, f) => n + f.greedyMismatches, 0);
   const implausibleStops = pool.filter((f) => f.stopImplausible).length;
+  const disagreementChance = binomialTail(greedyPositions, honestTop1Disagreement, greedyMismatches);
   const reasons = [
-    ...(meanTv > threshold
-      ? [`mean top-k TV ${meanTv.toExponential(2)} is above the SKU's threshold ${threshold.toExponential(2)}`]
+    ...(meanTv > meanTvThreshold
+      ? [`mean top-k TV ${meanTv.toExponential(2)} is above the SKU's threshold ${meanTvThreshold.toExponential(2)}`]
       : []),
-    ...(greedyMismatches > 0 ? [`${greedyMismatches} greedy token(s) are not the reference's argmax`] : []),
+    ...(disagreementChance < top1TailProbability
+      ? [
+          `${greedyMismatches} of ${greedyPositions} greedy token(s) are not the reference's argmax` +
+            (honestTop1Disagreement > 0
+              ? ` (an honest host disagrees at ${honestTop1Disagreement}: chance ${disagreementChance.toExponential(1)})`
+              : ''),
+        ]
+      : []),
     ...(implausibleStops > 0
       ? [`${implausibleStops} claimed stop(s) where the reference finds end-of-generation implausible`]
       : []),
@@ -110,10 +139,32 @@ export function judgePool(
     positions,
     meanTv,
     maxTv: Math.max(0, ...pool.map((f) => f.maxTv)),
+    meanAbsLogprobDelta: pool.reduce((s, f) => s + f.absLogprobDeltaSum, 0) / positions,
     greedyMismatches,
     implausibleStops,
     reasons,
   };
+}
+
+/** P(K ≥ k) for K ~ Binomial(n, p): how likely an honest host disagrees with the reference this often or more. */
+export function binomialTail(n: number, p: number, k: number): number {
+  if (k <= 0) return 1;
+  if (k > n || p <= 0) return 0;
+  if (p >= 1) return 1;
+  // Sum the upper terms from j = k, each from the previous by the ratio (n − j)/(j + 1) · p/(1 − p), in logs.
+  let logTerm = logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+  let sum = 0;
+  for (let j = k; j <= n; j++) {
+    sum += Math.exp(logTerm);
+    logTerm += Math.log((n - j) / (j + 1)) + Math.log(p) - Math.log1p(-p);
+  }
+  return Math.min(1, sum);
+}
+
+function logChoose(n: number, k: number): number {
+  let total = 0;
+  for (let i = 1; i <= k; i++) total += Math.log((n - k + i) / i);
+  return total;
 }
 
 /** The top-k the market asks of every host on every forwarded request (the verifier compares at this depth). */

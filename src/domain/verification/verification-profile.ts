@@ -7,9 +7,9 @@ import type { ConvictionRule } from './conviction.ts';
 /**
  * One statistic of the pooled test (a check's mean TV@top-5, or its mean |Δ logprob| of the claimed token). Each
  * check contributes the factor exp(λ·(min(x, cap) − honestMean) − logMgf), whose expectation under the calibrated
- * honest distribution is at most 1 (logMgf is that distribution's log moment generating function at λ, an upper bound
- * over the honest conditions measured): the running product is an e-process, so by Ville's inequality an honest
- * host's score reaches ln(1/α) from any starting check with probability at most α.
+ * honest distribution is at most 1 (logMgf bounds that distribution's log moment generating function at λ, from its
+ * mean and second moment, over the honest conditions measured): the running product is an e-process, so by Ville's
+ * inequality an honest host's score reaches ln(1/α) from any starting check with probability at most α.
  */
 export type PooledStatistic = {
   /** the honest mean of one check's statistic (the upper end over the honest conditions measured) */
@@ -18,14 +18,19 @@ export type PooledStatistic = {
   cap: number;
   /** how hard each check's excess over the honest mean counts, per unit of the statistic */
   lambda: number;
-  /** ln E_honest[exp(λ·(min(x, cap) − honestMean))], the largest over the honest conditions measured */
+  /** an upper bound on ln E_honest[exp(λ·(min(x, cap) − honestMean))] over the honest conditions measured */
   logMgf: number;
 };
 
-/** The pooled test per host: one e-process per statistic, each convicting at ln(statistics / α). */
+/**
+ * The pooled test per host: one e-process per statistic, each convicting at ln(statistics / α). The claimed
+ * token's |Δ logprob| per unit of TV depends on how peaked the model's distributions are (2.3 on the H200 decoder,
+ * ~5 on agora-tiny under the same TV floor), so its bound holds only on the SKU it was measured on: null where the
+ * profile is carried to another model (the `gpu` floor emulated on agora-tiny).
+ */
 export type PooledTest = {
   meanTv: PooledStatistic;
-  meanAbsLogprobDelta: PooledStatistic;
+  meanAbsLogprobDelta: PooledStatistic | null;
   /** the chance that an honest host's pooled score ever reaches the line from a given check (both statistics together) */
   falseConviction: number;
 };

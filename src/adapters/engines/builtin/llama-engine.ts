@@ -15,7 +15,7 @@ import {
 import { unitLength } from '../../../domain/embeddings/vectors.ts';
 import { Template } from '@huggingface/jinja';
 import { createPrng } from '../../../domain/tiny-model/prng.ts';
-import { chooseToken } from '../../../domain/sampling/token-sampler.ts';
+import { chooseToken, type Distribution } from '../../../domain/sampling/token-sampler.ts';
 import { adjustDistribution, logitDeltas, type LogitAdjustments } from '../../../domain/sampling/logit-adjustments.ts';
 import { createTextDelta } from '../../../domain/sampling/text-delta.ts';
 import { endsInsideCharacter, tokenBytesOf } from '../../../domain/sampling/token-bytes.ts';
@@ -57,7 +57,17 @@ export type ScoredPosition = {
   extra: Map<number, number>;
 };
 
-export type LlamaEngineOptions = { modelPath: string; sequences?: number; queueLimit?: number; contextSize?: number };
+export type LlamaEngineOptions = {
+  modelPath: string;
+  sequences?: number;
+  queueLimit?: number;
+  contextSize?: number;
+  /**
+   * Each answer's perturbation of the raw distribution before the token is chosen, by the request's seed: the
+   * emulated hardware floor of `--floor-profile` (src/domain/verification/floor-emulation.ts); none by default.
+   */
+  floor?: (seed: number) => (distribution: Distribution) => Distribution;
+};
 
 export type LlamaEngine = {
   readonly contextLength: number;
@@ -118,6 +128,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
     const sequence = await pool.acquire();
     try {
       const prng = createPrng(request.seed);
+      const perturb = options.floor?.(request.seed);
       const decoder = createTextDelta(detokenize, request.stop, heldTail);
       const ids = request.promptIds as number[];
       let input: ControlledEvaluateInputItem[] = [
@@ -130,7 +141,8 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
         const result = await sequence.controlledEvaluate(input);
         const probabilities = result.at(-1)?.next.probabilities;
         if (!probabilities) throw new Error('ENGINE_NO_DISTRIBUTION');
-        const raw = [...probabilities.entries()] as Array<[number, number]>;
+        const exact = [...probabilities.entries()] as Array<[number, number]>;
+        const raw = perturb ? perturb(exact) : exact;
         // The request's adjustments, by the same function the verifier replays (penalties count the completion).
         const deltas = request.adjustments ? logitDeltas(request.adjustments, counts) : undefined;
         const distribution = deltas && deltas.size > 0 ? adjustDistribution(raw, deltas) : raw;
@@ -138,7 +150,7 @@ export async function loadLlamaEngine(options: LlamaEngineOptions): Promise<Llam
         counts.set(id, (counts.get(id) ?? 0) + 1);
         const top = toLogprobs(distribution, request.topK);
         const chosen =
-          distribution === raw ? probabilities.get(id as never) : distribution.find(([t]) => t === id)?.[1];
+          distribution === exact ? probabilities.get(id as never) : distribution.find(([t]) => t === id)?.[1];
         const logprob = Math.log(chosen ?? 0);
         if (!request.ignoreEos && model.isEogToken(id as never)) {
           const tail = decoder.flush();

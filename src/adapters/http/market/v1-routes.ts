@@ -81,7 +81,7 @@ const publishedProfile = ({ engineKind, hardwareClass, profile, decodeTokensPerS
   },
   pooled: profile.pooled && {
     mean_tv_honest_mean: profile.pooled.meanTv.honestMean,
-    mean_abs_logprob_delta_honest_mean: profile.pooled.meanAbsLogprobDelta.honestMean,
+    mean_abs_logprob_delta_honest_mean: profile.pooled.meanAbsLogprobDelta?.honestMean ?? null,
     false_conviction: profile.pooled.falseConviction,
   },
   least_decode_tokens_per_second: decodeTokensPerSecond === null ? null : CLASS_SPEED_SHARE * decodeTokensPerSecond,
