@@ -35,7 +35,7 @@ export type VerificationOptions = {
   samplingFloor: number;
   /** how often the in-process verifier looks for queued samples; 0: none here (run `agora validator`) */
   workerIntervalMs: number;
-  /** the profile completions are judged by (default: the built-in CPU engine's, `cpu`) */
+  /** judge every host by this profile, whatever is stored (the sandbox's --floor-profile) */
   profile?: VerificationProfile;
 };
 
@@ -108,7 +108,7 @@ export function createVerifier(deps: {
   launchedReference(modelId: string): Promise<LaunchedReference | undefined>;
   /** the SKUs' profiles and the hosts' classes: each host is judged by its own profile */
   profiles: Pick<ProfileStore, 'listProfiles' | 'hostClass'>;
-  /** the profile where a SKU has none stored (default: the built-in engine's, `cpu`) */
+  /** judge every host by this profile, whatever is stored (the sandbox's --floor-profile); default: stored, else `cpu` */
   profile?: VerificationProfile | undefined;
   onCheck?: (event: CheckEvent) => void;
 }): Verifier {
@@ -140,7 +140,13 @@ export function createVerifier(deps: {
     logger: deps.logger,
     verifySignature: verifyHostSignature,
     profile: deps.profile ?? CPU_PROFILE,
-    profileFor: async (hostId: string, modelId: string) => (await hostProfile(deps.profiles, hostId, modelId))?.profile,
+    // A profile given outright (the sandbox's --floor-profile) judges every host; otherwise each host's stored one.
+    ...(deps.profile
+      ? {}
+      : {
+          profileFor: async (hostId: string, modelId: string) =>
+            (await hostProfile(deps.profiles, hostId, modelId))?.profile,
+        }),
     embeddingThreshold: HONEST_EMBEDDING_DISTANCE_THRESHOLD,
     // A getter: the slash is a governed parameter, read at each conviction.
     get convictionSlashBps() {

@@ -17,7 +17,10 @@ export type TraceView = {
   model: string | null;
   sku: { digest: string; quantization: string } | null;
   price: { prompt: string; completion: string } | null;
-  /** the sampler's decision per choice, by choice index, once the answer is complete; null when no host served */
+  /**
+   * the sampler's decision once the answer is complete (one per request: of an n-choice answer, one choice is
+   * re-scored when kept); null when no host served
+   */
   verification: readonly SamplingDecision[] | null;
 };
 

@@ -6,8 +6,9 @@
 // and penalties applied by the host and verified by replaying them), `--scenario tools` (every tool_choice, streamed
 // and not, arguments valid, a tool result answered, billed), `--scenario embeddings` (every input and output form,
 // verified by cosine distance, a noisy host convicted), `--scenario calibration` (the measured verification profile
-// published, a host claiming a GPU class on a CPU refused, the cost of verification measured) or `--scenario governance` (a proposal changes the take rate
-// of the running market): runs it on this machine and ends with one JSON line for tools; exit 0 exactly when it is
+// published, a host claiming a GPU class on a CPU refused, the cost of verification measured), `--scenario governance`
+// (a proposal changes the take rate of the running market) or `--scenario n-choices` (n choices per request, the
+// prompt billed once): runs it on this machine and ends with one JSON line for tools; exit 0 exactly when it is
 // ok. A flag of another scenario is refused.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CHEATS, runSandbox, type Cheat } from '../../main/sandbox.ts';
@@ -22,6 +23,7 @@ import { runToolsSandbox } from '../../main/sandbox-tools.ts';
 import { runEmbeddingsSandbox } from '../../main/sandbox-embeddings.ts';
 import { runGovernanceSandbox } from '../../main/sandbox-governance.ts';
 import { runCalibrationSandbox } from '../../main/sandbox-calibration.ts';
+import { runNChoicesSandbox } from '../../main/sandbox-n-choices.ts';
 import { modelCacheDir } from '../../main/tiny-models.ts';
 import { loadVerificationProfile } from '../../main/verification-profiles.ts';
 import type { VerificationProfile } from '../../domain/verification/verification-profile.ts';
@@ -49,6 +51,7 @@ const SCENARIO_FLAGS = {
   embeddings: [],
   governance: [],
   calibration: [],
+  'n-choices': [],
 } as const;
 type Scenario = keyof typeof SCENARIO_FLAGS;
 
@@ -100,12 +103,13 @@ const SCENARIO_RUNS: Record<Scenario, (flags: SandboxFlags, common: Common) => P
   embeddings: (_flags, common) => runEmbeddingsSandbox(common),
   governance: (_flags, common) => runGovernanceSandbox(common),
   calibration: (_flags, common) => runCalibrationSandbox(common),
+  'n-choices': (_flags, common) => runNChoicesSandbox(common),
 };
 
 export function sandboxCommand(): Command {
   const command: Command = new Command('sandbox')
     .description(
-      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), a conversation billed its cached prefix at the cache price (usage-classes), logit_bias and penalties applied and verified (sampling-params), a model launched from a manifest, a bad version not promoted, rollback and unverified models refused (model-launch), tool calls under every tool_choice, validated and billed (tools), embeddings in every form, verified by cosine distance, with a noisy host convicted (embeddings), a parameter change proposed, voted, queued and executed at an epoch boundary with each named attack refused (governance), or the measured verification profile of the built-in engine published, a host declaring a GPU class on a CPU refused, and the cost of verification measured (calibration)',
+      'run a real market on this machine and show a capability end to end: a cheater caught (substitute), the market serving through idle time and a killed host (liveness), rate-limit headers and routing traces (headers-trace), a host with broken tool calls found and routed around (format-failures), the Responses API served, streamed, continued and billed (responses), a conversation billed its cached prefix at the cache price (usage-classes), logit_bias and penalties applied and verified (sampling-params), a model launched from a manifest, a bad version not promoted, rollback and unverified models refused (model-launch), tool calls under every tool_choice, validated and billed (tools), embeddings in every form, verified by cosine distance, with a noisy host convicted (embeddings), a parameter change proposed, voted, queued and executed at an epoch boundary with each named attack refused (governance), the measured verification profile of the built-in engine published, a host declaring a GPU class on a CPU refused, and the cost of verification measured (calibration), or n choices per request with the prompt billed once and a sub-key held to n × max_tokens (n-choices)',
     )
     .addOption(
       new Option('--scenario <name>', 'the scenario to run').choices(Object.keys(SCENARIO_FLAGS)).default('substitute'),
