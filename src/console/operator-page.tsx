@@ -120,9 +120,13 @@ function Prices() {
   );
 }
 
-/** Verification compute as a share of serving compute, per model, on the gateway instance the console talks to. */
+/**
+ * Verification compute as a share of serving compute, per model, on the gateway instance the console talks to; and
+ * the profiles that judge hosts, with the date each was measured.
+ */
 function VerificationCost() {
   const cost = useData('verification-cost', () => market.admin.verificationCost());
+  const profiles = useData('verification-profiles', () => market.admin.listVerificationProfiles());
   const share = (t: { share: number; served_tokens: number }) =>
     t.served_tokens === 0 ? '—' : `${(t.share * 100).toFixed(2)} %`;
   return (
@@ -141,6 +145,19 @@ function VerificationCost() {
             label: 'Tokens served / re-scored',
             cell: (c) => `${c.overall.served_tokens} / ${c.overall.rescored_tokens}`,
           },
+        ]}
+      />
+      <ErrorNote error={profiles.error} />
+      <Table
+        testId="ops-verification-profiles"
+        rows={profiles.data?.data}
+        empty="No verification profiles installed."
+        columns={[
+          { label: 'Model', cell: (p) => p.model },
+          { label: 'Engine / class', cell: (p) => `${p.engine_kind} / ${p.hardware_class}` },
+          { label: 'Measured', cell: (p) => p.measured_at },
+          { label: 'Per-check TV threshold', cell: (p) => p.per_check_mean_tv_threshold.toExponential(2) },
+          { label: 'Pooled test', cell: (p) => (p.pooled ? 'yes' : 'no') },
         ]}
       />
     </Section>
