@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validator: () => import('./commands/validator-command.ts').then((m) => m.validatorCommand()),
   verify: () => import('./commands/verify-command.ts').then((m) => m.verifyCommand()),
   sim: () => import('./commands/sim-command.ts').then((m) => m.simCommand()),
+  gov: () => import('./commands/gov-command.ts').then((m) => m.govCommand()),
 };
 
 const program = new Command('agora').description('Agora — an open marketplace for AI inference');

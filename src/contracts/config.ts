@@ -8,6 +8,16 @@ import { DEFAULT_EPOCH_RULES } from '../domain/economics/epochs.ts';
 import type { MarketRules } from '../domain/economics/market-rules.ts';
 import { DEFAULT_DEMAND_PRICING } from '../domain/pricing/demand-price.ts';
 import { DEFAULT_FORMAT_RULES } from '../domain/formats/format-scorecard.ts';
+import {
+  DEFAULT_GOVERNANCE_GENESIS,
+  DEFAULT_GOVERNANCE_RULES,
+  type GovernanceRules,
+} from '../domain/governance/governed-rules.ts';
+
+const units = z
+  .string()
+  .regex(/^\d{1,18}$/, 'a whole number of governance units')
+  .transform((s) => BigInt(s));
 
 export const marketConfigSchema = z
   .object({
@@ -33,7 +43,16 @@ export const marketConfigSchema = z
       .number()
       .positive()
       .default(DEFAULT_EPOCH_RULES.lengthMs / 60_000),
+    /** development and sandbox only: epochs this many seconds long (overrides epochMinutes) */
+    epochSeconds: z.coerce.number().positive().optional(),
     holdBackEpochs: z.coerce.number().int().min(0).default(DEFAULT_EPOCH_RULES.holdBackEpochs),
+    /** governance's genesis: units issued once when the market is created */
+    govFounderUnits: units.default(DEFAULT_GOVERNANCE_GENESIS.founderUnits),
+    govTreasuryUnits: units.default(DEFAULT_GOVERNANCE_GENESIS.treasuryUnits),
+    govVotingDelayEpochs: z.coerce.number().int().min(1).default(DEFAULT_GOVERNANCE_RULES.votingDelayEpochs),
+    govVotingPeriodEpochs: z.coerce.number().int().min(1).default(DEFAULT_GOVERNANCE_RULES.votingPeriodEpochs),
+    govQuorumBps: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_GOVERNANCE_RULES.quorumBps),
+    govTimelockEpochs: z.coerce.number().int().min(0).default(DEFAULT_GOVERNANCE_RULES.timelockEpochs),
     bondBaseShareBps: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_BOND_RULES.baseShareBps),
     bondFullShare: amountSchema.default(DEFAULT_BOND_RULES.fullShareBond),
     convictionSlashBps: z.coerce
@@ -97,7 +116,9 @@ export function marketRulesFrom(config: MarketConfig): MarketRules {
     },
     epochs: {
       ...DEFAULT_EPOCH_RULES,
-      lengthMs: Math.round(config.epochMinutes * 60_000),
+      lengthMs: Math.round(
+        config.epochSeconds !== undefined ? config.epochSeconds * 1000 : config.epochMinutes * 60_000,
+      ),
       holdBackEpochs: config.holdBackEpochs,
     },
     bonds: {
@@ -110,6 +131,13 @@ export function marketRulesFrom(config: MarketConfig): MarketRules {
     },
   };
 }
+
+export const governanceRulesFrom = (config: MarketConfig): GovernanceRules => ({
+  votingDelayEpochs: config.govVotingDelayEpochs,
+  votingPeriodEpochs: config.govVotingPeriodEpochs,
+  quorumBps: config.govQuorumBps,
+  timelockEpochs: config.govTimelockEpochs,
+});
 
 /** Environment variables that configure `agora start`; flags override them. */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -127,7 +155,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     ['priceMaxStepBps', 'AGORA_PRICE_MAX_STEP_BPS'],
     ['priceCeilingMultiple', 'AGORA_PRICE_CEILING_MULTIPLE'],
     ['epochMinutes', 'AGORA_EPOCH_MINUTES'],
+    ['epochSeconds', 'AGORA_EPOCH_SECONDS'],
     ['holdBackEpochs', 'AGORA_HOLD_BACK_EPOCHS'],
+    ['govFounderUnits', 'AGORA_GOV_FOUNDER_UNITS'],
+    ['govTreasuryUnits', 'AGORA_GOV_TREASURY_UNITS'],
+    ['govVotingDelayEpochs', 'AGORA_GOV_VOTING_DELAY_EPOCHS'],
+    ['govVotingPeriodEpochs', 'AGORA_GOV_VOTING_PERIOD_EPOCHS'],
+    ['govQuorumBps', 'AGORA_GOV_QUORUM_BPS'],
+    ['govTimelockEpochs', 'AGORA_GOV_TIMELOCK_EPOCHS'],
     ['bondBaseShareBps', 'AGORA_BOND_BASE_SHARE_BPS'],
     ['bondFullShare', 'AGORA_BOND_FULL_SHARE'],
     ['convictionSlashBps', 'AGORA_CONVICTION_SLASH_BPS'],

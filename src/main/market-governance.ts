@@ -1,7 +1,7 @@
 // Governance in a market process: the parameter registry built from the configuration's genesis values (then the
 // stored ones), the genesis issuance of governance units (once per market), and the boundary step that runs beside
-// settlement. A configured value of a governance-owned parameter that differs from the market's is logged: the flag
-// no longer applies once the market exists.
+// settlement. A configured value of a governance-owned parameter that differs from the market's no longer applies
+// once the market exists (`agora start` says so).
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import { createKyselyGovernanceStore } from '../adapters/sql/kysely-governance-store.ts';
@@ -10,7 +10,11 @@ import { runGovernanceBoundary } from '../app/governance/governance-boundary.ts'
 import type { GovernanceStore } from '../app/governance/governance-store.ts';
 import { applyGovernanceGenesis } from '../app/governance/governance-units.ts';
 import { createParameterRegistry, type ParameterRegistry } from '../app/governance/parameter-registry.ts';
-import { DEFAULT_GOVERNANCE_RULES, type GovernedRules } from '../domain/governance/governed-rules.ts';
+import {
+  DEFAULT_GOVERNANCE_GENESIS,
+  DEFAULT_GOVERNANCE_RULES,
+  type GovernedRules,
+} from '../domain/governance/governed-rules.ts';
 import type { MarketOptions } from './market-options.ts';
 
 /** The account the operator's keys belong to: the founding allocation goes there. */
@@ -38,10 +42,6 @@ export async function startMarketGovernance(
 ): Promise<MarketGovernance> {
   const store = createKyselyGovernanceStore(db);
   const registry = await createParameterRegistry({ store }, genesisRules(options));
-  for (const o of registry.overriddenGenesis)
-    logger.warn(
-      `the configured ${o.name} (${o.configured}) no longer applies: it is governed, and the market runs by ${o.current} (change it by a proposal)`,
-    );
   const genesis = options.governance?.genesis ?? DEFAULT_GOVERNANCE_GENESIS;
   if (await applyGovernanceGenesis(store, { operatorAccountId: OPERATOR_ACCOUNT, ...genesis }))
     logger.info(genesis, 'governance genesis: units issued');
@@ -54,6 +54,3 @@ export async function startMarketGovernance(
     },
   };
 }
-
-/** The default supply: a founding allocation to the operator and an equal share held by the treasury. */
-export const DEFAULT_GOVERNANCE_GENESIS = { founderUnits: 1_000_000n, treasuryUnits: 1_000_000n };

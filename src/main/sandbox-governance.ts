@@ -1,8 +1,8 @@
 // `agora sandbox --scenario governance`: a whole governance cycle on a real market in accelerated time (epochs of
-// 1.5 s). Genesis issues the operator's founding units; the founder sends units to two voters; a take-rate change is
-// proposed, voted with the balances checkpointed when its vote opened, queued through its timelock and executed by
-// the epoch boundary; a paid request before and after shows the running market taking the new rate; a second
-// proposal is defeated. Each named attack is tried and must be refused. Ends with one JSON line for tools.
+// 1.5 s). Genesis issues the operator's founding units; the founder sends units to two voters, one of whom delegates
+// to the other; a take-rate change is proposed, voted with the balances checkpointed when its vote opened, queued
+// through its timelock and executed by the epoch boundary; a paid request before and after shows the running market
+// taking the new rate; a second proposal is defeated. Each named attack is tried and must be refused. Ends with one JSON line for tools.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,8 @@ export type GovernanceSandboxResult = {
   votes_for: string;
   votes_against: string;
   votes_abstain: string;
+  /** units Bob delegated to Alice, counted in her vote */
+  delegated_units: string;
   active_power: string;
   snapshot_epoch: number;
   executed_at_epoch: number | null;
@@ -67,7 +69,7 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
       builtinHosts: 1,
       economics: { ...DEFAULT_MARKET_RULES, epochs: { lengthMs: EPOCH_MS, holdBackEpochs: 1, closeGraceMs: 100 } },
       settlementIntervalMs: 250,
-      governance: { rules: { votingDelayEpochs: 1, votingPeriodEpochs: 3, quorumBps: 400, timelockEpochs: 2 } },
+      governance: { rules: { votingDelayEpochs: 1, votingPeriodEpochs: 4, quorumBps: 400, timelockEpochs: 2 } },
     }),
   );
   try {
@@ -105,6 +107,8 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
         idempotency_key: `sandbox-${seed}-${to.account}`,
       });
     say(`the founder sent ${aliceUnits} units to Alice and ${bobUnits} to Bob`);
+    await api(bob.key, 'POST', '/v1/governance/delegations', { to: alice.account });
+    say('Bob delegates his voting power to Alice');
 
     let tried = 0;
     let refused = 0;
@@ -149,17 +153,17 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
     say(
       `proposal ${id}: ${PARAMETER} ${oldValue} → ${newValue}, ${created.body.state}, snapshot at epoch ${created.body.snapshot_epoch}`,
     );
-    // Alice proposes a smaller price step, which the founder will vote down.
-    const doomed = await api<ProposalView>(alice.key, 'POST', '/v1/governance/proposals', {
-      type: 'parameter_change',
-      payload: { parameter: 'price_max_step_bps', value: '1000' },
-    });
 
     await until(
       () => state(api, id),
       (s) => s === 'active',
       'the vote to open',
     );
+    // Alice (whose units are in this epoch's checkpoint now) proposes a smaller price step; the founder votes it down.
+    const doomed = await api<ProposalView>(alice.key, 'POST', '/v1/governance/proposals', {
+      type: 'parameter_change',
+      payload: { parameter: 'price_max_step_bps', value: '1000' },
+    });
     await api(founder, 'POST', '/v1/governance/transfers', {
       to: latecomer.account,
       units: '500000',
@@ -177,11 +181,11 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
     await vote(alice.key, id, 'for');
     const changed = await vote(alice.key, id, 'against');
     tried++;
-    const replacedNotAdded = changed.body.replaced && changed.body.power === String(aliceUnits);
+    const replacedNotAdded = changed.body.replaced && changed.body.power === String(aliceUnits + bobUnits);
     if (replacedNotAdded) refused++;
-    say(`attack: a double vote → ${replacedNotAdded ? 'replaced, not added' : 'NOT REPLACED'} (Alice now against)`);
-    await vote(bob.key, id, 'abstain');
-    await vote(founder, doomed.body.id, 'against');
+    say(
+      `attack: a double vote → ${replacedNotAdded ? 'replaced, not added' : 'NOT REPLACED'} (Alice now against, with Bob's ${bobUnits} delegated units)`,
+    );
 
     const queued = await until(
       () => state(api, id),
@@ -216,7 +220,18 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
 
     const after = await paidTake(market, api);
     say(`a paid request now: cost ${after.cost} nano-units, take ${after.take} (${after.bps} bps)`);
-    const defeated = await state(api, doomed.body.id);
+    // Voted down while open; a busy machine may let its whole vote pass first, and then it fails for want of quorum.
+    const opened = await until(
+      () => state(api, doomed.body.id),
+      (s) => s !== 'pending',
+      "Alice's vote to open",
+    );
+    if (opened === 'active') await vote(founder, doomed.body.id, 'against');
+    const defeated = await until(
+      () => state(api, doomed.body.id),
+      (s) => s !== 'active',
+      "Alice's vote to close",
+    );
     say(`Alice's proposal: ${defeated}`);
     const executed = final.state === 'executed';
     return {
@@ -225,6 +240,7 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
       ok:
         executed &&
         refused === tried &&
+        final.tally.against === String(aliceUnits + bobUnits) &&
         after.bps === String(newValue) &&
         after.exact &&
         defeated === 'defeated' &&
@@ -240,6 +256,7 @@ export async function runGovernanceSandbox(options: GovernanceSandboxOptions): P
       votes_for: final.tally.for,
       votes_against: final.tally.against,
       votes_abstain: final.tally.abstain,
+      delegated_units: String(bobUnits),
       active_power: final.quorum.active_power,
       snapshot_epoch: final.snapshot_epoch,
       executed_at_epoch: final.timeline.executed_epoch,

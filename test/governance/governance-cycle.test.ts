@@ -1,8 +1,9 @@
 // A whole governance cycle on a real market, time advanced by hand: the registry lists every parameter and /admin
 // can no longer change a governed one; genesis issues units to the operator's account once; a parameter change is
 // proposed, voted with checkpointed power, queued, and executed by the epoch boundary after its timelock, and the
-// market's rules read the new value. The named attacks are refused: power bought after the snapshot, a double vote,
-// a payload other than the voted one, a second execution, a value outside bounds or step.
+// market's rules read the new value; a delegate votes its delegators' units until one votes itself. The named
+// attacks are refused: power bought after the snapshot, a double vote, a payload other than the voted one, a second
+// execution, a value outside bounds or step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueKey, unlimitedKey } from '../../src/app/admin/account-admin.ts';
 import { DEFAULT_MARKET_RULES, type MarketRules } from '../../src/domain/economics/market-rules.ts';
@@ -71,7 +72,11 @@ describe('governance', () => {
     await admin(market, 'POST', '/admin/epochs/settle'); // opens epoch 0
     const operatorAdmin = { store: market.store, ids: cryptoIds, revoked: () => undefined };
     const founder = (await issueKey(operatorAdmin, 'market', 'buyer', unlimitedKey('market'))).key;
-    const [minor, late] = [await fundedBuyer(market, '0'), await fundedBuyer(market, '0')];
+    const [minor, late, delegator] = [
+      await fundedBuyer(market, '0'),
+      await fundedBuyer(market, '0'),
+      await fundedBuyer(market, '0'),
+    ];
     expect((await call(founder, 'GET', '/v1/governance/units')).body).toEqual({ account: 'market', units: '1000000' });
     const sent = await call(founder, 'POST', '/v1/governance/transfers', {
       to: minor.accountId,
@@ -79,6 +84,13 @@ describe('governance', () => {
       idempotency_key: 'minor-share',
     });
     expect(sent.body).toMatchObject({ units: '700000' });
+    await call(founder, 'POST', '/v1/governance/transfers', {
+      to: delegator.accountId,
+      units: '100000',
+      idempotency_key: 'delegator-share',
+    });
+    const delegated = await call(delegator.key, 'POST', '/v1/governance/delegations', { to: 'market' });
+    expect(delegated.body).toMatchObject({ delegates_to: { delegator: delegator.accountId, delegate: 'market' } });
 
     // Outside bounds and beyond the step: refused when proposed.
     for (const value of ['5000', '1500']) {
@@ -114,9 +126,18 @@ describe('governance', () => {
     ).toMatchObject({
       error: { code: 'no_voting_power' },
     });
+    // The founder votes its own units and those delegated to it.
     expect(
       (await call(founder, 'POST', `/v1/governance/proposals/${id}/votes`, { support: 'for' })).body,
-    ).toMatchObject({ power: '700000', snapshot_epoch: 1, replaced: false });
+    ).toMatchObject({
+      power: '700000',
+      snapshot_epoch: 1,
+      replaced: false,
+      sources: [
+        { kind: 'own', units: '600000' },
+        { kind: 'delegated', from: delegator.accountId, units: '100000' },
+      ],
+    });
     // A double vote replaces the first, never adds to it.
     await call(minor.key, 'POST', `/v1/governance/proposals/${id}/votes`, { support: 'for' });
     const changed = await call(minor.key, 'POST', `/v1/governance/proposals/${id}/votes`, { support: 'against' });
@@ -125,6 +146,11 @@ describe('governance', () => {
       state: 'active',
       tally: { for: '700000', against: '300000', abstain: '0' },
       quorum: { active_power: '1000000', reached: true },
+    });
+    // A delegator's own vote overrides its delegate: its units leave the founder's vote.
+    await call(delegator.key, 'POST', `/v1/governance/proposals/${id}/votes`, { support: 'abstain' });
+    expect((await call<Proposal>(founder, 'GET', `/v1/governance/proposals/${id}`)).body).toMatchObject({
+      tally: { for: '600000', against: '300000', abstain: '100000' },
     });
 
     await nextEpoch();
@@ -167,6 +193,6 @@ describe('governance', () => {
     expect(twice).toMatchObject({ status: 200, body: { state: 'executed' } });
     const events = (await call<{ events: Array<{ kind: string }> }>(founder, 'GET', `/v1/governance/proposals/${id}`))
       .body.events;
-    expect(events.map((e) => e.kind)).toEqual(['proposed', 'vote', 'vote', 'vote', 'queued', 'executed']);
+    expect(events.map((e) => e.kind)).toEqual(['proposed', 'vote', 'vote', 'vote', 'vote', 'queued', 'executed']);
   });
 });

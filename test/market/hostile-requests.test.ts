@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRawResponse, rawExchange, type RawResponse } from '../support/raw-http.ts';
-import { startTestMarket, type TestMarket } from '../support/test-market.ts';
+import { fundedBuyer, startTestMarket, type TestMarket } from '../support/test-market.ts';
 
 let market: TestMarket;
 beforeAll(async () => {
@@ -91,6 +91,16 @@ describe('hostile requests get the envelope', () => {
     expectEnvelope(await send(get('/v1/models', 'Host: m\r\nExpect: teapot\r\n')), 417, 'expectation_failed');
     // HTTP/1.0 needs no Host.
     expect((await send('GET /v1/models HTTP/1.0\r\n\r\n')).status).toBe(200);
+  });
+
+  it('answers a client that half-closes after its request, though the answer waits on a database read', async () => {
+    // node:http alone ends such a connection at the client's FIN and drops the answer still being computed; every
+    // exchange here half-closes, so a route slower than the FIN (a usage page, /status rebuilding its report) came
+    // back empty.
+    const { key } = await fundedBuyer(market, '1');
+    const usage = await send(get('/v1/usage', `Host: m\r\nAuthorization: Bearer ${key}\r\n`));
+    expect(usage.status, usage.body).toBe(200);
+    expect(JSON.parse(usage.body)).toMatchObject({ object: 'list', data: [] });
   });
 
   it('answers random request lines, headers and paths with an answer that is either a success or the envelope', async () => {

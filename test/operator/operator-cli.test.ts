@@ -1,14 +1,20 @@
 // The operator's command line against a real `agora start` process: accounts, credits and keys through the admin
 // API; a kill -9 in the middle of paid traffic leaves an embedded database that opens again with a ledger that
-// still matches its usage records; backup and restore of the stopped market; the offline operator-key reset. Each
-// test starts its own market in its own data directory, so any one runs alone or in any order.
+// still matches its usage records; backup and restore of the stopped market; the offline operator-key reset. The
+// first two share one `agora start` (each start costs seconds of CPU), the kill last; the others have their own.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNanos } from '../../src/domain/money/nanos.ts';
 import { postChat } from '../support/chat-request.ts';
-import { agoraCli, startMarketProcess, stopMarketProcess, type MarketProcess } from '../support/market-process.ts';
+import {
+  agoraCli,
+  startMarketProcess,
+  stopMarketProcess,
+  type CliResult,
+  type MarketProcess,
+} from '../support/market-process.ts';
 import { fundedBuyer, startTestMarket } from '../support/test-market.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'agora-cli-'));
@@ -48,30 +54,29 @@ async function expectLedgerMatchesUsage(market: { url: string }, key: string, gr
   return parseNanos(credits.balance)!;
 }
 
-/** A running market in `dataDir` with the account alice (2.5 credits) and a key of hers, made through the CLI. */
-async function marketWithBuyer(dataDir: string): Promise<{ market: MarketProcess; buyerKey: string }> {
-  const market = await start(dataDir);
-  const target = ['--market', market.url, '--data-dir', dataDir];
-  await agoraCli(['accounts', 'create', 'Alice', '--id', 'alice', ...target]);
-  await agoraCli(['credits', 'grant', 'alice', '2.5', '--idempotency-key', 'invoice-1', ...target]);
-  const issued = await agoraCli(['keys', 'create', 'alice', '--name', 'agent', ...target]);
-  return { market, buyerKey: /^(sk-agora-\S+)$/m.exec(issued.stdout)![1]! };
-}
-
 // Slow end-to-end cases: each spawns `agora start` once or twice, which takes tens of seconds on a busy machine.
 describe('the agora command line', { timeout: 120_000 }, () => {
+  const dataDir = join(root, 'accounts');
+  let market: MarketProcess;
+  let target: string[];
+  /** What the CLI answered while making alice (2.5 credits) and her key `agent` (daily limit 1) on the market. */
+  let made: { created: CliResult; granted: CliResult; issued: CliResult };
+  beforeAll(async () => {
+    market = await start(dataDir);
+    target = ['--market', market.url, '--data-dir', dataDir];
+    made = {
+      created: await agoraCli(['accounts', 'create', 'Alice', '--id', 'alice', ...target]),
+      granted: await agoraCli(['credits', 'grant', 'alice', '2.5', '--idempotency-key', 'invoice-1', ...target]),
+      issued: await agoraCli(['keys', 'create', 'alice', '--name', 'agent', '--limit-daily', '1', ...target]),
+    };
+  });
+
   it('creates an account, grants credits once per idempotency key and issues a key through the running market', async () => {
-    const dataDir = join(root, 'accounts');
-    const market = await start(dataDir);
-    const target = ['--market', market.url, '--data-dir', dataDir];
-    expect((await agoraCli(['accounts', 'create', 'Alice', '--id', 'alice', ...target])).stdout).toContain(
-      'Created account alice',
-    );
-    const grant = ['credits', 'grant', 'alice', '2.5', '--idempotency-key', 'invoice-1', ...target];
-    expect((await agoraCli(grant)).stdout).toContain('alice now has 2.5 available');
-    expect((await agoraCli(grant)).stdout).toContain('nothing added');
-    const issued = await agoraCli(['keys', 'create', 'alice', '--name', 'agent', '--limit-daily', '1', ...target]);
-    expect(issued.stdout).toMatch(/^sk-agora-\S+$/m);
+    expect(made.created.stdout).toContain('Created account alice');
+    expect(made.granted.stdout).toContain('alice now has 2.5 available');
+    const again = ['credits', 'grant', 'alice', '2.5', '--idempotency-key', 'invoice-1', ...target];
+    expect((await agoraCli(again)).stdout).toContain('nothing added');
+    expect(made.issued.stdout).toMatch(/^sk-agora-\S+$/m);
     const list = JSON.parse((await agoraCli(['keys', 'list', '--account', 'alice', '--json', ...target])).stdout) as {
       data: Array<{ name: string; spend_limit_daily: string }>;
     };
@@ -84,12 +89,11 @@ describe('the agora command line', { timeout: 120_000 }, () => {
     const offline = await agoraCli(['backup', '--data-dir', dataDir, '--out', join(root, 'never.backup')]);
     expect(offline.code).toBe(1);
     expect(offline.stderr).toContain('stop it first');
-    await stopMarketProcess(market, 'SIGTERM');
   });
 
   it('reopens the embedded database after a kill -9 during paid traffic, ledger and usage still in step', async () => {
-    const dataDir = join(root, 'crash');
-    const { market, buyerKey } = await marketWithBuyer(dataDir);
+    // Thirteen answers of 24 tokens cost far less than the key's daily limit of 1.
+    const buyerKey = /^(sk-agora-\S+)$/m.exec(made.issued.stdout)![1]!;
     await Promise.all(Array.from({ length: 4 }, () => chat(market, buyerKey)));
     // Captures are group-committed a few ms after the response: wait until these four are written.
     await expect.poll(() => usageCount(market, buyerKey)).toBe(4);

@@ -9,18 +9,20 @@ import pg from 'pg';
 import { startMarket, type MarketOptions, type RunningMarket } from '../../src/main/market.ts';
 import { localMarketOptions } from '../../src/main/local-market-options.ts';
 import { DEFAULT_MAINTENANCE_RULES } from '../../src/domain/hosts/maintenance.ts';
+import { MIGRATED_POSTGRES_TEMPLATE } from './migrated-templates.ts';
 import { TEST_MODEL_CACHE } from './model-cache-dir.ts';
 import { createMarketClient, type MarketClient } from '../../src/sdk/market-client.ts';
 
 export const onPostgres = (): boolean => process.env.AGORA_TEST_DATABASE === 'postgres';
 
-export async function freshPostgresDatabase(): Promise<string> {
+/** A new database on the test server: empty, or (`migrated`) a copy of the global setup's migrated one. */
+export async function freshPostgresDatabase({ migrated = false } = {}): Promise<string> {
   const serverUrl = process.env.AGORA_TEST_POSTGRES_URL;
   if (!serverUrl) throw new Error('AGORA_TEST_POSTGRES_URL is not set: the global setup starts the server');
   const name = `agora_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name}${migrated ? ` template ${MIGRATED_POSTGRES_TEMPLATE}` : ''}`);
   await admin.end();
   return `${serverUrl}/${name}`;
 }
@@ -30,7 +32,11 @@ export type TestMarket = RunningMarket & { dataDir: string; databaseUrl: string 
 export async function startTestMarket(overrides: Partial<MarketOptions> = {}): Promise<TestMarket> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'agora-market-'));
   const databaseUrl =
-    'databaseUrl' in overrides ? overrides.databaseUrl : onPostgres() ? await freshPostgresDatabase() : undefined;
+    'databaseUrl' in overrides
+      ? overrides.databaseUrl
+      : onPostgres()
+        ? await freshPostgresDatabase({ migrated: true })
+        : undefined;
   const market = await startMarket(
     localMarketOptions({
       dataDir,

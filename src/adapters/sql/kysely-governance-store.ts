@@ -104,6 +104,11 @@ export function createKyselyGovernanceStore(db: Kysely<Schema>): GovernanceStore
         return written;
       });
     },
+    async accountExists(accountId) {
+      return (
+        (await db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst()) !== undefined
+      );
+    },
     async unitBalance(accountId) {
       const row = await db
         .selectFrom('ledger_accounts')
@@ -129,11 +134,14 @@ export function createKyselyGovernanceStore(db: Kysely<Schema>): GovernanceStore
           select ${epoch}, coalesce(sum(balance), 0) from ledger_accounts where kind = 'gov_units' and balance > 0
           on conflict (epoch) do nothing returning epoch`.execute(trx);
         if (taken.rows.length === 0) return;
+        // Each holder with the delegate it has at this epoch (a delegation past its last epoch no longer counts).
         await sql`
-          insert into governance_checkpoints (epoch, account_id, units)
-          select ${epoch}, owner_id, balance from ledger_accounts where kind = 'gov_units' and balance > 0`.execute(
-          trx,
-        );
+          insert into governance_checkpoints (epoch, account_id, units, delegate_account_id)
+          select ${epoch}, a.owner_id, a.balance, d.delegate_account_id
+          from ledger_accounts a
+          left join governance_delegations d
+            on d.delegator_account_id = a.owner_id and (d.until_epoch is null or d.until_epoch >= ${epoch})
+          where a.kind = 'gov_units' and a.balance > 0`.execute(trx);
       });
     },
     checkpointed,
@@ -144,6 +152,66 @@ export function createKyselyGovernanceStore(db: Kysely<Schema>): GovernanceStore
         .where('epoch', '=', epoch)
         .executeTakeFirst();
       return row?.total_units;
+    },
+    async holdings(epoch) {
+      const rows = await db.selectFrom('governance_checkpoints').selectAll().where('epoch', '=', epoch).execute();
+      return rows.map((r) => ({ accountId: r.account_id, units: r.units, delegateAccountId: r.delegate_account_id }));
+    },
+    async delegate(d) {
+      await db.transaction().execute(async (trx) => {
+        const row = {
+          delegator_account_id: d.delegatorAccountId,
+          delegate_account_id: d.delegateAccountId,
+          until_epoch: d.untilEpoch,
+          created_epoch: d.createdEpoch,
+        };
+        await trx
+          .insertInto('governance_delegations')
+          .values(row)
+          .onConflict((oc) =>
+            oc.column('delegator_account_id').doUpdateSet({
+              delegate_account_id: d.delegateAccountId,
+              until_epoch: d.untilEpoch,
+              created_epoch: d.createdEpoch,
+              created_at: sql`now()`,
+            }),
+          )
+          .execute();
+        await recordEvent(trx, null, 'delegated', d.createdEpoch, {
+          delegator: d.delegatorAccountId,
+          delegate: d.delegateAccountId,
+          until_epoch: d.untilEpoch,
+        });
+      });
+    },
+    async revokeDelegation(delegatorAccountId, epoch) {
+      return db.transaction().execute(async (trx) => {
+        const removed = await trx
+          .deleteFrom('governance_delegations')
+          .where('delegator_account_id', '=', delegatorAccountId)
+          .executeTakeFirst();
+        if (removed.numDeletedRows === 0n) return false;
+        await recordEvent(trx, null, 'delegation_revoked', epoch, { delegator: delegatorAccountId });
+        return true;
+      });
+    },
+    async delegations(accountId) {
+      const rows = await db
+        .selectFrom('governance_delegations')
+        .selectAll()
+        .where((eb) => eb.or([eb('delegator_account_id', '=', accountId), eb('delegate_account_id', '=', accountId)]))
+        .orderBy('delegator_account_id')
+        .execute();
+      const records = rows.map((r) => ({
+        delegatorAccountId: r.delegator_account_id,
+        delegateAccountId: r.delegate_account_id,
+        untilEpoch: r.until_epoch,
+        createdEpoch: r.created_epoch,
+      }));
+      return {
+        delegatesTo: records.find((r) => r.delegatorAccountId === accountId),
+        delegators: records.filter((r) => r.delegateAccountId === accountId),
+      };
     },
     async createProposal(p, epoch) {
       await db.transaction().execute(async (trx) => {

@@ -47,6 +47,7 @@ const TABLES = [
   ['governance_proposals', 'created_at, id'],
   ['governance_votes', 'proposal_id, voter_account_id'],
   ['governance_events', 'id'],
+  ['governance_delegations', 'delegator_account_id'],
 ] as const;
 
 export type TableName = (typeof TABLES)[number][0];

@@ -26,6 +26,7 @@ import * as verificationProfiles from './migrations/026-verification-profiles.ts
 import * as seedEvidence from './migrations/027-seed-evidence.ts';
 import * as governance from './migrations/028-governance.ts';
 import * as pooledEvidence from './migrations/029-pooled-evidence.ts';
+import * as governanceDelegation from './migrations/029b-governance-delegation.ts';
 import { openMarketPGlite } from './pglite-cluster.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import { openPGliteOnWorker } from './pglite-worker-session.ts';
@@ -65,6 +66,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '027-seed-evidence': seedEvidence,
   '028-governance': governance,
   '029-pooled-evidence': pooledEvidence,
+  // 029 was taken by pooled evidence when delegation landed: 029b sorts after it, as migrations must run in order.
+  '029b-governance-delegation': governanceDelegation,
 };
 
 /**

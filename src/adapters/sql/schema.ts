@@ -403,7 +403,20 @@ export type Schema = {
     updated_at: Generated<Timestamp>;
   };
   governance_epochs: { epoch: number; total_units: Money; checkpointed_at: Generated<Timestamp> };
-  governance_checkpoints: { epoch: number; account_id: string; units: Money };
+  governance_checkpoints: {
+    epoch: number;
+    account_id: string;
+    units: Money;
+    /** the account the holder had delegated to at the epoch (029); null: it votes its own units */
+    delegate_account_id: string | null;
+  };
+  governance_delegations: {
+    delegator_account_id: string;
+    delegate_account_id: string;
+    until_epoch: number | null;
+    created_epoch: number;
+    created_at: Generated<Timestamp>;
+  };
   governance_proposals: {
     id: string;
     proposer_account_id: string;

@@ -1,5 +1,6 @@
 // The store ports of governance: the market parameters' stored values, governance units in the ledger (genesis,
 // transfers, checkpoints per epoch), and proposals with their votes and audit trail.
+import type { CheckpointHolding } from '../../domain/governance/delegated-tally.ts';
 import type { ProposalContent } from '../../domain/governance/proposal-id.ts';
 import type { ProposalFacts, VoteSupport } from '../../domain/governance/proposal-state.ts';
 import type { PlannedTransaction } from '../../domain/ledger/transaction.ts';
@@ -23,6 +24,14 @@ export type ProposalRecord = ProposalContent &
     createdAtMs: number;
   };
 
+export type DelegationRecord = {
+  delegatorAccountId: string;
+  delegateAccountId: string;
+  /** the last epoch it holds; null: until revoked */
+  untilEpoch: number | null;
+  createdEpoch: number;
+};
+
 export type VoteRecord = { voterAccountId: string; support: VoteSupport; power: bigint; castEpoch: number };
 export type GovernanceEvent = { proposalId: string | null; kind: string; epoch: number; detail: unknown; atMs: number };
 
@@ -32,6 +41,7 @@ export type GovernanceStore = ParameterStore & {
   /** applies the genesis transaction once (opening the holders' unit accounts); false when it was already applied */
   applyGenesis(genesis: PlannedTransaction, holderAccountIds: readonly string[]): Promise<boolean>;
   unitBalance(accountId: string): Promise<bigint>;
+  accountExists(accountId: string): Promise<boolean>;
   /** plans a transfer from the sender's locked balance and writes it; false when the plan moved nothing */
   transferUnits(
     fromAccountId: string,
@@ -43,6 +53,15 @@ export type GovernanceStore = ParameterStore & {
   /** the account's checkpointed units and the epoch's total; undefined when the epoch has no checkpoint */
   checkpointed(epoch: number, accountId: string): Promise<{ units: bigint; total: bigint } | undefined>;
   checkpointTotal(epoch: number): Promise<bigint | undefined>;
+  /** every holder's checkpointed units at the epoch, with the delegate it had then */
+  holdings(epoch: number): Promise<CheckpointHolding[]>;
+  /** records (or replaces) the delegator's delegation */
+  delegate(delegation: DelegationRecord): Promise<void>;
+  /** false when the account had no delegation */
+  revokeDelegation(delegatorAccountId: string, epoch: number): Promise<boolean>;
+  delegations(
+    accountId: string,
+  ): Promise<{ delegatesTo: DelegationRecord | undefined; delegators: DelegationRecord[] }>;
   createProposal(proposal: Omit<ProposalRecord, 'createdAtMs'>, epoch: number): Promise<void>;
   proposal(id: string): Promise<ProposalRecord | undefined>;
   proposals(): Promise<ProposalRecord[]>;

@@ -21,6 +21,8 @@ export async function transferUnits(
 ): Promise<void> {
   if (move.fromAccountId === move.toAccountId)
     throw marketError('invalid_value', 'Units go to another account.', { param: 'to' });
+  if (!(await store.accountExists(move.toAccountId)))
+    throw marketError('account_not_found', `No account '${move.toAccountId}'.`, { param: 'to' });
   const moved = await store.transferUnits(move.fromAccountId, move.toAccountId, (balance) =>
     planGovernanceTransfer(move, units, balance),
   );

@@ -17,6 +17,7 @@ import {
   type ParameterChangePayload,
   type ProposalContent,
 } from '../../domain/governance/proposal-id.ts';
+import { delegationHolds, powerOf, type PowerSource } from '../../domain/governance/delegated-tally.ts';
 import { isLive, type VoteSupport } from '../../domain/governance/proposal-state.ts';
 import type { GovernanceStore, ProposalRecord, VoteRecord } from './governance-store.ts';
 import type { ParameterRegistry } from './parameter-registry.ts';
@@ -96,7 +97,12 @@ export async function proposalOrThrow(store: GovernanceStore, id: string): Promi
   return proposal;
 }
 
-export type VoteReceipt = VoteRecord & { proposalId: string; snapshotEpoch: number; replaced: boolean };
+export type VoteReceipt = VoteRecord & {
+  proposalId: string;
+  snapshotEpoch: number;
+  replaced: boolean;
+  sources: PowerSource[];
+};
 
 export async function castVote(
   deps: GovernanceDeps,
@@ -111,16 +117,19 @@ export async function castVote(
     throw marketError('voting_closed', `The proposal is ${state}; votes are taken only while it is active.`);
   // The boundary job normally took it; a vote arriving first takes it at the same boundary's balances.
   await deps.store.checkpoint(proposal.votingStartsEpoch);
-  const power = (await deps.store.checkpointed(proposal.votingStartsEpoch, voterAccountId))?.units ?? 0n;
+  const holdings = await deps.store.holdings(proposal.votingStartsEpoch);
+  const voted = new Set([...votes.map((v) => v.voterAccountId), voterAccountId]);
+  const { power, sources } = powerOf(voterAccountId, holdings, voted);
   if (power === 0n)
     throw marketError(
       'no_voting_power',
-      `The account held no governance units at epoch ${proposal.votingStartsEpoch}, this proposal's snapshot.`,
+      `The account held (or was delegated) no governance units at epoch ${proposal.votingStartsEpoch}, this proposal's snapshot.`,
     );
   const vote: VoteRecord = { voterAccountId, support, power, castEpoch: epoch };
   await deps.store.castVote(id, vote);
   return {
     ...vote,
+    sources,
     proposalId: id,
     snapshotEpoch: proposal.votingStartsEpoch,
     replaced: votes.some((v) => v.voterAccountId === voterAccountId),
@@ -171,4 +180,26 @@ export async function executeWithPayload(
     );
   await executeProposal(deps, proposal, epoch);
   return readProposal(deps.store, await proposalOrThrow(deps.store, id), epoch);
+}
+
+/**
+ * Delegates the account's voting power (its units at each later checkpoint) to another account, until revoked or
+ * through `untilEpoch`; a delegation already recorded is replaced. It counts from the next checkpoint on.
+ */
+export async function delegateVotes(
+  deps: Pick<GovernanceDeps, 'store'>,
+  delegatorAccountId: string,
+  delegateAccountId: string,
+  untilEpoch: number | null,
+): Promise<void> {
+  if (delegatorAccountId === delegateAccountId)
+    throw marketError('invalid_value', 'An account delegates to another account.', { param: 'to' });
+  if (!(await deps.store.accountExists(delegateAccountId)))
+    throw marketError('account_not_found', `No account '${delegateAccountId}'.`, { param: 'to' });
+  const epoch = await deps.store.currentEpoch();
+  if (untilEpoch !== null && !delegationHolds(untilEpoch, epoch + 1))
+    throw marketError('invalid_value', `until_epoch must be after the current epoch (${epoch}).`, {
+      param: 'until_epoch',
+    });
+  await deps.store.delegate({ delegatorAccountId, delegateAccountId, untilEpoch, createdEpoch: epoch });
 }

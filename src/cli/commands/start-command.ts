@@ -2,7 +2,7 @@
 import { DEFAULT_HEALTH_RULES } from '../../domain/status/availability.ts';
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { configFromEnv, marketConfigSchema, marketRulesFrom } from '../../contracts/config.ts';
+import { configFromEnv, governanceRulesFrom, marketConfigSchema, marketRulesFrom } from '../../contracts/config.ts';
 import { startMarket } from '../../main/market.ts';
 import { settlementIntervalFor } from '../../main/market-options.ts';
 import { DEFAULT_MAINTENANCE_RULES } from '../../domain/hosts/maintenance.ts';
@@ -62,6 +62,18 @@ export function startCommand(): Command {
     )
     .option('--epoch-minutes <minutes>', 'length of a settlement epoch (default 1440, env AGORA_EPOCH_MINUTES)')
     .option(
+      '--epoch-seconds <seconds>',
+      'development and sandbox only: epochs this many seconds long, so governance runs in accelerated time (env AGORA_EPOCH_SECONDS)',
+    )
+    .option(
+      '--gov-founder-units <n>',
+      "governance units issued to the operator's account when the market is created (default 1000000, env AGORA_GOV_FOUNDER_UNITS)",
+    )
+    .option(
+      '--gov-treasury-units <n>',
+      'governance units held by the treasury from the market’s creation (default 1000000, env AGORA_GOV_TREASURY_UNITS)',
+    )
+    .option(
       '--hold-back-epochs <n>',
       'epochs host earnings wait before they become payable (default 2, env AGORA_HOLD_BACK_EPOCHS)',
     )
@@ -101,6 +113,10 @@ export function startCommand(): Command {
         economics: rules,
         settlementIntervalMs: settlementIntervalFor(rules.epochs.lengthMs),
         starterCredits: config.starterCredits,
+        governance: {
+          rules: governanceRulesFrom(config),
+          genesis: { founderUnits: config.govFounderUnits, treasuryUnits: config.govTreasuryUnits },
+        },
         demoCredits: config.demoCredits,
         leaseChunkNanos: config.leaseChunk,
         rateLimits: { requestsPerMinute: config.rateLimitRpm, tokensPerMinute: config.rateLimitTpm },
@@ -126,5 +142,10 @@ export function startCommand(): Command {
       process.once('SIGINT', () => void shutdown());
       process.once('SIGTERM', () => void shutdown());
       console.log(startBanner({ ...market, hostUrls: market.hosts.map((h) => h.url), dataDir: config.dataDir }));
+      // Governed rules are genesis values: once the market exists, a flag that differs no longer changes them.
+      for (const o of market.governance.registry.overriddenGenesis)
+        console.log(
+          `${o.name}: the configured ${o.configured} no longer applies; the market runs by ${o.current}, set by governance (GET /v1/governance/parameters)`,
+        );
     });
 }

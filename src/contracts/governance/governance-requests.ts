@@ -34,4 +34,9 @@ export const unitTransferSchema = z
   })
   .strict();
 
+/** Delegates the caller's voting power until revoked, or through `until_epoch`. */
+export const delegationRequestSchema = z
+  .object({ to: z.string().min(1).max(200), until_epoch: z.number().int().min(0).nullable().default(null) })
+  .strict();
+
 export const operatorParameterSchema = z.object({ value: decimalText }).strict();

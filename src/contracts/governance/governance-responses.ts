@@ -22,10 +22,17 @@ export const parameterListSchema = listOf(parameterSchema).extend({ epoch: z.num
 const supportSchema = z.enum(['for', 'against', 'abstain']);
 const tallySchema = z.object({ for: decimalSchema, against: decimalSchema, abstain: decimalSchema });
 
+/** Where a vote's power comes from: the voter's own checkpointed units and those of delegators who did not vote. */
+const powerSourceSchema = z.union([
+  z.object({ kind: z.literal('own'), units: decimalSchema }),
+  z.object({ kind: z.literal('delegated'), from: z.string(), units: decimalSchema }),
+]);
+
 export const voteSchema = z.object({
   voter: z.string(),
   support: supportSchema,
   power: decimalSchema,
+  sources: z.array(powerSourceSchema),
   cast_epoch: z.number().int(),
 });
 
@@ -68,10 +75,19 @@ export const proposalListSchema = listOf(proposalSchema).extend({ epoch: z.numbe
 export const voteReceiptSchema = voteSchema.extend({
   proposal: z.string(),
   snapshot_epoch: z.number().int(),
-  /** where the power came from: the voter's own checkpointed units */
-  sources: z.array(z.object({ kind: z.literal('own'), units: decimalSchema })),
   /** an earlier vote of this voter was replaced, not added to */
   replaced: z.boolean(),
+});
+
+export const delegationSchema = z.object({
+  delegator: z.string(),
+  delegate: z.string(),
+  until_epoch: z.number().int().nullable(),
+  created_epoch: z.number().int(),
+});
+export const delegationsSchema = z.object({
+  delegates_to: delegationSchema.nullable(),
+  delegators: z.array(delegationSchema),
 });
 
 export const unitBalanceSchema = z.object({ account: z.string(), units: decimalSchema });

@@ -1,12 +1,14 @@
 // Governance as contracts (issue 21): the parameter registry, proposals with their votes and execution, and
 // governance units. Reads are public; writes by an account's key (its account proposes, votes and holds units).
 import {
+  delegationRequestSchema,
   executeRequestSchema,
   proposalRequestSchema,
   unitTransferSchema,
   voteRequestSchema,
 } from '../governance/governance-requests.ts';
 import {
+  delegationsSchema,
   parameterListSchema,
   proposalDetailSchema,
   proposalListSchema,
@@ -75,5 +77,27 @@ export const governanceRoutes = {
     summary: 'Send governance units to another account (votes use checkpointed balances, never live ones)',
     body: unitTransferSchema,
     responses: [{ status: 200, json: unitBalanceSchema }],
+  }),
+  getDelegations: defineContract({
+    method: 'GET',
+    url: '/v1/governance/delegations',
+    auth: 'buyer',
+    summary: "The caller's delegation and the accounts delegating to it",
+    responses: [{ status: 200, json: delegationsSchema }],
+  }),
+  delegate: defineContract({
+    method: 'POST',
+    url: '/v1/governance/delegations',
+    auth: 'buyer',
+    summary: "Delegate the account's voting power (from the next checkpoint; its own vote still overrides)",
+    body: delegationRequestSchema,
+    responses: [{ status: 200, json: delegationsSchema }],
+  }),
+  revokeDelegation: defineContract({
+    method: 'DELETE',
+    url: '/v1/governance/delegations',
+    auth: 'buyer',
+    summary: "Revoke the account's delegation (from the next checkpoint)",
+    responses: [{ status: 200, json: delegationsSchema }],
   }),
 } as const;

@@ -24,6 +24,9 @@ export const DEFAULT_GOVERNANCE_RULES: GovernanceRules = {
   timelockEpochs: 2,
 };
 
+/** The default genesis supply: a founding allocation to the operator and an equal share held by the treasury. */
+export const DEFAULT_GOVERNANCE_GENESIS = { founderUnits: 1_000_000n, treasuryUnits: 1_000_000n };
+
 export type GovernedRules = {
   market: MarketRules;
   /** the least share of a reputable host's answers that is re-scored (0–1) */

@@ -3,17 +3,24 @@
 // follows the epochs (pending, active, then defeated or succeeded, queued, expired) and recorded facts win.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { tallyWithDelegation } from './delegated-tally.ts';
 import {
   dueStep,
   passes,
   proposalState,
   quorumReached,
-  tallyVotes,
   VOTE_SUPPORTS,
   type ProposalFacts,
+  type VoteSupport,
 } from './proposal-state.ts';
 
-const vote = fc.record({ support: fc.constantFrom(...VOTE_SUPPORTS), power: fc.bigInt({ min: 0n, max: 10n ** 12n }) });
+const vote = fc.record({ support: fc.constantFrom(...VOTE_SUPPORTS), power: fc.bigInt({ min: 1n, max: 10n ** 12n }) });
+/** Votes of distinct voters, each holding its power at the snapshot and delegating nothing. */
+const tallyVotes = (votes: ReadonlyArray<{ support: VoteSupport; power: bigint }>) =>
+  tallyWithDelegation(
+    votes.map((v, i) => ({ voterAccountId: `v${i}`, support: v.support })),
+    votes.map((v, i) => ({ accountId: `v${i}`, units: v.power, delegateAccountId: null })),
+  );
 
 const facts: ProposalFacts = {
   votingStartsEpoch: 2,

@@ -25,13 +25,6 @@ export type ProposalFacts = {
   canceledEpoch: number | undefined;
 };
 
-/** Each voter's last vote counts once (a changed vote replaces the earlier one: the caller keeps one per voter). */
-export function tallyVotes(votes: ReadonlyArray<{ support: VoteSupport; power: bigint }>): Tally {
-  const tally: Tally = { for: 0n, against: 0n, abstain: 0n };
-  for (const vote of votes) tally[vote.support] += vote.power;
-  return tally;
-}
-
 export const quorumReached = (tally: Tally, activePower: bigint, quorumBps: number): boolean =>
   activePower > 0n && (tally.for + tally.abstain) * BASIS_POINTS >= activePower * BigInt(quorumBps);
 

@@ -1,10 +1,12 @@
 // Governance on the API: the parameter registry (public list; the operator sets only the parameters it owns),
 // proposals (propose, vote, execute with the payload the id binds) and governance units.
-import type { GovernanceStore } from '../../../app/governance/governance-store.ts';
+import type { DelegationRecord, GovernanceStore } from '../../../app/governance/governance-store.ts';
+import type { PowerSource } from '../../../domain/governance/delegated-tally.ts';
 import type { ParameterEntry, ParameterRegistry } from '../../../app/governance/parameter-registry.ts';
 import { transferUnits } from '../../../app/governance/governance-units.ts';
 import {
   castVote,
+  delegateVotes,
   executeWithPayload,
   proposalOrThrow,
   proposeParameterChange,
@@ -28,6 +30,20 @@ const parameterView = (p: ParameterEntry) => ({
   description: p.spec.description,
   set_by_proposal: p.setByProposal,
   set_in_epoch: p.setInEpoch,
+});
+
+const sourcesView = (sources: PowerSource[]) =>
+  sources.map((s) =>
+    s.kind === 'own'
+      ? { kind: s.kind, units: s.units.toString() }
+      : { kind: s.kind, from: s.from, units: s.units.toString() },
+  );
+
+const delegationView = (d: DelegationRecord) => ({
+  delegator: d.delegatorAccountId,
+  delegate: d.delegateAccountId,
+  until_epoch: d.untilEpoch,
+  created_epoch: d.createdEpoch,
 });
 
 const orNull = <T>(value: T | undefined): T | null => value ?? null;
@@ -62,6 +78,7 @@ export function registerGovernanceRoutes(table: RouteTable, deps: GovernanceRout
       voter: v.voterAccountId,
       support: v.support,
       power: v.power.toString(),
+      sources: sourcesView(v.sources),
       cast_epoch: v.castEpoch,
     })),
     events: (await deps.store.events(reading.proposal.id)).map((e) => ({
@@ -104,13 +121,29 @@ export function registerGovernanceRoutes(table: RouteTable, deps: GovernanceRout
       power: receipt.power.toString(),
       cast_epoch: receipt.castEpoch,
       snapshot_epoch: receipt.snapshotEpoch,
-      sources: [{ kind: 'own' as const, units: receipt.power.toString() }],
+      sources: sourcesView(receipt.sources),
       replaced: receipt.replaced,
     };
   });
   defineRoute(table, governanceRoutes.execute).handle(async ({ params, body }) =>
     detail(await executeWithPayload(deps, params.id, body.payload)),
   );
+  const delegations = async (accountId: string) => {
+    const found = await deps.store.delegations(accountId);
+    return {
+      delegates_to: found.delegatesTo ? delegationView(found.delegatesTo) : null,
+      delegators: found.delegators.map(delegationView),
+    };
+  };
+  defineRoute(table, governanceRoutes.getDelegations).handle(async ({ caller }) => delegations(caller.key.accountId));
+  defineRoute(table, governanceRoutes.delegate).handle(async ({ caller, body }) => {
+    await delegateVotes(deps, caller.key.accountId, body.to, body.until_epoch);
+    return delegations(caller.key.accountId);
+  });
+  defineRoute(table, governanceRoutes.revokeDelegation).handle(async ({ caller }) => {
+    await deps.store.revokeDelegation(caller.key.accountId, await deps.store.currentEpoch());
+    return delegations(caller.key.accountId);
+  });
   defineRoute(table, governanceRoutes.getUnits).handle(async ({ caller }) => units(caller.key.accountId));
   defineRoute(table, governanceRoutes.transferUnits).handle(async ({ caller, body }) => {
     await transferUnits(

@@ -69,6 +69,10 @@ export const openAiServerOptions = {
 } satisfies FastifyHttpOptions<Server>;
 
 export function installProtocolGuards(app: FastifyInstance): void {
+  // node:http ends a connection as soon as the client half-closes it (shuts its sending side after the request, as
+  // `nc -N` does), dropping an answer still being computed; with this it answers what it received, then closes.
+  // (node's own undocumented http.Server field, there since v0.x; test/market/hostile-requests.test.ts pins it.)
+  Object.assign(app.server, { httpAllowHalfOpen: true });
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
