@@ -201,7 +201,7 @@ export function OperatorPage() {
           columns={[
             { label: 'Account kind', cell: (k) => k.kind },
             { label: 'Accounts', cell: (k) => k.accounts },
-            { label: 'Balance', cell: (k) => k.balance },
+            { label: 'Balance', cell: (k) => (k.asset === 'credit' ? k.balance : `${k.balance} units`) },
           ]}
         />
       </Section>

@@ -183,6 +183,13 @@ describe('the console in a browser', () => {
       return credits !== undefined && shown === `credits${credits.accounts}${credits.balance}`;
     };
     await expect.poll(creditsAgree, { timeout: 15_000 }).toBe(true);
+    // Governance units are an asset of their own: counted in whole units, never shown as an amount of credits.
+    type Assets = { data: Array<{ kind: string; asset: string; balance: string }> };
+    const units = (await admin<Assets>(market, 'GET', '/admin/ledger')).body.data.find((k) => k.kind === 'gov_units');
+    expect(units).toMatchObject({ asset: 'governance_unit', balance: expect.stringMatching(/^\d+$/) });
+    expect(await page.getByTestId('ops-ledger').locator('tr', { hasText: 'gov_units' }).textContent()).toContain(
+      `${units!.balance} units`,
+    );
     await expect.poll(() => page.getByTestId('ops-prices').textContent()).toContain('agora-tiny');
     // The hosts' asks beside the market price: the built-in host asks the base price and is online.
     // (the built-in host also serves the embedding SKU: its row is the chat model's)

@@ -37,11 +37,21 @@ export function createKyselyLedgerReportStore(db: Kysely<Schema>): LedgerReportS
     async ledgerByKind() {
       const rows = await db
         .selectFrom('ledger_accounts')
-        .select((eb) => ['kind', eb.fn.countAll<string>().as('accounts'), eb.fn.sum<string>('balance').as('balance')])
-        .groupBy('kind')
+        .select((eb) => [
+          'kind',
+          'asset',
+          eb.fn.countAll<string>().as('accounts'),
+          eb.fn.sum<string>('balance').as('balance'),
+        ])
+        .groupBy(['kind', 'asset'])
         .orderBy('kind')
         .execute();
-      return rows.map((r) => ({ kind: r.kind, accounts: Number(r.accounts), balance: BigInt(r.balance) }));
+      return rows.map((r) => ({
+        kind: r.kind,
+        asset: r.asset,
+        accounts: Number(r.accounts),
+        balance: BigInt(r.balance),
+      }));
     },
   };
 }

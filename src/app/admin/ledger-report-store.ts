@@ -6,5 +6,7 @@ export type LedgerReportStore = {
   balanceOf(ledgerAccountId: string): Promise<Nanos>;
   ledgerTotals(): Promise<{ sum: Nanos; negativeAccounts: string[] }>;
   /** the sum of balances per ledger account kind */
-  ledgerByKind(): Promise<Array<{ kind: string; accounts: number; balance: Nanos }>>;
+  ledgerByKind(): Promise<
+    Array<{ kind: string; asset: 'credit' | 'governance_unit'; accounts: number; balance: bigint }>
+  >;
 };

@@ -77,4 +77,12 @@ export const hostApprovedSchema = z.object({
   admitted: z.array(z.string()),
   refused: z.array(z.object({ model: z.string(), reason: z.string() })),
 });
-export const ledgerKindsSchema = listOf(z.object({ kind: z.string(), accounts: z.int(), balance: decimalSchema }));
+// Credits are decimal amounts; governance units are whole units (an asset of their own, never shown as credits).
+export const ledgerKindsSchema = listOf(
+  z.object({
+    kind: z.string(),
+    asset: z.enum(['credit', 'governance_unit']),
+    accounts: z.int(),
+    balance: z.string(),
+  }),
+);

@@ -158,8 +158,9 @@ export function registerAdminRoutes(table: RouteTable, deps: AdminRouteDeps): vo
     object: 'list',
     data: (await deps.store.ledgerByKind()).map((k) => ({
       kind: k.kind,
+      asset: k.asset,
       accounts: k.accounts,
-      balance: formatNanos(k.balance),
+      balance: k.asset === 'credit' ? formatNanos(k.balance) : k.balance.toString(),
     })),
   }));
   defineRoute(table, adminRoutes.approveHost).handle(async ({ params }) => {
