@@ -25,12 +25,12 @@ afterAll(async () => {
   await engine.close();
 });
 
-// Seed 6 at temperature 1.5 samples token 244, the first byte of a three-byte character, after this prompt.
+// Seed 5 at temperature 1.5 draws (with the canonical sampler) the first byte of a multi-byte character after this prompt.
 const CUT_INSIDE_A_CHARACTER = {
   messages: [{ role: 'user', content: '日本語' }],
   max_tokens: 1,
   temperature: 1.5,
-  seed: 6,
+  seed: 5,
 };
 
 const collect = async (events: AsyncGenerator<GenerationEvent>) => {
@@ -52,7 +52,7 @@ describe('partial characters in the built-in engine', () => {
   it('max_tokens 1 on a lead byte answers no text, not U+FFFD, and still produces the token', async () => {
     const promptIds = engine.tokenize(engine.renderChat(CUT_INSIDE_A_CHARACTER.messages), { special: true });
     const events = await collect(
-      engine.generate({ promptIds, maxTokens: 1, temperature: 1.5, topP: 1, seed: 6, topK: 5, stop: [] }),
+      engine.generate({ promptIds, maxTokens: 1, temperature: 1.5, topP: 1, seed: 5, topK: 5, stop: [] }),
     );
     const tokens = events.flatMap((e) => (e.type === 'token' ? [e.token] : []));
     expect(tokens).toHaveLength(1);

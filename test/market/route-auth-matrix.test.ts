@@ -38,6 +38,10 @@ describe('route authorization matrix', () => {
         'GET /console',
         'GET /console/assets/:file',
         'POST /console/session',
+        // governance is read in the open: the parameters in force and every proposal with its tally
+        'GET /v1/governance/parameters',
+        'GET /v1/governance/proposals',
+        'GET /v1/governance/proposals/:id',
       ].sort(),
     );
     const onSession = market.routes

@@ -63,9 +63,12 @@ describe('agent sub-key spend limit under concurrency', () => {
       ),
     );
     const ok = responses.filter((r) => r.status === 200);
-    const refused = responses.filter((r) => r.status !== 200);
-    expect(ok.length).toBeGreaterThanOrEqual(10);
-    expect(ok.length).toBeLessThanOrEqual(100);
+    // On a busy machine the host's queue can turn a few away (503 overloaded, their holds returned): those are not
+    // the limit's refusals, and each one can leave a served request short of the ten the limit covers.
+    const overloaded = responses.filter((r) => r.status === 503 && r.body.error?.code === 'overloaded');
+    const refused = responses.filter((r) => r.status !== 200 && !overloaded.includes(r));
+    expect(ok.length).toBeGreaterThanOrEqual(10 - overloaded.length);
+    expect(refused.length).toBeGreaterThan(0);
     for (const r of refused)
       expect(r).toMatchObject({ status: 403, body: { error: { code: 'spend_limit_exceeded' } } });
     await market.flushBilling();
