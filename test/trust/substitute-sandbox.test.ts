@@ -38,7 +38,8 @@ async function theCheaterReadsItsEvidenceAndAppeals(
 ) {
   const evidence = (await call<Evidence>(`${marketUrl}/hosts/me/checks`, cheater.hostToken, 'GET')).body;
   const [conviction] = evidence.convictions;
-  expect(conviction?.failed_checks.length).toBeGreaterThanOrEqual(2);
+  // Failed checks alone convict after two; a pooled statistic (seed agreement on sampled traffic) can convict on one.
+  expect(conviction?.failed_checks.length).toBeGreaterThanOrEqual(1);
   const failed = evidence.checks.filter((c) => !c.passed);
   expect(failed.length).toBeGreaterThanOrEqual(conviction!.failed_checks.length);
   for (const check of failed) {
