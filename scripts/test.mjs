@@ -99,6 +99,7 @@ vitest(
   'database tests (PostgreSQL server)',
   [
     'test/market',
+    'test/governance',
     'test/trust/disputes.test.ts',
     'test/trust/validator.test.ts',
     'test/economics/settlement.test.ts',
