@@ -60,3 +60,6 @@ export async function openSandboxMarket(
     },
   };
 }
+
+/** A few short chat prompts that scenarios send in turn. */
+export const SANDBOX_PROMPTS = ['Tell me about the market.', 'Who serves the models?', 'What does the ledger keep?'];

@@ -4,6 +4,7 @@
 // v1 with the generated weights as its reference; the host joins by passing its readiness probes and serves a buyer.
 // v2, whose probes expect answers the host does not give, is not promoted; v3 is; rollback restores v1. A model
 // launched without a reference is unverified, and refused to a buyer who requires verified models.
+import { SANDBOX_PROMPTS } from './sandbox-market.ts';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,8 +38,6 @@ export type ModelLaunchResult = {
   unverified_refused: boolean;
 };
 
-const PROMPTS = ['Tell me about the market.', 'Who serves the models?', 'What does the ledger keep?'];
-
 type Launched = { status: string; version: number; verified: boolean };
 type Card = { id: string; name: string; verified: boolean; hosts: number };
 
@@ -52,7 +51,7 @@ export async function runModelLaunchSandbox(options: ModelLaunchOptions): Promis
   const children: ChildProcess[] = [];
   try {
     const engineUrl = await server.listen({ port: 0, host: '127.0.0.1' });
-    const prompt = PROMPTS[createPrng(options.seed).nextUint32() % PROMPTS.length] as string;
+    const prompt = SANDBOX_PROMPTS[createPrng(options.seed).nextUint32() % SANDBOX_PROMPTS.length] as string;
     // The reference's answer: the same weights, greedy.
     const reference = (await (
       await fetch(`${engineUrl}/v1/chat/completions`, {

@@ -10,7 +10,7 @@ import { visiblePrefix } from '../domain/keys/api-key.ts';
 import { parseNanos } from '../domain/money/nanos.ts';
 import { createPrng } from '../domain/tiny-model/prng.ts';
 import { BUILTIN_MODEL_ID } from './builtin-model.ts';
-import { openSandboxMarket, type SandboxMarket } from './sandbox-market.ts';
+import { openSandboxMarket, type SandboxMarket, SANDBOX_PROMPTS } from './sandbox-market.ts';
 
 export type NChoicesSandboxOptions = { seed: number; modelCacheDir: string; say(line: string): void };
 
@@ -39,8 +39,6 @@ export type NChoicesSandboxResult = {
   sub_key_limit_held: boolean;
 };
 
-const PROMPTS = ['Tell me about the market.', 'Who serves the models?', 'What does the ledger keep?'];
-
 type Usage = { prompt_tokens: number; completion_tokens: number; cost: string };
 type ChatAnswer = {
   choices: Array<{ index: number; message: { content: string }; logprobs: { content: unknown[] } | null }>;
@@ -61,7 +59,7 @@ export async function runNChoicesSandbox(options: NChoicesSandboxOptions): Promi
     const n = 2 + (prng.nextUint32() % 3);
     const request = {
       model: BUILTIN_MODEL_ID,
-      messages: [{ role: 'user', content: PROMPTS[prng.nextUint32() % PROMPTS.length] as string }],
+      messages: [{ role: 'user', content: SANDBOX_PROMPTS[prng.nextUint32() % SANDBOX_PROMPTS.length] as string }],
       max_tokens: 12,
       temperature: 1,
       seed: prng.nextUint32() >>> 1,
