@@ -32,9 +32,11 @@ describe('the emulated hardware floor', () => {
             referenceTop: top5(original),
             referenceLogprobOf: new Map(top5(moved).map((t) => [t.id, byId.get(t.id) ?? -Infinity])),
           });
-          // TV jumps where two tokens trade places across the top-5's edge: the step stops just past the jump.
+          // TV jumps where two tokens trade places in the top-5: the step then stops just past the jump. Where
+          // the top-5 kept its order, TV is continuous in the step and the bisection lands on the target.
           expect(tv).toBeGreaterThanOrEqual(target * (1 - 1e-6));
-          if (sharpness >= 2) expect(tv).toBeLessThanOrEqual(target * 1.02);
+          const sameOrder = top5(moved).every((t, i) => t.id === original[i]?.[0]);
+          if (sameOrder) expect(tv).toBeLessThanOrEqual(target * 1.02);
           expect(moved.reduce((s, [, p]) => s + p, 0)).toBeCloseTo(1, 9);
         },
       ),
